@@ -1,0 +1,8 @@
+#!/bin/sh
+# test.sh — the whole test suite: install what is missing, build, run ctest.
+set -eu
+here=$(dirname "$0")
+"$here/deps.sh"
+"$here/build.sh"
+cd "$here/.."
+ctest --test-dir build --output-on-failure "$@"

@@ -1,0 +1,250 @@
+/*
+ * capture.c — libpcap on loopback, a capture thread, and the no-root path.
+ *
+ * The handle is opened with pcap_create + immediate mode (otherwise the
+ * kernel hands packets over in batches, late) and set non-blocking; the
+ * thread polls pcap's selectable fd together with a wake-up pipe, so
+ * capture_stop never waits on a blocked read.
+ */
+#include "capture/capture.h"
+#include "capture/netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct capture {
+	pcap_t *p;
+	int wake[2];            /* write a byte to wake[1] to stop the thread */
+	pthread_t thread;
+	bool running;
+	capture_cb cb;
+	void *ud;
+};
+
+/* Snap length: loopback frames are at most 64 KiB + headers. */
+#define SNAPLEN 262144
+#define BUFFER_BYTES (4 << 20)
+
+static pcap_t *open_loopback(char *err, size_t errlen, bool *perm_denied)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	*perm_denied = false;
+	pcap_t *p = pcap_create("lo", ebuf);
+	if (!p) {
+		snprintf(err, errlen, "pcap_create(lo): %s", ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, SNAPLEN);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, BUFFER_BYTES);
+	pcap_set_timeout(p, 50);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		*perm_denied = rc == PCAP_ERROR_PERM_DENIED;
+		snprintf(err, errlen, "capturing on lo: %s", pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "pcap_setnonblock: %s", ebuf);
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Started as root through sudo: become the invoking user again, keeping the
+ * open capture.  Groups first (they need privilege), then gid, then uid. */
+static void drop_sudo_privileges(void)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	if (getuid() != 0 || !su || !sg)
+		return;
+	uid_t uid = (uid_t)strtoul(su, NULL, 10);
+	gid_t gid = (gid_t)strtoul(sg, NULL, 10);
+	if (uid == 0)
+		return;
+	const char *user = getenv("SUDO_USER");
+	if (!user || initgroups(user, gid) < 0)
+		setgroups(1, &gid);
+	if (setgid(gid) < 0 || setuid(uid) < 0) {
+		fprintf(stderr, "sockscope: cannot drop root privileges: %s\n", strerror(errno));
+		exit(1);
+	}
+	struct passwd *pw = getpwuid(uid);
+	if (pw) {
+		setenv("HOME", pw->pw_dir, 1);
+		setenv("USER", pw->pw_name, 1);
+	}
+}
+
+struct capture *capture_acquire(enum capture_want want, enum capture_mode *mode,
+                                char *why, size_t whylen)
+{
+	char host_err[256] = "", ns_err[256] = "";
+	bool denied = false;
+	pcap_t *p = NULL;
+	*mode = CAPTURE_NONE;
+	why[0] = '\0';
+
+	if (want == CAPTURE_WANT_NONE) {
+		snprintf(why, whylen, "capture turned off (--capture=none)");
+		return NULL;
+	}
+	if (want == CAPTURE_WANT_AUTO || want == CAPTURE_WANT_HOST) {
+		p = open_loopback(host_err, sizeof host_err, &denied);
+		if (p) {
+			*mode = CAPTURE_HOST;
+			drop_sudo_privileges();
+		}
+	}
+	if (!p && (want == CAPTURE_WANT_AUTO || want == CAPTURE_WANT_NAMESPACE)) {
+		if (netns_enter(ns_err, sizeof ns_err) == 0) {
+			p = open_loopback(ns_err, sizeof ns_err, &denied);
+			if (p)
+				*mode = CAPTURE_NAMESPACE;
+		}
+	}
+	if (!p) {
+		snprintf(why, whylen,
+		         "no packet capture: %s%s%s. The demos still run, without packets. "
+		         "To capture, run: sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v sockscope)\" "
+		         "(or start it with sudo)",
+		         host_err[0] ? host_err : "", host_err[0] && ns_err[0] ? "; " : "",
+		         ns_err[0] ? ns_err : "");
+		return NULL;
+	}
+	struct capture *c = calloc(1, sizeof *c);
+	if (!c) {
+		pcap_close(p);
+		snprintf(why, whylen, "out of memory");
+		*mode = CAPTURE_NONE;
+		return NULL;
+	}
+	c->p = p;
+	c->wake[0] = c->wake[1] = -1;
+	/* Until a demo sets its own filter, take nothing. */
+	char err[256];
+	capture_set_filter(c, "less 1", err, sizeof err);
+	return c;
+}
+
+int capture_set_filter(struct capture *c, const char *bpf, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(c->p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(c->p));
+		return -1;
+	}
+	int rc = pcap_setfilter(c->p, &prog);
+	if (rc < 0)
+		snprintf(err, errlen, "setting filter '%s': %s", bpf, pcap_geterr(c->p));
+	pcap_freecode(&prog);
+	return rc < 0 ? -1 : 0;
+}
+
+static void deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	c->cb(c->ud, &h->ts, h->caplen, h->len, bytes);
+}
+
+static void *capture_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = pcap_get_selectable_fd(c->p), .events = POLLIN },
+		{ .fd = c->wake[0], .events = POLLIN },
+	};
+	for (;;) {
+		int n = poll(pfd, 2, 100);
+		if (n < 0 && errno != EINTR)
+			break;
+		/* Drain what is there before looking at the wake-up pipe, so a
+		 * stop right after a step still delivers that step's packets. */
+		while (pcap_dispatch(c->p, -1, deliver, (u_char *)c) > 0)
+			;
+		if (pfd[1].revents)
+			break;
+	}
+	return NULL;
+}
+
+int capture_start(struct capture *c, capture_cb cb, void *ud, char *err, size_t errlen)
+{
+	if (c->running)
+		return 0;
+	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	c->cb = cb;
+	c->ud = ud;
+	int rc = pthread_create(&c->thread, NULL, capture_thread, c);
+	if (rc != 0) {
+		snprintf(err, errlen, "starting the capture thread: %s", strerror(rc));
+		close(c->wake[0]);
+		close(c->wake[1]);
+		c->wake[0] = c->wake[1] = -1;
+		return -1;
+	}
+	c->running = true;
+	return 0;
+}
+
+void capture_stop(struct capture *c)
+{
+	if (!c || !c->running)
+		return;
+	ssize_t w;
+	do
+		w = write(c->wake[1], "x", 1);
+	while (w < 0 && errno == EINTR);
+	pthread_join(c->thread, NULL);
+	close(c->wake[0]);
+	close(c->wake[1]);
+	c->wake[0] = c->wake[1] = -1;
+	c->running = false;
+}
+
+int capture_linktype(const struct capture *c)
+{
+	return pcap_datalink(c->p);
+}
+
+bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped)
+{
+	struct pcap_stat st;
+	if (!c || pcap_stats(c->p, &st) < 0)
+		return false;
+	*received = st.ps_recv;
+	*dropped = st.ps_drop + st.ps_ifdrop;
+	return true;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	capture_stop(c);
+	pcap_close(c->p);
+	free(c);
+}
+
+const char *capture_mode_name(enum capture_mode m)
+{
+	switch (m) {
+	case CAPTURE_HOST: return "lo";
+	case CAPTURE_NAMESPACE: return "lo (own namespace)";
+	default: return "off";
+	}
+}

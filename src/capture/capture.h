@@ -1,0 +1,75 @@
+/*
+ * capture.h — live packet capture on the loopback device with libpcap.
+ *
+ * Role: open the capture once at start-up (before any thread exists, because
+ * the no-root fallback has to unshare the process into namespaces of its
+ * own), then run a capture thread that hands every frame to a callback.
+ *
+ * How the capture is obtained (capture_acquire):
+ *   1. pcap on the host's "lo" (works as root, or with cap_net_raw set on
+ *      the binary).  Started through sudo, the process then drops back to the
+ *      invoking user: the open capture keeps working without privileges.
+ *   2. Otherwise the process moves into a fresh user + network namespace of
+ *      its own (see netns.h), where it may capture on that namespace's own
+ *      loopback.  Demos then run in there too; nothing outside is reachable.
+ *   3. Otherwise there is no capture: the demos still run, and the reason and
+ *      what to run instead are kept in `why` for the status line.
+ *
+ * The thread is stopped through a wake-up pipe polled beside pcap's
+ * selectable fd (pcap_breakloop alone does not wake a blocked read).
+ */
+#ifndef SOCKSCOPE_CAPTURE_H
+#define SOCKSCOPE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/time.h>
+
+enum capture_mode {
+	CAPTURE_NONE = 0,   /* no packets: demos run without them */
+	CAPTURE_HOST,       /* the host's loopback */
+	CAPTURE_NAMESPACE,  /* the loopback of our own user + network namespace */
+};
+
+/* What the caller wants (--capture=...). */
+enum capture_want {
+	CAPTURE_WANT_AUTO = 0,   /* host, else namespace, else none */
+	CAPTURE_WANT_HOST,
+	CAPTURE_WANT_NAMESPACE,
+	CAPTURE_WANT_NONE,
+};
+
+struct capture;
+
+typedef void (*capture_cb)(void *ud, const struct timeval *ts, uint32_t caplen,
+                           uint32_t wirelen, const uint8_t *data);
+
+/* Open the loopback capture as described above.  Must be called while the
+ * process has a single thread.  Never fails: *mode says what was obtained,
+ * and when it is not what a user would expect (no capture at all) `why`
+ * holds the explanation and the command to run instead.  The returned
+ * capture is NULL for CAPTURE_NONE.  Owned by the caller (capture_close). */
+struct capture *capture_acquire(enum capture_want want, enum capture_mode *mode,
+                                char *why, size_t whylen);
+
+/* Replace the BPF filter; on error returns -1 with pcap's message in err. */
+int capture_set_filter(struct capture *c, const char *bpf, char *err, size_t errlen);
+
+/* Start the capture thread; cb runs on it for every frame.  -1 on error. */
+int capture_start(struct capture *c, capture_cb cb, void *ud, char *err, size_t errlen);
+
+/* Stop and join the capture thread (frames already read are delivered). */
+void capture_stop(struct capture *c);
+
+int capture_linktype(const struct capture *c);
+
+/* Kernel counters: received by the filter, dropped for lack of buffer space. */
+bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped);
+
+/* Stops the thread if running, closes the handle, frees c.  NULL is fine. */
+void capture_close(struct capture *c);
+
+const char *capture_mode_name(enum capture_mode m);
+
+#endif

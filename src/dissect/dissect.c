@@ -1,0 +1,547 @@
+/*
+ * dissect.c — the entry point, the field array and the dispatch tables.
+ *
+ * dissect_frame picks a link decoder from a const table by link type; link
+ * decoders hand over by EtherType and IP decoders by protocol number, both
+ * through tables here, so adding a protocol is adding a row and a file.  This
+ * file also holds what every decoder shares: recording fields (which enforces
+ * "every field lies within the captured bytes"), problems, the payload and
+ * raw-data layers, the ICMP quoted-packet decode, and raw IP link types
+ * (LINKTYPE_RAW/IPV4/IPV6 from the tcpdump.org link-type list).
+ */
+#include "dissect/dissect_priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- fields */
+
+static struct field *field_push(struct dissection *d)
+{
+	if (d->nfields == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 32;
+		struct field *f = realloc(d->fields, ncap * sizeof *f);
+		if (!f) {
+			/* Out of memory: nothing sensible can go on (see STYLE.md). */
+			fputs("sockscope: out of memory\n", stderr);
+			exit(EXIT_FAILURE);
+		}
+		d->fields = f;
+		d->cap = ncap;
+	}
+	struct field *f = &d->fields[d->nfields++];
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+/* Add a field; when it is not all captured, clip it (clip) or leave it out. */
+static int field_add(struct dctx *c, int depth, uint32_t off, uint32_t len, bool clip,
+                     const char *name, const char *help, const char *fmt, va_list ap)
+{
+	uint32_t lim = c->r.len;
+	if (!rd_has(&c->r, off, len)) {
+		if (!clip)
+			return -1;
+		if (off > lim)
+			off = lim;
+		len = lim - off;
+	}
+	struct field *f = field_push(c->d);
+	f->off = off;
+	f->len = len;
+	f->depth = (uint8_t)depth;
+	f->help = help;
+	snprintf(f->name, sizeof f->name, "%s", name);
+	if (fmt)
+		vsnprintf(f->value, sizeof f->value, fmt, ap);
+	return (int)(c->d->nfields - 1);
+}
+
+int dis_layer(struct dctx *c, uint32_t off, uint32_t len, const char *name, const char *help,
+              const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int i = field_add(c, c->depth, off, len, true, name, help, fmt, ap);
+	va_end(ap);
+	return i;
+}
+
+void dis_layer_len(struct dctx *c, int idx, uint32_t len)
+{
+	if (idx < 0)
+		return;
+	struct field *f = &c->d->fields[idx];
+	f->len = rd_has(&c->r, f->off, len) ? len : c->r.len - f->off;
+}
+
+void dis_value(struct dctx *c, int idx, const char *fmt, ...)
+{
+	if (idx < 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->d->fields[idx].value, FIELD_VALUE_MAX, fmt, ap);
+	va_end(ap);
+}
+
+bool dis_field(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+               const char *help, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int i = field_add(c, c->depth + sub, off, len, false, name, help, fmt, ap);
+	va_end(ap);
+	return i >= 0;
+}
+
+void dis_group(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+               const char *help, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	field_add(c, c->depth + sub, off, len, true, name, help, fmt, ap);
+	va_end(ap);
+}
+
+void dis_hex(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name, const char *help)
+{
+	char hex[FIELD_VALUE_MAX];
+	struct rd r = rd_at(&c->r, off);
+	size_t n = (size_t)snprintf(hex, sizeof hex, "%u bytes:", len);
+	uint32_t i = 0;
+	for (; i < len && rd_left(&r) > 0 && n + 8 < sizeof hex; i++)
+		n += (size_t)snprintf(hex + n, sizeof hex - n, " %02x", rd_u8(&r));
+	if (i < len)
+		snprintf(hex + n, sizeof hex - n, " ...");
+	dis_group(c, sub, off, len, name, help, "%s", hex);
+}
+
+void dis_flag(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+              const char *help, bool set)
+{
+	dis_field(c, sub, off, len, name, help, "%s", set ? "set" : "not set");
+}
+
+const char *dis_name(const struct dis_name *t, size_t n, unsigned v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	return NULL;
+}
+
+/* -------------------------------------------------------------- problems */
+
+static void problem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap)
+{
+	struct dissection *d = c->d;
+	if (c->quoted || (d->status != DIS_OK && d->status != DIS_UNSUPPORTED))
+		return;
+	if (d->status == DIS_UNSUPPORTED && st == DIS_UNSUPPORTED)
+		return;
+	d->status = st;
+	vsnprintf(d->problem, sizeof d->problem, fmt, ap);
+}
+
+static void problemf(struct dctx *c, enum dis_status st, const char *fmt, ...) DIS_PRINTF(3, 4);
+static void problemf(struct dctx *c, enum dis_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem(c, st, fmt, ap);
+	va_end(ap);
+}
+
+static uint32_t captured_from(const struct dctx *c, uint32_t start)
+{
+	return start < c->r.len ? c->r.len - start : 0;
+}
+
+void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t need)
+{
+	problemf(c, DIS_TRUNCATED, "truncated: %s needs %u bytes, %u captured", what, need,
+	         captured_from(c, start));
+}
+
+void dis_malformed(struct dctx *c, const char *fmt, ...)
+{
+	char msg[150];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	problemf(c, DIS_MALFORMED, "malformed: %s", msg);
+}
+
+void dis_unsupported(struct dctx *c, const char *fmt, ...)
+{
+	char msg[150];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	problemf(c, DIS_UNSUPPORTED, "unsupported: %s", msg);
+}
+
+/* ------------------------------------------------- payload and raw data */
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+void dis_payload(struct dctx *c, const char *proto, uint32_t off, uint32_t len)
+{
+	if (c->quoted)
+		return;
+	uint32_t cap = min_u32(len, captured_from(c, off));
+	c->info->payload_off = off;
+	c->info->payload_len = len;
+	c->info->payload_caplen = cap;
+	if (len == 0)
+		return;
+
+	/* A printable preview of the first bytes, as tcpdump -A shows them. */
+	enum { PREVIEW = 48 };
+	char text[PREVIEW + 1];
+	struct rd r = rd_at(&c->r, off);
+	uint32_t n = min_u32(cap, PREVIEW);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t b = rd_u8(&r);
+		text[i] = b >= 0x20 && b < 0x7f ? (char)b : '.';
+	}
+	text[n] = '\0';
+	char got[32] = "";
+	if (cap < len)
+		snprintf(got, sizeof got, " (%u captured)", cap);
+	dis_layer(c, off, len, "Payload",
+	          "The application's bytes carried by this segment or datagram",
+	          "%u bytes%s: \"%s\"%s", len, got, text, cap > PREVIEW ? "..." : "");
+	if (cap < len)
+		problemf(c, DIS_TRUNCATED, "truncated: %s payload %u bytes, %u captured", proto, len, cap);
+}
+
+void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len)
+{
+	uint32_t cap = min_u32(len, captured_from(c, off));
+	char got[32] = "";
+	if (cap < len)
+		snprintf(got, sizeof got, " (%u captured)", cap);
+	dis_layer(c, off, len, name, NULL, "%u bytes%s", len, got);
+	if (len)
+		dis_hex(c, 1, off, len, "Data", "Bytes this program does not decode");
+	if (cap < len)
+		problemf(c, DIS_TRUNCATED, "truncated: %s %u bytes, %u captured", name, len, cap);
+}
+
+/* ------------------------------------------------------------ EtherTypes */
+
+/* IEEE EtherType registry values. */
+static const struct ethertype {
+	uint16_t type;
+	const char *name;
+	uint32_t (*decode)(struct dctx *c);
+} ethertypes[] = {
+	{ 0x0800, "IPv4", dis_ipv4 },
+	{ 0x0806, "ARP", NULL },
+	{ 0x8035, "RARP", NULL },
+	{ 0x8100, "802.1Q VLAN", dis_vlan },
+	{ 0x86dd, "IPv6", dis_ipv6 },
+	{ 0x8847, "MPLS", NULL },
+	{ 0x888e, "EAPOL", NULL },
+	{ 0x88a8, "802.1ad VLAN", dis_vlan },
+	{ 0x88cc, "LLDP", NULL },
+};
+
+static const struct ethertype *ethertype_find(uint16_t type)
+{
+	for (size_t i = 0; i < DIS_COUNT(ethertypes); i++)
+		if (ethertypes[i].type == type)
+			return &ethertypes[i];
+	return NULL;
+}
+
+const char *dis_ethertype_name(uint16_t type)
+{
+	const struct ethertype *e = ethertype_find(type);
+	return e ? e->name : NULL;
+}
+
+void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_t type)
+{
+	const char *n = dis_ethertype_name(type);
+	dis_field(c, 1, off, 2, name, "EtherType: which protocol's header follows", "0x%04x (%s)", type,
+	          n ? n : "unknown");
+}
+
+uint32_t dis_ethertype(struct dctx *c, uint16_t type)
+{
+	const struct ethertype *e = ethertype_find(type);
+	if (e && e->decode)
+		return e->decode(c);
+
+	char name[FIELD_NAME_MAX];
+	if (e) {
+		c->info->proto = e->name;
+		snprintf(name, sizeof name, "%s", e->name);
+	} else {
+		snprintf(name, sizeof name, "EtherType 0x%04x", type);
+	}
+	dis_data(c, name, c->r.off, rd_left(&c->r));
+	dis_unsupported(c, "%s is not decoded", name);
+	return 0;
+}
+
+/* ---------------------------------------------------------- IP protocols */
+
+/* IANA protocol numbers.  Extension headers are listed for their names;
+ * proto_ipv6.c walks them before it dispatches here. */
+static const struct ipproto {
+	uint8_t num;
+	const char *name;
+	void (*decode)(struct dctx *c, uint32_t len);
+} ipprotos[] = {
+	{ 0, "IPv6 hop-by-hop options", NULL },
+	{ 1, "ICMP", dis_icmp },
+	{ 2, "IGMP", NULL },
+	{ 4, "IPv4 in IP", NULL },
+	{ 6, "TCP", dis_tcp },
+	{ 17, "UDP", dis_udp },
+	{ 41, "IPv6 in IP", NULL },
+	{ 43, "IPv6 routing header", NULL },
+	{ 44, "IPv6 fragment header", NULL },
+	{ 47, "GRE", NULL },
+	{ 50, "ESP", NULL },
+	{ 51, "AH", NULL },
+	{ 58, "ICMPv6", dis_icmp6 },
+	{ 59, "No next header", NULL },
+	{ 60, "IPv6 destination options", NULL },
+	{ 89, "OSPF", NULL },
+	{ 103, "PIM", NULL },
+	{ 112, "VRRP", NULL },
+	{ 132, "SCTP", NULL },
+	{ 136, "UDP-Lite", NULL },
+};
+
+static const struct ipproto *ipproto_find(uint8_t num)
+{
+	for (size_t i = 0; i < DIS_COUNT(ipprotos); i++)
+		if (ipprotos[i].num == num)
+			return &ipprotos[i];
+	return NULL;
+}
+
+const char *dis_ipproto_name(uint8_t proto)
+{
+	const struct ipproto *p = ipproto_find(proto);
+	return p ? p->name : NULL;
+}
+
+void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len)
+{
+	const struct ipproto *p = ipproto_find(proto);
+	if (!c->quoted)
+		c->info->l4_len = len;
+	if (p && p->decode) {
+		p->decode(c, len);
+		return;
+	}
+	if (len == 0 && proto == 59)
+		return;   /* "no next header" with nothing after it: all is well */
+	char name[FIELD_NAME_MAX];
+	if (p)
+		snprintf(name, sizeof name, "%s", p->name);
+	else
+		snprintf(name, sizeof name, "IP protocol %u", proto);
+	dis_data(c, name, c->r.off, len);
+	dis_unsupported(c, "%s is not decoded", name);
+}
+
+/* ------------------------------------------------- ICMP's quoted packet */
+
+void dis_quoted(struct dctx *c, uint32_t off, uint32_t len)
+{
+	if (c->quoted || len == 0)
+		return;
+	struct pkt_info scratch;
+	memset(&scratch, 0, sizeof scratch);
+	struct dctx q = *c;
+	q.info = &scratch;
+	q.depth = (uint8_t)(c->depth + 1);
+	q.quoted = true;
+	q.partial = false;
+	/* The quote ends with the ICMP message, wherever its own headers say
+	 * the original packet ended. */
+	q.r = rd_at(&c->r, off);
+	if (len < q.r.len - q.r.off)
+		q.r.len = q.r.off + len;
+
+	struct rd peek = q.r;
+	uint8_t version = rd_u8(&peek) >> 4;
+	if (peek.short_)
+		return;
+	if (version == 4)
+		dis_ipv4(&q);
+	else if (version == 6)
+		dis_ipv6(&q);
+	else
+		dis_hex(&q, 0, off, len, "Original datagram", "The start of the packet that caused this error");
+
+	struct pkt_quote *o = &c->info->quote;
+	o->valid = scratch.ip_version != 0;
+	o->ip_version = scratch.ip_version;
+	memcpy(o->src, scratch.src, sizeof o->src);
+	memcpy(o->dst, scratch.dst, sizeof o->dst);
+	o->ip_proto = scratch.ip_proto;
+	o->has_ports = scratch.has_ports;
+	o->sport = scratch.sport;
+	o->dport = scratch.dport;
+}
+
+/* ---------------------------------------------------------- small helpers */
+
+uint16_t dis_cksum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint32_t pseudo,
+                    uint16_t sum, char *buf, size_t n)
+{
+	if (at + 2 > len || !rd_has(&c->r, off, len)) {
+		snprintf(buf, n, "0x%04x (not verified: not all captured)", sum);
+		return;
+	}
+	struct rd t = rd_at(&c->r, off);
+	uint32_t s = pseudo + rd_sum16(&t, at);
+	rd_skip(&t, 2);   /* the checksum field itself counts as zero */
+	s += rd_sum16(&t, len - at - 2);
+	uint16_t want = (uint16_t)~dis_cksum_fold(s);
+	if (want == sum)
+		snprintf(buf, n, "0x%04x (correct)", sum);
+	else
+		snprintf(buf, n, "0x%04x (incorrect, should be 0x%04x)", sum, want);
+}
+
+void dis_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, n);
+	if (used + 1 >= n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
+}
+
+void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn)
+{
+	if (bn)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		dis_appendf(buf, bn, i ? ":%02x" : "%02x", a[i]);
+}
+
+/* ------------------------------------------------------- raw IP links */
+
+static void link_raw(struct dctx *c)
+{
+	struct rd peek = c->r;
+	uint8_t version = rd_u8(&peek) >> 4;
+	c->info->proto = "IP";
+	if (peek.short_) {
+		dis_truncated(c, "IP header", 0, 1);
+	} else if (version == 4) {
+		dis_ipv4(c);
+	} else if (version == 6) {
+		dis_ipv6(c);
+	} else {
+		dis_data(c, "Raw IP", 0, rd_left(&c->r));
+		dis_malformed(c, "raw IP packet has version %u, not 4 or 6", version);
+	}
+}
+
+static void link_ipv4(struct dctx *c)
+{
+	dis_ipv4(c);
+}
+
+static void link_ipv6(struct dctx *c)
+{
+	dis_ipv6(c);
+}
+
+/* ------------------------------------------------------------- link types */
+
+static const struct link {
+	int type;
+	const char *name;
+	void (*decode)(struct dctx *c);
+} links[] = {
+	{ LINK_NULL, "BSD loopback", dis_link_null },
+	{ LINK_ETHERNET, "Ethernet", dis_link_ether },
+	{ LINK_RAW, "Raw IP", link_raw },
+	{ LINK_LOOP, "OpenBSD loopback", dis_link_loop },
+	{ LINK_LINUX_SLL, "Linux cooked (SLL)", dis_link_sll },
+	{ LINK_IPV4, "Raw IPv4", link_ipv4 },
+	{ LINK_IPV6, "Raw IPv6", link_ipv6 },
+	{ LINK_LINUX_SLL2, "Linux cooked (SLL2)", dis_link_sll2 },
+};
+
+static const struct link *link_find(int type)
+{
+	for (size_t i = 0; i < DIS_COUNT(links); i++)
+		if (links[i].type == type)
+			return &links[i];
+	return NULL;
+}
+
+const char *dissect_linktype_name(int linktype)
+{
+	const struct link *l = link_find(linktype);
+	return l ? l->name : NULL;
+}
+
+enum dis_status dissect_frame(int linktype, const uint8_t *data, uint32_t caplen,
+                              uint32_t wirelen, struct dissection *d)
+{
+	memset(d, 0, sizeof *d);
+	d->caplen = caplen;
+	d->wirelen = wirelen;
+	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info };
+
+	const struct link *l = link_find(linktype);
+	if (l) {
+		l->decode(&c);
+	} else {
+		char name[FIELD_NAME_MAX];
+		snprintf(name, sizeof name, "Link type %d (unknown)", linktype);
+		d->info.proto = "Unknown";
+		dis_data(&c, name, 0, c.r.len);
+		dis_unsupported(&c, "link type %d is not decoded", linktype);
+	}
+	return d->status;
+}
+
+void dissection_free(struct dissection *d)
+{
+	free(d->fields);
+	d->fields = NULL;
+	d->nfields = d->cap = 0;
+}
+
+int dissect_field_at(const struct dissection *d, uint32_t off)
+{
+	int best = -1;
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct field *f = &d->fields[i];
+		if (off >= f->off && off - f->off < f->len && (best < 0 || f->depth > d->fields[best].depth))
+			best = (int)i;
+	}
+	return best;
+}

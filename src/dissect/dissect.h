@@ -1,0 +1,168 @@
+/*
+ * dissect.h — turn one captured frame into a tree of fields and a summary.
+ *
+ * Role: the packet decoder shared by the lesson screens, the headless text
+ * output, inspection mode and the tests.  It never touches curses or the
+ * network; it reads bytes and produces data.
+ *
+ * Data model: a dissection owns a flat, pre-ordered array of fields.  Each
+ * field has a depth (0 = a layer such as "Ethernet II", 1 = a field of that
+ * layer, 2 = a sub-field such as one TCP flag or one TCP option ...), a name,
+ * a printable value, and the byte range [off, off+len) of the frame it was
+ * read from, so the hex view can highlight it.  Children directly follow
+ * their parent.  Alongside the tree, `info` holds the facts that summaries,
+ * filters and the demo engine need (addresses, ports, TCP header values).
+ *
+ * Every byte is read through the bounds-checked reader in reader.h.  A frame
+ * that ends before a header does is TRUNCATED (the capture stopped there); a
+ * header whose values are impossible (IPv4 IHL < 5, TCP data offset < 5, a
+ * length field shorter than its own header) is MALFORMED.  Both keep every
+ * field decoded before the problem and say what went wrong in `problem`.
+ *
+ * Truncation is judged against what the headers announce, not against
+ * wirelen: a frame whose headers were all captured but whose transport
+ * payload (per the IP/UDP length fields) was cut is TRUNCATED too, with e.g.
+ * "truncated: TCP payload 13 bytes, 5 captured"; bytes after the end of the
+ * IP packet (Ethernet padding) are shown but their loss is not a problem.
+ * Problems read "truncated: ...", "malformed: ..." or "unsupported: ...";
+ * the first truncation or malformation wins (it may replace "unsupported").
+ * Every field lies within [0, caplen): bytes that were not captured are not
+ * shown as fields (a layer or raw-data field is clipped to what was captured).
+ */
+#ifndef SOCKSCOPE_DISSECT_H
+#define SOCKSCOPE_DISSECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* libpcap DLT_/LINKTYPE_ numbers we decode (values from the tcpdump.org
+ * link-layer header types list; defined here so this module does not need
+ * pcap.h). */
+enum {
+	LINK_NULL = 0,         /* BSD loopback: 4-byte host-order family */
+	LINK_ETHERNET = 1,
+	LINK_RAW = 101,        /* raw IPv4/IPv6, version from the first nibble */
+	LINK_LOOP = 108,       /* OpenBSD loopback: 4-byte network-order family */
+	LINK_LINUX_SLL = 113,
+	LINK_IPV4 = 228,
+	LINK_IPV6 = 229,
+	LINK_LINUX_SLL2 = 276,
+};
+
+enum dis_status {
+	DIS_OK = 0,
+	DIS_TRUNCATED,   /* the captured bytes end before the headers do */
+	DIS_MALFORMED,   /* a header value is impossible */
+	DIS_UNSUPPORTED, /* a link type or protocol we do not decode (shown as raw bytes) */
+};
+
+#define FIELD_NAME_MAX 40
+#define FIELD_VALUE_MAX 160
+
+struct field {
+	uint32_t off;                 /* first byte of the field within the frame */
+	uint32_t len;                 /* bytes covered (0 for a computed field) */
+	uint8_t depth;                /* 0 = layer, 1 = field, 2 = sub-field ... */
+	char name[FIELD_NAME_MAX];    /* "Source port", "Flags", "MSS" */
+	char value[FIELD_VALUE_MAX];  /* "51234", "0x012 (SYN, ACK)", "65495" */
+	const char *help;             /* static one-line explanation, or NULL */
+};
+
+/* TCP flag bits as on the wire (RFC 9293 + RFC 3168). */
+enum {
+	TCPF_FIN = 0x01, TCPF_SYN = 0x02, TCPF_RST = 0x04, TCPF_PSH = 0x08,
+	TCPF_ACK = 0x10, TCPF_URG = 0x20, TCPF_ECE = 0x40, TCPF_CWR = 0x80,
+};
+
+/* Facts about a packet, filled as far as decoding got. */
+struct pkt_info {
+	int ip_version;            /* 4, 6, or 0 when there is no IP layer */
+	char src[46], dst[46];     /* numeric addresses ("127.0.0.1", "::1") */
+	uint8_t ip_proto;          /* 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 ... */
+	uint8_t ttl;               /* TTL / hop limit */
+	bool has_ports;
+	uint16_t sport, dport;
+	const char *proto;         /* short name for the list: "TCP", "UDP", "ICMP", "ICMPv6", "IPv4", "ARP", "Ethernet"... (static) */
+
+	/* TCP only (valid when ip_proto == 6 and the header was decoded) */
+	bool tcp;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;
+	uint16_t win;
+	char tcp_opts[120];        /* tcpdump-like option list: "mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7" */
+
+	/* ICMP / ICMPv6 */
+	bool icmp;
+	uint8_t icmp_type, icmp_code;
+
+	/* transport payload (TCP segment data, UDP datagram data) */
+	uint32_t payload_off;      /* offset in the frame */
+	uint32_t payload_len;      /* per the headers (may exceed what was captured) */
+	uint32_t payload_caplen;   /* how much of it was captured */
+
+	/* Added by the dissector (appended; the members above are unchanged). */
+	bool udp;                  /* the UDP header was decoded */
+	uint16_t tcp_urp;          /* TCP urgent pointer */
+	uint32_t l4_len;           /* transport message length per the IP header (header + data) */
+	bool fragment;             /* a non-first IP fragment: no transport header in it */
+	uint32_t frag_offset;      /* its offset in bytes */
+	uint16_t icmp_id, icmp_seq;  /* ICMP/ICMPv6 echo identifier and sequence number */
+	char nd_target[46];        /* ICMPv6 neighbor solicitation/advertisement target, or "" */
+	struct pkt_quote {         /* the packet an ICMP/ICMPv6 error message quotes */
+		bool valid;            /* its IP header was decoded */
+		int ip_version;
+		char src[46], dst[46];
+		uint8_t ip_proto;
+		bool has_ports;
+		uint16_t sport, dport;
+	} quote;
+};
+
+struct dissection {
+	enum dis_status status;
+	char problem[160];         /* "truncated: TCP header needs 20 bytes, 12 captured" */
+	struct pkt_info info;
+	struct field *fields;      /* owned; nfields entries, pre-order */
+	size_t nfields, cap;
+	uint32_t caplen, wirelen;
+};
+
+/* Decode one frame.  `data` holds `caplen` captured bytes of a frame that
+ * was `wirelen` bytes on the wire.  Always fills *d (call dissection_free
+ * after), also on truncation or malformation; returns d->status.
+ * Never reads outside data[0..caplen). */
+enum dis_status dissect_frame(int linktype, const uint8_t *data, uint32_t caplen,
+                              uint32_t wirelen, struct dissection *d);
+void dissection_free(struct dissection *d);
+
+/* Name of a link type for messages ("Ethernet", "Linux cooked (SLL2)"...),
+ * or NULL when unknown. */
+const char *dissect_linktype_name(int linktype);
+
+/* Index of the deepest field that covers byte `off`, or -1. */
+int dissect_field_at(const struct dissection *d, uint32_t off);
+
+/* ---- one-line summaries with per-connection relative sequence numbers ----
+ *
+ * A flow table remembers, per TCP connection and direction, the first
+ * sequence number seen (the ISN from the SYN when it was captured), so
+ * summaries show seq/ack relative to it as tcpdump does.  Feed packets in
+ * capture order.  The table owns its memory. */
+struct flowtab;
+struct flowtab *flowtab_new(void);
+void flowtab_free(struct flowtab *t);
+
+/* Write a tcpdump-like summary of a decoded packet into buf, e.g.
+ *   "Flags [S.], seq 0, ack 1, win 65483, options [mss 65495,sackOK,TS val 1 ecr 1,nop,wscale 7], length 0"
+ *   "UDP, length 12"
+ *   "ICMP 127.0.0.1 udp port 40000 unreachable"
+ * When t is non-NULL the packet is also recorded in it (first call per
+ * packet decides relative numbering; pass NULL to format without tracking,
+ * absolute numbers are then shown).  Returns buf. */
+char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
+
+/* "127.0.0.1:5000" or "[::1]:5000" or just the address when no ports. */
+void dissect_endpoint(const struct pkt_info *i, bool source, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * dissect_priv.h — what the per-protocol decoders of src/dissect share.
+ * Not for users of the dissector: they include dissect.h only.
+ *
+ * A decoder gets a struct dctx whose reader sits at the start of its
+ * header.  It reads the header's values (the reader makes short reads
+ * harmless), records fields with explicit frame offsets — a field whose bytes
+ * were not captured is silently left out — then checks c->r.short_ once and
+ * reports truncation, or checks values and reports malformation.
+ */
+#ifndef SOCKSCOPE_DISSECT_PRIV_H
+#define SOCKSCOPE_DISSECT_PRIV_H
+
+#include <stddef.h>
+
+#include "dissect/dissect.h"
+#include "dissect/reader.h"
+
+#define DIS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+struct dctx {
+	struct dissection *d;
+	struct rd r;            /* positioned at the current header */
+	struct pkt_info *info;  /* &d->info, or scratch for a packet quoted by ICMP */
+	uint8_t depth;          /* depth of a layer here: 0, or 1 inside an ICMP error */
+	bool quoted;            /* inside an ICMP error: no problems, no payload */
+	bool partial;           /* the IP payload is a first fragment: inner lengths may exceed it */
+	uint8_t nest;           /* VLAN tags passed, to bound stacked tags */
+};
+
+/* A number -> name table, looked up linearly (all are short). */
+struct dis_name {
+	unsigned v;
+	const char *name;
+};
+#define DIS_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+const char *dis_name(const struct dis_name *t, size_t n, unsigned v);
+
+/* ---- recording fields (dissect.c) ----
+ * dis_layer: a layer at c->depth, clipped to the captured bytes; returns its
+ *   index for dis_layer_len / dis_value, or -1.
+ * dis_field: a field at c->depth + sub, left out unless all of [off, off+len)
+ *   was captured; returns whether it was added.
+ * dis_group: like dis_field but clipped (a container such as "Options" whose
+ *   children follow, or raw bytes).
+ * dis_hex:   a clipped dis_group whose value is "N bytes: 01 02 03 ...". */
+int dis_layer(struct dctx *c, uint32_t off, uint32_t len, const char *name, const char *help,
+              const char *fmt, ...) DIS_PRINTF(6, 7);
+void dis_layer_len(struct dctx *c, int idx, uint32_t len);
+void dis_value(struct dctx *c, int idx, const char *fmt, ...) DIS_PRINTF(3, 4);
+bool dis_field(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+               const char *help, const char *fmt, ...) DIS_PRINTF(7, 8);
+void dis_group(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+               const char *help, const char *fmt, ...) DIS_PRINTF(7, 8);
+void dis_hex(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name, const char *help);
+/* A one-bit flag as a sub-field: "set" / "not set". */
+void dis_flag(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name,
+              const char *help, bool set);
+
+/* ---- problems (dissect.c); all are ignored inside a quoted packet ---- */
+/* "truncated: <what> needs <need> bytes, <n> captured", n counted from start. */
+void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t need);
+void dis_malformed(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
+void dis_unsupported(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
+
+/* ---- shared decoders (dissect.c) ---- */
+/* The transport payload: info->payload_*, a "Payload" layer with a text
+ * preview, and truncation "<proto> payload N bytes, M captured". */
+void dis_payload(struct dctx *c, const char *proto, uint32_t off, uint32_t len);
+/* An undecoded block as a layer `name` with a raw "Data" field; truncated
+ * when fewer than len bytes were captured. */
+void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len);
+/* Dispatch on an EtherType with the reader at the network header; returns
+ * the length the network header announces (0 when unknown). */
+uint32_t dis_ethertype(struct dctx *c, uint16_t type);
+const char *dis_ethertype_name(uint16_t type);
+/* A depth-1 field "0x0800 (IPv4)" for an EtherType at off. */
+void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_t type);
+/* Dispatch on an IP protocol number with the reader at its header; len is
+ * what the IP header leaves for it. */
+void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len);
+const char *dis_ipproto_name(uint8_t proto);
+/* The IP packet quoted by an ICMP/ICMPv6 error, [off, off+len) of the frame:
+ * decoded at depth 1 into info->quote. */
+void dis_quoted(struct dctx *c, uint32_t off, uint32_t len);
+/* Fold a ones'-complement sum to 16 bits. */
+uint16_t dis_cksum_fold(uint32_t sum);
+/* The value text of an Internet checksum `sum` stored at off+at and covering
+ * [off, off+len) plus a pseudo-header sum: "0x1c46 (correct)", "... (incorrect,
+ * should be 0x...)" or "... (not verified: not all captured)". */
+void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint32_t pseudo,
+                    uint16_t sum, char *buf, size_t n);
+/* Append to a NUL-terminated string, silently cutting at n. */
+void dis_appendf(char *buf, size_t n, const char *fmt, ...) DIS_PRINTF(3, 4);
+/* "00:11:22:33:44:55"-style colon hex of n bytes. */
+void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn);
+
+/* ---- link layers (link_*.c), network and transport layers (proto_*.c) ---- */
+void dis_link_ether(struct dctx *c);
+void dis_link_null(struct dctx *c);
+void dis_link_loop(struct dctx *c);
+void dis_link_sll(struct dctx *c);
+void dis_link_sll2(struct dctx *c);
+uint32_t dis_vlan(struct dctx *c);    /* an 802.1Q/802.1ad tag (link_ether.c) */
+uint32_t dis_ipv4(struct dctx *c);   /* return the length the header announces */
+uint32_t dis_ipv6(struct dctx *c);
+/* The DSCP and ECN sub-fields of an IPv4 DS byte or IPv6 traffic class (proto_ipv4.c). */
+void dis_ds_fields(struct dctx *c, uint32_t off, uint32_t len, uint8_t ds);
+/* RFC 5952 text of an IPv6 address (proto_ipv6.c). */
+void dis_fmt_ip6(const uint8_t a[16], char *buf, size_t n);
+void dis_tcp(struct dctx *c, uint32_t len);
+void dis_udp(struct dctx *c, uint32_t len);
+void dis_icmp(struct dctx *c, uint32_t len);
+void dis_icmp6(struct dctx *c, uint32_t len);
+
+/* Names used by the summaries (proto_icmp.c, proto_icmp6.c); NULL if unknown. */
+const char *dis_icmp_type_name(uint8_t type);
+const char *dis_icmp_code_name(uint8_t type, uint8_t code);
+const char *dis_icmp6_type_name(uint8_t type);
+const char *dis_icmp6_code_name(uint8_t type, uint8_t code);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * proto_ipv4.c — the IPv4 header (RFC 791), with the DS field of RFC 2474
+ * and the ECN bits of RFC 3168 (shared with IPv6's traffic class).
+ *
+ * Only a first fragment (offset 0) has a transport header to decode; later
+ * fragments are shown as data.  A total length shorter than the header is
+ * malformed; one longer than what was captured is not — the decoders after
+ * this one report what of their part is missing.
+ */
+#include "dissect/dissect_priv.h"
+
+#include <stdio.h>
+
+enum { IPV4_MIN_HDR = 20 };
+
+static const struct dis_name ecn_names[] = {
+	{ 0, "Not-ECT: not ECN-capable" }, { 1, "ECT(1): ECN-capable" },
+	{ 2, "ECT(0): ECN-capable" }, { 3, "CE: congestion experienced" },
+};
+
+void dis_ds_fields(struct dctx *c, uint32_t off, uint32_t len, uint8_t ds)
+{
+	dis_field(c, 2, off, len, "DSCP",
+	          "Differentiated services code point: the packet's forwarding class (RFC 2474)", "%u",
+	          ds >> 2);
+	dis_field(c, 2, off, len, "ECN",
+	          "Explicit congestion notification: a router may mark CE instead of dropping (RFC 3168)",
+	          "%u (%s)", ds & 3u, dis_name(ecn_names, DIS_COUNT(ecn_names), ds & 3u));
+}
+
+uint32_t dis_ipv4(struct dctx *c)
+{
+	struct rd *r = &c->r;
+	uint32_t o = r->off;
+	uint8_t vihl = rd_u8(r), tos = rd_u8(r);
+	uint16_t tot = rd_be16(r), id = rd_be16(r), frag = rd_be16(r);
+	uint8_t ttl = rd_u8(r), proto = rd_u8(r);
+	uint16_t sum = rd_be16(r);
+	uint8_t a[4], b[4];
+	rd_bytes(r, a, 4);
+	rd_bytes(r, b, 4);
+
+	unsigned version = vihl >> 4, ihl = vihl & 15u, hl = ihl * 4;
+	uint32_t foff = (frag & 0x1fffu) * 8;
+	bool rsv = frag & 0x8000, df = frag & 0x4000, mf = frag & 0x2000;
+	const char *pname = dis_ipproto_name(proto);
+	char src[16], dst[16], ck[64];
+	snprintf(src, sizeof src, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	snprintf(dst, sizeof dst, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	dis_cksum_text(c, o, hl, 10, 0, sum, ck, sizeof ck);
+
+	c->info->proto = "IPv4";
+	int L = dis_layer(c, o, hl > IPV4_MIN_HDR ? hl : IPV4_MIN_HDR, "Internet Protocol version 4",
+	                  "IPv4 carries a packet from one host to another, across networks", NULL);
+	dis_field(c, 1, o, 1, "Version", "4 for IPv4", "%u", version);
+	dis_field(c, 1, o, 1, "Header length",
+	          "IHL: the header's length in 32-bit words; 5 (20 bytes) when there are no options",
+	          "%u bytes (IHL %u)", hl, ihl);
+	dis_field(c, 1, o + 1, 1, "Differentiated services", "The DSCP and ECN bits", "0x%02x", tos);
+	dis_ds_fields(c, o + 1, 1, tos);
+	dis_field(c, 1, o + 2, 2, "Total length", "Bytes in the whole packet: header and data", "%u", tot);
+	dis_field(c, 1, o + 4, 2, "Identification",
+	          "Tells the fragments of one datagram apart so the receiver can reassemble it",
+	          "0x%04x (%u)", id, id);
+	dis_field(c, 1, o + 6, 1, "Flags", "Fragmentation control bits", "0x%x%s%s", frag >> 13,
+	          df ? " (DF)" : "", mf ? " (MF)" : "");
+	dis_flag(c, 2, o + 6, 1, "Reserved bit", "Must be zero", rsv);
+	dis_flag(c, 2, o + 6, 1, "Don't fragment",
+	         "Drop the packet rather than split it; path MTU discovery relies on this", df);
+	dis_flag(c, 2, o + 6, 1, "More fragments", "More fragments of this datagram follow this one", mf);
+	dis_field(c, 1, o + 6, 2, "Fragment offset",
+	          "Where this fragment's data belongs in the original datagram (counted in 8-byte units)",
+	          "%u bytes", foff);
+	dis_field(c, 1, o + 8, 1, "Time to live",
+	          "Hops left: every router subtracts one and drops the packet at zero", "%u", ttl);
+	dis_field(c, 1, o + 9, 1, "Protocol", "Which protocol's header follows the IP header",
+	          "%u (%s)", proto, pname ? pname : "unknown");
+	dis_field(c, 1, o + 10, 2, "Header checksum",
+	          "Ones'-complement sum over the IPv4 header only; routers update it as the TTL drops",
+	          "%s", ck);
+	dis_field(c, 1, o + 12, 4, "Source address", "The sending host", "%s", src);
+	dis_field(c, 1, o + 16, 4, "Destination address", "The host the packet is for", "%s", dst);
+	if (r->short_) {
+		dis_truncated(c, "IPv4 header", o, IPV4_MIN_HDR);
+		return 0;
+	}
+	dis_value(c, L, "%s > %s", src, dst);
+	if (version != 4) {
+		dis_malformed(c, "IPv4 version field is %u, not 4", version);
+		return 0;
+	}
+	if (hl < IPV4_MIN_HDR) {
+		dis_malformed(c, "IPv4 header length %u bytes (IHL %u) is less than 20", hl, ihl);
+		return 0;
+	}
+	struct pkt_info *i = c->info;
+	i->ip_version = 4;
+	snprintf(i->src, sizeof i->src, "%s", src);
+	snprintf(i->dst, sizeof i->dst, "%s", dst);
+	i->ttl = ttl;
+	i->ip_proto = proto;
+	if (tot < hl) {
+		dis_malformed(c, "IPv4 total length %u is less than its header length %u", tot, hl);
+		return 0;
+	}
+	if (hl > IPV4_MIN_HDR) {
+		dis_hex(c, 1, o + IPV4_MIN_HDR, hl - IPV4_MIN_HDR, "Options",
+		        "Rarely used extras (such as record route) that lengthen the header");
+		if (!rd_has(r, o, hl)) {
+			dis_truncated(c, "IPv4 header", o, hl);
+			return 0;
+		}
+	}
+
+	rd_seek(r, o + hl);
+	i->fragment = foff != 0;
+	i->frag_offset = foff;
+	if (foff) {
+		/* No transport header here: it travelled in the first fragment. */
+		char name[FIELD_NAME_MAX];
+		snprintf(name, sizeof name, "%s fragment data", pname ? pname : "IP");
+		dis_data(c, name, o + hl, tot - hl);
+		i->l4_len = tot - hl;
+		return tot;
+	}
+	bool was = c->partial;
+	c->partial = mf;
+	dis_ip_payload(c, proto, tot - hl);
+	c->partial = was;
+	return tot;
+}

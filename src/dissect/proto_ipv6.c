@@ -1,0 +1,170 @@
+/*
+ * proto_ipv6.c — the IPv6 header and its extension headers (RFC 8200).
+ *
+ * Hop-by-hop options (0), routing (43), fragment (44) and destination
+ * options (60) headers are walked, each shown as its own layer, before the
+ * upper-layer header is handed on.  The walk only moves forward, by at least
+ * 8 bytes a step, and stops after MAX_EXT headers.
+ */
+#include "dissect/dissect_priv.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+enum { IPV6_HDR = 40, MAX_EXT = 8 };
+enum { EXT_HOPOPTS = 0, EXT_ROUTING = 43, EXT_FRAGMENT = 44, EXT_DSTOPTS = 60 };
+
+static const char H_NEXT[] = "Which header follows: an extension header or the upper-layer protocol";
+
+void dis_fmt_ip6(const uint8_t a[16], char *buf, size_t n)
+{
+	if (!inet_ntop(AF_INET6, a, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+}
+
+static bool is_ext(uint8_t nh)
+{
+	return nh == EXT_HOPOPTS || nh == EXT_ROUTING || nh == EXT_FRAGMENT || nh == EXT_DSTOPTS;
+}
+
+static void next_field(struct dctx *c, uint32_t off, uint8_t nh)
+{
+	const char *n = dis_ipproto_name(nh);
+	dis_field(c, 1, off, 1, "Next header", H_NEXT, "%u (%s)", nh, n ? n : "unknown");
+}
+
+/* One extension header at p with `left` payload bytes from p on.  Returns
+ * its length and sets *next, or returns 0 after reporting a problem.  A
+ * fragment header sets *frag to its offset in bytes, ORed with 1 when more
+ * fragments follow (offsets are multiples of 8, so bit 0 is free). */
+static uint32_t ext_header(struct dctx *c, uint8_t type, uint32_t p, uint32_t left, uint8_t *next,
+                           uint32_t *frag)
+{
+	struct rd *r = &c->r;
+	rd_seek(r, p);
+	uint8_t nh = rd_u8(r), x = rd_u8(r);
+	uint32_t hl = type == EXT_FRAGMENT ? 8 : (x + 1u) * 8;
+	const char *name = dis_ipproto_name(type);
+
+	dis_layer(c, p, hl, name, type == EXT_FRAGMENT ?
+	          "Added by the sender when it split a packet into fragments" :
+	          "Optional information for routers or the destination", NULL);
+	next_field(c, p, nh);
+	if (type == EXT_FRAGMENT) {
+		uint16_t om = rd_be16(r);
+		uint32_t id = rd_be32(r);
+		dis_field(c, 1, p + 1, 1, "Reserved", "Must be zero", "%u", x);
+		dis_field(c, 1, p + 2, 2, "Fragment offset",
+		          "Where this fragment's data belongs in the original packet (in 8-byte units)",
+		          "%u bytes", (om >> 3) * 8u);
+		dis_flag(c, 1, p + 2, 2, "More fragments", "More fragments of this packet follow", om & 1);
+		dis_field(c, 1, p + 4, 4, "Identification", "The same in every fragment of one packet",
+		          "0x%08x", id);
+		*frag = (om >> 3) * 8u | (om & 1u);
+	} else {
+		dis_field(c, 1, p + 1, 1, "Header length",
+		          "In 8-byte units, not counting the first 8 bytes", "%u (%u bytes)", x, hl);
+		uint32_t data = p + 2;
+		if (type == EXT_ROUTING) {
+			uint8_t rtype = rd_u8(r), segs = rd_u8(r);
+			dis_field(c, 1, p + 2, 1, "Routing type", NULL, "%u", rtype);
+			dis_field(c, 1, p + 3, 1, "Segments left", "Route segments still to visit", "%u", segs);
+			data = p + 4;
+		}
+		dis_hex(c, 1, data, hl - (data - p), type == EXT_ROUTING ? "Type-specific data" : "Options",
+		        NULL);
+	}
+	if (!rd_has(r, p, 2)) {
+		dis_truncated(c, name, p, 2);
+		return 0;
+	}
+	if (hl > left) {
+		dis_malformed(c, "%s length %u exceeds the %u bytes left in the payload", name, hl, left);
+		return 0;
+	}
+	if (!rd_has(r, p, hl)) {
+		dis_truncated(c, name, p, hl);
+		return 0;
+	}
+	*next = nh;
+	return hl;
+}
+
+uint32_t dis_ipv6(struct dctx *c)
+{
+	struct rd *r = &c->r;
+	uint32_t o = r->off;
+	uint32_t vtf = rd_be32(r);
+	uint16_t plen = rd_be16(r);
+	uint8_t nh = rd_u8(r), hlim = rd_u8(r);
+	uint8_t a[16], b[16];
+	rd_bytes(r, a, 16);
+	rd_bytes(r, b, 16);
+
+	unsigned version = vtf >> 28;
+	uint8_t tc = (uint8_t)(vtf >> 20);
+	char src[46], dst[46];
+	dis_fmt_ip6(a, src, sizeof src);
+	dis_fmt_ip6(b, dst, sizeof dst);
+
+	c->info->proto = "IPv6";
+	int L = dis_layer(c, o, IPV6_HDR, "Internet Protocol version 6",
+	                  "IPv6 carries a packet from one host to another, across networks", NULL);
+	dis_field(c, 1, o, 1, "Version", "6 for IPv6", "%u", version);
+	dis_field(c, 1, o, 2, "Traffic class", "The DSCP and ECN bits, as in IPv4's DS field", "0x%02x", tc);
+	dis_ds_fields(c, o, 2, tc);
+	dis_field(c, 1, o + 1, 3, "Flow label",
+	          "Chosen by the sender to mark packets of one flow (often a hash of the connection)",
+	          "0x%05x", vtf & 0xfffffu);
+	dis_field(c, 1, o + 4, 2, "Payload length",
+	          "Bytes after this 40-byte header, extension headers included", "%u", plen);
+	next_field(c, o + 6, nh);
+	dis_field(c, 1, o + 7, 1, "Hop limit",
+	          "Hops left: every router subtracts one and drops the packet at zero", "%u", hlim);
+	dis_field(c, 1, o + 8, 16, "Source address", "The sending host", "%s", src);
+	dis_field(c, 1, o + 24, 16, "Destination address", "The host the packet is for", "%s", dst);
+	if (r->short_) {
+		dis_truncated(c, "IPv6 header", o, IPV6_HDR);
+		return 0;
+	}
+	dis_value(c, L, "%s > %s", src, dst);
+	if (version != 6) {
+		dis_malformed(c, "IPv6 version field is %u, not 6", version);
+		return 0;
+	}
+	struct pkt_info *i = c->info;
+	i->ip_version = 6;
+	snprintf(i->src, sizeof i->src, "%s", src);
+	snprintf(i->dst, sizeof i->dst, "%s", dst);
+	i->ttl = hlim;
+
+	i->ip_proto = nh;
+	uint32_t p = o + IPV6_HDR, left = plen, frag = 0;
+	for (int n = 0; n < MAX_EXT && is_ext(nh); n++) {
+		uint32_t hl = ext_header(c, nh, p, left, &nh, &frag);
+		if (!hl)
+			return IPV6_HDR + plen;
+		p += hl;
+		left -= hl;
+	}
+	i->ip_proto = nh;
+	rd_seek(r, p);
+	if (is_ext(nh)) {
+		dis_data(c, "IPv6 extension headers", p, left);
+		dis_unsupported(c, "more than %d IPv6 extension headers", MAX_EXT);
+	} else if (frag & ~1u) {
+		const char *pn = dis_ipproto_name(nh);
+		char name[FIELD_NAME_MAX];
+		snprintf(name, sizeof name, "%s fragment data", pn ? pn : "IP");
+		i->fragment = true;
+		i->frag_offset = frag & ~1u;
+		i->l4_len = left;
+		dis_data(c, name, p, left);
+	} else {
+		bool was = c->partial;
+		c->partial = frag & 1u;
+		dis_ip_payload(c, nh, left);
+		c->partial = was;
+	}
+	return IPV6_HDR + plen;
+}

@@ -1,0 +1,260 @@
+/*
+ * lab.c — run a lesson's steps and attribute every captured packet to one.
+ *
+ * The capture thread (on_frame) decodes each frame once: the demo's marker
+ * datagrams move the "current step" and are not kept; every other frame is
+ * stored with its summary and the step it belongs to.  lab_step brackets a
+ * step between a START and an END marker (see demo.c for why that is
+ * deterministic) and waits until the END marker has been captured.
+ */
+#include "lab/lab.h"
+#include "dissect/dissect.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Bounds on the waits of a step (they are rarely more than a millisecond). */
+#define QUIET_WAIT_MS 2000
+#define MARKER_WAIT_MS 2000
+
+struct lab {
+	const struct lesson *lesson;
+	struct capture *cap;
+	enum capture_mode mode;
+	struct demo *demo;
+	int family;
+	int linktype;
+
+	size_t done;                    /* steps run */
+	struct lab_step_result *results;
+
+	pthread_mutex_t mu;             /* guards everything below */
+	pthread_cond_t cv;
+	struct lab_packet *pkts;
+	size_t npkts, cap_pkts;
+	int cur_step;                   /* attribution of the next frame */
+	int64_t last_end;               /* id of the last END marker captured, -1 none */
+	struct timeval t0;
+	struct flowtab *flows;          /* used by the capture thread only */
+};
+
+static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
+                         const uint8_t *data, const struct dissection *d)
+{
+	uint8_t *copy = malloc(caplen ? caplen : 1);
+	if (!copy)
+		return;   /* under memory pressure a frame is lost, not the program */
+	memcpy(copy, data, caplen);
+
+	struct lab_packet p = { .ts = *ts, .caplen = caplen, .wirelen = wirelen, .data = copy };
+	dissect_endpoint(&d->info, true, p.src, sizeof p.src);
+	dissect_endpoint(&d->info, false, p.dst, sizeof p.dst);
+	snprintf(p.proto, sizeof p.proto, "%s", d->info.proto ? d->info.proto : "?");
+	dissect_summary(d, lab->flows, p.summary, sizeof p.summary);
+
+	pthread_mutex_lock(&lab->mu);
+	if (lab->npkts == lab->cap_pkts) {
+		size_t ncap = lab->cap_pkts ? lab->cap_pkts * 2 : 64;
+		struct lab_packet *grown = realloc(lab->pkts, ncap * sizeof *grown);
+		if (!grown) {
+			pthread_mutex_unlock(&lab->mu);
+			free(copy);
+			return;
+		}
+		lab->pkts = grown;
+		lab->cap_pkts = ncap;
+	}
+	if (lab->npkts == 0)
+		lab->t0 = *ts;
+	p.rel = (double)(ts->tv_sec - lab->t0.tv_sec) + (double)(ts->tv_usec - lab->t0.tv_usec) / 1e6;
+	p.index = (uint32_t)lab->npkts;
+	p.step = lab->cur_step;
+	lab->pkts[lab->npkts++] = p;
+	pthread_mutex_unlock(&lab->mu);
+}
+
+static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
+                     const uint8_t *data)
+{
+	struct lab *lab = ud;
+	struct dissection d;
+	dissect_frame(lab->linktype, data, caplen, wirelen, &d);
+
+	char kind;
+	uint32_t id;
+	const struct pkt_info *i = &d.info;
+	if (i->ip_proto == 17 && i->has_ports && i->dport == demo_marker_port(lab->demo) &&
+	    i->sport == demo_marker_port(lab->demo) && i->payload_caplen == i->payload_len &&
+	    demo_parse_marker(data + i->payload_off, i->payload_caplen, &kind, &id)) {
+		pthread_mutex_lock(&lab->mu);
+		if (kind == MARK_START) {
+			lab->cur_step = (int)id;
+		} else {
+			lab->cur_step = PKT_BETWEEN;
+			lab->last_end = id;
+			pthread_cond_broadcast(&lab->cv);
+		}
+		pthread_mutex_unlock(&lab->mu);
+	} else {
+		store_packet(lab, ts, caplen, wirelen, data, &d);
+	}
+	dissection_free(&d);
+}
+
+struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
+                     const struct lab_options *opt, char *err, size_t errlen)
+{
+	struct lab *lab = calloc(1, sizeof *lab);
+	if (!lab) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lab->lesson = lesson;
+	lab->family = opt && opt->family ? opt->family : lesson->family;
+	lab->cur_step = PKT_SETUP;
+	lab->last_end = -1;
+	pthread_mutex_init(&lab->mu, NULL);
+	pthread_cond_init(&lab->cv, NULL);
+	lab->results = calloc(lesson->nsteps, sizeof *lab->results);
+	lab->flows = flowtab_new();
+	if (!lab->results || !lab->flows) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+
+	struct demo_config cfg = {
+		.family = lab->family,
+		.tcp_server = lesson->lab_tcp_server,
+		.client_rcvtimeo_cap = opt ? opt->client_rcvtimeo_cap : 0,
+	};
+	lab->demo = demo_new(&cfg, err, errlen);
+	if (!lab->demo)
+		goto fail;
+
+	if (cap) {
+		char filter[128];
+		demo_bpf_filter(lab->demo, filter, sizeof filter);
+		lab->linktype = capture_linktype(cap);
+		if (capture_set_filter(cap, filter, err, errlen) < 0 ||
+		    capture_start(cap, on_frame, lab, err, errlen) < 0)
+			goto fail;
+		lab->cap = cap;
+		lab->mode = mode;
+	}
+	return lab;
+fail:
+	lab_close(lab);
+	return NULL;
+}
+
+void lab_close(struct lab *lab)
+{
+	if (!lab)
+		return;
+	if (lab->cap) {
+		capture_stop(lab->cap);
+		char ignored[64];
+		capture_set_filter(lab->cap, "less 1", ignored, sizeof ignored);
+	}
+	demo_free(lab->demo);
+	for (size_t i = 0; i < lab->npkts; i++)
+		free((void *)lab->pkts[i].data);
+	free(lab->pkts);
+	free(lab->results);
+	flowtab_free(lab->flows);
+	pthread_mutex_destroy(&lab->mu);
+	pthread_cond_destroy(&lab->cv);
+	free(lab);
+}
+
+/* Wait until the capture has seen the END marker of `step`. */
+static bool wait_end_marker(struct lab *lab, int step)
+{
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += MARKER_WAIT_MS / 1000;
+	pthread_mutex_lock(&lab->mu);
+	int rc = 0;
+	while (lab->last_end < step && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&lab->cv, &lab->mu, &dl);
+	bool seen = lab->last_end >= step;
+	pthread_mutex_unlock(&lab->mu);
+	return seen;
+}
+
+int lab_step(struct lab *lab)
+{
+	if (lab->done >= lab->lesson->nsteps)
+		return -1;
+	int idx = (int)lab->done;
+	const struct lesson_step *s = &lab->lesson->steps[idx];
+	struct lab_step_result *r = &lab->results[idx];
+
+	if (lab->cap)
+		demo_send_marker(lab->demo, MARK_START, (uint32_t)idx);
+	r->nout = demo_run_step(lab->demo, s->actions, s->nactions, r->out, LAB_MAX_OUTCOMES);
+	r->quiet = demo_wait_quiet(lab->demo, QUIET_WAIT_MS);
+	if (lab->cap) {
+		demo_send_marker(lab->demo, MARK_END, (uint32_t)idx);
+		r->attributed = wait_end_marker(lab, idx);
+	}
+	pthread_mutex_lock(&lab->mu);
+	r->first_packet = lab->npkts;
+	r->npackets = 0;
+	for (size_t i = 0; i < lab->npkts; i++)
+		if (lab->pkts[i].step == idx) {
+			if (r->npackets == 0)
+				r->first_packet = i;
+			r->npackets++;
+		}
+	pthread_mutex_unlock(&lab->mu);
+	r->ran = true;
+	lab->done++;
+	return idx;
+}
+
+size_t lab_steps_done(const struct lab *lab) { return lab->done; }
+const struct lesson *lab_lesson(const struct lab *lab) { return lab->lesson; }
+int lab_family(const struct lab *lab) { return lab->family; }
+uint16_t lab_port(const struct lab *lab) { return demo_server_port(lab->demo); }
+int lab_linktype(const struct lab *lab) { return lab->linktype; }
+bool lab_capturing(const struct lab *lab) { return lab->cap != NULL; }
+
+const struct lab_step_result *lab_result(const struct lab *lab, size_t step)
+{
+	return step < lab->lesson->nsteps ? &lab->results[step] : NULL;
+}
+
+size_t lab_packet_count(struct lab *lab)
+{
+	pthread_mutex_lock(&lab->mu);
+	size_t n = lab->npkts;
+	pthread_mutex_unlock(&lab->mu);
+	return n;
+}
+
+bool lab_packet(struct lab *lab, size_t i, struct lab_packet *out)
+{
+	pthread_mutex_lock(&lab->mu);
+	bool ok = i < lab->npkts;
+	if (ok)
+		*out = lab->pkts[i];
+	pthread_mutex_unlock(&lab->mu);
+	return ok;
+}
+
+void lab_capture_status(struct lab *lab, char *buf, size_t n)
+{
+	if (!lab->cap) {
+		snprintf(buf, n, "no capture");
+		return;
+	}
+	unsigned recv = 0, drop = 0;
+	capture_stats(lab->cap, &recv, &drop);
+	snprintf(buf, n, "capturing on %s, %zu packets, %u dropped", capture_mode_name(lab->mode),
+	         lab_packet_count(lab), drop);
+}

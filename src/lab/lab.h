@@ -1,0 +1,90 @@
+/*
+ * lab.h — a lesson being run: its demo, its capture, its packets per step.
+ *
+ * Role: the one model the lesson screen, the headless output and the tests
+ * share.  The TUI draws it, headless prints it; neither runs sockets or
+ * reads packets itself.
+ *
+ * Threads: lab_step runs on the caller's thread (the UI's or headless'),
+ * the demo's server side on its own thread, and the capture thread appends
+ * packets.  Packet accessors copy what they return under the lab's lock,
+ * so the caller never holds a pointer the capture thread may move.
+ */
+#ifndef SOCKSCOPE_LAB_H
+#define SOCKSCOPE_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "capture/capture.h"
+#include "demo/demo.h"
+#include "lesson/lesson.h"
+
+/* Attribution of a packet: the step (0-based) whose calls caused it, or: */
+enum {
+	PKT_SETUP = -1,        /* before the first step */
+	PKT_BETWEEN = -2,      /* between steps: a timer of the kernel's, not a call */
+};
+
+struct lab_packet {
+	uint32_t index;        /* 0-based, in capture order (markers excluded) */
+	struct timeval ts;
+	double rel;            /* seconds since the first packet of the lab */
+	uint32_t caplen, wirelen;
+	int step;              /* step index or PKT_SETUP / PKT_BETWEEN */
+	char src[64], dst[64]; /* "127.0.0.1:5000" */
+	char proto[12];
+	char summary[256];     /* tcpdump-like, seq/ack relative to the connection */
+	const uint8_t *data;   /* caplen bytes, owned by the lab, valid until lab_close */
+};
+
+#define LAB_MAX_OUTCOMES 8
+
+struct lab_step_result {
+	bool ran;
+	struct demo_outcome out[LAB_MAX_OUTCOMES];
+	size_t nout;
+	bool quiet;            /* the kernel reported nothing in flight before the end marker */
+	bool attributed;       /* the end marker was seen by the capture */
+	size_t first_packet;   /* index of the first packet of the step */
+	size_t npackets;       /* packets the step caused */
+};
+
+struct lab_options {
+	int family;                  /* 0 = the lesson's own, else 4 or 6 */
+	int client_rcvtimeo_cap;     /* see demo_config */
+};
+
+struct lab;
+
+/* Start a lesson: demo set up (nothing on the wire yet), capture filter set
+ * to the demo's ports and the capture thread started when `cap` is not NULL.
+ * The lab borrows `lesson` and `cap`: both must outlive it. */
+struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
+                     const struct lab_options *opt, char *err, size_t errlen);
+void lab_close(struct lab *lab);
+
+/* Run the next step for real.  Returns its index, or -1 when all have run.
+ * Blocks until the step's calls returned and, with a capture, until every
+ * packet it caused has been captured (bounded). */
+int lab_step(struct lab *lab);
+size_t lab_steps_done(const struct lab *lab);
+const struct lab_step_result *lab_result(const struct lab *lab, size_t step);
+
+const struct lesson *lab_lesson(const struct lab *lab);
+int lab_family(const struct lab *lab);
+uint16_t lab_port(const struct lab *lab);
+
+/* Packets seen so far.  lab_packet copies packet i into *out; false if i is
+ * out of range.  The data pointer stays valid until lab_close. */
+size_t lab_packet_count(struct lab *lab);
+bool lab_packet(struct lab *lab, size_t i, struct lab_packet *out);
+int lab_linktype(const struct lab *lab);
+
+/* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */
+void lab_capture_status(struct lab *lab, char *buf, size_t n);
+bool lab_capturing(const struct lab *lab);
+
+#endif

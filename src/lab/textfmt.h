@@ -1,0 +1,34 @@
+/*
+ * textfmt.h — the text of packet lines, field trees and hex dumps.
+ *
+ * Shared by the screens and the headless output, so what a test reads is
+ * what a learner sees.  All functions write into caller buffers.
+ */
+#ifndef SOCKSCOPE_TEXTFMT_H
+#define SOCKSCOPE_TEXTFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dissect/dissect.h"
+#include "lab/lab.h"
+
+/* "  3  0.000123  127.0.0.1:51234 > 127.0.0.1:40123  TCP   74  Flags [S], ..." */
+void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n);
+/* Column heading matching textfmt_packet_line. */
+const char *textfmt_packet_heading(void);
+
+/* "Source port: 51234" indented two spaces per depth. */
+void textfmt_field_line(const struct field *f, char *buf, size_t n);
+
+/* Bytes per hex dump line, and one line: "0010  45 00 00 3c ...  E..<" */
+enum { TEXTFMT_HEX_PER_LINE = 16 };
+void textfmt_hex_line(const uint8_t *data, uint32_t len, uint32_t off, char *buf, size_t n);
+/* Column where byte i of a hex line starts, and its ASCII column. */
+int textfmt_hex_col(int i);
+int textfmt_ascii_col(int i);
+
+/* Who a step's packets belong to, for headings: "step 3", "setup", "between steps". */
+void textfmt_step_label(int step, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * catalog.c — every lesson of a directory, and where that directory is.
+ *
+ * Lessons are shown in file-name order, so files carry a number prefix
+ * ("01-tcp-basics.lesson").  A broken file is reported with its file:line
+ * message and leaves the other lessons available.
+ */
+#include "lesson/lesson.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int push(void *arrp, size_t *n, void *item)
+{
+	void ***arr = arrp;
+	void **grown = realloc(*arr, (*n + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	grown[(*n)++] = item;
+	*arr = grown;
+	return 0;
+}
+
+struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: cannot open the lesson directory: %s", dir, strerror(errno));
+		return NULL;
+	}
+	struct lesson_catalog *c = calloc(1, sizeof *c);
+	char **names = NULL;
+	size_t nnames = 0;
+	if (!c || !(c->dir = strdup(dir)))
+		goto oom;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len > 7 && strcmp(e->d_name + len - 7, ".lesson") == 0 && e->d_name[0] != '.') {
+			char *name = strdup(e->d_name);
+			if (!name || push(&names, &nnames, name) < 0) {
+				free(name);
+				goto oom;
+			}
+		}
+	}
+	closedir(d);
+	d = NULL;
+	qsort(names, nnames, sizeof *names, cmp_names);
+	for (size_t i = 0; i < nnames; i++) {
+		char path[PATH_MAX], msg[512];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		struct lesson *l = lesson_load(path, msg, sizeof msg);
+		if (l && lesson_catalog_find(c, l->id)) {
+			snprintf(msg, sizeof msg, "%s:1: another lesson already has the id '%s'", path, l->id);
+			lesson_free(l);
+			l = NULL;
+		}
+		if (l ? push(&c->lessons, &c->n, l) < 0 : push(&c->errors, &c->nerrors, strdup(msg)) < 0) {
+			lesson_free(l);
+			goto oom;
+		}
+	}
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	return c;
+oom:
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	lesson_catalog_free(c);
+	snprintf(err, errlen, "out of memory reading %s", dir);
+	return NULL;
+}
+
+void lesson_catalog_free(struct lesson_catalog *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		lesson_free(c->lessons[i]);
+	for (size_t i = 0; i < c->nerrors; i++)
+		free(c->errors[i]);
+	free(c->lessons);
+	free(c->errors);
+	free(c->dir);
+	free(c);
+}
+
+const struct lesson *lesson_catalog_find(const struct lesson_catalog *c, const char *id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->lessons[i]->id, id) == 0)
+			return c->lessons[i];
+	return NULL;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *lesson_default_dir(void)
+{
+	static char found[PATH_MAX];
+	const char *env = getenv("SOCKSCOPE_LESSONS");
+	if (env && *env)
+		return env;
+
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		/* Run from the build tree: the lessons of the source tree it came from. */
+		if (strcmp(exe, SOCKSCOPE_BUILD_DIR) == 0 && is_dir(SOCKSCOPE_SOURCE_LESSONS))
+			return SOCKSCOPE_SOURCE_LESSONS;
+		/* Installed anywhere (also a moved prefix): PREFIX/bin -> PREFIX/share. */
+		snprintf(found, sizeof found, "%s/../share/sockscope/lessons", exe);
+		if (is_dir(found))
+			return found;
+	}
+	if (is_dir(SOCKSCOPE_INSTALLED_LESSONS))
+		return SOCKSCOPE_INSTALLED_LESSONS;
+	return SOCKSCOPE_SOURCE_LESSONS;
+}

@@ -1,0 +1,111 @@
+/*
+ * pane_code.c — the whole program of the lesson (head, every step's lines,
+ * tail) in C or in Python, the shown step's lines marked with '>' and a
+ * highlight bar, the steps not run yet dimmed.  It scrolls by itself to keep
+ * the shown step in view, until the user scrolls it (focus + Up/Down).
+ */
+#include "tui/pane.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct code {
+	struct ui_lines lines;
+	size_t top;
+	bool manual;          /* the user scrolled: leave `top` alone */
+	size_t seen_view;     /* view and language of the last draw, to notice a change */
+	bool seen_python;
+	int skip, page;
+};
+
+static void *code_create(void)
+{
+	return calloc(1, sizeof(struct code));
+}
+
+static void code_destroy(void *self)
+{
+	struct code *c = self;
+	ui_lines_free(&c->lines);
+	free(c);
+}
+
+static void add_block(struct ui_lines *l, const struct lesson_view *v, const struct text_block *b,
+                      enum term_color color, char mark)
+{
+	char code[1024], line[1100];
+	for (size_t i = 0; i < b->n; i++) {
+		lesson_expand(b->lines[i], v->family, v->port, code, sizeof code);
+		snprintf(line, sizeof line, "%3zu  %s", l->n + 1, code);
+		ui_lines_add(l, line, color, mark);
+	}
+}
+
+/* Build the program's lines; [*first, *last] are the shown step's. */
+static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first, size_t *last)
+{
+	const struct lesson *ls = v->lesson;
+	ui_lines_clear(l);
+	add_block(l, v, v->python ? &ls->py_head : &ls->c_head, TC_NORMAL, ' ');
+	*first = *last = l->n;
+	for (size_t i = 0; i < ls->nsteps; i++) {
+		const struct lesson_step *s = &ls->steps[i];
+		size_t start = l->n;
+		bool shown = i == v->view;
+		enum term_color c = shown ? TC_CURRENT : i < v->done ? TC_NORMAL : TC_PENDING;
+		add_block(l, v, v->python ? &s->py : lesson_step_code(s, v->family), c, shown ? '>' : ' ');
+		if (shown && l->n > start) {
+			*first = start;
+			*last = l->n - 1;
+		}
+	}
+	add_block(l, v, v->python ? &ls->py_tail : &ls->c_tail, TC_NORMAL, ' ');
+}
+
+size_t pane_code_lines(const struct lesson_view *v)
+{
+	struct ui_lines l = { 0 };
+	size_t first, last;
+	build(&l, v, &first, &last);
+	size_t n = l.n;
+	ui_lines_free(&l);
+	return n;
+}
+
+static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool focus)
+{
+	struct code *c = self;
+	char title[96];
+	snprintf(title, sizeof title, "%s program  (p: %s)", v->python ? "Python" : "C", v->python ? "C" : "Python");
+	struct rect in = term_box(outer, title, focus);
+	size_t first, last;
+	build(&c->lines, v, &first, &last);
+	if (v->view != c->seen_view || v->python != c->seen_python)
+		c->manual = false;
+	c->seen_view = v->view;
+	c->seen_python = v->python;
+	if (!c->manual && c->lines.n) {   /* the step with a line of context either side */
+		size_t lo = first > 0 ? first - 1 : 0;
+		size_t hi = last + 1 < c->lines.n ? last + 1 : last;
+		c->top = ui_scroll_into_view(c->top, lo, hi, in.h, c->lines.n);
+	}
+	c->page = in.h;
+	ui_lines_draw(&c->lines, in, c->top, c->skip, true);
+}
+
+static enum ui_result code_key(void *self, struct lesson_view *v, int key)
+{
+	struct code *c = self;
+	(void)v;
+	if (ui_hscroll_key(key, &c->skip))
+		return UI_REDRAW;
+	if (!ui_scroll_key(key, &c->top, c->lines.n, c->page))
+		return UI_IGNORED;
+	c->manual = true;
+	return UI_REDRAW;
+}
+
+const struct pane pane_code = {
+	.name = "code",
+	.create = code_create, .destroy = code_destroy, .draw = code_draw, .key = code_key,
+};

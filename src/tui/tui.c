@@ -1,0 +1,140 @@
+/*
+ * tui.c — tui_run: the screen stack and the main loop.
+ *
+ * The loop waits for a key at most 100 ms; when none comes it ticks every
+ * screen, which is how packets that the capture thread appends (and a step
+ * finishing on its worker thread) reach the screen without a key press.
+ * It draws only when a screen asked for it, and never draws panes into a
+ * window smaller than TERM_MIN_W x TERM_MIN_H.
+ */
+#include "tui/tui.h"
+#include "tui/ui.h"
+
+#include <stdio.h>
+
+enum { UI_MAX_DEPTH = 8, TICK_MS = 100 };
+
+struct ui_frame {
+	const struct ui_screen *s;
+	void *self;
+};
+
+struct ui {
+	const struct tui_context *ctx;
+	struct ui_frame stack[UI_MAX_DEPTH];
+	int depth;
+};
+
+const struct tui_context *ui_context(const struct ui *ui)
+{
+	return ui->ctx;
+}
+
+int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen)
+{
+	if (ui->depth == UI_MAX_DEPTH) {
+		snprintf(err, errlen, "too many screens open");
+		return -1;
+	}
+	void *self = s->create(ui, arg, err, errlen);
+	if (!self)
+		return -1;
+	int w, h;
+	term_size(&w, &h);
+	s->resize(self, w, h);
+	ui->stack[ui->depth++] = (struct ui_frame){ s, self };
+	return 0;
+}
+
+static void remove_frame(struct ui *ui, int i)
+{
+	ui->stack[i].s->destroy(ui->stack[i].self);
+	for (; i + 1 < ui->depth; i++)
+		ui->stack[i] = ui->stack[i + 1];
+	ui->depth--;
+}
+
+static void draw_all(struct ui *ui)
+{
+	int w, h;
+	term_size(&w, &h);
+	term_clear();
+	if (w < TERM_MIN_W || h < TERM_MIN_H) {
+		term_too_small(w, h);
+	} else {
+		int base = ui->depth - 1;
+		while (base > 0 && ui->stack[base].s->overlay)
+			base--;
+		for (int i = base; i >= 0 && i < ui->depth; i++)
+			ui->stack[i].s->draw(ui->stack[i].self);
+	}
+	term_flush();
+}
+
+/* Apply what frame i answered; false when the program should end. */
+static bool apply(struct ui *ui, int i, enum ui_result r, bool *dirty)
+{
+	switch (r) {
+	case UI_QUIT:
+		return false;
+	case UI_LEAVE:
+		remove_frame(ui, i);
+		*dirty = true;
+		break;
+	case UI_REDRAW:
+		*dirty = true;
+		break;
+	default:
+		break;
+	}
+	return ui->depth > 0;
+}
+
+int tui_run(const struct tui_context *ctx)
+{
+	char err[512];
+	if (term_init(err, sizeof err) < 0) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	struct ui ui = { .ctx = ctx };
+	int rc = 0;
+	if (ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0 ||
+	    (ctx->start_lesson &&
+	     ui_push(&ui, &ui_lesson, lesson_catalog_find(ctx->catalog, ctx->start_lesson), err, sizeof err) < 0)) {
+		while (ui.depth > 0)
+			remove_frame(&ui, ui.depth - 1);
+		term_end();
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	bool dirty = true, running = true;
+	while (running) {
+		if (dirty)
+			draw_all(&ui);
+		dirty = false;
+		int key = term_getkey(TICK_MS);
+		if (key == TK_SIGNAL) {
+			rc = 128 + term_signal();
+			break;
+		}
+		if (key == TK_RESIZE) {
+			int w, h;
+			term_size(&w, &h);
+			for (int i = 0; i < ui.depth; i++)
+				ui.stack[i].s->resize(ui.stack[i].self, w, h);
+			dirty = true;
+		} else if (key == TK_NONE) {
+			for (int i = ui.depth - 1; running && i >= 0; i--)
+				if (ui.stack[i].s->tick)
+					running = apply(&ui, i, ui.stack[i].s->tick(ui.stack[i].self), &dirty);
+		} else {
+			int top = ui.depth - 1;
+			running = apply(&ui, top, ui.stack[top].s->handle_key(ui.stack[top].self, key), &dirty);
+		}
+	}
+	while (ui.depth > 0)
+		remove_frame(&ui, ui.depth - 1);
+	term_end();
+	return rc;
+}

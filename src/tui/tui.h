@@ -1,0 +1,24 @@
+/*
+ * tui.h — the terminal user interface (ncursesw).  The only part of
+ * sockscope that includes curses.
+ */
+#ifndef SOCKSCOPE_TUI_H
+#define SOCKSCOPE_TUI_H
+
+#include "capture/capture.h"
+#include "lesson/lesson.h"
+
+struct tui_context {
+	const struct lesson_catalog *catalog;
+	struct capture *cap;          /* may be NULL: demos run without packets */
+	enum capture_mode mode;
+	const char *capture_why;      /* why there is no capture, or "" */
+	int family;                   /* 0 = each lesson's own, else 4 or 6 */
+	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
+};
+
+/* Run the interface until the user quits.  Always restores the terminal.
+ * Returns the process exit status. */
+int tui_run(const struct tui_context *ctx);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * ui.c — the helpers every screen and pane shares: a list of display lines
+ * (the one text-wrap routine lives here), scrolling, the status bar.
+ */
+#include "tui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* Display width of n bytes of UTF-8 (what term_text will draw), and how many
+ * of those bytes fit in maxw columns. */
+static int text_width(const char *s, size_t n, int maxw, size_t *fit)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int w = 0;
+	size_t used = 0;
+	while (used < n) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + used, n - used, &st);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&st, 0, sizeof st);
+			wc = L'?';
+			k = 1;
+		}
+		int cw = wcwidth(wc);
+		cw = cw < 0 ? 1 : cw;
+		if (w + cw > maxw)
+			break;
+		w += cw;
+		used += k;
+	}
+	if (fit)
+		*fit = used;
+	return w;
+}
+
+void ui_lines_clear(struct ui_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	l->n = 0;
+}
+
+void ui_lines_free(struct ui_lines *l)
+{
+	ui_lines_clear(l);
+	free(l->v);
+	*l = (struct ui_lines){ 0 };
+}
+
+void ui_lines_add(struct ui_lines *l, const char *text, enum term_color c, char mark)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct ui_line *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return;   /* a line less on screen; the program goes on */
+		l->v = v;
+		l->cap = cap;
+	}
+	char *t = strdup(text);
+	if (t)
+		l->v[l->n++] = (struct ui_line){ t, c, mark };
+}
+
+void ui_lines_wrap(struct ui_lines *l, const char *text, int width, enum term_color c)
+{
+	int indent = (int)strspn(text, " ");
+	if (width < 8)
+		width = 8;
+	if (indent > width / 2)
+		indent = 0;
+	char line[1024];
+	int col = indent, len = indent, gap = 0;
+	memset(line, ' ', (size_t)indent);
+	const char *p = text + strspn(text, " ");
+	if (!*p) {
+		ui_lines_add(l, "", c, ' ');
+		return;
+	}
+	while (*p) {
+		size_t wl = strcspn(p, " ");
+		size_t fit;
+		int ww = text_width(p, wl, 1 << 20, NULL);
+		if (col > indent && col + gap + ww > width) {   /* the word goes on the next line */
+			line[len] = '\0';
+			ui_lines_add(l, line, c, ' ');
+			col = len = indent;
+			gap = 0;
+		}
+		/* Keep the author's spacing between words (tables in explanations). */
+		for (; gap > 0 && len < (int)sizeof line - 1; gap--, col++)
+			line[len++] = ' ';
+		while (wl) {   /* a word longer than the line is cut where the line ends */
+			int w = text_width(p, wl, width - col, &fit);
+			if (fit == 0 && col == indent)   /* not even one character fits */
+				fit = 1;
+			if (len + (int)fit >= (int)sizeof line - 1)
+				fit = (size_t)((int)sizeof line - 1 - len);
+			memcpy(line + len, p, fit);
+			len += (int)fit;
+			col += w;
+			p += fit;
+			wl -= fit;
+			if (wl || len >= (int)sizeof line - 1) {
+				line[len] = '\0';
+				ui_lines_add(l, line, c, ' ');
+				col = len = indent;
+				if (len >= (int)sizeof line - 1)
+					break;
+			}
+		}
+		gap = (int)strspn(p, " ");
+		p += gap;
+	}
+	if (len > indent || col > indent) {
+		line[len] = '\0';
+		ui_lines_add(l, line, c, ' ');
+	}
+}
+
+void ui_lines_draw(const struct ui_lines *l, struct rect r, size_t top, int skip, bool marks)
+{
+	for (int row = 0; row < r.h && top + (size_t)row < l->n; row++) {
+		const struct ui_line *ln = &l->v[top + (size_t)row];
+		int x = r.x, w = r.w;
+		if (marks) {
+			char m[3] = { ln->mark ? ln->mark : ' ', ' ', '\0' };
+			term_text(r.y + row, x, w < 2 ? w : 2, m, ln->color, 0, true);
+			x += 2;
+			w -= 2;
+		}
+		term_text(r.y + row, x, w, ln->text, ln->color, skip, true);
+	}
+}
+
+size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t n)
+{
+	if (h <= 0)
+		return first;
+	size_t hh = (size_t)h;
+	if (last - first + 1 > hh)
+		return first;
+	if (first < top)
+		top = first;
+	else if (last >= top + hh)
+		top = last + 1 - hh;
+	if (n <= hh)
+		return 0;
+	return top > n - hh ? n - hh : top;
+}
+
+void ui_status_bar(int y, int w, const char *left, const char *right)
+{
+	term_text(y, 0, w, "", TC_BAR, 0, true);
+	int rw = text_width(right, strlen(right), 1 << 20, NULL);
+	if (rw + 20 > w)   /* too narrow for both: what is going on matters more than hints */
+		rw = 0;
+	term_text(y, 1, w - rw - 3, left, TC_BAR, 0, false);
+	if (rw)
+		term_text(y, w - rw - 1, rw, right, TC_BAR, 0, false);
+}
+
+long ui_move(int key, long cur, size_t n, int page)
+{
+	static const struct { int key; int dir; } moves[] = {
+		{ TK_UP, -1 }, { 'k', -1 }, { TK_DOWN, 1 }, { 'j', 1 }, { TK_PGUP, -2 }, { TK_PGDN, 2 },
+		{ TK_HOME, -3 }, { 'g', -3 }, { TK_END, 3 }, { 'G', 3 },
+	};
+	long step = page > 1 ? page - 1 : 1;   /* a page keeps one line of context */
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		if (moves[i].key != key)
+			continue;
+		int d = moves[i].dir;
+		long to = d == -3 ? 0 : d == 3 ? (long)n - 1 : cur + (d == 2 || d == -2 ? d / 2 * step : d);
+		if (to > (long)n - 1)
+			to = (long)n - 1;
+		return to < 0 ? 0 : to;
+	}
+	return -1;
+}
+
+bool ui_scroll_key(int key, size_t *top, size_t n, int page)
+{
+	/* The last page starts at n - page: that is the bottom of the scroll. */
+	size_t stops = page > 0 && n > (size_t)page ? n - (size_t)page + 1 : 1;
+	long to = ui_move(key, (long)*top, stops, page);
+	if (to < 0)
+		return false;
+	*top = (size_t)to;
+	return true;
+}
+
+bool ui_hscroll_key(int key, int *skip)
+{
+	if (key != '<' && key != '>')
+		return false;
+	*skip = key == '<' ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
+	return true;
+}

@@ -1,0 +1,91 @@
+/*
+ * ui.h — screens, the screen stack, and the drawing helpers they share.
+ *
+ * A screen (the lesson browser, a lesson, the help overlay) is a small
+ * vtable as in sngrep's `struct ui`: create / destroy / resize / draw /
+ * handle_key / tick.  The main loop (tui.c) keeps a stack of them: keys go
+ * to the top one, ticks (every key timeout, ~100 ms) to all, and drawing
+ * starts at the topmost screen that is not an overlay.  Adding a screen is
+ * adding one file with one `const struct ui_screen`.
+ *
+ * Nothing here includes curses: drawing goes through term.h.
+ */
+#ifndef SOCKSCOPE_UI_H
+#define SOCKSCOPE_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/term.h"
+#include "tui/tui.h"
+
+enum ui_result {
+	UI_IGNORED = 0,  /* not this screen's key */
+	UI_HANDLED,      /* taken, nothing on screen changed */
+	UI_REDRAW,       /* taken, draw again */
+	UI_LEAVE,        /* pop this screen */
+	UI_QUIT,         /* leave the program */
+};
+
+struct ui;
+
+struct ui_screen {
+	const char *name;
+	bool overlay;    /* drawn over the screen below it */
+	/* arg is the screen's own (a lesson for the lesson screen).  NULL on
+	 * failure with a message for the status line in err. */
+	void *(*create)(struct ui *ui, const void *arg, char *err, size_t errlen);
+	void (*destroy)(void *self);
+	void (*resize)(void *self, int w, int h);        /* also called once after create */
+	void (*draw)(void *self);
+	enum ui_result (*handle_key)(void *self, int key);
+	enum ui_result (*tick)(void *self);              /* may be NULL */
+};
+
+extern const struct ui_screen ui_browser, ui_lesson, ui_help;
+
+/* Push a new screen on top (it gets keys from now on); -1 with err. */
+int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen);
+const struct tui_context *ui_context(const struct ui *ui);
+
+/* ---- a list of display lines: what a pane shows, built then drawn ---- */
+struct ui_line {
+	char *text;
+	enum term_color color;
+	char mark;       /* shown in a marker column when the list has one, else ' ' */
+};
+
+struct ui_lines {
+	struct ui_line *v;
+	size_t n, cap;
+};
+
+void ui_lines_clear(struct ui_lines *l);   /* keeps the memory for reuse */
+void ui_lines_free(struct ui_lines *l);
+void ui_lines_add(struct ui_lines *l, const char *text, enum term_color c, char mark);
+/* Word-wrap text to width columns; continuation lines keep the text's
+ * leading indentation, so indented tables in explanations stay readable. */
+void ui_lines_wrap(struct ui_lines *l, const char *text, int width, enum term_color c);
+/* Draw lines [top, top+r.h) into r; with a marker column, each line starts
+ * with its mark and a space.  Lines are scrolled left by skip columns. */
+void ui_lines_draw(const struct ui_lines *l, struct rect r, size_t top, int skip, bool marks);
+
+/* The first visible line that keeps lines [first, last] in a window of h
+ * lines, moving the window as little as possible from `top`. */
+size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t n);
+
+/* The answer to the movement keys (Up Down j k PgUp PgDn Home End g G):
+ * the new position in a list of n entries shown `page` at a time, or -1
+ * when key does not move. */
+long ui_move(int key, long cur, size_t n, int page);
+
+/* Scrolling text by its top line (code, explanation): true when key moved
+ * *top, a line list of n lines shown `page` at a time. */
+bool ui_scroll_key(int key, size_t *top, size_t n, int page);
+/* '<' and '>' scroll sideways by 8 columns: true when key did, *skip updated. */
+bool ui_hscroll_key(int key, int *skip);
+
+/* The bar at the bottom: left text, then right-aligned key hints. */
+void ui_status_bar(int y, int w, const char *left, const char *right);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * ui_browser.c — the lesson browser: every lesson with its summary, and the
+ * lesson files that could not be read with their "file:line: message", so
+ * a teacher sees what to fix while the other lessons still open.
+ */
+#include "tui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct browser {
+	struct ui *ui;
+	const struct tui_context *ctx;
+	size_t sel, top;
+	int w, h;
+	char msg[512];             /* why the last lesson did not open */
+	struct ui_lines lines;
+	size_t *first, *last;      /* each lesson's line range in `lines` */
+};
+
+static void *browser_create(struct ui *ui, const void *arg, char *err, size_t errlen)
+{
+	(void)arg;
+	struct browser *b = calloc(1, sizeof *b);
+	const struct tui_context *ctx = ui_context(ui);
+	size_t n = ctx->catalog->n ? ctx->catalog->n : 1;
+	if (!b || !(b->first = calloc(n, sizeof *b->first)) || !(b->last = calloc(n, sizeof *b->last))) {
+		if (b)
+			free(b->first);
+		free(b);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	b->ui = ui;
+	b->ctx = ctx;
+	return b;
+}
+
+static void browser_destroy(void *self)
+{
+	struct browser *b = self;
+	ui_lines_free(&b->lines);
+	free(b->first);
+	free(b->last);
+	free(b);
+}
+
+/* The list as lines for a given width: it only changes with the width. */
+static void build(struct browser *b, int width)
+{
+	const struct lesson_catalog *c = b->ctx->catalog;
+	char buf[1024];
+	ui_lines_clear(&b->lines);
+	if (c->n == 0) {
+		snprintf(buf, sizeof buf, "No lessons in %s.", c->dir);
+		ui_lines_wrap(&b->lines, buf, width, TC_ERROR);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct lesson *l = c->lessons[i];
+		b->first[i] = b->lines.n;
+		snprintf(buf, sizeof buf, "%2zu. %s", i + 1, l->title);
+		ui_lines_add(&b->lines, buf, i == b->sel ? TC_CURSOR : TC_BOLD, i == b->sel ? '>' : ' ');
+		snprintf(buf, sizeof buf, "    %zu steps, over IPv%d  (sockscope lesson %s)", l->nsteps,
+		         b->ctx->family ? b->ctx->family : l->family, l->id);
+		ui_lines_add(&b->lines, buf, TC_DIM, ' ');
+		snprintf(buf, sizeof buf, "    %s", l->summary ? l->summary : "");
+		ui_lines_wrap(&b->lines, buf, width, TC_NORMAL);
+		b->last[i] = b->lines.n - 1;
+		ui_lines_add(&b->lines, "", TC_NORMAL, ' ');
+	}
+	if (c->nerrors) {
+		ui_lines_add(&b->lines, "Lesson files with errors (the lessons above still work):", TC_ERROR, ' ');
+		for (size_t i = 0; i < c->nerrors; i++) {
+			snprintf(buf, sizeof buf, "    %s", c->errors[i]);
+			ui_lines_wrap(&b->lines, buf, width, TC_DIM);
+		}
+		ui_lines_add(&b->lines, "", TC_NORMAL, ' ');
+	}
+	if (!b->ctx->cap && b->ctx->capture_why && *b->ctx->capture_why) {
+		ui_lines_add(&b->lines, "No packet capture: the lessons run, but show no packets.", TC_ERROR, ' ');
+		snprintf(buf, sizeof buf, "    %s", b->ctx->capture_why);
+		ui_lines_wrap(&b->lines, buf, width, TC_NORMAL);
+	}
+}
+
+static void browser_resize(void *self, int w, int h)
+{
+	struct browser *b = self;
+	b->w = w;
+	b->h = h;
+}
+
+static void browser_draw(void *self)
+{
+	struct browser *b = self;
+	const struct tui_context *ctx = b->ctx;
+	char left[1024];
+	snprintf(left, sizeof left, "sockscope  -  lessons in %s", ctx->catalog->dir);
+	ui_status_bar(0, b->w, left, "a network-programming lab");
+	char title[64];
+	snprintf(title, sizeof title, "Lessons (%zu)", ctx->catalog->n);
+	struct rect in = term_box((struct rect){ 1, 0, b->h - 2, b->w }, title, false);
+	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
+	build(b, text.w - 2);
+	if (ctx->catalog->n)
+		b->top = ui_scroll_into_view(b->top, b->first[b->sel], b->last[b->sel], text.h, b->lines.n);
+	ui_lines_draw(&b->lines, text, b->top, 0, true);
+	if (b->msg[0])
+		snprintf(left, sizeof left, "%s", b->msg);
+	else if (ctx->cap)
+		snprintf(left, sizeof left, "capture: %s", capture_mode_name(ctx->mode));
+	else
+		snprintf(left, sizeof left, "no capture: %s", ctx->capture_why ? ctx->capture_why : "");
+	ui_status_bar(b->h - 1, b->w, left, "Enter open  ? help  q quit");
+}
+
+static enum ui_result browser_key(void *self, int key)
+{
+	struct browser *b = self;
+	size_t n = b->ctx->catalog->n;
+	b->msg[0] = '\0';
+	switch (key) {
+	case 'q': case TK_ESC:
+		return UI_QUIT;
+	case '?':
+		ui_push(b->ui, &ui_help, NULL, b->msg, sizeof b->msg);
+		return UI_REDRAW;
+	case TK_ENTER: case ' ':
+		if (n && ui_push(b->ui, &ui_lesson, b->ctx->catalog->lessons[b->sel], b->msg, sizeof b->msg) < 0) {
+			char why[512];
+			snprintf(why, sizeof why, "%s", b->msg);
+			snprintf(b->msg, sizeof b->msg, "cannot open the lesson: %s", why);
+		}
+		return UI_REDRAW;
+	default: {
+		long to = ui_move(key, (long)b->sel, n, 1);
+		if (to < 0)
+			return UI_IGNORED;
+		b->sel = (size_t)to;
+		return UI_REDRAW;
+	}
+	}
+}
+
+const struct ui_screen ui_browser = {
+	.name = "browser",
+	.create = browser_create, .destroy = browser_destroy, .resize = browser_resize,
+	.draw = browser_draw, .handle_key = browser_key,
+};

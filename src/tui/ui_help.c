@@ -1,0 +1,96 @@
+/*
+ * ui_help.c — the help overlay: every key, from one table.
+ */
+#include "tui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* keys == NULL starts a section. */
+static const struct { const char *keys, *what; } help[] = {
+	{ NULL, "Lesson browser" },
+	{ "Up Down  j k", "choose a lesson" },
+	{ "Enter  Space", "open it" },
+	{ "q", "quit sockscope" },
+	{ NULL, "Lesson" },
+	{ "Space  Enter", "run the next step for real (its calls, its packets)" },
+	{ "b  Left  h", "back to an earlier step: its code, explanation, packets" },
+	{ "f  Right  l", "forward again, up to the next step to run" },
+	{ "Tab  Shift-Tab", "focus the next / previous pane (its title lights up)" },
+	{ "p", "the C program or its Python equivalent" },
+	{ "q  Esc", "back to the lesson browser" },
+	{ NULL, "In the focused pane" },
+	{ "Up Down  j k", "move the cursor (packets, fields) or scroll" },
+	{ "PgUp PgDn", "a page up / down" },
+	{ "Home End  g G", "the first / last line; in packets, End follows new ones" },
+	{ "< >", "scroll sideways (code, packets)" },
+	{ "Enter  Left Right", "in the detail pane: fold / unfold a layer" },
+	{ NULL, "Anywhere" },
+	{ "?", "this help; Up/Down scroll it, any other key closes it" },
+	{ "Ctrl-C", "quit sockscope" },
+};
+enum { NHELP = sizeof help / sizeof help[0], KEYW = 20 };
+
+struct help {
+	int w, h;
+	int top;
+};
+
+static void *help_create(struct ui *ui, const void *arg, char *err, size_t errlen)
+{
+	(void)ui, (void)arg;
+	struct help *s = calloc(1, sizeof *s);
+	if (!s)
+		snprintf(err, errlen, "out of memory");
+	return s;
+}
+
+static void help_destroy(void *self)
+{
+	free(self);
+}
+
+static void help_resize(void *self, int w, int h)
+{
+	struct help *s = self;
+	s->w = w;
+	s->h = h;
+	s->top = 0;
+}
+
+static void help_draw(void *self)
+{
+	struct help *s = self;
+	int bw = s->w - 4 < 76 ? s->w - 4 : 76;
+	int bh = s->h - 2 < NHELP + 2 ? s->h - 2 : NHELP + 2;
+	struct rect r = { (s->h - bh) / 2, (s->w - bw) / 2, bh, bw };
+	for (int y = 0; y < r.h; y++)   /* blank what lies under the box */
+		term_text(r.y + y, r.x, r.w, "", TC_NORMAL, 0, true);
+	struct rect in = term_box(r, "Keys (? or any key closes)", true);
+	for (int row = 0; row < in.h && s->top + row < NHELP; row++) {
+		int i = s->top + row;
+		if (!help[i].keys) {
+			term_text(in.y + row, in.x + 1, in.w - 1, help[i].what, TC_HEADING, 0, false);
+			continue;
+		}
+		term_text(in.y + row, in.x + 3, KEYW, help[i].keys, TC_KEY, 0, false);
+		term_text(in.y + row, in.x + 3 + KEYW, in.w - 3 - KEYW, help[i].what, TC_NORMAL, 0, true);
+	}
+}
+
+static enum ui_result help_key(void *self, int key)
+{
+	struct help *s = self;
+	size_t top = (size_t)s->top;
+	if (key != TK_ESC && key != 'q' && key != '?' && ui_scroll_key(key, &top, NHELP, s->h - 4)) {
+		s->top = (int)top;
+		return UI_REDRAW;
+	}
+	return UI_LEAVE;
+}
+
+const struct ui_screen ui_help = {
+	.name = "help", .overlay = true,
+	.create = help_create, .destroy = help_destroy, .resize = help_resize,
+	.draw = help_draw, .handle_key = help_key,
+};

@@ -1,0 +1,147 @@
+#!/bin/sh
+# e2e_tui.sh — drive the real lesson screen in tmux and assert what a person
+# would see: the browser, three steps run for real (socket, setsockopt,
+# connect) with the connect() line marked and the handshake in the packet
+# list, Python, focus, a window too small and back, leaving, and a sane
+# terminal afterwards (also after Ctrl-C).
+#
+# usage: sh tests/e2e_tui.sh /path/to/sockscope      (exit 77: skipped)
+# Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
+
+BIN=${1:?usage: e2e_tui.sh /path/to/sockscope}
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP: tmux is not installed (apt-get install tmux)"
+	exit 77
+fi
+SOCK="sockscope-test-$$"
+S=main
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1' EXIT
+trap 'exit 1' INT TERM HUP
+
+shot() { tm capture-pane -p -t "$S" 2>/dev/null; }
+fail() {
+	echo "FAIL: $*"
+	echo "---- the screen ($S) ----"
+	shot
+	echo "-------------------------"
+	exit 1
+}
+# wait_for ERE [what]: poll until the screen matches.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		shot | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "${2:-did not see /$1/}"
+}
+# An assertion on the screen as it is now.
+has() { shot | grep -Eq -- "$1" || fail "${2:-expected /$1/ on the screen}"; }
+hasnt() { ! shot | grep -Eq -- "$1" || fail "${2:-did not expect /$1/ on the screen}"; }
+key() { tm send-keys -t "$S" "$@"; }
+ok() { echo "ok - $*"; }
+
+# A UTF-8 locale when there is one, so the wide-character path is exercised.
+LOC=C
+locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && LOC=C.UTF-8
+# After sockscope, count the terminal modes left wrong (raw: -icanon, no echo).
+AFTER='echo EXITED-$?; echo BADMODES-$(stty -a | grep -cE -e "-icanon" -e "-echo( |$)")-END; sleep 30'
+start() {   # start NAME W H: sockscope in a new session
+	S=$1
+	tm new-session -d -s "$1" -x "$2" -y "$3" "env LC_ALL=$LOC TERM=screen $BIN; $AFTER" ||
+		fail "tmux could not start a session"
+}
+
+start main 160 45
+wait_for 'TCP from socket\(\) to close\(\)' "the browser does not list the first lesson"
+ok "browser lists 'TCP from socket() to close()'"
+
+key Enter
+wait_for 'Step 1/6: Create a stream socket' "Enter did not open the lesson"
+wait_for 'press Space to run'
+ok "Enter opens the lesson"
+
+key Space
+wait_for 'client: socket\(' "step 1 (socket) did not run"
+wait_for 'Nothing went on the wire'
+key Space
+wait_for 'Step 2/6' "Space did not run step 2"
+wait_for 'client: setsockopt\(' "step 2 (setsockopt) did not run"
+key Space
+wait_for 'Step 3/6: Connect' "Space did not run step 3"
+wait_for 'client: connect\(' "step 3 (connect) did not run"
+if shot | grep -q 'no capture:'; then
+	fail "no packet capture in this run (run the test as root or where user namespaces work)"
+fi
+wait_for '[0-9]+ packets? on the wire' "step 3 reported no packets"
+ok "Space x3 runs socket, setsockopt, connect"
+
+# The code pane marks the shown step's lines with '>' before the line number.
+has '> +[0-9]+ +connect\(fd' "the connect(fd line is not marked with '>'"
+hasnt '> +[0-9]+ +int fd = socket\(' "the socket() line is still marked"
+ok "code pane marks the connect() line"
+
+wait_for 'Flags \[S\],' "no SYN in the packet list"
+has 'Flags \[S\.\],' "no SYN/ACK in the packet list"
+has 'Flags \[\.\]' "no ACK in the packet list"
+[ "$(shot | grep -cE '\* +[0-9]+ +[0-9]+\.[0-9]{6} ')" -ge 3 ] || fail "the handshake's packets are not marked '*'"
+ok "packet pane shows the handshake, marked as step 3's"
+
+key p
+wait_for 'sock\.connect\(\(' "p did not show the Python program"
+has 'Python program' "the code pane title does not say Python"
+key p
+wait_for '> +[0-9]+ +connect\(fd' "p did not flip back to C"
+ok "p flips to Python and back"
+
+has 'focus: code' "the status line does not name the focused pane"
+key Tab
+wait_for 'focus: step' "Tab did not move the focus"
+key Tab
+wait_for 'focus: packets'
+key BTab
+wait_for 'focus: step' "Shift-Tab did not move the focus back"
+ok "Tab / Shift-Tab move the focus"
+
+tm resize-window -t "$S" -x 30 -y 8 || fail "tmux could not resize the window"
+wait_for 'too small' "no 'too small' message at 30x8"
+hasnt 'EXITED' "sockscope died at 30x8"
+tm resize-window -t "$S" -x 160 -y 45
+wait_for 'Step 3/6: Connect' "the lesson did not come back at 160x45"
+wait_for '> +[0-9]+ +connect\(fd'
+hasnt 'too small'
+ok "survives 30x8 and comes back"
+
+key b
+wait_for 'Step 2/6' "b did not go back to step 2"
+has '> +[0-9]+ +setsockopt\(fd' "the setsockopt line is not marked after b"
+key f
+wait_for 'Step 3/6' "f did not come forward again"
+ok "b / f step back and forward"
+
+key '?'
+wait_for 'Keys \(' "? did not show the help"
+key x
+wait_for 'Step 3/6'
+ok "? shows the help, a key closes it"
+
+key q
+wait_for 'Lessons \(1|Lessons \([0-9]' "q did not return to the browser"
+key q
+wait_for 'EXITED-0' "q in the browser did not quit with status 0"
+wait_for 'BADMODES-0-END' "the terminal was left in raw/no-echo mode"
+ok "q, q quit with status 0 and the terminal is sane"
+
+# Ctrl-C in the middle of a lesson: a clean exit and a sane terminal too.
+start intr 100 30
+wait_for 'TCP from socket'
+key Enter
+wait_for 'Step 1/6'
+key C-c
+wait_for 'EXITED-130' "Ctrl-C did not end sockscope with status 130"
+wait_for 'BADMODES-0-END' "Ctrl-C left the terminal in raw/no-echo mode"
+ok "Ctrl-C exits cleanly with a sane terminal"
+
+echo "PASS"

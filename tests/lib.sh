@@ -1,0 +1,26 @@
+# lib.sh — helpers shared by the end-to-end tests (sourced, POSIX sh).
+# Each test calls `fail` for every check that does not hold and ends with
+# `finish`, which exits 1 when any did.
+
+FAILED=0
+fail() { echo "FAIL: $*" >&2; FAILED=1; }
+pass() { echo "ok:   $*"; }
+finish() {
+	if [ "$FAILED" -ne 0 ]; then echo "$0: some checks failed" >&2; exit 1; fi
+	echo "$0: all checks passed"; exit 0
+}
+
+# step_section FILE N: the lines of step N of a headless run.
+step_section() {
+	awk -v n="$2" '/^== step / { split($3, a, "/"); on = (a[1] == n) } /^capturing on|^no capture/ { on = 0 } on' "$1"
+}
+
+# expect_in TEXT PATTERN WHAT: grep -F PATTERN must match TEXT.
+expect_in() {
+	if printf '%s\n' "$1" | grep -qF -- "$2"; then pass "$3"; else fail "$3: '$2' not found"; fi
+}
+expect_not_in() {
+	if printf '%s\n' "$1" | grep -qF -- "$2"; then fail "$3: '$2' found"; else pass "$3"; fi
+}
+# count_in TEXT PATTERN: lines of TEXT that contain PATTERN.
+count_in() { printf '%s\n' "$1" | grep -cF -- "$2"; }
