@@ -234,7 +234,7 @@ static void lesson_draw(void *self)
 		snprintf(step, sizeof step, "step %zu/%zu (%zu run)", s->v.view + 1, n, s->v.done);
 	else
 		snprintf(step, sizeof step, "step %zu/%zu%s", s->v.view + 1, n, s->v.view >= s->v.done ? " (not run)" : "");
-	snprintf(left, sizeof left, "%s  |  %s", step, s->msg[0] ? s->msg : cap);
+	snprintf(left, sizeof left, "%s  |  %s%s%s", step, cap, s->msg[0] ? "  |  " : "", s->msg);
 	if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
 		         panes[s->focus]->name, s->v.python ? "C" : "Python");
