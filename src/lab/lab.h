@@ -9,6 +9,9 @@
  * the demo's server side on its own thread, and the capture thread appends
  * packets.  Packet accessors copy what they return under the lab's lock,
  * so the caller never holds a pointer the capture thread may move.
+ * lab_step, lab_steps_done and lab_result take no lock: call them from one
+ * thread at a time (the TUI runs steps on a worker and reads results only
+ * after joining it).
  */
 #ifndef SOCKSCOPE_LAB_H
 #define SOCKSCOPE_LAB_H
