@@ -159,7 +159,11 @@ void flowtab_free(struct flowtab *t);
  *   "ICMP 127.0.0.1 udp port 40000 unreachable"
  * When t is non-NULL the packet is also recorded in it (first call per
  * packet decides relative numbering; pass NULL to format without tracking,
- * absolute numbers are then shown).  Returns buf. */
+ * absolute numbers are then shown).  seq is relative to its direction's
+ * base (the ISN from a SYN, else the first seq seen), ack to the reverse
+ * direction's (absolute until that direction has been seen).  A truncated
+ * or malformed packet's summary ends with " [truncated]" or
+ * " [malformed: reason]".  Returns buf. */
 char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
 
 /* "127.0.0.1:5000" or "[::1]:5000" or just the address when no ports. */

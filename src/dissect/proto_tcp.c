@@ -39,9 +39,11 @@ static const struct tcpopt {
 	{ OPT_EOL, 1, "End of option list", "eol", "Ends the options; what follows is padding" },
 	{ OPT_NOP, 1, "No-operation", "nop", "Padding that aligns the next option" },
 	{ OPT_MSS, 4, "Maximum segment size", "mss",
-	  "The most data bytes (headers not counted) the sender wants in one segment; sent with SYN" },
+	  "The largest segment (data bytes, headers not counted) the sender of this option can "
+	  "receive; sent only in SYNs" },
 	{ OPT_WSCALE, 3, "Window scale", "wscale",
-	  "In a SYN: the sender's window fields will be shifted left by this many bits (RFC 7323)" },
+	  "In a SYN: the sender's later window fields are to be shifted left by this many bits, "
+	  "if both SYNs carry the option (RFC 7323)" },
 	{ OPT_SACKOK, 2, "SACK permitted", "sackOK",
 	  "In a SYN: the sender understands selective acknowledgments (RFC 2018)" },
 	{ OPT_SACK, 0, "SACK", "sack",

@@ -26,8 +26,9 @@ void dis_udp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 4, 2, "Length", "Bytes in the datagram: the 8-byte header and the data",
 	          "%u", ulen);
 	dis_field(c, 1, o + 6, 2, "Checksum",
-	          "Covers a pseudo-header, the UDP header and data; 0 means none (allowed over IPv4 "
-	          "only). Often filled in by the network card after capture, so not checked here",
+	          "Covers a pseudo-header, the UDP header and data; 0 means none, which IPv6 forbids "
+	          "outside some tunnels. Often filled in by the network card after capture, so not "
+	          "checked here",
 	          "0x%04x (%s)", sum, sum ? "unverified" : v6 ? "missing: required over IPv6" : "none");
 	if (rd_has(r, o, 4)) {
 		i->has_ports = true;
