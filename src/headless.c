@@ -3,18 +3,20 @@
  */
 #include "headless.h"
 #include "dissect/dissect.h"
+#include "lab/ladder.h"
 #include "lab/textfmt.h"
 #include "common/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void print_block(FILE *out, const char *label, const struct text_block *b, int family, unsigned port)
+static void print_block(FILE *out, const char *label, const struct text_block *b, const struct lesson_vars *v)
 {
 	char line[1024];
 	fprintf(out, "%s:\n", label);
 	for (size_t i = 0; i < b->n; i++) {
-		lesson_expand(b->lines[i], family, port, line, sizeof line);
+		lesson_expand(b->lines[i], v, line, sizeof line);
 		fprintf(out, "  > %s\n", line);
 	}
 }
@@ -59,6 +61,100 @@ static void print_untied(struct lab *lab, size_t *next, const struct headless_op
 	}
 }
 
+/* The guess for step (1-based) in "3:2,6:3", or -1. */
+static long guess_for(const char *guesses, int step)
+{
+	for (const char *g = guesses; g && *g;) {
+		char *end;
+		long st = strtol(g, &end, 10);
+		if (*end != ':')
+			break;
+		long v = strtol(end + 1, &end, 10);
+		if (st == step)
+			return v;
+		g = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+	return -1;
+}
+
+/* Predict, then capture: the key is what the capture counted. */
+static void print_prediction(struct lab *lab, int idx, const struct lesson_step *s, const char *guesses, FILE *out)
+{
+	unsigned seen = lab_count(lab, (size_t)idx, s->predict);
+	fprintf(out, "predict (%s): %s\n", lesson_predict_name(s->predict), s->predict_q);
+	long g = guess_for(guesses, idx + 1);
+	if (g >= 0)
+		fprintf(out, "predict: you said %ld; the capture shows %u: %s\n", g, seen,
+		        (unsigned long)g == seen ? "right" : "not this time");
+	else
+		fprintf(out, "predict: the capture shows %u\n", seen);
+}
+
+/* The lesson's claims about this step, checked; returns how many failed. */
+static int print_expects(struct lab *lab, int idx, const struct lesson_step *s, FILE *out)
+{
+	int failed = 0;
+	for (size_t i = 0; i < s->nexpects; i++) {
+		const struct lesson_expect *e = &s->expects[i];
+		if (!lab_expect_applies(lab, e))
+			continue;
+		char want[200], seen[160];
+		lesson_expect_text(e, want, sizeof want);
+		bool ok = lab_expect_check(lab, (size_t)idx, e, seen, sizeof seen);
+		failed += !ok;
+		if (ok)
+			fprintf(out, "expect: %s: ok\n", want);
+		else
+			fprintf(out, "expect: %s: FAILED (%s; %s:%d)\n", want, seen, lab_lesson(lab)->path, e->line);
+	}
+	return failed;
+}
+
+/* Every TCP connection of the run as a ladder diagram, 100 columns wide,
+ * each arrow tagged with the step that caused it and the step's call. */
+static void print_ladders(struct lab *lab, FILE *out)
+{
+	const struct lesson *l = lab_lesson(lab);
+	size_t n = lab_packet_count(lab);
+	struct ladder_frame *f = calloc(n ? n : 1, sizeof *f);
+	char (*tags)[64] = calloc(n ? n : 1, sizeof *tags);
+	struct ladder_conn *c = NULL;
+	size_t nc = 0;
+	if (!f || !tags) {
+		fprintf(out, "\nladder: out of memory\n");
+		goto done;
+	}
+	struct lab_packet p;
+	for (size_t i = 0; i < n && lab_packet(lab, i, &p); i++) {
+		if (p.step >= 0 && (size_t)p.step < l->nsteps) {
+			const struct text_block *code = lesson_step_code(&l->steps[p.step], lab_family(lab));
+			ladder_step_tag(p.step + 1, code->lines, code->n, tags[i], sizeof tags[i]);
+		} else {
+			snprintf(tags[i], sizeof tags[i], "%s", p.step == PKT_SETUP ? "setup" : "kernel timer");
+		}
+		f[i] = (struct ladder_frame){ lab_linktype(lab), p.data, p.caplen, p.wirelen, p.index + 1, tags[i] };
+	}
+	nc = ladder_connections(f, n, &c);
+	if (!nc)
+		fprintf(out, "\nladder: no TCP connection was captured\n");
+	for (size_t k = 0; k < nc; k++) {
+		char a[64], b[64];
+		ladder_endpoint(&c[k], true, a, sizeof a);
+		ladder_endpoint(&c[k], false, b, sizeof b);
+		fprintf(out, "\nladder: %s <-> %s, %zu segments\n", a, b, c[k].npackets);
+		struct ladder *lad = ladder_build(f, n, &c[k], 100);
+		for (size_t r = 0; lad && r < lad->nrows; r++)
+			fprintf(out, "  %s\n", lad->rows[r].text);
+		ladder_free(lad);
+	}
+done:
+	free(c);
+	free(tags);
+	free(f);
+}
+
 int headless_run(struct lab *lab, const char *capture_note, const struct headless_opts *o, FILE *out)
 {
 	const struct lesson *l = lab_lesson(lab);
@@ -81,15 +177,23 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		const struct lesson_step *s = &l->steps[idx];
 		const struct lab_step_result *r = lab_result(lab, (size_t)idx);
 		fprintf(out, "\n== step %d/%zu: %s\n", idx + 1, l->nsteps, s->title);
-		print_block(out, "code", lesson_step_code(s, fam), fam, port);
+		print_block(out, "code", lesson_step_code(s, fam), lab_vars(lab));
 		if (o->python)
-			print_block(out, "python", &s->py, fam, port);
+			print_block(out, "python", &s->py, lab_vars(lab));
 		for (size_t i = 0; i < r->nout; i++)
 			fprintf(out, "call: %s: %s %s\n", r->out[i].role == ROLE_CLIENT ? "client" : "lab server",
 			        r->out[i].call, r->out[i].result);
+		for (size_t i = 0; i < r->nstates; i++)
+			fprintf(out, "tcp state: %s\n", r->states[i]);
+		for (size_t i = 0; i < s->norigins; i++) {
+			lesson_expand(s->origins[i].expr, lab_vars(lab), line, sizeof line);
+			fprintf(out, "origin: %s <- %s\n", s->origins[i].field, line);
+		}
+		if (s->predict && lab_capturing(lab))
+			print_prediction(lab, idx, s, o->guesses, out);
 		if (o->explain)
 			for (size_t i = 0; i < s->explain.n; i++) {
-				lesson_expand(s->explain.lines[i], fam, port, line, sizeof line);
+				lesson_expand(s->explain.lines[i], lab_vars(lab), line, sizeof line);
 				fprintf(out, "  | %s\n", line);
 			}
 		if (!lab_capturing(lab)) {
@@ -105,11 +209,52 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		struct lab_packet p;
 		for (; lab_packet(lab, next, &p) && p.step == idx; next++)
 			print_packet(lab, &p, o, out);
+		if (print_expects(lab, idx, s, out) && o->check)
+			rc = 1;
 	}
 	if (lab_capturing(lab)) {
 		print_untied(lab, &next, o, out);
 		lab_capture_status(lab, line, sizeof line);
 		fprintf(out, "\n%s\n", line);
+		if (o->ladder)
+			print_ladders(lab, out);
 	}
 	return rc;
+}
+
+/* What a packet looks like for comparison: who sent it, its flags, its
+ * length — not its timestamps or sequence numbers, which always differ. */
+static void packet_shape(const struct lab_packet *p, char *buf, size_t n)
+{
+	const char *f = p->summary;
+	int fl = (int)strcspn(f, ",");
+	if (strncmp(f, "Flags [", 7) == 0)
+		fl = (int)strcspn(f, "]") + 1;
+	snprintf(buf, n, "%-14s %.*s len %u", p->from_lab ? "lab > client" : "client > lab", fl, f, p->payload_len);
+}
+
+void headless_compare(struct lab *a, struct lab *b, const char *toggle, FILE *out)
+{
+	const struct lesson *l = lab_lesson(a);
+	struct lab *labs[2] = { a, b };
+	fprintf(out, "compare: %s, without and with toggle '%s'\n", l->title, toggle);
+	for (size_t st = 0; st < l->nsteps; st++) {
+		const struct lab_step_result *r[2] = { lab_result(a, st), lab_result(b, st) };
+		size_t rows = r[0]->npackets > r[1]->npackets ? r[0]->npackets : r[1]->npackets;
+		fprintf(out, "\n== step %zu/%zu: %s\n", st + 1, l->nsteps, l->steps[st].title);
+		char head[64];
+		snprintf(head, sizeof head, "without %s (%zu packets)", toggle, r[0]->npackets);
+		fprintf(out, "   %-44s | with %s (%zu packets)\n", head, toggle, r[1]->npackets);
+		fprintf(out, "packets: %zu without, %zu with%s\n", r[0]->npackets, r[1]->npackets,
+		        r[0]->npackets != r[1]->npackets ? "  ! different" : "");
+		for (size_t i = 0; i < rows; i++) {
+			char shape[2][96] = { "", "" };
+			for (int k = 0; k < 2; k++) {
+				struct lab_packet p;
+				if (i < r[k]->npackets && lab_packet(labs[k], r[k]->first_packet + i, &p))
+					packet_shape(&p, shape[k], sizeof shape[k]);
+			}
+			fprintf(out, " %c %-44s | %s\n", strcmp(shape[0], shape[1]) ? '!' : ' ', shape[0], shape[1]);
+		}
+	}
 }

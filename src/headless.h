@@ -16,10 +16,19 @@ struct headless_opts {
 	bool hex;        /* and its hex dump */
 	bool explain;    /* print the steps' explanations */
 	bool python;     /* print the Python lines too */
+	bool ladder;     /* after the steps, a ladder diagram of each TCP connection */
+	const char *guesses;   /* predictions to grade: "3:2,6:3" = step 3 guessed 2, step 6 guessed 3 */
+	bool check;      /* a failed "expect:" of the lesson makes the run fail */
 };
 
 /* Run every step of the lab and print; returns 0, or 1 if a step's packets
- * could not be attributed (the capture missed its end marker). */
+ * could not be attributed (the capture missed its end marker) or, with
+ * `check`, if one of the lesson's expectations did not hold. */
 int headless_run(struct lab *lab, const char *capture_note, const struct headless_opts *o, FILE *out);
+
+/* Toggle and compare: `a` and `b` ran the same lesson (all steps, see
+ * lab_step) without and with `toggle`; print each step's packets side by
+ * side, marking with '!' the rows whose direction, flags or length differ. */
+void headless_compare(struct lab *a, struct lab *b, const char *toggle, FILE *out);
 
 #endif

@@ -2,8 +2,12 @@
  * main.c — command line: the lesson browser, one lesson (on screen or
  * headless), and lesson checking.
  */
+#include "addr_cmd.h"
 #include "capture/capture.h"
 #include "headless.h"
+#include "quiz_cmd.h"
+#include "serve.h"
+#include "lesson/progress.h"
 #include "lab/lab.h"
 #include "lesson/lesson.h"
 #include "tui/tui.h"
@@ -22,6 +26,11 @@ static void usage(FILE *f)
 	        "       sockscope lesson ID [options]        open one lesson\n"
 	        "       sockscope list                       list the lessons\n"
 	        "       sockscope check-lessons [DIR]        check every lesson file\n"
+	        "       sockscope quiz ID                    answer a lesson's questions\n"
+	        "       sockscope progress                   what you have done so far\n"
+	        "       sockscope serve PROTO [-4|-6] [--count N] [--seconds S]\n"
+	        "                                            run one lab server (http, smtp, ftp, dns...)\n"
+	        "       sockscope addr TEXT...               explain IP addresses (bytes, bits, class)\n"
 	        "\n"
 	        "options:\n"
 	        "  --headless          run the lesson without a screen and print each step,\n"
@@ -30,10 +39,17 @@ static void usage(FILE *f)
 	        "  --hex               (headless) print every packet's bytes\n"
 	        "  --explain           (headless) print the steps' explanations\n"
 	        "  --python            (headless) print the Python code too\n"
+	        "  --ladder            (headless) draw each TCP connection as a ladder diagram\n"
+	        "  --toggle=NAME       switch one of the lesson's toggles on (repeatable)\n"
+	        "  --compare=NAME      (headless) run the lesson without and with toggle NAME\n"
+	        "                      and show each step's packets side by side\n"
+	        "  --guess=STEP:N,...  (headless) predictions to grade against the capture\n"
+	        "  --check             (headless) fail when a claim of the lesson (expect:) does not hold\n"
 	        "  -4, --ipv4 / -6, --ipv6   run the demo over IPv4 or IPv6\n"
 	        "  --capture=MODE      auto (default), host, namespace or none\n"
 	        "  --timeout-cap=S     cap the client's receive timeout at S seconds\n"
 	        "  --lessons=DIR       read lessons from DIR (default: %s)\n"
+	        "  --reset-progress    forget all progress (steps reached, quiz scores)\n"
 	        "  -h, --help          this text\n"
 	        "  --version           the version\n",
 	        lesson_default_dir());
@@ -57,20 +73,74 @@ static int check_lessons(const char *dir)
 	return rc;
 }
 
+/* Steps reached count as progress, from the screen and from headless runs. */
+static void save_steps(const struct lesson *l, size_t done)
+{
+	struct progress *p = progress_load(NULL);
+	char err[512];
+	if (!p)
+		return;
+	progress_steps(p, l->id, (unsigned)done, (unsigned)l->nsteps);
+	if (progress_save(p, err, sizeof err) < 0)
+		fprintf(stderr, "sockscope: progress not saved: %s\n", err);
+	progress_free(p);
+}
+
+/* Toggle and compare: the lesson once as asked, once with `toggle` on. */
+static int run_compare(const struct lesson *l, struct capture *cap, enum capture_mode mode,
+                       const struct lab_options *base, const char *toggle)
+{
+	char err[512];
+	struct lab_options with = *base;
+	size_t n = strlen(with.toggles);
+	snprintf(with.toggles + n, sizeof with.toggles - n, "%s%s", n ? " " : "", toggle);
+	const struct lab_options *opts[2] = { base, &with };
+	struct lab *labs[2] = { NULL, NULL };
+	int rc = 0;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		labs[k] = lab_open(l, cap, mode, opts[k], err, sizeof err);
+		if (!labs[k]) {
+			fprintf(stderr, "sockscope: %s\n", err);
+			rc = 1;
+			break;
+		}
+		while (lab_step(labs[k]) >= 0)
+			;
+		lab_stop_capture(labs[k]);
+	}
+	if (rc == 0)
+		headless_compare(labs[0], labs[1], toggle, stdout);
+	lab_close(labs[0]);
+	lab_close(labs[1]);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	/* Before getopt_long, which would permute and take serve's own options. */
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return serve_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "addr") == 0)
+		return addr_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
-	       OPT_LESSONS, OPT_VERSION, OPT_TCAP };
+	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
+	       OPT_LADDER };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "python", no_argument, NULL, OPT_PYTHON },
+		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
 		{ "timeout-cap", required_argument, NULL, OPT_TCAP },
+		{ "toggle", required_argument, NULL, OPT_TOGGLE },
+		{ "compare", required_argument, NULL, OPT_COMPARE },
+		{ "guess", required_argument, NULL, OPT_GUESS },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "reset-progress", no_argument, NULL, OPT_RESET },
 		{ "lessons", required_argument, NULL, OPT_LESSONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -80,7 +150,7 @@ int main(int argc, char **argv)
 	struct headless_opts hopts = { 0 };
 	struct lab_options lopts = { 0 };
 	enum capture_want want = CAPTURE_WANT_AUTO;
-	const char *dir = NULL;
+	const char *dir = NULL, *compare = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -89,9 +159,19 @@ int main(int argc, char **argv)
 		case OPT_HEX: hopts.hex = true; break;
 		case OPT_EXPLAIN: hopts.explain = true; break;
 		case OPT_PYTHON: hopts.python = true; break;
+		case OPT_LADDER: hopts.ladder = true; break;
 		case '4': lopts.family = 4; break;
 		case '6': lopts.family = 6; break;
 		case OPT_TCAP: lopts.client_rcvtimeo_cap = atoi(optarg); break;
+		case OPT_TOGGLE: {
+			size_t l = strlen(lopts.toggles);
+			snprintf(lopts.toggles + l, sizeof lopts.toggles - l, "%s%s", l ? " " : "", optarg);
+			break;
+		}
+		case OPT_COMPARE: compare = optarg; break;
+		case OPT_GUESS: hopts.guesses = optarg; break;
+		case OPT_CHECK: hopts.check = true; break;
+		case OPT_RESET: return progress_reset(stdout);
 		case OPT_LESSONS: dir = optarg; break;
 		case OPT_CAPTURE:
 			if (strcmp(optarg, "auto") == 0) want = CAPTURE_WANT_AUTO;
@@ -121,6 +201,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = 0;
+	if (cmd && strcmp(cmd, "progress") == 0) {
+		rc = progress_show(cat, stdout);
+		lesson_catalog_free(cat);
+		return rc;
+	}
+	if (cmd && strcmp(cmd, "quiz") == 0) {
+		const struct lesson *l = optind + 1 < argc ? lesson_catalog_find(cat, argv[optind + 1]) : NULL;
+		if (!l)
+			fprintf(stderr, "sockscope: quiz needs a lesson id (sockscope list shows them)\n");
+		else
+			rc = quiz_run(l, stdin, stdout);
+		lesson_catalog_free(cat);
+		return l ? rc : 2;
+	}
 	if (cmd && strcmp(cmd, "list") == 0) {
 		for (size_t i = 0; i < cat->n; i++)
 			printf("%-20s %s\n", cat->lessons[i]->id, cat->lessons[i]->title);
@@ -150,7 +244,23 @@ int main(int argc, char **argv)
 		lesson_catalog_free(cat);
 		return 2;
 	}
-	if (headless && !lesson_id) {
+	if (lesson_id) {
+		const struct lesson *l = lesson_catalog_find(cat, lesson_id);
+		char wanted[sizeof lopts.toggles + 64];
+		snprintf(wanted, sizeof wanted, "%s %s", lopts.toggles, compare ? compare : "");
+		for (char *t = strtok(wanted, " "); t; t = strtok(NULL, " ")) {
+			bool known = false;
+			for (size_t i = 0; i < l->ntoggles; i++)
+				known |= strcmp(l->toggles[i].name, t) == 0;
+			if (!known) {
+				fprintf(stderr, "sockscope: lesson '%s' has no toggle '%s'%s\n", lesson_id, t,
+				        l->ntoggles ? "" : " (it has none)");
+				lesson_catalog_free(cat);
+				return 2;
+			}
+		}
+	}
+	if ((headless || compare) && !lesson_id) {
 		fprintf(stderr, "sockscope: --headless needs a lesson: sockscope lesson ID --headless\n");
 		lesson_catalog_free(cat);
 		return 2;
@@ -164,7 +274,9 @@ int main(int argc, char **argv)
 	char why[768];
 	struct capture *cap = capture_acquire(want, &mode, why, sizeof why);
 
-	if (headless) {
+	if (compare) {
+		rc = run_compare(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, compare);
+	} else if (headless) {
 		const struct lesson *l = lesson_catalog_find(cat, lesson_id);
 		struct lab *lab = lab_open(l, cap, mode, &lopts, err, sizeof err);
 		if (!lab) {
@@ -177,6 +289,7 @@ int main(int argc, char **argv)
 			else
 				snprintf(note, sizeof note, "none: %s", why);
 			rc = headless_run(lab, note, &hopts, stdout);
+			save_steps(l, lab_steps_done(lab));
 			lab_close(lab);
 		}
 	} else {

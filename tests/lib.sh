@@ -3,6 +3,9 @@
 # `finish`, which exits 1 when any did.
 
 FAILED=0
+# Tests never touch the learner's own progress file.
+SOCKSCOPE_PROGRESS="${TMPDIR:-/tmp}/sockscope-test-progress.$$"
+export SOCKSCOPE_PROGRESS
 fail() { echo "FAIL: $*" >&2; FAILED=1; }
 pass() { echo "ok:   $*"; }
 finish() {

@@ -84,13 +84,83 @@ static void test_valid(void)
 		CHECK(lesson_step_code(s0, 6) == &s0->c, "c6 fallback");
 
 		char buf[128];
-		lesson_expand(s1->py.lines[0], 6, 40123, buf, sizeof buf);
+		struct lesson_vars v6 = { .family = 6, .port = 40123 }, v4 = { .family = 4, .port = 65535 };
+		snprintf(v4.named[0].name, sizeof v4.named[0].name, "http");
+		v4.named[0].port = 8080;
+		v4.nnamed = 1;
+		lesson_expand(s1->py.lines[0], &v6, buf, sizeof buf);
 		CHECK(strcmp(buf, "sock.connect((\"::1\", 40123))") == 0, "expand '%s'", buf);
-		lesson_expand(s0->c.lines[0], 4, 1, buf, sizeof buf);
+		lesson_expand(s0->c.lines[0], &v4, buf, sizeof buf);
 		CHECK(strcmp(buf, "int fd = socket(AF_INET, SOCK_STREAM, 0);") == 0, "expand '%s'", buf);
-		lesson_expand("{port}{port}{nope}", 4, 65535, buf, 12);
+		lesson_expand("{port:http} {port:dns} {host}", &v4, buf, sizeof buf);
+		CHECK(strcmp(buf, "8080 {port:dns} 127.0.0.1") == 0, "named ports '%s'", buf);
+		lesson_expand("{port}{port}{nope}", &v4, buf, 12);
 		CHECK(strcmp(buf, "6553565535{") == 0, "expand truncates safely '%s'", buf);
 	}
+	lesson_free(l);
+}
+
+/* The features of the curriculum: toggles, conditions, predictions,
+ * origins, questions, recap and try-it-yourself, several lab servers. */
+static const char *valid2 =
+	"title: Features\n"
+	"lab: tcp-server udp-server\n"
+	"lab: http dns\n"
+	"toggle: nodelay TCP_NODELAY on\n"
+	"step: Write\n"
+	"client: socket stream\n"
+	"client[nodelay]: setsockopt TCP_NODELAY 1\n"
+	"client[!nodelay]: @b sendn 20 \"x\"\n"
+	"client: connect http\n"
+	"predict: client-packets How many segments will the client send?\n"
+	"origin: Destination port = htons({port:http})\n"
+	"c: x\n"
+	"python: y\n"
+	"explain: z\n"
+	"question: What is a port?\n"
+	"choice: a 16-bit number\n"
+	"choice: a process\n"
+	"answer: a\n"
+	"why: RFC 9293 gives it 16 bits.\n"
+	"question: Which call sends SYN?\n"
+	"answer: = connect\n"
+	"recap:\n"
+	"    remember this\n"
+	"try:\n"
+	"    nc -v 127.0.0.1 8080\n";
+
+static void test_valid2(void)
+{
+	char err[512] = "";
+	struct lesson *l = lesson_parse("f.lesson", valid2, err, sizeof err);
+	CHECK(l != NULL, "parse failed: %s", err);
+	if (!l)
+		return;
+	CHECK(l->lab_tcp_server && l->lab_udp_server && l->nservices == 2, "lab kinds");
+	CHECK(l->nservices == 2 && strcmp(l->services[1], "dns") == 0, "services");
+	CHECK(l->ntoggles == 1 && strcmp(l->toggles[0].name, "nodelay") == 0 &&
+	      strcmp(l->toggles[0].label, "TCP_NODELAY on") == 0, "toggle");
+	const struct lesson_step *st = &l->steps[0];
+	CHECK(st->nactions == 4, "actions %zu", st->nactions);
+	if (st->nactions == 4) {
+		CHECK(strcmp(st->actions[1].cond, "nodelay") == 0 && !st->actions[1].cond_neg, "cond");
+		CHECK(st->actions[2].cond_neg && strcmp(st->actions[2].sock, "b") == 0 && st->actions[2].num == 20, "neg cond, @b");
+		CHECK(strcmp(st->actions[3].target, "http") == 0, "target");
+		CHECK(demo_action_enabled(&st->actions[1], "ipv6 nodelay") && !demo_action_enabled(&st->actions[1], "nodelayx"),
+		      "enabled with toggle on");
+		CHECK(!demo_action_enabled(&st->actions[2], "nodelay") && demo_action_enabled(&st->actions[2], ""),
+		      "negated condition");
+	}
+	CHECK(st->predict == PREDICT_CLIENT_PACKETS && strcmp(st->predict_q, "How many segments will the client send?") == 0,
+	      "predict");
+	CHECK(st->norigins == 1 && strcmp(st->origins[0].field, "Destination port") == 0 &&
+	      strcmp(st->origins[0].expr, "htons({port:http})") == 0, "origin");
+	CHECK(l->nquestions == 2, "questions %zu", l->nquestions);
+	if (l->nquestions == 2) {
+		CHECK(l->questions[0].nchoices == 2 && l->questions[0].answer == 0 && l->questions[0].why, "choice question");
+		CHECK(l->questions[1].answer == -1 && strcmp(l->questions[1].answer_text, "connect") == 0, "short answer");
+	}
+	CHECK(l->recap.n == 1 && l->try_it.n == 1 && strcmp(l->try_it.lines[0], "nc -v 127.0.0.1 8080") == 0, "recap/try");
 	lesson_free(l);
 }
 
@@ -100,7 +170,7 @@ static const struct {
 	const char *message;
 } broken[] = {
 	{ "title: T\nstep: S\nclient: conect\n",
-	  "x.lesson:3: unknown action 'conect' for the client (known: socket rcvtimeo connect send recv shutdown close)" },
+	  "x.lesson:3: unknown action 'conect' for the client (known: socket bind listen connect send sendmore sendn sendto recv recvall recvfrom setsockopt getsockopt shutdown close tcpinfo getsockname wait pton getservbyname ephemeral dnsquery throughput)" },
 	{ "title: T\nstep: S\nclient: recv lots\n",
 	  "x.lesson:3: 'recv' needs a number from 0 to 1048576, found 'lots'" },
 	{ "title: T\nlab: tcp-server\nstep: S\nserver: send \"oops\n",
@@ -110,11 +180,31 @@ static const struct {
 	{ "title: T\nstep: S\nserver: accept\n",
 	  "x.lesson:3: server actions need the lab's server: add 'lab: tcp-server' above the first step" },
 	{ "title: T\nstep: S\nclient: connect now\n",
-	  "x.lesson:3: 'connect' takes no argument, found 'now'" },
+	  "x.lesson:3: 'connect' needs nothing or one of: lab udp closed loopback any http smtp ftp ftp-data dns echo-tcp echo-udp local:NAME; found 'now'" },
+	{ "title: T\nstep: S\nclient: close now\n",
+	  "x.lesson:3: 'close' takes no argument, found 'now'" },
+	{ "title: T\nstep: S\nclient: connect http\n",
+	  "x.lesson:3: 'connect http' aims at 'http', which this lesson does not start: add it to a 'lab:' line" },
+	{ "title: T\nlab: tcp-server gopher\n",
+	  "x.lesson:2: 'lab' names one of: none tcp-server udp-server http smtp ftp dns echo-tcp echo-udp; found 'gopher'" },
+	{ "title: T\nstep: S\nclient[fast]: close\n",
+	  "x.lesson:3: no toggle named 'fast': declare it with 'toggle: fast Label' above the first step" },
+	{ "title: T\nstep: S\nc[x]: y\n", "x.lesson:3: only 'client', 'server' and 'expect' lines take a [toggle] condition" },
+	{ "title: T\nstep: S\nclient: setsockopt SO_FAST 1\n",
+	  "x.lesson:3: 'setsockopt' needs an option name, one of: SO_RCVTIMEO SO_SNDTIMEO SO_REUSEADDR SO_RCVBUF SO_SNDBUF SO_KEEPALIVE SO_LINGER TCP_NODELAY TCP_CORK O_NONBLOCK IP_RECVERR" },
+	{ "title: T\nstep: S\npredict: bytes How many?\n",
+	  "x.lesson:3: 'predict' needs what is counted (packets, client-packets, server-packets, data-packets, syn, fin, rst, udp, icmp, window0) and the question, e.g. 'predict: fin How many FINs will close() cause?'" },
+	{ "title: T\nstep: S\norigin: Port\n",
+	  "x.lesson:3: 'origin' needs 'Field name = code', e.g. 'origin: Destination port = htons({port})'" },
+	{ "title: T\nchoice: a\n", "x.lesson:2: 'choice' belongs to a question: put a 'question:' line above it" },
+	{ "title: T\nstep: A\nc: x\npython: p\nexplain: e\nquestion: Q?\nchoice: one\nchoice: two\nanswer: c\n",
+	  "x.lesson:9: 'answer' is a choice letter (a to b) given after the choices, or '= text' for a short answer" },
+	{ "title: T\nstep: A\nc: x\npython: p\nexplain: e\nquestion: Q?\nchoice: one\n",
+	  "x.lesson:6: question 'Q?' has no 'answer:' line" },
 	{ "title: T\nstep: S\nclient: socket raw\n",
 	  "x.lesson:3: 'socket' needs one of stream|dgram, found 'raw'" },
 	{ "title: T\ntitel: U\n",
-	  "x.lesson:2: unknown key 'titel' (known keys: title, summary, family, lab, c-head, c-tail, python-head, python-tail, step, client, server, c, c6, python, explain)" },
+	  "x.lesson:2: unknown key 'titel' (known keys: title, summary, family, lab, toggle, c-head, c-tail, python-head, python-tail, step, client, server, c, c6, python, explain, predict, origin, expect, recap, try, question, choice, answer, why)" },
 	{ "title: T\nclient: connect\n",
 	  "x.lesson:2: 'client' belongs inside a step: put a 'step: Title' line above it" },
 	{ "title: T\nstep: S\nc: x\npython: y\nexplain: z\nsummary: late\n",
@@ -127,10 +217,9 @@ static const struct {
 	  "x.lesson:4: indent block lines by four spaces or one tab" },
 	{ "title: T\ntitle: U\n", "x.lesson:2: 'title' is given twice" },
 	{ "title: T\nfamily: 5\n", "x.lesson:2: 'family' must be 4 or 6, found '5'" },
-	{ "title: T\nlab: udp\n", "x.lesson:2: 'lab' must be tcp-server or none, found 'udp'" },
 	{ "title: T\njust words\n", "x.lesson:2: expected 'key: value', found 'just words'" },
 	{ "summary: s\n", "x.lesson:1: no 'title:' line: every lesson needs a title" },
-	{ "title: T\n", "x.lesson:1: no steps: a lesson needs at least one 'step: Title' section" },
+	{ "title: T\n", "x.lesson:1: no steps: a lesson needs at least one 'step: Title' section (or, for a quiz, questions)" },
 	{ "title: T\nstep:\n", "x.lesson:2: 'step:' needs a title, e.g. 'step: Connect to the server'" },
 	{ "title: T\n\nstep: A\npython: p\nexplain: e\nstep: B\nc: x\npython: p\nexplain: e\n",
 	  "x.lesson:3: step 'A' has no C code (add a 'c:' block)" },
@@ -210,6 +299,7 @@ static void test_shipped(void)
 int main(void)
 {
 	test_valid();
+	test_valid2();
 	test_errors();
 	test_files();
 	test_shipped();

@@ -3,7 +3,9 @@
  */
 #include "common/text.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void text_quote(const uint8_t *p, size_t n, char *buf, size_t cap)
 {
@@ -42,4 +44,56 @@ void text_quote(const uint8_t *p, size_t n, char *buf, size_t cap)
 	}
 	buf[o++] = '"';
 	buf[o] = '\0';
+}
+
+int text_unquote(const char *s, char *out, size_t cap, size_t *outlen, char *err, size_t errlen)
+{
+	if (*s != '"') {
+		snprintf(err, errlen, "expected a quoted text, e.g. \"Hello, World!\"");
+		return -1;
+	}
+	size_t n = 0;
+	for (s++; *s && *s != '"'; s++) {
+		int c = (unsigned char)*s;
+		if (c == '\\') {
+			s++;
+			switch (*s) {
+			case 'r': c = '\r'; break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case '0': c = 0; break;
+			case '\\': case '"': c = *s; break;
+			case 'x':
+				if (isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+					char hex[3] = { s[1], s[2], 0 };
+					c = (int)strtol(hex, NULL, 16);
+					s += 2;
+					break;
+				}
+				/* fall through */
+			default:
+				snprintf(err, errlen, "unknown escape '\\%c' in text (use \\r \\n \\t \\\\ \\\" \\0 \\xHH)",
+				         *s ? *s : ' ');
+				return -1;
+			}
+		}
+		if (n + 1 >= cap) {
+			snprintf(err, errlen, "text longer than %zu bytes", cap - 1);
+			return -1;
+		}
+		out[n++] = (char)c;
+	}
+	if (*s != '"') {
+		snprintf(err, errlen, "text has no closing quote");
+		return -1;
+	}
+	for (s++; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s) {
+		snprintf(err, errlen, "unexpected '%s' after the closing quote", s);
+		return -1;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return 0;
 }

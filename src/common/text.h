@@ -11,4 +11,9 @@
  * bytes as \xHH; cut with "..." when it does not fit in cap. */
 void text_quote(const uint8_t *p, size_t n, char *buf, size_t cap);
 
+/* Parse a quoted text with C escapes (\r \n \t \\ \" \0 \xHH) that must
+ * end the string (trailing blanks allowed).  Writes up to cap-1 bytes and
+ * a NUL into out, the length into *outlen.  0, or -1 with a message. */
+int text_unquote(const char *s, char *out, size_t cap, size_t *outlen, char *err, size_t errlen);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * demo.c — the demo engine: the lab's server thread, running a step on both
- * sides at once, and drawing step boundaries in the capture.
+ * demo.c — the demo engine: the lab's sockets and servers, running a step on
+ * both sides at once, and drawing step boundaries in the capture.
  *
  * Step boundaries (see docs/architecture.md): before a step, a START marker
  * datagram goes on the wire; after its calls return, demo_wait_quiet waits
@@ -11,6 +11,7 @@
  */
 #include "demo/demo_priv.h"
 #include "demo/sockdiag.h"
+#include "servers/labsrv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +23,99 @@
 #include <time.h>
 #include <unistd.h>
 
+/* ---- named sockets ---- */
+
+struct demo_sock *demo_sock_find(struct demo *d, enum demo_role role, const char *name)
+{
+	for (int i = 0; i < DEMO_MAX_SOCKS; i++)
+		if (d->socks[role][i].fd >= 0 && strcmp(d->socks[role][i].name, name) == 0)
+			return &d->socks[role][i];
+	return NULL;
+}
+
+void demo_sock_close(struct demo_sock *s)
+{
+	if (s && s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+}
+
+struct demo_sock *demo_sock_new(struct demo *d, enum demo_role role, const char *name)
+{
+	demo_sock_close(demo_sock_find(d, role, name));
+	for (int i = 0; i < DEMO_MAX_SOCKS; i++) {
+		struct demo_sock *s = &d->socks[role][i];
+		if (s->fd < 0) {
+			memset(s, 0, sizeof *s);
+			s->fd = -1;
+			snprintf(s->name, sizeof s->name, "%s", name);
+			return s;
+		}
+	}
+	return NULL;
+}
+
+void demo_loopback(const struct demo *d, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof *ss);
+	if (d->af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+		s6->sin6_port = htons(port);
+		*len = sizeof *s6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s4->sin_port = htons(port);
+		*len = sizeof *s4;
+	}
+}
+
+/* A socket bound to loopback on a port the kernel picks (never a fixed one). */
+static int bind_loopback(int af, int type, struct sockaddr_storage *ss, socklen_t *len, uint16_t *port,
+                         char *err, size_t errlen)
+{
+	int fd = socket(af, type | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	struct demo tmp = { .af = af };
+	demo_loopback(&tmp, 0, ss, len);
+	if (bind(fd, (struct sockaddr *)ss, *len) < 0 || getsockname(fd, (struct sockaddr *)ss, len) < 0) {
+		snprintf(err, errlen, "binding a %s socket on %s: %s", type == SOCK_STREAM ? "TCP" : "UDP",
+		         af == AF_INET6 ? "::1" : "127.0.0.1", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)ss)->sin6_port : ((struct sockaddr_in *)ss)->sin_port);
+	return fd;
+}
+
+/* A lab-side socket under a fixed name ("listen", "udp"). */
+static int add_lab_socket(struct demo *d, const char *name, int type, uint16_t *port, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = bind_loopback(d->af, type, &ss, &len, port, err, errlen);
+	if (fd < 0)
+		return -1;
+	if (type == SOCK_STREAM && listen(fd, 8) < 0) {
+		snprintf(err, errlen, "listen: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	struct demo_sock *s = demo_sock_new(d, ROLE_SERVER, name);
+	s->fd = fd;
+	s->type = type;
+	return 0;
+}
+
+/* ---- the server thread ---- */
+
 static void *server_thread(void *arg)
 {
 	struct demo *d = arg;
@@ -31,52 +125,18 @@ static void *server_thread(void *arg)
 			pthread_cond_wait(&d->cv, &d->mu);
 		if (d->quit)
 			break;
-		const struct demo_action *acts = d->job;
 		size_t n = d->njob;
 		d->job_pending = false;
 		pthread_mutex_unlock(&d->mu);
 		for (size_t i = 0; i < n; i++)
-			if (acts[i].role == ROLE_SERVER)
-				demo_action_run(d, &acts[i], &d->outs[i]);
+			if (d->job[i].role == ROLE_SERVER)
+				demo_action_run(d, &d->job[i], &d->outs[i]);
 		pthread_mutex_lock(&d->mu);
 		d->job_done = true;
 		pthread_cond_broadcast(&d->cv);
 	}
 	pthread_mutex_unlock(&d->mu);
 	return NULL;
-}
-
-static int bind_loopback(int af, int type, struct sockaddr_storage *ss, socklen_t *len,
-                         uint16_t *port, char *err, size_t errlen)
-{
-	int fd = socket(af, type | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	memset(ss, 0, sizeof *ss);
-	if (af == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-		*len = sizeof *s6;
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		*len = sizeof *s4;
-	}
-	/* Port 0: the kernel picks a free one; never a fixed port. */
-	if (bind(fd, (struct sockaddr *)ss, *len) < 0 ||
-	    getsockname(fd, (struct sockaddr *)ss, len) < 0) {
-		snprintf(err, errlen, "binding a %s socket on %s: %s", type == SOCK_STREAM ? "TCP" : "UDP",
-		         af == AF_INET6 ? "::1" : "127.0.0.1", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)ss)->sin6_port
-	                             : ((struct sockaddr_in *)ss)->sin_port);
-	return fd;
 }
 
 struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
@@ -89,22 +149,34 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	d->cfg = *cfg;
 	d->af = cfg->family == 6 ? AF_INET6 : AF_INET;
 	snprintf(d->host, sizeof d->host, "%s", d->af == AF_INET6 ? "::1" : "127.0.0.1");
-	d->listen_fd = d->fd[0] = d->fd[1] = d->marker_fd = -1;
+	d->marker_fd = d->closed_fd = -1;
+	for (int r = 0; r < 2; r++)
+		for (int i = 0; i < DEMO_MAX_SOCKS; i++)
+			d->socks[r][i].fd = -1;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 
-	d->marker_fd = bind_loopback(AF_INET, SOCK_DGRAM, &d->marker_addr, &d->marker_len,
-	                             &d->marker_port, err, errlen);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	d->marker_fd = bind_loopback(AF_INET, SOCK_DGRAM, &d->marker_addr, &d->marker_len, &d->marker_port,
+	                             err, errlen);
 	if (d->marker_fd < 0)
 		goto fail;
-	if (cfg->tcp_server) {
-		d->listen_fd = bind_loopback(d->af, SOCK_STREAM, &d->srv, &d->srvlen, &d->port, err, errlen);
-		if (d->listen_fd < 0)
+	/* Bound but never listening: a SYN to it is answered with RST, and a
+	 * datagram to the same port number with ICMP port unreachable. */
+	d->closed_fd = bind_loopback(d->af, SOCK_STREAM, &ss, &len, &d->closed_port, err, errlen);
+	if (d->closed_fd < 0)
+		goto fail;
+	if (cfg->tcp_server && add_lab_socket(d, "listen", SOCK_STREAM, &d->port, err, errlen) < 0)
+		goto fail;
+	if (cfg->udp_server && add_lab_socket(d, "udp", SOCK_DGRAM, &d->udp_port, err, errlen) < 0)
+		goto fail;
+	for (size_t i = 0; i < cfg->nservices && i < DEMO_MAX_SERVICES; i++) {
+		d->svc[i] = labsrv_start(cfg->services[i], cfg->family == 6 ? 6 : 4, NULL, err, errlen);
+		if (!d->svc[i])
 			goto fail;
-		if (listen(d->listen_fd, 8) < 0) {
-			snprintf(err, errlen, "listen: %s", strerror(errno));
-			goto fail;
-		}
+		d->svc_name[i] = cfg->services[i];
+		d->nsvc++;
 	}
 	if (pthread_create(&d->thread, NULL, server_thread, d) != 0) {
 		snprintf(err, errlen, "cannot start the lab's server thread");
@@ -128,10 +200,15 @@ void demo_free(struct demo *d)
 		pthread_mutex_unlock(&d->mu);
 		pthread_join(d->thread, NULL);
 	}
-	int fds[] = { d->fd[ROLE_CLIENT], d->fd[ROLE_SERVER], d->listen_fd, d->marker_fd };
-	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	for (size_t i = 0; i < d->nsvc; i++)
+		labsrv_stop(d->svc[i]);
+	for (int r = 0; r < 2; r++)
+		for (int i = 0; i < DEMO_MAX_SOCKS; i++)
+			demo_sock_close(&d->socks[r][i]);
+	if (d->closed_fd >= 0)
+		close(d->closed_fd);
+	if (d->marker_fd >= 0)
+		close(d->marker_fd);
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv);
 	free(d);
@@ -142,12 +219,47 @@ uint16_t demo_marker_port(const struct demo *d) { return d->marker_port; }
 const char *demo_host(const struct demo *d) { return d->host; }
 int demo_family(const struct demo *d) { return d->af == AF_INET6 ? 6 : 4; }
 
+uint16_t demo_target_port(const struct demo *d, const char *target)
+{
+	if (!*target || strcmp(target, "lab") == 0)
+		return d->port;
+	if (strcmp(target, "udp") == 0)
+		return d->udp_port;
+	if (strcmp(target, "closed") == 0)
+		return d->closed_port;
+	for (size_t i = 0; i < d->nsvc; i++) {
+		uint16_t ports[4];
+		size_t n = labsrv_ports(d->svc[i], ports, 4);
+		if (strcmp(target, d->svc_name[i]) == 0)
+			return labsrv_port(d->svc[i]);
+		/* "ftp-data": the second port of the FTP server, and so on */
+		size_t nl = strlen(d->svc_name[i]);
+		if (n > 1 && strncmp(target, d->svc_name[i], nl) == 0 && strcmp(target + nl, "-data") == 0)
+			return ports[1];
+	}
+	return 0;
+}
+
+/* Every TCP/UDP port of the demo (the marker's excepted). */
+size_t demo_ports(const struct demo *d, uint16_t *out, size_t max)
+{
+	size_t n = 0;
+	uint16_t fixed[] = { d->port, d->udp_port, d->closed_port };
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (fixed[i] && n < max)
+			out[n++] = fixed[i];
+	for (size_t i = 0; i < d->nsvc && n < max; i++)
+		n += labsrv_ports(d->svc[i], out + n, max - n);
+	return n;
+}
+
 void demo_bpf_filter(const struct demo *d, char *buf, size_t n)
 {
-	if (d->port)
-		snprintf(buf, n, "tcp port %u or udp port %u", d->port, d->marker_port);
-	else
-		snprintf(buf, n, "udp port %u", d->marker_port);
+	uint16_t ports[16];
+	size_t np = demo_ports(d, ports, 16);
+	size_t o = (size_t)snprintf(buf, n, "udp port %u or icmp or icmp6", d->marker_port);
+	for (size_t i = 0; i < np && o < n; i++)
+		o += (size_t)snprintf(buf + o, n - o, " or port %u", ports[i]);
 }
 
 static void deadline_in(struct timespec *ts, int ms)
@@ -161,11 +273,27 @@ static void deadline_in(struct timespec *ts, int ms)
 	}
 }
 
-size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nacts,
+bool demo_toggle_on(const char *toggles, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *t = toggles ? toggles : ""; *t;) {
+		size_t wl = strcspn(t, " ");
+		if (wl == nl && strncmp(t, name, nl) == 0)
+			return true;
+		t += wl;
+		t += strspn(t, " ");
+	}
+	return false;
+}
+
+bool demo_action_enabled(const struct demo_action *a, const char *toggles)
+{
+	return !a->cond[0] || demo_toggle_on(toggles, a->cond) != a->cond_neg;
+}
+
+size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nacts, const char *toggles,
                      struct demo_outcome *out, size_t max)
 {
-	if (nacts > DEMO_MAX_ACTIONS)
-		nacts = DEMO_MAX_ACTIONS;
 	if (d->stuck) {
 		if (max > 0) {
 			memset(out, 0, sizeof *out);
@@ -174,42 +302,50 @@ size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nact
 		}
 		return max > 0;
 	}
-	memset(d->outs, 0, sizeof d->outs);
+	size_t n = 0;
 	bool server_work = false;
-	for (size_t i = 0; i < nacts; i++)
-		server_work |= acts[i].role == ROLE_SERVER;
+	for (size_t i = 0; i < nacts && n < DEMO_MAX_ACTIONS; i++)
+		if (demo_action_enabled(&acts[i], toggles)) {
+			d->job[n++] = acts[i];
+			server_work |= acts[i].role == ROLE_SERVER;
+		}
+	memset(d->outs, 0, sizeof d->outs);
 
 	if (server_work) {
 		pthread_mutex_lock(&d->mu);
-		d->job = acts;
-		d->njob = nacts;
+		d->njob = n;
 		d->job_done = false;
 		d->job_pending = true;
 		pthread_cond_broadcast(&d->cv);
 		pthread_mutex_unlock(&d->mu);
 	}
-	for (size_t i = 0; i < nacts; i++)
-		if (acts[i].role == ROLE_CLIENT)
-			demo_action_run(d, &acts[i], &d->outs[i]);
+	for (size_t i = 0; i < n; i++)
+		if (d->job[i].role == ROLE_CLIENT)
+			demo_action_run(d, &d->job[i], &d->outs[i]);
 	if (server_work) {
 		/* Each server call is bounded by LAB_IO_TIMEOUT_MS; allow all of them. */
 		struct timespec dl;
-		deadline_in(&dl, (int)(nacts + 1) * LAB_IO_TIMEOUT_MS);
+		deadline_in(&dl, (int)(n + 1) * LAB_IO_TIMEOUT_MS);
 		pthread_mutex_lock(&d->mu);
 		int rc = 0;
 		while (!d->job_done && rc != ETIMEDOUT)
 			rc = pthread_cond_timedwait(&d->cv, &d->mu, &dl);
-		if (!d->job_done) {
-			/* The thread still owns d->outs: keep off them from now on. */
-			d->stuck = true;
-			snprintf(d->outs[0].result, sizeof d->outs[0].result,
-			         "the lab's server did not finish within %d s", (int)(nacts + 1) * LAB_IO_TIMEOUT_MS / 1000);
-		}
+		if (!d->job_done)
+			d->stuck = true;   /* the thread still owns d->outs: keep off them from now on */
 		pthread_mutex_unlock(&d->mu);
+		if (d->stuck) {
+			if (max > 0) {
+				memset(out, 0, sizeof *out);
+				snprintf(out->result, sizeof out->result, "the lab's server did not finish within %d s",
+				         (int)(n + 1) * LAB_IO_TIMEOUT_MS / 1000);
+				out->err = ETIMEDOUT;
+			}
+			return max > 0;
+		}
 	}
-	size_t n = nacts < max ? nacts : max;
-	memcpy(out, d->outs, n * sizeof *out);
-	return n;
+	size_t k = n < max ? n : max;
+	memcpy(out, d->outs, k * sizeof *out);
+	return k;
 }
 
 static bool in_flight(const struct sockdiag_entry *e)
@@ -225,19 +361,39 @@ static bool in_flight(const struct sockdiag_entry *e)
 	}
 }
 
+/* Every TCP socket touching a demo port, each once. */
+static int demo_sockets(struct demo *d, struct sockdiag_entry *e, int max)
+{
+	uint16_t ports[16];
+	size_t np = demo_ports(d, ports, 16);
+	int n = 0;
+	for (size_t p = 0; p < np; p++) {
+		struct sockdiag_entry one[32];
+		int k = sockdiag_tcp(d->af, ports[p], one, 32);
+		if (k < 0)
+			return -1;
+		for (int i = 0; i < k && i < 32; i++) {
+			bool dup = false;
+			for (int j = 0; j < n; j++)
+				dup |= e[j].sport == one[i].sport && e[j].dport == one[i].dport;
+			if (!dup && n < max)
+				e[n++] = one[i];
+		}
+	}
+	return n;
+}
+
 bool demo_wait_quiet(struct demo *d, int max_ms)
 {
-	if (!d->port)
-		return true;
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		struct sockdiag_entry e[32];
-		int n = sockdiag_tcp(d->af, d->port, e, 32);
+		struct sockdiag_entry e[64];
+		int n = demo_sockets(d, e, 64);
 		if (n < 0)
 			return false;   /* cannot ask the kernel: the caller still sends the marker */
 		bool busy = false;
-		for (int i = 0; i < n && i < 32; i++)
+		for (int i = 0; i < n; i++)
 			busy |= in_flight(&e[i]);
 		if (!busy)
 			return true;
@@ -249,6 +405,27 @@ bool demo_wait_quiet(struct demo *d, int max_ms)
 	}
 }
 
+size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max)
+{
+	struct sockdiag_entry e[64];
+	uint16_t ports[16];
+	size_t np = demo_ports(d, ports, 16);
+	int n = demo_sockets(d, e, 64);
+	size_t k = 0;
+	for (int i = 0; i < n && k < max; i++) {
+		if (e[i].state == TCP_LISTEN || e[i].dport == 0)
+			continue;   /* listeners and the bound-only "closed" socket are not connections */
+		bool lab = false;
+		for (size_t p = 0; p < np; p++)
+			lab |= e[i].sport == ports[p];
+		const char *fmt = d->af == AF_INET6 ? "%-6s [::1]:%u > [::1]:%u  %s%s" : "%-6s 127.0.0.1:%u > 127.0.0.1:%u  %s%s";
+		snprintf(lines[k++], 96, fmt, lab ? "lab" : "client", e[i].sport, e[i].dport,
+		         demo_tcp_state_name(e[i].state),
+		         e[i].inode == 0 && e[i].state != TCP_TIME_WAIT ? " (closed; the kernel is finishing)" : "");
+	}
+	return k;
+}
+
 #define MARKER_MAGIC "SSMK"
 
 int demo_send_marker(struct demo *d, char kind, uint32_t id)
@@ -258,8 +435,7 @@ int demo_send_marker(struct demo *d, char kind, uint32_t id)
 	msg[4] = (uint8_t)kind;
 	uint32_t be = htonl(id);
 	memcpy(msg + 5, &be, 4);
-	ssize_t w = sendto(d->marker_fd, msg, sizeof msg, 0, (struct sockaddr *)&d->marker_addr,
-	                   d->marker_len);
+	ssize_t w = sendto(d->marker_fd, msg, sizeof msg, 0, (struct sockaddr *)&d->marker_addr, d->marker_len);
 	/* Drain our own datagrams so the socket's buffer never fills. */
 	uint8_t sink[16];
 	while (recv(d->marker_fd, sink, sizeof sink, MSG_DONTWAIT) > 0)

@@ -3,19 +3,20 @@
  *
  * Role: a demo has two sides.  The client side is the learner's code: its
  * calls run on the calling thread, exactly as the lesson's code shows them.
- * The lab side is sockscope's own server, listening on loopback on a port
- * the kernel picked free; its calls run on a thread of its own, beside the
- * client, so either side may block while the other acts.
+ * The lab side is sockscope's own: a scripted TCP listener and/or UDP socket
+ * whose calls the lesson spells out ("server: accept"), run on a thread of
+ * their own beside the client, and autonomous servers (HTTP, SMTP, FTP,
+ * DNS, echo: src/servers) that answer whatever the client sends.  Every
+ * socket is bound to loopback on a port the kernel picked.
  *
- * A step names actions for either side ("client: connect", "server:
- * accept").  demo_run_step runs the client's actions here and the server's
- * on the server thread at the same time, and returns when both are done.
- * Every call is bounded: sockets of the lab carry a receive/send timeout
- * and the wait for the server thread has a deadline.
+ * Sockets have names, so a step can hold several ("@c2 connect"); the
+ * default name is "fd".  A step's client actions run here and its server
+ * actions on the server thread at the same time; demo_run_step returns when
+ * both are done.  Every call is bounded in time.
  *
  * Actions are registered in one table (actions.c); lesson files name them,
  * and the lesson parser checks names and arguments through
- * demo_action_check, so a typo is reported as file:line.
+ * demo_action_parse, so a typo is reported as file:line.
  */
 #ifndef SOCKSCOPE_DEMO_H
 #define SOCKSCOPE_DEMO_H
@@ -26,56 +27,84 @@
 
 enum demo_role { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 
-/* One action as written in a lesson: "client: send "Hello, World!\n"". */
+#define DEMO_NAME_MAX 16
+
+/* One action as written in a lesson: "client: @c1 send "Hello\n"". */
 struct demo_action {
 	enum demo_role role;
-	int verb;           /* index into the action table */
-	char arg[256];      /* the argument text, unquoted and unescaped */
-	size_t arglen;      /* bytes in arg (payloads may hold \0) */
-	long num;           /* numeric argument where the verb takes one */
+	int verb;                   /* index into the action table */
+	char sock[DEMO_NAME_MAX];   /* the socket it works on ("fd" by default) */
+	char target[DEMO_NAME_MAX]; /* where connect/sendto/bind aim: "lab", "closed", "http"... */
+	char arg[256];              /* text argument, unquoted and unescaped */
+	size_t arglen;              /* bytes in arg (payloads may hold \0) */
+	long num;                   /* numeric argument (or repeat count) */
+	long num2;                  /* a second, optional one (0 = not given) */
+	char cond[DEMO_NAME_MAX];   /* run only when this toggle is on ("" = always) */
+	bool cond_neg;              /* ... or off */
 };
 
-/* What a call did, for the screens: "connect() = 0", and detail lines. */
+/* What a call did, for the screens: "connect(fd, ...)" and "= 0 (...)". */
 struct demo_outcome {
-	char call[96];      /* "recv(fd, buf, 1024, 0)" */
-	char result[256];   /* "= 31: \"220 sockscope lab ready\\r\\n\"" or "= -1 ECONNREFUSED (...)" */
+	char call[160];
+	char result[256];
 	int err;            /* errno of a failed call, else 0 */
 	enum demo_role role;
 };
 
 struct demo;
 
+#define DEMO_MAX_SERVICES 4
+
 struct demo_config {
-	int family;          /* 4 or 6 */
-	bool tcp_server;     /* start the lab's TCP server (listening) */
-	int client_rcvtimeo_cap; /* if > 0, cap the client's SO_RCVTIMEO at this many seconds (tests) */
+	int family;                   /* 4 or 6 */
+	bool tcp_server;              /* the scripted TCP listener ("lab: tcp-server") */
+	bool udp_server;              /* the scripted UDP socket ("lab: udp-server") */
+	const char *services[DEMO_MAX_SERVICES];   /* autonomous servers: "http", "dns", ... */
+	size_t nservices;
+	int client_rcvtimeo_cap;      /* if > 0, cap the client's SO_RCVTIMEO at this many seconds (tests) */
 };
 
-/* Set the demo up: the lab server's listening socket (port chosen by the
- * kernel), the marker socket used to draw step boundaries in the capture.
- * Nothing goes on the wire yet.  NULL with a message on failure. */
+/* Set the demo up: the lab's sockets and servers, a reserved closed port,
+ * the marker socket.  Nothing goes on the wire yet.  NULL with a message. */
 struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen);
 void demo_free(struct demo *d);
 
-/* Ports of this demo, for the capture filter and for {port} in lesson code. */
-uint16_t demo_server_port(const struct demo *d);
+uint16_t demo_server_port(const struct demo *d);   /* the scripted TCP listener, 0 if none */
 uint16_t demo_marker_port(const struct demo *d);
-const char *demo_host(const struct demo *d);   /* "127.0.0.1" or "::1" */
+const char *demo_host(const struct demo *d);       /* "127.0.0.1" or "::1" */
 int demo_family(const struct demo *d);
+/* The port behind a target name ("lab", "udp", "closed", "http", "ftp-data"...), 0 if none. */
+uint16_t demo_target_port(const struct demo *d, const char *target);
 
-/* A BPF filter that takes exactly this demo's traffic and its markers. */
+/* Every TCP/UDP port the lab side owns (marker excepted); returns the count. */
+size_t demo_ports(const struct demo *d, uint16_t *out, size_t max);
+
+/* A BPF filter that takes exactly this demo's traffic, ICMP errors about it,
+ * and its markers. */
 void demo_bpf_filter(const struct demo *d, char *buf, size_t n);
 
-/* Run one step's actions: client ones here, server ones on the server thread,
- * concurrently.  Fills up to `max` outcomes (in the order the actions are
- * listed) and returns how many.  Bounded in time. */
-size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nacts,
+/* Run one step's actions: client ones here, server ones on the server
+ * thread, concurrently.  Actions whose toggle condition does not hold under
+ * `toggles` (see demo_toggle_on) are skipped.  Fills up to `max` outcomes in
+ * the order of the actions run and returns how many.  Bounded in time. */
+size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nacts, const char *toggles,
                      struct demo_outcome *out, size_t max);
+
+/* Is the action's toggle condition met?  `toggles` is a space-separated
+ * list of the toggles switched on. */
+bool demo_action_enabled(const struct demo_action *a, const char *toggles);
+/* Is toggle `name` in the space-separated list `toggles`? */
+bool demo_toggle_on(const char *toggles, const char *name);
 
 /* Wait (bounded) until no TCP socket of this demo has anything unacknowledged
  * or a handshake/close in flight, so every packet the step caused has been
  * sent.  Returns true when quiet, false when the bound was hit. */
 bool demo_wait_quiet(struct demo *d, int max_ms);
+
+/* The kernel's view of the demo's TCP sockets: one line each, e.g.
+ * "127.0.0.1:51234 > 127.0.0.1:40123  ESTABLISHED" (sockets whose descriptor
+ * is closed are marked "(closed; kernel finishing)").  Returns the count. */
+size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max);
 
 /* Put a boundary marker on the wire: a small UDP datagram from the marker
  * socket to itself, payload "SSMK" + kind + id.  Returns 0 or -1. */
@@ -85,11 +114,13 @@ int demo_send_marker(struct demo *d, char kind, uint32_t id);
 bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t *id);
 
 /* ---- the action table ---- */
-/* Parse "verb args" for a role into *a.  0, or -1 with a message such as
- * "unknown action 'conect' for the client (known: socket, connect, ...)". */
+/* Parse "[@sock] verb args" for a role into *a.  0, or -1 with a message
+ * such as "unknown action 'conect' for the client (known: socket, ...)". */
 int demo_action_parse(enum demo_role role, const char *text, struct demo_action *a,
                       char *err, size_t errlen);
 const char *demo_action_name(const struct demo_action *a);
+/* The services a lesson's "lab:" line may name, space-separated. */
+const char *demo_lab_kinds(void);
 
 /* TCP state names as the kernel reports them (TCP_ESTABLISHED = 1 ...). */
 const char *demo_tcp_state_name(int state);

@@ -166,6 +166,13 @@ void flowtab_free(struct flowtab *t);
  * " [malformed: reason]".  Returns buf. */
 char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
 
+/* Record a TCP segment in t (as dissect_summary does) and give its seq and
+ * ack relative to the connection, by the same rules, for views that lay
+ * the numbers out themselves (the ladder diagram).  Feed packets in capture
+ * order; recording a packet twice changes nothing.  t may be NULL (absolute
+ * numbers).  Returns false, writing nothing, when d holds no TCP header. */
+bool flowtab_relative(struct flowtab *t, const struct dissection *d, uint32_t *seq, uint32_t *ack);
+
 /* "127.0.0.1:5000" or "[::1]:5000" or just the address when no ports. */
 void dissect_endpoint(const struct pkt_info *i, bool source, char *buf, size_t n);
 

@@ -89,18 +89,35 @@ static struct flow *flow_note(struct flowtab *t, const struct pkt_info *i)
 	return f;
 }
 
+/* Record a TCP segment and make its numbers relative: the one place both
+ * the summaries and other views (the ladder diagram) take them from. */
+static void relative(struct flowtab *t, const struct pkt_info *i, uint32_t *seq, uint32_t *ack)
+{
+	*seq = i->seq;
+	*ack = i->ack;
+	if (!t)
+		return;
+	const struct flow *f = flow_note(t, i);
+	const struct flow *rev = flow_find(t, i->dst, i->dport, i->src, i->sport);
+	if (f)
+		*seq -= f->isn;
+	if (rev)
+		*ack -= rev->isn;
+}
+
+bool flowtab_relative(struct flowtab *t, const struct dissection *d, uint32_t *seq, uint32_t *ack)
+{
+	if (!d->info.tcp)
+		return false;
+	relative(t, &d->info, seq, ack);
+	return true;
+}
+
 static void sum_tcp(const struct pkt_info *i, struct flowtab *t, char *buf, size_t n)
 {
 	static const char letters[] = "FSRP.UEW";   /* tcpdump's, one per flag bit from FIN up */
-	uint32_t seq = i->seq, ack = i->ack;
-	if (t) {
-		const struct flow *f = flow_note(t, i);
-		const struct flow *rev = flow_find(t, i->dst, i->dport, i->src, i->sport);
-		if (f)
-			seq -= f->isn;
-		if (rev)
-			ack -= rev->isn;
-	}
+	uint32_t seq, ack;
+	relative(t, i, &seq, &ack);
 	char fl[12] = "";
 	for (int b = 0; b < 8; b++)
 		if (i->tcp_flags & (1u << b))

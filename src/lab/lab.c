@@ -40,6 +40,11 @@ struct lab {
 	int64_t last_end;               /* id of the last END marker captured, -1 none */
 	struct timeval t0;
 	struct flowtab *flows;          /* used by the capture thread only */
+	uint16_t ports[16];             /* the lab side's ports, to tell who sent a packet */
+	size_t nports;
+	struct lab_options opt;
+	struct lesson_vars vars;
+	bool cap_stopped;
 };
 
 static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
@@ -54,6 +59,15 @@ static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t cap
 	dissect_endpoint(&d->info, true, p.src, sizeof p.src);
 	dissect_endpoint(&d->info, false, p.dst, sizeof p.dst);
 	snprintf(p.proto, sizeof p.proto, "%s", d->info.proto ? d->info.proto : "?");
+	p.tcp = d->info.tcp;
+	p.tcp_flags = d->info.tcp_flags;
+	p.win = d->info.win;
+	p.payload_len = d->info.payload_len;
+	p.payload_off = d->info.payload_off;
+	p.payload_caplen = d->info.payload_caplen;
+	p.ip_proto = d->info.ip_proto;
+	for (size_t k = 0; k < lab->nports && d->info.has_ports; k++)
+		p.from_lab |= d->info.sport == lab->ports[k];
 	dissect_summary(d, lab->flows, p.summary, sizeof p.summary);
 
 	pthread_mutex_lock(&lab->mu);
@@ -114,12 +128,16 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 		return NULL;
 	}
 	lab->lesson = lesson;
-	lab->family = opt && opt->family ? opt->family : lesson->family;
+	if (opt)
+		lab->opt = *opt;
+	lab->family = lab->opt.family ? lab->opt.family : lesson->family;
+	if (demo_toggle_on(lab->opt.toggles, "ipv6"))
+		lab->family = 6;
 	lab->cur_step = PKT_SETUP;
 	lab->last_end = -1;
 	pthread_mutex_init(&lab->mu, NULL);
 	pthread_cond_init(&lab->cv, NULL);
-	lab->results = calloc(lesson->nsteps, sizeof *lab->results);
+	lab->results = calloc(lesson->nsteps ? lesson->nsteps : 1, sizeof *lab->results);
 	lab->flows = flowtab_new();
 	if (!lab->results || !lab->flows) {
 		snprintf(err, errlen, "out of memory");
@@ -129,11 +147,30 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 	struct demo_config cfg = {
 		.family = lab->family,
 		.tcp_server = lesson->lab_tcp_server,
-		.client_rcvtimeo_cap = opt ? opt->client_rcvtimeo_cap : 0,
+		.udp_server = lesson->lab_udp_server,
+		.client_rcvtimeo_cap = lab->opt.client_rcvtimeo_cap,
 	};
+	for (size_t i = 0; i < lesson->nservices; i++)
+		cfg.services[cfg.nservices++] = lesson->services[i];
 	lab->demo = demo_new(&cfg, err, errlen);
 	if (!lab->demo)
 		goto fail;
+	lab->nports = demo_ports(lab->demo, lab->ports, 16);
+	lab->vars.family = lab->family;
+	static const char *const builtin[] = { "lab", "udp", "closed" };
+	for (size_t i = 0; i < 3 + 2 * lesson->nservices && lab->vars.nnamed < 8; i++) {
+		char name[DEMO_NAME_MAX + 8];
+		if (i < 3)
+			snprintf(name, sizeof name, "%s", builtin[i]);
+		else
+			snprintf(name, sizeof name, "%s%s", lesson->services[(i - 3) / 2], (i - 3) % 2 ? "-data" : "");
+		uint16_t port = demo_target_port(lab->demo, name);
+		if (port && strlen(name) < DEMO_NAME_MAX) {
+			snprintf(lab->vars.named[lab->vars.nnamed].name, DEMO_NAME_MAX, "%s", name);
+			lab->vars.named[lab->vars.nnamed++].port = port;
+		}
+	}
+	lab->vars.port = lab->vars.nnamed ? lab->vars.named[0].port : 0;
 
 	if (cap) {
 		char filter[128];
@@ -151,15 +188,21 @@ fail:
 	return NULL;
 }
 
+void lab_stop_capture(struct lab *lab)
+{
+	if (lab->cap && !lab->cap_stopped) {
+		capture_stop(lab->cap);
+		char ignored[64];
+		capture_set_filter(lab->cap, "less 1", ignored, sizeof ignored);
+		lab->cap_stopped = true;
+	}
+}
+
 void lab_close(struct lab *lab)
 {
 	if (!lab)
 		return;
-	if (lab->cap) {
-		capture_stop(lab->cap);
-		char ignored[64];
-		capture_set_filter(lab->cap, "less 1", ignored, sizeof ignored);
-	}
+	lab_stop_capture(lab);
 	demo_free(lab->demo);
 	for (size_t i = 0; i < lab->npkts; i++)
 		free((void *)lab->pkts[i].data);
@@ -194,11 +237,13 @@ int lab_step(struct lab *lab)
 	const struct lesson_step *s = &lab->lesson->steps[idx];
 	struct lab_step_result *r = &lab->results[idx];
 
-	if (lab->cap)
+	bool marking = lab->cap && !lab->cap_stopped;
+	if (marking)
 		demo_send_marker(lab->demo, MARK_START, (uint32_t)idx);
-	r->nout = demo_run_step(lab->demo, s->actions, s->nactions, r->out, LAB_MAX_OUTCOMES);
+	r->nout = demo_run_step(lab->demo, s->actions, s->nactions, lab->opt.toggles, r->out, LAB_MAX_OUTCOMES);
 	r->quiet = demo_wait_quiet(lab->demo, QUIET_WAIT_MS);
-	if (lab->cap) {
+	r->nstates = demo_tcp_states(lab->demo, r->states, sizeof r->states / sizeof r->states[0]);
+	if (marking) {
 		demo_send_marker(lab->demo, MARK_END, (uint32_t)idx);
 		r->attributed = wait_end_marker(lab, idx);
 	}
@@ -220,7 +265,8 @@ int lab_step(struct lab *lab)
 size_t lab_steps_done(const struct lab *lab) { return lab->done; }
 const struct lesson *lab_lesson(const struct lab *lab) { return lab->lesson; }
 int lab_family(const struct lab *lab) { return lab->family; }
-uint16_t lab_port(const struct lab *lab) { return demo_server_port(lab->demo); }
+uint16_t lab_port(const struct lab *lab) { return (uint16_t)lab->vars.port; }
+const struct lesson_vars *lab_vars(const struct lab *lab) { return &lab->vars; }
 int lab_linktype(const struct lab *lab) { return lab->linktype; }
 bool lab_capturing(const struct lab *lab) { return lab->cap != NULL; }
 
@@ -245,6 +291,34 @@ bool lab_packet(struct lab *lab, size_t i, struct lab_packet *out)
 		*out = lab->pkts[i];
 	pthread_mutex_unlock(&lab->mu);
 	return ok;
+}
+
+const char *lab_toggles(const struct lab *lab) { return lab->opt.toggles; }
+
+unsigned lab_count(struct lab *lab, size_t step, enum predict_kind kind)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&lab->mu);
+	for (size_t i = 0; i < lab->npkts; i++) {
+		const struct lab_packet *p = &lab->pkts[i];
+		if (p->step != (int)step)
+			continue;
+		switch (kind) {
+		case PREDICT_PACKETS: n++; break;
+		case PREDICT_CLIENT_PACKETS: n += !p->from_lab; break;
+		case PREDICT_SERVER_PACKETS: n += p->from_lab; break;
+		case PREDICT_DATA_PACKETS: n += p->payload_len > 0; break;
+		case PREDICT_SYN: n += p->tcp && (p->tcp_flags & TCPF_SYN); break;
+		case PREDICT_FIN: n += p->tcp && (p->tcp_flags & TCPF_FIN); break;
+		case PREDICT_RST: n += p->tcp && (p->tcp_flags & TCPF_RST); break;
+		case PREDICT_UDP: n += p->ip_proto == 17; break;
+		case PREDICT_ICMP: n += p->ip_proto == 1 || p->ip_proto == 58; break;
+		case PREDICT_WINDOW0: n += p->tcp && p->win == 0 && !(p->tcp_flags & TCPF_RST); break;
+		case PREDICT_NONE: break;
+		}
+	}
+	pthread_mutex_unlock(&lab->mu);
+	return n;
 }
 
 void lab_capture_status(struct lab *lab, char *buf, size_t n)

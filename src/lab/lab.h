@@ -40,6 +40,13 @@ struct lab_packet {
 	char src[64], dst[64]; /* "127.0.0.1:5000" */
 	char proto[12];
 	char summary[256];     /* tcpdump-like, seq/ack relative to the connection */
+	bool from_lab;         /* sent from a port of the lab's side */
+	bool tcp;
+	uint8_t tcp_flags;
+	uint16_t win;          /* the TCP header's window field, unscaled */
+	uint8_t ip_proto;
+	uint32_t payload_len;
+	uint32_t payload_off, payload_caplen;   /* where the payload is in data */
 	const uint8_t *data;   /* caplen bytes, owned by the lab, valid until lab_close */
 };
 
@@ -53,11 +60,14 @@ struct lab_step_result {
 	bool attributed;       /* the end marker was seen by the capture */
 	size_t first_packet;   /* index of the first packet of the step */
 	size_t npackets;       /* packets the step caused */
+	char states[8][96];    /* the kernel's TCP states after the step (demo_tcp_states) */
+	size_t nstates;
 };
 
 struct lab_options {
 	int family;                  /* 0 = the lesson's own, else 4 or 6 */
 	int client_rcvtimeo_cap;     /* see demo_config */
+	char toggles[128];           /* toggles switched on, space-separated ("ipv6" = family 6) */
 };
 
 struct lab;
@@ -68,6 +78,8 @@ struct lab;
 struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                      const struct lab_options *opt, char *err, size_t errlen);
 void lab_close(struct lab *lab);
+/* Stop capturing (the packets stay), so another lab may use the capture. */
+void lab_stop_capture(struct lab *lab);
 
 /* Run the next step for real.  Returns its index, or -1 when all have run.
  * Blocks until the step's calls returned and, with a capture, until every
@@ -79,12 +91,24 @@ const struct lab_step_result *lab_result(const struct lab *lab, size_t step);
 const struct lesson *lab_lesson(const struct lab *lab);
 int lab_family(const struct lab *lab);
 uint16_t lab_port(const struct lab *lab);
+/* The values lesson text may name ({port}, {port:http}...), for lesson_expand. */
+const struct lesson_vars *lab_vars(const struct lab *lab);
 
 /* Packets seen so far.  lab_packet copies packet i into *out; false if i is
  * out of range.  The data pointer stays valid until lab_close. */
 size_t lab_packet_count(struct lab *lab);
 bool lab_packet(struct lab *lab, size_t i, struct lab_packet *out);
 int lab_linktype(const struct lab *lab);
+
+/* Count what a prediction asks about in step's packets (the grading key
+ * comes from the capture, not from the lesson file). */
+unsigned lab_count(struct lab *lab, size_t step, enum predict_kind kind);
+const char *lab_toggles(const struct lab *lab);
+
+/* Does an expectation of the lesson apply under this run's toggles, and does
+ * it hold for step's run?  `seen` says what was observed ("fin = 1"). */
+bool lab_expect_applies(const struct lab *lab, const struct lesson_expect *e);
+bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *e, char *seen, size_t n);
 
 /* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */
 void lab_capture_status(struct lab *lab, char *buf, size_t n);

@@ -8,6 +8,7 @@
  * a structural error would mostly be noise).
  */
 #include "lesson/lesson.h"
+#include "common/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,8 +87,24 @@ void lesson_free(struct lesson *l)
 		block_free(&s->c6);
 		block_free(&s->py);
 		block_free(&s->explain);
+		free(s->predict_q);
+		for (size_t k = 0; k < s->norigins; k++)
+			free(s->origins[k].expr);
 	}
 	free(l->steps);
+	for (size_t i = 0; i < l->ntoggles; i++)
+		free(l->toggles[i].label);
+	for (size_t i = 0; i < l->nquestions; i++) {
+		struct lesson_question *q = &l->questions[i];
+		free(q->text);
+		for (size_t k = 0; k < q->nchoices; k++)
+			free(q->choices[k]);
+		free(q->answer_text);
+		free(q->why);
+	}
+	free(l->questions);
+	block_free(&l->recap);
+	block_free(&l->try_it);
 	block_free(&l->c_head);
 	block_free(&l->c_tail);
 	block_free(&l->py_head);
@@ -101,8 +118,8 @@ void lesson_free(struct lesson *l)
 
 /* ---- keys ---- */
 
-enum scope { LESSON_KEY, STEP_KEY };
-enum kind { SCALAR, BLOCK, ACTION };
+enum scope { LESSON_KEY, STEP_KEY, ANYWHERE };
+enum kind { SCALAR, BLOCK, ACTION, SPECIAL };
 
 struct key {
 	const char *name;
@@ -117,20 +134,63 @@ struct key {
 static const struct key keys[] = {
 	{ "title",       LESSON_KEY, SCALAR, LK(title), 0 },
 	{ "summary",     LESSON_KEY, SCALAR, LK(summary), 0 },
-	{ "family",      LESSON_KEY, SCALAR, 0, 0 },
-	{ "lab",         LESSON_KEY, SCALAR, 0, 0 },
+	{ "family",      LESSON_KEY, SPECIAL, 0, 0 },
+	{ "lab",         LESSON_KEY, SPECIAL, 0, 0 },
+	{ "toggle",      LESSON_KEY, SPECIAL, 0, 0 },
 	{ "c-head",      LESSON_KEY, BLOCK,  LK(c_head), 0 },
 	{ "c-tail",      LESSON_KEY, BLOCK,  LK(c_tail), 0 },
 	{ "python-head", LESSON_KEY, BLOCK,  LK(py_head), 0 },
 	{ "python-tail", LESSON_KEY, BLOCK,  LK(py_tail), 0 },
-	{ "step",        LESSON_KEY, SCALAR, 0, 0 },
+	{ "step",        LESSON_KEY, SPECIAL, 0, 0 },
 	{ "client",      STEP_KEY,   ACTION, 0, ROLE_CLIENT },
 	{ "server",      STEP_KEY,   ACTION, 0, ROLE_SERVER },
 	{ "c",           STEP_KEY,   BLOCK,  SK(c), 0 },
 	{ "c6",          STEP_KEY,   BLOCK,  SK(c6), 0 },
 	{ "python",      STEP_KEY,   BLOCK,  SK(py), 0 },
 	{ "explain",     STEP_KEY,   BLOCK,  SK(explain), 0 },
+	{ "predict",     STEP_KEY,   SPECIAL, 0, 0 },
+	{ "origin",      STEP_KEY,   SPECIAL, 0, 0 },
+	{ "expect",      STEP_KEY,   SPECIAL, 0, 0 },
+	{ "recap",       ANYWHERE,   BLOCK,  LK(recap), 0 },
+	{ "try",         ANYWHERE,   BLOCK,  LK(try_it), 0 },
+	{ "question",    ANYWHERE,   SPECIAL, 0, 0 },
+	{ "choice",      ANYWHERE,   SPECIAL, 0, 0 },
+	{ "answer",      ANYWHERE,   SPECIAL, 0, 0 },
+	{ "why",         ANYWHERE,   SPECIAL, 0, 0 },
 };
+
+static const char *const predict_names[] = {
+	[PREDICT_NONE] = "", [PREDICT_PACKETS] = "packets", [PREDICT_CLIENT_PACKETS] = "client-packets",
+	[PREDICT_SERVER_PACKETS] = "server-packets", [PREDICT_DATA_PACKETS] = "data-packets",
+	[PREDICT_SYN] = "syn", [PREDICT_FIN] = "fin", [PREDICT_RST] = "rst",
+	[PREDICT_UDP] = "udp", [PREDICT_ICMP] = "icmp", [PREDICT_WINDOW0] = "window0",
+};
+static const char *const op_names[] = { [OP_EQ] = "=", [OP_GE] = ">=", [OP_LE] = "<=", [OP_GT] = ">", [OP_LT] = "<" };
+static const char *const expect_words[] = {
+	[EXPECT_COUNT] = "", [EXPECT_ERROR] = "error", [EXPECT_NO_ERROR] = "no-error",
+	[EXPECT_RESULT] = "result", [EXPECT_PAYLOAD] = "payload", [EXPECT_STATE] = "state",
+};
+
+void lesson_expect_text(const struct lesson_expect *e, char *buf, size_t n)
+{
+	char q[160];
+	switch (e->kind) {
+	case EXPECT_COUNT:
+		snprintf(buf, n, "%s %s %ld", predict_names[e->count], op_names[e->op], e->n);
+		return;
+	case EXPECT_RESULT: case EXPECT_PAYLOAD:
+		text_quote((const uint8_t *)e->text, e->textlen, q, sizeof q);
+		snprintf(buf, n, "%s %s", expect_words[e->kind], q);
+		return;
+	default:
+		snprintf(buf, n, "%s%s%s", expect_words[e->kind], e->text[0] ? " " : "", e->text);
+	}
+}
+
+const char *lesson_predict_name(enum predict_kind k)
+{
+	return (size_t)k < sizeof predict_names / sizeof predict_names[0] ? predict_names[k] : "";
+}
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static void end_block(struct parser *p)
@@ -172,7 +232,252 @@ static void check_step(struct parser *p, const struct lesson_step *s)
 	p->line = saved;
 }
 
-static void handle_key(struct parser *p, const struct key *k, const char *value)
+/* "lab: tcp-server http dns": the lab's sockets and servers. */
+static void key_lab(struct parser *p, const char *value)
+{
+	struct lesson *l = p->l;
+	char word[DEMO_NAME_MAX + 1];
+	const char *kinds = demo_lab_kinds();
+	for (const char *v = value; *v;) {
+		size_t wl = strcspn(v, " \t");
+		if (wl >= sizeof word) {
+			fail(p, "'lab' names one of: none %s; found '%.*s'", kinds, (int)wl, v);
+			return;
+		}
+		memcpy(word, v, wl);
+		word[wl] = '\0';
+		bool known = false;
+		for (const char *k = kinds; *k && !known;) {
+			size_t kl = strcspn(k, " ");
+			known = kl == wl && strncmp(k, word, wl) == 0;
+			k += kl + (k[kl] == ' ');
+		}
+		if (strcmp(word, "none") == 0) {
+		} else if (!known) {
+			fail(p, "'lab' names one of: none %s; found '%s'", kinds, word);
+			return;
+		} else if (strcmp(word, "tcp-server") == 0) {
+			l->lab_tcp_server = 1;
+		} else if (strcmp(word, "udp-server") == 0) {
+			l->lab_udp_server = 1;
+		} else if (l->nservices == DEMO_MAX_SERVICES) {
+			fail(p, "a lesson may start at most %d lab servers", DEMO_MAX_SERVICES);
+			return;
+		} else {
+			snprintf(l->services[l->nservices++], DEMO_NAME_MAX, "%s", word);
+		}
+		v += wl;
+		v += strspn(v, " \t");
+	}
+}
+
+static void key_toggle(struct parser *p, const char *value)
+{
+	struct lesson *l = p->l;
+	size_t wl = strcspn(value, " \t");
+	const char *label = value + wl + strspn(value + wl, " \t");
+	if (!wl || wl >= DEMO_NAME_MAX || !*label) {
+		fail(p, "'toggle' needs a name and a label, e.g. 'toggle: nodelay TCP_NODELAY on'");
+	} else if (l->ntoggles == LESSON_MAX_TOGGLES) {
+		fail(p, "a lesson may have at most %d toggles", LESSON_MAX_TOGGLES);
+	} else {
+		struct lesson_toggle *t = &l->toggles[l->ntoggles++];
+		memcpy(t->name, value, wl);
+		t->name[wl] = '\0';
+		t->label = xstrdup(p, label);
+	}
+}
+
+static bool toggle_known(const struct lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->ntoggles; i++)
+		if (strcmp(l->toggles[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool has_service(const struct lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->nservices; i++) {
+		size_t n = strlen(l->services[i]);
+		/* "ftp-data" is served by "ftp" */
+		if (strncmp(name, l->services[i], n) == 0 && (!name[n] || strcmp(name + n, "-data") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* An action line: "client: ...", "server[!nodelay]: ...". */
+static void key_action(struct parser *p, const struct key *k, const char *cond, const char *value)
+{
+	struct lesson *l = p->l;
+	struct lesson_step *s = p->step;
+	char why[512];
+	if (k->role == ROLE_SERVER && !l->lab_tcp_server && !l->lab_udp_server) {
+		fail(p, "server actions need the lab's server: add 'lab: tcp-server' above the first step");
+		return;
+	}
+	if (s->nactions == LESSON_MAX_ACTIONS) {
+		fail(p, "a step may run at most %d actions", LESSON_MAX_ACTIONS);
+		return;
+	}
+	struct demo_action *a = &s->actions[s->nactions];
+	if (demo_action_parse((enum demo_role)k->role, value, a, why, sizeof why) < 0) {
+		fail(p, "%s", why);
+		return;
+	}
+	const char *t = a->target;
+	if ((strcmp(t, "lab") == 0 && !l->lab_tcp_server) || (strcmp(t, "udp") == 0 && !l->lab_udp_server) ||
+	    (*t && strcmp(t, "lab") && strcmp(t, "udp") && strcmp(t, "closed") && strcmp(t, "loopback") &&
+	     strcmp(t, "any") && strncmp(t, "local:", 6) && !has_service(l, t))) {
+		fail(p, "'%s' aims at '%s', which this lesson does not start: add it to a 'lab:' line", value, t);
+		return;
+	}
+	if (cond) {
+		a->cond_neg = *cond == '!';
+		snprintf(a->cond, sizeof a->cond, "%s", cond + a->cond_neg);
+	}
+	s->nactions++;
+}
+
+static void key_predict(struct parser *p, const char *value)
+{
+	size_t wl = strcspn(value, " \t");
+	const char *q = value + wl + strspn(value + wl, " \t");
+	for (size_t i = 1; i < sizeof predict_names / sizeof predict_names[0]; i++)
+		if (strlen(predict_names[i]) == wl && strncmp(predict_names[i], value, wl) == 0 && *q) {
+			p->step->predict = (enum predict_kind)i;
+			p->step->predict_q = xstrdup(p, q);
+			return;
+		}
+	fail(p, "'predict' needs what is counted (packets, client-packets, server-packets, data-packets, syn, fin, "
+	        "rst, udp, icmp, window0) and the question, e.g. 'predict: fin How many FINs will close() cause?'");
+}
+
+static void key_origin(struct parser *p, const char *value)
+{
+	struct lesson_step *s = p->step;
+	const char *eq = strstr(value, " = ");
+	if (!eq || eq == value || (size_t)(eq - value) >= sizeof s->origins[0].field || !eq[3]) {
+		fail(p, "'origin' needs 'Field name = code', e.g. 'origin: Destination port = htons({port})'");
+		return;
+	}
+	if (s->norigins == LESSON_MAX_ORIGINS) {
+		fail(p, "a step may name at most %d origins", LESSON_MAX_ORIGINS);
+		return;
+	}
+	struct lesson_origin *o = &s->origins[s->norigins++];
+	snprintf(o->field, sizeof o->field, "%.*s", (int)(eq - value), value);
+	o->expr = xstrdup(p, eq + 3);
+}
+
+static const char expect_usage[] =
+	"'expect' states what the step must show: a count ('fin = 2', 'packets >= 3': packets, client-packets, "
+	"server-packets, data-packets, syn, fin, rst, udp, icmp, window0 with = >= <= > <), 'error ECONNREFUSED', "
+	"'no-error', 'result \"text\"', 'payload \"text\"' or 'state TIME_WAIT'";
+
+static void key_expect(struct parser *p, const char *cond, const char *value)
+{
+	struct lesson_step *s = p->step;
+	if (s->nexpects == LESSON_MAX_EXPECTS) {
+		fail(p, "a step may state at most %d expectations", LESSON_MAX_EXPECTS);
+		return;
+	}
+	struct lesson_expect *e = &s->expects[s->nexpects];
+	memset(e, 0, sizeof *e);
+	e->line = p->line;
+	size_t wl = strcspn(value, " \t");
+	const char *rest = value + wl + strspn(value + wl, " \t");
+	bool ok = false;
+	for (size_t i = 1; i < sizeof predict_names / sizeof predict_names[0] && !ok; i++)
+		if (strlen(predict_names[i]) == wl && strncmp(predict_names[i], value, wl) == 0) {
+			e->kind = EXPECT_COUNT;
+			e->count = (enum predict_kind)i;
+			size_t ol = strcspn(rest, " \t");
+			for (size_t k = 0; k < sizeof op_names / sizeof op_names[0]; k++)
+				if (strlen(op_names[k]) == ol && strncmp(op_names[k], rest, ol) == 0) {
+					char *end;
+					const char *num = rest + ol + strspn(rest + ol, " \t");
+					e->n = strtol(num, &end, 10);
+					e->op = (enum expect_op)k;
+					ok = end != num && !*end && e->n >= 0;
+				}
+		}
+	for (size_t k = EXPECT_ERROR; k < sizeof expect_words / sizeof expect_words[0] && !ok; k++) {
+		if (strlen(expect_words[k]) != wl || strncmp(expect_words[k], value, wl) != 0)
+			continue;
+		e->kind = (enum expect_kind)k;
+		char why[160];
+		if (k == EXPECT_NO_ERROR)
+			ok = !*rest;
+		else if (k == EXPECT_RESULT || k == EXPECT_PAYLOAD)
+			ok = *rest && text_unquote(rest, e->text, sizeof e->text, &e->textlen, why, sizeof why) == 0;
+		else if (*rest && !strpbrk(rest, " \t") && strlen(rest) < sizeof e->text) {
+			snprintf(e->text, sizeof e->text, "%s", rest);
+			e->textlen = strlen(rest);
+			ok = true;
+		}
+	}
+	if (!ok) {
+		fail(p, "%s; found '%s'", expect_usage, value);
+		return;
+	}
+	if (cond) {
+		e->cond_neg = *cond == '!';
+		snprintf(e->cond, sizeof e->cond, "%s", cond + e->cond_neg);
+	}
+	s->nexpects++;
+}
+
+/* question / choice / answer / why: the check-yourself questions. */
+static void key_quiz(struct parser *p, const char *key, const char *value)
+{
+	struct lesson *l = p->l;
+	if (!*value) {
+		fail(p, "'%s' needs its text on the same line", key);
+		return;
+	}
+	if (strcmp(key, "question") == 0) {
+		struct lesson_question *q = realloc(l->questions, (l->nquestions + 1) * sizeof *q);
+		if (!q) {
+			fail(p, "out of memory");
+			return;
+		}
+		l->questions = q;
+		q = &l->questions[l->nquestions++];
+		memset(q, 0, sizeof *q);
+		q->line = p->line;
+		q->answer = -2;   /* not given yet */
+		q->text = xstrdup(p, value);
+		return;
+	}
+	if (!l->nquestions) {
+		fail(p, "'%s' belongs to a question: put a 'question:' line above it", key);
+		return;
+	}
+	struct lesson_question *q = &l->questions[l->nquestions - 1];
+	if (strcmp(key, "choice") == 0) {
+		if (q->nchoices == LESSON_MAX_CHOICES)
+			fail(p, "a question may have at most %d choices", LESSON_MAX_CHOICES);
+		else
+			q->choices[q->nchoices++] = xstrdup(p, value);
+	} else if (strcmp(key, "why") == 0) {
+		free(q->why);
+		q->why = xstrdup(p, value);
+	} else if (q->answer != -2) {
+		fail(p, "this question already has an answer");
+	} else if (value[0] == '=') {
+		q->answer = -1;
+		q->answer_text = xstrdup(p, value + 1 + strspn(value + 1, " "));
+	} else if (value[0] >= 'a' && value[0] < 'a' + (int)q->nchoices && !value[1]) {
+		q->answer = value[0] - 'a';
+	} else {
+		fail(p, "'answer' is a choice letter (a to %c) given after the choices, or '= text' for a short answer",
+		     q->nchoices ? 'a' + (int)q->nchoices - 1 : 'a');
+	}
+}
+
+static void handle_key(struct parser *p, const struct key *k, const char *cond, const char *value)
 {
 	struct lesson *l = p->l;
 	if (k->scope == STEP_KEY && !p->step) {
@@ -181,6 +486,15 @@ static void handle_key(struct parser *p, const struct key *k, const char *value)
 	}
 	if (k->scope == LESSON_KEY && p->step && strcmp(k->name, "step") != 0) {
 		fail(p, "'%s' describes the whole lesson: move it above the first 'step:'", k->name);
+		return;
+	}
+	if (cond && k->kind != ACTION && strcmp(k->name, "expect") != 0) {
+		fail(p, "only 'client', 'server' and 'expect' lines take a [toggle] condition");
+		return;
+	}
+	if (cond && !toggle_known(p->l, cond + (*cond == '!'))) {
+		fail(p, "no toggle named '%s': declare it with 'toggle: %s Label' above the first step",
+		     cond + (*cond == '!'), cond + (*cond == '!'));
 		return;
 	}
 	void *base = k->scope == STEP_KEY ? (void *)p->step : (void *)l;
@@ -195,10 +509,20 @@ static void handle_key(struct parser *p, const struct key *k, const char *value)
 		else
 			fail(p, "'family' must be 4 or 6, found '%s'", value);
 	} else if (strcmp(k->name, "lab") == 0) {
-		if (strcmp(value, "tcp-server") == 0)
-			l->lab_tcp_server = 1;
-		else if (strcmp(value, "none") != 0)
-			fail(p, "'lab' must be tcp-server or none, found '%s'", value);
+		key_lab(p, value);
+	} else if (strcmp(k->name, "toggle") == 0) {
+		key_toggle(p, value);
+	} else if (strcmp(k->name, "predict") == 0) {
+		if (p->step->predict)
+			fail(p, "a step asks at most one prediction");
+		else
+			key_predict(p, value);
+	} else if (strcmp(k->name, "origin") == 0) {
+		key_origin(p, value);
+	} else if (strcmp(k->name, "expect") == 0) {
+		key_expect(p, cond, value);
+	} else if (k->kind == SPECIAL) {
+		key_quiz(p, k->name, value);
 	} else if (k->kind == SCALAR) {
 		char **slot = (char **)((char *)base + k->offset);
 		if (*slot)
@@ -210,28 +534,15 @@ static void handle_key(struct parser *p, const struct key *k, const char *value)
 	} else if (k->kind == BLOCK) {
 		struct text_block *b = (struct text_block *)((char *)base + k->offset);
 		if (b->n) {
-			fail(p, "'%s' is given twice in this %s", k->name, p->step ? "step" : "lesson");
+			fail(p, "'%s' is given twice in this %s", k->name, k->scope == STEP_KEY ? "step" : "lesson");
 			return;
 		}
 		p->block = b;
 		p->block_inline = *value != '\0';
 		if (*value)
 			block_add(p, b, value);
-	} else { /* ACTION */
-		struct lesson_step *s = p->step;
-		char why[256];
-		if (k->role == ROLE_SERVER && !l->lab_tcp_server) {
-			fail(p, "server actions need the lab's server: add 'lab: tcp-server' above the first step");
-			return;
-		}
-		if (s->nactions == LESSON_MAX_ACTIONS) {
-			fail(p, "a step may run at most %d actions", LESSON_MAX_ACTIONS);
-			return;
-		}
-		if (demo_action_parse((enum demo_role)k->role, value, &s->actions[s->nactions], why, sizeof why) < 0)
-			fail(p, "%s", why);
-		else
-			s->nactions++;
+	} else {
+		key_action(p, k, cond, value);
 	}
 }
 
@@ -292,9 +603,20 @@ static void parse_line(struct parser *p, char *line)
 	const char *value = colon + 1;
 	while (*value == ' ' || *value == '\t')
 		value++;
+	/* "client[nodelay]": an action that runs only under a toggle */
+	char *cond = strchr(line, '[');
+	if (cond) {
+		size_t cl = strlen(cond);
+		if (cl < 3 || cond[cl - 1] != ']') {
+			fail(p, "a condition is written 'client[toggle]:' or 'client[!toggle]:'");
+			return;
+		}
+		*cond++ = '\0';
+		cond[cl - 2] = '\0';
+	}
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strcmp(keys[i].name, line) == 0) {
-			handle_key(p, &keys[i], value);
+			handle_key(p, &keys[i], cond, value);
 			return;
 		}
 	char known[400];
@@ -350,10 +672,18 @@ struct lesson *lesson_parse(const char *name, const char *text, char *err, size_
 		p.line = 1;
 		if (!p.l->title)
 			fail(&p, "no 'title:' line: every lesson needs a title");
-		else if (p.l->nsteps == 0)
-			fail(&p, "no steps: a lesson needs at least one 'step: Title' section");
-		else
+		else if (p.l->nsteps == 0 && p.l->nquestions == 0)
+			fail(&p, "no steps: a lesson needs at least one 'step: Title' section (or, for a quiz, questions)");
+		else if (p.step)
 			check_step(&p, p.step);
+		for (size_t i = 0; i < p.l->nquestions && !p.failed; i++) {
+			const struct lesson_question *q = &p.l->questions[i];
+			p.line = q->line;
+			if (q->answer == -2)
+				fail(&p, "question '%s' has no 'answer:' line", q->text);
+			else if (q->answer >= 0 && q->nchoices < 2)
+				fail(&p, "question '%s' needs at least two 'choice:' lines", q->text);
+		}
 	}
 	if (!p.failed) {
 		p.l->path = strdup(name);
@@ -409,8 +739,12 @@ const struct text_block *lesson_step_code(const struct lesson_step *s, int famil
 	return family == 6 && s->c6.n ? &s->c6 : &s->c;
 }
 
-void lesson_expand(const char *line, int family, unsigned port, char *buf, size_t n)
+void lesson_expand(const char *line, const struct lesson_vars *v, char *buf, size_t n)
 {
+	static const struct lesson_vars none = { .family = 4 };
+	if (!v)
+		v = &none;
+	int family = v->family;
 	static const struct { const char *token, *v4, *v6; } subst[] = {
 		{ "{host}", "127.0.0.1", "::1" },
 		{ "{af}", "AF_INET", "AF_INET6" },
@@ -423,9 +757,17 @@ void lesson_expand(const char *line, int family, unsigned port, char *buf, size_
 		bool done = false;
 		if (*line == '{') {
 			if (strncmp(line, "{port}", 6) == 0) {
-				o += (size_t)snprintf(buf + o, n - o, "%u", port);
+				o += (size_t)snprintf(buf + o, n - o, "%u", v->port);
 				line += 6;
 				done = true;
+			}
+			for (size_t i = 0; !done && strncmp(line, "{port:", 6) == 0 && i < v->nnamed; i++) {
+				size_t nl = strlen(v->named[i].name);
+				if (strncmp(line + 6, v->named[i].name, nl) == 0 && line[6 + nl] == '}') {
+					o += (size_t)snprintf(buf + o, n - o, "%u", v->named[i].port);
+					line += 7 + nl;
+					done = true;
+				}
 			}
 			for (size_t i = 0; !done && i < sizeof subst / sizeof subst[0]; i++) {
 				size_t tl = strlen(subst[i].token);

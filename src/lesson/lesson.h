@@ -22,7 +22,55 @@ struct text_block {
 	size_t n;
 };
 
-#define LESSON_MAX_ACTIONS 8
+#define LESSON_MAX_ACTIONS 12
+#define LESSON_MAX_ORIGINS 4
+#define LESSON_MAX_TOGGLES 4
+#define LESSON_MAX_CHOICES 6
+
+/* "origin: Destination port = htons({port})": a header field the step's code
+ * set, and the expression that set it (bytes back to code). */
+struct lesson_origin {
+	char field[40];
+	char *expr;
+};
+
+/* What a prediction is graded against: counted in the step's own capture. */
+enum predict_kind {
+	PREDICT_NONE = 0,
+	PREDICT_PACKETS,          /* packets the step put on the wire */
+	PREDICT_CLIENT_PACKETS,   /* ... sent by the client */
+	PREDICT_SERVER_PACKETS,   /* ... sent by the lab */
+	PREDICT_DATA_PACKETS,     /* ... carrying payload bytes */
+	PREDICT_SYN, PREDICT_FIN, PREDICT_RST,   /* segments with that flag */
+	PREDICT_UDP, PREDICT_ICMP,                /* datagrams; ICMP/ICMPv6 messages */
+	PREDICT_WINDOW0,          /* TCP segments advertising a zero window (RSTs excepted) */
+};
+
+/* "expect: fin = 2": a claim of the lesson text about what the step puts
+ * on the wire (or what its calls return), checked against the real run by
+ * `sockscope lesson ID --headless --check` and the test suite. */
+enum expect_kind {
+	EXPECT_COUNT,     /* count (a predict_kind) op n */
+	EXPECT_ERROR,     /* a call of the step failed with errno `text` */
+	EXPECT_NO_ERROR,  /* no call of the step failed */
+	EXPECT_RESULT,    /* some call's result contains `text` */
+	EXPECT_PAYLOAD,   /* some packet's payload contains `text` */
+	EXPECT_STATE,     /* some TCP state line contains `text` */
+};
+enum expect_op { OP_EQ, OP_GE, OP_LE, OP_GT, OP_LT };
+
+struct lesson_expect {
+	enum expect_kind kind;
+	enum predict_kind count;
+	enum expect_op op;
+	long n;
+	char text[128];
+	size_t textlen;
+	char cond[DEMO_NAME_MAX];       /* only when this toggle is on / off */
+	bool cond_neg;
+	int line;
+};
+#define LESSON_MAX_EXPECTS 8
 
 struct lesson_step {
 	char *title;
@@ -32,6 +80,31 @@ struct lesson_step {
 	struct text_block explain;      /* prose; an empty line separates paragraphs */
 	struct demo_action actions[LESSON_MAX_ACTIONS];
 	size_t nactions;
+	enum predict_kind predict;      /* ask before running, grade on the capture */
+	char *predict_q;
+	struct lesson_origin origins[LESSON_MAX_ORIGINS];
+	size_t norigins;
+	struct lesson_expect expects[LESSON_MAX_EXPECTS];
+	size_t nexpects;
+};
+
+/* A switch the learner may flip; actions may depend on it ("client[nodelay]:").
+ * Flipping re-runs the lesson with it and compares the captures. */
+struct lesson_toggle {
+	char name[DEMO_NAME_MAX];       /* "ipv6" switches the family */
+	char *label;
+};
+
+/* A check-yourself question: multiple choice (answer = index) or short
+ * answer (answer_text, compared case-insensitively). */
+struct lesson_question {
+	char *text;
+	int line;
+	char *choices[LESSON_MAX_CHOICES];
+	size_t nchoices;
+	int answer;                     /* 0-based choice, -1 for short answer */
+	char *answer_text;
+	char *why;
 };
 
 struct lesson {
@@ -41,10 +114,28 @@ struct lesson {
 	char *summary;
 	int family;                     /* 4 or 6: what it runs over by default */
 	int lab_tcp_server;             /* "lab: tcp-server" */
+	int lab_udp_server;             /* "lab: udp-server" */
+	char services[DEMO_MAX_SERVICES][DEMO_NAME_MAX];   /* "lab: http dns" */
+	size_t nservices;
 	struct text_block c_head, c_tail, py_head, py_tail;
 	struct lesson_step *steps;
 	size_t nsteps;
+	struct lesson_toggle toggles[LESSON_MAX_TOGGLES];
+	size_t ntoggles;
+	struct lesson_question *questions;
+	size_t nquestions;
+	struct text_block recap;        /* what to remember, shown at the end */
+	struct text_block try_it;       /* commands to try on one's own machine */
 };
+
+/* Is `answer` right?  A letter for choice questions; short answers ignore
+ * case, surrounding blanks and a trailing "()". */
+bool lesson_answer_ok(const struct lesson_question *q, const char *answer);
+
+/* "packets", "syn"... as written after "predict:" and "expect:". */
+const char *lesson_predict_name(enum predict_kind k);
+/* "fin = 2", "error ECONNREFUSED"... for messages. */
+void lesson_expect_text(const struct lesson_expect *e, char *buf, size_t n);
 
 /* Parse a lesson file.  Returns NULL and writes "file:line: what is wrong"
  * into err when the file is malformed. */
@@ -56,9 +147,18 @@ void lesson_free(struct lesson *l);
 /* The step's C code for a family (c6 when family is 6 and the step has it). */
 const struct text_block *lesson_step_code(const struct lesson_step *s, int family);
 
-/* Copy `line` into buf replacing {host} {port} {af} {pyaf} with the run's
- * values: the code on screen shows the address and port really used. */
-void lesson_expand(const char *line, int family, unsigned port, char *buf, size_t n);
+/* The values of a run that lesson text may name. */
+struct lesson_vars {
+	int family;                     /* 4 or 6 */
+	unsigned port;                  /* {port}: the lab's main server */
+	struct { char name[DEMO_NAME_MAX]; unsigned port; } named[8];   /* {port:http} ... */
+	size_t nnamed;
+};
+
+/* Copy `line` into buf replacing {host} {port} {port:NAME} {af} {pyaf} with
+ * the run's values: the code on screen shows the address and port really
+ * used. */
+void lesson_expand(const char *line, const struct lesson_vars *v, char *buf, size_t n);
 
 /* ---- the catalog: every lesson file of a directory, in file-name order ---- */
 struct lesson_catalog {

@@ -21,6 +21,7 @@ struct lesson_view {
 	const struct lesson *lesson;
 	int family;
 	unsigned port;
+	const struct lesson_vars *vars;   /* for lesson_expand */
 	size_t view;                  /* the step shown (highlighted, packets marked) */
 	size_t done;                  /* steps that have run */
 	bool running;                 /* step `done` is running on the worker thread */
@@ -48,6 +49,8 @@ struct pane {
 };
 
 extern const struct pane pane_code, pane_explain, pane_packets, pane_detail;
+/* In the packets' place when L is pressed: the connection as a ladder diagram. */
+extern const struct pane pane_ladder;
 
 /* Lines the code pane shows (head + steps + tail), for the layout. */
 size_t pane_code_lines(const struct lesson_view *v);

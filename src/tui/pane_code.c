@@ -35,7 +35,7 @@ static void add_block(struct ui_lines *l, const struct lesson_view *v, const str
 {
 	char code[1024], line[1100];
 	for (size_t i = 0; i < b->n; i++) {
-		lesson_expand(b->lines[i], v->family, v->port, code, sizeof code);
+		lesson_expand(b->lines[i], v->vars, code, sizeof code);
 		snprintf(line, sizeof line, "%3zu  %s", l->n + 1, code);
 		ui_lines_add(l, line, color, mark);
 	}

@@ -67,7 +67,7 @@ static void add_explanation(struct ui_lines *l, const struct lesson_view *v, int
 	size_t len = 0;
 	for (size_t i = 0; i <= b->n; i++) {
 		const char *src = i < b->n ? b->lines[i] : "";
-		lesson_expand(src, v->family, v->port, line, sizeof line);
+		lesson_expand(src, v->vars, line, sizeof line);
 		bool prose = line[0] && line[0] != ' ' && line[0] != '\t';
 		if (prose && len + strlen(line) + 2 < sizeof para) {   /* join the paragraph */
 			len += (size_t)snprintf(para + len, sizeof para - len, "%s%s", len ? " " : "", line);

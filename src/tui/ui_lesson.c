@@ -29,6 +29,8 @@ struct lesson_screen {
 	const struct tui_context *ctx;
 	struct lesson_view v;
 	void *state[NPANES];
+	void *ladder_state;         /* pane_ladder, shown in the packets' place after L */
+	bool ladder;
 	struct rect rect[NPANES];
 	int focus, w, h;
 	pthread_t worker;
@@ -38,6 +40,18 @@ struct lesson_screen {
 	char msg[256];
 };
 
+/* L swaps the packet list for the ladder diagram in the same place: the
+ * same packet selection, the same detail pane below. */
+static const struct pane *pane_at(const struct lesson_screen *s, int i)
+{
+	return i == P_PACKETS && s->ladder ? &pane_ladder : panes[i];
+}
+
+static void *state_at(const struct lesson_screen *s, int i)
+{
+	return i == P_PACKETS && s->ladder ? s->ladder_state : s->state[i];
+}
+
 static void lesson_destroy(void *self)
 {
 	struct lesson_screen *s = self;
@@ -46,6 +60,8 @@ static void lesson_destroy(void *self)
 	for (int i = 0; i < NPANES; i++)
 		if (s->state[i])
 			panes[i]->destroy(s->state[i]);
+	if (s->ladder_state)
+		pane_ladder.destroy(s->ladder_state);
 	lab_close(s->v.lab);
 	free(s);
 }
@@ -69,12 +85,14 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	s->v.lesson = l;
 	s->v.family = lab_family(s->v.lab);
 	s->v.port = lab_port(s->v.lab);
+	s->v.vars = lab_vars(s->v.lab);
 	s->v.sel_packet = -1;
 	s->v.follow = true;
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
+	s->ladder_state = pane_ladder.create();
 	for (int i = 0; i < NPANES; i++)
-		if (!(s->state[i] = panes[i]->create())) {
+		if (!s->ladder_state || !(s->state[i] = panes[i]->create())) {
 			snprintf(err, errlen, "out of memory");
 			lesson_destroy(s);
 			return NULL;
@@ -222,7 +240,7 @@ static void lesson_draw(void *self)
 	         s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1", s->v.port);
 	ui_status_bar(0, s->w, left, "? help");
 	for (int i = 0; i < NPANES; i++)
-		panes[i]->draw(s->state[i], &s->v, s->rect[i], i == s->focus);
+		pane_at(s, i)->draw(state_at(s, i), &s->v, s->rect[i], i == s->focus);
 
 	if (s->v.no_capture)
 		snprintf(cap, sizeof cap, "no capture: %s", s->v.no_capture);
@@ -237,9 +255,9 @@ static void lesson_draw(void *self)
 	snprintf(left, sizeof left, "%s  |  %s%s%s", step, cap, s->msg[0] ? "  |  " : "", s->msg);
 	if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
-		         panes[s->focus]->name, s->v.python ? "C" : "Python");
+		         pane_at(s, s->focus)->name, s->v.python ? "C" : "Python");
 	else
-		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", panes[s->focus]->name);
+		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", pane_at(s, s->focus)->name);
 	ui_status_bar(s->h - 1, s->w, left, right);
 }
 
@@ -248,7 +266,7 @@ static enum ui_result lesson_key(void *self, int key)
 	struct lesson_screen *s = self;
 	if (s->leaving)
 		return UI_HANDLED;
-	enum ui_result r = panes[s->focus]->key(s->state[s->focus], &s->v, key);
+	enum ui_result r = pane_at(s, s->focus)->key(state_at(s, s->focus), &s->v, key);
 	if (r != UI_IGNORED)
 		return r;
 	size_t n = s->v.lesson->nsteps;   /* b/f move among the steps run and the next one */
@@ -269,6 +287,11 @@ static enum ui_result lesson_key(void *self, int key)
 		break;
 	case 'p':
 		s->v.python = !s->v.python;
+		layout(s);
+		break;
+	case 'L':   /* the focus goes along, so the arrow keys move in the ladder */
+		s->ladder = !s->ladder;
+		s->focus = P_PACKETS;
 		layout(s);
 		break;
 	case '?':

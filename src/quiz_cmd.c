@@ -1,0 +1,87 @@
+/*
+ * quiz_cmd.c — the check-yourself questions and the progress listing on a
+ * plain terminal (see quiz_cmd.h).
+ */
+#include "quiz_cmd.h"
+#include "lesson/progress.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+static void save_quiz(const char *id, unsigned right, unsigned asked, FILE *out)
+{
+	struct progress *p = progress_load(NULL);
+	char err[512];
+	if (!p)
+		return;
+	progress_quiz(p, id, right, asked);
+	if (progress_save(p, err, sizeof err) < 0)
+		fprintf(out, "(progress not saved: %s)\n", err);
+	progress_free(p);
+}
+
+int quiz_run(const struct lesson *l, FILE *in, FILE *out)
+{
+	if (!l->nquestions) {
+		fprintf(out, "%s has no questions.\n", l->title);
+		return 0;
+	}
+	unsigned right = 0, asked = 0;
+	fprintf(out, "Check yourself: %s\n", l->title);
+	for (size_t i = 0; i < l->nquestions; i++) {
+		const struct lesson_question *q = &l->questions[i];
+		fprintf(out, "\n%zu. %s\n", i + 1, q->text);
+		for (size_t k = 0; k < q->nchoices; k++)
+			fprintf(out, "   %c) %s\n", (int)('a' + k), q->choices[k]);
+		fprintf(out, "%s ", q->nchoices ? "your choice:" : "your answer:");
+		fflush(out);
+		char line[256];
+		if (!fgets(line, sizeof line, in))
+			break;
+		line[strcspn(line, "\n")] = '\0';
+		asked++;
+		if (lesson_answer_ok(q, line)) {
+			right++;
+			fprintf(out, "right.");
+		} else if (q->answer >= 0) {
+			fprintf(out, "not quite: the answer is %c) %s.", 'a' + q->answer, q->choices[q->answer]);
+		} else {
+			fprintf(out, "not quite: the answer is \"%s\".", q->answer_text);
+		}
+		fprintf(out, "%s%s\n", q->why ? " " : "", q->why ? q->why : "");
+	}
+	fprintf(out, "\nscore: %u of %u\n", right, asked);
+	save_quiz(l->id, right, asked, out);
+	return 0;
+}
+
+int progress_show(const struct lesson_catalog *c, FILE *out)
+{
+	struct progress *p = progress_load(NULL);
+	if (!p)
+		return 1;
+	for (size_t i = 0; i < c->n; i++) {
+		char what[96];
+		progress_describe(progress_get(p, c->lessons[i]->id), what, sizeof what);
+		fprintf(out, "%-22s %-22s %s\n", c->lessons[i]->id, what, c->lessons[i]->title);
+	}
+	fprintf(out, "(kept in %s)\n", p->path[0] ? p->path : "nowhere: no HOME");
+	progress_free(p);
+	return 0;
+}
+
+int progress_reset(FILE *out)
+{
+	char path[4096];
+	if (!progress_default_path(path, sizeof path)) {
+		fprintf(out, "no progress file: neither HOME nor XDG_DATA_HOME is set\n");
+		return 0;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		fprintf(stderr, "sockscope: cannot remove %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	fprintf(out, "progress reset (%s removed)\n", path);
+	return 0;
+}

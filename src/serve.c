@@ -1,0 +1,128 @@
+/*
+ * serve.c — the `serve` command: start one lab server, say where it
+ * listens in one line on stdout, and stop after N requests or S seconds.
+ *
+ * The first line is the contract scripts rely on ("http listening on
+ * 127.0.0.1 port 40123"): it is flushed at once, and nothing else is
+ * printed until the server stops and "served K" follows.
+ */
+#include "serve.h"
+#include "servers/labsrv.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SECONDS 86400
+#define POLL_MS 20
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void serve_usage(FILE *f)
+{
+	fprintf(f, "usage: sockscope serve PROTO [-4|-6] [--count N] [--seconds S]\n"
+	           "  PROTO       one of: %s\n"
+	           "  -4, -6      listen on 127.0.0.1 (default) or ::1\n"
+	           "  --count N   stop after N requests served (default 0: until the time is up)\n"
+	           "  --seconds S stop after S seconds (default 30)\n",
+	           labsrv_protocols());
+}
+
+/* A whole decimal number in [lo, hi], or -1. */
+static long number(const char *s, long lo, long hi)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	long v = strtol(s, &end, 10);
+	return *end || v < lo || v > hi ? -1 : v;
+}
+
+int serve_main(int argc, char **argv)
+{
+	const char *proto = NULL;
+	int family = 4;
+	long count = 0, seconds = 30;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		long *dst = NULL, hi = 0;
+		if (strcmp(a, "-4") == 0 || strcmp(a, "--ipv4") == 0) {
+			family = 4;
+		} else if (strcmp(a, "-6") == 0 || strcmp(a, "--ipv6") == 0) {
+			family = 6;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			serve_usage(stdout);
+			return 0;
+		} else if (strncmp(a, "--count", 7) == 0 || strncmp(a, "--seconds", 9) == 0) {
+			bool is_count = a[2] == 'c';
+			size_t nl = is_count ? 7 : 9;
+			dst = is_count ? &count : &seconds;
+			hi = is_count ? 1000000 : MAX_SECONDS;
+			if (a[nl] == '=')
+				val = a + nl + 1;
+			else if (a[nl] == '\0' && i + 1 < argc)
+				val = argv[++i];
+			else if (a[nl] != '\0')
+				dst = NULL;   /* --counts and the like */
+			if (dst && (*dst = number(val, is_count ? 0 : 1, hi)) < 0) {
+				fprintf(stderr, "sockscope serve: %s takes a number (%s..%ld)\n", is_count ? "--count" : "--seconds",
+				        is_count ? "0" : "1", hi);
+				return 2;
+			}
+			if (!dst)
+				goto unknown;
+		} else if (a[0] != '-' && !proto) {
+			proto = a;
+		} else {
+unknown:
+			fprintf(stderr, "sockscope serve: unexpected '%s'\n", a);
+			serve_usage(stderr);
+			return 2;
+		}
+	}
+	if (!proto) {
+		fprintf(stderr, "sockscope serve: which server? (%s)\n", labsrv_protocols());
+		serve_usage(stderr);
+		return 2;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* The server's own lifetime is a little longer than ours, so it is our
+	 * clock that ends the run and the final count is complete. */
+	struct labsrv_limits lim = { .lifetime_ms = (int)(seconds * 1000 + 2000) };
+	char err[256];
+	struct labsrv *s = labsrv_start(proto, family, &lim, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "sockscope serve: %s\n", err);
+		return 2;
+	}
+	printf("%s listening on %s port %u\n", proto, family == 6 ? "::1" : "127.0.0.1", labsrv_port(s));
+	fflush(stdout);
+
+	/* Once the count is reached, let an open connection finish (FTP's QUIT
+	 * after the transfer); each of its waits is bounded by the server. */
+	const struct timespec tick = { 0, POLL_MS * 1000000L };
+	for (long ms = 0; ms < seconds * 1000 && !interrupted; ms += POLL_MS) {
+		if (count > 0 && labsrv_served(s) >= (unsigned long)count && !labsrv_busy(s))
+			break;
+		nanosleep(&tick, NULL);
+	}
+	unsigned served = labsrv_served(s);
+	labsrv_stop(s);
+	printf("served %u\n", served);
+	return 0;
+}

@@ -1,0 +1,438 @@
+/*
+ * srv_ftp.c — a read-only FTP server after RFC 959, with EPSV from
+ * RFC 2428 and SIZE/FEAT from RFC 3659 and RFC 2389, over a two-file
+ * virtual directory ("/": hello.txt and README, the `files` table).
+ *
+ * Logins: "anonymous" or "ftp" with any password, or "lab"/"lab"; any
+ * other pair gets 530.  Data connections are passive only: the data
+ * listener is bound when the server starts (loopback, port 0) so its port
+ * is known in advance (labsrv_ports' second port), and every PASV/EPSV
+ * hands out that same port.  Active mode (PORT/EPRT) is refused with 502:
+ * the lab's server never connects out.  Over IPv6 only EPSV works; PASV,
+ * which can only carry an IPv4 address, gets 522.  One passive transfer at
+ * a time: a session's PASV takes the data port over from any other.
+ *
+ * Rejected: commands before login 530; unknown commands 500; known but
+ * not offered ones (STOR, DELE, PORT, ...) 502; bad arguments 501/504;
+ * missing files 550; RETR/LIST without PASV/EPSV 425; lines over 512
+ * octets and binary junk 500; too many commands or a silent client 421.
+ */
+#include "servers/labsrv_priv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LINE_MAX_FTP 512
+
+static const struct vfile {
+	const char *name;
+	const char *content;
+} files[] = {
+	{ "hello.txt", "Hello over FTP's data connection\n" },
+	{ "README", "This is the sockscope lab's FTP server.\n"
+	            "It is read-only and holds two files: hello.txt and README.\n" },
+};
+
+struct ftp {
+	struct labsrv_conn *c;
+	int user;                /* 0 none, 1 anonymous, 2 lab, 3 someone else */
+	bool logged_in;
+	bool ascii;              /* TYPE A (the RFC 959 default) or I */
+	bool armed;              /* PASV/EPSV done, the next transfer may connect */
+	bool epsv_all;
+	bool quit;
+};
+
+struct ftp_cmd {
+	const char *name;
+	bool needs_login;
+	int (*run)(struct ftp *f, const char *arg);   /* 0, or an LS_ error to close */
+};
+
+static int reply(struct ftp *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply(struct ftp *f, const char *fmt, ...)
+{
+	char buf[600];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return LS_ERR;
+	if ((size_t)n > sizeof buf - 3)
+		n = (int)sizeof buf - 3;
+	memcpy(buf + n, "\r\n", 3);
+	return labsrv_send(f->c->s, f->c->fd, buf, (size_t)n + 2);
+}
+
+/* "hello.txt", "/hello.txt", "./README": the file, or NULL.  *dir is set
+ * for the directory itself ("", "/", "."). */
+static const struct vfile *resolve(const char *arg, bool *dir)
+{
+	while (*arg == '/')
+		arg++;
+	if (strncmp(arg, "./", 2) == 0)
+		arg += 2;
+	*dir = !*arg || strcmp(arg, ".") == 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (strcmp(files[i].name, arg) == 0)
+			return &files[i];
+	return NULL;
+}
+
+/* Bytes as sent in the current type: in ASCII, every LF becomes CRLF
+ * (RFC 959 3.1.1.1).  Returns the length; out may be NULL to measure. */
+static size_t as_sent(const struct ftp *f, const char *text, char *out)
+{
+	size_t n = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && f->ascii) {
+			if (out)
+				out[n] = '\r';
+			n++;
+		}
+		if (out)
+			out[n] = *p;
+		n++;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------ data connection */
+
+/* Accept the client's data connection on the shared listener, bounded.
+ * The listener is non-blocking: another session may win the race. */
+static int accept_data(struct ftp *f)
+{
+	struct labsrv *s = f->c->s;
+	int64_t end = labsrv_now_ms() + s->lim.io_timeout_ms;
+	for (;;) {
+		int64_t left = end - labsrv_now_ms();
+		if (left <= 0 || atomic_load(&s->xowner) != f->c->id)
+			return -1;
+		if (labsrv_wait(s, s->xfd, POLLIN, (int)left) != 1)
+			return -1;
+		int fd = accept4(s->xfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+			return -1;
+	}
+}
+
+/* "150", the bytes over a fresh data connection, "226". */
+static int transfer(struct ftp *f, const char *what, const char *data, size_t n)
+{
+	if (!f->armed)
+		return reply(f, "425 Use PASV or EPSV first");
+	f->armed = false;
+	int rc = reply(f, "150 Opening %s mode data connection for %s (%zu bytes)", f->ascii ? "ASCII" : "BINARY",
+	               what, n);
+	if (rc < 0)
+		return rc;
+	int fd = accept_data(f);
+	if (fd < 0)
+		return reply(f, "425 Can't open data connection");
+	rc = labsrv_send(f->c->s, fd, data, n);
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	if (rc < 0)
+		return reply(f, "426 Connection closed; transfer aborted");
+	labsrv_count(f->c->s);
+	return reply(f, "226 Transfer complete");
+}
+
+/* Arm the shared data port for this session.  Connections left queued on
+ * it (a client that never transferred) are dropped first, so the next
+ * accept is this client's. */
+static void arm(struct ftp *f)
+{
+	struct labsrv *s = f->c->s;
+	for (int i = 0; i < 8; i++) {
+		int fd = accept4(s->xfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		close(fd);
+	}
+	atomic_store(&s->xowner, f->c->id);
+	f->armed = true;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_user(struct ftp *f, const char *arg)
+{
+	if (!*arg)
+		return reply(f, "501 Syntax: USER name");
+	f->logged_in = false;
+	f->armed = false;
+	if (strcasecmp(arg, "anonymous") == 0 || strcasecmp(arg, "ftp") == 0) {
+		f->user = 1;
+		return reply(f, "331 Anonymous login ok, send your e-mail address as password");
+	}
+	/* the same answer for every other name: which users exist is not told */
+	f->user = strcmp(arg, "lab") == 0 ? 2 : 3;
+	return reply(f, "331 Password required for %.64s", arg);
+}
+
+static int cmd_pass(struct ftp *f, const char *arg)
+{
+	if (f->logged_in)
+		return reply(f, "503 Already logged in");
+	if (f->user == 0)
+		return reply(f, "503 Login with USER first");
+	bool ok = f->user == 1 || (f->user == 2 && strcmp(arg, "lab") == 0);
+	f->user = 0;
+	if (!ok)
+		return reply(f, "530 Login incorrect");
+	f->logged_in = true;
+	return reply(f, "230 Login successful");
+}
+
+static int cmd_syst(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	return reply(f, "215 UNIX Type: L8");
+}
+
+static int cmd_feat(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	return reply(f, "211-Features:\r\n EPSV\r\n SIZE\r\n211 End");
+}
+
+static int cmd_noop(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	return reply(f, "200 NOOP ok");
+}
+
+static int cmd_quit(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	f->quit = true;
+	return reply(f, "221 Goodbye");
+}
+
+static int cmd_pwd(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	return reply(f, "257 \"/\" is the current directory");
+}
+
+static int cmd_cwd(struct ftp *f, const char *arg)
+{
+	bool dir;
+	resolve(arg, &dir);
+	if (!dir)
+		return reply(f, "550 %.64s: No such directory", arg);
+	return reply(f, "250 Directory changed to /");
+}
+
+static int cmd_cdup(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	return reply(f, "250 Directory changed to /");
+}
+
+static int cmd_type(struct ftp *f, const char *arg)
+{
+	if (strcasecmp(arg, "A") == 0 || strcasecmp(arg, "A N") == 0) {
+		f->ascii = true;
+		return reply(f, "200 Type set to A");
+	}
+	if (strcasecmp(arg, "I") == 0 || strcasecmp(arg, "L 8") == 0) {
+		f->ascii = false;
+		return reply(f, "200 Type set to I");
+	}
+	return reply(f, *arg ? "504 Type not implemented for that parameter" : "501 Syntax: TYPE A|I");
+}
+
+static int cmd_mode(struct ftp *f, const char *arg)
+{
+	return reply(f, strcasecmp(arg, "S") == 0 ? "200 Mode set to S" : "504 Only mode S is implemented");
+}
+
+static int cmd_stru(struct ftp *f, const char *arg)
+{
+	return reply(f, strcasecmp(arg, "F") == 0 ? "200 Structure set to F" : "504 Only structure F is implemented");
+}
+
+static int cmd_pasv(struct ftp *f, const char *arg)
+{
+	(void)arg;
+	if (f->c->s->family == 6)
+		return reply(f, "522 PASV carries IPv4 addresses only; use EPSV (RFC 2428)");
+	if (f->epsv_all)
+		return reply(f, "503 EPSV ALL in effect, use EPSV");
+	arm(f);
+	uint16_t p = f->c->s->ports[1];
+	return reply(f, "227 Entering Passive Mode (127,0,0,1,%u,%u).", p >> 8, p & 0xff);
+}
+
+static int cmd_epsv(struct ftp *f, const char *arg)
+{
+	int fam = f->c->s->family == 6 ? 2 : 1;   /* RFC 2428's protocol numbers */
+	if (strcasecmp(arg, "ALL") == 0) {
+		f->epsv_all = true;
+		return reply(f, "200 EPSV ALL ok");
+	}
+	if (*arg && !(arg[0] == '0' + fam && !arg[1])) {
+		if ((arg[0] == '1' || arg[0] == '2') && !arg[1])
+			return reply(f, "522 Network protocol not supported, use (%d)", fam);
+		return reply(f, "501 Syntax: EPSV [1|2|ALL]");
+	}
+	arm(f);
+	return reply(f, "229 Entering Extended Passive Mode (|||%u|)", f->c->s->ports[1]);
+}
+
+static int cmd_size(struct ftp *f, const char *arg)
+{
+	bool dir;
+	const struct vfile *v = resolve(arg, &dir);
+	if (!v)
+		return reply(f, "550 %.64s: No such file", arg);
+	return reply(f, "213 %zu", as_sent(f, v->content, NULL));
+}
+
+static int cmd_retr(struct ftp *f, const char *arg)
+{
+	bool dir;
+	const struct vfile *v = resolve(arg, &dir);
+	if (!v)
+		return reply(f, "550 %.64s: No such file", arg);
+	char buf[512];
+	size_t n = as_sent(f, v->content, NULL);
+	if (n > sizeof buf)
+		return reply(f, "451 Local error");
+	as_sent(f, v->content, buf);
+	return transfer(f, v->name, buf, n);
+}
+
+/* LIST (ls -l lines) and NLST (names): always CRLF-ended text. */
+static int list(struct ftp *f, const char *arg, bool names_only)
+{
+	while (*arg == '-') {   /* "LIST -la": options some clients send */
+		arg += strcspn(arg, " ");
+		while (*arg == ' ')
+			arg++;
+	}
+	bool dir;
+	const struct vfile *only = resolve(arg, &dir);
+	if (!only && !dir)
+		return reply(f, "550 %.64s: No such file or directory", arg);
+	char buf[1024];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (only && only != &files[i])
+			continue;
+		int w = names_only ? snprintf(buf + n, sizeof buf - n, "%s\r\n", files[i].name)
+		                   : snprintf(buf + n, sizeof buf - n, "-r--r--r--    1 lab      lab      %8zu Jan  1  2024 %s\r\n",
+		                              strlen(files[i].content), files[i].name);
+		if (w < 0 || (size_t)w >= sizeof buf - n)
+			break;
+		n += (size_t)w;
+	}
+	return transfer(f, "the directory listing", buf, n);
+}
+
+static int cmd_list(struct ftp *f, const char *arg)
+{
+	return list(f, arg, false);
+}
+
+static int cmd_nlst(struct ftp *f, const char *arg)
+{
+	return list(f, arg, true);
+}
+
+static const struct ftp_cmd commands[] = {
+	{ "USER", false, cmd_user }, { "PASS", false, cmd_pass }, { "QUIT", false, cmd_quit },
+	{ "SYST", false, cmd_syst }, { "FEAT", false, cmd_feat }, { "NOOP", false, cmd_noop },
+	{ "PWD", true, cmd_pwd }, { "XPWD", true, cmd_pwd }, { "CWD", true, cmd_cwd },
+	{ "CDUP", true, cmd_cdup }, { "TYPE", true, cmd_type }, { "MODE", true, cmd_mode },
+	{ "STRU", true, cmd_stru }, { "PASV", true, cmd_pasv }, { "EPSV", true, cmd_epsv },
+	{ "SIZE", true, cmd_size }, { "RETR", true, cmd_retr }, { "LIST", true, cmd_list },
+	{ "NLST", true, cmd_nlst },
+};
+
+/* Known to FTP, not offered by a read-only passive-only server. */
+static const char *const not_offered[] = {
+	"PORT", "EPRT", "STOR", "STOU", "APPE", "DELE", "RMD", "MKD", "RNFR", "RNTO", "REST", "ABOR",
+	"ACCT", "SMNT", "REIN", "SITE", "ALLO", "MDTM", "MLSD", "MLST", "OPTS", "STAT", "HELP", "AUTH",
+};
+
+static void ftp_session(struct labsrv_conn *c)
+{
+	struct ftp f = { .c = c, .ascii = true };
+	if (reply(&f, "220 sockscope-lab FTP server ready") < 0)
+		return;
+	char line[LINE_MAX_FTP];
+	for (int i = 0; !f.quit; i++) {
+		if (i == c->s->lim.max_requests) {
+			reply(&f, "421 Too many commands, closing control connection");
+			return;
+		}
+		size_t len;
+		int rc = labsrv_read_line(c, line, sizeof line - 1, &len);
+		if (rc == LS_TIMEOUT)
+			reply(&f, "421 Timeout, closing control connection");
+		if (rc < 0)
+			return;
+		if (rc == LS_LONG) {
+			rc = reply(&f, "500 Line too long (at most %d octets)", LINE_MAX_FTP);
+		} else if (len == 0 || !labsrv_text_ok(line, len)) {
+			rc = reply(&f, "500 Syntax error, command unrecognized");
+		} else {
+			size_t wl = strcspn(line, " ");
+			const char *arg = line + wl;
+			if (*arg == ' ')
+				arg++;
+			const struct ftp_cmd *cmd = NULL;
+			for (size_t k = 0; k < sizeof commands / sizeof commands[0] && !cmd; k++)
+				if (labsrv_word(line, commands[k].name))
+					cmd = &commands[k];
+			bool known = false;
+			for (size_t k = 0; k < sizeof not_offered / sizeof not_offered[0]; k++)
+				known |= labsrv_word(line, not_offered[k]);
+			if (cmd && cmd->needs_login && !f.logged_in)
+				rc = reply(&f, "530 Please login with USER and PASS");
+			else if (cmd)
+				rc = cmd->run(&f, arg);
+			else if (known)
+				rc = reply(&f, "502 Command not implemented");
+			else
+				rc = reply(&f, "500 Syntax error, command unrecognized");
+		}
+		if (rc < 0)
+			return;
+	}
+}
+
+/* The data listener, bound now so its port is known before any PASV. */
+static int ftp_open(struct labsrv *s, char *err, size_t errlen)
+{
+	uint16_t port;
+	s->xfd = labsrv_bind(s->family, SOCK_STREAM, 0, &port, err, errlen);
+	if (s->xfd < 0)
+		return -1;
+	int fl = fcntl(s->xfd, F_GETFL);
+	if (fl < 0 || fcntl(s->xfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "fcntl: %s", strerror(errno));
+		return -1;
+	}
+	s->ports[s->nports++] = port;
+	return 0;
+}
+
+const struct labsrv_proto labsrv_proto_ftp = {
+	.name = "ftp", .socks = LABSRV_TCP, .open = ftp_open, .session = ftp_session,
+};

@@ -1,0 +1,321 @@
+/*
+ * srv_smtp.c — a small SMTP receiver after RFC 5321, with the SIZE
+ * (RFC 1870) and 8BITMIME (RFC 6152) extensions, the only ones advertised.
+ *
+ * The dialogue: 220 greeting; HELO/EHLO; MAIL FROM:<path> [SIZE= BODY=];
+ * RCPT TO:<path> (LABSRV_MAIL_RCPT_MAX at most); DATA, 354, the message up
+ * to "." alone on a line with dot-unstuffing (RFC 5321 4.5.2), 250; RSET,
+ * NOOP, QUIT.  Nothing is relayed or stored on disk: the last accepted
+ * message (sender, recipients, size, first bytes) is kept in memory for
+ * labsrv_last_mail.
+ *
+ * Policy: recipients are accepted for domain sockscope.test (and its
+ * subdomains) and localhost, and the bare <postmaster> RFC 5321 4.5.1
+ * requires; any other domain gets 550, since this server relays nothing.
+ *
+ * Rejected: commands out of order 503; unknown commands 500; known but not
+ * offered ones (STARTTLS, AUTH, VRFY, EXPN, HELP, BDAT, ...) 502; argument
+ * syntax 501; unknown MAIL/RCPT parameters 555; lines over 512 octets
+ * (commands) or 1000 (text, RFC 5321 4.5.3.1) 500; messages over MSG_MAX
+ * 552; binary junk 500; too many commands or a silent client 421 and close.
+ */
+#include "servers/labsrv_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HOSTNAME "sockscope.test"
+#define CMD_MAX 512              /* RFC 5321 4.5.3.1.4, CRLF included */
+#define TEXT_MAX 1000            /* RFC 5321 4.5.3.1.6, CRLF included */
+#define MSG_MAX (64 * 1024)
+#define DATA_READ_MAX (4 * MSG_MAX)   /* past this the client is cut off */
+#define RCPT_MAX 16
+
+enum state { S_START, S_READY, S_MAIL, S_RCPT };
+
+struct smtp {
+	struct labsrv_conn *c;
+	enum state st;
+	bool esmtp;              /* EHLO, so MAIL may carry parameters */
+	struct labsrv_mail m;    /* the transaction being built */
+	bool quit;
+};
+
+struct smtp_cmd {
+	const char *name;
+	int (*run)(struct smtp *t, const char *arg);   /* 0, or an LS_ error to close */
+};
+
+static int reply(struct smtp *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply(struct smtp *t, const char *fmt, ...)
+{
+	char buf[600];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return LS_ERR;
+	if ((size_t)n > sizeof buf - 3)
+		n = (int)sizeof buf - 3;
+	memcpy(buf + n, "\r\n", 3);
+	return labsrv_send(t->c->s, t->c->fd, buf, (size_t)n + 2);
+}
+
+static void reset_tx(struct smtp *t)
+{
+	memset(&t->m, 0, sizeof t->m);
+	if (t->st > S_READY)
+		t->st = S_READY;
+}
+
+/* "<addr>" at s (after FROM:/TO: and optional spaces): the address into
+ * out, the rest (parameters) in *rest.  False on a syntax error. */
+static bool parse_path(const char *s, char *out, size_t cap, const char **rest)
+{
+	while (*s == ' ')
+		s++;
+	if (*s != '<')
+		return false;
+	const char *end = strchr(s + 1, '>');
+	if (!end)
+		return false;
+	size_t n = (size_t)(end - s - 1);
+	if (n >= cap || n > LABSRV_MAIL_ADDR)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[1 + i] == ' ' || s[1 + i] == '<')
+			return false;
+	/* a source route "@a,@b:user@c" (RFC 5321 4.1.2) is accepted and ignored */
+	const char *a = s + 1;
+	const char *colon = n && a[0] == '@' ? memchr(a, ':', n) : NULL;
+	if (colon) {
+		n -= (size_t)(colon + 1 - a);
+		a = colon + 1;
+	}
+	memcpy(out, a, n);
+	out[n] = '\0';
+	*rest = end + 1;
+	return true;
+}
+
+static bool domain_ok(const char *d)
+{
+	size_t n = strlen(d), z = strlen(HOSTNAME);
+	return strcasecmp(d, HOSTNAME) == 0 || strcasecmp(d, "localhost") == 0 ||
+	       (n > z + 1 && d[n - z - 1] == '.' && strcasecmp(d + n - z, HOSTNAME) == 0);
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_helo(struct smtp *t, const char *arg)
+{
+	if (!*arg)
+		return reply(t, "501 Syntax: HELO hostname");
+	reset_tx(t);
+	t->st = S_READY;
+	t->esmtp = false;
+	return reply(t, "250 %s", HOSTNAME);
+}
+
+static int cmd_ehlo(struct smtp *t, const char *arg)
+{
+	if (!*arg)
+		return reply(t, "501 Syntax: EHLO hostname");
+	reset_tx(t);
+	t->st = S_READY;
+	t->esmtp = true;
+	return reply(t, "250-%s greets %.64s\r\n250-SIZE %d\r\n250 8BITMIME", HOSTNAME, arg, MSG_MAX);
+}
+
+static int cmd_mail(struct smtp *t, const char *arg)
+{
+	if (t->st == S_START)
+		return reply(t, "503 Send HELO or EHLO first");
+	if (t->st != S_READY)
+		return reply(t, "503 Nested MAIL command");
+	const char *rest;
+	if (strncasecmp(arg, "FROM:", 5) != 0 || !parse_path(arg + 5, t->m.from, sizeof t->m.from, &rest))
+		return reply(t, "501 Syntax: MAIL FROM:<address>");
+	/* parameters: SIZE=n and BODY=7BIT|8BITMIME, with EHLO only */
+	while (*rest) {
+		while (*rest == ' ')
+			rest++;
+		if (!*rest)
+			break;
+		size_t n = strcspn(rest, " ");
+		if (!t->esmtp)
+			return reply(t, "555 MAIL parameters need EHLO");
+		if (n > 5 && strncasecmp(rest, "SIZE=", 5) == 0 && strspn(rest + 5, "0123456789") == n - 5) {
+			if (n - 5 > 9 || strtol(rest + 5, NULL, 10) > MSG_MAX)
+				return reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
+		} else if (!(n == 9 && strncasecmp(rest, "BODY=7BIT", 9) == 0) &&
+		           !(n == 13 && strncasecmp(rest, "BODY=8BITMIME", 13) == 0)) {
+			return reply(t, "555 MAIL parameter not recognized or not implemented");
+		}
+		rest += n;
+	}
+	t->st = S_MAIL;
+	return reply(t, "250 OK");
+}
+
+static int cmd_rcpt(struct smtp *t, const char *arg)
+{
+	if (t->st < S_MAIL)
+		return reply(t, "503 Need MAIL before RCPT");
+	char addr[LABSRV_MAIL_ADDR + 1];
+	const char *rest;
+	if (strncasecmp(arg, "TO:", 3) != 0 || !parse_path(arg + 3, addr, sizeof addr, &rest) || !addr[0])
+		return reply(t, "501 Syntax: RCPT TO:<address>");
+	while (*rest == ' ')
+		rest++;
+	if (*rest)
+		return reply(t, "555 RCPT parameters not recognized or not implemented");
+	const char *at = strrchr(addr, '@');
+	if (!(at ? domain_ok(at + 1) : strcasecmp(addr, "postmaster") == 0))
+		return reply(t, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr, HOSTNAME);
+	if (t->m.nrcpt >= RCPT_MAX)
+		return reply(t, "452 Too many recipients");
+	size_t used = strlen(t->m.rcpt);
+	snprintf(t->m.rcpt + used, sizeof t->m.rcpt - used, "%s%s", used ? ", " : "", addr);
+	t->m.nrcpt++;
+	t->st = S_RCPT;
+	return reply(t, "250 OK");
+}
+
+static int cmd_data(struct smtp *t, const char *arg)
+{
+	if (*arg)
+		return reply(t, "501 Syntax: DATA");
+	if (t->st != S_RCPT)
+		return reply(t, t->st == S_MAIL ? "503 Need RCPT before DATA" : "503 Need MAIL and RCPT before DATA");
+	int rc = reply(t, "354 End data with <CR><LF>.<CR><LF>");
+	if (rc < 0)
+		return rc;
+	char line[TEXT_MAX + 8];
+	size_t len, total = 0;
+	bool too_long = false;
+	for (;;) {
+		rc = labsrv_read_line(t->c, line, TEXT_MAX - 1, &len);
+		if (rc == LS_TIMEOUT)
+			reply(t, "421 %s Timeout, closing connection", HOSTNAME);
+		if (rc < 0)
+			return rc;
+		total += len + 2;
+		if (total > DATA_READ_MAX) {
+			reply(t, "552 Too much mail data, closing connection");
+			return LS_ERR;
+		}
+		if (rc == LS_LONG) {
+			too_long = true;
+			continue;
+		}
+		if (len == 1 && line[0] == '.')
+			break;
+		const char *p = line;
+		if (line[0] == '.') {   /* dot-unstuffing */
+			p++;
+			len--;
+		}
+		size_t keep = t->m.size < LABSRV_MAIL_KEEP ? LABSRV_MAIL_KEEP - t->m.size : 0;
+		char crlf[] = "\r\n";
+		for (size_t i = 0; i < len + 2 && i < keep; i++)
+			t->m.body[t->m.size + i] = i < len ? p[i] : crlf[i - len];
+		t->m.size += len + 2;
+	}
+	t->m.body_len = t->m.size < LABSRV_MAIL_KEEP ? t->m.size : LABSRV_MAIL_KEEP;
+	t->m.body[t->m.body_len] = '\0';
+	if (too_long) {
+		rc = reply(t, "500 Line too long (at most %d octets)", TEXT_MAX);
+	} else if (t->m.size > MSG_MAX) {
+		rc = reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
+	} else {
+		labsrv_set_mail(t->c->s, &t->m);
+		labsrv_count(t->c->s);
+		rc = reply(t, "250 OK: queued as %u.%u", t->c->id, labsrv_served(t->c->s));
+	}
+	reset_tx(t);
+	return rc;
+}
+
+static int cmd_rset(struct smtp *t, const char *arg)
+{
+	if (*arg)
+		return reply(t, "501 Syntax: RSET");
+	reset_tx(t);
+	return reply(t, "250 OK");
+}
+
+static int cmd_noop(struct smtp *t, const char *arg)
+{
+	(void)arg;
+	return reply(t, "250 OK");
+}
+
+static int cmd_quit(struct smtp *t, const char *arg)
+{
+	(void)arg;
+	t->quit = true;
+	return reply(t, "221 %s Service closing transmission channel", HOSTNAME);
+}
+
+static const struct smtp_cmd commands[] = {
+	{ "HELO", cmd_helo }, { "EHLO", cmd_ehlo }, { "MAIL", cmd_mail }, { "RCPT", cmd_rcpt },
+	{ "DATA", cmd_data }, { "RSET", cmd_rset }, { "NOOP", cmd_noop }, { "QUIT", cmd_quit },
+};
+
+/* Known to SMTP, not offered here. */
+static const char *const not_offered[] = {
+	"STARTTLS", "AUTH", "VRFY", "EXPN", "HELP", "BDAT", "TURN", "ETRN", "SEND", "SOML", "SAML",
+};
+
+static void smtp_session(struct labsrv_conn *c)
+{
+	struct smtp t = { .c = c };
+	if (reply(&t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) < 0)
+		return;
+	char line[CMD_MAX];
+	for (int i = 0; !t.quit; i++) {
+		if (i == c->s->lim.max_requests) {
+			reply(&t, "421 %s Too many commands, closing connection", HOSTNAME);
+			return;
+		}
+		size_t len;
+		int rc = labsrv_read_line(c, line, CMD_MAX - 1, &len);
+		if (rc == LS_TIMEOUT)
+			reply(&t, "421 %s Timeout, closing connection", HOSTNAME);
+		if (rc < 0)
+			return;
+		if (rc == LS_LONG) {
+			rc = reply(&t, "500 Line too long (at most %d octets)", CMD_MAX);
+		} else if (len == 0 || !labsrv_text_ok(line, len)) {
+			rc = reply(&t, "500 Syntax error, command unrecognized");
+		} else {
+			size_t wl = strcspn(line, " ");
+			const char *arg = line + wl;
+			while (*arg == ' ')
+				arg++;
+			const struct smtp_cmd *cmd = NULL;
+			for (size_t k = 0; k < sizeof commands / sizeof commands[0] && !cmd; k++)
+				if (labsrv_word(line, commands[k].name))
+					cmd = &commands[k];
+			bool known = false;
+			for (size_t k = 0; k < sizeof not_offered / sizeof not_offered[0]; k++)
+				known |= labsrv_word(line, not_offered[k]);
+			if (cmd)
+				rc = cmd->run(&t, arg);
+			else if (known)
+				rc = reply(&t, "502 Command not implemented");
+			else
+				rc = reply(&t, "500 Syntax error, command unrecognized");
+		}
+		if (rc < 0)
+			return;
+	}
+}
+
+const struct labsrv_proto labsrv_proto_smtp = {
+	.name = "smtp", .socks = LABSRV_TCP, .session = smtp_session,
+};

@@ -1,0 +1,196 @@
+/*
+ * pane_ladder.c — the packet pane's other face (key L): the lesson's TCP
+ * connection as a ladder diagram, from lab/ladder.h, the very rows the
+ * headless --ladder output prints.
+ *
+ * It shares the packet selection with the packet list: the cursor is the
+ * arrow of the selected packet, moving it selects that packet in the detail
+ * pane, and End follows new packets again.  The endpoint heading stays put
+ * while the arrows scroll under it.  When a lesson opens more than one
+ * connection, c shows the next one.  The diagram is rebuilt only when
+ * packets arrive, the pane's width changes or another connection is chosen.
+ */
+#include "tui/pane.h"
+#include "lab/ladder.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct ladder_pane {
+	struct ladder *lad;
+	int *step;              /* per packet of the build: the step that caused it */
+	size_t built_n;         /* packets the ladder was built from */
+	int built_w;
+	size_t conn, nconn;     /* the connection shown, of nconn */
+	size_t head;            /* rows of the endpoint heading (fixed at the top) */
+	size_t top;             /* first arrow row shown, counted after the heading */
+	int skip, page;
+	struct ui_lines lines;
+};
+
+static void *ladder_create(void)
+{
+	return calloc(1, sizeof(struct ladder_pane));
+}
+
+static void forget(struct ladder_pane *p)
+{
+	ladder_free(p->lad);
+	free(p->step);
+	p->lad = NULL;
+	p->step = NULL;
+}
+
+static void ladder_destroy(void *self)
+{
+	struct ladder_pane *p = self;
+	forget(p);
+	ui_lines_free(&p->lines);
+	free(p);
+}
+
+/* The lab's packets as ladder frames, tagged like the headless output. */
+static void build(struct ladder_pane *p, struct lesson_view *v, int width)
+{
+	forget(p);
+	size_t n = v->npackets;
+	struct ladder_frame *f = calloc(n ? n : 1, sizeof *f);
+	char (*tags)[64] = calloc(n ? n : 1, sizeof *tags);
+	p->step = calloc(n ? n : 1, sizeof *p->step);
+	struct ladder_conn *c = NULL;
+	if (!f || !tags || !p->step)
+		goto done;
+	struct lab_packet pk;
+	for (size_t i = 0; i < n && lab_packet(v->lab, i, &pk); i++) {
+		if (pk.step >= 0 && (size_t)pk.step < v->lesson->nsteps) {
+			const struct text_block *code = lesson_step_code(&v->lesson->steps[pk.step], v->family);
+			ladder_step_tag(pk.step + 1, code->lines, code->n, tags[i], sizeof tags[i]);
+		} else {
+			snprintf(tags[i], sizeof tags[i], "%s", pk.step == PKT_SETUP ? "setup" : "kernel timer");
+		}
+		f[i] = (struct ladder_frame){ lab_linktype(v->lab), pk.data, pk.caplen, pk.wirelen, pk.index + 1, tags[i] };
+		p->step[i] = pk.step;
+	}
+	p->nconn = ladder_connections(f, n, &c);
+	if (p->conn >= p->nconn)
+		p->conn = 0;
+	p->lad = ladder_build(f, n, p->nconn ? &c[p->conn] : NULL, width);
+	p->head = 0;
+	while (p->lad && p->head < p->lad->nrows && p->lad->rows[p->head].frame < 0)
+		p->head++;
+done:
+	p->built_n = n;
+	p->built_w = width;
+	free(c);
+	free(tags);
+	free(f);
+}
+
+/* The arrow row of the selected packet; when that packet is not in the
+ * ladder (another connection, UDP), the last arrow before it. */
+static long cursor_row(const struct ladder_pane *p, const struct lesson_view *v)
+{
+	long best = -1;
+	for (size_t r = 0; p->lad && r < p->lad->nrows; r++) {
+		long fr = p->lad->rows[r].frame;
+		if (fr >= 0 && (best < 0 || fr <= v->sel_packet))
+			best = (long)r;
+		if (fr >= 0 && fr >= v->sel_packet)
+			break;
+	}
+	return best;
+}
+
+static void ladder_draw(void *self, struct lesson_view *v, struct rect outer, bool focus)
+{
+	struct ladder_pane *p = self;
+	char title[256] = "Ladder", a[64], b[64];
+	int width = outer.w - 4;   /* inside the box, less the marker column */
+	if (!v->no_capture && (!p->lad || p->built_n != v->npackets || p->built_w != width))
+		build(p, v, width);
+	bool found = p->lad && p->lad->found;
+	if (found) {
+		ladder_endpoint(&p->lad->conn, true, a, sizeof a);
+		ladder_endpoint(&p->lad->conn, false, b, sizeof b);
+		if (p->nconn > 1)
+			snprintf(title, sizeof title, "Ladder: %s <-> %s (connection %zu of %zu, c next; L packet list)", a, b,
+			         p->conn + 1, p->nconn);
+		else
+			snprintf(title, sizeof title, "Ladder: %s <-> %s (L packet list)", a, b);
+	}
+	struct rect in = term_box(outer, title, focus);
+	ui_lines_clear(&p->lines);
+	if (v->no_capture || !found) {
+		const char *why = v->no_capture ? "No packets are captured in this run." :
+		                  v->npackets ? "No TCP connection among the packets yet." :
+		                  "No packets yet: press Space to run the next step.";
+		ui_lines_wrap(&p->lines, why, in.w - 2, v->no_capture ? TC_ERROR : TC_DIM);
+		ui_lines_wrap(&p->lines, "L shows the packet list again.", in.w - 2, TC_DIM);
+		ui_lines_draw(&p->lines, (struct rect){ in.y, in.x + 1, in.h, in.w - 2 }, 0, 0, false);
+		return;
+	}
+	const struct ladder *l = p->lad;
+	int head = (int)p->head < in.h - 1 ? (int)p->head : 0;   /* the heading, when arrows fit too */
+	for (size_t r = 0; r < (size_t)head; r++)
+		ui_lines_add(&p->lines, l->rows[r].text, TC_HEADING, ' ');
+	ui_lines_draw(&p->lines, (struct rect){ in.y, in.x, head, in.w }, 0, p->skip, true);
+
+	struct rect list = { in.y + head, in.x, in.h - head, in.w };
+	size_t n = l->nrows - (size_t)head;
+	p->page = list.h;
+	long cur = cursor_row(p, v);
+	bool exact = cur >= 0 && l->rows[cur].frame == v->sel_packet;
+	if (v->follow)
+		p->top = ui_scroll_into_view(p->top, n - 1, n - 1, list.h, n);
+	else if (cur >= head)
+		p->top = ui_scroll_into_view(p->top, (size_t)(cur - head), (size_t)(cur - head), list.h, n);
+	ui_lines_clear(&p->lines);
+	for (size_t r = (size_t)head; r < l->nrows; r++) {
+		long fr = l->rows[r].frame;
+		bool mine = fr >= 0 && (size_t)fr < p->built_n && p->step[fr] >= 0 && (size_t)p->step[fr] == v->view;
+		enum term_color c = exact && (long)r == cur ? TC_CURSOR : mine ? TC_STEP_PKT : TC_NORMAL;
+		ui_lines_add(&p->lines, l->rows[r].text, c, mine ? '*' : ' ');
+	}
+	ui_lines_draw(&p->lines, list, p->top, p->skip, true);
+}
+
+static enum ui_result ladder_key(void *self, struct lesson_view *v, int key)
+{
+	struct ladder_pane *p = self;
+	if (ui_hscroll_key(key, &p->skip))
+		return UI_REDRAW;
+	if (key == 'c' && p->nconn > 1) {
+		p->conn = (p->conn + 1) % p->nconn;
+		p->top = 0;
+		p->built_w = -1;   /* rebuild on the next draw */
+		return UI_REDRAW;
+	}
+	if (!p->lad)
+		return UI_IGNORED;
+	/* Move among the arrows only: the heading and spacers draw no packet. */
+	long *arrows = calloc(p->lad->nrows ? p->lad->nrows : 1, sizeof *arrows);
+	if (!arrows)
+		return UI_HANDLED;
+	size_t na = 0;
+	long cur = cursor_row(p, v), at = 0;
+	for (size_t r = 0; r < p->lad->nrows; r++)
+		if (p->lad->rows[r].frame >= 0) {
+			if ((long)r == cur)
+				at = (long)na;
+			arrows[na++] = p->lad->rows[r].frame;
+		}
+	long to = ui_move(key, at, na, p->page);
+	enum ui_result res = to < 0 ? UI_IGNORED : UI_HANDLED;
+	if (to >= 0 && na) {
+		v->sel_packet = arrows[to];
+		v->follow = key == TK_END || key == 'G';
+		res = UI_REDRAW;
+	}
+	free(arrows);
+	return res;
+}
+
+const struct pane pane_ladder = {
+	.name = "ladder",
+	.create = ladder_create, .destroy = ladder_destroy, .draw = ladder_draw, .key = ladder_key,
+};
