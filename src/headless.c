@@ -116,27 +116,13 @@ static int print_expects(struct lab *lab, int idx, const struct lesson_step *s, 
  * each arrow tagged with the step that caused it and the step's call. */
 static void print_ladders(struct lab *lab, FILE *out)
 {
-	const struct lesson *l = lab_lesson(lab);
-	size_t n = lab_packet_count(lab);
-	struct ladder_frame *f = calloc(n ? n : 1, sizeof *f);
-	char (*tags)[64] = calloc(n ? n : 1, sizeof *tags);
+	struct lab_frames fr;
 	struct ladder_conn *c = NULL;
-	size_t nc = 0;
-	if (!f || !tags) {
+	if (!lab_frames_get(lab, &fr)) {
 		fprintf(out, "\nladder: out of memory\n");
-		goto done;
+		return;
 	}
-	struct lab_packet p;
-	for (size_t i = 0; i < n && lab_packet(lab, i, &p); i++) {
-		if (p.step >= 0 && (size_t)p.step < l->nsteps) {
-			const struct text_block *code = lesson_step_code(&l->steps[p.step], lab_family(lab));
-			ladder_step_tag(p.step + 1, code->lines, code->n, tags[i], sizeof tags[i]);
-		} else {
-			snprintf(tags[i], sizeof tags[i], "%s", p.step == PKT_SETUP ? "setup" : "kernel timer");
-		}
-		f[i] = (struct ladder_frame){ lab_linktype(lab), p.data, p.caplen, p.wirelen, p.index + 1, tags[i] };
-	}
-	nc = ladder_connections(f, n, &c);
+	size_t nc = ladder_connections(fr.f, fr.n, &c);
 	if (!nc)
 		fprintf(out, "\nladder: no TCP connection was captured\n");
 	for (size_t k = 0; k < nc; k++) {
@@ -144,15 +130,13 @@ static void print_ladders(struct lab *lab, FILE *out)
 		ladder_endpoint(&c[k], true, a, sizeof a);
 		ladder_endpoint(&c[k], false, b, sizeof b);
 		fprintf(out, "\nladder: %s <-> %s, %zu segments\n", a, b, c[k].npackets);
-		struct ladder *lad = ladder_build(f, n, &c[k], 100);
+		struct ladder *lad = ladder_build(fr.f, fr.n, &c[k], 100);
 		for (size_t r = 0; lad && r < lad->nrows; r++)
 			fprintf(out, "  %s\n", lad->rows[r].text);
 		ladder_free(lad);
 	}
-done:
 	free(c);
-	free(tags);
-	free(f);
+	lab_frames_free(&fr);
 }
 
 int headless_run(struct lab *lab, const char *capture_note, const struct headless_opts *o, FILE *out)

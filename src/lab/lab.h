@@ -110,6 +110,19 @@ const char *lab_toggles(const struct lab *lab);
 bool lab_expect_applies(const struct lab *lab, const struct lesson_expect *e);
 bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *e, char *seen, size_t n);
 
+/* The packets so far as ladder frames (lab/ladder.h), each tagged with the
+ * call that caused it ("step 3 connect()"); frames point into the lab's
+ * packet data.  lab_frames_free releases the arrays. */
+struct ladder_frame;
+struct lab_frames {
+	struct ladder_frame *f;
+	char (*tags)[64];
+	int *step;            /* each frame's step (or PKT_SETUP / PKT_BETWEEN) */
+	size_t n;
+};
+bool lab_frames_get(struct lab *lab, struct lab_frames *out);
+void lab_frames_free(struct lab_frames *fr);
+
 /* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */
 void lab_capture_status(struct lab *lab, char *buf, size_t n);
 bool lab_capturing(const struct lab *lab);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,6 +417,11 @@ static void *accept_main(void *arg)
 		if (il >= 0 && p[il].revents) {
 			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 			if (fd >= 0) {
+				/* Replies are written whole, so Nagle has nothing to
+				 * merge; it would only hold a large body's tail back
+				 * until the client's delayed ACK. */
+				int one = 1;
+				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 				conns++;
 				start_worker(s, w, LABSRV_MAX_ACTIVE, fd, conns);
 				if (conns >= (unsigned)s->lim.max_conns) {

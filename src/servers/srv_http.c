@@ -107,9 +107,18 @@ static int respond(struct labsrv_conn *c, int minor, int status, const char *rea
 	if (n < 0 || (size_t)n >= sizeof head)
 		return LS_ERR;
 	labsrv_count(c->s);
-	if (labsrv_send(c->s, c->fd, head, (size_t)n) < 0)
-		return LS_ERR;
-	if (!head_only && blen > 0 && labsrv_send(c->s, c->fd, body, blen) < 0)
+	if (head_only)
+		blen = 0;
+	/* Head and body in one write when they fit: one segment on the wire
+	 * for the capture, and no head-then-body pair for Nagle to hold back. */
+	char one[sizeof head + 4096];
+	if (blen <= sizeof one - (size_t)n) {
+		memcpy(one, head, (size_t)n);
+		if (blen)
+			memcpy(one + n, body, blen);
+		return labsrv_send(c->s, c->fd, one, (size_t)n + blen) < 0 ? LS_ERR : 0;
+	}
+	if (labsrv_send(c->s, c->fd, head, (size_t)n) < 0 || labsrv_send(c->s, c->fd, body, blen) < 0)
 		return LS_ERR;
 	return 0;
 }

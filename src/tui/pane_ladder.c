@@ -53,37 +53,23 @@ static void ladder_destroy(void *self)
 static void build(struct ladder_pane *p, struct lesson_view *v, int width)
 {
 	forget(p);
-	size_t n = v->npackets;
-	struct ladder_frame *f = calloc(n ? n : 1, sizeof *f);
-	char (*tags)[64] = calloc(n ? n : 1, sizeof *tags);
-	p->step = calloc(n ? n : 1, sizeof *p->step);
+	struct lab_frames fr;
 	struct ladder_conn *c = NULL;
-	if (!f || !tags || !p->step)
-		goto done;
-	struct lab_packet pk;
-	for (size_t i = 0; i < n && lab_packet(v->lab, i, &pk); i++) {
-		if (pk.step >= 0 && (size_t)pk.step < v->lesson->nsteps) {
-			const struct text_block *code = lesson_step_code(&v->lesson->steps[pk.step], v->family);
-			ladder_step_tag(pk.step + 1, code->lines, code->n, tags[i], sizeof tags[i]);
-		} else {
-			snprintf(tags[i], sizeof tags[i], "%s", pk.step == PKT_SETUP ? "setup" : "kernel timer");
-		}
-		f[i] = (struct ladder_frame){ lab_linktype(v->lab), pk.data, pk.caplen, pk.wirelen, pk.index + 1, tags[i] };
-		p->step[i] = pk.step;
+	if (lab_frames_get(v->lab, &fr)) {
+		p->step = fr.step;   /* kept: the pane owns it from here */
+		fr.step = NULL;
+		p->nconn = ladder_connections(fr.f, fr.n, &c);
+		if (p->conn >= p->nconn)
+			p->conn = 0;
+		p->lad = ladder_build(fr.f, fr.n, p->nconn ? &c[p->conn] : NULL, width);
+		p->head = 0;
+		while (p->lad && p->head < p->lad->nrows && p->lad->rows[p->head].frame < 0)
+			p->head++;
+		free(c);
+		lab_frames_free(&fr);
 	}
-	p->nconn = ladder_connections(f, n, &c);
-	if (p->conn >= p->nconn)
-		p->conn = 0;
-	p->lad = ladder_build(f, n, p->nconn ? &c[p->conn] : NULL, width);
-	p->head = 0;
-	while (p->lad && p->head < p->lad->nrows && p->lad->rows[p->head].frame < 0)
-		p->head++;
-done:
-	p->built_n = n;
+	p->built_n = v->npackets;
 	p->built_w = width;
-	free(c);
-	free(tags);
-	free(f);
 }
 
 /* The arrow row of the selected packet; when that packet is not in the
