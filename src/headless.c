@@ -206,17 +206,6 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 	return rc;
 }
 
-/* What a packet looks like for comparison: who sent it, its flags, its
- * length — not its timestamps or sequence numbers, which always differ. */
-static void packet_shape(const struct lab_packet *p, char *buf, size_t n)
-{
-	const char *f = p->summary;
-	int fl = (int)strcspn(f, ",");
-	if (strncmp(f, "Flags [", 7) == 0)
-		fl = (int)strcspn(f, "]") + 1;
-	snprintf(buf, n, "%-14s %.*s len %u", p->from_lab ? "lab > client" : "client > lab", fl, f, p->payload_len);
-}
-
 void headless_compare(struct lab *a, struct lab *b, const char *toggle, FILE *out)
 {
 	const struct lesson *l = lab_lesson(a);
@@ -236,7 +225,7 @@ void headless_compare(struct lab *a, struct lab *b, const char *toggle, FILE *ou
 			for (int k = 0; k < 2; k++) {
 				struct lab_packet p;
 				if (i < r[k]->npackets && lab_packet(labs[k], r[k]->first_packet + i, &p))
-					packet_shape(&p, shape[k], sizeof shape[k]);
+					textfmt_packet_shape(&p, shape[k], sizeof shape[k]);
 			}
 			fprintf(out, " %c %-44s | %s\n", strcmp(shape[0], shape[1]) ? '!' : ' ', shape[0], shape[1]);
 		}

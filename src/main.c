@@ -296,6 +296,7 @@ int main(int argc, char **argv)
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
 			.family = lopts.family, .start_lesson = lesson_id,
+			.client_rcvtimeo_cap = lopts.client_rcvtimeo_cap, .toggles = lopts.toggles,
 		};
 		rc = tui_run(&ctx);
 	}

@@ -10,6 +10,7 @@
 #include "servers/labsrv.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,33 @@ int serve_main(int argc, char **argv)
 	const char *proto = NULL;
 	int family = 4;
 	long count = 0, seconds = 30;
+	const struct {
+		const char *name;
+		long *dst;
+		long lo, hi;
+	} numopts[] = {
+		{ "--count", &count, 0, 1000000 },
+		{ "--seconds", &seconds, 1, MAX_SECONDS },
+	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		const char *val = NULL;
-		long *dst = NULL, hi = 0;
+		bool done = false;
+		/* "--count N" and "--count=N" */
+		for (size_t k = 0; k < sizeof numopts / sizeof numopts[0] && !done; k++) {
+			size_t nl = strlen(numopts[k].name);
+			if (strncmp(a, numopts[k].name, nl) != 0 || (a[nl] != '\0' && a[nl] != '='))
+				continue;
+			const char *val = a[nl] == '=' ? a + nl + 1 : i + 1 < argc ? argv[++i] : NULL;
+			*numopts[k].dst = number(val, numopts[k].lo, numopts[k].hi);
+			if (*numopts[k].dst < 0) {
+				fprintf(stderr, "sockscope serve: %s takes a number (%ld..%ld)\n", numopts[k].name,
+				        numopts[k].lo, numopts[k].hi);
+				return 2;
+			}
+			done = true;
+		}
+		if (done)
+			continue;
 		if (strcmp(a, "-4") == 0 || strcmp(a, "--ipv4") == 0) {
 			family = 4;
 		} else if (strcmp(a, "-6") == 0 || strcmp(a, "--ipv6") == 0) {
@@ -62,28 +86,9 @@ int serve_main(int argc, char **argv)
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			serve_usage(stdout);
 			return 0;
-		} else if (strncmp(a, "--count", 7) == 0 || strncmp(a, "--seconds", 9) == 0) {
-			bool is_count = a[2] == 'c';
-			size_t nl = is_count ? 7 : 9;
-			dst = is_count ? &count : &seconds;
-			hi = is_count ? 1000000 : MAX_SECONDS;
-			if (a[nl] == '=')
-				val = a + nl + 1;
-			else if (a[nl] == '\0' && i + 1 < argc)
-				val = argv[++i];
-			else if (a[nl] != '\0')
-				dst = NULL;   /* --counts and the like */
-			if (dst && (*dst = number(val, is_count ? 0 : 1, hi)) < 0) {
-				fprintf(stderr, "sockscope serve: %s takes a number (%s..%ld)\n", is_count ? "--count" : "--seconds",
-				        is_count ? "0" : "1", hi);
-				return 2;
-			}
-			if (!dst)
-				goto unknown;
 		} else if (a[0] != '-' && !proto) {
 			proto = a;
 		} else {
-unknown:
 			fprintf(stderr, "sockscope serve: unexpected '%s'\n", a);
 			serve_usage(stderr);
 			return 2;

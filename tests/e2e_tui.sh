@@ -139,7 +139,7 @@ ok "q, q quit with status 0 and the terminal is sane"
 
 # Ctrl-C in the middle of a lesson: a clean exit and a sane terminal too.
 start intr 100 30
-wait_for 'TCP from socket'
+wait_for 'Lessons \('
 key Enter
 wait_for 'Step 1/'
 key C-c

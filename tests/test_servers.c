@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,9 +653,12 @@ static void query(struct msg *m, unsigned id, const char *name, unsigned type, b
  * queue may have been full. */
 static size_t dns_ask(int fd, const struct msg *q, unsigned id, uint8_t *out, size_t cap)
 {
-	for (int attempt = 0; attempt < 3; attempt++) {
+	for (int attempt = 0; attempt < 25; attempt++) {
 		send(fd, q->b, q->n, 0);
 		for (int i = 0; i < 3000; i++) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, 200) != 1)
+				break;
 			ssize_t n = recv(fd, out, cap, 0);
 			if (n < 0)
 				break;
@@ -848,6 +852,7 @@ static size_t junk(uint8_t *b, size_t cap)
 	static const char *const words[] = { "GET / HTTP/1.1\r\n", "MAIL FROM:<", "DATA\r\n", "\r\n.\r\n",
 	                                     "PASV\r\n", "Content-Length: 99999\r\n", "\r\n\r\n", "USER lab\r\n" };
 	size_t n = rnd() % cap;
+	memset(b, 0, n);
 	for (size_t i = 0; i < n; i++) {
 		if (rnd() % 16 == 0) {
 			const char *w = words[rnd() % 8];

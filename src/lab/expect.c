@@ -41,6 +41,33 @@ bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *
 {
 	const struct lab_step_result *r = lab_result(lab, step);
 	seen[0] = '\0';
+	/* {port:ftp-data} and friends stand for this run's values.  Results are
+	 * shown (and so compared) with control bytes escaped: a CR LF the
+	 * lesson writes as \r\n is the four characters \ r \ n on screen. */
+	char text[sizeof e->text * 4 + 8];
+	size_t len;
+	if (e->kind == EXPECT_RESULT) {
+		char expanded[sizeof e->text * 2];
+		lesson_expand(e->text, lab_vars(lab), expanded, sizeof expanded);
+		len = 0;
+		for (const char *c = expanded; *c && len + 5 < sizeof text; c++) {
+			unsigned char b = (unsigned char)*c;
+			if (b == '\r' || b == '\n' || b == '\t')
+				len += (size_t)snprintf(text + len, sizeof text - len, "\\%c", b == '\r' ? 'r' : b == '\n' ? 'n' : 't');
+			else if (b < 0x20 || b >= 0x7f)
+				len += (size_t)snprintf(text + len, sizeof text - len, "\\x%02x", b);
+			else
+				text[len++] = (char)b;
+		}
+		text[len] = '\0';
+	} else if (e->kind == EXPECT_PAYLOAD && !memchr(e->text, '\0', e->textlen)) {
+		lesson_expand(e->text, lab_vars(lab), text, sizeof text);
+		len = strlen(text);
+	} else {
+		memcpy(text, e->text, e->textlen);
+		len = e->textlen;
+		text[len] = '\0';
+	}
 	if (!r || !r->ran) {
 		snprintf(seen, n, "the step did not run");
 		return false;
@@ -67,18 +94,18 @@ bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *
 	}
 	case EXPECT_RESULT:
 		for (size_t i = 0; i < r->nout; i++)
-			if (memmem(r->out[i].result, strlen(r->out[i].result), e->text, e->textlen))
+			if (memmem(r->out[i].result, strlen(r->out[i].result), text, len))
 				return true;
 		snprintf(seen, n, "no call's result has it");
 		return false;
 	case EXPECT_PAYLOAD:
-		if (payload_has(lab, r, e->text, e->textlen))
+		if (payload_has(lab, r, text, len))
 			return true;
 		snprintf(seen, n, "no packet of the step carries it");
 		return false;
 	case EXPECT_STATE:
 		for (size_t i = 0; i < r->nstates; i++)
-			if (strstr(r->states[i], e->text))
+			if (strstr(r->states[i], text))
 				return true;
 		snprintf(seen, n, "no TCP socket of the demo is in it");
 		return false;

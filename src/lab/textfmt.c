@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n)
 {
@@ -64,4 +65,13 @@ void textfmt_step_label(int step, char *buf, size_t n)
 		snprintf(buf, n, "between steps (a kernel timer, not a call)");
 	else
 		snprintf(buf, n, "step %d", step + 1);
+}
+
+void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n)
+{
+	const char *f = p->summary;
+	int fl = (int)strcspn(f, ",");
+	if (strncmp(f, "Flags [", 7) == 0)
+		fl = (int)strcspn(f, "]") + 1;
+	snprintf(buf, n, "%-14s %.*s len %u", p->from_lab ? "lab > client" : "client > lab", fl, f, p->payload_len);
 }

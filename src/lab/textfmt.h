@@ -28,6 +28,12 @@ void textfmt_hex_line(const uint8_t *data, uint32_t len, uint32_t off, char *buf
 int textfmt_hex_col(int i);
 int textfmt_ascii_col(int i);
 
+/* What a packet looks like for comparing two runs: who sent it, its flags
+ * (or the start of its summary), its payload length -- not its times or
+ * sequence numbers, which differ in every run.
+ * "client > lab   Flags [S] len 0" */
+void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n);
+
 /* Who a step's packets belong to, for headings: "step 3", "setup", "between steps". */
 void textfmt_step_label(int step, char *buf, size_t n);
 

@@ -33,7 +33,7 @@ static const struct labsrv_proto *const protos[] = {
 };
 
 static const struct labsrv_limits default_limits = {
-	.max_conns = 64, .max_requests = 100, .io_timeout_ms = 5000, .lifetime_ms = 600000,
+	.max_conns = 64, .max_requests = 100, .io_timeout_ms = 30000, .lifetime_ms = 600000,
 };
 
 /* A line that never ends is given up after this much skipping, so a peer

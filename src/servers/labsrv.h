@@ -24,7 +24,8 @@ struct labsrv_limits {
 	int max_conns;      /* TCP connections accepted over the server's life (default 64) */
 	int max_requests;   /* requests/commands per connection (default 100); UDP servers
 	                       answer at most max_conns * max_requests datagrams in all */
-	int io_timeout_ms;  /* longest wait for one read or write (default 5000) */
+	int io_timeout_ms;  /* longest wait for one read or write (default 30000: a lesson's
+	                       learner reads between two steps of one conversation) */
 	int lifetime_ms;    /* the server stops serving after this (default 600000) */
 };
 

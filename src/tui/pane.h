@@ -13,8 +13,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dissect/dissect.h"
 #include "lab/lab.h"
 #include "tui/ui.h"
+
+/* Toggle and compare (key t): the lesson re-run with a toggle flipped, up
+ * to the step reached, beside the run it was flipped from. */
+struct lesson_compare {
+	const struct lesson_toggle *toggle;
+	struct lab *side[2];          /* [0] without the toggle, [1] with it */
+	struct lab *fresh;            /* the one of the two just opened (owned by the lesson screen) */
+	size_t target;                /* steps the fresh run must reach */
+	size_t ran;                   /* steps it has run so far */
+	bool running;                 /* still running them (on the worker thread) */
+};
+
+/* A prediction the learner typed for a step (predict, then capture). */
+enum { GUESS_NOT_ASKED = -1, GUESS_SKIPPED = -2 };
 
 struct lesson_view {
 	struct lab *lab;              /* owned by the lesson screen */
@@ -30,6 +45,17 @@ struct lesson_view {
 	long sel_packet;              /* the packet in the detail pane, -1 none */
 	bool follow;                  /* sel_packet follows the newest packet */
 	const char *no_capture;       /* why there are no packets, or NULL when capturing */
+	long *guess;                  /* per step: the learner's prediction, or GUESS_* */
+	/* Bytes back to code: the detail pane publishes its selected field; the
+	 * lesson screen finds the step's origin of that name for the code pane
+	 * (whose lines containing `origin_needle` light up) and the status line. */
+	char sel_field[FIELD_NAME_MAX];   /* "" when no field is selected */
+	int sel_field_step;           /* the selected packet's step, or PKT_SETUP / PKT_BETWEEN */
+	const struct lesson_origin *origin;   /* NULL when the field has none */
+	int origin_step;
+	char origin_expr[256];        /* the origin's expression, expanded */
+	char origin_needle[256];      /* its text up to any "...": what the code line contains */
+	struct lesson_compare *cmp;   /* non-NULL while the comparison is shown */
 };
 
 /* The shown step's result once it has run (NULL before, and while it runs:
@@ -51,6 +77,8 @@ struct pane {
 extern const struct pane pane_code, pane_explain, pane_packets, pane_detail;
 /* In the packets' place when L is pressed: the connection as a ladder diagram. */
 extern const struct pane pane_ladder;
+/* In place of all four while comparing (key t): the two runs side by side. */
+extern const struct pane pane_compare;
 
 /* Lines the code pane shows (head + steps + tail), for the layout. */
 size_t pane_code_lines(const struct lesson_view *v);

@@ -3,11 +3,16 @@
  * tail) in C or in Python, the shown step's lines marked with '>' and a
  * highlight bar, the steps not run yet dimmed.  It scrolls by itself to keep
  * the shown step in view, until the user scrolls it (focus + Up/Down).
+ *
+ * Bytes back to code: while the detail pane's selected field has an origin
+ * (v->origin), the lines that set it are lit in the colour of the field's
+ * highlighted bytes and marked '<', and they are what is kept in view.
  */
 #include "tui/pane.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct code {
 	struct ui_lines lines;
@@ -15,6 +20,7 @@ struct code {
 	bool manual;          /* the user scrolled: leave `top` alone */
 	size_t seen_view;     /* view and language of the last draw, to notice a change */
 	bool seen_python;
+	const struct lesson_origin *seen_origin;
 	int skip, page;
 };
 
@@ -41,10 +47,29 @@ static void add_block(struct ui_lines *l, const struct lesson_view *v, const str
 	}
 }
 
-/* Build the program's lines; [*first, *last] are the shown step's. */
+/* Light the lines in [lo, hi) that contain the origin's expression;
+ * returns how many, and the first and last of them. */
+static size_t light_origin(struct ui_lines *l, const char *needle, size_t lo, size_t hi, size_t *first, size_t *last)
+{
+	size_t n = 0;
+	for (size_t i = lo; i < hi && i < l->n; i++) {
+		if (!strstr(l->v[i].text, needle))
+			continue;
+		l->v[i].color = TC_HEX_HL;
+		l->v[i].mark = '<';
+		if (n++ == 0)
+			*first = i;
+		*last = i;
+	}
+	return n;
+}
+
+/* Build the program's lines; [*first, *last] are the lines to keep in
+ * view: the shown step's, or the origin's while one is lit. */
 static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first, size_t *last)
 {
 	const struct lesson *ls = v->lesson;
+	size_t olo = 0, ohi = 0;   /* the origin's step's lines */
 	ui_lines_clear(l);
 	add_block(l, v, v->python ? &ls->py_head : &ls->c_head, TC_NORMAL, ' ');
 	*first = *last = l->n;
@@ -58,8 +83,16 @@ static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first
 			*first = start;
 			*last = l->n - 1;
 		}
+		if (v->origin && v->origin_step == (int)i) {
+			olo = start;
+			ohi = l->n;
+		}
 	}
 	add_block(l, v, v->python ? &ls->py_tail : &ls->c_tail, TC_NORMAL, ' ');
+	/* The step's own lines first: a later step may use the same expression
+	 * (a second connection to the same port), but these bytes came from here. */
+	if (v->origin && v->origin_needle[0] && !light_origin(l, v->origin_needle, olo, ohi, first, last))
+		light_origin(l, v->origin_needle, 0, l->n, first, last);
 }
 
 size_t pane_code_lines(const struct lesson_view *v)
@@ -80,10 +113,11 @@ static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool
 	struct rect in = term_box(outer, title, focus);
 	size_t first, last;
 	build(&c->lines, v, &first, &last);
-	if (v->view != c->seen_view || v->python != c->seen_python)
+	if (v->view != c->seen_view || v->python != c->seen_python || v->origin != c->seen_origin)
 		c->manual = false;
 	c->seen_view = v->view;
 	c->seen_python = v->python;
+	c->seen_origin = v->origin;
 	if (!c->manual && c->lines.n) {   /* the step with a line of context either side */
 		size_t lo = first > 0 ? first - 1 : 0;
 		size_t hi = last + 1 < c->lines.n ? last + 1 : last;

@@ -106,6 +106,17 @@ static void sync(struct detail *d, struct lesson_view *v)
 			d->sel = d->top = k;
 }
 
+/* Tell the lesson screen which field is selected (bytes back to code). */
+static void publish(const struct detail *d, struct lesson_view *v)
+{
+	v->sel_field[0] = '\0';
+	v->sel_field_step = PKT_SETUP;
+	if (d->pkt < 0 || d->nvis == 0)
+		return;
+	snprintf(v->sel_field, sizeof v->sel_field, "%s", d->d.fields[d->vis[d->sel]].name);
+	v->sel_field_step = d->p.step;
+}
+
 /* Remember which layers are folded, for the next packets. */
 static void remember_folds(struct detail *d)
 {
@@ -115,6 +126,8 @@ static void remember_folds(struct detail *d)
 		if (d->d.fields[i].depth == 0 && d->folded[i])
 			snprintf(d->fold_names[d->nfold_names++], FIELD_NAME_MAX, "%s", d->d.fields[i].name);
 }
+
+static enum ui_result detail_move(struct detail *d, int key);
 
 static void draw_hex(struct detail *d, struct rect r)
 {
@@ -149,6 +162,7 @@ static void detail_draw(void *self, struct lesson_view *v, struct rect outer, bo
 {
 	struct detail *d = self;
 	sync(d, v);
+	publish(d, v);
 	char title[128], line[512], label[64];
 	if (d->pkt < 0) {
 		struct rect in = term_box(outer, "Packet detail", focus);
@@ -211,7 +225,13 @@ static void detail_draw(void *self, struct lesson_view *v, struct rect outer, bo
 static enum ui_result detail_key(void *self, struct lesson_view *v, int key)
 {
 	struct detail *d = self;
-	(void)v;
+	enum ui_result r = detail_move(d, key);
+	publish(d, v);
+	return r;
+}
+
+static enum ui_result detail_move(struct detail *d, int key)
+{
 	if (d->pkt < 0 || d->nvis == 0)
 		return UI_IGNORED;
 	size_t i = d->vis[d->sel];

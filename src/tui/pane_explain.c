@@ -1,6 +1,8 @@
 /*
  * pane_explain.c — the shown step: what its calls returned, how many packets
- * they put on the wire, and the lesson's explanation wrapped to the width.
+ * they put on the wire, the prediction graded against the capture, the
+ * kernel's TCP states after it, and the lesson's explanation wrapped to the
+ * width.
  *
  * Explanations are prose: the lines of a paragraph are joined and wrapped
  * again to the pane, except indented lines (tables, diagrams), which keep
@@ -38,8 +40,13 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 		ui_lines_add(l, "Running: the calls are being made now...", TC_KEY, ' ');
 		return;
 	}
+	const struct lesson_step *st = &v->lesson->steps[v->view];
 	if (!r) {
 		ui_lines_add(l, "Not run yet: press Space to run this step for real.", TC_KEY, ' ');
+		if (st->predict && !v->no_capture) {
+			snprintf(buf, sizeof buf, "Predict first: %s (Space asks for your answer)", st->predict_q);
+			ui_lines_wrap(l, buf, width, TC_NORMAL);
+		}
 		return;
 	}
 	for (size_t i = 0; i < r->nout; i++) {
@@ -58,6 +65,24 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 		snprintf(buf, sizeof buf, "%zu packet%s on the wire, marked * in the packet list%s.", r->npackets,
 		         r->npackets == 1 ? "" : "s", r->quiet ? "" : " (the kernel still had data in flight)");
 	ui_lines_wrap(l, buf, width, TC_BOLD);
+	if (st->predict && !v->no_capture && r->attributed) {
+		/* Graded on the step's own capture, as the headless --guess is. */
+		unsigned seen = lab_count(v->lab, v->view, st->predict);
+		long g = v->guess ? v->guess[v->view] : GUESS_NOT_ASKED;
+		if (g >= 0)
+			snprintf(buf, sizeof buf, "Prediction: you said %ld; the capture shows %u: %s", g, seen,
+			         (unsigned long)g == seen ? "right" : "not this time");
+		else
+			snprintf(buf, sizeof buf, "Prediction (%s): the capture shows %u", st->predict_q, seen);
+		ui_lines_wrap(l, buf, width, g < 0 ? TC_NORMAL : (unsigned long)g == seen ? TC_OK : TC_KEY);
+	}
+	if (r->nstates) {
+		ui_lines_add(l, "TCP states after it (the kernel's view; s: timeline):", TC_HEADING, ' ');
+		for (size_t i = 0; i < r->nstates; i++) {
+			snprintf(buf, sizeof buf, "  %s", r->states[i]);
+			ui_lines_wrap(l, buf, width, TC_NORMAL);
+		}
+	}
 }
 
 static void add_explanation(struct ui_lines *l, const struct lesson_view *v, int width)

@@ -14,6 +14,8 @@ struct tui_context {
 	enum capture_mode mode;
 	const char *capture_why;      /* why there is no capture, or "" */
 	int family;                   /* 0 = each lesson's own, else 4 or 6 */
+	int client_rcvtimeo_cap;      /* --timeout-cap: bounds the lessons' waiting recv() calls */
+	const char *toggles;          /* --toggle: switched on from the start ("" none) */
 	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
 };
 

@@ -200,3 +200,51 @@ bool ui_hscroll_key(int key, int *skip)
 	*skip = key == '<' ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
 	return true;
 }
+
+bool ui_input_key(struct ui_input *in, int key, bool digits)
+{
+	switch (key) {
+	case TK_LEFT: in->cur -= in->cur > 0; return true;
+	case TK_RIGHT: in->cur += in->cur < in->len; return true;
+	case TK_HOME: in->cur = 0; return true;
+	case TK_END: in->cur = in->len; return true;
+	case TK_BACKSPACE:
+		if (in->cur == 0)
+			return true;
+		memmove(in->buf + in->cur - 1, in->buf + in->cur, in->len - in->cur + 1);
+		in->cur--;
+		in->len--;
+		return true;
+	default:
+		break;
+	}
+	if (key < ' ' || key > '~' || (digits && (key < '0' || key > '9')))
+		return false;
+	if (in->len + 1 >= sizeof in->buf)
+		return true;   /* full: the key is still the field's, it just does nothing */
+	memmove(in->buf + in->cur + 1, in->buf + in->cur, in->len - in->cur + 1);
+	in->buf[in->cur++] = (char)key;
+	in->len++;
+	return true;
+}
+
+void ui_input_draw(const struct ui_input *in, int y, int x, int w)
+{
+	if (w < 2)
+		return;
+	int skip = (int)in->cur >= w ? (int)in->cur - w + 1 : 0;
+	term_text(y, x, w, "", TC_BAR, 0, true);   /* the field shows as a bar, also empty */
+	term_text(y, x, w, in->buf, TC_BAR, skip, false);
+	char c[2] = { in->cur < in->len ? in->buf[in->cur] : ' ', '\0' };
+	term_text(y, x + (int)in->cur - skip, 1, c, TC_CURSOR, 0, true);
+}
+
+struct rect ui_dialog(int sw, int sh, int w, int h, const char *title)
+{
+	w = w < sw - 2 ? w : sw - 2;
+	h = h < sh - 2 ? h : sh - 2;
+	struct rect r = { (sh - h) / 2, (sw - w) / 2, h, w };
+	for (int y = 0; y < r.h; y++)
+		term_text(r.y + y, r.x, r.w, "", TC_NORMAL, 0, true);
+	return term_box(r, title, true);
+}

@@ -43,6 +43,12 @@ struct ui_screen {
 };
 
 extern const struct ui_screen ui_browser, ui_lesson, ui_help;
+/* The check-yourself questions, then the recap (arg: the lesson). */
+extern const struct ui_screen ui_quiz;
+/* The TCP states after each step (arg: the lesson screen's struct lesson_view). */
+extern const struct ui_screen ui_timeline;
+/* Type an address, see its bytes, bits and class (arg: NULL). */
+extern const struct ui_screen ui_addr;
 
 /* Push a new screen on top (it gets keys from now on); -1 with err. */
 int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen);
@@ -84,6 +90,23 @@ long ui_move(int key, long cur, size_t n, int page);
 bool ui_scroll_key(int key, size_t *top, size_t n, int page);
 /* '<' and '>' scroll sideways by 8 columns: true when key did, *skip updated. */
 bool ui_hscroll_key(int key, int *skip);
+
+/* ---- a one-line text field: predictions, short answers, addresses ---- */
+struct ui_input {
+	char buf[128];
+	size_t len, cur;   /* bytes = columns: term_getkey hands over printable ASCII only */
+};
+
+/* Edit the field by key: printable characters (only digits when `digits`),
+ * Backspace, Left Right Home End.  True when the key was the field's. */
+bool ui_input_key(struct ui_input *in, int key, bool digits);
+/* Draw the field in w columns at (y,x), the cursor as a lit cell; a text
+ * longer than the field scrolls to keep the cursor in view. */
+void ui_input_draw(const struct ui_input *in, int y, int x, int w);
+
+/* A box of w x h cells centred on a screen of sw x sh, blanked, with a
+ * title: the dialogs drawn over a screen.  Returns the inside. */
+struct rect ui_dialog(int sw, int sh, int w, int h, const char *title);
 
 /* The bar at the bottom: left text, then right-aligned key hints. */
 void ui_status_bar(int y, int w, const char *left, const char *right);
