@@ -52,6 +52,6 @@ out=$("$bin" addr --help); rc=$?
 [ "$rc" -eq 0 ] && pass "--help exits 0" || fail "--help: exit status $rc"
 expect_in "$out" "usage: sockscope addr" "--help prints the usage"
 # addr needs no lessons and no capture
-out=$(SOCKSCOPE_LESSONS=/nonexistent "$bin" addr ::1 --lessons=/nonexistent 2>&1)
+out=$(SOCKSCOPE_LESSONS=/nonexistent "$bin" addr ::1 2>&1)
 expect_in "$out" "class:     loopback" "works without the lessons"
 finish

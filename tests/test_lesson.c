@@ -164,6 +164,46 @@ static void test_valid2(void)
 	lesson_free(l);
 }
 
+/* Verbs and claims of the performance, UDP and ports lessons: local:NAME
+ * targets, MSG_MORE, throughput's optional write size, window0 counts. */
+static const char *valid3 =
+	"title: More\n"
+	"lab: tcp-server\n"
+	"step: S\n"
+	"client: socket stream\n"
+	"client: @t bind local:fd\n"
+	"client: sendmore \"GET \"\n"
+	"client: throughput 8 64\n"
+	"client: throughput 16\n"
+	"server: @listen setsockopt SO_RCVBUF 4096\n"
+	"expect: window0 >= 1\n"
+	"c: x\n"
+	"python: y\n"
+	"explain: z\n";
+
+static void test_valid3(void)
+{
+	char err[512] = "";
+	struct lesson *l = lesson_parse("g.lesson", valid3, err, sizeof err);
+	CHECK(l != NULL, "parse failed: %s", err);
+	if (!l)
+		return;
+	const struct lesson_step *st = &l->steps[0];
+	CHECK(st->nactions == 6, "actions %zu", st->nactions);
+	if (st->nactions == 6) {
+		CHECK(strcmp(st->actions[1].target, "local:fd") == 0 && strcmp(st->actions[1].sock, "t") == 0, "local: target");
+		CHECK(strcmp(demo_action_name(&st->actions[2]), "sendmore") == 0 && st->actions[2].arglen == 4, "sendmore");
+		CHECK(st->actions[3].num == 8 && st->actions[3].num2 == 64, "throughput MiB and write size");
+		CHECK(st->actions[4].num == 16 && st->actions[4].num2 == 0, "throughput default write size");
+	}
+	CHECK(st->nexpects == 1 && st->expects[0].kind == EXPECT_COUNT && st->expects[0].count == PREDICT_WINDOW0 &&
+	      st->expects[0].op == OP_GE && st->expects[0].n == 1, "window0 claim");
+	lesson_free(l);
+	struct demo_action a;
+	CHECK(demo_action_parse(ROLE_CLIENT, "throughput 0", &a, err, sizeof err) < 0, "throughput 0 MiB refused");
+	CHECK(demo_action_parse(ROLE_CLIENT, "connect local:", &a, err, sizeof err) < 0, "local: needs a name");
+}
+
 /* Each broken lesson must fail with exactly this message. */
 static const struct {
 	const char *text;
@@ -180,13 +220,13 @@ static const struct {
 	{ "title: T\nstep: S\nserver: accept\n",
 	  "x.lesson:3: server actions need the lab's server: add 'lab: tcp-server' above the first step" },
 	{ "title: T\nstep: S\nclient: connect now\n",
-	  "x.lesson:3: 'connect' needs nothing or one of: lab udp closed loopback any http smtp ftp ftp-data dns echo-tcp echo-udp local:NAME; found 'now'" },
+	  "x.lesson:3: 'connect' needs nothing or one of: lab udp closed loopback any http smtp ftp ftp-data dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll local:NAME; found 'now'" },
 	{ "title: T\nstep: S\nclient: close now\n",
 	  "x.lesson:3: 'close' takes no argument, found 'now'" },
 	{ "title: T\nstep: S\nclient: connect http\n",
 	  "x.lesson:3: 'connect http' aims at 'http', which this lesson does not start: add it to a 'lab:' line" },
 	{ "title: T\nlab: tcp-server gopher\n",
-	  "x.lesson:2: 'lab' names one of: none tcp-server udp-server http smtp ftp dns echo-tcp echo-udp; found 'gopher'" },
+	  "x.lesson:2: 'lab' names one of: none tcp-server udp-server http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll; found 'gopher'" },
 	{ "title: T\nstep: S\nclient[fast]: close\n",
 	  "x.lesson:3: no toggle named 'fast': declare it with 'toggle: fast Label' above the first step" },
 	{ "title: T\nstep: S\nc[x]: y\n", "x.lesson:3: only 'client', 'server' and 'expect' lines take a [toggle] condition" },
@@ -300,6 +340,7 @@ int main(void)
 {
 	test_valid();
 	test_valid2();
+	test_valid3();
 	test_errors();
 	test_files();
 	test_shipped();

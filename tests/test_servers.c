@@ -964,7 +964,7 @@ static void test_lifecycle(void)
 	CHECK(labsrv_start("gopher", 4, NULL, err, sizeof err) == NULL);
 	HAS(err, "no lab server 'gopher'");
 	CHECK(labsrv_start("http", 5, NULL, err, sizeof err) == NULL);
-	EQ_STR("http smtp ftp dns echo-tcp echo-udp", labsrv_protocols());
+	EQ_STR("http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll", labsrv_protocols());
 	labsrv_stop(NULL);
 
 	/* stop while a client holds an idle connection: returns (not timed) */

@@ -64,6 +64,7 @@ static const char *const role_names[] = { "client", "server" };
  * local address socket NAME had when its last connect() or bind() succeeded. */
 static const char *const targets[] = {
 	"lab", "udp", "closed", "loopback", "any", "http", "smtp", "ftp", "ftp-data", "dns", "echo-tcp", "echo-udp",
+	"echo-iterative", "echo-threads", "echo-fork", "echo-poll",
 };
 #define LOCAL_PREFIX "local:"
 #define LOCAL_PREFIX_LEN 6
@@ -876,7 +877,7 @@ const char *demo_action_name(const struct demo_action *a)
 
 const char *demo_lab_kinds(void)
 {
-	return "tcp-server udp-server http smtp ftp dns echo-tcp echo-udp";
+	return "tcp-server udp-server http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll";
 }
 
 /* ---- parsing "[@sock] verb args" ---- */

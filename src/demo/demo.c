@@ -253,13 +253,51 @@ size_t demo_ports(const struct demo *d, uint16_t *out, size_t max)
 	return n;
 }
 
+bool demo_learn_ports(struct demo *d)
+{
+	bool grew = false;
+	for (int i = 0; i < DEMO_MAX_SOCKS; i++) {
+		const struct demo_sock *s = &d->socks[ROLE_CLIENT][i];
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		if (s->fd < 0 || getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
+			continue;
+		uint16_t port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+		                                               : ((struct sockaddr_in *)&ss)->sin_port);
+		bool known = port == 0;
+		for (size_t k = 0; k < d->nlearned && !known; k++)
+			known = d->learned[k] == port;
+		if (!known && d->nlearned < sizeof d->learned / sizeof d->learned[0]) {
+			d->learned[d->nlearned++] = port;
+			grew = true;
+		}
+	}
+	return grew;
+}
+
+size_t demo_all_ports(const struct demo *d, uint16_t *out, size_t max)
+{
+	size_t n = demo_ports(d, out, max);
+	for (size_t k = 0; k < d->nlearned && n < max; k++)
+		out[n++] = d->learned[k];
+	return n;
+}
+
+/* Only the demo's family: with capture on the host's lo, another
+ * program's traffic may use the same port numbers over the other family.
+ * ICMP errors are taken whole here; the lab keeps those that quote a
+ * packet of the demo (lab.c). */
 void demo_bpf_filter(const struct demo *d, char *buf, size_t n)
 {
-	uint16_t ports[16];
-	size_t np = demo_ports(d, ports, 16);
-	size_t o = (size_t)snprintf(buf, n, "udp port %u or icmp or icmp6", d->marker_port);
+	uint16_t ports[48];
+	size_t np = demo_all_ports(d, ports, 48);
+	bool v6 = d->af == AF_INET6;
+	size_t o = (size_t)snprintf(buf, n, "(ip and udp port %u) or %s or (%s and (", d->marker_port,
+	                            v6 ? "icmp6" : "icmp", v6 ? "ip6" : "ip");
 	for (size_t i = 0; i < np && o < n; i++)
-		o += (size_t)snprintf(buf + o, n - o, " or port %u", ports[i]);
+		o += (size_t)snprintf(buf + o, n - o, "%sport %u", i ? " or " : "", ports[i]);
+	if (o < n)
+		snprintf(buf + o, n - o, "))");
 }
 
 static void deadline_in(struct timespec *ts, int ms)
@@ -419,9 +457,13 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max)
 		for (size_t p = 0; p < np; p++)
 			lab |= e[i].sport == ports[p];
 		const char *fmt = d->af == AF_INET6 ? "%-6s [::1]:%u > [::1]:%u  %s%s" : "%-6s 127.0.0.1:%u > 127.0.0.1:%u  %s%s";
+		/* No descriptor: an established connection not yet accept()ed, or
+		 * one closed whose goodbye the kernel is still finishing. */
+		const char *note = e[i].inode || e[i].state == TCP_TIME_WAIT ? ""
+		                 : e[i].state == TCP_ESTABLISHED ? " (in the accept queue)"
+		                 : " (closed; the kernel is finishing)";
 		snprintf(lines[k++], 96, fmt, lab ? "lab" : "client", e[i].sport, e[i].dport,
-		         demo_tcp_state_name(e[i].state),
-		         e[i].inode == 0 && e[i].state != TCP_TIME_WAIT ? " (closed; the kernel is finishing)" : "");
+		         demo_tcp_state_name(e[i].state), note);
 	}
 	return k;
 }

@@ -78,6 +78,13 @@ uint16_t demo_target_port(const struct demo *d, const char *target);
 
 /* Every TCP/UDP port the lab side owns (marker excepted); returns the count. */
 size_t demo_ports(const struct demo *d, uint16_t *out, size_t max);
+/* Note the local ports the client side's sockets have now (call between
+ * steps, when the server thread is idle); true when one is new.  The
+ * filter covers them from then on, so traffic between two of the
+ * learner's own sockets is captured too. */
+bool demo_learn_ports(struct demo *d);
+/* The lab's ports and the learned ones. */
+size_t demo_all_ports(const struct demo *d, uint16_t *out, size_t max);
 
 /* A BPF filter that takes exactly this demo's traffic, ICMP errors about it,
  * and its markers. */

@@ -51,6 +51,9 @@ struct demo {
 	const char *svc_name[DEMO_MAX_SERVICES];
 	size_t nsvc;
 
+	uint16_t learned[32];          /* local ports the client side's sockets have had */
+	size_t nlearned;
+
 	int marker_fd;
 	uint16_t marker_port;
 	struct sockaddr_storage marker_addr;

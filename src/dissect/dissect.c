@@ -3,7 +3,8 @@
  *
  * dissect_frame picks a link decoder from a const table by link type; link
  * decoders hand over by EtherType and IP decoders by protocol number, both
- * through tables here, so adding a protocol is adding a row and a file.  This
+ * through tables here, so adding a protocol is adding a row and a file
+ * (application payloads are dispatched the same way, in app.c).  This
  * file also holds what every decoder shares: recording fields (which enforces
  * "every field lies within the captured bytes"), problems, the payload and
  * raw-data layers, the ICMP quoted-packet decode, and raw IP link types
@@ -203,6 +204,11 @@ void dis_payload(struct dctx *c, const char *proto, uint32_t off, uint32_t len)
 	c->info->payload_caplen = cap;
 	if (len == 0)
 		return;
+	if (dis_app(c, off, len)) {
+		if (cap < len)
+			problemf(c, DIS_TRUNCATED, "truncated: %s payload %u bytes, %u captured", proto, len, cap);
+		return;
+	}
 
 	/* A printable preview of the first bytes, as tcpdump -A shows them. */
 	enum { PREVIEW = 48 };

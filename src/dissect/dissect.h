@@ -83,7 +83,7 @@ struct pkt_info {
 	uint8_t ttl;               /* TTL / hop limit */
 	bool has_ports;
 	uint16_t sport, dport;
-	const char *proto;         /* short name for the list: "TCP", "UDP", "ICMP", "ICMPv6", "IPv4", "ARP", "Ethernet"... (static) */
+	const char *proto;         /* short name for the list: "TCP", "UDP", "ICMP", "ICMPv6", "IPv4", "ARP", "Ethernet"..., or the application's ("HTTP", "DNS") (static) */
 
 	/* TCP only (valid when ip_proto == 6 and the header was decoded) */
 	bool tcp;
@@ -117,6 +117,17 @@ struct pkt_info {
 		bool has_ports;
 		uint16_t sport, dport;
 	} quote;
+
+	/* Application layer (app.c and the proto_<app>.c files): set when the
+	 * transport payload was recognised by a well-known port or by content. */
+	const char *app;           /* "HTTP", "SMTP", "FTP", "SMTP/FTP" (a reply either could send), "DNS", or NULL (static) */
+	char app_summary[160];     /* its one-liner: "GET /hello HTTP/1.1", "250-sockscope.test ...", "query 0x5c00 A lab.sockscope.test" */
+	/* FTP: where the data connection will go, from a 227 (PASV) or 229
+	 * (EPSV) reply or a PORT/EPRT command in this packet; port 0 when none.
+	 * A 229 reply names only the port: the address is then the reply's
+	 * source (RFC 2428 section 3). */
+	uint16_t ftp_data_port;
+	char ftp_data_addr[46];
 };
 
 struct dissection {
@@ -157,6 +168,11 @@ void flowtab_free(struct flowtab *t);
  *   "Flags [S.], seq 0, ack 1, win 65483, options [mss 65495,sackOK,TS val 1 ecr 1,nop,wscale 7], length 0"
  *   "UDP, length 12"
  *   "ICMP 127.0.0.1 udp port 40000 unreachable"
+ * A recognised application payload appends its line to a TCP summary
+ * ("..., length 38: HTTP: GET /hello HTTP/1.1", ": SMTP: EHLO ...",
+ * ": FTP: 227 Entering Passive Mode (127,0,0,1,170,47)") and replaces UDP's
+ * ("DNS query 0x5c00 A lab.sockscope.test",
+ *  "DNS response 0x5c00 A lab.sockscope.test: A 127.0.0.1").
  * When t is non-NULL the packet is also recorded in it (first call per
  * packet decides relative numbering; pass NULL to format without tracking,
  * absolute numbers are then shown).  seq is relative to its direction's

@@ -113,6 +113,83 @@ void dis_udp(struct dctx *c, uint32_t len);
 void dis_icmp(struct dctx *c, uint32_t len);
 void dis_icmp6(struct dctx *c, uint32_t len);
 
+/* ---- application layers (app.c, proto_http.c, proto_smtp.c, proto_ftp.c, proto_dns.c) ----
+ *
+ * dis_payload hands a non-empty transport payload to dis_app, which tries
+ * the decoder of a well-known port first, then every decoder by content.  A
+ * decoder gets a dctx whose reader ends where the payload does (or where
+ * the capture does, if sooner) and the payload's place in `seg`.  It
+ * returns false, having recorded nothing, when the payload is not its
+ * protocol; else it adds its layer, sets info->app, info->proto and
+ * info->app_summary and returns true.  A payload cut by the capture is
+ * reported by dis_payload afterwards; a decoder reports only what is
+ * impossible in the bytes it has (or a truncation it can name better). */
+struct dis_seg {
+	uint32_t off;       /* first payload byte in the frame */
+	uint32_t len;       /* payload length per the headers */
+	uint32_t end;       /* off + len */
+	bool cut;           /* the capture ends before `end` */
+	bool tcp;           /* a TCP segment (else a UDP datagram) */
+	bool by_port;       /* chosen by a well-known port, not by content */
+};
+/* Returns whether an application decoder took the payload. */
+bool dis_app(struct dctx *c, uint32_t off, uint32_t len);
+bool dis_http(struct dctx *c, const struct dis_seg *s);
+bool dis_smtp(struct dctx *c, const struct dis_seg *s);
+bool dis_ftp(struct dctx *c, const struct dis_seg *s);
+bool dis_dns(struct dctx *c, const struct dis_seg *s);
+
+/* Text lines of SMTP, FTP and HTTP (app.c).  A line is [off, off+len)
+ * without its end of line; eol is 2 for CRLF, 1 for a bare LF, 0 when the
+ * bytes run out first.  dis_line_next returns false at the reader's end. */
+struct dis_line {
+	uint32_t off, len;
+	uint8_t eol;
+};
+bool dis_line_next(struct rd *r, struct dis_line *l);
+/* The bytes [off, off+len) as a C string for matching and display: bytes
+ * outside printable ASCII become '.', a text longer than n-1 ends in "...". */
+void dis_text(const struct rd *r, uint32_t off, uint32_t len, char *buf, size_t n);
+
+/* SMTP and FTP share the command/reply line syntax (RFC 5321 section 4.1
+ * and 4.2, RFC 959 section 4): "VERB argument" lines from the client,
+ * "NNN text" / "NNN-text" reply lines from the server.  app.c decodes them
+ * with a table per protocol. */
+enum { VERB_SECRET = 1,   /* the argument is a password */
+       VERB_ONLY = 2 };   /* only this protocol has the verb: it decides between SMTP and FTP */
+struct dis_verb {
+	const char *verb;
+	uint8_t flags;
+	const char *arg;    /* name of its argument field ("Domain", "Path name") */
+	const char *help;
+};
+struct dis_lineproto {
+	const char *app;    /* "SMTP" */
+	const char *layer;  /* "Simple Mail Transfer Protocol" */
+	const struct dis_verb *verbs;
+	size_t nverbs;
+	const struct dis_name *codes;   /* reply code meanings */
+	size_t ncodes;
+	const unsigned *only;           /* reply codes only this protocol sends */
+	size_t nonly;
+	const char *const *hints;       /* words in a reply's text that name this protocol */
+	size_t nhints;
+	bool message_data;              /* SMTP: a line that is no command is message content */
+	/* Called for each reply line with the code and where the text is:
+	 * FTP decodes the data connection's address of 227 and 229 here. */
+	void (*reply)(struct dctx *c, unsigned code, uint32_t text_off, uint32_t text_len);
+	/* Called for each command: FTP decodes PORT and EPRT here. */
+	void (*command)(struct dctx *c, const char *verb, uint32_t arg_off, uint32_t arg_len);
+};
+extern const struct dis_lineproto dis_smtp_proto, dis_ftp_proto;
+/* How well the first line of [s->off, ...) fits p: 0 not at all, 1 it could
+ * (a shared reply code or verb), 2 it does (a verb, a reply code or a word
+ * only p uses). */
+int dis_lines_score(struct dctx *c, const struct dis_seg *s, const struct dis_lineproto *p);
+/* Decode the payload as lines of p; name overrides p->app for a reply
+ * that SMTP and FTP could both have sent ("SMTP/FTP"). */
+void dis_lines(struct dctx *c, const struct dis_seg *s, const struct dis_lineproto *p, const char *name);
+
 /* Names used by the summaries (proto_icmp.c, proto_icmp6.c); NULL if unknown. */
 const char *dis_icmp_type_name(uint8_t type);
 const char *dis_icmp_code_name(uint8_t type, uint8_t code);

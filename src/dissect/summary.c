@@ -8,6 +8,9 @@
  * sequence number seen.  seq is shown relative to its own direction's base,
  * ack relative to the reverse direction's (absolute while that is unknown).
  * Entries live in a fixed array of hash chains and are freed with the table.
+ * An application the dissector recognised adds its own one-liner: after a
+ * TCP summary (": HTTP: GET / HTTP/1.1"), instead of a UDP one ("DNS query
+ * 0x5c00 A lab.sockscope.test").
  */
 #include "dissect/dissect_priv.h"
 
@@ -238,16 +241,21 @@ char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, 
 	if (!n)
 		return buf;
 	const struct pkt_info *i = &d->info;
-	if (i->tcp)
+	if (i->tcp) {
 		sum_tcp(i, t, buf, n);
-	else if (i->udp)
+		if (i->app)
+			dis_appendf(buf, n, ": %s: %s", i->app, i->app_summary);
+	} else if (i->udp && i->app) {
+		snprintf(buf, n, "%s %s", i->app, i->app_summary);   /* tcpdump shows DNS so, not "UDP" */
+	} else if (i->udp) {
 		snprintf(buf, n, "UDP, length %u", i->payload_len);
-	else if (i->icmp && i->ip_proto == 1)
+	} else if (i->icmp && i->ip_proto == 1) {
 		sum_icmp(i, buf, n);
-	else if (i->icmp)
+	} else if (i->icmp) {
 		sum_icmp6(i, buf, n);
-	else
+	} else {
 		sum_other(d, buf, n);
+	}
 
 	if (d->status == DIS_TRUNCATED)
 		dis_appendf(buf, n, " [truncated]");

@@ -42,6 +42,8 @@ struct lab {
 	struct flowtab *flows;          /* used by the capture thread only */
 	uint16_t ports[16];             /* the lab side's ports, to tell who sent a packet */
 	size_t nports;
+	uint16_t allports[48];          /* and the client side's, for the ICMP errors to keep */
+	size_t nallports;
 	struct lab_options opt;
 	struct lesson_vars vars;
 	bool cap_stopped;
@@ -91,6 +93,20 @@ static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t cap
 	pthread_mutex_unlock(&lab->mu);
 }
 
+/* An ICMP error about somebody else's packet (the filter takes all ICMP of
+ * the family; only errors quoting a packet to or from a demo port count). */
+static bool foreign_icmp(const struct lab *lab, const struct pkt_info *i)
+{
+	if (!i->icmp)
+		return false;
+	if (!i->quote.valid || !i->quote.has_ports)
+		return true;   /* no demo sends pings, and its errors quote ports */
+	for (size_t k = 0; k < lab->nallports; k++)
+		if (i->quote.sport == lab->allports[k] || i->quote.dport == lab->allports[k])
+			return false;
+	return true;
+}
+
 static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
                      const uint8_t *data)
 {
@@ -113,7 +129,7 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 			pthread_cond_broadcast(&lab->cv);
 		}
 		pthread_mutex_unlock(&lab->mu);
-	} else {
+	} else if (!foreign_icmp(lab, i)) {
 		store_packet(lab, ts, caplen, wirelen, data, &d);
 	}
 	dissection_free(&d);
@@ -156,6 +172,7 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 	if (!lab->demo)
 		goto fail;
 	lab->nports = demo_ports(lab->demo, lab->ports, 16);
+	lab->nallports = demo_all_ports(lab->demo, lab->allports, 48);
 	lab->vars.family = lab->family;
 	static const char *const builtin[] = { "lab", "udp", "closed" };
 	for (size_t i = 0; i < 3 + 2 * lesson->nservices && lab->vars.nnamed < 8; i++) {
@@ -173,7 +190,7 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 	lab->vars.port = lab->vars.nnamed ? lab->vars.named[0].port : 0;
 
 	if (cap) {
-		char filter[128];
+		char filter[512];
 		demo_bpf_filter(lab->demo, filter, sizeof filter);
 		lab->linktype = capture_linktype(cap);
 		if (capture_set_filter(cap, filter, err, errlen) < 0 ||
@@ -214,6 +231,21 @@ void lab_close(struct lab *lab)
 	free(lab);
 }
 
+/* The client side has a socket on a new port: widen the filter to it.  The
+ * filter may not change under a running capture thread, so stop it (it
+ * drains what is queued first) and start it again; between steps nothing
+ * of the demo is in flight. */
+static void refilter(struct lab *lab)
+{
+	char filter[512], err[256];
+	capture_stop(lab->cap);
+	lab->nallports = demo_all_ports(lab->demo, lab->allports, 48);
+	demo_bpf_filter(lab->demo, filter, sizeof filter);
+	if (capture_set_filter(lab->cap, filter, err, sizeof err) < 0 ||
+	    capture_start(lab->cap, on_frame, lab, err, sizeof err) < 0)
+		lab->cap_stopped = true;   /* the steps still run, without packets */
+}
+
 /* Wait until the capture has seen the END marker of `step`. */
 static bool wait_end_marker(struct lab *lab, int step)
 {
@@ -238,6 +270,8 @@ int lab_step(struct lab *lab)
 	struct lab_step_result *r = &lab->results[idx];
 
 	bool marking = lab->cap && !lab->cap_stopped;
+	if (marking && demo_learn_ports(lab->demo))
+		refilter(lab);
 	if (marking)
 		demo_send_marker(lab->demo, MARK_START, (uint32_t)idx);
 	r->nout = demo_run_step(lab->demo, s->actions, s->nactions, lab->opt.toggles, r->out, LAB_MAX_OUTCOMES);

@@ -50,7 +50,7 @@ struct lab_packet {
 	const uint8_t *data;   /* caplen bytes, owned by the lab, valid until lab_close */
 };
 
-#define LAB_MAX_OUTCOMES 8
+#define LAB_MAX_OUTCOMES 16
 
 struct lab_step_result {
 	bool ran;
@@ -60,7 +60,7 @@ struct lab_step_result {
 	bool attributed;       /* the end marker was seen by the capture */
 	size_t first_packet;   /* index of the first packet of the step */
 	size_t npackets;       /* packets the step caused */
-	char states[8][96];    /* the kernel's TCP states after the step (demo_tcp_states) */
+	char states[16][96];   /* the kernel's TCP states after the step (demo_tcp_states) */
 	size_t nstates;
 };
 

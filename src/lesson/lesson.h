@@ -22,7 +22,7 @@ struct text_block {
 	size_t n;
 };
 
-#define LESSON_MAX_ACTIONS 12
+#define LESSON_MAX_ACTIONS 16
 #define LESSON_MAX_ORIGINS 4
 #define LESSON_MAX_TOGGLES 4
 #define LESSON_MAX_CHOICES 6

@@ -30,6 +30,7 @@
 static const struct labsrv_proto *const protos[] = {
 	&labsrv_proto_http, &labsrv_proto_smtp, &labsrv_proto_ftp,
 	&labsrv_proto_dns, &labsrv_proto_echo_tcp, &labsrv_proto_echo_udp,
+	&labsrv_proto_echo_iterative, &labsrv_proto_echo_threads, &labsrv_proto_echo_fork, &labsrv_proto_echo_poll,
 };
 
 static const struct labsrv_limits default_limits = {
@@ -42,7 +43,7 @@ static const struct labsrv_limits default_limits = {
 
 const char *labsrv_protocols(void)
 {
-	return "http smtp ftp dns echo-tcp echo-udp";
+	return "http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll";
 }
 
 int64_t labsrv_now_ms(void)
@@ -381,6 +382,10 @@ static void serve_datagram(struct labsrv *s)
 static void *accept_main(void *arg)
 {
 	struct labsrv *s = arg;
+	if (s->proto->run) {
+		s->proto->run(s);
+		return NULL;
+	}
 	struct worker w[LABSRV_MAX_ACTIVE];
 	memset(w, 0, sizeof w);
 	unsigned conns = 0;

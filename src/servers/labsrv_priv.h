@@ -36,6 +36,10 @@ struct labsrv_proto {
 	void (*session)(struct labsrv_conn *c);
 	/* One UDP datagram: the reply's length in out, or -1 for no reply. */
 	ssize_t (*datagram)(struct labsrv *s, const uint8_t *in, size_t n, uint8_t *out, size_t cap);
+	/* The whole server loop, for servers whose way of serving is the lesson
+	 * (srv_concurrent.c): runs on the server's thread instead of the shared
+	 * accept loop, and must return promptly once labsrv_wait says LS_STOP. */
+	void (*run)(struct labsrv *s);
 };
 
 struct labsrv {
@@ -108,6 +112,7 @@ void labsrv_count(struct labsrv *s);
 void labsrv_set_mail(struct labsrv *s, const struct labsrv_mail *m);
 
 extern const struct labsrv_proto labsrv_proto_http, labsrv_proto_smtp, labsrv_proto_ftp,
-	labsrv_proto_dns, labsrv_proto_echo_tcp, labsrv_proto_echo_udp;
+	labsrv_proto_dns, labsrv_proto_echo_tcp, labsrv_proto_echo_udp,
+	labsrv_proto_echo_iterative, labsrv_proto_echo_threads, labsrv_proto_echo_fork, labsrv_proto_echo_poll;
 
 #endif

@@ -29,6 +29,7 @@ struct compare {
 	size_t n, cap;
 	size_t top;
 	int page;
+	struct ui_lines wrap[2];   /* scratch: one call wrapped to a half */
 };
 
 static void *compare_create(void)
@@ -39,6 +40,8 @@ static void *compare_create(void)
 static void compare_destroy(void *self)
 {
 	struct compare *c = self;
+	ui_lines_free(&c->wrap[0]);
+	ui_lines_free(&c->wrap[1]);
 	free(c->rows);
 	free(c);
 }
@@ -62,7 +65,7 @@ static void add_row(struct compare *c, const char *left, const char *right, enum
 }
 
 /* The rows for step `st`: headings, calls, packets. */
-static void build(struct compare *c, const struct lesson_view *v, size_t st)
+static void build(struct compare *c, const struct lesson_view *v, size_t st, int half)
 {
 	const struct lesson_compare *cmp = v->cmp;
 	const char *name = cmp->toggle->name;
@@ -72,14 +75,22 @@ static void build(struct compare *c, const struct lesson_view *v, size_t st)
 	snprintf(a, sizeof a, "without %s: %zu packet%s", name, r[0]->npackets, r[0]->npackets == 1 ? "" : "s");
 	snprintf(b, sizeof b, "with %s: %zu packet%s", name, r[1]->npackets, r[1]->npackets == 1 ? "" : "s");
 	add_row(c, a, b, TC_HEADING, ' ');
+	/* Calls side by side, each wrapped within its half: what they returned
+	 * is the other half of the story (EAGAIN against 31 bytes). */
 	size_t calls = r[0]->nout > r[1]->nout ? r[0]->nout : r[1]->nout;
 	for (size_t i = 0; i < calls; i++) {
-		char t[2][160] = { "", "" };
-		for (int k = 0; k < 2; k++)
-			if (i < r[k]->nout)
-				snprintf(t[k], sizeof t[k], "%s: %s %s", r[k]->out[i].role == ROLE_CLIENT ? "client" : "lab",
-				         r[k]->out[i].call, r[k]->out[i].result);
-		add_row(c, t[0], t[1], TC_NORMAL, ' ');
+		char t[1024];
+		for (int k = 0; k < 2; k++) {
+			ui_lines_clear(&c->wrap[k]);
+			if (i >= r[k]->nout)
+				continue;
+			snprintf(t, sizeof t, "%s: %s %s", r[k]->out[i].role == ROLE_CLIENT ? "client" : "lab",
+			         r[k]->out[i].call, r[k]->out[i].result);
+			ui_lines_wrap(&c->wrap[k], t, half, TC_NORMAL);
+		}
+		for (size_t j = 0; j < c->wrap[0].n || j < c->wrap[1].n; j++)
+			add_row(c, j < c->wrap[0].n ? c->wrap[0].v[j].text : "", j < c->wrap[1].n ? c->wrap[1].v[j].text : "",
+			        TC_NORMAL, ' ');
 	}
 	add_row(c, "", "", TC_NORMAL, ' ');
 	size_t rows = r[0]->npackets > r[1]->npackets ? r[0]->npackets : r[1]->npackets;
@@ -139,11 +150,11 @@ static void compare_draw(void *self, struct lesson_view *v, struct rect outer, b
 		          TC_DIM, 0, false);
 		return;
 	}
-	build(c, v, v->view);
 	/* A marker column, then two halves with a bar between them. */
 	int half = (text.w - 2 - 3) / 2;
 	if (half < 8)
 		half = 8;
+	build(c, v, v->view, half);
 	c->page = text.h;
 	c->top = c->n > (size_t)text.h && c->top > c->n - (size_t)text.h ? c->n - (size_t)text.h :
 	         c->n <= (size_t)text.h ? 0 : c->top;

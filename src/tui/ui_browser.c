@@ -1,9 +1,13 @@
 /*
  * ui_browser.c — the lesson browser: every lesson with its summary, and the
  * lesson files that could not be read with their "file:line: message", so
- * a teacher sees what to fix while the other lessons still open.
+ * a teacher sees what to fix while the other lessons still open.  Beside
+ * each title: how far the learner got (progress_describe), read again on
+ * every draw, so it is current when a lesson or a quiz closes.  A lesson
+ * with no steps is a quiz and opens straight into its questions.
  */
 #include "tui/ui.h"
+#include "lesson/progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@ struct browser {
 	char msg[512];             /* why the last lesson did not open */
 	struct ui_lines lines;
 	size_t *first, *last;      /* each lesson's line range in `lines` */
+	struct progress *progress; /* NULL when it could not be read */
 };
 
 static void *browser_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -41,6 +46,7 @@ static void browser_destroy(void *self)
 {
 	struct browser *b = self;
 	ui_lines_free(&b->lines);
+	progress_free(b->progress);
 	free(b->first);
 	free(b->last);
 	free(b);
@@ -59,10 +65,16 @@ static void build(struct browser *b, int width)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct lesson *l = c->lessons[i];
 		b->first[i] = b->lines.n;
-		snprintf(buf, sizeof buf, "%2zu. %s", i + 1, l->title);
+		char state[96] = "";
+		if (b->progress)
+			progress_describe(progress_get(b->progress, l->id), state, sizeof state);
+		snprintf(buf, sizeof buf, "%2zu. %s%s%s%s", i + 1, l->title, state[0] ? "   [" : "", state, state[0] ? "]" : "");
 		ui_lines_add(&b->lines, buf, i == b->sel ? TC_CURSOR : TC_BOLD, i == b->sel ? '>' : ' ');
-		snprintf(buf, sizeof buf, "    %zu steps, over IPv%d  (sockscope lesson %s)", l->nsteps,
-		         b->ctx->family ? b->ctx->family : l->family, l->id);
+		if (l->nsteps)
+			snprintf(buf, sizeof buf, "    %zu steps, over IPv%d  (sockscope lesson %s)", l->nsteps,
+			         b->ctx->family ? b->ctx->family : l->family, l->id);
+		else
+			snprintf(buf, sizeof buf, "    a quiz: %zu questions  (sockscope quiz %s)", l->nquestions, l->id);
 		ui_lines_add(&b->lines, buf, TC_DIM, ' ');
 		snprintf(buf, sizeof buf, "    %s", l->summary ? l->summary : "");
 		ui_lines_wrap(&b->lines, buf, width, TC_NORMAL);
@@ -102,6 +114,8 @@ static void browser_draw(void *self)
 	snprintf(title, sizeof title, "Lessons (%zu)", ctx->catalog->n);
 	struct rect in = term_box((struct rect){ 1, 0, b->h - 2, b->w }, title, false);
 	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
+	progress_free(b->progress);   /* a lesson or a quiz may have changed it meanwhile */
+	b->progress = progress_load(NULL);
 	build(b, text.w - 2);
 	if (ctx->catalog->n)
 		b->top = ui_scroll_into_view(b->top, b->first[b->sel], b->last[b->sel], text.h, b->lines.n);
@@ -126,13 +140,15 @@ static enum ui_result browser_key(void *self, int key)
 	case '?':
 		ui_push(b->ui, &ui_help, NULL, b->msg, sizeof b->msg);
 		return UI_REDRAW;
-	case TK_ENTER: case ' ':
-		if (n && ui_push(b->ui, &ui_lesson, b->ctx->catalog->lessons[b->sel], b->msg, sizeof b->msg) < 0) {
+	case TK_ENTER: case ' ': {
+		const struct lesson *l = n ? b->ctx->catalog->lessons[b->sel] : NULL;
+		if (l && ui_push(b->ui, l->nsteps ? &ui_lesson : &ui_quiz, l, b->msg, sizeof b->msg) < 0) {
 			char why[512];
 			snprintf(why, sizeof why, "%s", b->msg);
 			snprintf(b->msg, sizeof b->msg, "cannot open the lesson: %s", why);
 		}
 		return UI_REDRAW;
+	}
 	default: {
 		long to = ui_move(key, (long)b->sel, n, 1);
 		if (to < 0)

@@ -8,8 +8,26 @@
  * captured, the window may be resized, and q waits for the step to finish
  * before it leaves.  The worker touches only the lab; the screen reads the
  * step's result once it has joined the worker.
+ *
+ * The curriculum around the steps:
+ *  - predict, then capture: Space on a step with a prediction first asks
+ *    it in a small prompt; the step box grades the answer on the capture;
+ *  - toggle and compare (t): the capture is handed to a second lab opened
+ *    with the toggle flipped; the worker runs it up to the step reached and
+ *    the two runs are shown side by side (pane_compare).  Space does not
+ *    run steps meanwhile.  Leaving the comparison keeps the second run, the
+ *    one that holds the capture, as the lesson's run: the lesson goes on
+ *    with the toggle flipped and t flips it back.  Re-running the first one
+ *    instead would make the learner wait again for a result already seen,
+ *    and at no time do two labs capture;
+ *  - bytes back to code: the field selected in the detail pane, when the
+ *    packet's step names it as an origin, lights the code that set it;
+ *  - progress (steps reached) is saved after every step; Q opens the quiz
+ *    once all steps have run, s the TCP state timeline, a the address
+ *    explorer.
  */
 #include "tui/pane.h"
+#include "lesson/progress.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { NPANES = 4, WIDE_MIN = 150, MID_MIN = 100 };
 enum { P_CODE, P_STEP, P_PACKETS, P_DETAIL };
@@ -24,19 +43,34 @@ static const struct pane *const panes[NPANES] = { &pane_code, &pane_explain, &pa
 /* Heights of the panes stacked in a narrow window (the focused one triples). */
 static const int stack_weight[NPANES] = { 3, 2, 3, 3 };
 
+/* What the worker thread runs. */
+enum job { JOB_STEP, JOB_COMPARE };
+/* A small dialog that takes the keys while it is open. */
+enum modal { MODAL_NONE, MODAL_PREDICT, MODAL_TOGGLES };
+
 struct lesson_screen {
 	struct ui *ui;
 	const struct tui_context *ctx;
 	struct lesson_view v;
 	void *state[NPANES];
 	void *ladder_state;         /* pane_ladder, shown in the packets' place after L */
+	void *compare_state;        /* pane_compare, in place of all four while comparing */
 	bool ladder;
 	struct rect rect[NPANES];
 	int focus, w, h;
 	pthread_t worker;
-	atomic_bool finished;       /* the worker's step has returned */
-	atomic_int ran;             /* what lab_step returned */
+	bool busy;                  /* the worker thread is running `job` */
+	enum job job;
+	atomic_bool finished;       /* the worker's job has returned */
+	atomic_int ran;             /* what lab_step returned (JOB_STEP) */
+	atomic_size_t cmp_ran;      /* steps the comparison's run has done (JOB_COMPARE) */
+	size_t cmp_npackets;        /* its packets, as of the last tick */
+	struct lesson_compare cmp;  /* v.cmp points here while comparing */
 	bool leaving;               /* q pressed while a step runs */
+	enum modal modal;
+	struct ui_input input;      /* the prediction being typed */
+	size_t menu_sel;            /* the toggle under the cursor in the menu */
+	bool progress_warned;       /* a progress file that cannot be written is said once */
 	char msg[256];
 };
 
@@ -55,44 +89,69 @@ static void *state_at(const struct lesson_screen *s, int i)
 static void lesson_destroy(void *self)
 {
 	struct lesson_screen *s = self;
-	if (s->v.running)
+	if (s->busy)
 		pthread_join(s->worker, NULL);   /* bounded: every call of a step is */
 	for (int i = 0; i < NPANES; i++)
 		if (s->state[i])
 			panes[i]->destroy(s->state[i]);
 	if (s->ladder_state)
 		pane_ladder.destroy(s->ladder_state);
+	if (s->compare_state)
+		pane_compare.destroy(s->compare_state);
+	if (s->v.cmp)
+		lab_close(s->cmp.fresh);
 	lab_close(s->v.lab);
+	free(s->v.guess);
 	free(s);
+}
+
+/* A lab for this lesson with the given toggles switched on. */
+static struct lab *open_lab(struct lesson_screen *s, const char *toggles, char *err, size_t errlen)
+{
+	struct lab_options opt = { .family = s->ctx->family, .client_rcvtimeo_cap = s->ctx->client_rcvtimeo_cap };
+	snprintf(opt.toggles, sizeof opt.toggles, "%s", toggles ? toggles : "");
+	return lab_open(s->v.lesson, s->ctx->cap, s->ctx->mode, &opt, err, errlen);
+}
+
+/* Make `lab` the run the screen shows. */
+static void set_lab(struct lesson_screen *s, struct lab *lab)
+{
+	s->v.lab = lab;
+	s->v.family = lab_family(lab);
+	s->v.port = lab_port(lab);
+	s->v.vars = lab_vars(lab);
 }
 
 static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	const struct lesson *l = arg;
 	struct lesson_screen *s = calloc(1, sizeof *s);
-	if (!s) {
+	if (!s || !(s->v.guess = malloc((l->nsteps ? l->nsteps : 1) * sizeof *s->v.guess))) {
+		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->ui = ui;
 	s->ctx = ui_context(ui);
-	struct lab_options opt = { .family = s->ctx->family };
-	s->v.lab = lab_open(l, s->ctx->cap, s->ctx->mode, &opt, err, errlen);
-	if (!s->v.lab) {
+	s->v.lesson = l;
+	for (size_t i = 0; i < l->nsteps; i++)
+		s->v.guess[i] = GUESS_NOT_ASKED;
+	struct lab *lab = open_lab(s, s->ctx->toggles, err, errlen);
+	if (!lab) {
+		free(s->v.guess);
 		free(s);
 		return NULL;
 	}
-	s->v.lesson = l;
-	s->v.family = lab_family(s->v.lab);
-	s->v.port = lab_port(s->v.lab);
-	s->v.vars = lab_vars(s->v.lab);
+	set_lab(s, lab);
 	s->v.sel_packet = -1;
 	s->v.follow = true;
+	s->v.sel_field_step = PKT_SETUP;
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
 	s->ladder_state = pane_ladder.create();
+	s->compare_state = pane_compare.create();
 	for (int i = 0; i < NPANES; i++)
-		if (!s->ladder_state || !(s->state[i] = panes[i]->create())) {
+		if (!s->ladder_state || !s->compare_state || !(s->state[i] = panes[i]->create())) {
 			snprintf(err, errlen, "out of memory");
 			lesson_destroy(s);
 			return NULL;
@@ -159,56 +218,121 @@ static void show_step(struct lesson_screen *s, size_t i)
 static void *worker_main(void *arg)
 {
 	struct lesson_screen *s = arg;
-	atomic_store(&s->ran, lab_step(s->v.lab));
+	if (s->job == JOB_COMPARE) {
+		/* The fresh run catches up with the step the learner reached. */
+		while (lab_steps_done(s->cmp.fresh) < s->cmp.target && lab_step(s->cmp.fresh) >= 0)
+			atomic_fetch_add(&s->cmp_ran, 1);
+	} else {
+		atomic_store(&s->ran, lab_step(s->v.lab));
+	}
 	atomic_store(&s->finished, true);
 	return NULL;
 }
 
-static void run_step(struct lesson_screen *s)
+static void start_job(struct lesson_screen *s, enum job job)
 {
-	size_t n = s->v.lesson->nsteps;
-	if (s->v.running) {
-		snprintf(s->msg, sizeof s->msg, "step %zu is still running...", s->v.done + 1);
-		return;
-	}
-	if (s->v.done >= n) {
-		snprintf(s->msg, sizeof s->msg, "all %zu steps have run: b goes back, q returns to the lessons", n);
-		return;
-	}
-	s->v.view = s->v.done;
-	s->v.follow = true;
-	snprintf(s->msg, sizeof s->msg, "running step %zu: %s...", s->v.done + 1, s->v.lesson->steps[s->v.done].title);
+	s->job = job;
 	atomic_store(&s->finished, false);
 	/* The worker takes no signals: they are the main loop's, and must not
 	 * interrupt the lesson's calls with EINTR. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	s->v.running = pthread_create(&s->worker, NULL, worker_main, s) == 0;
+	s->busy = pthread_create(&s->worker, NULL, worker_main, s) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!s->v.running)   /* no thread to be had: run it here, the screen waits */
+	s->v.running = s->busy && job == JOB_STEP;
+	if (!s->busy)   /* no thread to be had: run it here, the screen waits */
 		worker_main(s);
+}
+
+/* Run the next step now (its prediction, if any, has been asked). */
+static void start_step(struct lesson_screen *s)
+{
+	s->v.view = s->v.done;
+	s->v.follow = true;
+	snprintf(s->msg, sizeof s->msg, "running step %zu: %s...", s->v.done + 1, s->v.lesson->steps[s->v.done].title);
+	start_job(s, JOB_STEP);
+}
+
+static void run_step(struct lesson_screen *s)
+{
+	size_t n = s->v.lesson->nsteps;
+	if (s->busy) {
+		snprintf(s->msg, sizeof s->msg, "step %zu is still running...", s->v.done + 1);
+		return;
+	}
+	if (s->v.done >= n) {
+		snprintf(s->msg, sizeof s->msg, "all %zu steps have run: Q for the quiz, b goes back, q returns to the lessons", n);
+		return;
+	}
+	/* Predict, then capture: the question comes before the calls run.
+	 * Without a capture there is nothing to grade it on. */
+	const struct lesson_step *st = &s->v.lesson->steps[s->v.done];
+	if (st->predict && !s->v.no_capture && s->v.guess[s->v.done] == GUESS_NOT_ASKED) {
+		s->v.view = s->v.done;
+		s->modal = MODAL_PREDICT;
+		s->input = (struct ui_input){ 0 };
+		return;
+	}
+	start_step(s);
+}
+
+/* Steps reached count as progress; a file that cannot be written is said
+ * once, and the lesson goes on. */
+static void save_progress(struct lesson_screen *s)
+{
+	struct progress *p = progress_load(NULL);
+	char err[256];
+	if (!p)
+		return;
+	progress_steps(p, s->v.lesson->id, (unsigned)s->v.done, (unsigned)s->v.lesson->nsteps);
+	if (progress_save(p, err, sizeof err) < 0 && !s->progress_warned) {
+		s->progress_warned = true;
+		snprintf(s->msg, sizeof s->msg, "progress not saved: %s", err);
+	}
+	progress_free(p);
+}
+
+/* The worker has finished its job: take in what it did. */
+static void job_done(struct lesson_screen *s)
+{
+	if (s->job == JOB_COMPARE) {
+		s->cmp.running = false;
+		s->cmp.ran = atomic_load(&s->cmp_ran);
+		snprintf(s->msg, sizeof s->msg, "b/f: other steps  Esc: go on with '%s' %s (t flips it back)",
+		         s->cmp.toggle->name, s->cmp.side[1] == s->cmp.fresh ? "on" : "off");
+		return;
+	}
+	int idx = atomic_load(&s->ran);
+	if (idx >= 0) {
+		s->v.done = (size_t)idx + 1;
+		s->v.view = (size_t)idx;
+	}
+	s->msg[0] = '\0';
+	if (s->v.done == s->v.lesson->nsteps)
+		snprintf(s->msg, sizeof s->msg, "all steps done: Q for the %s", s->v.lesson->nquestions ? "quiz" : "recap");
+	if (idx >= 0)
+		save_progress(s);
 }
 
 /* Take in what happened since the last tick; true when the screen changed. */
 static bool sync_lab(struct lesson_screen *s)
 {
 	bool changed = false;
-	if (s->v.running && atomic_load(&s->finished)) {
+	if (s->busy && atomic_load(&s->finished)) {
 		pthread_join(s->worker, NULL);
-		s->v.running = false;
+		s->busy = s->v.running = false;
 	}
-	if (!s->v.running && atomic_load(&s->finished)) {
+	if (!s->busy && atomic_load(&s->finished)) {
 		atomic_store(&s->finished, false);
-		int idx = atomic_load(&s->ran);
-		if (idx >= 0) {
-			s->v.done = (size_t)idx + 1;
-			s->v.view = (size_t)idx;
-		}
-		s->msg[0] = '\0';
-		if (s->v.done == s->v.lesson->nsteps)
-			snprintf(s->msg, sizeof s->msg, "all steps have run: b goes back through them, q returns to the lessons");
+		job_done(s);
 		changed = true;
+	}
+	if (s->v.cmp && s->cmp.running) {   /* the comparison's run, live */
+		size_t ran = atomic_load(&s->cmp_ran), np = lab_packet_count(s->cmp.fresh);
+		changed |= ran != s->cmp.ran || np != s->cmp_npackets;
+		s->cmp.ran = ran;
+		s->cmp_npackets = np;
 	}
 	size_t n = lab_packet_count(s->v.lab);
 	if (n != s->v.npackets) {
@@ -222,11 +346,207 @@ static bool sync_lab(struct lesson_screen *s)
 	return changed;
 }
 
+/* ---- toggle and compare ---- */
+
+/* `toggles` with `name` switched the other way, into out. */
+static void flip_toggle(const char *toggles, const char *name, char *out, size_t n)
+{
+	size_t len = 0;
+	bool was_on = false;
+	out[0] = '\0';
+	for (const char *t = toggles ? toggles : ""; *t;) {
+		size_t wl = strcspn(t, " ");
+		if (wl == strlen(name) && strncmp(t, name, wl) == 0)
+			was_on = true;
+		else if (wl && len < n)
+			len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? " " : "", (int)wl, t);
+		t += wl;
+		t += strspn(t, " ");
+	}
+	if (!was_on && len < n)
+		snprintf(out + len, n - len, "%s%s", len ? " " : "", name);
+}
+
+static void start_compare(struct lesson_screen *s, size_t ti)
+{
+	const struct lesson_toggle *t = &s->v.lesson->toggles[ti];
+	char flipped[128], err[256];
+	if (s->v.done == 0) {
+		snprintf(s->msg, sizeof s->msg, "run a step first: t re-runs the lesson up to the step you reached");
+		return;
+	}
+	flip_toggle(lab_toggles(s->v.lab), t->name, flipped, sizeof flipped);
+	/* One capture at a time: this run hands it over to the new one. */
+	lab_stop_capture(s->v.lab);
+	struct lab *fresh = open_lab(s, flipped, err, sizeof err);
+	if (!fresh) {
+		snprintf(s->msg, sizeof s->msg, "cannot re-run with '%s' flipped: %s", t->name, err);
+		s->v.no_capture = "the capture was handed to a comparison that could not start";
+		return;
+	}
+	bool on = demo_toggle_on(flipped, t->name);
+	s->cmp = (struct lesson_compare){
+		.toggle = t, .side = { on ? s->v.lab : fresh, on ? fresh : s->v.lab }, .fresh = fresh,
+		.target = s->v.done, .running = true,
+	};
+	s->v.cmp = &s->cmp;
+	s->cmp_npackets = 0;
+	atomic_store(&s->cmp_ran, 0);
+	snprintf(s->msg, sizeof s->msg, "re-running steps 1-%zu with '%s' %s...", s->v.done, t->name, on ? "on" : "off");
+	start_job(s, JOB_COMPARE);
+}
+
+/* Leave the comparison: its run, the one that holds the capture, becomes
+ * the lesson's run.  The panes that keep a packet of the old run (its
+ * bytes, its ladder) start afresh, before the old run is closed. */
+static void leave_compare(struct lesson_screen *s)
+{
+	void *detail = pane_detail.create(), *ladder = pane_ladder.create();
+	if (!detail || !ladder) {
+		if (detail)
+			pane_detail.destroy(detail);
+		if (ladder)
+			pane_ladder.destroy(ladder);
+		snprintf(s->msg, sizeof s->msg, "out of memory");
+		return;
+	}
+	pane_detail.destroy(s->state[P_DETAIL]);
+	pane_ladder.destroy(s->ladder_state);
+	s->state[P_DETAIL] = detail;
+	s->ladder_state = ladder;
+	struct lab *old = s->v.lab;
+	set_lab(s, s->cmp.fresh);
+	lab_close(old);
+	bool on = s->cmp.side[1] == s->cmp.fresh;
+	snprintf(s->msg, sizeof s->msg, "the lesson goes on with '%s' %s: Space runs step %zu, t flips it back",
+	         s->cmp.toggle->name, on ? "on" : "off", s->v.done + 1);
+	if (s->v.done >= s->v.lesson->nsteps)
+		snprintf(s->msg, sizeof s->msg, "the lesson goes on with '%s' %s (t flips it back)", s->cmp.toggle->name,
+		         on ? "on" : "off");
+	s->v.cmp = NULL;
+	s->cmp = (struct lesson_compare){ 0 };
+	/* The predictions were graded on the other run's capture. */
+	for (size_t i = 0; i < s->v.lesson->nsteps; i++)
+		s->v.guess[i] = GUESS_NOT_ASKED;
+	s->v.npackets = lab_packet_count(s->v.lab);
+	s->v.sel_packet = -1;
+	s->v.follow = true;
+	s->v.sel_field[0] = '\0';
+	show_step(s, s->v.view);
+	layout(s);
+}
+
+/* ---- bytes back to code ---- */
+
+/* The origin of the detail pane's selected field in its packet's step. */
+static void find_origin(struct lesson_view *v)
+{
+	v->origin = NULL;
+	int st = v->sel_field_step;
+	if (!v->sel_field[0] || st < 0 || (size_t)st >= v->lesson->nsteps)
+		return;
+	const struct lesson_step *step = &v->lesson->steps[st];
+	for (size_t i = 0; i < step->norigins; i++)
+		if (strcasecmp(step->origins[i].field, v->sel_field) == 0) {
+			v->origin = &step->origins[i];
+			v->origin_step = st;
+			break;
+		}
+	if (!v->origin)
+		return;
+	lesson_expand(v->origin->expr, v->vars, v->origin_expr, sizeof v->origin_expr);
+	/* "inet_pton(AF_INET, "127.0.0.1", ...)": the code has the real last
+	 * argument, so the line is found by what comes before the dots. */
+	const char *dots = strstr(v->origin_expr, "...");
+	size_t k = dots ? (size_t)(dots - v->origin_expr) : strlen(v->origin_expr);
+	while (k > 0 && (v->origin_expr[k - 1] == ' ' || v->origin_expr[k - 1] == ','))
+		k--;
+	snprintf(v->origin_needle, sizeof v->origin_needle, "%.*s", (int)k, v->origin_expr);
+}
+
+/* ---- the dialogs ---- */
+
+static void draw_predict(struct lesson_screen *s)
+{
+	const struct lesson_step *st = &s->v.lesson->steps[s->v.done];
+	int w = s->w - 8 < 72 ? s->w - 8 : 72;
+	struct ui_lines l = { 0 };
+	ui_lines_wrap(&l, st->predict_q, w - 6, TC_BOLD);   /* the inside of the box, less a margin */
+	char title[160];
+	snprintf(title, sizeof title, "Predict, then capture: step %zu", s->v.done + 1);
+	struct rect in = ui_dialog(s->w, s->h, w, (int)l.n + 7, title);
+	ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 2, (int)l.n, in.w - 4 }, 0, 0, false);
+	int y = in.y + 2 + (int)l.n;
+	term_text(y, in.x + 2, 14, "Your answer:", TC_NORMAL, 0, false);
+	ui_input_draw(&s->input, y, in.x + 16, 8);
+	term_text(y + 2, in.x + 2, in.w - 4, "digits, Enter: run the step and see   Esc: skip the question", TC_DIM, 0,
+	          false);
+	ui_lines_free(&l);
+}
+
+static enum ui_result predict_key(struct lesson_screen *s, int key)
+{
+	if (key == TK_ENTER || key == TK_ESC) {
+		s->v.guess[s->v.done] = key == TK_ENTER && s->input.len ? strtol(s->input.buf, NULL, 10) : GUESS_SKIPPED;
+		s->modal = MODAL_NONE;
+		start_step(s);
+		return UI_REDRAW;
+	}
+	if (key >= '0' && key <= '9' && s->input.len >= 6)   /* a count of packets, not a phone number */
+		return UI_HANDLED;
+	return ui_input_key(&s->input, key, true) ? UI_REDRAW : UI_HANDLED;
+}
+
+static void draw_toggles(struct lesson_screen *s)
+{
+	const struct lesson *l = s->v.lesson;
+	int w = s->w - 8 < 90 ? s->w - 8 : 90;
+	struct ui_lines lines = { 0 };
+	char buf[300];
+	snprintf(buf, sizeof buf, "Flip a switch: the lesson is run again up to step %zu with it flipped, and the "
+	         "two runs are shown side by side.", s->v.done);
+	ui_lines_wrap(&lines, buf, w - 6, TC_NORMAL);
+	struct rect in = ui_dialog(s->w, s->h, w, (int)(lines.n + l->ntoggles) + 6, "Toggles (t)");
+	ui_lines_draw(&lines, (struct rect){ in.y + 1, in.x + 2, (int)lines.n, in.w - 4 }, 0, 0, false);
+	int y = in.y + 2 + (int)lines.n;
+	for (size_t i = 0; i < l->ntoggles; i++, y++) {
+		bool on = demo_toggle_on(lab_toggles(s->v.lab), l->toggles[i].name);
+		snprintf(buf, sizeof buf, "%zu  %-10s %s  (%s now)", i + 1, l->toggles[i].name, l->toggles[i].label,
+		         on ? "on" : "off");
+		term_text(y, in.x + 2, in.w - 4, buf, i == s->menu_sel ? TC_CURSOR : TC_NORMAL, 0, true);
+	}
+	term_text(y + 1, in.x + 2, in.w - 4, "Up/Down or a digit, Enter: flip and compare   Esc: cancel", TC_DIM, 0,
+	          false);
+	ui_lines_free(&lines);
+}
+
+static enum ui_result toggles_key(struct lesson_screen *s, int key)
+{
+	size_t n = s->v.lesson->ntoggles;
+	if (key == TK_ESC || key == 'q' || key == 't') {
+		s->modal = MODAL_NONE;
+		return UI_REDRAW;
+	}
+	if (key >= '1' && key < '1' + (int)n)
+		s->menu_sel = (size_t)(key - '1');
+	else if (key != TK_ENTER) {
+		long to = ui_move(key, (long)s->menu_sel, n, 1);
+		if (to >= 0)
+			s->menu_sel = (size_t)to;
+		return to >= 0 ? UI_REDRAW : UI_HANDLED;
+	}
+	s->modal = MODAL_NONE;
+	start_compare(s, s->menu_sel);
+	return UI_REDRAW;
+}
+
+/* ---- the screen ---- */
+
 static enum ui_result lesson_tick(void *self)
 {
 	struct lesson_screen *s = self;
 	bool changed = sync_lab(s);
-	if (s->leaving && !s->v.running)
+	if (s->leaving && !s->busy)
 		return UI_LEAVE;
 	return changed ? UI_REDRAW : UI_HANDLED;
 }
@@ -235,25 +555,47 @@ static void lesson_draw(void *self)
 {
 	struct lesson_screen *s = self;
 	sync_lab(s);
-	char left[1024], right[128], cap[900];
-	snprintf(left, sizeof left, "sockscope  -  %s  -  IPv%d, lab server %s port %u", s->v.lesson->title,
-	         s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1", s->v.port);
+	char left[1024], right[128], cap[900], tog[160] = "";
+	if (*lab_toggles(s->v.lab))
+		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
+	snprintf(left, sizeof left, "sockscope  -  %s  -  IPv%d, lab server %s port %u%s", s->v.lesson->title,
+	         s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1", s->v.port, tog);
 	ui_status_bar(0, s->w, left, "? help");
-	for (int i = 0; i < NPANES; i++)
-		pane_at(s, i)->draw(state_at(s, i), &s->v, s->rect[i], i == s->focus);
+	if (s->v.cmp) {
+		pane_compare.draw(s->compare_state, &s->v, (struct rect){ 1, 0, s->h - 2, s->w }, true);
+	} else {
+		/* The detail pane publishes its field before the code pane lights
+		 * the field's origin: draw the right-hand panes first. */
+		for (int i = NPANES - 1; i >= 0; i--) {
+			if (i == P_STEP)
+				find_origin(&s->v);
+			pane_at(s, i)->draw(state_at(s, i), &s->v, s->rect[i], i == s->focus);
+		}
+	}
+	if (s->modal == MODAL_PREDICT)
+		draw_predict(s);
+	else if (s->modal == MODAL_TOGGLES)
+		draw_toggles(s);
 
 	if (s->v.no_capture)
 		snprintf(cap, sizeof cap, "no capture: %s", s->v.no_capture);
+	else if (s->v.cmp)
+		lab_capture_status(s->cmp.fresh, cap, sizeof cap);
 	else
 		lab_capture_status(s->v.lab, cap, sizeof cap);
 	size_t n = s->v.lesson->nsteps;
-	char step[64];
+	char step[64], origin[400] = "";
 	if (s->v.view + 1 < s->v.done)
 		snprintf(step, sizeof step, "step %zu/%zu (%zu run)", s->v.view + 1, n, s->v.done);
 	else
 		snprintf(step, sizeof step, "step %zu/%zu%s", s->v.view + 1, n, s->v.view >= s->v.done ? " (not run)" : "");
-	snprintf(left, sizeof left, "%s  |  %s%s%s", step, cap, s->msg[0] ? "  |  " : "", s->msg);
-	if (s->w >= WIDE_MIN)
+	if (s->v.origin && !s->v.cmp)
+		snprintf(origin, sizeof origin, "  |  %s <- %s  (step %d)", s->v.origin->field, s->v.origin_expr,
+		         s->v.origin_step + 1);
+	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
+	if (s->v.cmp)
+		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
+	else if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
 		         pane_at(s, s->focus)->name, s->v.python ? "C" : "Python");
 	else
@@ -261,11 +603,46 @@ static void lesson_draw(void *self)
 	ui_status_bar(s->h - 1, s->w, left, right);
 }
 
+/* Keys while the two runs are shown side by side. */
+static enum ui_result comparing_key(struct lesson_screen *s, int key)
+{
+	size_t last = s->cmp.target ? s->cmp.target - 1 : 0;
+	switch (key) {
+	case 'b': case TK_LEFT: case 'h':
+		show_step(s, s->v.view > 0 ? s->v.view - 1 : 0);
+		return UI_REDRAW;
+	case 'f': case TK_RIGHT: case 'l':
+		show_step(s, s->v.view < last ? s->v.view + 1 : last);
+		return UI_REDRAW;
+	case TK_ESC: case 't': case 'q':
+		if (s->busy) {
+			snprintf(s->msg, sizeof s->msg, "the comparison is still running: wait for it to finish");
+			return UI_REDRAW;
+		}
+		leave_compare(s);
+		return UI_REDRAW;
+	case ' ': case TK_ENTER:
+		snprintf(s->msg, sizeof s->msg, "no steps run while comparing: Esc first, then Space goes on");
+		return UI_REDRAW;
+	case '?':
+		ui_push(s->ui, &ui_help, NULL, s->msg, sizeof s->msg);
+		return UI_REDRAW;
+	default:
+		return pane_compare.key(s->compare_state, &s->v, key);
+	}
+}
+
 static enum ui_result lesson_key(void *self, int key)
 {
 	struct lesson_screen *s = self;
 	if (s->leaving)
 		return UI_HANDLED;
+	if (s->modal == MODAL_PREDICT)
+		return predict_key(s, key);
+	if (s->modal == MODAL_TOGGLES)
+		return toggles_key(s, key);
+	if (s->v.cmp)
+		return comparing_key(s, key);
 	enum ui_result r = pane_at(s, s->focus)->key(state_at(s, s->focus), &s->v, key);
 	if (r != UI_IGNORED)
 		return r;
@@ -294,11 +671,33 @@ static enum ui_result lesson_key(void *self, int key)
 		s->focus = P_PACKETS;
 		layout(s);
 		break;
+	case 's':
+		ui_push(s->ui, &ui_timeline, &s->v, s->msg, sizeof s->msg);
+		break;
+	case 't':
+		if (s->busy)
+			snprintf(s->msg, sizeof s->msg, "step %zu is still running...", s->v.done + 1);
+		else if (!s->v.lesson->ntoggles)
+			snprintf(s->msg, sizeof s->msg, "this lesson has no toggles to flip");
+		else if (s->v.done == 0)
+			snprintf(s->msg, sizeof s->msg, "run a step first: t re-runs the lesson up to the step you reached");
+		else
+			s->modal = MODAL_TOGGLES;
+		break;
+	case 'Q':
+		if (s->v.done < n)
+			snprintf(s->msg, sizeof s->msg, "the quiz comes after the last step: %zu to go", n - s->v.done);
+		else
+			ui_push(s->ui, &ui_quiz, s->v.lesson, s->msg, sizeof s->msg);
+		break;
+	case 'a':
+		ui_push(s->ui, &ui_addr, NULL, s->msg, sizeof s->msg);
+		break;
 	case '?':
 		ui_push(s->ui, &ui_help, NULL, s->msg, sizeof s->msg);
 		break;
 	case 'q': case TK_ESC:
-		if (!s->v.running)
+		if (!s->busy)
 			return UI_LEAVE;
 		s->leaving = true;
 		snprintf(s->msg, sizeof s->msg, "waiting for step %zu to finish before leaving...", s->v.done + 1);
