@@ -79,8 +79,10 @@ static bool need(struct dns *m, uint32_t pos, uint32_t n, uint32_t lim, const ch
 		return false;
 	}
 	if (!rd_has(&m->c->r, pos, n)) {
+		char w[48];
+		snprintf(w, sizeof w, "DNS %s", what);
 		m->stop = true;
-		dis_truncated(m->c, what, pos, n);
+		dis_truncated(m->c, w, pos, n);
 		return false;
 	}
 	return true;
@@ -531,7 +533,7 @@ static void message(struct dctx *c, uint32_t o, uint32_t end, bool split, uint32
 	i->app = i->proto = "DNS";
 	snprintf(m.sum, sizeof m.sum, "%s%s%s 0x%04x", opcode ? opn : "", opcode ? " " : "",
 	         qr ? "response" : "query", id);
-	if (!need(&m, o, DNS_HDR, end, "DNS header", "the message"))
+	if (!need(&m, o, DNS_HDR, end, "header", "the message"))
 		goto out;
 
 	uint32_t pos = o + DNS_HDR;

@@ -203,8 +203,8 @@ static void ftp_reply(struct dctx *c, unsigned code, uint32_t off, uint32_t len)
 	dis_text(&c->r, off, len, t, sizeof t);
 	const char *p = strchr(t, '(');
 	size_t k = p ? (size_t)(p - t) + 1 : 0;
+	size_t st = k ? k - 1 : 0;   /* the field covers "(|||port|)" */
 	char d = p ? t[k] : 0;
-	size_t st = k;
 	long port = -1;
 	if (d > 32 && d < 127 && !isdigit((unsigned char)d) && t[k + 1] == d && t[k + 2] == d) {
 		k += 3;
@@ -216,7 +216,7 @@ static void ftp_reply(struct dctx *c, unsigned code, uint32_t off, uint32_t len)
 		dis_malformed(c, "FTP 229 reply %s", port < 0 ? "lacks the port (|||port|)" : "has a port outside 1..65535");
 		return;
 	}
-	dis_field(c, 2, off + (uint32_t)st, (uint32_t)(k + 1 - st), "Data connection",
+	dis_field(c, 2, off + (uint32_t)st, (uint32_t)(k + 2 - st), "Data connection",
 	          "The port the client is to connect to for the data, on the address it already "
 	          "talks to", "port %ld", port);
 	data_conn(c, c->info->src, (unsigned)port);
