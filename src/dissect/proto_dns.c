@@ -71,7 +71,7 @@ static bool need(struct dns *m, uint32_t pos, uint32_t n, uint32_t lim, const ch
 		return false;
 	if (pos > lim || n > lim - pos) {
 		m->stop = true;
-		if (m->split && lim == m->end)
+		if (m->split && lim == m->end && strcmp(where, "the message") == 0)
 			dis_field(m->c, 1, pos < m->c->r.len ? pos : m->c->r.len, 0, "Continues",
 			          "The DNS message goes on in the next TCP segment", "in the next segment");
 		else
