@@ -73,7 +73,8 @@ int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t m
 			if (sp != port && dp != port)
 				continue;
 			struct sockdiag_entry e = { .family = m->idiag_family, .state = m->idiag_state,
-			                            .sport = sp, .dport = dp, .inode = m->idiag_inode };
+			                            .sport = sp, .dport = dp, .inode = m->idiag_inode,
+			                            .rqueue = m->idiag_rqueue };
 			int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
 			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
 				if (a->rta_type == INET_DIAG_INFO &&

@@ -17,6 +17,7 @@ struct sockdiag_entry {
 	uint8_t state;         /* TCP_ESTABLISHED ... (netinet/tcp.h numbering) */
 	uint16_t sport, dport; /* host byte order */
 	uint32_t unacked;      /* segments sent and not yet acknowledged (0 if unknown) */
+	uint32_t rqueue;       /* bytes not yet read; for a listener, connections not yet accepted */
 	uint32_t inode;        /* 0 once no descriptor refers to the socket */
 };
 

@@ -94,7 +94,7 @@ int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, 
 	return fd;
 }
 
-int labsrv_wait(struct labsrv *s, int fd, short events, int timeout_ms)
+static int wait_for(struct labsrv *s, int fd, short events, int timeout_ms)
 {
 	for (;;) {
 		int64_t now = labsrv_now_ms();
@@ -115,6 +115,22 @@ int labsrv_wait(struct labsrv *s, int fd, short events, int timeout_ms)
 		if (p[0].revents)
 			return 1;
 	}
+}
+
+int labsrv_wait(struct labsrv *s, int fd, short events, int timeout_ms)
+{
+	bool input = events & POLLIN;
+	if (input)
+		atomic_fetch_add(&s->waiting, 1);
+	int r = wait_for(s, fd, events, timeout_ms);
+	if (input)
+		atomic_fetch_sub(&s->waiting, 1);
+	return r;
+}
+
+bool labsrv_idle(const struct labsrv *s)
+{
+	return atomic_load(&s->handing) == 0 && atomic_load(&s->waiting) >= atomic_load(&s->active);
 }
 
 /* ------------------------------------------------------------ reading */
@@ -420,6 +436,7 @@ static void *accept_main(void *arg)
 		if (p[0].revents)
 			break;
 		if (il >= 0 && p[il].revents) {
+			atomic_fetch_add(&s->handing, 1);
 			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 			if (fd >= 0) {
 				/* Replies are written whole, so Nagle has nothing to
@@ -436,9 +453,12 @@ static void *accept_main(void *arg)
 					s->lfd = -1;
 				}
 			}
+			atomic_fetch_sub(&s->handing, 1);
 		}
 		if (iu >= 0 && p[iu].revents) {
+			atomic_fetch_add(&s->handing, 1);
 			serve_datagram(s);
+			atomic_fetch_sub(&s->handing, 1);
 			if (++dgrams >= max_dgrams)
 				udp_on = false;
 		}

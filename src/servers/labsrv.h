@@ -60,6 +60,12 @@ unsigned labsrv_served(const struct labsrv *s);
 /* True while a TCP connection is open, so a caller that has seen enough
  * served can still let the client finish (FTP's QUIT after a transfer). */
 bool labsrv_busy(const struct labsrv *s);
+/* Is the server doing nothing but waiting for input?  Every open
+ * connection's thread is blocked reading and no accepted connection or
+ * datagram is being handed over.  With the kernel's word that nothing
+ * sits unread in its sockets (sock_diag), this tells a lesson step that
+ * the server has answered everything it was sent. */
+bool labsrv_idle(const struct labsrv *s);
 
 /* "http smtp ftp dns echo-tcp echo-udp" (static storage). */
 const char *labsrv_protocols(void);

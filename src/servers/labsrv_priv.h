@@ -55,6 +55,8 @@ struct labsrv {
 	atomic_bool stopping;
 	atomic_uint served;
 	atomic_int active;            /* open TCP connections */
+	atomic_int waiting;           /* threads blocked waiting for input (labsrv_wait for POLLIN) */
+	atomic_int handing;           /* the accept thread between accept()/recvfrom() and handing over or replying */
 	atomic_uint xowner;           /* FTP: the connection id that armed the data port last */
 	pthread_t thread;
 	bool thread_started;
