@@ -10,13 +10,13 @@
 void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n)
 {
 	/* 15 columns fit "127.0.0.1:65535" and "[::1]:65535"; longer addresses push the line right. */
-	snprintf(buf, n, "%4u %9.6f  %-15s > %-15s %-6s %5u  %s", p->index + 1, p->rel, p->src, p->dst,
+	snprintf(buf, n, "%4u %9.6f  %-15s > %-15s %-8s %5u  %s", p->index + 1, p->rel, p->src, p->dst,
 	         p->proto, p->wirelen, p->summary);
 }
 
 const char *textfmt_packet_heading(void)
 {
-	return "   #      time  source            destination     proto    len  summary";
+	return "   #      time  source            destination     proto      len  summary";
 }
 
 void textfmt_field_line(const struct field *f, char *buf, size_t n)
