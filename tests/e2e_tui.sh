@@ -9,52 +9,9 @@
 # Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
 
 BIN=${1:?usage: e2e_tui.sh /path/to/sockscope}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
-SOCK="sockscope-test-$$"
-S=main
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM HUP
+. "$(dirname "$0")/tmux.sh"
 
-shot() { tm capture-pane -p -t "$S" 2>/dev/null; }
-fail() {
-	echo "FAIL: $*"
-	echo "---- the screen ($S) ----"
-	shot
-	echo "-------------------------"
-	exit 1
-}
-# wait_for ERE [what]: poll until the screen matches.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		shot | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "${2:-did not see /$1/}"
-}
-# An assertion on the screen as it is now.
-has() { shot | grep -Eq -- "$1" || fail "${2:-expected /$1/ on the screen}"; }
-hasnt() { ! shot | grep -Eq -- "$1" || fail "${2:-did not expect /$1/ on the screen}"; }
-key() { tm send-keys -t "$S" "$@"; }
-ok() { echo "ok - $*"; }
-
-# A UTF-8 locale when there is one, so the wide-character path is exercised.
-LOC=C
-locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && LOC=C.UTF-8
-# After sockscope, count the terminal modes left wrong (raw: -icanon, no echo).
-AFTER='echo EXITED-$?; echo BADMODES-$(stty -a | grep -cE -e "-icanon" -e "-echo( |$)")-END; sleep 30'
-start() {   # start NAME W H: sockscope in a new session
-	S=$1
-	tm new-session -d -s "$1" -x "$2" -y "$3" "env LC_ALL=$LOC TERM=screen $BIN; $AFTER" ||
-		fail "tmux could not start a session"
-}
-
-start main 160 45
+start_tui main 160 45
 wait_for 'Lessons \([0-9]+\)' "the browser did not open"
 wait_for '> +1\. ' "the browser does not select the first lesson"
 
@@ -141,7 +98,7 @@ wait_for 'BADMODES-0-END' "the terminal was left in raw/no-echo mode"
 ok "q, q quit with status 0 and the terminal is sane"
 
 # Ctrl-C in the middle of a lesson: a clean exit and a sane terminal too.
-start intr 100 30
+start_tui intr 100 30
 wait_for 'Lessons \('
 key Enter
 wait_for 'Step 1/'

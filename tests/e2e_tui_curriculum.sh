@@ -14,52 +14,16 @@
 # sleep synchronises.
 
 BIN=${1:?usage: e2e_tui_curriculum.sh /path/to/sockscope}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
+TMUX_NAME=curr
+. "$(dirname "$0")/tmux.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockscope-curr.XXXXXX") || exit 1
 PROG="$TMP/progress"
-SOCK="sockscope-curr-$$"
-S=curr
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM HUP
-
-shot() { tm capture-pane -p -t "$S" 2>/dev/null; }
-fail() {
-	echo "FAIL: $*"
-	echo "---- the screen ($S) ----"
-	shot
-	echo "-------------------------"
-	exit 1
-}
-# wait_for ERE [what] [tenths]: poll until the screen matches.
-wait_for() {
-	i=0
-	while [ $i -lt "${3:-100}" ]; do
-		shot | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "${2:-did not see /$1/}"
-}
-has() { shot | grep -Eq -- "$1" || fail "${2:-expected /$1/ on the screen}"; }
-hasnt() { ! shot | grep -Eq -- "$1" || fail "${2:-did not expect /$1/ on the screen}"; }
-key() { tm send-keys -t "$S" "$@"; }
-ok() { echo "ok - $*"; }
-
-LOC=C
-locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && LOC=C.UTF-8
-AFTER='echo EXITED-$?; echo BADMODES-$(stty -a | grep -cE -e "-icanon" -e "-echo( |$)")-END; sleep 30'
-# start NAME ARGS...: sockscope ARGS in a new 160x45 session, with its own
-# progress file (the session does not inherit this shell's environment).
-start() {
-	S=$1
+# The session does not inherit this shell's environment: pass the progress file.
+TUI_ENV="SOCKSCOPE_PROGRESS=$PROG"
+start() {   # start NAME ARGS...: sockscope ARGS in a new 160x45 session
+	n=$1
 	shift
-	tm new-session -d -s "$S" -x 160 -y 45 \
-		"env LC_ALL=$LOC TERM=screen SOCKSCOPE_PROGRESS=$PROG $BIN $*; $AFTER" ||
-		fail "tmux could not start a session"
+	start_tui "$n" 160 45 "$@"
 }
 
 # ---- (a) predict, then capture ----

@@ -8,44 +8,9 @@
 # Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
 
 BIN=${1:?usage: e2e_tui_ladder.sh /path/to/sockscope}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
-SOCK="sockscope-ladder-$$"
-S=ladder
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM HUP
-
-shot() { tm capture-pane -p -t "$S" 2>/dev/null; }
-fail() {
-	echo "FAIL: $*"
-	echo "---- the screen ----"
-	shot
-	echo "--------------------"
-	exit 1
-}
-# wait_for ERE [what]: poll until the screen matches.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		shot | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "${2:-did not see /$1/}"
-}
-has() { shot | grep -Eq -- "$1" || fail "${2:-expected /$1/ on the screen}"; }
-hasnt() { ! shot | grep -Eq -- "$1" || fail "${2:-did not expect /$1/ on the screen}"; }
-key() { tm send-keys -t "$S" "$@"; }
-ok() { echo "ok - $*"; }
-
-LOC=C
-locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && LOC=C.UTF-8
-AFTER='echo EXITED-$?; echo BADMODES-$(stty -a | grep -cE -e "-icanon" -e "-echo( |$)")-END; sleep 30'
-tm new-session -d -s "$S" -x 160 -y 45 "env LC_ALL=$LOC TERM=screen $BIN lesson tcp-basics; $AFTER" ||
-	fail "tmux could not start a session"
+TMUX_NAME=ladder
+. "$(dirname "$0")/tmux.sh"
+start_tui ladder 160 45 lesson tcp-basics
 
 wait_for 'Step 1/[0-9]+: Create a stream socket' "the lesson did not open"
 key Space

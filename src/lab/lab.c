@@ -361,6 +361,10 @@ void lab_capture_status(struct lab *lab, char *buf, size_t n)
 		snprintf(buf, n, "no capture");
 		return;
 	}
+	if (lab->cap_stopped) {
+		snprintf(buf, n, "capture stopped, %zu packets kept", lab_packet_count(lab));
+		return;
+	}
 	unsigned recv = 0, drop = 0;
 	capture_stats(lab->cap, &recv, &drop);
 	snprintf(buf, n, "capturing on %s, %zu packets, %u dropped", capture_mode_name(lab->mode),
