@@ -268,6 +268,69 @@ int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...)
 	return labsrv_send(c->s, c->fd, buf, (size_t)n);
 }
 
+int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap)
+{
+	char buf[600];
+	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	if (n < 0)
+		return LS_ERR;
+	if ((size_t)n > sizeof buf - 3)
+		n = (int)sizeof buf - 3;
+	memcpy(buf + n, "\r\n", 3);
+	return labsrv_send(c->s, c->fd, buf, (size_t)n + 2);
+}
+
+static int reply_line(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply_line(struct labsrv_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = labsrv_vreply(c, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void labsrv_command_loop(struct labsrv_conn *c, const struct labsrv_cmdloop *l, void *ctx)
+{
+	char line[1024];
+	size_t max = l->line_max < sizeof line ? l->line_max : sizeof line;
+	for (int i = 0; !*l->quit; i++) {
+		if (i == c->s->lim.max_requests) {
+			reply_line(c, "%s", l->too_many);
+			return;
+		}
+		size_t len;
+		int rc = labsrv_read_line(c, line, max - 1, &len);
+		if (rc == LS_TIMEOUT)
+			reply_line(c, "%s", l->timed_out);
+		if (rc < 0)
+			return;
+		if (rc == LS_LONG) {
+			rc = reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		} else if (len == 0 || !labsrv_text_ok(line, len)) {
+			rc = reply_line(c, "500 Syntax error, command unrecognized");
+		} else {
+			const void *cmd = NULL;
+			for (size_t k = 0; k < l->ncmds && !cmd; k++) {
+				const void *entry = (const char *)l->cmds + k * l->stride;
+				if (labsrv_word(line, *(const char *const *)entry))
+					cmd = entry;
+			}
+			bool known = false;
+			for (size_t k = 0; k < l->nnot; k++)
+				known |= labsrv_word(line, l->not_offered[k]);
+			if (cmd)
+				rc = l->run(ctx, cmd, line + strcspn(line, " "));
+			else if (known)
+				rc = reply_line(c, "502 Command not implemented");
+			else
+				rc = reply_line(c, "500 Syntax error, command unrecognized");
+		}
+		if (rc < 0)
+			return;
+	}
+}
+
 /* ------------------------------------------------------------ small helpers */
 
 bool labsrv_text_ok(const char *line, size_t len)

@@ -103,6 +103,25 @@ ssize_t labsrv_read_some(struct labsrv_conn *c, void *p, size_t cap);
 /* Send all n bytes (each wait bounded).  0 or an LS_ error. */
 int labsrv_send(struct labsrv *s, int fd, const void *p, size_t n);
 int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One reply line: the text and CR LF (cut to 600 bytes).  0 or an LS_ error. */
+int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* A protocol of command lines and numbered replies (SMTP, FTP): the loop
+ * that reads a line, finds its command and runs it, shared by both. */
+struct labsrv_cmdloop {
+	const void *cmds;             /* a table whose entries begin with `const char *name` */
+	size_t ncmds, stride;
+	const char *const *not_offered;   /* commands of the protocol this server answers 502 */
+	size_t nnot;
+	size_t line_max;              /* longest command line */
+	const char *too_many;         /* the 421 line sent after max_requests commands */
+	const char *timed_out;        /* the 421 line sent when the client falls silent */
+	/* Run a command of the table; `arg` is what follows its name (blanks
+	 * included).  0, or an LS_ error to close the connection. */
+	int (*run)(void *ctx, const void *cmd, const char *arg);
+	const bool *quit;             /* becomes true when the client said goodbye */
+};
+void labsrv_command_loop(struct labsrv_conn *c, const struct labsrv_cmdloop *l, void *ctx);
 
 /* Does the line hold only printable ASCII, space and tab? */
 bool labsrv_text_ok(const char *line, size_t len);

@@ -60,17 +60,11 @@ struct ftp_cmd {
 static int reply(struct ftp *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int reply(struct ftp *f, const char *fmt, ...)
 {
-	char buf[600];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	int rc = labsrv_vreply(f->c, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return LS_ERR;
-	if ((size_t)n > sizeof buf - 3)
-		n = (int)sizeof buf - 3;
-	memcpy(buf + n, "\r\n", 3);
-	return labsrv_send(f->c->s, f->c->fd, buf, (size_t)n + 2);
+	return rc;
 }
 
 /* "hello.txt", "/hello.txt", "./README": the file, or NULL.  *dir is set
@@ -370,51 +364,30 @@ static const char *const not_offered[] = {
 	"ACCT", "SMNT", "REIN", "SITE", "ALLO", "MDTM", "MLSD", "MLST", "OPTS", "STAT", "HELP", "AUTH",
 };
 
+static int ftp_run(void *ctx, const void *entry, const char *arg)
+{
+	struct ftp *f = ctx;
+	const struct ftp_cmd *cmd = entry;
+	if (*arg == ' ')
+		arg++;
+	if (cmd->needs_login && !f->logged_in)
+		return reply(f, "530 Please login with USER and PASS");
+	return cmd->run(f, arg);
+}
+
 static void ftp_session(struct labsrv_conn *c)
 {
 	struct ftp f = { .c = c, .ascii = true };
-	if (reply(&f, "220 sockscope-lab FTP server ready") < 0)
-		return;
-	char line[LINE_MAX_FTP];
-	for (int i = 0; !f.quit; i++) {
-		if (i == c->s->lim.max_requests) {
-			reply(&f, "421 Too many commands, closing control connection");
-			return;
-		}
-		size_t len;
-		int rc = labsrv_read_line(c, line, sizeof line - 1, &len);
-		if (rc == LS_TIMEOUT)
-			reply(&f, "421 Timeout, closing control connection");
-		if (rc < 0)
-			return;
-		if (rc == LS_LONG) {
-			rc = reply(&f, "500 Line too long (at most %d octets)", LINE_MAX_FTP);
-		} else if (len == 0 || !labsrv_text_ok(line, len)) {
-			rc = reply(&f, "500 Syntax error, command unrecognized");
-		} else {
-			size_t wl = strcspn(line, " ");
-			const char *arg = line + wl;
-			if (*arg == ' ')
-				arg++;
-			const struct ftp_cmd *cmd = NULL;
-			for (size_t k = 0; k < sizeof commands / sizeof commands[0] && !cmd; k++)
-				if (labsrv_word(line, commands[k].name))
-					cmd = &commands[k];
-			bool known = false;
-			for (size_t k = 0; k < sizeof not_offered / sizeof not_offered[0]; k++)
-				known |= labsrv_word(line, not_offered[k]);
-			if (cmd && cmd->needs_login && !f.logged_in)
-				rc = reply(&f, "530 Please login with USER and PASS");
-			else if (cmd)
-				rc = cmd->run(&f, arg);
-			else if (known)
-				rc = reply(&f, "502 Command not implemented");
-			else
-				rc = reply(&f, "500 Syntax error, command unrecognized");
-		}
-		if (rc < 0)
-			return;
-	}
+	const struct labsrv_cmdloop loop = {
+		.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
+		.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
+		.line_max = LINE_MAX_FTP,
+		.too_many = "421 Too many commands, closing control connection",
+		.timed_out = "421 Timeout, closing control connection",
+		.run = ftp_run, .quit = &f.quit,
+	};
+	if (reply(&f, "220 sockscope-lab FTP server ready") == 0)
+		labsrv_command_loop(c, &loop, &f);
 }
 
 /* The data listener, bound now so its port is known before any PASV. */

@@ -51,17 +51,11 @@ struct smtp_cmd {
 static int reply(struct smtp *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int reply(struct smtp *t, const char *fmt, ...)
 {
-	char buf[600];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	int rc = labsrv_vreply(t->c, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return LS_ERR;
-	if ((size_t)n > sizeof buf - 3)
-		n = (int)sizeof buf - 3;
-	memcpy(buf + n, "\r\n", 3);
-	return labsrv_send(t->c->s, t->c->fd, buf, (size_t)n + 2);
+	return rc;
 }
 
 static void reset_tx(struct smtp *t)
@@ -271,49 +265,27 @@ static const char *const not_offered[] = {
 	"STARTTLS", "AUTH", "VRFY", "EXPN", "HELP", "BDAT", "TURN", "ETRN", "SEND", "SOML", "SAML",
 };
 
+static int smtp_run(void *ctx, const void *entry, const char *arg)
+{
+	const struct smtp_cmd *cmd = entry;
+	while (*arg == ' ')
+		arg++;
+	return cmd->run(ctx, arg);
+}
+
 static void smtp_session(struct labsrv_conn *c)
 {
 	struct smtp t = { .c = c };
-	if (reply(&t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) < 0)
-		return;
-	char line[CMD_MAX];
-	for (int i = 0; !t.quit; i++) {
-		if (i == c->s->lim.max_requests) {
-			reply(&t, "421 %s Too many commands, closing connection", HOSTNAME);
-			return;
-		}
-		size_t len;
-		int rc = labsrv_read_line(c, line, CMD_MAX - 1, &len);
-		if (rc == LS_TIMEOUT)
-			reply(&t, "421 %s Timeout, closing connection", HOSTNAME);
-		if (rc < 0)
-			return;
-		if (rc == LS_LONG) {
-			rc = reply(&t, "500 Line too long (at most %d octets)", CMD_MAX);
-		} else if (len == 0 || !labsrv_text_ok(line, len)) {
-			rc = reply(&t, "500 Syntax error, command unrecognized");
-		} else {
-			size_t wl = strcspn(line, " ");
-			const char *arg = line + wl;
-			while (*arg == ' ')
-				arg++;
-			const struct smtp_cmd *cmd = NULL;
-			for (size_t k = 0; k < sizeof commands / sizeof commands[0] && !cmd; k++)
-				if (labsrv_word(line, commands[k].name))
-					cmd = &commands[k];
-			bool known = false;
-			for (size_t k = 0; k < sizeof not_offered / sizeof not_offered[0]; k++)
-				known |= labsrv_word(line, not_offered[k]);
-			if (cmd)
-				rc = cmd->run(&t, arg);
-			else if (known)
-				rc = reply(&t, "502 Command not implemented");
-			else
-				rc = reply(&t, "500 Syntax error, command unrecognized");
-		}
-		if (rc < 0)
-			return;
-	}
+	const struct labsrv_cmdloop loop = {
+		.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
+		.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
+		.line_max = CMD_MAX,
+		.too_many = "421 " HOSTNAME " Too many commands, closing connection",
+		.timed_out = "421 " HOSTNAME " Timeout, closing connection",
+		.run = smtp_run, .quit = &t.quit,
+	};
+	if (reply(&t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) == 0)
+		labsrv_command_loop(c, &loop, &t);
 }
 
 const struct labsrv_proto labsrv_proto_smtp = {
