@@ -3,6 +3,7 @@
  */
 #include "headless.h"
 #include "dissect/dissect.h"
+#include "inspect/save.h"
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
 #include "common/text.h"
@@ -139,6 +140,27 @@ static void print_ladders(struct lab *lab, FILE *out)
 	lab_frames_free(&fr);
 }
 
+/* The lab's packets as a pcap file, for `sockscope inspect` and other tools. */
+static int write_packets(struct lab *lab, const char *path, FILE *out)
+{
+	char err[512];
+	struct pcapw *w = pcapw_open(path, lab_linktype(lab), 262144, false, err, sizeof err);
+	if (!w) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	struct lab_packet p;
+	size_t i = 0;
+	for (; lab_packet(lab, i, &p); i++)
+		pcapw_write(w, (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000, p.caplen, p.wirelen, p.data);
+	if (pcapw_close(w, true, err, sizeof err) < 0) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	fprintf(out, "wrote %zu packets to %s\n", i, path);
+	return 0;
+}
+
 int headless_run(struct lab *lab, const char *capture_note, const struct headless_opts *o, FILE *out)
 {
 	const struct lesson *l = lab_lesson(lab);
@@ -202,6 +224,11 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		fprintf(out, "\n%s\n", line);
 		if (o->ladder)
 			print_ladders(lab, out);
+		if (o->write_path && write_packets(lab, o->write_path, out))
+			rc = 1;
+	} else if (o->write_path) {
+		fprintf(stderr, "sockscope: nothing was captured, so %s was not written\n", o->write_path);
+		rc = 1;
 	}
 	return rc;
 }

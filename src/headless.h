@@ -19,11 +19,13 @@ struct headless_opts {
 	bool ladder;     /* after the steps, a ladder diagram of each TCP connection */
 	const char *guesses;   /* predictions to grade: "3:2,6:3" = step 3 guessed 2, step 6 guessed 3 */
 	bool check;      /* a failed "expect:" of the lesson makes the run fail */
+	const char *write_path;   /* save the lab's packets (markers excluded) as pcap here, or NULL */
 };
 
 /* Run every step of the lab and print; returns 0, or 1 if a step's packets
  * could not be attributed (the capture missed its end marker) or, with
- * `check`, if one of the lesson's expectations did not hold. */
+ * `check`, if one of the lesson's expectations did not hold, or if the
+ * packets could not be written to `write_path`. */
 int headless_run(struct lab *lab, const char *capture_note, const struct headless_opts *o, FILE *out);
 
 /* Toggle and compare: `a` and `b` ran the same lesson (all steps, see

@@ -5,6 +5,7 @@
 #include "addr_cmd.h"
 #include "capture/capture.h"
 #include "headless.h"
+#include "inspect_cmd.h"
 #include "quiz_cmd.h"
 #include "serve.h"
 #include "lesson/progress.h"
@@ -31,6 +32,8 @@ static void usage(FILE *f)
 	        "       sockscope serve PROTO [-4|-6] [--count N] [--seconds S]\n"
 	        "                                            run one lab server (http, smtp, ftp, dns...)\n"
 	        "       sockscope addr TEXT...               explain IP addresses (bytes, bits, class)\n"
+	        "       sockscope inspect FILE [options]     a pcap/pcapng file: packets, streams, conversations\n"
+	        "                                            (sockscope inspect --help lists its options)\n"
 	        "\n"
 	        "options:\n"
 	        "  --headless          run the lesson without a screen and print each step,\n"
@@ -40,6 +43,7 @@ static void usage(FILE *f)
 	        "  --explain           (headless) print the steps' explanations\n"
 	        "  --python            (headless) print the Python code too\n"
 	        "  --ladder            (headless) draw each TCP connection as a ladder diagram\n"
+	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
 	        "  --toggle=NAME       switch one of the lesson's toggles on (repeatable)\n"
 	        "  --compare=NAME      (headless) run the lesson without and with toggle NAME\n"
 	        "                      and show each step's packets side by side\n"
@@ -122,9 +126,11 @@ int main(int argc, char **argv)
 		return serve_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "addr") == 0)
 		return addr_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
+		return inspect_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER };
+	       OPT_LADDER, OPT_WRITE };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -132,6 +138,7 @@ int main(int argc, char **argv)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "python", no_argument, NULL, OPT_PYTHON },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
+		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
@@ -160,6 +167,7 @@ int main(int argc, char **argv)
 		case OPT_EXPLAIN: hopts.explain = true; break;
 		case OPT_PYTHON: hopts.python = true; break;
 		case OPT_LADDER: hopts.ladder = true; break;
+		case OPT_WRITE: hopts.write_path = optarg; break;
 		case '4': lopts.family = 4; break;
 		case '6': lopts.family = 6; break;
 		case OPT_TCAP: lopts.client_rcvtimeo_cap = atoi(optarg); break;

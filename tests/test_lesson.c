@@ -220,7 +220,7 @@ static const struct {
 	{ "title: T\nstep: S\nserver: accept\n",
 	  "x.lesson:3: server actions need the lab's server: add 'lab: tcp-server' above the first step" },
 	{ "title: T\nstep: S\nclient: connect now\n",
-	  "x.lesson:3: 'connect' needs nothing or one of: lab udp closed loopback any http smtp ftp ftp-data dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll local:NAME; found 'now'" },
+	  "x.lesson:3: 'connect' needs nothing or one of: lab udp closed loopback http smtp ftp ftp-data dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll local:NAME; found 'now'" },
 	{ "title: T\nstep: S\nclient: close now\n",
 	  "x.lesson:3: 'close' takes no argument, found 'now'" },
 	{ "title: T\nstep: S\nclient: connect http\n",

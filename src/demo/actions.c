@@ -63,7 +63,7 @@ static const char *const role_names[] = { "client", "server" };
 /* Targets a lesson may aim connect/sendto/bind at; also "local:NAME", the
  * local address socket NAME had when its last connect() or bind() succeeded. */
 static const char *const targets[] = {
-	"lab", "udp", "closed", "loopback", "any", "http", "smtp", "ftp", "ftp-data", "dns", "echo-tcp", "echo-udp",
+	"lab", "udp", "closed", "loopback", "http", "smtp", "ftp", "ftp-data", "dns", "echo-tcp", "echo-udp",
 	"echo-iterative", "echo-threads", "echo-fork", "echo-poll",
 };
 #define LOCAL_PREFIX "local:"
@@ -141,18 +141,12 @@ static void local_remember(struct demo *d, const char *name, int fd)
 }
 
 /* The address a target names; false (and EDESTADDRREQ) when the demo has
- * no such server. */
+ * no such server.  Every target is a loopback address: the lab never binds
+ * or reaches anything another machine could see (there is deliberately no
+ * "any"; lesson 10 shows 0.0.0.0 with inet_pton instead). */
 static bool target_addr(struct demo *d, const char *target, struct sockaddr_storage *ss, socklen_t *len,
                         struct demo_outcome *o)
 {
-	if (strcmp(target, "any") == 0) {
-		demo_loopback(d, 0, ss, len);
-		if (d->af == AF_INET6)
-			((struct sockaddr_in6 *)ss)->sin6_addr = in6addr_any;
-		else
-			((struct sockaddr_in *)ss)->sin_addr.s_addr = htonl(INADDR_ANY);
-		return true;
-	}
 	if (strcmp(target, "loopback") == 0) {
 		demo_loopback(d, 0, ss, len);
 		return true;

@@ -7,11 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n)
+void textfmt_list_line(uint64_t number, const char *time, const char *src, const char *dst, const char *proto,
+                       uint32_t len, const char *summary, char *buf, size_t n)
 {
 	/* 15 columns fit "127.0.0.1:65535" and "[::1]:65535"; longer addresses push the line right. */
-	snprintf(buf, n, "%4u %9.6f  %-15s > %-15s %-8s %5u  %s", p->index + 1, p->rel, p->src, p->dst,
-	         p->proto, p->wirelen, p->summary);
+	snprintf(buf, n, "%4llu %9s  %-15s > %-15s %-8s %5u  %s", (unsigned long long)number, time, src, dst, proto,
+	         len, summary);
+}
+
+void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n)
+{
+	char t[32];
+	snprintf(t, sizeof t, "%.6f", p->rel);
+	textfmt_list_line(p->index + 1, t, p->src, p->dst, p->proto, p->wirelen, p->summary, buf, n);
 }
 
 const char *textfmt_packet_heading(void)

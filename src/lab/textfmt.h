@@ -18,6 +18,13 @@ void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n);
 /* Column heading matching textfmt_packet_line. */
 const char *textfmt_packet_heading(void);
 
+/* The same columns from their parts, for packets that are no lab_packet
+ * (inspection of a capture file): `time` is already formatted ("0.000123",
+ * "12:34:56.123456", "-") and right-aligned in 9 columns when shorter.
+ * textfmt_packet_line is this with the lab's relative time. */
+void textfmt_list_line(uint64_t number, const char *time, const char *src, const char *dst, const char *proto,
+                       uint32_t len, const char *summary, char *buf, size_t n);
+
 /* "Source port: 51234" indented two spaces per depth. */
 void textfmt_field_line(const struct field *f, char *buf, size_t n);
 

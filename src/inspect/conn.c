@@ -1,0 +1,112 @@
+/*
+ * conn.c — a packet's connection and its ladder (see conn.h).
+ */
+#include "inspect/conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool inspect_conn_of(const struct capfile *cf, uint64_t n, struct inspect_conn *c, char *err, size_t errlen)
+{
+	struct capfile_packet p;
+	if (!capfile_packet(cf, n, &p)) {
+		snprintf(err, errlen, "there is no packet %llu (the file has %llu)", (unsigned long long)n + 1,
+		         (unsigned long long)capfile_count(cf));
+		return false;
+	}
+	struct dissection d;
+	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+	const struct pkt_info *i = &d.info;
+	bool ok = (i->tcp || i->udp) && i->has_ports;
+	if (ok) {
+		memset(c, 0, sizeof *c);
+		c->ip_proto = i->ip_proto;
+		c->ip_version = i->ip_version;
+		memcpy(c->a, i->src, sizeof c->a);
+		memcpy(c->b, i->dst, sizeof c->b);
+		c->aport = i->sport;
+		c->bport = i->dport;
+	} else {
+		snprintf(err, errlen, "packet %llu is not TCP or UDP (%s)", (unsigned long long)n + 1,
+		         i->proto ? i->proto : "not decoded");
+	}
+	dissection_free(&d);
+	return ok;
+}
+
+bool inspect_conn_match(const struct inspect_conn *c, const struct pkt_info *i, bool *from_a)
+{
+	if (!i->has_ports || i->ip_proto != c->ip_proto || !(i->tcp || i->udp))
+		return false;
+	bool ab = i->sport == c->aport && i->dport == c->bport && !strcmp(i->src, c->a) && !strcmp(i->dst, c->b);
+	bool ba = !ab && i->sport == c->bport && i->dport == c->aport && !strcmp(i->src, c->b) && !strcmp(i->dst, c->a);
+	if (from_a)
+		*from_a = ab;
+	return ab || ba;
+}
+
+void inspect_conn_swap(struct inspect_conn *c)
+{
+	char t[46];
+	memcpy(t, c->a, sizeof t);
+	memcpy(c->a, c->b, sizeof t);
+	memcpy(c->b, t, sizeof t);
+	uint16_t p = c->aport;
+	c->aport = c->bport;
+	c->bport = p;
+}
+
+void inspect_conn_endpoint(const struct inspect_conn *c, bool a, char *buf, size_t n)
+{
+	const char *addr = a ? c->a : c->b;
+	unsigned port = a ? c->aport : c->bport;
+	if (c->ip_version == 6)
+		snprintf(buf, n, "[%s]:%u", addr, port);
+	else
+		snprintf(buf, n, "%s:%u", addr, port);
+}
+
+struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, char *err, size_t errlen)
+{
+	struct inspect_conn c;
+	if (!inspect_conn_of(cf, n, &c, err, errlen))
+		return NULL;
+	if (c.ip_proto != 6) {
+		snprintf(err, errlen, "packet %llu is UDP: a ladder draws a TCP connection", (unsigned long long)n + 1);
+		return NULL;
+	}
+	struct ladder_frame *fr = NULL;
+	size_t nf = 0, cap = 0;
+	uint64_t total = capfile_count(cf);
+	for (uint64_t k = 0; k < total; k++) {
+		struct capfile_packet p;
+		struct dissection d;
+		if (!capfile_packet(cf, k, &p))
+			break;
+		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+		bool in = inspect_conn_match(&c, &d.info, NULL);
+		dissection_free(&d);
+		if (!in)
+			continue;
+		if (nf == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct ladder_frame *g = realloc(fr, ncap * sizeof *g);
+			if (!g) {
+				free(fr);
+				snprintf(err, errlen, "out of memory");
+				return NULL;
+			}
+			fr = g;
+			cap = ncap;
+		}
+		/* The frames point into the file's mapping, valid while cf is open. */
+		fr[nf++] = (struct ladder_frame){ .linktype = p.linktype, .data = p.data, .caplen = p.caplen,
+		                                  .wirelen = p.wirelen, .number = (uint32_t)(k + 1), .tag = NULL };
+	}
+	struct ladder *l = ladder_build(fr, nf, NULL, width);
+	free(fr);
+	if (!l)
+		snprintf(err, errlen, "out of memory");
+	return l;
+}

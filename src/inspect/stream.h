@@ -1,0 +1,68 @@
+/*
+ * stream.h — follow a TCP stream or a UDP flow of a capture file.
+ *
+ * Role: the "follow stream" view: the payload of one connection, both
+ * directions, in the order it was delivered, with what the capture shows
+ * went wrong marked: bytes never captured (a gap), segments sent again
+ * (retransmissions), segments that arrived before earlier ones (out of
+ * order, delivered here in sequence order), payloads cut by the snapshot
+ * length.  The screen draws the chunks; the headless output and the text
+ * export write them with inspect_stream_write.
+ *
+ * Data model: a list of chunks in delivery order, each pointing into the
+ * file's mapping (no payload is copied): valid while the capfile is open.
+ * TCP sequence numbers are relative to each direction's ISN (from its SYN,
+ * else its first segment).  A gap is declared when the peer acknowledges
+ * bytes the capture never saw, or at the end of the capture.
+ */
+#ifndef SOCKSCOPE_INSPECT_STREAM_H
+#define SOCKSCOPE_INSPECT_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "inspect/capfile.h"
+#include "inspect/conn.h"
+
+enum inspect_chunk_kind {
+	CHUNK_DATA,            /* new bytes, in sequence */
+	CHUNK_GAP,             /* len bytes of the stream were never captured */
+	CHUNK_RETRANS,         /* a segment whose bytes were all delivered before */
+	CHUNK_NOT_CAPTURED,    /* the rest of a segment the snapshot length cut off */
+};
+
+struct inspect_chunk {
+	enum inspect_chunk_kind kind;
+	bool from_a;           /* sent by endpoint a of the stream's conn */
+	bool out_of_order;     /* DATA captured before bytes that precede it */
+	uint64_t packet;       /* 0-based packet number (for GAP: the packet after the gap) */
+	uint32_t seq;          /* relative sequence number of the first byte (TCP) */
+	uint32_t len;          /* bytes */
+	const uint8_t *data;   /* len bytes for DATA and RETRANS; NULL otherwise */
+};
+
+struct inspect_stream {
+	struct inspect_conn conn;  /* a: the client (the SYN's sender) when the SYN was captured */
+	bool tcp;
+	struct inspect_chunk *chunks;
+	size_t n, cap;
+	uint64_t packets;          /* packets of the connection */
+	uint64_t bytes_a, bytes_b; /* payload bytes delivered from a and from b */
+	unsigned gaps, retrans, out_of_order;
+};
+
+/* Follow the connection of packet n (0-based), walking the packets indexed
+ * so far.  0, or -1 with a message (not TCP/UDP, out of memory). */
+int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_stream *s, char *err, size_t errlen);
+void inspect_stream_free(struct inspect_stream *s);
+
+/* The stream as text: a heading, then per chunk a line
+ * "==> 127.0.0.1:40000 > 127.0.0.1:51234  packet 4, seq 1, 31 bytes"
+ * followed by the bytes (printable ASCII, tab and newline as they are,
+ * CR before LF dropped, other bytes as '.'), and markers such as
+ * "[gap: 100 bytes of 127.0.0.1:40000 > ... never captured, before seq 1001]". */
+void inspect_stream_write(const struct inspect_stream *s, FILE *out);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * view.h — the packet list of a capture file: which packets it shows (a
+ * display filter in tcpdump syntax and a free-text search in the
+ * summaries) and the text of each row.
+ *
+ * Role: what the inspection screen's list draws and what
+ * `sockscope inspect FILE --print` prints: both walk a view, so a test of
+ * the headless output tests the screen's rows.
+ *
+ * Data model: a view walks the file's packets in order (as far as they are
+ * indexed) in slices, dissecting each once: its flow table makes TCP
+ * sequence numbers relative exactly as tcpdump does (all packets are fed,
+ * so a packet's summary does not change with the filter); a packet is in
+ * the view when it passes the BPF program (pcap_offline_filter on the
+ * stored bytes, compiled with a dead handle of the packet's link type) and
+ * its summary contains the search text.  The rows are a list of packet
+ * numbers, not stored at all when there is neither filter nor search
+ * (row r is then packet r).
+ *
+ * Threads: inspect_view_update may run on a worker thread while the
+ * screen's thread calls nothing else on the same view; the screen may read
+ * inspect_view_count meanwhile (it is published atomically) and rows below
+ * it.  A screen that wants to draw while the worker runs gives each its
+ * own view or takes a lock of its own around the other calls.
+ */
+#ifndef SOCKSCOPE_INSPECT_VIEW_H
+#define SOCKSCOPE_INSPECT_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dissect/dissect.h"
+#include "inspect/capfile.h"
+
+enum inspect_time {
+	INSPECT_TIME_ABS,     /* time of day, local: "12:34:56.123456" */
+	INSPECT_TIME_REL,     /* seconds since the file's first packet */
+	INSPECT_TIME_DELTA,   /* seconds since the previous row of the view */
+};
+
+/* "abs", "rel", "delta" -> mode; false if unknown. */
+bool inspect_time_parse(const char *s, enum inspect_time *out);
+
+/* Format a timestamp for the time column.  `first` is the file's first
+ * packet's time, `prev` the previous row's (CAPFILE_NO_TIME when none):
+ * a missing time is "-". */
+void inspect_time_text(enum inspect_time mode, int64_t ts, int64_t first, int64_t prev, char *buf, size_t n);
+
+struct inspect_view;
+
+/* A view of cf.  bpf (tcpdump syntax) and search may be NULL or "" for
+ * none.  A filter that does not compile returns NULL with pcap's message:
+ * "bad filter 'tcp portt 80': syntax error in filter expression: ...".
+ * The view borrows cf (it must outlive it). */
+struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const char *search, char *err,
+                                      size_t errlen);
+void inspect_view_free(struct inspect_view *v);
+
+/* Called by inspect_view_update for each row it adds, with the packet, its
+ * dissection and its summary (all valid during the call only). */
+typedef void (*inspect_row_cb)(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
+                               const char *summary);
+
+/* Walk up to max packets more (those indexed so far).  Returns true when
+ * the view has seen every packet of a file whose indexing has ended
+ * (complete or damaged), false when there may be more.  cb may be NULL. */
+bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, void *ud);
+
+/* Rows so far; packet number of a row; the row showing a packet, or the
+ * row of the nearest packet after it (count when none), for "go to N". */
+size_t inspect_view_count(const struct inspect_view *v);
+uint64_t inspect_view_packet(const struct inspect_view *v, size_t row);
+size_t inspect_view_row_at(const struct inspect_view *v, uint64_t packet);
+/* Packets walked so far (matching or not). */
+uint64_t inspect_view_walked(const struct inspect_view *v);
+/* The flow table the walk built (relative seq/ack for rows drawn later). */
+struct flowtab *inspect_view_flows(struct inspect_view *v);
+
+/* Does packet p pass the view's BPF filter?  (true without a filter) */
+bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p);
+
+/* The list line of a packet (textfmt_list_line), dissected here; `prev_ts`
+ * for delta mode.  flows may be NULL (absolute sequence numbers). */
+void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
+                  const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n);
+/* The line of row `row` of the view, as the screen draws it. */
+bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n);
+
+/* The heading of a packet's detail: "Frame 5: 74 bytes on the wire, 74
+ * captured, interface 0 (lo), link type 1 (Ethernet), 2024-05-01
+ * 12:34:56.123456789 UTC". */
+void inspect_frame_info(const struct capfile *cf, const struct capfile_packet *p, char *buf, size_t n);
+
+/* The file's first packet's time (CAPFILE_NO_TIME when none yet). */
+int64_t inspect_first_time(const struct capfile *cf);
+
+#endif

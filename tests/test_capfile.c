@@ -1,0 +1,802 @@
+/*
+ * test_capfile.c — the capture file reader and the inspect core on files
+ * built here byte by byte (draft-ietf-opsawg-pcap / -pcapng layouts): both
+ * byte orders, nanosecond pcap, pcapng with several interfaces and link
+ * types, if_tsresol/if_tsoffset, EPB/SPB/OPB, unknown blocks, two
+ * sections of different byte orders; every truncation point; damaged
+ * lengths; random mutations; the background indexer; then the view (BPF
+ * filter, search), follow stream (out of order, retransmission, gap),
+ * conversations, marks and saving.
+ */
+#include "pktbuild.h"
+
+#include "inspect/capfile.h"
+#include "inspect/conn.h"
+#include "inspect/convs.h"
+#include "inspect/save.h"
+#include "inspect/stream.h"
+#include "inspect/view.h"
+
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------- file builder */
+
+struct buf {
+	uint8_t *b;
+	size_t n, cap;
+	bool be;
+};
+
+static void bput(struct buf *f, const void *m, size_t n)
+{
+	if (f->n + n > f->cap) {
+		f->cap = (f->n + n) * 2 + 256;
+		f->b = realloc(f->b, f->cap);
+	}
+	memcpy(f->b + f->n, m, n);
+	f->n += n;
+}
+
+static void b16(struct buf *f, uint16_t v)
+{
+	uint8_t x[2] = { (uint8_t)(f->be ? v >> 8 : v), (uint8_t)(f->be ? v : v >> 8) };
+	bput(f, x, 2);
+}
+
+static void b32(struct buf *f, uint32_t v)
+{
+	if (f->be) {
+		b16(f, (uint16_t)(v >> 16));
+		b16(f, (uint16_t)v);
+	} else {
+		b16(f, (uint16_t)v);
+		b16(f, (uint16_t)(v >> 16));
+	}
+}
+
+static void b32at(struct buf *f, size_t at, uint32_t v)
+{
+	struct buf t = { .be = f->be };
+	b32(&t, v);
+	memcpy(f->b + at, t.b, 4);
+	free(t.b);
+}
+
+static void pad4(struct buf *f)
+{
+	static const uint8_t z[4];
+	bput(f, z, (4 - f->n % 4) % 4);
+}
+
+static char tmpdir[64];
+
+static const char *write_file(const char *name, const uint8_t *b, size_t n)
+{
+	static char path[128];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+	if (n)
+		fwrite(b, 1, n, f);
+	fclose(f);
+	return path;
+}
+
+static struct capfile *open_all(const char *path, char *err, size_t errlen)
+{
+	enum capfile_error why;
+	struct capfile *cf = capfile_open(path, &why, err, errlen);
+	if (cf)
+		while (capfile_index_step(cf, 3) == CAPFILE_SCANNING)
+			;
+	return cf;
+}
+
+/* Three Ethernet frames of different sizes. */
+static struct pkt frames[3];
+
+static void make_frames(void)
+{
+	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+	tcp_frame(&frames[0], 0, 40000, 80, 1000, 0, SYN, 65535, mss, 4, NULL);
+	tcp_frame(&frames[1], 0, 80, 40000, 5000, 1001, SYN | ACK, 65535, mss, 4, NULL);
+	struct pkt u;
+	udp(&u, 5353, 53, "hello, udp");
+	ether(&frames[2], 0x86dd);
+	ipv6(&frames[2], 17, &u);
+}
+
+/* Classic pcap of the three frames; ends[i] = file size after record i. */
+static void build_pcap(struct buf *f, bool be, bool nano, size_t ends[3])
+{
+	f->n = 0;
+	f->be = be;
+	b32(f, nano ? 0xa1b23c4d : 0xa1b2c3d4);
+	b16(f, 2);
+	b16(f, 4);
+	b32(f, 0);
+	b32(f, 0);
+	b32(f, 65535);
+	b32(f, 1);
+	for (int i = 0; i < 3; i++) {
+		b32(f, 1700000000 + (uint32_t)i);
+		b32(f, nano ? 123456789 : 123456);
+		b32(f, frames[i].n);
+		b32(f, frames[i].n + (i == 2 ? 100 : 0));   /* the last one was cut by the snaplen */
+		bput(f, frames[i].b, frames[i].n);
+		ends[i] = f->n;
+	}
+}
+
+static void check_three(struct capfile *cf, bool nano, const char *what)
+{
+	struct capfile_progress pr;
+	capfile_progress(cf, &pr);
+	EQ_INT(CAPFILE_COMPLETE, pr.state);
+	EQ_INT(3, pr.packets);
+	EQ_INT(pr.bytes_total, pr.bytes_done);
+	EQ_STR("", capfile_stop_reason(cf));
+	for (int i = 0; i < 3; i++) {
+		struct capfile_packet p;
+		CHECK(capfile_packet(cf, (uint64_t)i, &p));
+		EQ_INT(frames[i].n, p.caplen);
+		EQ_INT(frames[i].n + (i == 2 ? 100 : 0), p.wirelen);
+		EQ_INT(1, p.linktype);
+		EQ_INT((1700000000LL + i) * 1000000000LL + (nano ? 123456789 : 123456000), p.ts_ns);
+		CHECK(memcmp(p.data, frames[i].b, frames[i].n) == 0);
+	}
+	struct capfile_packet p;
+	CHECK(!capfile_packet(cf, 3, &p));
+	if (failures)
+		fprintf(stderr, "  (in %s)\n", what);
+}
+
+static void test_pcap(void)
+{
+	struct buf f = { 0 };
+	size_t ends[3];
+	char err[256];
+	for (int be = 0; be < 2; be++)
+		for (int nano = 0; nano < 2; nano++) {
+			build_pcap(&f, be, nano, ends);
+			struct capfile *cf = open_all(write_file("a.pcap", f.b, f.n), err, sizeof err);
+			CHECK(cf != NULL);
+			if (!cf)
+				continue;
+			EQ_INT(CAPFILE_PCAP, capfile_format(cf));
+			check_three(cf, nano, be ? "big-endian pcap" : "little-endian pcap");
+			struct capfile_iface ifc;
+			CHECK(capfile_iface(cf, 0, &ifc));
+			EQ_INT(nano ? 9 : 6, ifc.ts_digits);
+			capfile_close(cf);
+		}
+	free(f.b);
+}
+
+/* ------------------------------------------------------------- pcapng */
+
+static size_t block_start(struct buf *f, uint32_t type)
+{
+	size_t at = f->n;
+	b32(f, type);
+	b32(f, 0);   /* length, set by block_end */
+	return at;
+}
+
+static void block_end(struct buf *f, size_t at)
+{
+	pad4(f);
+	uint32_t len = (uint32_t)(f->n - at + 4);
+	b32(f, len);
+	b32at(f, at + 4, len);
+}
+
+static void shb(struct buf *f)
+{
+	size_t at = block_start(f, 0x0A0D0D0A);
+	b32(f, 0x1A2B3C4D);
+	b16(f, 1);
+	b16(f, 0);
+	b32(f, 0xffffffff);
+	b32(f, 0xffffffff);   /* section length unknown */
+	block_end(f, at);
+}
+
+static void idb(struct buf *f, uint16_t lt, int tsresol, bool offset, const char *name)
+{
+	size_t at = block_start(f, 1);
+	b16(f, lt);
+	b16(f, 0);
+	b32(f, 65535);
+	if (name) {
+		b16(f, 2);
+		b16(f, (uint16_t)strlen(name));
+		bput(f, name, strlen(name));
+		pad4(f);
+	}
+	if (tsresol >= 0) {
+		b16(f, 9);
+		b16(f, 1);
+		uint8_t r[4] = { (uint8_t)tsresol };
+		bput(f, r, 4);
+	}
+	if (offset) {
+		b16(f, 14);
+		b16(f, 8);
+		b32(f, f->be ? 0 : 100);   /* 100 seconds, as a 64-bit integer of the section's order */
+		b32(f, f->be ? 100 : 0);
+	}
+	b16(f, 0);
+	b16(f, 0);
+	block_end(f, at);
+}
+
+static void epb(struct buf *f, uint32_t ifid, uint64_t ts, const struct pkt *p, uint32_t wirelen)
+{
+	size_t at = block_start(f, 6);
+	b32(f, ifid);
+	b32(f, (uint32_t)(ts >> 32));
+	b32(f, (uint32_t)ts);
+	b32(f, p->n);
+	b32(f, wirelen);
+	bput(f, p->b, p->n);
+	block_end(f, at);
+}
+
+/* The pcapng file of the tests; pkt_end[i] = file size after packet block i. */
+struct ngfile {
+	struct buf f;
+	size_t pkt_end[8];
+	int npkts;
+	struct pkt raw;
+};
+
+static void build_pcapng(struct ngfile *g)
+{
+	struct buf *f = &g->f;
+	f->n = 0;
+	f->be = false;
+	g->npkts = 0;
+	/* raw IPv4 for the LINKTYPE_RAW interface */
+	struct pkt u;
+	udp(&u, 1000, 2000, "raw");
+	g->raw.n = 0;
+	ipv4(&g->raw, 17, &u);
+
+	shb(f);
+	idb(f, 1, -1, false, "lo");            /* 0: Ethernet, microseconds */
+	idb(f, 101, 9, true, NULL);            /* 1: raw IP, nanoseconds, +100 s */
+	idb(f, 1, 0x80 | 10, false, NULL);     /* 2: Ethernet, 2^-10 s */
+	epb(f, 0, 1700000000ull * 1000000 + 5, &frames[0], frames[0].n);
+	g->pkt_end[g->npkts++] = f->n;
+	epb(f, 1, 1700000000ull * 1000000000 + 7, &g->raw, g->raw.n);
+	g->pkt_end[g->npkts++] = f->n;
+	/* an unknown block type, then a statistics block: both skipped */
+	size_t at = block_start(f, 0x00000BAD);
+	b32(f, 0xdeadbeef);
+	block_end(f, at);
+	at = block_start(f, 5);
+	b32(f, 0);
+	b32(f, 0);
+	b32(f, 0);
+	block_end(f, at);
+	/* simple packet block: interface 0, no timestamp */
+	at = block_start(f, 3);
+	b32(f, frames[1].n);
+	bput(f, frames[1].b, frames[1].n);
+	block_end(f, at);
+	g->pkt_end[g->npkts++] = f->n;
+	/* obsolete packet block on interface 2: 1024 units = 1 s */
+	at = block_start(f, 2);
+	b16(f, 2);
+	b16(f, 0);
+	b32(f, 0);
+	b32(f, 1024 * 3);
+	b32(f, frames[2].n);
+	b32(f, frames[2].n);
+	bput(f, frames[2].b, frames[2].n);
+	block_end(f, at);
+	g->pkt_end[g->npkts++] = f->n;
+	/* a second section, big-endian, with a Linux cooked interface */
+	f->be = true;
+	shb(f);
+	idb(f, 113, -1, false, NULL);
+	struct pkt sll = { .n = 16 };
+	memset(sll.b, 0, 16);
+	sll.b[15] = 0x00;
+	sll.b[14] = 0x08;   /* protocol 0x0800 */
+	pmem(&sll, g->raw.b, g->raw.n);
+	epb(f, 0, 42, &sll, sll.n);
+	g->pkt_end[g->npkts++] = f->n;
+}
+
+static void test_pcapng(void)
+{
+	struct ngfile g = { 0 };
+	char err[256];
+	build_pcapng(&g);
+	struct capfile *cf = open_all(write_file("a.pcapng", g.f.b, g.f.n), err, sizeof err);
+	CHECK(cf != NULL);
+	if (!cf)
+		return;
+	EQ_INT(CAPFILE_PCAPNG, capfile_format(cf));
+	struct capfile_progress pr;
+	capfile_progress(cf, &pr);
+	EQ_INT(CAPFILE_COMPLETE, pr.state);
+	EQ_INT(5, pr.packets);
+	EQ_INT(4, capfile_iface_count(cf));
+	struct capfile_packet p;
+	struct capfile_iface ifc;
+	CHECK(capfile_packet(cf, 0, &p));
+	EQ_INT(1, p.linktype);
+	EQ_INT(1700000000LL * 1000000000 + 5000, p.ts_ns);
+	CHECK(capfile_iface(cf, 0, &ifc));
+	EQ_STR("lo", ifc.name);
+	CHECK(capfile_packet(cf, 1, &p));
+	EQ_INT(101, p.linktype);
+	EQ_INT((1700000000LL + 100) * 1000000000 + 7, p.ts_ns);
+	CHECK(memcmp(p.data, g.raw.b, g.raw.n) == 0);
+	CHECK(capfile_packet(cf, 2, &p));
+	EQ_INT(1, p.linktype);
+	EQ_INT(CAPFILE_NO_TIME, p.ts_ns);
+	EQ_INT(frames[1].n, p.caplen);
+	CHECK(memcmp(p.data, frames[1].b, frames[1].n) == 0);
+	CHECK(capfile_packet(cf, 3, &p));
+	EQ_INT(2, p.iface);
+	EQ_INT(3000000000LL, p.ts_ns);
+	CHECK(capfile_iface(cf, 2, &ifc));
+	EQ_INT(4, ifc.ts_digits);
+	CHECK(capfile_packet(cf, 4, &p));
+	EQ_INT(113, p.linktype);
+	EQ_INT(3, p.iface);
+	EQ_INT(42000, p.ts_ns);
+	CHECK(capfile_iface(cf, 3, &ifc));
+	EQ_INT(1, ifc.section);
+
+	/* The list lines read each link type. */
+	char e2[256], line[512];
+	struct inspect_view *v = inspect_view_new(cf, NULL, NULL, e2, sizeof e2);
+	CHECK(v != NULL);
+	while (!inspect_view_update(v, 2, NULL, NULL))
+		;
+	EQ_INT(5, inspect_view_count(v));
+	CHECK(inspect_view_line(v, 4, INSPECT_TIME_REL, line, sizeof line));
+	CHECK(strstr(line, "127.0.0.1:1000  > 127.0.0.1:2000") != NULL);
+	CHECK(strstr(line, "UDP, length 3") != NULL);
+	CHECK(inspect_view_line(v, 2, INSPECT_TIME_REL, line, sizeof line));
+	CHECK(strstr(line, "    -  ") != NULL);   /* no timestamp in a simple packet block */
+	inspect_view_free(v);
+	capfile_close(cf);
+	free(g.f.b);
+}
+
+/* --------------------------------------------------- truncation, damage */
+
+static void test_truncation(void)
+{
+	char err[256];
+	struct buf f = { 0 };
+	size_t ends[3];
+	build_pcap(&f, false, false, ends);
+	for (size_t cut = 0; cut < f.n; cut++) {
+		enum capfile_error why = 0;
+		struct capfile *cf = capfile_open(write_file("cut.pcap", f.b, cut), &why, err, sizeof err);
+		if (cut < 4) {
+			CHECK(cf == NULL);
+			EQ_INT(CAPFILE_ERR_NOT_CAPTURE, why);
+			CHECK(strstr(err, "not a capture file") != NULL);
+			continue;
+		}
+		CHECK(cf != NULL);
+		if (!cf)
+			continue;
+		while (capfile_index_step(cf, 1) == CAPFILE_SCANNING)
+			;
+		uint64_t want = 0;
+		while (want < 3 && ends[want] <= cut)
+			want++;
+		EQ_INT(want, capfile_count(cf));
+		struct capfile_progress pr;
+		capfile_progress(cf, &pr);
+		bool boundary = cut == 24 || (want > 0 && ends[want - 1] == cut);
+		EQ_INT(boundary ? CAPFILE_COMPLETE : CAPFILE_DAMAGED, pr.state);
+		if (!boundary)
+			CHECK(strstr(capfile_stop_reason(cf), "truncated") != NULL);
+		if (cut > 24 && !boundary) {
+			char head[64];
+			snprintf(head, sizeof head, "packet %llu at byte offset %zu: ", (unsigned long long)want + 1,
+			         want ? ends[want - 1] : 24);
+			CHECK(strncmp(capfile_stop_reason(cf), head, strlen(head)) == 0);
+		}
+		capfile_close(cf);
+	}
+
+	struct ngfile g = { 0 };
+	build_pcapng(&g);
+	for (size_t cut = 4; cut < g.f.n; cut++) {
+		struct capfile *cf = open_all(write_file("cut.pcapng", g.f.b, cut), err, sizeof err);
+		CHECK(cf != NULL);
+		if (!cf)
+			continue;
+		int want = 0;
+		while (want < g.npkts && g.pkt_end[want] <= cut)
+			want++;
+		EQ_INT(want, capfile_count(cf));
+		struct capfile_progress pr;
+		capfile_progress(cf, &pr);
+		if (pr.state == CAPFILE_DAMAGED)
+			CHECK(strstr(capfile_stop_reason(cf), "truncated") != NULL);
+		for (uint64_t i = 0; i < capfile_count(cf); i++) {
+			struct capfile_packet p;
+			CHECK(capfile_packet(cf, i, &p));
+			CHECK(p.offset + p.caplen <= cut);
+		}
+		capfile_close(cf);
+	}
+
+	/* Impossible lengths are malformed, and named. */
+	build_pcap(&f, false, false, ends);
+	b32at(&f, ends[0] + 8, 70000000);
+	struct capfile *cf = open_all(write_file("bad.pcap", f.b, f.n), err, sizeof err);
+	EQ_INT(1, capfile_count(cf));
+	char want[128];
+	snprintf(want, sizeof want, "packet 2 at byte offset %zu: record length 70000000 exceeds the snapshot length 65535 (malformed)",
+	         ends[0]);
+	EQ_STR(want, capfile_stop_reason(cf));
+	capfile_close(cf);
+
+	build_pcapng(&g);
+	/* the first EPB names interface 9 */
+	size_t epb0 = 0;
+	for (size_t o = 0; o + 4 <= g.f.n; o += 4)
+		if (g.f.b[o] == 6 && g.f.b[o + 1] == 0 && g.f.b[o + 2] == 0 && g.f.b[o + 3] == 0) {
+			epb0 = o;
+			break;
+		}
+	CHECK(epb0 > 0);
+	g.f.b[epb0 + 8] = 9;
+	cf = open_all(write_file("bad.pcapng", g.f.b, g.f.n), err, sizeof err);
+	EQ_INT(0, capfile_count(cf));
+	CHECK(strstr(capfile_stop_reason(cf), "names interface 9, but its section describes 3 (malformed)") != NULL);
+	capfile_close(cf);
+	g.f.b[epb0 + 8] = 0;
+	g.f.b[epb0 + 4] ^= 1;   /* block length not a multiple of 4 */
+	cf = open_all(write_file("bad.pcapng", g.f.b, g.f.n), err, sizeof err);
+	CHECK(strstr(capfile_stop_reason(cf), "not a multiple of 4 (malformed)") != NULL);
+	capfile_close(cf);
+	g.f.b[epb0 + 4] ^= 1;
+	g.f.b[epb0 + 4] += 4;   /* the trailing length no longer matches */
+	cf = open_all(write_file("bad.pcapng", g.f.b, g.f.n), err, sizeof err);
+	CHECK(strstr(capfile_stop_reason(cf), "trailing length") != NULL);
+	capfile_close(cf);
+	free(g.f.b);
+
+	/* Not captures at all. */
+	const char *html = "<!DOCTYPE html>\n<html></html>\n";
+	enum capfile_error why;
+	cf = capfile_open(write_file("page.html", (const uint8_t *)html, strlen(html)), &why, err, sizeof err);
+	CHECK(cf == NULL);
+	EQ_INT(CAPFILE_ERR_NOT_CAPTURE, why);
+	CHECK(strstr(err, "not a capture file: first bytes 3c 21 44 4f (looks like text)") != NULL);
+
+	cf = capfile_open(write_file("empty", NULL, 0), &why, err, sizeof err);
+	CHECK(cf == NULL && why == CAPFILE_ERR_NOT_CAPTURE);
+	cf = capfile_open("/nonexistent/x.pcap", &why, err, sizeof err);
+	CHECK(cf == NULL && why == CAPFILE_ERR_IO);
+	free(f.b);
+}
+
+/* Random byte flips: the reader must stay inside the file and the rest of
+ * the core must survive whatever it indexes. */
+static void mutate_file(const char *name, const struct buf *orig, int rounds)
+{
+	char err[256], line[1024];
+	uint8_t *m = malloc(orig->n);
+	for (int r = 0; r < rounds; r++) {
+		memcpy(m, orig->b, orig->n);
+		int flips = 1 + (int)(xorshift() % 8);
+		for (int k = 0; k < flips; k++) {
+			size_t at = xorshift() % orig->n;
+			m[at] = (xorshift() & 1) ? (uint8_t)xorshift() : (uint8_t)(m[at] ^ (1u << (xorshift() % 8)));
+		}
+		size_t len = (xorshift() % 4 == 0) ? xorshift() % orig->n : orig->n;
+		const char *path = write_file(name, m, len);
+		struct capfile *cf = open_all(path, err, sizeof err);
+		if (!cf)
+			continue;
+		uint64_t n = capfile_count(cf);
+		for (uint64_t i = 0; i < n; i++) {
+			struct capfile_packet p;
+			CHECK(capfile_packet(cf, i, &p));
+			CHECK(p.offset + p.caplen <= len);
+		}
+		struct inspect_view *v = inspect_view_new(cf, "tcp or udp", NULL, err, sizeof err);
+		if (v) {
+			while (!inspect_view_update(v, 64, NULL, NULL))
+				;
+			for (size_t i = 0; i < inspect_view_count(v); i++)
+				inspect_view_line(v, i, INSPECT_TIME_DELTA, line, sizeof line);
+			inspect_view_free(v);
+		}
+		for (uint64_t i = 0; i < n && i < 3; i++) {
+			struct inspect_stream s;
+			if (inspect_stream_build(cf, i, &s, err, sizeof err) == 0)
+				inspect_stream_free(&s);
+		}
+		struct inspect_conv *c;
+		if (inspect_conversations(cf, NULL, &c, err, sizeof err) >= 0)
+			free(c);
+		capfile_close(cf);
+	}
+	free(m);
+}
+
+static void test_mutations(void)
+{
+	struct buf f = { 0 };
+	size_t ends[3];
+	build_pcap(&f, true, false, ends);
+	mutate_file("m.pcap", &f, 400);
+	struct ngfile g = { 0 };
+	build_pcapng(&g);
+	mutate_file("m.pcapng", &g.f, 600);
+	free(f.b);
+	free(g.f.b);
+}
+
+/* The background indexer gives the same index, with progress. */
+static void test_thread(void)
+{
+	struct buf f = { 0 };
+	size_t ends[3];
+	char err[256];
+	build_pcap(&f, false, true, ends);
+	/* many packets, so the thread runs several slices */
+	for (int i = 0; i < 20000; i++) {
+		b32(&f, 1700000000);
+		b32(&f, (uint32_t)i);
+		b32(&f, frames[0].n);
+		b32(&f, frames[0].n);
+		bput(&f, frames[0].b, frames[0].n);
+	}
+	enum capfile_error why;
+	struct capfile *cf = capfile_open(write_file("big.pcap", f.b, f.n), &why, err, sizeof err);
+	CHECK(cf != NULL);
+	CHECK(capfile_index_start(cf, err, sizeof err) == 0);
+	struct capfile_packet p;
+	/* readers may look while it runs */
+	for (int k = 0; k < 1000; k++)
+		if (capfile_count(cf) > 0)
+			CHECK(capfile_packet(cf, capfile_count(cf) - 1, &p));
+	capfile_index_wait(cf);
+	struct capfile_progress pr;
+	capfile_progress(cf, &pr);
+	EQ_INT(CAPFILE_COMPLETE, pr.state);
+	EQ_INT(20003, pr.packets);
+	EQ_INT(f.n, pr.bytes_done);
+	CHECK(capfile_packet(cf, 20002, &p));
+	EQ_INT(1700000000LL * 1000000000 + 19999, p.ts_ns);
+	capfile_close(cf);
+	/* closing while the thread runs stops it */
+	cf = capfile_open(write_file("big.pcap", f.b, f.n), &why, err, sizeof err);
+	CHECK(capfile_index_start(cf, err, sizeof err) == 0);
+	capfile_close(cf);
+	free(f.b);
+}
+
+/* ------------------------------------------ view, stream, conversations */
+
+struct rec {
+	struct pkt f;
+	uint32_t us;
+};
+
+static const char *write_pcap(const char *name, const struct rec *r, size_t n)
+{
+	struct buf f = { 0 };
+	b32(&f, 0xa1b2c3d4);
+	b16(&f, 2);
+	b16(&f, 4);
+	b32(&f, 0);
+	b32(&f, 0);
+	b32(&f, 65535);
+	b32(&f, 1);
+	for (size_t i = 0; i < n; i++) {
+		b32(&f, 1700000000);
+		b32(&f, r[i].us);
+		b32(&f, r[i].f.n);
+		b32(&f, r[i].f.n);
+		bput(&f, r[i].f.b, r[i].f.n);
+	}
+	const char *p = write_file(name, f.b, f.n);
+	free(f.b);
+	return p;
+}
+
+static void test_view_stream(void)
+{
+	/* client 40000 -> server 80; ISNs 1000 (client) and 5000 (server) */
+	struct rec r[12];
+	size_t n = 0;
+	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+	tcp_frame(&r[n++].f, 0, 40000, 80, 1000, 0, SYN, 65535, mss, 4, NULL);
+	tcp_frame(&r[n++].f, 0, 80, 40000, 5000, 1001, SYN | ACK, 65535, mss, 4, NULL);
+	tcp_frame(&r[n++].f, 0, 40000, 80, 1001, 5001, ACK, 512, NULL, 0, NULL);
+	tcp_frame(&r[n++].f, 0, 40000, 80, 1001, 5001, PSH | ACK, 512, NULL, 0, "GET / HTTP/1.0\r\n");   /* 16 bytes */
+	tcp_frame(&r[n++].f, 0, 40000, 80, 1001, 5001, PSH | ACK, 512, NULL, 0, "GET / HTTP/1.0\r\n");   /* again */
+	tcp_frame(&r[n++].f, 0, 80, 40000, 5006, 1017, PSH | ACK, 512, NULL, 0, "world");   /* before "hello" */
+	tcp_frame(&r[n++].f, 0, 80, 40000, 5001, 1017, PSH | ACK, 512, NULL, 0, "hello");
+	tcp_frame(&r[n++].f, 0, 80, 40000, 5021, 1017, PSH | ACK, 512, NULL, 0, "after a gap");   /* 5011..5020 lost */
+	tcp_frame(&r[n++].f, 0, 40000, 80, 1017, 5032, ACK, 512, NULL, 0, NULL);
+	struct pkt u;
+	udp(&u, 5353, 53, "question");
+	ether(&r[n].f, 0x0800);
+	ipv4(&r[n++].f, 17, &u);
+	udp(&u, 53, 5353, "answer");
+	ether(&r[n].f, 0x0800);
+	ipv4(&r[n++].f, 17, &u);
+	for (size_t i = 0; i < n; i++)
+		r[i].us = (uint32_t)(i * 1000);
+	const char *path = write_pcap("conn.pcap", r, n);
+	char err[512], line[1024];
+	struct capfile *cf = open_all(path, err, sizeof err);
+	CHECK(cf != NULL);
+
+	/* filter */
+	struct inspect_view *v = inspect_view_new(cf, "tcp[tcpflags] & tcp-syn != 0", NULL, err, sizeof err);
+	CHECK(v != NULL);
+	CHECK(inspect_view_update(v, 100, NULL, NULL));
+	EQ_INT(2, inspect_view_count(v));
+	EQ_INT(1, inspect_view_packet(v, 1));
+	EQ_INT(1, inspect_view_row_at(v, 1));
+	EQ_INT(2, inspect_view_row_at(v, 5));
+	CHECK(inspect_view_line(v, 1, INSPECT_TIME_DELTA, line, sizeof line));
+	CHECK(strstr(line, "   2  0.001000  127.0.0.1:80    > 127.0.0.1:40000 TCP ") == line);
+	CHECK(strstr(line, "Flags [S.], seq 0, ack 1,") != NULL);
+	inspect_view_free(v);
+	v = inspect_view_new(cf, "udp", "answer", err, sizeof err);   /* the summary of DNS-port UDP */
+	CHECK(v != NULL);
+	inspect_view_free(v);
+	v = inspect_view_new(cf, NULL, "length 16", err, sizeof err);
+	CHECK(inspect_view_update(v, 100, NULL, NULL));
+	EQ_INT(2, inspect_view_count(v));   /* the request and its retransmission */
+	inspect_view_free(v);
+	v = inspect_view_new(cf, "tcp portt 80", NULL, err, sizeof err);
+	CHECK(v == NULL);
+	CHECK(strncmp(err, "bad filter 'tcp portt 80': ", 27) == 0);
+
+	/* follow the TCP stream from its last packet */
+	struct inspect_stream s;
+	CHECK(inspect_stream_build(cf, 8, &s, err, sizeof err) == 0);
+	EQ_INT(40000, s.conn.aport);   /* the client is endpoint a */
+	EQ_INT(9, s.packets);
+	EQ_INT(16, s.bytes_a);
+	EQ_INT(21, s.bytes_b);
+	EQ_INT(1, s.retrans);
+	EQ_INT(1, s.gaps);
+	EQ_INT(1, s.out_of_order);
+	/* chunks: GET, retrans, hello, world (out of order), gap, after a gap */
+	EQ_INT(6, s.n);
+	if (s.n == 6) {
+		EQ_INT(CHUNK_DATA, s.chunks[0].kind);
+		EQ_INT(3, s.chunks[0].packet);
+		EQ_INT(CHUNK_RETRANS, s.chunks[1].kind);
+		EQ_INT(CHUNK_DATA, s.chunks[2].kind);
+		EQ_INT(6, s.chunks[2].packet);
+		CHECK(memcmp(s.chunks[2].data, "hello", 5) == 0);
+		EQ_INT(5, s.chunks[3].packet);
+		CHECK(s.chunks[3].out_of_order);
+		EQ_INT(CHUNK_GAP, s.chunks[4].kind);
+		EQ_INT(11, s.chunks[4].seq);
+		EQ_INT(10, s.chunks[4].len);
+		EQ_INT(21, s.chunks[5].seq);
+	}
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *mf = open_memstream(&text, &tlen);
+	inspect_stream_write(&s, mf);
+	fclose(mf);
+	CHECK(strstr(text, "==> 127.0.0.1:40000 > 127.0.0.1:80  packet 4, seq 1, 16 bytes\nGET / HTTP/1.0\n") != NULL);
+	CHECK(strstr(text, "[retransmission: packet 5,") != NULL);
+	CHECK(strstr(text, "[gap: 10 bytes of 127.0.0.1:80 > 127.0.0.1:40000 never captured, seq 11 to 21]") != NULL);
+	free(text);
+	inspect_stream_free(&s);
+
+	/* UDP flow */
+	CHECK(inspect_stream_build(cf, 10, &s, err, sizeof err) == 0);
+	EQ_INT(2, s.n);
+	EQ_INT(5353, s.conn.aport);
+	inspect_stream_free(&s);
+
+	/* conversations */
+	struct inspect_conv *c;
+	long nc = inspect_conversations(cf, NULL, &c, err, sizeof err);
+	EQ_INT(2, nc);
+	if (nc == 2) {
+		EQ_STR("TCP", c[0].proto);
+		EQ_INT(9, c[0].packets);
+		EQ_INT(5, c[0].packets_ab);
+		EQ_INT(8000000, c[0].last_ns - c[0].first_ns);
+		EQ_STR("UDP", c[1].proto);
+		EQ_INT(2, c[1].packets);
+		inspect_conv_line(&c[0], line, sizeof line);
+		CHECK(strstr(line, "TCP     127.0.0.1:40000") == line);
+		CHECK(strstr(line, "0.008000 s") != NULL);
+	}
+	free(c);
+
+	/* marks and saving */
+	struct inspect_marks *m = inspect_marks_new();
+	CHECK(inspect_marks_parse(m, "1,3,5-6", err, sizeof err) == 0);
+	EQ_INT(4, inspect_marks_count(m));
+	CHECK(inspect_marks_test(m, 4) && !inspect_marks_test(m, 3));
+	CHECK(inspect_marks_toggle(m, 4));
+	EQ_INT(3, inspect_marks_count(m));
+	CHECK(inspect_marks_parse(m, "0", err, sizeof err) < 0);
+	CHECK(inspect_marks_parse(m, "3-1", err, sizeof err) < 0);
+	char out[128];
+	snprintf(out, sizeof out, "%s/saved.pcap", tmpdir);
+	EQ_INT(3, inspect_save(cf, NULL, m, out, err, sizeof err));
+	struct capfile *sv = open_all(out, err, sizeof err);
+	CHECK(sv != NULL);
+	EQ_INT(3, capfile_count(sv));
+	struct capfile_packet a, b;
+	CHECK(capfile_packet(sv, 2, &a) && capfile_packet(cf, 5, &b));
+	CHECK(a.caplen == b.caplen && a.ts_ns == b.ts_ns && memcmp(a.data, b.data, a.caplen) == 0);
+	capfile_close(sv);
+	inspect_marks_free(m);
+	snprintf(out, sizeof out, "%s/no/such/dir.pcap", tmpdir);
+	CHECK(inspect_save(cf, NULL, NULL, out, err, sizeof err) < 0);
+
+	/* a ladder of the connection */
+	struct ladder *l = inspect_ladder(cf, 0, 80, err, sizeof err);
+	CHECK(l != NULL && l->found);
+	if (l)
+		EQ_INT(9, l->conn.npackets);
+	ladder_free(l);
+	CHECK(inspect_ladder(cf, 9, 80, err, sizeof err) == NULL);
+	capfile_close(cf);
+}
+
+static void test_time(void)
+{
+	char t[64];
+	inspect_time_text(INSPECT_TIME_REL, 5500000000LL, 1000000000LL, CAPFILE_NO_TIME, t, sizeof t);
+	EQ_STR("4.500000", t);
+	inspect_time_text(INSPECT_TIME_DELTA, 1000000000LL, 0, 1000500000LL, t, sizeof t);
+	EQ_STR("-0.000500", t);
+	inspect_time_text(INSPECT_TIME_DELTA, 1000000000LL, 0, CAPFILE_NO_TIME, t, sizeof t);
+	EQ_STR("0.000000", t);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	inspect_time_text(INSPECT_TIME_ABS, 1700000000123456789LL, 0, 0, t, sizeof t);
+	EQ_STR("22:13:20.123456", t);
+	inspect_time_text(INSPECT_TIME_ABS, CAPFILE_NO_TIME, 0, 0, t, sizeof t);
+	EQ_STR("-", t);
+	enum inspect_time m;
+	CHECK(inspect_time_parse("delta", &m) && m == INSPECT_TIME_DELTA);
+	CHECK(!inspect_time_parse("later", &m));
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_capfile.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	make_frames();
+	test_pcap();
+	test_pcapng();
+	test_truncation();
+	test_mutations();
+	test_thread();
+	test_view_stream();
+	test_time();
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	printf("%d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}
