@@ -88,15 +88,15 @@ static int detail(struct capfile *cf, uint64_t n, enum inspect_time mode, FILE *
 	}
 	/* The packets before it, for sequence numbers relative to their connection. */
 	struct flowtab *ft = flowtab_new();
-	struct dissection d;
+	struct dissection d = { 0 };
 	for (uint64_t k = 0; ft && k < n; k++) {
 		uint32_t s, a;
 		if (!capfile_packet(cf, k, &q))
 			break;
-		dissect_frame(q.linktype, q.data, q.caplen, q.wirelen, &d);
+		dissect_frame_opt(q.linktype, q.data, q.caplen, q.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		flowtab_relative(ft, &d, &s, &a);
-		dissection_free(&d);
 	}
+	dissection_free(&d);
 	char summary[512], line[1024];
 	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
 	dissect_summary(&d, ft, summary, sizeof summary);

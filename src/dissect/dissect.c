@@ -32,9 +32,7 @@ static struct field *field_push(struct dissection *d)
 		d->fields = f;
 		d->cap = ncap;
 	}
-	struct field *f = &d->fields[d->nfields++];
-	memset(f, 0, sizeof *f);
-	return f;
+	return &d->fields[d->nfields++];   /* field_add sets every member */
 }
 
 /* Add a field; when it is not all captured, clip it (clip) or leave it out. */
@@ -54,6 +52,9 @@ static int field_add(struct dctx *c, int depth, uint32_t off, uint32_t len, bool
 	f->len = len;
 	f->depth = (uint8_t)depth;
 	f->help = help;
+	f->name[0] = f->value[0] = '\0';
+	if (c->d->opts & DISSECT_NO_TEXT)
+		return (int)(c->d->nfields - 1);   /* formatting is most of the cost of a frame */
 	snprintf(f->name, sizeof f->name, "%s", name);
 	if (fmt)
 		vsnprintf(f->value, sizeof f->value, fmt, ap);
@@ -80,7 +81,7 @@ void dis_layer_len(struct dctx *c, int idx, uint32_t len)
 
 void dis_value(struct dctx *c, int idx, const char *fmt, ...)
 {
-	if (idx < 0)
+	if (idx < 0 || (c->d->opts & DISSECT_NO_TEXT))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -109,6 +110,10 @@ void dis_group(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *
 
 void dis_hex(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *name, const char *help)
 {
+	if (c->d->opts & DISSECT_NO_TEXT) {
+		dis_group(c, sub, off, len, name, help, NULL);
+		return;
+	}
 	char hex[FIELD_VALUE_MAX];
 	struct rd r = rd_at(&c->r, off);
 	size_t n = (size_t)snprintf(hex, sizeof hex, "%u bytes:", len);
@@ -516,7 +521,19 @@ const char *dissect_linktype_name(int linktype)
 enum dis_status dissect_frame(int linktype, const uint8_t *data, uint32_t caplen,
                               uint32_t wirelen, struct dissection *d)
 {
+	return dissect_frame_opt(linktype, data, caplen, wirelen, 0, d);
+}
+
+enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                                  unsigned opts, struct dissection *d)
+{
+	struct field *keep = opts & DISSECT_REUSE ? d->fields : NULL;
+	size_t keepcap = opts & DISSECT_REUSE ? d->cap : 0;
 	memset(d, 0, sizeof *d);
+	d->fields = keep;
+	d->cap = keepcap;
+	d->nfields = 0;
+	d->opts = opts;
 	d->caplen = caplen;
 	d->wirelen = wirelen;
 	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info };

@@ -137,6 +137,7 @@ struct dissection {
 	struct field *fields;      /* owned; nfields entries, pre-order */
 	size_t nfields, cap;
 	uint32_t caplen, wirelen;
+	unsigned opts;             /* the DISSECT_* options it was made with */
 };
 
 /* Decode one frame.  `data` holds `caplen` captured bytes of a frame that
@@ -146,6 +147,19 @@ struct dissection {
 enum dis_status dissect_frame(int linktype, const uint8_t *data, uint32_t caplen,
                               uint32_t wirelen, struct dissection *d);
 void dissection_free(struct dissection *d);
+
+/* Options of dissect_frame_opt, for views that decode many frames and show
+ * only their summaries (the packet list of a capture file). */
+enum {
+	DISSECT_NO_TEXT = 1,   /* fields keep offsets, lengths and depths, but their
+	                          names and values stay "": info, status, problem
+	                          and summaries are as with dissect_frame */
+	DISSECT_REUSE = 2,     /* d holds an earlier dissection (or is zeroed): its
+	                          field array is reused, so no allocation per frame */
+};
+/* dissect_frame with options; call dissection_free once after the last use. */
+enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                                  unsigned opts, struct dissection *d);
 
 /* Name of a link type for messages ("Ethernet", "Linux cooked (SLL2)"...),
  * or NULL when unknown. */

@@ -41,7 +41,7 @@ enum {
 	MAX_CAPLEN = 262144,
 	SLICE = 4096,                      /* packets per slice of the background scan */
 };
-#define DROP_BEHIND (32u << 20)       /* hand scanned pages back every 32 MiB */
+#define DROP_BEHIND (8u << 20)        /* hand scanned pages back every 8 MiB */
 
 /* One packet: 24 bytes.  off_if = file offset << 16 | interface. */
 struct idx_rec {

@@ -16,7 +16,7 @@ bool inspect_conn_of(const struct capfile *cf, uint64_t n, struct inspect_conn *
 		return false;
 	}
 	struct dissection d;
-	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+	dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT, &d);
 	const struct pkt_info *i = &d.info;
 	bool ok = (i->tcp || i->udp) && i->has_ports;
 	if (ok) {
@@ -79,21 +79,20 @@ struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, c
 	struct ladder_frame *fr = NULL;
 	size_t nf = 0, cap = 0;
 	uint64_t total = capfile_count(cf);
+	struct dissection d = { 0 };
 	for (uint64_t k = 0; k < total; k++) {
 		struct capfile_packet p;
-		struct dissection d;
 		if (!capfile_packet(cf, k, &p))
 			break;
-		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
-		bool in = inspect_conn_match(&c, &d.info, NULL);
-		dissection_free(&d);
-		if (!in)
+		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
+		if (!inspect_conn_match(&c, &d.info, NULL))
 			continue;
 		if (nf == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct ladder_frame *g = realloc(fr, ncap * sizeof *g);
 			if (!g) {
 				free(fr);
+				dissection_free(&d);
 				snprintf(err, errlen, "out of memory");
 				return NULL;
 			}
@@ -104,6 +103,7 @@ struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, c
 		fr[nf++] = (struct ladder_frame){ .linktype = p.linktype, .data = p.data, .caplen = p.caplen,
 		                                  .wirelen = p.wirelen, .number = (uint32_t)(k + 1), .tag = NULL };
 	}
+	dissection_free(&d);
 	struct ladder *l = ladder_build(fr, nf, NULL, width);
 	free(fr);
 	if (!l)

@@ -127,16 +127,16 @@ long inspect_conversations(const struct capfile *cf, const struct inspect_view *
 	struct table t = { 0 };
 	uint64_t total = v ? inspect_view_count(v) : capfile_count(cf);
 	bool ok = true;
+	struct dissection d = { 0 };
 	for (uint64_t r = 0; r < total && ok; r++) {
 		struct capfile_packet p;
 		if (!capfile_packet(cf, v ? inspect_view_packet(v, (size_t)r) : r, &p))
 			break;
-		struct dissection d;
-		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		if (d.info.ip_version && !d.info.fragment)
 			ok = count_packet(&t, &p, &d.info);
-		dissection_free(&d);
 	}
+	dissection_free(&d);
 	free(t.slot);
 	if (!ok) {
 		free(t.v);

@@ -218,12 +218,12 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 	struct walk w = { .s = s };
 	bool first = true;
 	uint64_t total = capfile_count(cf);
+	struct dissection d = { 0 };
 	for (uint64_t k = 0; k < total && !w.oom; k++) {
 		struct capfile_packet p;
-		struct dissection d;
 		if (!capfile_packet(cf, k, &p))
 			break;
-		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		bool from_a;
 		if (inspect_conn_match(&s->conn, &d.info, &from_a)) {
 			/* The client is endpoint a: the sender of the first SYN, else of the first packet. */
@@ -247,8 +247,8 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 					                                  .seq = cap, .len = d.info.payload_len - cap });
 			}
 		}
-		dissection_free(&d);
 	}
+	dissection_free(&d);
 	/* The capture ended: what is still held follows holes never filled. */
 	for (int k = 0; k < 2 && s->tcp && !w.oom; k++)
 		while (w.d[k].nheld && !w.oom)

@@ -34,6 +34,7 @@ struct inspect_view {
 	struct prog progs[MAX_PROGS];
 	size_t nprogs;
 	struct flowtab *flows;
+	struct dissection d;          /* reused for every packet walked: no allocation per packet */
 
 	uint64_t walked;              /* next packet to look at */
 	int64_t prev_ts;              /* time of the last row (delta mode of the callback) */
@@ -201,6 +202,7 @@ void inspect_view_free(struct inspect_view *v)
 		if (v->progs[i].ok)
 			pcap_freecode(&v->progs[i].bpf);
 	flowtab_free(v->flows);
+	dissection_free(&v->d);
 	for (size_t i = 0; v->dir && i < v->ndir; i++)
 		free(v->dir[i]);
 	free(v->dir);
@@ -229,7 +231,7 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 	char summary[512];
 	struct capfile_progress pr;
 	capfile_progress(v->cf, &pr);   /* read the state before the count: no packet is missed */
-	struct dissection d;
+	struct dissection *d = &v->d;
 	for (size_t k = 0; k < max; k++) {
 		struct capfile_packet p;
 		if (!capfile_packet(v->cf, v->walked, &p))
@@ -237,21 +239,19 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 		v->walked++;
 		bool pass = inspect_view_bpf(v, &p);
 		/* Every packet is dissected for the flow table, so relative numbers
-		 * do not depend on the filter. */
-		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
-		dissect_summary(&d, v->flows, summary, sizeof summary);
+		 * do not depend on the filter.  Without field text: the list needs
+		 * the summary only, and formatting fields is most of a frame's cost. */
+		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, d);
+		dissect_summary(d, v->flows, summary, sizeof summary);
 		if (pass && v->search && !strstr(summary, v->search))
 			pass = false;
 		if (pass) {
 			size_t row = inspect_view_count(v);
-			if (!add_row(v, p.number)) {
-				dissection_free(&d);
+			if (!add_row(v, p.number))
 				return true;   /* out of memory: the view ends here */
-			}
 			if (cb)
-				cb(ud, row, &p, &d, summary);
+				cb(ud, row, &p, d, summary);
 		}
-		dissection_free(&d);
 	}
 	capfile_progress(v->cf, &pr);
 	return pr.state != CAPFILE_SCANNING && v->walked >= pr.packets;

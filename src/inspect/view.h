@@ -58,7 +58,8 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 void inspect_view_free(struct inspect_view *v);
 
 /* Called by inspect_view_update for each row it adds, with the packet, its
- * dissection and its summary (all valid during the call only). */
+ * dissection (made with DISSECT_NO_TEXT: info and field offsets, no field
+ * text) and its summary, all valid during the call only. */
 typedef void (*inspect_row_cb)(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
                                const char *summary);
 

@@ -81,5 +81,9 @@ void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n)
 	int fl = (int)strcspn(f, ",");
 	if (strncmp(f, "Flags [", 7) == 0)
 		fl = (int)strcspn(f, "]") + 1;
-	snprintf(buf, n, "%-14s %.*s len %u", p->from_lab ? "lab > client" : "client > lab", fl, f, p->payload_len);
+	/* The frame's size too: over IPv6 the same segment is 20 bytes longer
+	 * (a 40-byte header for IPv4's 20), which comparing the two families
+	 * should show. */
+	snprintf(buf, n, "%-14s %.*s len %u, frame %u", p->from_lab ? "lab > client" : "client > lab", fl, f,
+	         p->payload_len, p->wirelen);
 }

@@ -36,9 +36,9 @@ int textfmt_hex_col(int i);
 int textfmt_ascii_col(int i);
 
 /* What a packet looks like for comparing two runs: who sent it, its flags
- * (or the start of its summary), its payload length -- not its times or
- * sequence numbers, which differ in every run.
- * "client > lab   Flags [S] len 0" */
+ * (or the start of its summary), its payload length and its frame size --
+ * not its times or sequence numbers, which differ in every run:
+ * "client > lab   Flags [S] len 0, frame 74" */
 void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n);
 
 /* Who a step's packets belong to, for headings: "step 3", "setup", "between steps". */
