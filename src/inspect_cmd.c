@@ -93,6 +93,8 @@ static int detail(struct capfile *cf, uint64_t n, enum inspect_time mode, FILE *
 		uint32_t s, a;
 		if (!capfile_packet(cf, k, &q))
 			break;
+		if (k && k % 8192 == 0)
+			capfile_forget(cf, k - 8192, k);
 		dissect_frame_opt(q.linktype, q.data, q.caplen, q.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		flowtab_relative(ft, &d, &s, &a);
 	}
@@ -241,7 +243,7 @@ int inspect_main(int argc, char **argv)
 	if (print)
 		print_list(cf, v, mode, stdout);
 	index_all(cf);
-	if ((convs || write) && !print)
+	if ((convs || write) && filtered && !print)
 		while (!inspect_view_update(v, SIZE_MAX, NULL, NULL))
 			;
 	if (want_detail && rc == 0)

@@ -56,8 +56,11 @@ key p
 wait_for 'sock\.connect\(\(' "p did not show the Python program"
 has 'Python program' "the code pane title does not say Python"
 key p
+wait_for 'C \| Python' "a second p did not show C and Python side by side"
+wait_for '> +connect\(fd, \(struct .*\| ' "side by side, the connect() line is not marked"
+key p
 wait_for '> +[0-9]+ +connect\(fd' "p did not flip back to C"
-ok "p flips to Python and back"
+ok "p flips to Python, to both side by side, and back to C"
 
 has 'focus: code' "the status line does not name the focused pane"
 key Tab

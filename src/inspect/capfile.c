@@ -771,3 +771,14 @@ bool capfile_iface(const struct capfile *cf, unsigned i, struct capfile_iface *o
 	*out = iface_get(cf, i)->pub;
 	return true;
 }
+
+void capfile_forget(const struct capfile *cf, uint64_t from, uint64_t to)
+{
+	struct capfile_packet a, b;
+	if (from >= to || !capfile_packet(cf, from, &a) || !capfile_packet(cf, to, &b))
+		return;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t lo = a.offset & ~(page - 1), hi = b.offset & ~(page - 1);
+	if (hi > lo)
+		madvise((void *)(cf->map + lo), hi - lo, MADV_DONTNEED);
+}

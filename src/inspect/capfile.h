@@ -125,6 +125,12 @@ const char *capfile_stop_reason(const struct capfile *cf);
 /* Packet n (0-based) if indexed; false when n >= capfile_count. */
 bool capfile_packet(const struct capfile *cf, uint64_t n, struct capfile_packet *out);
 
+/* A hint from a walk over many packets: packets [from, to) will not be
+ * read again soon, so the pages holding them may leave this process's
+ * memory (they stay in the page cache and come back when read).  Keeps a
+ * walk over a file of any size within a few MiB of resident file pages. */
+void capfile_forget(const struct capfile *cf, uint64_t from, uint64_t to);
+
 /* Interfaces seen so far. */
 unsigned capfile_iface_count(const struct capfile *cf);
 bool capfile_iface(const struct capfile *cf, unsigned i, struct capfile_iface *out);

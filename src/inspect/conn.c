@@ -84,6 +84,8 @@ struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, c
 		struct capfile_packet p;
 		if (!capfile_packet(cf, k, &p))
 			break;
+		if (k && k % 8192 == 0)
+			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
 		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		if (!inspect_conn_match(&c, &d.info, NULL))
 			continue;

@@ -132,6 +132,8 @@ long inspect_conversations(const struct capfile *cf, const struct inspect_view *
 		struct capfile_packet p;
 		if (!capfile_packet(cf, v ? inspect_view_packet(v, (size_t)r) : r, &p))
 			break;
+		if (!v && r && r % 8192 == 0)
+			capfile_forget(cf, r - 8192, r);   /* see capfile.h: resident memory stays small */
 		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		if (d.info.ip_version && !d.info.fragment)
 			ok = count_packet(&t, &p, &d.info);

@@ -223,6 +223,8 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 		struct capfile_packet p;
 		if (!capfile_packet(cf, k, &p))
 			break;
+		if (k && k % 8192 == 0)
+			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
 		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		bool from_a;
 		if (inspect_conn_match(&s->conn, &d.info, &from_a)) {

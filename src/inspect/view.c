@@ -19,7 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-enum { ROW_SHIFT = 16, ROW_CHUNK = 1 << ROW_SHIFT, MAX_PROGS = 16, SNAP = 262144 };
+enum { ROW_SHIFT = 16, ROW_CHUNK = 1 << ROW_SHIFT, MAX_PROGS = 16, SNAP = 262144,
+       FORGET = 8192 /* packets walked between capfile_forget hints */ };
 
 struct prog {
 	int linktype;
@@ -237,6 +238,8 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 		if (!capfile_packet(v->cf, v->walked, &p))
 			return pr.state != CAPFILE_SCANNING && v->walked >= pr.packets;
 		v->walked++;
+		if (v->walked % FORGET == 0)
+			capfile_forget(v->cf, v->walked - FORGET, v->walked);
 		bool pass = inspect_view_bpf(v, &p);
 		/* Every packet is dissected for the flow table, so relative numbers
 		 * do not depend on the filter.  Without field text: the list needs

@@ -41,6 +41,8 @@ struct lesson_view {
 	size_t done;                  /* steps that have run */
 	bool running;                 /* step `done` is running on the worker thread */
 	bool python;                  /* the code pane shows Python */
+	bool both;                    /* ... or C and Python side by side */
+	int code_half;                /* columns of the C half when side by side (set by the code pane) */
 	size_t npackets;              /* packets captured, as of the last tick */
 	long sel_packet;              /* the packet in the detail pane, -1 none */
 	bool follow;                  /* sel_packet follows the newest packet */

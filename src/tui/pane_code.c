@@ -1,6 +1,6 @@
 /*
  * pane_code.c — the whole program of the lesson (head, every step's lines,
- * tail) in C or in Python, the shown step's lines marked with '>' and a
+ * tail) in C, in Python, or both side by side; the shown step's lines marked with '>' and a
  * highlight bar, the steps not run yet dimmed.  It scrolls by itself to keep
  * the shown step in view, until the user scrolls it (focus + Up/Down).
  *
@@ -19,7 +19,7 @@ struct code {
 	size_t top;
 	bool manual;          /* the user scrolled: leave `top` alone */
 	size_t seen_view;     /* view and language of the last draw, to notice a change */
-	bool seen_python;
+	bool seen_python, seen_both;
 	const struct lesson_origin *seen_origin;
 	int skip, page;
 };
@@ -47,6 +47,35 @@ static void add_block(struct ui_lines *l, const struct lesson_view *v, const str
 	}
 }
 
+/* C and Python side by side, line by line: the C half cut or padded to
+ * v->code_half columns, so each step's two versions start on one row. */
+static void add_pair(struct ui_lines *l, const struct lesson_view *v, const struct text_block *c,
+                     const struct text_block *py, enum term_color color, char mark)
+{
+	char cl[1024], pl[1024], line[2100];
+	int half = v->code_half > 10 ? v->code_half : 40;
+	size_t n = c->n > py->n ? c->n : py->n;
+	for (size_t i = 0; i < n; i++) {
+		cl[0] = pl[0] = '\0';
+		if (i < c->n)
+			lesson_expand(c->lines[i], v->vars, cl, sizeof cl);
+		if (i < py->n)
+			lesson_expand(py->lines[i], v->vars, pl, sizeof pl);
+		snprintf(line, sizeof line, "%-*.*s | %s", half, half, cl, pl);
+		ui_lines_add(l, line, color, mark);
+	}
+}
+
+/* One block of the program in the language(s) shown. */
+static void add_code(struct ui_lines *l, const struct lesson_view *v, const struct text_block *c,
+                     const struct text_block *py, enum term_color color, char mark)
+{
+	if (v->both)
+		add_pair(l, v, c, py, color, mark);
+	else
+		add_block(l, v, v->python ? py : c, color, mark);
+}
+
 /* Light the lines in [lo, hi) that contain the origin's expression;
  * returns how many, and the first and last of them. */
 static size_t light_origin(struct ui_lines *l, const char *needle, size_t lo, size_t hi, size_t *first, size_t *last)
@@ -71,14 +100,14 @@ static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first
 	const struct lesson *ls = v->lesson;
 	size_t olo = 0, ohi = 0;   /* the origin's step's lines */
 	ui_lines_clear(l);
-	add_block(l, v, v->python ? &ls->py_head : &ls->c_head, TC_NORMAL, ' ');
+	add_code(l, v, &ls->c_head, &ls->py_head, TC_NORMAL, ' ');
 	*first = *last = l->n;
 	for (size_t i = 0; i < ls->nsteps; i++) {
 		const struct lesson_step *s = &ls->steps[i];
 		size_t start = l->n;
 		bool shown = i == v->view;
 		enum term_color c = shown ? TC_CURRENT : i < v->done ? TC_NORMAL : TC_PENDING;
-		add_block(l, v, v->python ? &s->py : lesson_step_code(s, v->family), c, shown ? '>' : ' ');
+		add_code(l, v, lesson_step_code(s, v->family), &s->py, c, shown ? '>' : ' ');
 		if (shown && l->n > start) {
 			*first = start;
 			*last = l->n - 1;
@@ -88,7 +117,7 @@ static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first
 			ohi = l->n;
 		}
 	}
-	add_block(l, v, v->python ? &ls->py_tail : &ls->c_tail, TC_NORMAL, ' ');
+	add_code(l, v, &ls->c_tail, &ls->py_tail, TC_NORMAL, ' ');
 	/* The step's own lines first: a later step may use the same expression
 	 * (a second connection to the same port), but these bytes came from here. */
 	if (v->origin && v->origin_needle[0] && !light_origin(l, v->origin_needle, olo, ohi, first, last))
@@ -109,14 +138,19 @@ static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool
 {
 	struct code *c = self;
 	char title[96];
-	snprintf(title, sizeof title, "%s program  (p: %s)", v->python ? "Python" : "C", v->python ? "C" : "Python");
+	snprintf(title, sizeof title, "%s  (p: %s)",
+	         v->both ? "C | Python" : v->python ? "Python program" : "C program",
+	         v->both ? "C" : v->python ? "C and Python side by side" : "Python");
 	struct rect in = term_box(outer, title, focus);
+	v->code_half = (in.w - 3) / 2;
 	size_t first, last;
 	build(&c->lines, v, &first, &last);
-	if (v->view != c->seen_view || v->python != c->seen_python || v->origin != c->seen_origin)
+	if (v->view != c->seen_view || v->python != c->seen_python || v->both != c->seen_both ||
+	    v->origin != c->seen_origin)
 		c->manual = false;
 	c->seen_view = v->view;
 	c->seen_python = v->python;
+	c->seen_both = v->both;
 	c->seen_origin = v->origin;
 	if (!c->manual && c->lines.n) {   /* the step with a line of context either side */
 		size_t lo = first > 0 ? first - 1 : 0;

@@ -18,7 +18,7 @@ static const struct { const char *keys, *what; } help[] = {
 	{ "b  Left  h", "back to an earlier step: its code, explanation, packets" },
 	{ "f  Right  l", "forward again, up to the next step to run" },
 	{ "Tab  Shift-Tab", "focus the next / previous pane (its title lights up)" },
-	{ "p", "the C program or its Python equivalent" },
+	{ "p", "the C program, its Python equivalent, or both side by side" },
 	{ "L", "packets as a ladder diagram of the TCP connection; L again: the list" },
 	{ "s", "TCP state timeline: each socket's state after every step" },
 	{ "t", "flip a toggle: re-run up to here and compare both runs side by side" },

@@ -597,7 +597,7 @@ static void lesson_draw(void *self)
 		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
-		         pane_at(s, s->focus)->name, s->v.python ? "C" : "Python");
+		         pane_at(s, s->focus)->name, s->v.both ? "C" : s->v.python ? "both" : "Python");
 	else
 		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", pane_at(s, s->focus)->name);
 	ui_status_bar(s->h - 1, s->w, left, right);
@@ -662,8 +662,13 @@ static enum ui_result lesson_key(void *self, int key)
 		s->focus = (s->focus + (key == TK_TAB ? 1 : NPANES - 1)) % NPANES;
 		layout(s);
 		break;
-	case 'p':
-		s->v.python = !s->v.python;
+	case 'p':   /* C, then Python, then both side by side, then C again */
+		if (s->v.both)
+			s->v.both = false;
+		else if (s->v.python)
+			s->v.python = false, s->v.both = true;
+		else
+			s->v.python = true;
 		layout(s);
 		break;
 	case 'L':   /* the focus goes along, so the arrow keys move in the ladder */
