@@ -414,7 +414,7 @@ static void test_smtp(void)
 	EQ_STR("503 Need MAIL before RCPT\r\n", cl_cmd(c, "RCPT TO:<bob@sockscope.test>"));
 	EQ_STR("503 Need MAIL and RCPT before DATA\r\n", cl_cmd(c, "DATA"));
 	EQ_STR("501 Syntax: MAIL FROM:<address>\r\n", cl_cmd(c, "MAIL FROM:alice"));
-	EQ_STR("555 MAIL parameter not recognized or not implemented\r\n", cl_cmd(c, "MAIL FROM:<a@b.example> FOO=1"));
+	EQ_STR("555 MAIL parameter not recognized or not supported\r\n", cl_cmd(c, "MAIL FROM:<a@b.example> FOO=1"));
 	EQ_STR("552 Message size exceeds fixed maximum message size (65536)\r\n",
 	       cl_cmd(c, "MAIL FROM:<a@b.example> SIZE=100000"));
 	EQ_STR("250 OK\r\n", cl_cmd(c, "MAIL FROM:<alice@client.example> BODY=8BITMIME SIZE=100"));
@@ -423,7 +423,7 @@ static void test_smtp(void)
 	HAS(cl_cmd(c, "RCPT TO:<eve@example.com>"), "550 <eve@example.com>: ");
 	EQ_STR("250 OK\r\n", cl_cmd(c, "RCPT TO:<bob@sockscope.test>"));
 	EQ_STR("250 OK\r\n", cl_cmd(c, "rcpt to:<root@LOCALHOST>"));
-	EQ_STR("502 Command not implemented\r\n", cl_cmd(c, "STARTTLS"));
+	EQ_STR("502 Command not supported here\r\n", cl_cmd(c, "STARTTLS"));
 	EQ_STR("500 Syntax error, command unrecognized\r\n", cl_cmd(c, "FROB"));
 	EQ_STR("250 OK\r\n", cl_cmd(c, "NOOP"));
 	EQ_STR("354 End data with <CR><LF>.<CR><LF>\r\n", cl_cmd(c, "DATA"));
@@ -536,13 +536,13 @@ static void test_ftp(int family)
 	EQ_STR("250 Directory changed to /\r\n", cl_cmd(c, "CWD /"));
 	EQ_STR("550 pub: No such directory\r\n", cl_cmd(c, "CWD pub"));
 	EQ_STR("425 Use PASV or EPSV first\r\n", cl_cmd(c, "RETR hello.txt"));
-	EQ_STR("502 Command not implemented\r\n", cl_cmd(c, "PORT 127,0,0,1,4,1"));
-	EQ_STR("502 Command not implemented\r\n", cl_cmd(c, "STOR x"));
+	EQ_STR("502 Command not supported here\r\n", cl_cmd(c, "PORT 127,0,0,1,4,1"));
+	EQ_STR("502 Command not supported here\r\n", cl_cmd(c, "STOR x"));
 	EQ_STR("500 Syntax error, command unrecognized\r\n", cl_cmd(c, "XYZZY"));
 	EQ_STR("200 Type set to I\r\n", cl_cmd(c, "TYPE I"));
 	EQ_STR("213 33\r\n", cl_cmd(c, "SIZE hello.txt"));
 	EQ_STR("550 nope: No such file\r\n", cl_cmd(c, "SIZE nope"));
-	EQ_STR("504 Type not implemented for that parameter\r\n", cl_cmd(c, "TYPE E"));
+	EQ_STR("504 Type not supported for that parameter\r\n", cl_cmd(c, "TYPE E"));
 
 	if (family == 4) {
 		const char *p = cl_cmd(c, "PASV");

@@ -45,7 +45,7 @@ static const struct dis_name dns_opcodes[] = {
 };
 static const struct dis_name dns_rcodes[] = {
 	{ 0, "NOERROR: no error" }, { 1, "FORMERR: format error" }, { 2, "SERVFAIL: server failure" },
-	{ 3, "NXDOMAIN: the name does not exist" }, { 4, "NOTIMP: not implemented" },
+	{ 3, "NXDOMAIN: the name does not exist" }, { 4, "NOTIMP: the server does not support this kind of query" },
 	{ 5, "REFUSED: refused" }, { 6, "YXDOMAIN" }, { 7, "YXRRSET" }, { 8, "NXRRSET" },
 	{ 9, "NOTAUTH" }, { 10, "NOTZONE" },
 };

@@ -55,9 +55,9 @@ static const struct dis_name smtp_codes[] = {
 	{ 455, "server unable to accommodate parameters" },
 	{ 500, "syntax error, command unrecognized" },
 	{ 501, "syntax error in parameters or arguments" },
-	{ 502, "command not implemented" },
+	{ 502, "command not supported" },
 	{ 503, "bad sequence of commands" },
-	{ 504, "command parameter not implemented" },
+	{ 504, "command parameter not supported" },
 	{ 530, "authentication required" },
 	{ 534, "authentication mechanism is too weak" },
 	{ 535, "authentication credentials invalid" },
@@ -66,7 +66,7 @@ static const struct dis_name smtp_codes[] = {
 	{ 552, "exceeded storage allocation" },
 	{ 553, "mailbox name not allowed" },
 	{ 554, "transaction failed" },
-	{ 555, "MAIL FROM/RCPT TO parameters not recognized or not implemented" },
+	{ 555, "MAIL FROM/RCPT TO parameters not recognized or not supported" },
 };
 
 /* Codes FTP does not use (RFC 959 4.2.2 has the others too). */

@@ -322,7 +322,7 @@ void labsrv_command_loop(struct labsrv_conn *c, const struct labsrv_cmdloop *l, 
 			if (cmd)
 				rc = l->run(ctx, cmd, line + strcspn(line, " "));
 			else if (known)
-				rc = reply_line(c, "502 Command not implemented");
+				rc = reply_line(c, "502 Command not supported here");
 			else
 				rc = reply_line(c, "500 Syntax error, command unrecognized");
 		}

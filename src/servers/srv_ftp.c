@@ -247,7 +247,7 @@ static int cmd_type(struct ftp *f, const char *arg)
 		f->ascii = false;
 		return reply(f, "200 Type set to I");
 	}
-	return reply(f, *arg ? "504 Type not implemented for that parameter" : "501 Syntax: TYPE A|I");
+	return reply(f, *arg ? "504 Type not supported for that parameter" : "501 Syntax: TYPE A|I");
 }
 
 static int cmd_mode(struct ftp *f, const char *arg)

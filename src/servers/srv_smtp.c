@@ -147,7 +147,7 @@ static int cmd_mail(struct smtp *t, const char *arg)
 				return reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
 		} else if (!(n == 9 && strncasecmp(rest, "BODY=7BIT", 9) == 0) &&
 		           !(n == 13 && strncasecmp(rest, "BODY=8BITMIME", 13) == 0)) {
-			return reply(t, "555 MAIL parameter not recognized or not implemented");
+			return reply(t, "555 MAIL parameter not recognized or not supported");
 		}
 		rest += n;
 	}
@@ -166,7 +166,7 @@ static int cmd_rcpt(struct smtp *t, const char *arg)
 	while (*rest == ' ')
 		rest++;
 	if (*rest)
-		return reply(t, "555 RCPT parameters not recognized or not implemented");
+		return reply(t, "555 RCPT parameters not recognized or not supported");
 	const char *at = strrchr(addr, '@');
 	if (!(at ? domain_ok(at + 1) : strcasecmp(addr, "postmaster") == 0))
 		return reply(t, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr, HOSTNAME);
