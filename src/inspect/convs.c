@@ -128,12 +128,15 @@ long inspect_conversations(const struct capfile *cf, const struct inspect_view *
 	uint64_t total = v ? inspect_view_count(v) : capfile_count(cf);
 	bool ok = true;
 	struct dissection d = { 0 };
+	uint64_t forgot = 0;
 	for (uint64_t r = 0; r < total && ok; r++) {
 		struct capfile_packet p;
 		if (!capfile_packet(cf, v ? inspect_view_packet(v, (size_t)r) : r, &p))
 			break;
-		if (!v && r && r % 8192 == 0)
-			capfile_forget(cf, r - 8192, r);   /* see capfile.h: resident memory stays small */
+		if (r && r % 8192 == 0) {
+			capfile_forget(cf, forgot, p.number);   /* see capfile.h: resident memory stays small */
+			forgot = p.number;
+		}
 		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		if (d.info.ip_version && !d.info.fragment)
 			ok = count_packet(&t, &p, &d.info);

@@ -248,6 +248,7 @@ long long inspect_save(const struct capfile *cf, const struct inspect_view *v, c
 	if (!w)
 		return -1;
 	long long written = 0;
+	uint64_t forgot = 0;
 	for (uint64_t r = 0; r < total; r++) {
 		struct capfile_packet p;
 		uint64_t n = v ? inspect_view_packet(v, (size_t)r) : r;
@@ -255,7 +256,10 @@ long long inspect_save(const struct capfile *cf, const struct inspect_view *v, c
 			continue;
 		if (pcapw_write(w, p.ts_ns, p.caplen, p.wirelen, p.data) < 0)
 			break;
-		written++;
+		if (++written % 8192 == 0) {
+			capfile_forget(cf, forgot, n);   /* see capfile.h: resident memory stays small */
+			forgot = n;
+		}
 	}
 	if (pcapw_close(w, true, err, errlen) < 0)
 		return -1;
