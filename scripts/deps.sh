@@ -1,11 +1,15 @@
 #!/bin/sh
-# deps.sh — install the Debian/Ubuntu packages of scripts/packages.txt that
-# are missing (with sudo when not root).  Quiet when nothing is missing.
+# deps.sh [LIST...] — install the Debian/Ubuntu packages named in the given
+# lists (default: packages.txt, what building and running need) that are
+# missing, with sudo when not root.  Quiet when nothing is missing.
 set -eu
-list="$(dirname "$0")/packages.txt"
+here=$(dirname "$0")
+[ $# -gt 0 ] || set -- packages.txt
 missing=""
-for p in $(cat "$list"); do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+for list in "$@"; do
+	for p in $(cat "$here/$list"); do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
 done
 [ -z "$missing" ] && exit 0
 echo "sockscope: installing:$missing"
