@@ -29,8 +29,19 @@ struct lab {
 	int family;
 	int linktype;
 
+	struct lab_options opt;
+	struct lesson_vars vars;
+	bool cap_stopped;
+
 	size_t done;                    /* steps run */
 	struct lab_step_result *results;
+
+	/* Read by the capture thread; changed only while it is stopped. */
+	struct flowtab *flows;          /* used by the capture thread only */
+	uint16_t ports[16];             /* the lab side's ports, to tell who sent a packet */
+	size_t nports;
+	uint16_t allports[48];          /* and the client side's, for the ICMP errors to keep */
+	size_t nallports;
 
 	pthread_mutex_t mu;             /* guards everything below */
 	pthread_cond_t cv;
@@ -39,14 +50,6 @@ struct lab {
 	int cur_step;                   /* attribution of the next frame */
 	int64_t last_end;               /* id of the last END marker captured, -1 none */
 	struct timeval t0;
-	struct flowtab *flows;          /* used by the capture thread only */
-	uint16_t ports[16];             /* the lab side's ports, to tell who sent a packet */
-	size_t nports;
-	uint16_t allports[48];          /* and the client side's, for the ICMP errors to keep */
-	size_t nallports;
-	struct lab_options opt;
-	struct lesson_vars vars;
-	bool cap_stopped;
 };
 
 static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
