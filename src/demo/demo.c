@@ -148,7 +148,6 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	}
 	d->cfg = *cfg;
 	d->af = cfg->family == 6 ? AF_INET6 : AF_INET;
-	snprintf(d->host, sizeof d->host, "%s", d->af == AF_INET6 ? "::1" : "127.0.0.1");
 	d->marker_fd = d->closed_fd = -1;
 	for (int r = 0; r < 2; r++)
 		for (int i = 0; i < DEMO_MAX_SOCKS; i++)
@@ -214,10 +213,7 @@ void demo_free(struct demo *d)
 	free(d);
 }
 
-uint16_t demo_server_port(const struct demo *d) { return d->port; }
 uint16_t demo_marker_port(const struct demo *d) { return d->marker_port; }
-const char *demo_host(const struct demo *d) { return d->host; }
-int demo_family(const struct demo *d) { return d->af == AF_INET6 ? 6 : 4; }
 
 uint16_t demo_target_port(const struct demo *d, const char *target)
 {

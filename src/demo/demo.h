@@ -69,10 +69,7 @@ struct demo_config {
 struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen);
 void demo_free(struct demo *d);
 
-uint16_t demo_server_port(const struct demo *d);   /* the scripted TCP listener, 0 if none */
 uint16_t demo_marker_port(const struct demo *d);
-const char *demo_host(const struct demo *d);       /* "127.0.0.1" or "::1" */
-int demo_family(const struct demo *d);
 /* The port behind a target name ("lab", "udp", "closed", "http", "ftp-data"...), 0 if none. */
 uint16_t demo_target_port(const struct demo *d, const char *target);
 

@@ -38,7 +38,6 @@ struct demo_local {
 struct demo {
 	struct demo_config cfg;
 	int af;
-	char host[16];
 	uint16_t port;                 /* the scripted TCP listener's, 0 if none */
 	uint16_t udp_port;             /* the scripted UDP socket's, 0 if none */
 	uint16_t closed_port;          /* TCP-bound, not listening: connecting gets RST */
