@@ -504,7 +504,11 @@ static void run_setsockopt(struct demo *d, const struct demo_action *a, struct d
 		demo_errno_result(o, errno);
 		return;
 	}
-	snprintf(o->result, sizeof o->result, "= 0 (%s)", so->what);
+	/* An option switched off undoes what `what` describes. */
+	if (v == 0 && so->opt != SO_RCVBUF && so->opt != SO_SNDBUF)
+		snprintf(o->result, sizeof o->result, "= 0 (off again: %s no more)", so->name);
+	else
+		snprintf(o->result, sizeof o->result, "= 0 (%s)", so->what);
 	if (v != a->num)
 		result_note(o, "; sockscope capped it for this run");
 }
