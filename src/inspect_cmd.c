@@ -14,6 +14,7 @@
 #include "inspect/view.h"
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
+#include "tui/tui.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: sockscope inspect FILE [options]     a pcap or pcapng file as text\n"
-	        "  --print                 one line per packet (the default)\n"
+	        "  --print                 one line per packet (the default when not on a terminal;\n"
+	        "                          on a terminal, without options: the inspection screen)\n"
 	        "  -f, --filter EXPR       only packets matching a tcpdump filter expression\n"
 	        "  -s, --search TEXT       only packets whose summary contains TEXT\n"
 	        "  --time abs|rel|delta    time column: time of day, since the first packet,\n"
@@ -208,8 +211,11 @@ int inspect_main(int argc, char **argv)
 		fprintf(stderr, "sockscope: --marked goes with --write\n");
 		return 2;
 	}
-	/* Until the inspection screens exist, the list is what `inspect FILE` shows. */
-	if (!want_detail && !want_follow && !want_ladder && !convs && !write)
+	/* Without a headless option: the inspection screen on a terminal, the
+	 * list as text into a pipe or file. */
+	bool headless = print || want_detail || want_follow || want_ladder || convs || write;
+	bool screen = !headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	if (!headless && !screen)
 		print = true;
 
 	const char *path = argv[optind];
@@ -235,6 +241,17 @@ int inspect_main(int argc, char **argv)
 			rc = 2;
 			goto out;
 		}
+	}
+
+	if (screen) {
+		/* The file opened and the filter compiled: problems so far went to
+		 * stderr with status 2, before the terminal changed. */
+		inspect_view_free(v);
+		struct tui_inspect ti = { .cf = cf, .filter = filter, .search = search, .time = mode };
+		struct tui_context ctx = { .inspect = &ti, .capture_why = "" };
+		rc = tui_run(&ctx);
+		capfile_close(cf);
+		return rc;
 	}
 
 	static char obuf[1 << 20];

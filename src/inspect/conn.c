@@ -67,7 +67,8 @@ void inspect_conn_endpoint(const struct inspect_conn *c, bool a, char *buf, size
 		snprintf(buf, n, "%s:%u", addr, port);
 }
 
-struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, char *err, size_t errlen)
+struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int width, uint64_t **numbers,
+                                      char *err, size_t errlen)
 {
 	struct inspect_conn c;
 	if (!inspect_conn_of(cf, n, &c, err, errlen))
@@ -107,8 +108,21 @@ struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, c
 	}
 	dissection_free(&d);
 	struct ladder *l = ladder_build(fr, nf, NULL, width);
+	uint64_t *num = numbers && l ? malloc((nf ? nf : 1) * sizeof *num) : NULL;
+	for (size_t i = 0; num && i < nf; i++)
+		num[i] = fr[i].number - 1;
 	free(fr);
-	if (!l)
+	if (!l || (numbers && !num)) {
+		ladder_free(l);
 		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (numbers)
+		*numbers = num;
 	return l;
+}
+
+struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, char *err, size_t errlen)
+{
+	return inspect_ladder_numbered(cf, n, width, NULL, err, errlen);
 }

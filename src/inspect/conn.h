@@ -41,5 +41,9 @@ void inspect_conn_endpoint(const struct inspect_conn *c, bool a, char *buf, size
  * shown).  NULL with a message when packet n is not TCP or memory ran out.
  * Walks the packets indexed so far.  Free with ladder_free. */
 struct ladder *inspect_ladder(const struct capfile *cf, uint64_t n, int width, char *err, size_t errlen);
+/* The same, and (*numbers)[f]: the 0-based packet number of the ladder's
+ * frame f (a row's `frame`), malloc'd for the caller to free. */
+struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int width, uint64_t **numbers,
+                                      char *err, size_t errlen);
 
 #endif

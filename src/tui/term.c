@@ -51,6 +51,8 @@ static const struct {
 	[TC_ERROR]        = { COLOR_RED, -1, A_BOLD, A_BOLD },
 	[TC_BAR]          = { COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE },
 	[TC_KEY]          = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[TC_DIR_A]        = { COLOR_RED, -1, A_NORMAL, A_NORMAL },
+	[TC_DIR_B]        = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
 };
 
 static void setup_colors(void)

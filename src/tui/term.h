@@ -33,7 +33,9 @@ enum term_key {
 enum term_color {
 	TC_NORMAL, TC_DIM, TC_BOLD, TC_BORDER, TC_BORDER_FOCUS, TC_TITLE, TC_TITLE_FOCUS,
 	TC_HEADING, TC_CURRENT, TC_PENDING, TC_STEP_PKT, TC_CURSOR, TC_HEX_HL,
-	TC_OK, TC_ERROR, TC_BAR, TC_KEY, TC_COUNT
+	TC_OK, TC_ERROR, TC_BAR, TC_KEY,
+	TC_DIR_A, TC_DIR_B,      /* a followed stream's two directions (also told by a prefix) */
+	TC_COUNT
 };
 
 struct rect { int y, x, h, w; };

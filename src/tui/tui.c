@@ -101,7 +101,8 @@ int tui_run(const struct tui_context *ctx)
 	int rc = 0;
 	const struct lesson *start = ctx->start_lesson ? lesson_catalog_find(ctx->catalog, ctx->start_lesson) : NULL;
 	/* A lesson without steps is a quiz: it opens on its questions. */
-	if (ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0 ||
+	if (ctx->inspect ? ui_push(&ui, &ui_inspect, ctx->inspect, err, sizeof err) < 0 :
+	    ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0 ||
 	    (start && ui_push(&ui, start->nsteps ? &ui_lesson : &ui_quiz, start, err, sizeof err) < 0)) {
 		while (ui.depth > 0)
 			remove_frame(&ui, ui.depth - 1);

@@ -6,7 +6,16 @@
 #define SOCKSCOPE_TUI_H
 
 #include "capture/capture.h"
+#include "inspect/capfile.h"
+#include "inspect/view.h"
 #include "lesson/lesson.h"
+
+/* What `sockscope inspect FILE` opens the inspection screen on. */
+struct tui_inspect {
+	struct capfile *cf;           /* opened, not yet indexed; borrowed (the caller closes it) */
+	const char *filter, *search;  /* the display filter and search to start with, or NULL */
+	enum inspect_time time;
+};
 
 struct tui_context {
 	const struct lesson_catalog *catalog;
@@ -17,6 +26,7 @@ struct tui_context {
 	int client_rcvtimeo_cap;      /* --timeout-cap: bounds the lessons' waiting recv() calls */
 	const char *toggles;          /* --toggle: switched on from the start ("" none) */
 	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
+	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
 };
 
 /* Run the interface until the user quits.  Always restores the terminal.

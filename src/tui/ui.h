@@ -49,6 +49,12 @@ extern const struct ui_screen ui_quiz;
 extern const struct ui_screen ui_timeline;
 /* Type an address, see its bytes, bits and class (arg: NULL). */
 extern const struct ui_screen ui_addr;
+/* A capture file: packet list, fields and bytes, filters (arg: struct tui_inspect). */
+extern const struct ui_screen ui_inspect;
+/* Lines that name packets (a followed stream, the conversations, a ladder):
+ * Enter jumps the inspection screen to the line's packet (arg: struct ui_jumplist). */
+extern const struct ui_screen ui_jumplist;
+
 
 /* Push a new screen on top (it gets keys from now on); -1 with err. */
 int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen);
@@ -64,6 +70,16 @@ struct ui_line {
 struct ui_lines {
 	struct ui_line *v;
 	size_t n, cap;
+};
+
+struct ui_jumplist {
+	char title[256];              /* the box's title */
+	const char *hint;             /* the status bar's left text (static) */
+	struct ui_lines lines;        /* handed over: the screen frees them */
+	long long *packet;            /* per line: its packet (0-based) or -1; handed over too */
+	size_t head;                  /* lines at the top that stay put (a heading) */
+	size_t start;                 /* the line the cursor starts on */
+	long long *jump;              /* where Enter puts the chosen packet (the caller's; it outlives the screen) */
 };
 
 void ui_lines_clear(struct ui_lines *l);   /* keeps the memory for reuse */

@@ -1,0 +1,762 @@
+/*
+ * ui_inspect.c — the inspection screen of `sockscope inspect FILE`: the
+ * packet list over the selected packet's field tree and bytes.
+ *
+ * The file is indexed on capfile's background thread; this screen walks
+ * its view (inspect/view.h) in bounded slices on every tick, so the first
+ * rows show at once and keys are answered while a big file is still being
+ * read.  The view is only ever touched from this (the UI) thread, as
+ * view.h asks.  A new display filter or search is a new view; a filter
+ * that does not compile leaves the old one in place.
+ *
+ * Keys are tables: the screen's actions by key, and the prompts (filter,
+ * search, go to, save) by key, each with the function that applies the
+ * text typed.  A followed stream, the conversations and a ladder are lines
+ * handed to ui_jumplist, which hands back the packet to jump to.
+ */
+#include "tui/ui.h"
+#include "tui/fieldview.h"
+#include "inspect/conn.h"
+#include "inspect/convs.h"
+#include "inspect/save.h"
+#include "inspect/stream.h"
+#include "inspect/view.h"
+#include "lab/ladder.h"
+#include "lab/textfmt.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The view walks SLICE packets at a time, for at most TICK_BUDGET_MS per
+ * tick (the loop ticks after 100 ms without a key) and GOTO_BUDGET_MS per
+ * jump; a jump further than that completes on the ticks that follow. */
+enum { SLICE = 2000, TICK_BUDGET_MS = 50, GOTO_BUDGET_MS = 300 };
+
+enum focus { FOCUS_LIST, FOCUS_FIELDS, FOCUS_HEX, NFOCUS };
+
+struct inspect_screen;
+
+/* A one-line question at the bottom: the text typed goes to apply, which
+ * returns false (with s->prompt_err set) to keep the field open. */
+struct prompt {
+	int key;
+	const char *title;
+	bool digits;
+	bool (*apply)(struct inspect_screen *s, const char *text);
+};
+
+struct inspect_screen {
+	struct ui *ui;
+	struct capfile *cf;
+	struct inspect_view *v;
+	char filter[256], search[256];
+	enum inspect_time time;
+	bool view_done;
+	bool self_index;          /* no indexing thread: the ticks index the file */
+	struct inspect_marks *marks;
+	size_t sel, top;          /* rows of the view */
+	int page, skip, w, h;
+	enum focus focus;
+	struct fieldview fv;
+	long long fv_pkt;         /* the packet in fv, -1 none */
+	const struct prompt *prompt;   /* the open prompt, or NULL */
+	struct ui_input in;
+	char prompt_err[512];
+	char msg[512];
+	enum term_color msg_color;
+	long long jump;           /* set by ui_jumplist: go to this packet */
+	long long want;           /* go to this packet once the view has walked past it, -1 none */
+	bool want_asked;          /* the user asked for it (else: keeping the selection over a new filter) */
+	bool damage_seen, damage_dialog;
+	struct capfile_progress last;
+	size_t last_count;
+	struct ui_lines rows;
+};
+
+/* A message for the status line, until the next key. */
+static void say(struct inspect_screen *s, enum term_color c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(struct inspect_screen *s, enum term_color c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+	va_end(ap);
+	s->msg_color = c;
+}
+
+static bool filtered(const struct inspect_screen *s)
+{
+	return s->filter[0] || s->search[0];
+}
+
+static long long sel_packet(const struct inspect_screen *s)
+{
+	return s->sel < inspect_view_count(s->v) ? (long long)inspect_view_packet(s->v, s->sel) : -1;
+}
+
+/* Go to packet `want` when the view has walked past it (or to its end). */
+static void settle(struct inspect_screen *s)
+{
+	if (s->want < 0 || (inspect_view_walked(s->v) <= (uint64_t)s->want && !s->view_done))
+		return;
+	size_t n = inspect_view_count(s->v), row = inspect_view_row_at(s->v, (uint64_t)s->want);
+	if (row >= n)
+		row = n ? n - 1 : 0;
+	s->sel = row;
+	if (n && s->want_asked && inspect_view_packet(s->v, row) != (uint64_t)s->want)
+		say(s, TC_ERROR, "packet %lld is not in this view (filter or search): the nearest is selected",
+		    s->want + 1);
+	s->want = -1;
+}
+
+/* Walk up to max more packets of the view. */
+static void walk(struct inspect_screen *s, size_t max)
+{
+	if (!s->view_done)
+		s->view_done = inspect_view_update(s->v, max, NULL, NULL);
+	settle(s);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Walk for at most ms milliseconds, stopping early once a jump landed. */
+static void walk_for(struct inspect_screen *s, long long ms)
+{
+	long long end = now_ms() + ms;
+	bool jumping = s->want >= 0;
+	do
+		walk(s, SLICE);
+	while (!s->view_done && !(jumping && s->want < 0) && now_ms() < end);
+}
+
+/* Jump now, or as soon as the view has walked that far. */
+static void go_to(struct inspect_screen *s, long long pkt)
+{
+	s->want = pkt;
+	s->want_asked = true;
+	walk_for(s, GOTO_BUDGET_MS);
+	if (s->want >= 0)
+		say(s, TC_OK, "going to packet %lld as soon as the list has read that far", pkt + 1);
+}
+
+/* ---- prompts ---- */
+
+static bool new_view(struct inspect_screen *s, const char *filter, const char *search)
+{
+	char err[512];
+	struct inspect_view *v = inspect_view_new(s->cf, filter, search, err, sizeof err);
+	if (!v) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", err);
+		return false;
+	}
+	long long keep = sel_packet(s);
+	inspect_view_free(s->v);
+	s->v = v;
+	s->view_done = false;
+	s->sel = s->top = 0;
+	snprintf(s->filter, sizeof s->filter, "%s", filter);
+	snprintf(s->search, sizeof s->search, "%s", search);
+	s->want = keep;
+	s->want_asked = false;
+	walk(s, SLICE);
+	return true;
+}
+
+static bool apply_filter(struct inspect_screen *s, const char *text)
+{
+	if (!new_view(s, text, s->search))
+		return false;
+	say(s, TC_OK, "%s%s", *text ? "filter: " : "no filter", text);
+	return true;
+}
+
+static bool apply_search(struct inspect_screen *s, const char *text)
+{
+	if (!new_view(s, s->filter, text))
+		return false;
+	say(s, TC_OK, "%s%s", *text ? "search: " : "no search", text);
+	return true;
+}
+
+static bool apply_goto(struct inspect_screen *s, const char *text)
+{
+	long long n = atoll(text);
+	if (n < 1) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "packets count from 1");
+		return false;
+	}
+	if ((uint64_t)n > capfile_count(s->cf) && s->last.state != CAPFILE_SCANNING) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "there is no packet %lld: the file has %llu", n,
+		         (unsigned long long)capfile_count(s->cf));
+		return false;
+	}
+	go_to(s, n - 1);
+	return true;
+}
+
+static bool apply_save(struct inspect_screen *s, const char *text)
+{
+	char err[512];
+	if (!*text) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the file to write");
+		return false;
+	}
+	/* Everything shown must be walked first: wait for the index, then the view. */
+	capfile_index_wait(s->cf);
+	while (s->self_index && capfile_index_step(s->cf, 65536) == CAPFILE_SCANNING)
+		;
+	while (!s->view_done)
+		walk(s, SIZE_MAX);
+	bool marked = inspect_marks_count(s->marks) > 0;
+	long long n = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, text, err, sizeof err);
+	if (n < 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", err);
+		return false;
+	}
+	char what[300];
+	snprintf(what, sizeof what, "%s to %s", marked ? "marked" : filtered(s) ? "shown" : "all", text);
+	say(s, TC_OK, "saved the %s: %lld packets", what, n);
+	return true;
+}
+
+static const struct prompt prompts[] = {
+	{ '/', "Display filter, tcpdump syntax (empty: none)", false, apply_filter },
+	{ 's', "Search the summaries for (empty: none)", false, apply_search },
+	{ ':', "Go to packet number", true, apply_goto },
+	{ 'w', "Save as pcap (the marked packets, else those shown) to", false, apply_save },
+};
+
+static void open_prompt(struct inspect_screen *s, const struct prompt *p)
+{
+	s->prompt = p;
+	s->prompt_err[0] = '\0';
+	memset(&s->in, 0, sizeof s->in);
+	const char *start = p->key == '/' ? s->filter : p->key == 's' ? s->search : "";
+	snprintf(s->in.buf, sizeof s->in.buf, "%s", start);
+	s->in.len = s->in.cur = strlen(s->in.buf);
+}
+
+static enum ui_result prompt_key(struct inspect_screen *s, int key)
+{
+	if (key == TK_ESC) {
+		s->prompt = NULL;
+		return UI_REDRAW;
+	}
+	if (key == TK_ENTER) {
+		s->prompt_err[0] = '\0';
+		if (s->prompt->apply(s, s->in.buf))
+			s->prompt = NULL;
+		return UI_REDRAW;
+	}
+	if (ui_input_key(&s->in, key, s->prompt->digits)) {
+		s->prompt_err[0] = '\0';
+		return UI_REDRAW;
+	}
+	return UI_HANDLED;
+}
+
+/* ---- follow, conversations, ladder: lines for ui_jumplist ---- */
+
+struct lines_out {
+	struct ui_jumplist j;
+	size_t cap;
+	bool oom;
+};
+
+static void out_add(struct lines_out *o, const char *text, enum term_color c, long long pkt)
+{
+	if (o->j.lines.n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 64;
+		long long *p = realloc(o->j.packet, cap * sizeof *p);
+		if (!p) {
+			o->oom = true;
+			return;
+		}
+		o->j.packet = p;
+		o->cap = cap;
+	}
+	size_t before = o->j.lines.n;
+	ui_lines_add(&o->j.lines, text, c, ' ');
+	if (o->j.lines.n > before)
+		o->j.packet[before] = pkt;
+}
+
+static enum ui_result show_lines(struct inspect_screen *s, struct lines_out *o)
+{
+	char err[256];
+	if (o->oom || ui_push(s->ui, &ui_jumplist, &o->j, err, sizeof err) < 0) {
+		ui_lines_free(&o->j.lines);
+		free(o->j.packet);
+		say(s, TC_ERROR, "%s", o->oom ? "out of memory" : err);
+	}
+	return UI_REDRAW;
+}
+
+/* A chunk's bytes as lines, each with the direction's prefix. */
+static void add_payload(struct lines_out *o, const struct inspect_chunk *c, const char *pre, enum term_color col)
+{
+	char line[200];
+	size_t n = 0;
+	for (uint32_t i = 0; i <= c->len; i++) {
+		bool end = i == c->len;
+		unsigned char b = end ? '\n' : c->data[i];
+		if (b == '\r' && i + 1 < c->len && c->data[i + 1] == '\n')
+			continue;
+		if (b == '\n' || n + 1 >= sizeof line - 8) {
+			if (!(end && n == 0 && i > 0)) {
+				char shown[220];
+				snprintf(shown, sizeof shown, "%s%.*s", pre, (int)n, line);
+				out_add(o, shown, col, (long long)c->packet);
+			}
+			n = 0;
+			if (b == '\n')
+				continue;
+		}
+		line[n++] = b == '\t' ? ' ' : b >= 32 && b < 127 ? (char)b : '.';
+	}
+}
+
+static enum ui_result do_follow(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	struct inspect_stream st;
+	char err[256], a[64], b[64], line[512];
+	if (pkt < 0)
+		return UI_HANDLED;
+	if (inspect_stream_build(s->cf, (uint64_t)pkt, &st, err, sizeof err) < 0) {
+		say(s, TC_ERROR, "cannot follow: %s", err);
+		return UI_REDRAW;
+	}
+	inspect_conn_endpoint(&st.conn, true, a, sizeof a);
+	inspect_conn_endpoint(&st.conn, false, b, sizeof b);
+	struct lines_out o = { .j = { .head = 2, .jump = &s->jump } };
+	snprintf(o.j.title, sizeof o.j.title, "Follow %s stream: %s <-> %s", st.tcp ? "TCP" : "UDP", a, b);
+	o.j.hint = "-> sent by the first endpoint, <- by the second; [ ] what the capture lacks";
+	snprintf(line, sizeof line, "%llu packets; %llu bytes from %s, %llu from %s; %u gaps, %u retransmissions, %u out of order",
+	         (unsigned long long)st.packets, (unsigned long long)st.bytes_a, a, (unsigned long long)st.bytes_b, b,
+	         st.gaps, st.retrans, st.out_of_order);
+	out_add(&o, line, TC_HEADING, -1);
+	snprintf(line, sizeof line, "-> %s sent (this colour)    <- %s sent (this colour)", a, b);
+	out_add(&o, line, TC_BOLD, -1);
+	for (size_t i = 0; i < st.n; i++) {
+		const struct inspect_chunk *c = &st.chunks[i];
+		const char *pre = c->from_a ? "-> " : "<- ";
+		enum term_color col = c->from_a ? TC_DIR_A : TC_DIR_B;
+		switch (c->kind) {
+		case CHUNK_DATA:
+			if (c->out_of_order) {
+				snprintf(line, sizeof line, "%s[out of order: packet %llu arrived before bytes that precede it]", pre,
+				         (unsigned long long)c->packet + 1);
+				out_add(&o, line, TC_ERROR, (long long)c->packet);
+			}
+			add_payload(&o, c, pre, col);
+			break;
+		case CHUNK_GAP:
+			snprintf(line, sizeof line, "%s[gap: %u bytes never captured, before seq %u]", pre, c->len, c->seq);
+			out_add(&o, line, TC_ERROR, (long long)c->packet);
+			break;
+		case CHUNK_RETRANS:
+			snprintf(line, sizeof line, "%s[retransmission: packet %llu sends seq %u again, %u bytes]", pre,
+			         (unsigned long long)c->packet + 1, c->seq, c->len);
+			out_add(&o, line, TC_DIM, (long long)c->packet);
+			break;
+		case CHUNK_NOT_CAPTURED:
+			snprintf(line, sizeof line, "%s[%u bytes of packet %llu not captured: the snapshot length cut them]", pre,
+			         c->len, (unsigned long long)c->packet + 1);
+			out_add(&o, line, TC_ERROR, (long long)c->packet);
+			break;
+		}
+	}
+	if (st.n == 0)
+		out_add(&o, "(no payload in either direction)", TC_DIM, -1);
+	inspect_stream_free(&st);
+	return show_lines(s, &o);
+}
+
+static enum ui_result do_convs(struct inspect_screen *s)
+{
+	struct inspect_conv *c;
+	char err[256], line[512];
+	long n = inspect_conversations(s->cf, filtered(s) ? s->v : NULL, &c, err, sizeof err);
+	if (n < 0) {
+		say(s, TC_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	struct lines_out o = { .j = { .head = 1, .jump = &s->jump, .hint = "Enter: go to the conversation's first packet" } };
+	snprintf(o.j.title, sizeof o.j.title, "Conversations: %ld%s", n, filtered(s) ? " (among the packets shown)" : "");
+	out_add(&o, inspect_conv_heading(), TC_HEADING, -1);
+	for (long i = 0; i < n; i++) {
+		inspect_conv_line(&c[i], line, sizeof line);
+		out_add(&o, line, TC_NORMAL, (long long)c[i].first_packet);
+	}
+	if (n == 0)
+		out_add(&o, "(no IP packets)", TC_DIM, -1);
+	free(c);
+	return show_lines(s, &o);
+}
+
+static enum ui_result do_ladder(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	char err[256], a[64], b[64];
+	uint64_t *num = NULL;
+	if (pkt < 0)
+		return UI_HANDLED;
+	struct ladder *l = inspect_ladder_numbered(s->cf, (uint64_t)pkt, s->w - 4, &num, err, sizeof err);
+	if (!l) {
+		say(s, TC_ERROR, "no ladder: %s", err);
+		return UI_REDRAW;
+	}
+	ladder_endpoint(&l->conn, true, a, sizeof a);
+	ladder_endpoint(&l->conn, false, b, sizeof b);
+	struct lines_out o = { .j = { .jump = &s->jump, .hint = "Enter: go to the arrow's packet" } };
+	snprintf(o.j.title, sizeof o.j.title, "Ladder: %s <-> %s, %zu segments", a, b, l->conn.npackets);
+	while (o.j.head < l->nrows && l->rows[o.j.head].frame < 0)
+		o.j.head++;
+	for (size_t r = 0; r < l->nrows; r++) {
+		long fr = l->rows[r].frame;
+		long long p = fr >= 0 ? (long long)num[fr] : -1;
+		if (p == pkt)
+			o.j.start = r;
+		out_add(&o, l->rows[r].text, p == pkt ? TC_STEP_PKT : r < o.j.head ? TC_HEADING : TC_NORMAL, p);
+	}
+	free(num);
+	ladder_free(l);
+	return show_lines(s, &o);
+}
+
+/* ---- actions ---- */
+
+static enum ui_result do_quit(struct inspect_screen *s)
+{
+	(void)s;
+	return UI_QUIT;
+}
+
+static enum ui_result do_help(struct inspect_screen *s)
+{
+	char err[128];
+	ui_push(s->ui, &ui_help, NULL, err, sizeof err);
+	return UI_REDRAW;
+}
+
+static enum ui_result do_time(struct inspect_screen *s)
+{
+	static const char *names[] = { "time of day", "seconds since the first packet", "seconds since the previous row" };
+	s->time = (enum inspect_time)((s->time + 1) % 3);
+	say(s, TC_OK, "time column: %s", names[s->time]);
+	return UI_REDRAW;
+}
+
+static enum ui_result do_mark(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	if (pkt < 0)
+		return UI_HANDLED;
+	if (!inspect_marks_toggle(s->marks, (uint64_t)pkt)) {
+		say(s, TC_ERROR, "out of memory");
+		return UI_REDRAW;
+	}
+	say(s, TC_OK, "%s packet %lld; %llu marked (w saves the marked packets)",
+	    inspect_marks_test(s->marks, (uint64_t)pkt) ? "marked" : "unmarked", pkt + 1,
+	    (unsigned long long)inspect_marks_count(s->marks));
+	if (s->sel + 1 < inspect_view_count(s->v))
+		s->sel++;
+	return UI_REDRAW;
+}
+
+static enum ui_result do_focus(struct inspect_screen *s)
+{
+	s->focus = (enum focus)((s->focus + 1) % NFOCUS);
+	fieldview_hex_mode(&s->fv, s->focus == FOCUS_HEX);
+	return UI_REDRAW;
+}
+
+static enum ui_result do_focus_back(struct inspect_screen *s)
+{
+	s->focus = (enum focus)((s->focus + NFOCUS - 1) % NFOCUS);
+	fieldview_hex_mode(&s->fv, s->focus == FOCUS_HEX);
+	return UI_REDRAW;
+}
+
+static const struct action {
+	int key;
+	enum ui_result (*fn)(struct inspect_screen *s);
+} actions[] = {
+	{ 'q', do_quit }, { '?', do_help }, { 't', do_time }, { 'm', do_mark },
+	{ 'F', do_follow }, { 'c', do_convs }, { 'L', do_ladder },
+	{ TK_TAB, do_focus }, { TK_BTAB, do_focus_back },
+};
+
+/* ---- the screen ---- */
+
+static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t errlen)
+{
+	const struct tui_inspect *ti = arg;
+	struct inspect_screen *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->ui = ui;
+	s->cf = ti->cf;
+	s->time = ti->time;
+	s->fv_pkt = s->jump = s->want = -1;
+	snprintf(s->filter, sizeof s->filter, "%s", ti->filter ? ti->filter : "");
+	snprintf(s->search, sizeof s->search, "%s", ti->search ? ti->search : "");
+	s->marks = inspect_marks_new();
+	s->v = s->marks ? inspect_view_new(s->cf, s->filter, s->search, err, errlen) : NULL;
+	if (!s->v) {
+		if (!s->marks)
+			snprintf(err, errlen, "out of memory");
+		inspect_marks_free(s->marks);
+		free(s);
+		return NULL;
+	}
+	char e[256];
+	if (capfile_index_start(s->cf, e, sizeof e) < 0) {   /* then the ticks index it, in slices */
+		s->self_index = true;
+		say(s, TC_ERROR, "indexing on this thread: %s", e);
+	}
+	walk(s, SLICE);
+	return s;
+}
+
+static void inspect_destroy(void *self)
+{
+	struct inspect_screen *s = self;
+	fieldview_free(&s->fv);
+	ui_lines_free(&s->rows);
+	inspect_view_free(s->v);
+	inspect_marks_free(s->marks);
+	free(s);
+}
+
+static void inspect_resize(void *self, int w, int h)
+{
+	struct inspect_screen *s = self;
+	s->w = w;
+	s->h = h;
+}
+
+static void progress_text(struct inspect_screen *s, char *buf, size_t n)
+{
+	const struct capfile_progress *p = &s->last;
+	size_t shown = inspect_view_count(s->v);
+	unsigned long long pk = (unsigned long long)p->packets;
+	int len;
+	if (p->state == CAPFILE_SCANNING) {
+		unsigned pct = p->bytes_total ? (unsigned)(p->bytes_done * 100 / p->bytes_total) : 0;
+		len = snprintf(buf, n, "indexing %u%% (%llu packets)", pct, pk);
+	} else {
+		len = snprintf(buf, n, "%llu packets", pk);
+	}
+	if (len > 0 && (size_t)len < n && filtered(s))
+		len += snprintf(buf + len, n - (size_t)len, ", %zu shown%s", shown, s->view_done ? "" : " so far");
+	uint64_t nm = inspect_marks_count(s->marks);
+	if (len > 0 && (size_t)len < n && nm)
+		len += snprintf(buf + len, n - (size_t)len, ", %llu marked", (unsigned long long)nm);
+	if (len > 0 && (size_t)len < n && p->state == CAPFILE_DAMAGED)
+		snprintf(buf + len, n - (size_t)len, "; damaged: %s", capfile_stop_reason(s->cf));
+}
+
+/* Dissect the selected packet for the detail if it is not the one shown. */
+static void sync_detail(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	if (pkt == s->fv_pkt)
+		return;
+	struct capfile_packet p;
+	fieldview_clear(&s->fv);
+	s->fv_pkt = -1;
+	if (pkt >= 0 && capfile_packet(s->cf, (uint64_t)pkt, &p)) {
+		fieldview_set(&s->fv, p.linktype, p.data, p.caplen, p.wirelen);
+		s->fv_pkt = pkt;
+	}
+}
+
+static void draw_list(struct inspect_screen *s, struct rect outer)
+{
+	char title[600], line[1024];
+	size_t n = inspect_view_count(s->v);
+	int len = snprintf(title, sizeof title, "Packets");
+	if (s->filter[0])
+		len += snprintf(title + len, sizeof title - (size_t)len, "  filter: %s", s->filter);
+	if (s->search[0] && len > 0 && (size_t)len < sizeof title)
+		snprintf(title + len, sizeof title - (size_t)len, "  search: %s", s->search);
+	struct rect in = term_box(outer, title, s->focus == FOCUS_LIST);
+	ui_lines_clear(&s->rows);
+	ui_lines_add(&s->rows, textfmt_packet_heading(), TC_HEADING, ' ');
+	int head = in.h >= 3;
+	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
+	struct rect list = { in.y + head, in.x, in.h - head, in.w };
+	s->page = list.h;
+	ui_lines_clear(&s->rows);
+	if (n == 0) {
+		ui_lines_add(&s->rows, s->view_done ? (filtered(s) ? "(no packet matches)" : "(no packets in the file)") :
+		             "(reading the file...)", TC_DIM, ' ');
+		ui_lines_draw(&s->rows, list, 0, 0, true);
+		return;
+	}
+	if (s->sel >= n)
+		s->sel = n - 1;
+	s->top = ui_scroll_into_view(s->top, s->sel, s->sel, list.h, n);
+	for (size_t r = s->top; r < n && r < s->top + (size_t)list.h; r++) {
+		if (!inspect_view_line(s->v, r, s->time, line, sizeof line))
+			break;
+		bool marked = inspect_marks_test(s->marks, inspect_view_packet(s->v, r));
+		enum term_color c = r == s->sel ? (s->focus == FOCUS_LIST ? TC_CURSOR : TC_CURRENT) :
+		                    marked ? TC_KEY : TC_NORMAL;
+		ui_lines_add(&s->rows, line, c, marked ? '*' : ' ');
+	}
+	ui_lines_draw(&s->rows, list, 0, s->skip, true);
+}
+
+static void draw_detail(struct inspect_screen *s, struct rect outer)
+{
+	char title[512], line[1024];
+	sync_detail(s);
+	struct capfile_packet p;
+	if (s->fv_pkt < 0 || !capfile_packet(s->cf, (uint64_t)s->fv_pkt, &p)) {
+		struct rect in = term_box(outer, "Packet detail", s->focus != FOCUS_LIST);
+		term_text(in.y, in.x + 1, in.w - 2, "No packet selected.", TC_DIM, 0, false);
+		return;
+	}
+	inspect_frame_info(s->cf, &p, title, sizeof title);
+	struct rect in = term_box(outer, title, s->focus != FOCUS_LIST);
+	if (!inspect_view_line(s->v, s->sel, s->time, line, sizeof line))
+		line[0] = '\0';
+	fieldview_draw(&s->fv, in, line, TC_STEP_PKT);
+}
+
+static void draw_prompt(struct inspect_screen *s)
+{
+	int bw = s->w - 4 < 90 ? s->w - 4 : 90;
+	bool err = s->prompt_err[0] != '\0';
+	struct rect in = ui_dialog(s->w, s->h, bw, err ? 6 : 4, s->prompt->title);
+	ui_input_draw(&s->in, in.y, in.x + 1, in.w - 2);
+	if (err) {
+		struct ui_lines l = { 0 };
+		ui_lines_wrap(&l, s->prompt_err, in.w - 2, TC_ERROR);
+		ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 1, in.h - 2, in.w - 2 }, 0, 0, false);
+		ui_lines_free(&l);
+	}
+	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "Enter apply   Esc cancel", TC_DIM, 0, false);
+}
+
+static void draw_damage(struct inspect_screen *s)
+{
+	int bw = s->w - 4 < 80 ? s->w - 4 : 80;
+	struct rect in = ui_dialog(s->w, s->h, bw, 8, "The file is damaged");
+	struct ui_lines l = { 0 };
+	char text[1024];
+	snprintf(text, sizeof text, "%s. Every packet before the damage is shown (%llu).", capfile_stop_reason(s->cf),
+	         (unsigned long long)s->last.packets);
+	ui_lines_wrap(&l, text, in.w - 2, TC_ERROR);
+	ui_lines_draw(&l, (struct rect){ in.y, in.x + 1, in.h - 1, in.w - 2 }, 0, 0, false);
+	ui_lines_free(&l);
+	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "Any key closes this message.", TC_DIM, 0, false);
+}
+
+static void inspect_draw(void *self)
+{
+	struct inspect_screen *s = self;
+	char left[1024], top[600];
+	if (s->jump >= 0) {   /* ui_jumplist chose a packet */
+		long long j = s->jump;
+		s->jump = -1;
+		s->focus = FOCUS_LIST;
+		go_to(s, j);
+	}
+	snprintf(top, sizeof top, "sockscope inspect  -  %s", capfile_path(s->cf));
+	ui_status_bar(0, s->w, top, "? help");
+	int body = s->h - 2;
+	int listh = body * 2 / 5 < 5 ? 5 : body * 2 / 5;
+	draw_list(s, (struct rect){ 1, 0, listh, s->w });
+	draw_detail(s, (struct rect){ 1 + listh, 0, body - listh, s->w });
+	progress_text(s, left, sizeof left);
+	if (s->msg[0]) {
+		size_t k = strlen(left);
+		snprintf(left + k, sizeof left - k, "  |  %s", s->msg);
+	}
+	/* What went on (a message, the damage) goes before the key hints. */
+	bool busy = s->msg[0] || s->last.state == CAPFILE_DAMAGED;
+	ui_status_bar(s->h - 1, s->w, left,
+	              busy ? "? help" : "/ filter  s search  F follow  c conv  L ladder  m mark  w save  q quit");
+	if (s->prompt)
+		draw_prompt(s);
+	else if (s->damage_dialog)
+		draw_damage(s);
+}
+
+static enum ui_result inspect_tick(void *self)
+{
+	struct inspect_screen *s = self;
+	struct capfile_progress p;
+	capfile_progress(s->cf, &p);
+	if (s->self_index && p.state == CAPFILE_SCANNING)
+		capfile_index_step(s->cf, SLICE * 10);
+	walk_for(s, TICK_BUDGET_MS);
+	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || inspect_view_count(s->v) != s->last_count;
+	s->last = p;
+	s->last_count = inspect_view_count(s->v);
+	if (p.state == CAPFILE_DAMAGED && !s->damage_seen)
+		s->damage_seen = s->damage_dialog = true;
+	return changed ? UI_REDRAW : UI_HANDLED;
+}
+
+static enum ui_result inspect_key(void *self, int key)
+{
+	struct inspect_screen *s = self;
+	if (s->damage_dialog) {
+		s->damage_dialog = false;
+		return UI_REDRAW;
+	}
+	if (s->prompt)
+		return prompt_key(s, key);
+	s->msg[0] = '\0';
+	for (size_t i = 0; i < sizeof prompts / sizeof prompts[0]; i++)
+		if (prompts[i].key == key) {
+			open_prompt(s, &prompts[i]);
+			return UI_REDRAW;
+		}
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (actions[i].key == key)
+			return actions[i].fn(s);
+	if (s->focus != FOCUS_LIST) {
+		enum ui_result r = fieldview_key(&s->fv, key);
+		if (r != UI_IGNORED)
+			return r;
+		if (key == TK_ESC) {
+			s->focus = FOCUS_LIST;
+			fieldview_hex_mode(&s->fv, false);
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	}
+	if (key == TK_ENTER)
+		return do_follow(s);
+	if (ui_hscroll_key(key, &s->skip))
+		return UI_REDRAW;
+	long to = ui_move(key, (long)s->sel, inspect_view_count(s->v), s->page);
+	if (to < 0)
+		return UI_REDRAW;   /* the message line was cleared */
+	s->sel = (size_t)to;
+	s->want = -1;   /* the user moved: a pending jump is off */
+	return UI_REDRAW;
+}
+
+const struct ui_screen ui_inspect = {
+	.name = "inspect",
+	.create = inspect_create, .destroy = inspect_destroy, .resize = inspect_resize,
+	.draw = inspect_draw, .handle_key = inspect_key, .tick = inspect_tick,
+};

@@ -1,0 +1,103 @@
+/*
+ * ui_jumplist.c — a screen of lines that name packets: a followed stream,
+ * the conversations of a file, a connection's ladder.  The inspection
+ * screen builds the lines from the core (inspect/stream.h, convs.h,
+ * conn.h); this screen only scrolls them with a cursor, and Enter hands
+ * the line's packet back to the inspection screen and leaves.
+ */
+#include "tui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct jumplist {
+	struct ui *ui;
+	struct ui_jumplist j;
+	size_t cur, top;          /* cur counts lines after the heading */
+	int skip, page, w, h;
+};
+
+static void *jumplist_create(struct ui *ui, const void *arg, char *err, size_t errlen)
+{
+	struct jumplist *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->ui = ui;
+	s->j = *(const struct ui_jumplist *)arg;
+	if (s->j.head > s->j.lines.n)
+		s->j.head = s->j.lines.n;
+	s->cur = s->j.start >= s->j.head ? s->j.start - s->j.head : 0;
+	return s;
+}
+
+static void jumplist_destroy(void *self)
+{
+	struct jumplist *s = self;
+	ui_lines_free(&s->j.lines);
+	free(s->j.packet);
+	free(s);
+}
+
+static void jumplist_resize(void *self, int w, int h)
+{
+	struct jumplist *s = self;
+	s->w = w;
+	s->h = h;
+}
+
+static void jumplist_draw(void *self)
+{
+	struct jumplist *s = self;
+	struct rect in = term_box((struct rect){ 0, 0, s->h - 1, s->w }, s->j.title, true);
+	const struct ui_lines *l = &s->j.lines;
+	int head = (int)s->j.head < in.h - 1 ? (int)s->j.head : 0;
+	for (int r = 0; r < head; r++)
+		term_text(in.y + r, in.x + 1, in.w - 1, l->v[r].text, l->v[r].color, s->skip, true);
+	struct rect list = { in.y + head, in.x + 1, in.h - head, in.w - 1 };
+	size_t n = l->n - (size_t)head;
+	s->page = list.h;
+	if (s->cur >= n)
+		s->cur = n ? n - 1 : 0;
+	s->top = ui_scroll_into_view(s->top, s->cur, s->cur, list.h, n);
+	for (int r = 0; r < list.h && s->top + (size_t)r < n; r++) {
+		size_t i = (size_t)head + s->top + (size_t)r;
+		bool cur = s->top + (size_t)r == s->cur;
+		term_text(list.y + r, list.x, list.w, l->v[i].text, cur ? TC_CURSOR : l->v[i].color, s->skip, true);
+	}
+	ui_status_bar(s->h - 1, s->w, s->j.hint ? s->j.hint : "", "Enter go to packet  < > sideways  Esc back");
+}
+
+static enum ui_result jumplist_key(void *self, int key)
+{
+	struct jumplist *s = self;
+	size_t head = s->j.head < s->j.lines.n ? s->j.head : 0, n = s->j.lines.n - head;
+	if (key == TK_ESC || key == 'q')
+		return UI_LEAVE;
+	if (ui_hscroll_key(key, &s->skip))
+		return UI_REDRAW;
+	if (key == '?') {
+		char err[128];
+		ui_push(s->ui, &ui_help, NULL, err, sizeof err);
+		return UI_REDRAW;
+	}
+	if (key == TK_ENTER) {
+		long long p = n ? s->j.packet[head + s->cur] : -1;
+		if (p < 0)
+			return UI_HANDLED;
+		*s->j.jump = p;
+		return UI_LEAVE;
+	}
+	long to = ui_move(key, (long)s->cur, n, s->page);
+	if (to < 0)
+		return UI_IGNORED;
+	s->cur = (size_t)to;
+	return UI_REDRAW;
+}
+
+const struct ui_screen ui_jumplist = {
+	.name = "packet lines",
+	.create = jumplist_create, .destroy = jumplist_destroy, .resize = jumplist_resize,
+	.draw = jumplist_draw, .handle_key = jumplist_key,
+};

@@ -1,0 +1,128 @@
+#!/bin/sh
+# e2e_tui_inspect.sh — the inspection screen (`sockscope inspect FILE` on a
+# terminal), driven in tmux: a capture of the tcp-basics lesson opens on
+# its packet list with the handshake and the packet count; a display
+# filter shows only the FIN segments; a bad filter shows pcap's message and
+# keeps the old list; ":5" jumps to packet 5; the followed stream shows the
+# server's welcome before the client's "Hello, World!"; the conversations
+# list and the ladder; a marked packet saved alone; q leaves a sane terminal.
+#
+# usage: sh tests/e2e_tui_inspect.sh /path/to/sockscope      (exit 77: skipped)
+# Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
+
+BIN=${1:?usage: e2e_tui_inspect.sh /path/to/sockscope}
+TMUX_NAME=inspect
+. "$(dirname "$0")/tmux.sh"
+TMP=$(mktemp -d)
+
+timeout 60 "$BIN" lesson tcp-basics --headless --write "$TMP/t.pcap" >"$TMP/lesson.out" 2>&1
+if [ ! -s "$TMP/t.pcap" ] || [ "$("$BIN" inspect "$TMP/t.pcap" --print | wc -l)" -eq 0 ]; then
+	echo "SKIP: no packets captured (run as root or where user namespaces work)"
+	exit 77
+fi
+NPKT=$("$BIN" inspect "$TMP/t.pcap" --print | wc -l)
+
+start_tui inspect 160 45 inspect "$TMP/t.pcap"
+wait_for 'Flags \[S\],' "the list does not show the handshake's SYN"
+wait_for "^ $NPKT packets" "the status line does not show the packet count ($NPKT)"
+has 'Frame 1: ' "the first packet's detail is not shown"
+has 'bytes \(the selected field' "the hex dump is not shown"
+ok "the list shows the handshake, the status line $NPKT packets, the detail the first packet"
+
+# The bytes: Tab Tab puts a cursor in them; on byte 0 the Ethernet
+# destination is selected (its layer, folded until then, opens).
+hasnt 'Destination: 00:00:00:00:00:00' "the Ethernet layer does not start folded"
+key Tab Tab Home
+wait_for 'bytes \(the cursor.s field highlighted\)' "Tab Tab did not put the cursor in the bytes"
+wait_for 'Destination: 00:00:00:00:00:00' "the byte cursor on byte 0 did not select the Ethernet destination"
+key Escape
+wait_for 'bytes \(the selected field' "Esc did not leave the bytes"
+ok "a byte cursor in the hex dump selects the field that owns the byte"
+
+# A display filter: only the FIN segments.
+key /
+wait_for 'Display filter' "/ did not open the filter field"
+key 'tcp[tcpflags] & tcp-fin != 0' Enter
+wait_for 'filter: tcp\[tcpflags\] & tcp-fin != 0' "the filter was not applied"
+wait_for 'Flags \[F\.\]' "no FIN line under the filter"
+hasnt 'Flags \[S\],' "a SYN line shows under the FIN filter"
+hasnt 'Flags \[P\.\]' "a data line shows under the FIN filter"
+ok "the filter shows only FIN lines"
+
+# A bad filter: pcap's message under the field, the old list stays.
+key /
+wait_for 'Display filter' "/ did not open the filter field again"
+key C-u
+for i in $(seq 40); do key BSpace; done
+key 'tcp portt 80' Enter
+wait_for 'syntax error' "a bad filter does not show pcap's message"
+has 'Display filter' "the field closed on a bad filter"
+key Escape
+wait_for 'Flags \[F\.\]' "the old (FIN) list did not stay after a bad filter"
+hasnt 'Flags \[S\],' "the old filter was lost after a bad filter"
+ok "a bad filter shows pcap's message and keeps the old list"
+
+# Back to every packet (an empty filter), then go to packet 5.
+key /
+for i in $(seq 40); do key BSpace; done
+key Enter
+wait_for 'Flags \[S\],' "an empty filter did not bring every packet back"
+key :
+wait_for 'Go to packet' ": did not open the go-to field"
+key 5 Enter
+wait_for 'Frame 5: ' ": 5 did not select packet 5"
+ok ":5 jumps to packet 5"
+
+# Follow the stream of the data packet (4): the welcome, then the hello.
+key : 4 Enter
+wait_for 'Frame 4: ' ": 4 did not select packet 4"
+key F
+wait_for 'Follow TCP stream' "F did not open the followed stream"
+wait_for 'Welcome to the sockscope lab!' "the stream lacks the server's welcome"
+shot | grep -n -e 'Welcome to the sockscope lab!' -e 'Hello, World!' | head -2 | tr '\n' ' ' |
+	grep -Eq '^[0-9]+:.*<- Welcome to the sockscope lab!.* [0-9]+:.*-> Hello, World!' ||
+	fail "the stream does not show '<- Welcome...' before '-> Hello, World!'"
+ok "follow shows the welcome (<-) before Hello, World! (->)"
+key Escape
+wait_for 'Frame 4: ' "Esc did not leave the stream"
+
+# Conversations: the first is the TCP connection of packet 1.
+key c
+wait_for 'Conversations: [0-9]+' "c did not open the conversations"
+has 'TCP +127\.0\.0\.1:[0-9]+ +<-> 127\.0\.0\.1:[0-9]+ +10 ' "no TCP conversation of 10 packets"
+key Enter
+wait_for 'Frame 1: ' "Enter on a conversation did not go to its first packet"
+ok "conversations list a TCP conversation; Enter goes to its first packet"
+
+# The ladder of the selected connection.
+key L
+wait_for 'Ladder: 127\.0\.0\.1:[0-9]+ <-> 127\.0\.0\.1:[0-9]+' "L did not open the ladder"
+has '\|--- SYN seq 0 ' "no SYN arrow in the ladder"
+key Escape
+wait_for 'Frame 1: ' "Esc did not leave the ladder"
+ok "L shows the ladder with the SYN arrow"
+
+# Mark packet 5 and save the marked packets.
+key : 5 Enter
+wait_for 'Frame 5: ' ": 5 did not select packet 5"
+key m
+wait_for 'marked packet 5; 1 marked' "m did not mark packet 5"
+key w
+wait_for 'Save as pcap' "w did not open the save field"
+key "$TMP/out.pcap" Enter
+wait_for 'saved the marked to .*out\.pcap: 1 packets' "the save did not report 1 packet"
+ok "m marks packet 5, w saves it"
+
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+wait_for 'BADMODES-0-END' "the terminal was left in raw/no-echo mode"
+ok "q quits with status 0 and a sane terminal"
+
+OUT=$("$BIN" inspect "$TMP/out.pcap" --print) || fail "the saved file does not read back"
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 ] || fail "the saved file has not one packet: $OUT"
+# Alone in its file, its sequence numbers are no longer relative: compare its timestamps' option.
+WANT=$("$BIN" inspect "$TMP/t.pcap" --print | sed -n 5p | grep -oE 'TS val [0-9]+ ecr [0-9]+')
+GOT=$(printf '%s\n' "$OUT" | grep -oE 'TS val [0-9]+ ecr [0-9]+')
+[ "$WANT" = "$GOT" ] || fail "the saved packet is not packet 5: '$GOT' vs '$WANT'"
+ok "the saved file holds packet 5 alone"
+echo "PASS"
