@@ -196,16 +196,6 @@ static void run_poll(struct labsrv *s)
 			continue;
 		if (p[0].revents)
 			break;
-		if (p[1].revents) {
-			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0 && n < CONC_MAX_CLIENTS) {
-				fds[n] = fd;
-				reads[n++] = 0;
-				total++;
-			} else if (fd >= 0) {
-				close(fd);
-			}
-		}
 		for (unsigned i = 0; i < n; i++) {
 			if (!p[2 + i].revents)
 				continue;
@@ -229,6 +219,17 @@ static void run_poll(struct labsrv *s)
 				reads[i] = reads[n];
 				p[2 + i] = p[2 + n];   /* keep the poll results in step with fds */
 				i--;
+			}
+		}
+		/* New clients last: the loop above reads only sockets this poll() watched. */
+		if (p[1].revents) {
+			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (fd >= 0 && n < CONC_MAX_CLIENTS) {
+				fds[n] = fd;
+				reads[n++] = 0;
+				total++;
+			} else if (fd >= 0) {
+				close(fd);
 			}
 		}
 	}
