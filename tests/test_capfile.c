@@ -661,6 +661,27 @@ static void test_view_stream(void)
 	CHECK(inspect_view_update(v, 100, NULL, NULL));
 	EQ_INT(2, inspect_view_count(v));   /* the request and its retransmission */
 	inspect_view_free(v);
+	/* A direct view (no filter, no search) has every indexed packet as a
+	 * row before its walk: a row ahead of the walk shows absolute seq/ack,
+	 * marked, and does not disturb the walk's relative numbers. */
+	v = inspect_view_new(cf, NULL, NULL, err, sizeof err);
+	CHECK(inspect_view_direct(v));
+	EQ_INT(0, inspect_view_count(v));
+	EQ_INT(n, inspect_view_rows(v));
+	EQ_INT(6, inspect_view_row_at(v, 6));
+	EQ_INT(n, inspect_view_row_at(v, 1000));
+	CHECK(inspect_view_line(v, 6, INSPECT_TIME_REL, line, sizeof line));
+	CHECK(strstr(line, "seq 5001:5006, ack 1017 (abs), win 512, length 5") != NULL);
+	CHECK(!inspect_view_line(v, n, INSPECT_TIME_REL, line, sizeof line));
+	CHECK(inspect_view_update(v, 100, NULL, NULL));
+	CHECK(inspect_view_line(v, 6, INSPECT_TIME_REL, line, sizeof line));
+	CHECK(strstr(line, "seq 1:6, ack 17, win 512, length 5") != NULL);
+	CHECK(strstr(line, "(abs)") == NULL);
+	inspect_view_free(v);
+	v = inspect_view_new(cf, "udp", NULL, err, sizeof err);
+	CHECK(!inspect_view_direct(v));
+	EQ_INT(0, inspect_view_rows(v));   /* a filtered view's rows come from its walk */
+	inspect_view_free(v);
 	v = inspect_view_new(cf, "tcp portt 80", NULL, err, sizeof err);
 	CHECK(v == NULL);
 	CHECK(strncmp(err, "bad filter 'tcp portt 80': ", 27) == 0);

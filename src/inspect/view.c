@@ -272,8 +272,22 @@ uint64_t inspect_view_packet(const struct inspect_view *v, size_t row)
 	return v->dir[row >> ROW_SHIFT][row & (ROW_CHUNK - 1)];
 }
 
+bool inspect_view_direct(const struct inspect_view *v)
+{
+	return v->identity;
+}
+
+size_t inspect_view_rows(const struct inspect_view *v)
+{
+	return v->identity ? (size_t)capfile_count(v->cf) : inspect_view_count(v);
+}
+
 size_t inspect_view_row_at(const struct inspect_view *v, uint64_t packet)
 {
+	if (v->identity) {
+		size_t n = inspect_view_rows(v);
+		return packet < n ? (size_t)packet : n;
+	}
 	size_t lo = 0, hi = inspect_view_count(v);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -319,16 +333,40 @@ void inspect_line(const struct capfile *cf, const struct capfile_packet *p, cons
 	textfmt_list_line(p->number + 1, t, src, dst, proto, p->wirelen, summary, buf, n);
 }
 
+/* Put INSPECT_ABS_MARK right after a TCP summary's numbers, before ", win"
+ * (always there, and the first of its kind: the TCP part leads), so it
+ * stays on screen when the line is cut; at the end if not found. */
+static void mark_absolute(char *summary, size_t n)
+{
+	size_t len = strlen(summary), m = strlen(INSPECT_ABS_MARK);
+	char *at = strstr(summary, ", win ");
+	if (!at || len + m >= n) {
+		snprintf(summary + len, n - len, "%s", INSPECT_ABS_MARK);
+		return;
+	}
+	memmove(at + m, at, len - (size_t)(at - summary) + 1);
+	memcpy(at, INSPECT_ABS_MARK, m);
+}
+
 bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n)
 {
 	struct capfile_packet p, q;
-	if (row >= inspect_view_count(v) || !capfile_packet(v->cf, inspect_view_packet(v, row), &p))
+	if (row >= inspect_view_rows(v) || !capfile_packet(v->cf, inspect_view_packet(v, row), &p))
 		return false;
 	int64_t prev = row > 0 && capfile_packet(v->cf, inspect_view_packet(v, row - 1), &q) ? q.ts_ns : CAPFILE_NO_TIME;
 	struct dissection d;
 	char summary[512];
 	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
-	dissect_summary(&d, v->flows, summary, sizeof summary);
+	/* A packet ahead of the walk must not be fed to the flow table: the
+	 * table takes the first seq it sees of a direction as that direction's
+	 * base, so feeding packet N before the packets that precede it would
+	 * make the walk's numbers relative to the wrong base.  Such a packet
+	 * is shown absolute, marked; walked packets were fed in order and
+	 * feeding one again changes nothing. */
+	bool ahead = p.number >= v->walked;
+	dissect_summary(&d, ahead ? NULL : v->flows, summary, sizeof summary);
+	if (ahead && d.info.tcp)
+		mark_absolute(summary, sizeof summary);
 	inspect_line(v->cf, &p, &d, summary, mode, prev, buf, n);
 	dissection_free(&d);
 	return true;

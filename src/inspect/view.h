@@ -75,6 +75,15 @@ uint64_t inspect_view_packet(const struct inspect_view *v, size_t row);
 size_t inspect_view_row_at(const struct inspect_view *v, uint64_t packet);
 /* Packets walked so far (matching or not). */
 uint64_t inspect_view_walked(const struct inspect_view *v);
+
+/* A direct view (neither filter nor search) has a row for every packet
+ * indexed so far, walked or not: row r is packet r, and
+ * inspect_view_rows counts capfile_count rows, so a screen can show and
+ * jump to any indexed packet at once.  Other views have the rows their
+ * walk found (inspect_view_count).  inspect_view_row_at and
+ * inspect_view_line accept any row below inspect_view_rows. */
+bool inspect_view_direct(const struct inspect_view *v);
+size_t inspect_view_rows(const struct inspect_view *v);
 /* The flow table the walk built (relative seq/ack for rows drawn later). */
 struct flowtab *inspect_view_flows(struct inspect_view *v);
 
@@ -85,7 +94,15 @@ bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p);
  * for delta mode.  flows may be NULL (absolute sequence numbers). */
 void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
                   const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n);
-/* The line of row `row` of the view, as the screen draws it. */
+/* The line of row `row` of the view, as the screen draws it (any row
+ * below inspect_view_rows).  A TCP packet the walk has not reached yet
+ * (a direct view's row ahead of the walk) is summarised without the flow
+ * table: its seq/ack are the absolute numbers of the wire, marked by
+ * INSPECT_ABS_MARK after them ("seq 3956368708:3956368771, ack 2259110241
+ * (abs), win 512") so nobody takes them for relative ones; the same row
+ * reads relative once the walk has passed it. */
+#define INSPECT_ABS_MARK " (abs)"
+
 bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n);
 
 /* The heading of a packet's detail: "Frame 5: 74 bytes on the wire, 74

@@ -9,6 +9,16 @@
  * view.h asks.  A new display filter or search is a new view; a filter
  * that does not compile leaves the old one in place.
  *
+ * Without filter and search the list's rows are the indexed packets
+ * themselves (a direct view): End and ":N" land at once however far the
+ * walk is, and only the rows on screen are dissected, when drawn.  The
+ * walk still runs on the ticks, for one thing: the flow table that makes
+ * TCP seq/ack relative.  Rows it has not reached show absolute numbers,
+ * marked (view.h), and turn relative on a later redraw once it passed
+ * them — simpler than a flow table on another thread, and never wrong.
+ * With a filter or search, rows exist only once the walk found them, so
+ * a jump waits for it (with a message).
+ *
  * Keys are tables: the screen's actions by key, and the prompts (filter,
  * search, go to, save) by key, each with the function that applies the
  * text typed.  A followed stream, the conversations and a ladder are lines
@@ -70,6 +80,8 @@ struct inspect_screen {
 	long long jump;           /* set by ui_jumplist: go to this packet */
 	long long want;           /* go to this packet once the view has walked past it, -1 none */
 	bool want_asked;          /* the user asked for it (else: keeping the selection over a new filter) */
+	bool wait_said;           /* the status line says we wait for `want` */
+	uint64_t drawn_top, drawn_end;   /* packets of the rows drawn: [top, end) */
 	bool damage_seen, damage_dialog;
 	struct capfile_progress last;
 	size_t last_count;
@@ -93,23 +105,44 @@ static bool filtered(const struct inspect_screen *s)
 	return s->filter[0] || s->search[0];
 }
 
-static long long sel_packet(const struct inspect_screen *s)
+/* Rows the list has now (all indexed packets in a direct view). */
+static size_t nrows(const struct inspect_screen *s)
 {
-	return s->sel < inspect_view_count(s->v) ? (long long)inspect_view_packet(s->v, s->sel) : -1;
+	return inspect_view_rows(s->v);
 }
 
-/* Go to packet `want` when the view has walked past it (or to its end). */
+static long long sel_packet(const struct inspect_screen *s)
+{
+	return s->sel < nrows(s) ? (long long)inspect_view_packet(s->v, s->sel) : -1;
+}
+
+/* Has the list got as far as packet pkt, or as far as it will ever get?
+ * A direct view has every indexed packet; another view the walked ones. */
+static bool reached(const struct inspect_screen *s, uint64_t pkt)
+{
+	if (inspect_view_direct(s->v)) {
+		struct capfile_progress p;
+		capfile_progress(s->cf, &p);   /* the state before the count: no packet is missed */
+		return capfile_count(s->cf) > pkt || p.state != CAPFILE_SCANNING;
+	}
+	return inspect_view_walked(s->v) > pkt || s->view_done;
+}
+
+/* Go to packet `want` when the list has got that far (or to its end). */
 static void settle(struct inspect_screen *s)
 {
-	if (s->want < 0 || (inspect_view_walked(s->v) <= (uint64_t)s->want && !s->view_done))
+	if (s->want < 0 || !reached(s, (uint64_t)s->want))
 		return;
-	size_t n = inspect_view_count(s->v), row = inspect_view_row_at(s->v, (uint64_t)s->want);
+	size_t n = nrows(s), row = inspect_view_row_at(s->v, (uint64_t)s->want);
 	if (row >= n)
 		row = n ? n - 1 : 0;
 	s->sel = row;
 	if (n && s->want_asked && inspect_view_packet(s->v, row) != (uint64_t)s->want)
-		say(s, TC_ERROR, "packet %lld is not in this view (filter or search): the nearest is selected",
-		    s->want + 1);
+		say(s, TC_ERROR, "%s", inspect_view_direct(s->v) ? "the file has fewer packets: the last is selected" :
+		    "the packet is not in this view (filter or search): the nearest is selected");
+	else if (s->wait_said)
+		s->msg[0] = '\0';   /* "going to packet N as soon as..." is over */
+	s->wait_said = false;
 	s->want = -1;
 }
 
@@ -138,14 +171,21 @@ static void walk_for(struct inspect_screen *s, long long ms)
 	while (!s->view_done && !(jumping && s->want < 0) && now_ms() < end);
 }
 
-/* Jump now, or as soon as the view has walked that far. */
+/* Jump now, or as soon as the list has got that far: a direct view as
+ * soon as the packet is indexed, another one once its walk passed it. */
 static void go_to(struct inspect_screen *s, long long pkt)
 {
 	s->want = pkt;
 	s->want_asked = true;
-	walk_for(s, GOTO_BUDGET_MS);
-	if (s->want >= 0)
-		say(s, TC_OK, "going to packet %lld as soon as the list has read that far", pkt + 1);
+	if (inspect_view_direct(s->v))
+		settle(s);
+	else
+		walk_for(s, GOTO_BUDGET_MS);
+	if (s->want >= 0) {
+		say(s, TC_OK, "going to packet %lld as soon as %s", pkt + 1,
+		    inspect_view_direct(s->v) ? "it is indexed (not yet)" : "the list has read that far");
+		s->wait_said = true;
+	}
 }
 
 /* ---- prompts ---- */
@@ -469,7 +509,7 @@ static enum ui_result do_mark(struct inspect_screen *s)
 	say(s, TC_OK, "%s packet %lld; %llu marked (w saves the marked packets)",
 	    inspect_marks_test(s->marks, (uint64_t)pkt) ? "marked" : "unmarked", pkt + 1,
 	    (unsigned long long)inspect_marks_count(s->marks));
-	if (s->sel + 1 < inspect_view_count(s->v))
+	if (s->sel + 1 < nrows(s))
 		s->sel++;
 	return UI_REDRAW;
 }
@@ -528,6 +568,7 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 		say(s, TC_ERROR, "indexing on this thread: %s", e);
 	}
 	walk(s, SLICE);
+	capfile_progress(s->cf, &s->last);   /* the first screen's status line, before the first tick */
 	return s;
 }
 
@@ -587,7 +628,7 @@ static void sync_detail(struct inspect_screen *s)
 static void draw_list(struct inspect_screen *s, struct rect outer)
 {
 	char title[600], line[1024];
-	size_t n = inspect_view_count(s->v);
+	size_t n = nrows(s);
 	int len = snprintf(title, sizeof title, "Packets");
 	if (s->filter[0])
 		len += snprintf(title + len, sizeof title - (size_t)len, "  filter: %s", s->filter);
@@ -602,7 +643,8 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	s->page = list.h;
 	ui_lines_clear(&s->rows);
 	if (n == 0) {
-		ui_lines_add(&s->rows, s->view_done ? (filtered(s) ? "(no packet matches)" : "(no packets in the file)") :
+		bool done = inspect_view_direct(s->v) ? s->last.state != CAPFILE_SCANNING : s->view_done;
+		ui_lines_add(&s->rows, done ? (filtered(s) ? "(no packet matches)" : "(no packets in the file)") :
 		             "(reading the file...)", TC_DIM, ' ');
 		ui_lines_draw(&s->rows, list, 0, 0, true);
 		return;
@@ -610,6 +652,7 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	if (s->sel >= n)
 		s->sel = n - 1;
 	s->top = ui_scroll_into_view(s->top, s->sel, s->sel, list.h, n);
+	s->drawn_top = inspect_view_packet(s->v, s->top);
 	for (size_t r = s->top; r < n && r < s->top + (size_t)list.h; r++) {
 		if (!inspect_view_line(s->v, r, s->time, line, sizeof line))
 			break;
@@ -617,6 +660,7 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 		enum term_color c = r == s->sel ? (s->focus == FOCUS_LIST ? TC_CURSOR : TC_CURRENT) :
 		                    marked ? TC_KEY : TC_NORMAL;
 		ui_lines_add(&s->rows, line, c, marked ? '*' : ' ');
+		s->drawn_end = inspect_view_packet(s->v, r) + 1;
 	}
 	ui_lines_draw(&s->rows, list, 0, s->skip, true);
 }
@@ -706,9 +750,15 @@ static enum ui_result inspect_tick(void *self)
 	if (s->self_index && p.state == CAPFILE_SCANNING)
 		capfile_index_step(s->cf, SLICE * 10);
 	walk_for(s, TICK_BUDGET_MS);
-	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || inspect_view_count(s->v) != s->last_count;
+	capfile_progress(s->cf, &p);   /* again: a jump that landed in the walk is not ahead of the status line */
+	/* A direct view's rows follow the index (p); its walk matters only
+	 * while it passes the rows on screen (they turn relative). */
+	uint64_t w = inspect_view_walked(s->v);
+	w = w < s->drawn_top ? s->drawn_top : w > s->drawn_end ? s->drawn_end : w;
+	size_t count = inspect_view_direct(s->v) ? (size_t)w : inspect_view_count(s->v);
+	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || count != s->last_count;
 	s->last = p;
-	s->last_count = inspect_view_count(s->v);
+	s->last_count = count;
 	if (p.state == CAPFILE_DAMAGED && !s->damage_seen)
 		s->damage_seen = s->damage_dialog = true;
 	return changed ? UI_REDRAW : UI_HANDLED;
@@ -724,6 +774,7 @@ static enum ui_result inspect_key(void *self, int key)
 	if (s->prompt)
 		return prompt_key(s, key);
 	s->msg[0] = '\0';
+	s->wait_said = false;
 	for (size_t i = 0; i < sizeof prompts / sizeof prompts[0]; i++)
 		if (prompts[i].key == key) {
 			open_prompt(s, &prompts[i]);
@@ -747,7 +798,7 @@ static enum ui_result inspect_key(void *self, int key)
 		return do_follow(s);
 	if (ui_hscroll_key(key, &s->skip))
 		return UI_REDRAW;
-	long to = ui_move(key, (long)s->sel, inspect_view_count(s->v), s->page);
+	long to = ui_move(key, (long)s->sel, nrows(s), s->page);
 	if (to < 0)
 		return UI_REDRAW;   /* the message line was cleared */
 	s->sel = (size_t)to;
