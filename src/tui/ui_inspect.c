@@ -39,11 +39,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The view walks SLICE packets at a time, for at most TICK_BUDGET_MS per
  * tick (the loop ticks after 100 ms without a key) and GOTO_BUDGET_MS per
  * jump; a jump further than that completes on the ticks that follow. */
 enum { SLICE = 2000, TICK_BUDGET_MS = 50, GOTO_BUDGET_MS = 300 };
+/* At most this long, the screen waits at start for this many packets indexed. */
+enum { FIRST_SCREEN_WAIT_MS = 30, FIRST_SCREEN_ROWS = 100 };
 
 enum focus { FOCUS_LIST, FOCUS_FIELDS, FOCUS_HEX, NFOCUS };
 
@@ -566,6 +569,17 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 	if (capfile_index_start(s->cf, e, sizeof e) < 0) {   /* then the ticks index it, in slices */
 		s->self_index = true;
 		say(s, TC_ERROR, "indexing on this thread: %s", e);
+	} else {
+		/* The first draw comes before the first tick (100 ms later): give the
+		 * index thread a few milliseconds to find a screenful of packets, so
+		 * that first screen already shows them. */
+		struct capfile_progress pr;
+		for (int waited = 0; waited < FIRST_SCREEN_WAIT_MS; waited++) {
+			capfile_progress(s->cf, &pr);
+			if (pr.state != CAPFILE_SCANNING || capfile_count(s->cf) >= FIRST_SCREEN_ROWS)
+				break;
+			usleep(1000);
+		}
 	}
 	walk(s, SLICE);
 	capfile_progress(s->cf, &s->last);   /* the first screen's status line, before the first tick */
