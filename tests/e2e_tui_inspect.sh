@@ -113,6 +113,13 @@ key "$TMP/out.pcap" Enter
 wait_for 'saved the marked to .*out\.pcap: 1 packets' "the save did not report 1 packet"
 ok "m marks packet 5, w saves it"
 
+# Export the list as text.
+key e
+wait_for 'Export the list as text' "e did not open the export field"
+key "$TMP/list.txt" Enter
+wait_for 'exported the list as text: [0-9]+ lines to .*list\.txt' "the export did not report its lines"
+ok "e exports the list as text"
+
 key q
 wait_for 'EXITED-0' "q did not quit with status 0"
 wait_for 'BADMODES-0-END' "the terminal was left in raw/no-echo mode"
@@ -125,4 +132,11 @@ WANT=$("$BIN" inspect "$TMP/t.pcap" --print | sed -n 5p | grep -oE 'TS val [0-9]
 GOT=$(printf '%s\n' "$OUT" | grep -oE 'TS val [0-9]+ ecr [0-9]+')
 [ "$WANT" = "$GOT" ] || fail "the saved packet is not packet 5: '$GOT' vs '$WANT'"
 ok "the saved file holds packet 5 alone"
+
+# The exported text is the list as --print has it, under the heading.
+[ "$(sed -n 1p "$TMP/list.txt" | grep -c 'time  source')" -eq 1 ] || fail "the export has no heading"
+[ "$(tail -n +2 "$TMP/list.txt" | wc -l)" -eq "$("$BIN" inspect "$TMP/t.pcap" --print | wc -l)" ] ||
+	fail "the export does not have one line per packet"
+grep -q 'Flags \[S\], seq 0,' "$TMP/list.txt" || fail "the export lacks the SYN line"
+ok "the exported text has the heading and every packet"
 echo "PASS"

@@ -52,6 +52,7 @@ static const struct { const char *keys, *what; } help[] = {
 	{ "L", "the ladder diagram of the selected packet's TCP connection" },
 	{ "m", "mark / unmark the packet ('*' in the list)" },
 	{ "w", "save as pcap: the marked packets, else those shown" },
+	{ "e", "export the list as text, as shown (a stream: sockscope inspect FILE --follow N)" },
 	{ "q", "quit" },
 	{ NULL, "Anywhere" },
 	{ "?", "this help; Up/Down scroll it, any other key closes it" },

@@ -34,6 +34,7 @@
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,17 @@ static bool apply_goto(struct inspect_screen *s, const char *text)
 	return true;
 }
 
+/* Everything shown must be walked before it is written: wait for the
+ * index, then the view. */
+static void walk_all(struct inspect_screen *s)
+{
+	capfile_index_wait(s->cf);
+	while (s->self_index && capfile_index_step(s->cf, 65536) == CAPFILE_SCANNING)
+		;
+	while (!s->view_done)
+		walk(s, SIZE_MAX);
+}
+
 static bool apply_save(struct inspect_screen *s, const char *text)
 {
 	char err[512];
@@ -253,12 +265,7 @@ static bool apply_save(struct inspect_screen *s, const char *text)
 		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the file to write");
 		return false;
 	}
-	/* Everything shown must be walked first: wait for the index, then the view. */
-	capfile_index_wait(s->cf);
-	while (s->self_index && capfile_index_step(s->cf, 65536) == CAPFILE_SCANNING)
-		;
-	while (!s->view_done)
-		walk(s, SIZE_MAX);
+	walk_all(s);
 	bool marked = inspect_marks_count(s->marks) > 0;
 	long long n = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, text, err, sizeof err);
 	if (n < 0) {
@@ -271,11 +278,39 @@ static bool apply_save(struct inspect_screen *s, const char *text)
 	return true;
 }
 
+/* The list as text, as shown: the heading and one line per row. */
+static bool apply_export(struct inspect_screen *s, const char *text)
+{
+	if (!*text) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the text file to write");
+		return false;
+	}
+	walk_all(s);
+	FILE *f = fopen(text, "w");
+	if (!f) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "cannot write %s: %s", text, strerror(errno));
+		return false;
+	}
+	char line[1024];
+	size_t rows = inspect_view_rows(s->v), n = 0;
+	fprintf(f, "%s\n", textfmt_packet_heading());
+	for (size_t r = 0; r < rows; r++)
+		if (inspect_view_line(s->v, r, s->time, line, sizeof line) && fprintf(f, "%s\n", line) > 0)
+			n++;
+	if (fclose(f) != 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "writing %s: %s", text, strerror(errno));
+		return false;
+	}
+	say(s, TC_OK, "exported the list as text: %zu lines to %s", n, text);
+	return true;
+}
+
 static const struct prompt prompts[] = {
 	{ '/', "Display filter, tcpdump syntax (empty: none)", false, apply_filter },
 	{ 's', "Search the summaries for (empty: none)", false, apply_search },
 	{ ':', "Go to packet number", true, apply_goto },
 	{ 'w', "Save as pcap (the marked packets, else those shown) to", false, apply_save },
+	{ 'e', "Export the list as text to", false, apply_export },
 };
 
 static void open_prompt(struct inspect_screen *s, const struct prompt *p)
