@@ -104,6 +104,7 @@ static int detail(struct capfile *cf, uint64_t n, enum inspect_time mode, FILE *
 	dissection_free(&d);
 	char summary[512], line[1024];
 	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+	flowtab_analyse(ft, &d);   /* TCP analysis findings as fields (retransmission...) */
 	dissect_summary(&d, ft, summary, sizeof summary);
 	int64_t prev = n > 0 && capfile_packet(cf, n - 1, &q) ? q.ts_ns : CAPFILE_NO_TIME;
 	inspect_line(cf, &p, &d, summary, mode, prev, line, sizeof line);

@@ -266,7 +266,7 @@ static void test_udp(void)
 	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f4, &d));
 	EQ_FIELD(&d, "Source port", 34, 2, "51000");
 	EQ_FIELD(&d, "Length", 38, 2, "13");
-	EQ_FIELD(&d, "Checksum", 40, 2, "0x1234 (unverified)");
+	EQ_FIELD(&d, "Checksum", 40, 2, "0x1234 (incorrect, should be 0xf691)");
 	EQ_FIELD(&d, "Payload", 42, 5, "5 bytes: \"hello\"");
 	EQ_STR("UDP", d.info.proto);
 	CHECK(d.info.udp && !d.info.tcp);
@@ -498,15 +498,15 @@ static void test_links(void)
 	EQ_STR("LLC", d.info.proto);
 	dissection_free(&d);
 
-	/* An ARP frame: named, shown as data. */
-	ether(&f, 0x0806);
+	/* An LLDP frame: named, shown as data. */
+	ether(&f, 0x88cc);
 	for (int k = 0; k < 28; k++)
 		p8(&f, k);
 	EQ_INT(DIS_UNSUPPORTED, dis(LINK_ETHERNET, &f, &d));
-	EQ_STR("ARP", d.info.proto);
-	EQ_STR("unsupported: ARP is not decoded", d.problem);
+	EQ_STR("LLDP", d.info.proto);
+	EQ_STR("unsupported: LLDP is not decoded", d.problem);
 	EQ_FIELD(&d, "Data", 14, 28, "28 bytes: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b");
-	EQ_STR("ARP, length 42", summary(&d, NULL));
+	EQ_STR("LLDP, length 42", summary(&d, NULL));
 	dissection_free(&d);
 
 	/* An unknown link type. */
@@ -638,7 +638,8 @@ static void test_edges(void)
 	pset16(&f, 24, 0);
 	pset16(&f, 24, fold(sum16(f.b + 14, 20)));
 	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
-	EQ_FIELD(&d, "Fragment offset", 20, 2, "1480 bytes");
+	EQ_FIELD(&d, "Fragment offset", 20, 2, "185 (x 8 = byte 1480)");
+	EQ_FIELD(&d, "Fragment", 20, 2, "last fragment: data only, no transport header");
 	CHECK(d.info.fragment && !d.info.udp && !d.info.has_ports);
 	EQ_STR("UDP fragment, offset 1480, length 18", summary(&d, NULL));
 	dissection_free(&d);

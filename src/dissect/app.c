@@ -4,11 +4,12 @@
  * section 4) and FTP (RFC 959 section 4) share.
  *
  * Recognition: the decoder of a well-known port (80/8080 HTTP, 25/587
- * SMTP, 21 FTP, 53 DNS) is tried first and told it was chosen by port, so
+ * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP) is tried first and told it was chosen by port, so
  * it may show what does not look like the start of a message (an HTTP body
  * continuing from an earlier segment).  Then every decoder is tried by
  * content, because the lab's servers listen on ports the kernel picks: an
- * HTTP start line, a command or reply line, a plausible DNS header.  A
+ * HTTP start line, a command or reply line, a TLS handshake record header,
+ * a plausible DNS header (DHCP is recognised by port only).  A
  * command or reply line is SMTP or FTP by what only one of them uses (a
  * verb such as EHLO or PASV, a reply code such as 354 or 227, a word in the
  * reply's text such as "ESMTP" or "FTP"); a line both could have sent is
@@ -305,6 +306,9 @@ static const struct app_port {
 	{ 21, true, dis_ftp },
 	{ 53, true, dis_dns },
 	{ 53, false, dis_dns },
+	{ 443, true, dis_tls },
+	{ 67, false, dis_dhcp },
+	{ 68, false, dis_dhcp },
 };
 
 /* Tried in order when no port decided; each looks before it records. */
@@ -314,6 +318,7 @@ static const struct app_content {
 } app_contents[] = {
 	{ true, false, dis_http },
 	{ true, false, smtp_or_ftp },
+	{ true, false, dis_tls },
 	{ true, true, dis_dns },
 };
 

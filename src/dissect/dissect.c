@@ -257,8 +257,8 @@ static const struct ethertype {
 	uint32_t (*decode)(struct dctx *c);
 } ethertypes[] = {
 	{ 0x0800, "IPv4", dis_ipv4 },
-	{ 0x0806, "ARP", NULL },
-	{ 0x8035, "RARP", NULL },
+	{ 0x0806, "ARP", dis_arp },
+	{ 0x8035, "RARP", dis_arp },
 	{ 0x8100, "802.1Q VLAN", dis_vlan },
 	{ 0x86dd, "IPv6", dis_ipv6 },
 	{ 0x8847, "MPLS", NULL },
@@ -439,6 +439,33 @@ void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t a
 		snprintf(buf, n, "0x%04x (incorrect, should be 0x%04x)", sum, want);
 }
 
+void dis_l4_cksum(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint8_t proto,
+                  uint16_t sum, char *buf, size_t n)
+{
+	uint32_t pseudo = c->src_sum + c->dst_sum + proto + (len >> 16) + (len & 0xffff);
+	if (c->partial || c->info->fragment) {
+		snprintf(buf, n, "0x%04x (unverified: IP fragment, the rest of the segment is elsewhere)", sum);
+		return;
+	}
+	if (at + 2 > len || !rd_has(&c->r, off, len)) {
+		snprintf(buf, n, "0x%04x (unverified: not all bytes captured)", sum);
+		return;
+	}
+	uint16_t part = dis_cksum_fold(pseudo), npart = (uint16_t)~part;
+	if (sum == part || sum == npart) {
+		/* CHECKSUM_PARTIAL: the sender left the pseudo-header sum for the
+		 * hardware to finish; on loopback nothing ever does. */
+		char full[64];
+		dis_cksum_text(c, off, len, at, pseudo, sum, full, sizeof full);
+		if (!strstr(full, "(correct)")) {
+			snprintf(buf, n, "0x%04x (unverified: offloaded, it holds only the pseudo-header sum; "
+			         "the network card would fill it in)", sum);
+			return;
+		}
+	}
+	dis_cksum_text(c, off, len, at, pseudo, sum, buf, n);
+}
+
 void dis_appendf(char *buf, size_t n, const char *fmt, ...)
 {
 	size_t used = strnlen(buf, n);
@@ -537,6 +564,7 @@ enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t ca
 	d->caplen = caplen;
 	d->wirelen = wirelen;
 	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info };
+	d->info.frame_hash = rd_hash(&c.r) ^ (uint64_t)linktype << 56 ^ wirelen;
 
 	const struct link *l = link_find(linktype);
 	if (l) {

@@ -120,7 +120,8 @@ struct pkt_info {
 
 	/* Application layer (app.c and the proto_<app>.c files): set when the
 	 * transport payload was recognised by a well-known port or by content. */
-	const char *app;           /* "HTTP", "SMTP", "FTP", "SMTP/FTP" (a reply either could send), "DNS", or NULL (static) */
+	const char *app;           /* "HTTP", "SMTP", "FTP", "SMTP/FTP" (a reply either could send), "DNS", "TLS",
+	                              "DHCP", "BOOTP", or NULL (static); "ARP"/"RARP" for those (no IP layer) */
 	char app_summary[160];     /* its one-liner: "GET /hello HTTP/1.1", "250-sockscope.test ...", "query 0x5c00 A lab.sockscope.test" */
 	/* FTP: where the data connection will go, from a 227 (PASV) or 229
 	 * (EPSV) reply or a PORT/EPRT command in this packet; port 0 when none.
@@ -128,6 +129,22 @@ struct pkt_info {
 	 * source (RFC 2428 section 3). */
 	uint16_t ftp_data_port;
 	char ftp_data_addr[46];
+
+	/* TCP analysis (summary.c): set by flowtab_analyse, else 0. */
+	uint64_t frame_hash;       /* of the captured bytes: the flow table's identity of a packet */
+	unsigned tcp_analysis;     /* TCPA_* bits */
+	unsigned tcp_dupack;       /* with TCPA_DUP_ACK: 1 for the first duplicate, 2 ... */
+};
+
+/* TCP analysis per connection and direction (like tshark's tcp.analysis.*). */
+enum {
+	TCPA_LOST = 1,          /* previous segment not captured: seq beyond the next expected */
+	TCPA_RETRANS = 2,       /* data (or SYN/FIN) already seen, sent again */
+	TCPA_OUT_OF_ORDER = 4,  /* data filling a gap left by a "not captured" segment */
+	TCPA_DUP_ACK = 8,       /* a bare ACK repeating the previous ack and window */
+	TCPA_ZERO_WINDOW = 16,  /* window 0: the receiver's buffer is full */
+	TCPA_WINDOW_UPDATE = 32,/* a bare ACK that only changes the window */
+	TCPA_KEEP_ALIVE = 64,   /* a probe one byte before the next expected seq */
 };
 
 struct dissection {
@@ -191,7 +208,9 @@ void flowtab_free(struct flowtab *t);
  * packet decides relative numbering; pass NULL to format without tracking,
  * absolute numbers are then shown).  seq is relative to its direction's
  * base (the ISN from a SYN, else the first seq seen), ack to the reverse
- * direction's (absolute until that direction has been seen).  A truncated
+ * direction's (absolute until that direction has been seen).  TCP analysis
+ * findings (see flowtab_analyse) follow as " [retransmission]",
+ * " [duplicate ACK #2]", " [zero window]"...  A truncated
  * or malformed packet's summary ends with " [truncated]" or
  * " [malformed: reason]".  Returns buf. */
 char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
@@ -202,6 +221,26 @@ char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, 
  * order; recording a packet twice changes nothing.  t may be NULL (absolute
  * numbers).  Returns false, writing nothing, when d holds no TCP header. */
 bool flowtab_relative(struct flowtab *t, const struct dissection *d, uint32_t *seq, uint32_t *ack);
+
+/* TCP analysis: record d in t (as dissect_summary does), set
+ * d->info.tcp_analysis and tcp_dupack, and append a depth-0 layer "TCP
+ * analysis" with one field per finding and its explanation (nothing when
+ * there is none).  The rules, per direction (sequence numbers mod 2^32):
+ *   - previous segment not captured: data starts beyond the next expected seq;
+ *   - out-of-order: data inside the gap such a segment left, unless the
+ *     receiver asked for it with two or more duplicate ACKs: then it is a
+ *     (fast) retransmission;
+ *   - retransmission: other data (or SYN/FIN) before the next expected seq;
+ *   - keep-alive: 0 or 1 byte at next expected seq - 1;
+ *   - duplicate ACK: no data, no SYN/FIN/RST, same ack and window as the
+ *     direction's previous segment (counted until the ack moves);
+ *   - window update: no data, same ack, a different non-zero window;
+ *   - zero window: window 0 outside SYN/FIN/RST.
+ * Where tshark decides between retransmission and out-of-order by timing,
+ * this decides by whether the bytes were seen and asked for again.  A frame fed again (the same
+ * bytes) gets its first answer and changes nothing, so an exact duplicate
+ * frame is not called a retransmission.  Returns the TCPA_* bits. */
+unsigned flowtab_analyse(struct flowtab *t, struct dissection *d);
 
 /* "127.0.0.1:5000" or "[::1]:5000" or just the address when no ports. */
 void dissect_endpoint(const struct pkt_info *i, bool source, char *buf, size_t n);

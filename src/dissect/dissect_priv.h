@@ -26,6 +26,8 @@ struct dctx {
 	bool quoted;            /* inside an ICMP error: no problems, no payload */
 	bool partial;           /* the IP payload is a first fragment: inner lengths may exceed it */
 	uint8_t nest;           /* VLAN tags passed, to bound stacked tags */
+	uint32_t src_sum;       /* ones'-complement sums of the IP source and (final) destination */
+	uint32_t dst_sum;       /*   address, for the TCP/UDP pseudo-header (set by dis_ipv4/6) */
 };
 
 /* A number -> name table, looked up linearly (all are short). */
@@ -90,6 +92,15 @@ uint16_t dis_cksum_fold(uint32_t sum);
  * should be 0x...)" or "... (not verified: not all captured)". */
 void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint32_t pseudo,
                     uint16_t sum, char *buf, size_t n);
+/* The value text of a TCP or UDP checksum stored at off+at, covering the
+ * segment [off, off+len) and the pseudo-header (RFC 9293 3.1, RFC 768,
+ * RFC 8200 8.1) of IP protocol proto: "0x1c46 (correct)", "... (incorrect,
+ * should be 0x...)", "... (unverified: offloaded, ...)" when the field holds
+ * just the pseudo-header sum (Linux leaves it so on loopback and for cards
+ * that checksum on send), "... (unverified: not all bytes captured)", or
+ * "... (unverified: IP fragment)" when the segment goes on elsewhere. */
+void dis_l4_cksum(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint8_t proto,
+                  uint16_t sum, char *buf, size_t n);
 /* Append to a NUL-terminated string, silently cutting at n. */
 void dis_appendf(char *buf, size_t n, const char *fmt, ...) DIS_PRINTF(3, 4);
 /* "00:11:22:33:44:55"-style colon hex of n bytes. */
@@ -102,6 +113,7 @@ void dis_link_loop(struct dctx *c);
 void dis_link_sll(struct dctx *c);
 void dis_link_sll2(struct dctx *c);
 uint32_t dis_vlan(struct dctx *c);    /* an 802.1Q/802.1ad tag (link_ether.c) */
+uint32_t dis_arp(struct dctx *c);    /* ARP and RARP (proto_arp.c) */
 uint32_t dis_ipv4(struct dctx *c);   /* return the length the header announces */
 uint32_t dis_ipv6(struct dctx *c);
 /* The DSCP and ECN sub-fields of an IPv4 DS byte or IPv6 traffic class (proto_ipv4.c). */
@@ -138,6 +150,8 @@ bool dis_http(struct dctx *c, const struct dis_seg *s);
 bool dis_smtp(struct dctx *c, const struct dis_seg *s);
 bool dis_ftp(struct dctx *c, const struct dis_seg *s);
 bool dis_dns(struct dctx *c, const struct dis_seg *s);
+bool dis_tls(struct dctx *c, const struct dis_seg *s);   /* proto_tls.c */
+bool dis_dhcp(struct dctx *c, const struct dis_seg *s);  /* proto_dhcp.c */
 
 /* Text lines of SMTP, FTP and HTTP (app.c).  A line is [off, off+len)
  * without its end of line; eol is 2 for CRLF, 1 for a bare LF, 0 when the

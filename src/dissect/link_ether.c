@@ -135,9 +135,14 @@ uint32_t dis_vlan(struct dctx *c)
 {
 	struct rd *r = &c->r;
 	uint32_t o = r->off;
+	/* The EtherType just before the tag tells an 802.1ad (provider, outer)
+	 * tag from an 802.1Q one. */
+	struct rd before = rd_at(r, o >= 2 ? o - 2 : 0);
+	bool ad = o >= 2 && rd_be16(&before) == 0x88a8;
 	uint16_t tci = rd_be16(r), type = rd_be16(r);
-	dis_layer(c, o, 4, "802.1Q VLAN tag", "Marks the frame as belonging to a virtual LAN",
-	          "VLAN %u", tci & 0xfff);
+	dis_layer(c, o, 4, ad ? "802.1ad service tag" : "802.1Q VLAN tag",
+	          ad ? "A provider's outer VLAN tag (Q-in-Q); the customer's 802.1Q tag usually follows" :
+	          "Marks the frame as belonging to a virtual LAN", "VLAN %u", tci & 0xfff);
 	dis_field(c, 1, o, 2, "Priority", "Priority code point: the frame's class of service (0-7)",
 	          "%u", tci >> 13);
 	dis_field(c, 1, o, 2, "Drop eligible", "May be dropped first under congestion", "%u",

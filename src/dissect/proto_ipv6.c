@@ -3,7 +3,13 @@
  *
  * Hop-by-hop options (0), routing (43), fragment (44) and destination
  * options (60) headers are walked, each shown as its own layer, before the
- * upper-layer header is handed on.  The walk only moves forward, by at least
+ * upper-layer header is handed on.  Hop-by-hop and destination options
+ * are TLVs (RFC 8200 4.2: Pad1, PadN, router alert RFC 2711, jumbo payload
+ * RFC 2675, others by number with the action their top bits ask of a node
+ * that does not know them); a TLV running past its header is malformed.
+ * Routing type 0 (RFC 5095: deprecated) lists addresses, type 4 (segment
+ * routing, RFC 8754) segments; with segments left, the pseudo-header of the
+ * upper layer uses the final destination (RFC 8200 8.1).  The walk only moves forward, by at least
  * 8 bytes a step, and stops after MAX_EXT headers.
  */
 #include "dissect/dissect_priv.h"
@@ -27,10 +33,99 @@ static bool is_ext(uint8_t nh)
 	return nh == EXT_HOPOPTS || nh == EXT_ROUTING || nh == EXT_FRAGMENT || nh == EXT_DSTOPTS;
 }
 
+static const struct dis_name tlv_names[] = {
+	{ 0x00, "Pad1" }, { 0x01, "PadN" }, { 0x05, "Router alert" }, { 0xc2, "Jumbo payload" },
+	{ 0xc9, "Home address" }, { 0x63, "RPL option" }, { 0x6d, "MPL option" },
+};
+static const char *const tlv_actions[] = {
+	"skip it", "discard the packet", "discard and send ICMP parameter problem",
+	"discard and send ICMP parameter problem unless multicast",
+};
+
+/* The TLV options of a hop-by-hop or destination options header, [p, end). */
+static void ext_options(struct dctx *c, uint32_t p, uint32_t end)
+{
+	struct rd r = rd_at(&c->r, p);
+	dis_group(c, 1, p, end - p, "Options", "Type-length-value options for routers (hop-by-hop) "
+	          "or the destination", "%u bytes", end - p);
+	while (r.off < end) {
+		uint32_t at = r.off;
+		uint8_t type = rd_u8(&r);
+		const char *name = dis_name(tlv_names, DIS_COUNT(tlv_names), type);
+		char nb[FIELD_NAME_MAX];
+		if (!name) {
+			snprintf(nb, sizeof nb, "Option 0x%02x", type);
+			name = nb;
+		}
+		if (type == 0) {
+			dis_field(c, 2, at, 1, name, "One byte of padding", NULL);
+			continue;
+		}
+		uint8_t olen = rd_u8(&r);
+		if (r.short_)
+			return;
+		if (end - at < 2 || olen > end - at - 2) {
+			dis_malformed(c, "IPv6 option %s length %u runs past the end of its header", name, olen);
+			return;
+		}
+		if (type == 1)
+			dis_field(c, 2, at, 2u + olen, name, "Padding", "%u bytes", 2u + olen);
+		else if (type == 5 && olen == 2)
+			dis_field(c, 2, at, 4, name, "RFC 2711: routers on the path should look at this packet "
+			          "(MLD, RSVP)", "value %u", rd_be16(&r));
+		else if (type == 0xc2 && olen == 4)
+			dis_field(c, 2, at, 6, name, "RFC 2675: the real length of a packet over 65535 bytes",
+			          "%u bytes", rd_be32(&r));
+		else
+			dis_field(c, 2, at, 2u + olen, name, "The top two bits of the type say what a node that "
+			          "does not know the option must do", "%u bytes of data; if unknown: %s", olen,
+			          tlv_actions[type >> 6]);
+		rd_seek(&r, at + 2u + olen);
+	}
+}
+
 static void next_field(struct dctx *c, uint32_t off, uint8_t nh)
 {
 	const char *n = dis_ipproto_name(nh);
 	dis_field(c, 1, off, 1, "Next header", H_NEXT, "%u (%s)", nh, n ? n : "unknown");
+}
+
+/* The addresses of a type 0 or type 4 routing header at p, hl bytes. */
+static void routing(struct dctx *c, uint8_t rtype, uint8_t segs, uint32_t p, uint32_t hl)
+{
+	if (!rd_has(&c->r, p, hl) || hl < 8 || (rtype != 0 && rtype != 4)) {
+		if (hl > 4)
+			dis_hex(c, 1, p + 4, hl - 4, "Type-specific data", NULL);
+		return;
+	}
+	struct rd r = rd_at(&c->r, p + 4);
+	uint8_t last = rd_u8(&r), flags = rd_u8(&r);
+	uint16_t tag = rd_be16(&r);
+	if (rtype == 4) {
+		dis_field(c, 1, p + 4, 1, "Last entry", "Index of the last segment in the list (the first to visit)",
+		          "%u", last);
+		dis_field(c, 1, p + 5, 1, "Flags", NULL, "0x%02x", flags);
+		dis_field(c, 1, p + 6, 2, "Tag", "Marks packets of a class or group", "%u", tag);
+	} else {
+		dis_field(c, 1, p + 4, 4, "Reserved", NULL, "0x%02x%02x%04x", last, flags, tag);
+	}
+	unsigned n = (hl - 8) / 16;
+	uint8_t a[16];
+	char s[46];
+	for (unsigned k = 0; k < n; k++) {
+		rd_bytes(&r, a, 16);
+		dis_fmt_ip6(a, s, sizeof s);
+		dis_field(c, 1, p + 8 + 16 * k, 16, rtype == 4 ? "Segment" : "Address",
+		          rtype == 4 ? "Segments are listed last-to-visit first" : "A hop to visit on the way",
+		          "%s", s);
+		/* The upper layer's pseudo-header uses the final destination:
+		 * the last address (type 0) or segment 0 (type 4). */
+		if (segs && ((rtype == 0 && k == n - 1) || (rtype == 4 && k == 0))) {
+			c->dst_sum = 0;
+			for (int j = 0; j < 16; j += 2)
+				c->dst_sum += (uint32_t)(a[j] << 8 | a[j + 1]);
+		}
+	}
 }
 
 /* One extension header at p with `left` payload bytes from p on.  Returns
@@ -55,8 +150,8 @@ static uint32_t ext_header(struct dctx *c, uint8_t type, uint32_t p, uint32_t le
 		uint32_t id = rd_be32(r);
 		dis_field(c, 1, p + 1, 1, "Reserved", "Must be zero", "%u", x);
 		dis_field(c, 1, p + 2, 2, "Fragment offset",
-		          "Where this fragment's data belongs in the original packet (in 8-byte units)",
-		          "%u bytes", (om >> 3) * 8u);
+		          "Where this fragment's data belongs in the original packet, in 8-byte units",
+		          "%u (x 8 = byte %u)", om >> 3, (om >> 3) * 8u);
 		dis_flag(c, 1, p + 2, 2, "More fragments", "More fragments of this packet follow", om & 1);
 		dis_field(c, 1, p + 4, 4, "Identification", "The same in every fragment of one packet",
 		          "0x%08x", id);
@@ -64,15 +159,19 @@ static uint32_t ext_header(struct dctx *c, uint8_t type, uint32_t p, uint32_t le
 	} else {
 		dis_field(c, 1, p + 1, 1, "Header length",
 		          "In 8-byte units, not counting the first 8 bytes", "%u (%u bytes)", x, hl);
-		uint32_t data = p + 2;
 		if (type == EXT_ROUTING) {
 			uint8_t rtype = rd_u8(r), segs = rd_u8(r);
-			dis_field(c, 1, p + 2, 1, "Routing type", NULL, "%u", rtype);
+			dis_field(c, 1, p + 2, 1, "Routing type",
+			          "0: source route (deprecated, RFC 5095); 2: mobile IPv6; 3: RPL; 4: segment routing",
+			          "%u (%s)", rtype, rtype == 0 ? "source route, deprecated" : rtype == 2 ? "mobile IPv6" :
+			          rtype == 3 ? "RPL" : rtype == 4 ? "segment routing" : "unknown");
 			dis_field(c, 1, p + 3, 1, "Segments left", "Route segments still to visit", "%u", segs);
-			data = p + 4;
+			routing(c, rtype, segs, p, hl);
+		} else if (rd_has(r, p, hl)) {
+			ext_options(c, p + 2, p + hl);
+		} else {
+			dis_hex(c, 1, p + 2, hl - 2, "Options", NULL);
 		}
-		dis_hex(c, 1, data, hl - (data - p), type == EXT_ROUTING ? "Type-specific data" : "Options",
-		        NULL);
 	}
 	if (!rd_has(r, p, 2)) {
 		dis_truncated(c, name, p, 2);
@@ -139,6 +238,11 @@ uint32_t dis_ipv6(struct dctx *c)
 	i->ttl = hlim;
 
 	i->ip_proto = nh;
+	c->src_sum = c->dst_sum = 0;
+	for (int k = 0; k < 16; k += 2) {
+		c->src_sum += (uint32_t)(a[k] << 8 | a[k + 1]);
+		c->dst_sum += (uint32_t)(b[k] << 8 | b[k + 1]);
+	}
 	uint32_t p = o + IPV6_HDR, left = plen, frag = 0;
 	for (int n = 0; n < MAX_EXT && is_ext(nh); n++) {
 		uint32_t hl = ext_header(c, nh, p, left, &nh, &frag);

@@ -213,9 +213,11 @@ void dis_tcp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 14, 2, "Window",
 	          "How many more bytes the sender of this segment is willing to receive (shifted by "
 	          "the window scale when both SYNs offered it; never in a SYN)", "%u", win);
+	char ck[FIELD_VALUE_MAX];
+	dis_l4_cksum(c, o, len, 16, 6, sum, ck, sizeof ck);
 	dis_field(c, 1, o + 16, 2, "Checksum",
-	          "Covers a pseudo-header, the TCP header and data; often filled in by the network card "
-	          "after capture, so it is not checked here", "0x%04x (unverified)", sum);
+	          "Ones'-complement sum over a pseudo-header (addresses, protocol, length), the TCP header "
+	          "and data; a card that checksums on send fills it in after capture", "%s", ck);
 	dis_field(c, 1, o + 18, 2, "Urgent pointer",
 	          "With URG: where urgent data ends, counted from the sequence number", "%u", urp);
 

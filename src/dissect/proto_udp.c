@@ -7,6 +7,8 @@
  */
 #include "dissect/dissect_priv.h"
 
+#include <stdio.h>
+
 enum { UDP_HDR = 8 };
 
 void dis_udp(struct dctx *c, uint32_t len)
@@ -25,11 +27,16 @@ void dis_udp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 2, 2, "Destination port", "The receiving socket's port", "%u", dport);
 	dis_field(c, 1, o + 4, 2, "Length", "Bytes in the datagram: the 8-byte header and the data",
 	          "%u", ulen);
+	char ck[FIELD_VALUE_MAX];
+	if (sum && (ulen < UDP_HDR || (ulen > len && !c->partial)) && !c->quoted)
+		snprintf(ck, sizeof ck, "0x%04x (unverified: the length field is impossible)", sum);
+	else if (sum)
+		dis_l4_cksum(c, o, ulen, 6, 17, sum, ck, sizeof ck);
+	else
+		snprintf(ck, sizeof ck, "0x0000 (%s)", v6 ? "missing: required over IPv6" : "none");
 	dis_field(c, 1, o + 6, 2, "Checksum",
-	          "Covers a pseudo-header, the UDP header and data; 0 means none, which IPv6 forbids "
-	          "outside some tunnels. Often filled in by the network card after capture, so not "
-	          "checked here",
-	          "0x%04x (%s)", sum, sum ? "unverified" : v6 ? "missing: required over IPv6" : "none");
+	          "Ones'-complement sum over a pseudo-header (addresses, protocol, length), the UDP header "
+	          "and data; 0 means none, which IPv6 forbids outside some tunnels", "%s", ck);
 	if (rd_has(r, o, 4)) {
 		i->has_ports = true;
 		i->sport = sport;

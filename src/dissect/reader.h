@@ -116,4 +116,14 @@ static inline uint32_t rd_sum16(struct rd *r, uint32_t n)
 	return s;
 }
 
+/* A 64-bit hash of every byte the reader covers (FNV-1a): tells a frame
+ * fed twice from a different one.  Never sets the flag. */
+static inline uint64_t rd_hash(const struct rd *r)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (uint32_t i = 0; i < r->len; i++)
+		h = (h ^ r->p[i]) * 1099511628211ull;
+	return h;
+}
+
 #endif

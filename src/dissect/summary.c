@@ -8,6 +8,11 @@
  * sequence number seen.  seq is shown relative to its own direction's base,
  * ack relative to the reverse direction's (absolute while that is unknown).
  * Entries live in a fixed array of hash chains and are freed with the table.
+ * Each direction also keeps what TCP analysis needs (the next expected
+ * sequence number, the last gap, the last ack and window, the duplicate
+ * ACK count), and the table remembers every TCP frame's findings by a hash
+ * of its bytes (an open-addressing set that doubles as it fills), so a
+ * frame fed twice is analysed once.
  * An application the dissector recognised adds its own one-liner: after a
  * TCP summary (": HTTP: GET / HTTP/1.1"), instead of a UDP one ("DNS query
  * 0x5c00 A lab.sockscope.test").
@@ -25,10 +30,27 @@ struct flow {
 	char src[46], dst[46];
 	uint16_t sport, dport;
 	uint32_t isn;
+	/* TCP analysis */
+	bool have_next, have_ack, have_syn;
+	uint32_t syn_seq;           /* the SYN's sequence number, to know it when sent again */
+	uint32_t next_seq;          /* the next expected sequence number */
+	uint32_t hole_lo, hole_hi;  /* the last gap [lo, hi) a lost segment left */
+	uint32_t last_ack;
+	uint16_t last_win;
+	unsigned dups;              /* duplicate ACKs of last_ack so far */
 };
+
+/* One analysed frame in 8 bytes: bit 63 used, 62-55 the duplicate ACK
+ * number (saturating at 255), 54-48 the TCPA_* bits, 47-0 the frame hash
+ * (48 bits: about one collision in 10^9 packet pairs). */
+typedef uint64_t seen_t;
+#define SEEN_USED (1ull << 63)
+#define SEEN_HASH(v) ((v) & 0xffffffffffffull)
 
 struct flowtab {
 	struct flow *bucket[FLOW_BUCKETS];
+	seen_t *seen;               /* every analysed TCP frame, open addressing */
+	size_t nseen, capseen;
 };
 
 struct flowtab *flowtab_new(void)
@@ -45,6 +67,7 @@ void flowtab_free(struct flowtab *t)
 			next = f->next;
 			free(f);
 		}
+	free(t->seen);
 	free(t);
 }
 
@@ -92,27 +115,245 @@ static struct flow *flow_note(struct flowtab *t, const struct pkt_info *i)
 	return f;
 }
 
+/* ------------------------------------------------------- TCP analysis */
+
+static seen_t *seen_slot(const struct flowtab *t, uint64_t h)
+{
+	size_t m = t->capseen - 1;
+	for (size_t k = (size_t)(h ^ h >> 23) & m;; k = (k + 1) & m)
+		if (!t->seen[k] || SEEN_HASH(t->seen[k]) == h)
+			return &t->seen[k];
+}
+
+/* The entry of a frame hash already analysed, or NULL. */
+static const seen_t *seen_lookup(const struct flowtab *t, uint64_t h)
+{
+	if (!t->capseen)
+		return NULL;
+	const seen_t *v = seen_slot(t, SEEN_HASH(h));
+	return *v ? v : NULL;
+}
+
+/* Remember a frame's findings (silently not, without memory). */
+static void seen_insert(struct flowtab *t, uint64_t h, unsigned bits, unsigned dupn)
+{
+	if ((t->nseen + 1) * 4 > t->capseen * 3) {   /* keep it at most 3/4 full */
+		size_t ncap = t->capseen ? t->capseen * 2 : 1024;
+		seen_t *old = t->seen, *n = calloc(ncap, sizeof *n);
+		if (!n)
+			return;
+		size_t ocap = t->capseen;
+		t->seen = n;
+		t->capseen = ncap;
+		for (size_t k = 0; k < ocap; k++)
+			if (old[k])
+				*seen_slot(t, SEEN_HASH(old[k])) = old[k];
+		free(old);
+	}
+	seen_t *v = seen_slot(t, SEEN_HASH(h));
+	if (!*v)
+		t->nseen++;
+	*v = SEEN_USED | (uint64_t)(dupn > 255 ? 255 : dupn) << 55 | (uint64_t)(bits & 0x7f) << 48 | SEEN_HASH(h);
+}
+
+/* a - b as a signed distance in sequence space (RFC 9293 3.4). */
+static int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* The findings for segment i of direction f (rev: the other direction, or NULL). */
+static unsigned analyse(struct flow *f, const struct flow *rev, const struct pkt_info *i, unsigned *dupn)
+{
+	unsigned bits = 0;
+	uint8_t fl = i->tcp_flags;
+	bool ctl = fl & (TCPF_SYN | TCPF_FIN | TCPF_RST);
+	uint32_t seglen = i->payload_len + !!(fl & TCPF_SYN) + !!(fl & TCPF_FIN);
+	uint32_t end = i->seq + seglen;
+
+	if (fl & TCPF_SYN) {
+		if (f->have_syn && f->syn_seq == i->seq) {
+			bits |= TCPA_RETRANS;   /* the SYN (or SYN-ACK) again */
+		} else {                    /* a connection (again) on these ports */
+			f->have_syn = true;
+			f->syn_seq = i->seq;
+			f->next_seq = end;
+			f->hole_lo = f->hole_hi = 0;
+			f->have_ack = false;
+			f->dups = 0;
+		}
+		f->have_next = true;
+	} else if (!f->have_next) {
+		f->have_next = true;        /* joined mid-stream: the first segment is the reference */
+		f->next_seq = end;
+	} else if (seglen <= 1 && !ctl && i->seq + 1 == f->next_seq) {
+		bits |= TCPA_KEEP_ALIVE;
+	} else if (seglen > 0) {
+		int32_t gap = seq_diff(i->seq, f->next_seq);
+		if (gap > 0) {
+			bits |= TCPA_LOST;
+			f->hole_lo = f->next_seq;
+			f->hole_hi = i->seq;
+			f->next_seq = end;
+		} else if (gap < 0) {
+			bool asked = rev && rev->dups >= 2 && rev->last_ack == i->seq;
+			if (f->hole_lo != f->hole_hi && seq_diff(i->seq, f->hole_lo) >= 0 &&
+			    seq_diff(end, f->hole_hi) <= 0) {
+				/* New bytes in the gap: sent again at the receiver's duplicate
+				 * ACKs (fast retransmit, RFC 5681 3.2), else merely late. */
+				bits |= asked ? TCPA_RETRANS : TCPA_OUT_OF_ORDER;
+				if (i->seq == f->hole_lo)
+					f->hole_lo = end;   /* the gap shrinks from its start */
+				else if (end == f->hole_hi)
+					f->hole_hi = i->seq;
+			} else {
+				bits |= TCPA_RETRANS;
+			}
+			if (seq_diff(end, f->next_seq) > 0)
+				f->next_seq = end;
+		} else {
+			f->next_seq = end;
+		}
+	}
+
+	if (i->win == 0 && !ctl && fl & TCPF_ACK)
+		bits |= TCPA_ZERO_WINDOW;
+	if (fl & TCPF_ACK) {
+		bool bare = seglen == 0 && !ctl;
+		if (f->have_ack && bare && i->ack == f->last_ack && !(bits & TCPA_KEEP_ALIVE)) {
+			if (i->win == f->last_win) {
+				bits |= TCPA_DUP_ACK;
+				*dupn = ++f->dups;
+			} else if (i->win != 0) {
+				bits |= TCPA_WINDOW_UPDATE;
+			}
+		}
+		if (!f->have_ack || i->ack != f->last_ack)
+			f->dups = 0;
+		f->have_ack = true;
+		f->last_ack = i->ack;
+		f->last_win = i->win;
+	}
+	return bits;
+}
+
 /* Record a TCP segment and make its numbers relative: the one place both
- * the summaries and other views (the ladder diagram) take them from. */
-static void relative(struct flowtab *t, const struct pkt_info *i, uint32_t *seq, uint32_t *ack)
+ * the summaries and other views (the ladder diagram) take them from.
+ * Returns its analysis bits (0 without a table), *dupn its duplicate ACK
+ * number. */
+static unsigned relative(struct flowtab *t, const struct pkt_info *i, uint32_t *seq, uint32_t *ack,
+                         unsigned *dupn)
 {
 	*seq = i->seq;
 	*ack = i->ack;
+	*dupn = 0;
 	if (!t)
-		return;
-	const struct flow *f = flow_note(t, i);
+		return 0;
+	const seen_t *s = seen_lookup(t, i->frame_hash);
+	struct flow *f;
+	if (s) {
+		f = flow_find(t, i->src, i->sport, i->dst, i->dport);   /* fed before: change nothing */
+	} else {
+		f = flow_note(t, i);
+	}
 	const struct flow *rev = flow_find(t, i->dst, i->dport, i->src, i->sport);
 	if (f)
 		*seq -= f->isn;
 	if (rev)
 		*ack -= rev->isn;
+	if (s) {
+		*dupn = (unsigned)(*s >> 55 & 0xff);
+		return (unsigned)(*s >> 48 & 0x7f);
+	}
+	unsigned bits = f ? analyse(f, rev, i, dupn) : 0;
+	seen_insert(t, i->frame_hash, bits, *dupn);
+	return bits;
+}
+
+static const struct analysis_name {
+	unsigned bit;
+	const char *tag;      /* in the summary */
+	const char *name;     /* the field */
+	const char *help;
+} analysis_names[] = {
+	{ TCPA_LOST, "previous segment not captured", "Previous segment not captured",
+	  "This segment starts beyond the next expected sequence number: bytes before it were lost, "
+	  "or the capture missed them" },
+	{ TCPA_OUT_OF_ORDER, "out-of-order", "Out-of-order",
+	  "These bytes fill a gap left earlier: they were sent before the segment after them arrived" },
+	{ TCPA_RETRANS, "retransmission", "Retransmission",
+	  "These bytes were seen before: the sender sent them again, having had no ACK in time "
+	  "(or after duplicate ACKs: fast retransmit, RFC 5681)" },
+	{ TCPA_KEEP_ALIVE, "keep-alive", "Keep-alive",
+	  "A probe one byte before the next sequence number, asking the peer to ACK: is it still there?" },
+	{ TCPA_DUP_ACK, "duplicate ACK", "Duplicate ACK",
+	  "The same ack again: the receiver got a segment beyond a gap; three in a row make the "
+	  "sender retransmit at once (fast retransmit, RFC 5681)" },
+	{ TCPA_ZERO_WINDOW, "zero window", "Zero window",
+	  "The receiver's buffer is full: the sender must stop until the window opens" },
+	{ TCPA_WINDOW_UPDATE, "window update", "Window update",
+	  "Only the window changed: the receiver's application read data and there is room again" },
+};
+
+static void analysis_suffix(unsigned bits, unsigned dupn, char *buf, size_t n)
+{
+	for (size_t k = 0; k < DIS_COUNT(analysis_names); k++) {
+		if (!(bits & analysis_names[k].bit))
+			continue;
+		if (analysis_names[k].bit == TCPA_DUP_ACK)
+			dis_appendf(buf, n, " [duplicate ACK #%u]", dupn);
+		else
+			dis_appendf(buf, n, " [%s]", analysis_names[k].tag);
+	}
+}
+
+unsigned flowtab_analyse(struct flowtab *t, struct dissection *d)
+{
+	struct pkt_info *i = &d->info;
+	if (!i->tcp)
+		return 0;
+	uint32_t seq, ack;
+	unsigned dupn;
+	unsigned bits = relative(t, i, &seq, &ack, &dupn);
+	i->tcp_analysis = bits;
+	i->tcp_dupack = dupn;
+	if (!bits)
+		return 0;
+	/* A computed layer after the others, over the TCP header's first byte's
+	 * place (it covers no bytes). */
+	struct dctx c = { .d = d, .r = rd_make(NULL, d->caplen), .info = i };
+	uint32_t at = i->payload_off;
+	if (at > d->caplen)
+		at = d->caplen;
+	int L = dis_layer(&c, at, 0, "TCP analysis", "What the sequence of segments in this connection "
+	                  "says about this one (computed, not in the packet)", NULL);
+	char sum[160] = "";
+	for (size_t k = 0; k < DIS_COUNT(analysis_names); k++) {
+		if (!(bits & analysis_names[k].bit))
+			continue;
+		dis_appendf(sum, sizeof sum, "%s%s", sum[0] ? ", " : "", analysis_names[k].tag);
+		if (analysis_names[k].bit == TCPA_DUP_ACK)
+			dis_appendf(sum, sizeof sum, " #%u", dupn);
+	}
+	dis_value(&c, L, "%s", sum);
+	for (size_t k = 0; k < DIS_COUNT(analysis_names); k++) {
+		if (!(bits & analysis_names[k].bit))
+			continue;
+		if (analysis_names[k].bit == TCPA_DUP_ACK)
+			dis_field(&c, 1, at, 0, analysis_names[k].name, analysis_names[k].help,
+			          "#%u of ack %u", dupn, ack);
+		else
+			dis_field(&c, 1, at, 0, analysis_names[k].name, analysis_names[k].help, "yes");
+	}
+	return bits;
 }
 
 bool flowtab_relative(struct flowtab *t, const struct dissection *d, uint32_t *seq, uint32_t *ack)
 {
 	if (!d->info.tcp)
 		return false;
-	relative(t, &d->info, seq, ack);
+	unsigned dupn;
+	relative(t, &d->info, seq, ack, &dupn);
 	return true;
 }
 
@@ -120,7 +361,8 @@ static void sum_tcp(const struct pkt_info *i, struct flowtab *t, char *buf, size
 {
 	static const char letters[] = "FSRP.UEW";   /* tcpdump's, one per flag bit from FIN up */
 	uint32_t seq, ack;
-	relative(t, i, &seq, &ack);
+	unsigned dupn;
+	unsigned bits = relative(t, i, &seq, &ack, &dupn);
 	char fl[12] = "";
 	for (int b = 0; b < 8; b++)
 		if (i->tcp_flags & (1u << b))
@@ -140,6 +382,7 @@ static void sum_tcp(const struct pkt_info *i, struct flowtab *t, char *buf, size
 	if (i->tcp_opts[0])
 		dis_appendf(buf, n, ", options [%s]", i->tcp_opts);
 	dis_appendf(buf, n, ", length %u", len);
+	analysis_suffix(bits, dupn, buf, n);
 }
 
 /* "127.0.0.1 udp port 40000" for the packet an ICMP error quotes. */
@@ -226,7 +469,9 @@ static void sum_other(const struct dissection *d, char *buf, size_t n)
 		snprintf(name, sizeof name, "IP protocol %u", i->ip_proto);
 	bool whole = d->status == DIS_OK || d->status == DIS_UNSUPPORTED;
 
-	if (i->ip_version && i->fragment)
+	if (!i->ip_version && i->app && whole)
+		snprintf(buf, n, "%s, %s, length %u", i->app, i->app_summary, d->wirelen);   /* ARP */
+	else if (i->ip_version && i->fragment)
 		snprintf(buf, n, "%s fragment, offset %u, length %u", name, i->frag_offset, i->l4_len);
 	else if (i->ip_version && whole)
 		snprintf(buf, n, "%s, length %u", name, i->l4_len);
