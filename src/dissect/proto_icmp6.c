@@ -87,17 +87,14 @@ const char *dis_icmp6_code_name(uint8_t type, uint8_t code)
 	return t && t->codes ? dis_name(t->codes, t->ncodes, code) : NULL;
 }
 
-/* The sum of the IPv6 pseudo-header (RFC 8200 §8.1), from the addresses
- * already decoded; false when they are not IPv6 addresses. */
-static bool pseudo_sum(const struct pkt_info *i, uint32_t len, uint32_t *sum)
+/* The sum of the IPv6 pseudo-header (RFC 8200 §8.1): the address sums
+ * dis_ipv6 left in c (the destination is the final one when a routing
+ * header has segments left); false when the packet is not IPv6. */
+static bool pseudo_sum(const struct dctx *c, uint32_t len, uint32_t *sum)
 {
-	uint8_t a[16], b[16];
-	if (i->ip_version != 6 || inet_pton(AF_INET6, i->src, a) != 1 || inet_pton(AF_INET6, i->dst, b) != 1)
+	if (c->info->ip_version != 6)
 		return false;
-	uint32_t s = (len >> 16) + (len & 0xffff) + ICMP6_PROTO;
-	for (int k = 0; k < 16; k += 2)
-		s += (uint32_t)(a[k] << 8 | a[k + 1]) + (uint32_t)(b[k] << 8 | b[k + 1]);
-	*sum = s;
+	*sum = (len >> 16) + (len & 0xffff) + ICMP6_PROTO + c->src_sum + c->dst_sum;
 	return true;
 }
 
@@ -200,7 +197,7 @@ void dis_icmp6(struct dctx *c, uint32_t len)
 	enum icmp6_kind kind = t ? t->kind : K_OTHER;
 	char ck[64];
 	uint32_t pseudo;
-	if (pseudo_sum(i, len, &pseudo))
+	if (pseudo_sum(c, len, &pseudo))
 		dis_cksum_text(c, o, len, 2, pseudo, sum, ck, sizeof ck);
 	else
 		snprintf(ck, sizeof ck, "0x%04x (unverified)", sum);
