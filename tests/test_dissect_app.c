@@ -412,6 +412,23 @@ static void test_ftp(void)
 	EQ_INT(DIS_TRUNCATED, dissect_frame(LINK_ETHERNET, f.b, 90, f.n, &d));
 	EQ_INT(0, d.info.ftp_data_port);
 	dissection_free(&d);
+
+	/* The data connection EPSV announced is recognised by its port, later,
+	 * through the flow table (the one packet alone could not tell). */
+	struct flowtab *t = flowtab_new();
+	tcp_text(&f, SPORT, CPORT, "229 Entering Extended Passive Mode (|||43567|)\r\n");
+	dis(LINK_ETHERNET, &f, &d);
+	summary(&d, t);
+	dissection_free(&d);
+	tcp_text(&f, 43567, CPORT + 1, "Hello over FTP's data connection\r\n");
+	dis(LINK_ETHERNET, &f, &d);
+	CHECK(strstr(summary(&d, t), ": FTP data, 34 bytes") != NULL);
+	dissection_free(&d);
+	tcp_text(&f, 43568, CPORT + 1, "Hello over FTP's data connection\r\n");
+	dis(LINK_ETHERNET, &f, &d);
+	CHECK(strstr(summary(&d, t), "FTP data") == NULL);   /* another port: not announced */
+	dissection_free(&d);
+	flowtab_free(t);
 }
 
 /* ------------------------------------------------------------------- DNS */

@@ -47,11 +47,34 @@ typedef uint64_t seen_t;
 #define SEEN_USED (1ull << 63)
 #define SEEN_HASH(v) ((v) & 0xffffffffffffull)
 
+/* FTP data connections announced so far (PASV/EPSV/PORT/EPRT): a later
+ * TCP segment to or from one of these ports is FTP's data, whatever the
+ * port number.  The newest replace the oldest. */
+#define FTP_DATA_PORTS 16
+
 struct flowtab {
 	struct flow *bucket[FLOW_BUCKETS];
 	seen_t *seen;               /* every analysed TCP frame, open addressing */
 	size_t nseen, capseen;
+	uint16_t ftp_data[FTP_DATA_PORTS];
+	size_t nftp;
 };
+
+static void ftp_data_note(struct flowtab *t, uint16_t port)
+{
+	for (size_t k = 0; k < t->nftp && k < FTP_DATA_PORTS; k++)
+		if (t->ftp_data[k] == port)
+			return;
+	t->ftp_data[t->nftp++ % FTP_DATA_PORTS] = port;
+}
+
+static bool ftp_data_is(const struct flowtab *t, const struct pkt_info *i)
+{
+	for (size_t k = 0; k < t->nftp && k < FTP_DATA_PORTS; k++)
+		if (t->ftp_data[k] == i->sport || t->ftp_data[k] == i->dport)
+			return true;
+	return false;
+}
 
 struct flowtab *flowtab_new(void)
 {
@@ -488,8 +511,12 @@ char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, 
 	const struct pkt_info *i = &d->info;
 	if (i->tcp) {
 		sum_tcp(i, t, buf, n);
+		if (t && i->ftp_data_port)
+			ftp_data_note(t, i->ftp_data_port);
 		if (i->app)
 			dis_appendf(buf, n, ": %s: %s", i->app, i->app_summary);
+		else if (t && i->payload_len && ftp_data_is(t, i))
+			dis_appendf(buf, n, ": FTP data, %u bytes", i->payload_len);
 	} else if (i->udp && i->app) {
 		snprintf(buf, n, "%s %s", i->app, i->app_summary);   /* tcpdump shows DNS so, not "UDP" */
 	} else if (i->udp) {
