@@ -22,17 +22,7 @@ trap 'exit 1' INT TERM HUP
 
 # serve PROTO COUNT [-6]: start the server; sets pid, port and out.
 serve() {
-	out="$tmp/$1$3.out"
-	"$bin" serve "$1" --count "$2" --seconds 20 ${3:+"$3"} > "$out" 2>&1 &
-	pid=$!
-	port=""
-	i=0
-	while [ $i -lt 100 ] && [ -z "$port" ]; do
-		port=$(sed -n '1s/^.* listening on .* port \([0-9][0-9]*\)$/\1/p' "$out")
-		[ -z "$port" ] && sleep 0.1
-		i=$((i + 1))
-	done
-	if [ -z "$port" ]; then
+	if ! start_serve "$bin" "$tmp" "$@"; then
 		fail "$1$3: no 'listening' line: $(cat "$out")"
 		return 1
 	fi

@@ -56,18 +56,7 @@ fi
 
 # serve PROTO COUNT [-6]: start a lab server; sets pid and port.
 serve() {
-	out="$dir/$1$3.out"
-	: > "$out"
-	"$bin" serve "$1" --count "$2" --seconds 20 ${3:+"$3"} > "$out" 2>&1 &
-	pid=$!
-	port=""
-	i=0
-	while [ $i -lt 100 ] && [ -z "$port" ]; do
-		port=$(sed -n '1s/^.* listening on .* port \([0-9][0-9]*\)$/\1/p' "$out")
-		[ -z "$port" ] && sleep 0.1
-		i=$((i + 1))
-	done
-	if [ -z "$port" ]; then
+	if ! start_serve "$bin" "$dir" "$@"; then
 		[ "$3" = -6 ] && { echo "note: no ::1 here: $(cat "$out")"; return 1; }
 		fail "$1: no 'listening' line: $(cat "$out")"
 		return 1

@@ -25,5 +25,22 @@ expect_in() {
 expect_not_in() {
 	if printf '%s\n' "$1" | grep -qF -- "$2"; then fail "$3: '$2' found"; else pass "$3"; fi
 }
+# start_serve BIN DIR PROTO COUNT [-6]: `sockscope serve` in the background,
+# its output in DIR; sets pid, port and out.  Fails (port empty) when no
+# "listening" line came within 10 s.
+start_serve() {
+	out="$2/$3$5.out"
+	"$1" serve "$3" --count "$4" --seconds 20 ${5:+"$5"} > "$out" 2>&1 &
+	pid=$!
+	port=""
+	i=0
+	while [ $i -lt 100 ] && [ -z "$port" ]; do
+		port=$(sed -n '1s/^.* listening on .* port \([0-9][0-9]*\)$/\1/p' "$out")
+		[ -z "$port" ] && sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$port" ]
+}
+
 # count_in TEXT PATTERN: lines of TEXT that contain PATTERN.
 count_in() { printf '%s\n' "$1" | grep -cF -- "$2"; }
