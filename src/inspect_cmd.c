@@ -2,12 +2,15 @@
  * inspect_cmd.c — the headless face of inspection mode: the packet list,
  * one packet's fields and bytes, a followed stream, the conversations, a
  * ladder, and saving, all from src/inspect/ and src/lab/textfmt.c, which
- * the inspection screens use too.
+ * the inspection screens use too.  With -i, the same on a live capture
+ * (src/inspect/live.c): lines are printed as packets arrive, until a count,
+ * a duration, the end of an --exec command or Ctrl-C.
  */
 #include "inspect_cmd.h"
 
 #include "inspect/capfile.h"
 #include "inspect/conn.h"
+#include "inspect/live.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"
 #include "inspect/stream.h"
@@ -17,17 +20,22 @@
 #include "tui/tui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: sockscope inspect FILE [options]     a pcap or pcapng file as text\n"
+	        "usage: sockscope inspect FILE [options]     a pcap or pcapng file\n"
+	        "       sockscope inspect -i IFACE [options] a live capture (lo: the loopback)\n"
 	        "  --print                 one line per packet (the default when not on a terminal;\n"
 	        "                          on a terminal, without options: the inspection screen)\n"
 	        "  -f, --filter EXPR       only packets matching a tcpdump filter expression\n"
@@ -40,7 +48,16 @@ static void usage(FILE *f)
 	        "  --ladder N              the TCP connection of packet N as a ladder diagram\n"
 	        "  --width W               width of the ladder (default 100)\n"
 	        "  --write OUT             save the packets shown (all, or the filtered ones) as pcap\n"
-	        "  --marked LIST           with --write: only these packets (1,3,5-7)\n");
+	        "  --marked LIST           with --write: only these packets (1,3,5-7)\n"
+	        "live capture (-i):\n"
+	        "  -i, --interface IFACE   capture on IFACE; -f is then the kernel's capture filter.\n"
+	        "                          Without privilege, lo is the loopback of a namespace of\n"
+	        "                          sockscope's own, where only --exec's programs are seen\n"
+	        "  -c, --count N           stop after N packets\n"
+	        "  --duration SECONDS      stop after SECONDS\n"
+	        "  --exec CMD              run CMD (sh -c) once the capture runs; stop when it ends\n"
+	        "  --capture MODE          auto (default), host or namespace\n"
+	        "  The other options act on what was captured, once the capture stopped.\n");
 }
 
 struct print_ctx {
@@ -73,6 +90,146 @@ static void print_list(struct capfile *cf, struct inspect_view *v, enum inspect_
 		if (st != CAPFILE_SCANNING)
 			break;
 	}
+}
+
+/* ------------------------------------------------------------ live */
+
+struct live_opts {
+	const char *iface, *exec;
+	uint64_t count;
+	double duration;
+	enum capture_want want;
+};
+
+static volatile sig_atomic_t live_signal;
+
+static void on_live_signal(int sig)
+{
+	live_signal = sig;
+}
+
+/* sh -c CMD in a process group of its own (so that stopping it stops what
+ * it started), stdin from /dev/null, output to our stderr or nowhere. */
+static pid_t spawn(const char *cmd, bool quiet)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			if (quiet)
+				dup2(null, STDERR_FILENO);
+		}
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		setpgid(pid, pid);
+	return pid;
+}
+
+/* Stop the --exec command if it still runs (TERM, then KILL after 2 s) and
+ * return its wait status. */
+static int reap(pid_t pid, bool *exited, int status)
+{
+	if (pid <= 0 || *exited)
+		return status;
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		if (i == 199) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+		}
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	*exited = true;
+	return status;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Capture until a stop condition, printing lines as packets arrive when
+ * print; then the capture file is complete.  Returns the exit status. */
+static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mode, bool print,
+                    const struct live_opts *o, FILE *out)
+{
+	struct capfile *cf = live_capfile(l);
+	struct sigaction sa = { .sa_handler = on_live_signal }, old[3];
+	const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	char err[512], what[512];
+	int rc = 0;
+	live_describe(l, what, sizeof what);
+	if (live_start(l, err, sizeof err) < 0) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	fprintf(stderr, "sockscope: %s; Ctrl-C stops\n", what);
+	pid_t child = o->exec ? spawn(o->exec, false) : -1;
+	bool child_done = false;
+	int child_status = 0;
+	if (o->exec && child < 0)
+		fprintf(stderr, "sockscope: cannot start '%s': %s\n", o->exec, strerror(errno));
+	double deadline = o->duration > 0 ? now_s() + o->duration : 0;
+	struct print_ctx c = { cf, mode, CAPFILE_NO_TIME, out };
+	bool stopping = false;
+	for (;;) {
+		uint64_t before = capfile_count(cf);
+		enum capfile_state st = capfile_index_step(cf, 8192);
+		if (print) {
+			inspect_view_update(v, SIZE_MAX, print_row, &c);
+			fflush(out);   /* a reader of the pipe sees packets as they come */
+		}
+		if (st != CAPFILE_SCANNING)
+			break;   /* stopped, and every packet written is indexed */
+		if (!stopping) {
+			struct live_stats ls;
+			live_stats(l, &ls);
+			if (child > 0 && !child_done && waitpid(child, &child_status, WNOHANG) == child)
+				child_done = true;
+			if (live_signal || (o->count && ls.written >= o->count) || (deadline > 0 && now_s() >= deadline) ||
+			    ls.write_error || (child > 0 && child_done) || (o->exec && child < 0)) {
+				live_stop(l);
+				stopping = true;
+				continue;
+			}
+		}
+		if (capfile_count(cf) == before)
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	child_status = reap(child, &child_done, child_status);
+	struct live_stats ls;
+	live_stats(l, &ls);
+	/* As tcpdump says it, so that people who know one read the other. */
+	fprintf(stderr, "%llu packets captured\n%u packets received by filter\n%u packets dropped by kernel\n",
+	        (unsigned long long)ls.written, ls.received, ls.dropped);
+	if (ls.write_error) {
+		fprintf(stderr, "sockscope: writing the capture stopped: %s\n", ls.write_error);
+		rc = 1;
+	}
+	if (child > 0 && !(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0) && !live_signal &&
+	    !(o->count && ls.written >= o->count) && !(deadline > 0 && now_s() >= deadline)) {
+		fprintf(stderr, "sockscope: the --exec command %s %d\n",
+		        WIFEXITED(child_status) ? "exited with status" : "was killed by signal",
+		        WIFEXITED(child_status) ? WEXITSTATUS(child_status) : WTERMSIG(child_status));
+		rc = 1;
+	}
+out:
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return rc;
 }
 
 static void index_all(struct capfile *cf)
@@ -158,7 +315,7 @@ static bool parse_number(const char *s, uint64_t *out)
 int inspect_main(int argc, char **argv)
 {
 	enum { OPT_PRINT = 256, OPT_TIME, OPT_DETAIL, OPT_FOLLOW, OPT_CONVS, OPT_LADDER, OPT_WIDTH, OPT_WRITE,
-	       OPT_MARKED };
+	       OPT_MARKED, OPT_DURATION, OPT_EXEC, OPT_CAPTURE };
 	static const struct option longopts[] = {
 		{ "print", no_argument, NULL, OPT_PRINT },
 		{ "filter", required_argument, NULL, 'f' },
@@ -171,6 +328,11 @@ int inspect_main(int argc, char **argv)
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "marked", required_argument, NULL, OPT_MARKED },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "exec", required_argument, NULL, OPT_EXEC },
+		{ "capture", required_argument, NULL, OPT_CAPTURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -179,9 +341,12 @@ int inspect_main(int argc, char **argv)
 	uint64_t ndetail = 0, nfollow = 0, nladder = 0;
 	int width = 100;
 	enum inspect_time mode = INSPECT_TIME_REL;
+	struct live_opts lo = { .want = CAPTURE_WANT_AUTO };
+	bool live_only = false;   /* an option that needs -i */
+	char *end;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:s:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:i:c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PRINT: print = true; break;
 		case 'f': filter = optarg; break;
@@ -199,13 +364,43 @@ int inspect_main(int argc, char **argv)
 		case OPT_WIDTH: width = atoi(optarg); break;
 		case OPT_WRITE: write = optarg; break;
 		case OPT_MARKED: marked = optarg; break;
+		case 'i': lo.iface = optarg; break;
+		case 'c':
+			live_only = true;
+			if (!parse_number(optarg, &lo.count)) {
+				fprintf(stderr, "sockscope: -c takes a number of packets from 1: '%s'\n", optarg);
+				return 2;
+			}
+			lo.count++;   /* parse_number counts from 0 */
+			break;
+		case OPT_DURATION:
+			live_only = true;
+			lo.duration = strtod(optarg, &end);
+			if (end == optarg || *end || !(lo.duration > 0)) {
+				fprintf(stderr, "sockscope: --duration takes seconds, more than 0: '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_EXEC: live_only = true; lo.exec = optarg; break;
+		case OPT_CAPTURE:
+			live_only = true;
+			if (!capture_want_parse(optarg, &lo.want) || lo.want == CAPTURE_WANT_NONE) {
+				fprintf(stderr, "sockscope: --capture takes auto, host or namespace\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "sockscope: inspect needs one capture file\n");
+	if (lo.iface ? optind != argc : optind + 1 != argc) {
+		fprintf(stderr, lo.iface ? "sockscope: inspect -i captures live: it takes no file\n"
+		                         : "sockscope: inspect needs one capture file (or -i IFACE to capture live)\n");
 		usage(stderr);
+		return 2;
+	}
+	if (live_only && !lo.iface) {
+		fprintf(stderr, "sockscope: -c, --duration, --exec and --capture go with -i (a live capture)\n");
 		return 2;
 	}
 	if (marked && !write) {
@@ -219,21 +414,38 @@ int inspect_main(int argc, char **argv)
 	if (!headless && !screen)
 		print = true;
 
-	const char *path = argv[optind];
 	char err[1024];
-	enum capfile_error why;
-	struct capfile *cf = capfile_open(path, &why, err, sizeof err);
-	if (!cf) {
-		fprintf(stderr, "sockscope: %s\n", err);
-		return 2;
+	struct live *live = NULL;
+	struct capfile *cf;
+	if (lo.iface) {
+		/* Writing to a reader that has gone is an error value, not a death. */
+		signal(SIGPIPE, SIG_IGN);
+		/* Before any thread: on lo without privilege the process unshares. */
+		live = live_open(lo.iface, lo.want, filter, err, sizeof err);
+		if (!live) {
+			fprintf(stderr, "sockscope: %s\n", err);
+			return 2;
+		}
+		if (lo.count)
+			live_limit(live, lo.count);
+		cf = live_capfile(live);
+		filter = NULL;   /* the kernel applies it */
+	} else {
+		enum capfile_error why;
+		cf = capfile_open(argv[optind], &why, err, sizeof err);
+		if (!cf) {
+			fprintf(stderr, "sockscope: %s\n", err);
+			return 2;
+		}
 	}
+	const char *path = capfile_path(cf);
 	struct inspect_marks *marks = NULL;
 	struct inspect_view *v = inspect_view_new(cf, filter, search, err, sizeof err);
 	int rc = 0;
 	if (!v) {
 		fprintf(stderr, "sockscope: %s\n", err);
-		capfile_close(cf);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (marked) {
 		marks = inspect_marks_new();
@@ -248,17 +460,29 @@ int inspect_main(int argc, char **argv)
 		/* The file opened and the filter compiled: problems so far went to
 		 * stderr with status 2, before the terminal changed. */
 		inspect_view_free(v);
-		struct tui_inspect ti = { .cf = cf, .filter = filter, .search = search, .time = mode };
+		v = NULL;
+		pid_t child = -1;
+		bool child_done = false;
+		if (live && live_start(live, err, sizeof err) < 0) {
+			fprintf(stderr, "sockscope: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+		if (live && lo.exec && (child = spawn(lo.exec, true)) < 0)
+			fprintf(stderr, "sockscope: cannot start '%s': %s\n", lo.exec, strerror(errno));
+		struct tui_inspect ti = { .cf = cf, .live = live, .filter = filter, .search = search, .time = mode };
 		struct tui_context ctx = { .inspect = &ti, .capture_why = "" };
 		rc = tui_run(&ctx);
-		capfile_close(cf);
-		return rc;
+		reap(child, &child_done, 0);
+		goto out;
 	}
 
 	static char obuf[1 << 20];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	bool filtered = (filter && *filter) || (search && *search);
-	if (print)
+	if (live)
+		rc = run_live(live, v, mode, print, &lo, stdout);
+	else if (print)
 		print_list(cf, v, mode, stdout);
 	index_all(cf);
 	if ((convs || write) && filtered && !print)
@@ -314,7 +538,10 @@ int inspect_main(int argc, char **argv)
 out:
 	inspect_marks_free(marks);
 	inspect_view_free(v);
-	capfile_close(cf);
+	if (live)
+		live_close(live);
+	else
+		capfile_close(cf);
 	return rc;
 badnum:
 	fprintf(stderr, "sockscope: a packet number counts from 1: '%s'\n", optarg);

@@ -182,11 +182,7 @@ int main(int argc, char **argv)
 		case OPT_RESET: return progress_reset(stdout);
 		case OPT_LESSONS: dir = optarg; break;
 		case OPT_CAPTURE:
-			if (strcmp(optarg, "auto") == 0) want = CAPTURE_WANT_AUTO;
-			else if (strcmp(optarg, "host") == 0) want = CAPTURE_WANT_HOST;
-			else if (strcmp(optarg, "namespace") == 0) want = CAPTURE_WANT_NAMESPACE;
-			else if (strcmp(optarg, "none") == 0) want = CAPTURE_WANT_NONE;
-			else {
+			if (!capture_want_parse(optarg, &want)) {
 				fprintf(stderr, "sockscope: --capture takes auto, host, namespace or none\n");
 				return 2;
 			}
@@ -280,7 +276,7 @@ int main(int argc, char **argv)
 	/* Before any thread: the no-root path may unshare the process. */
 	enum capture_mode mode;
 	char why[768];
-	struct capture *cap = capture_acquire(want, &mode, why, sizeof why);
+	struct capture *cap = capture_acquire(NULL, want, &mode, why, sizeof why);
 
 	if (compare) {
 		rc = run_compare(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, compare);

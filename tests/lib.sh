@@ -35,7 +35,7 @@ start_serve() {
 	port=""
 	i=0
 	while [ $i -lt 100 ] && [ -z "$port" ]; do
-		port=$(sed -n '1s/^.* listening on .* port \([0-9][0-9]*\)$/\1/p' "$out")
+		port=$(sed -n '1s/^.* listening on .* port \([0-9][0-9]*\)$/\1/p' "$out" 2>/dev/null)
 		[ -z "$port" ] && sleep 0.1
 		i=$((i + 1))
 	done

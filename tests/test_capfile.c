@@ -17,6 +17,7 @@
 #include "inspect/stream.h"
 #include "inspect/view.h"
 
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -584,6 +585,97 @@ static void test_thread(void)
 	free(f.b);
 }
 
+/* ------------------------------------------------------- a growing file */
+
+/* A file written while it is read (a live capture): grown a few bytes at a
+ * time, every prefix must index the whole records in it and wait on the
+ * cut one (never "truncated"), until the writer ends. */
+static void grow_check(const uint8_t *b, size_t n, size_t first, const size_t *ends, int nends, bool thread)
+{
+	char path[128], err[256];
+	snprintf(path, sizeof path, "%s/grow", tmpdir);
+	FILE *w = fopen(path, "wb");
+	fwrite(b, 1, first, w);
+	fflush(w);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct capfile *cf = capfile_open_live(fd, "growing", err, sizeof err);
+	CHECK(cf != NULL);
+	if (!cf) {
+		fclose(w);
+		return;
+	}
+	CHECK(capfile_live(cf));
+	EQ_STR("growing", capfile_path(cf));
+	if (thread)
+		CHECK(capfile_index_start(cf, err, sizeof err) == 0);
+	for (size_t at = first; at <= n; at += 7) {
+		if (at > first) {
+			fwrite(b + at - 7, 1, 7, w);
+			fflush(w);
+		}
+		int whole = 0;
+		while (whole < nends && ends[whole] <= at)
+			whole++;
+		if (thread) {
+			for (int k = 0; k < 2000 && capfile_count(cf) < (uint64_t)whole; k++)
+				usleep(1000);   /* the thread looks again every 10 ms */
+		} else {
+			EQ_INT(CAPFILE_SCANNING, capfile_index_step(cf, 100));
+		}
+		EQ_INT(whole, capfile_count(cf));
+		struct capfile_progress pr;
+		capfile_progress(cf, &pr);
+		EQ_INT(CAPFILE_SCANNING, pr.state);
+		EQ_STR("", capfile_stop_reason(cf));
+	}
+	/* the rest, then the end */
+	size_t done = first + ((n - first) / 7) * 7;
+	fwrite(b + done, 1, n - done, w);
+	fclose(w);
+	capfile_live_end(cf);
+	if (thread)
+		capfile_index_wait(cf);
+	else
+		while (capfile_index_step(cf, 100) == CAPFILE_SCANNING)
+			;
+	struct capfile_progress pr;
+	capfile_progress(cf, &pr);
+	EQ_INT(CAPFILE_COMPLETE, pr.state);
+	EQ_INT(nends, pr.packets);
+	EQ_INT(n, pr.bytes_total);
+	capfile_close(cf);
+}
+
+static void test_growing(void)
+{
+	struct buf f = { 0 };
+	size_t ends[3];
+	build_pcap(&f, false, false, ends);
+	grow_check(f.b, f.n, 24, ends, 3, false);
+	grow_check(f.b, f.n, 24, ends, 3, true);
+	struct ngfile g = { 0 };
+	build_pcapng(&g);
+	grow_check(g.f.b, g.f.n, 12, g.pkt_end, g.npkts, false);
+
+	/* the writer ended inside a record: now that is damage, said as such */
+	char path[128], err[256];
+	snprintf(path, sizeof path, "%s/grow", tmpdir);
+	FILE *w = fopen(path, "wb");
+	fwrite(f.b, 1, ends[1] + 5, w);
+	fclose(w);
+	struct capfile *cf = capfile_open_live(open(path, O_RDONLY | O_CLOEXEC), "cut", err, sizeof err);
+	CHECK(cf != NULL);
+	EQ_INT(CAPFILE_SCANNING, capfile_index_step(cf, 100));
+	EQ_INT(2, capfile_count(cf));
+	capfile_live_end(cf);
+	EQ_INT(CAPFILE_DAMAGED, capfile_index_step(cf, 100));
+	CHECK(strstr(capfile_stop_reason(cf), "packet 3 at byte offset") != NULL);
+	CHECK(strstr(capfile_stop_reason(cf), "(truncated)") != NULL);
+	capfile_close(cf);
+	free(f.b);
+	free(g.f.b);
+}
+
 /* ------------------------------------------ view, stream, conversations */
 
 struct rec {
@@ -812,6 +904,7 @@ int main(void)
 	test_truncation();
 	test_mutations();
 	test_thread();
+	test_growing();
 	test_view_stream();
 	test_time();
 	char cmd[128];

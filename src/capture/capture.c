@@ -12,35 +12,71 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct capture {
 	pcap_t *p;
+	char iface[64];
 	int wake[2];            /* write a byte to wake[1] to stop the thread */
 	pthread_t thread;
 	bool running;
 	capture_cb cb;
+	capture_batch_cb batch;
 	void *ud;
+	/* The kernel counters, read by the capture thread itself (pcap_stats
+	 * on a handle another thread is reading is not safe) and published
+	 * here for any thread. */
+	_Atomic unsigned st_recv, st_drop;
+	struct timespec st_when;
 };
 
 /* Snap length: loopback frames are at most 64 KiB + headers. */
 #define SNAPLEN 262144
 #define BUFFER_BYTES (4 << 20)
 
-static pcap_t *open_loopback(char *err, size_t errlen, bool *perm_denied)
+/* The devices libpcap can open, for a message about one that does not exist. */
+static void list_devices(char *buf, size_t n)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all = NULL;
+	size_t k = 0;
+	buf[0] = '\0';
+	if (pcap_findalldevs(&all, ebuf) < 0)
+		return;
+	for (pcap_if_t *d = all; d && k < n; d = d->next) {
+		int w = snprintf(buf + k, n - k, "%s%s", k ? ", " : "", d->name);
+		if (w < 0)
+			break;
+		k += (size_t)w;
+	}
+	pcap_freealldevs(all);
+}
+
+static pcap_t *open_device(const char *iface, char *err, size_t errlen, bool *perm_denied)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	*perm_denied = false;
-	pcap_t *p = pcap_create("lo", ebuf);
+	/* Asked first, as it needs no privilege (libpcap would say "permission
+	 * denied" to an unprivileged user before it looked). */
+	if (strcmp(iface, "any") != 0 && if_nametoindex(iface) == 0) {
+		char devs[512];
+		list_devices(devs, sizeof devs);
+		snprintf(err, errlen, "there is no interface '%s'%s%s", iface, devs[0] ? "; the interfaces here: " : "", devs);
+		return NULL;
+	}
+	pcap_t *p = pcap_create(iface, ebuf);
 	if (!p) {
-		snprintf(err, errlen, "pcap_create(lo): %s", ebuf);
+		snprintf(err, errlen, "pcap_create(%s): %s", iface, ebuf);
 		return NULL;
 	}
 	pcap_set_snaplen(p, SNAPLEN);
@@ -50,7 +86,7 @@ static pcap_t *open_loopback(char *err, size_t errlen, bool *perm_denied)
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		*perm_denied = rc == PCAP_ERROR_PERM_DENIED;
-		snprintf(err, errlen, "capturing on lo: %s", pcap_geterr(p));
+		snprintf(err, errlen, "capturing on %s: %s", iface, pcap_geterr(p));
 		pcap_close(p);
 		return NULL;
 	}
@@ -87,40 +123,50 @@ static void drop_sudo_privileges(void)
 	}
 }
 
-struct capture *capture_acquire(enum capture_want want, enum capture_mode *mode,
+bool capture_is_loopback(const char *iface)
+{
+	return !iface || strcmp(iface, "lo") == 0;
+}
+
+struct capture *capture_acquire(const char *iface, enum capture_want want, enum capture_mode *mode,
                                 char *why, size_t whylen)
 {
-	char host_err[256] = "", ns_err[256] = "";
-	bool denied = false;
+	char host_err[600] = "", ns_err[256] = "";
+	bool denied = false, loopback = capture_is_loopback(iface);
 	pcap_t *p = NULL;
 	*mode = CAPTURE_NONE;
 	why[0] = '\0';
+	if (!iface)
+		iface = "lo";
 
 	if (want == CAPTURE_WANT_NONE) {
 		snprintf(why, whylen, "capture turned off (--capture=none)");
 		return NULL;
 	}
 	if (want == CAPTURE_WANT_AUTO || want == CAPTURE_WANT_HOST) {
-		p = open_loopback(host_err, sizeof host_err, &denied);
+		p = open_device(iface, host_err, sizeof host_err, &denied);
 		if (p) {
 			*mode = CAPTURE_HOST;
 			drop_sudo_privileges();
 		}
 	}
-	if (!p && (want == CAPTURE_WANT_AUTO || want == CAPTURE_WANT_NAMESPACE)) {
+	/* The namespace has a loopback of its own and nothing else. */
+	if (!p && loopback && (want == CAPTURE_WANT_AUTO || want == CAPTURE_WANT_NAMESPACE)) {
 		if (netns_enter(ns_err, sizeof ns_err) == 0) {
-			p = open_loopback(ns_err, sizeof ns_err, &denied);
+			p = open_device(iface, ns_err, sizeof ns_err, &denied);
 			if (p)
 				*mode = CAPTURE_NAMESPACE;
 		}
 	}
 	if (!p) {
-		snprintf(why, whylen,
-		         "no packet capture: %s%s%s. The demos still run, without packets. "
-		         "To capture, run: sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v sockscope)\" "
-		         "(or start it with sudo)",
-		         host_err[0] ? host_err : "", host_err[0] && ns_err[0] ? "; " : "",
-		         ns_err[0] ? ns_err : "");
+		if (!loopback && !denied)
+			snprintf(why, whylen, "no packet capture: %s", host_err);
+		else
+			snprintf(why, whylen,
+			         "no packet capture: %s%s%s.%s To capture, run: sudo setcap cap_net_raw,cap_net_admin=eip "
+			         "\"$(command -v sockscope)\" (or start it with sudo)",
+			         host_err[0] ? host_err : "", host_err[0] && ns_err[0] ? "; " : "", ns_err[0] ? ns_err : "",
+			         loopback ? " The demos still run, without packets." : "");
 		return NULL;
 	}
 	struct capture *c = calloc(1, sizeof *c);
@@ -131,6 +177,7 @@ struct capture *capture_acquire(enum capture_want want, enum capture_mode *mode,
 		return NULL;
 	}
 	c->p = p;
+	snprintf(c->iface, sizeof c->iface, "%s", iface);
 	c->wake[0] = c->wake[1] = -1;
 	/* Until a demo sets its own filter, take nothing. */
 	char err[256];
@@ -158,6 +205,20 @@ static void deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 	c->cb(c->ud, &h->ts, h->caplen, h->len, bytes);
 }
 
+/* Read the kernel counters (on the capture thread) at most every 200 ms. */
+static void refresh_stats(struct capture *c, bool now)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	long ms = (t.tv_sec - c->st_when.tv_sec) * 1000 + (t.tv_nsec - c->st_when.tv_nsec) / 1000000;
+	struct pcap_stat st;
+	if ((now || ms >= 200) && pcap_stats(c->p, &st) == 0) {
+		atomic_store(&c->st_recv, st.ps_recv);
+		atomic_store(&c->st_drop, st.ps_drop + st.ps_ifdrop);
+		c->st_when = t;
+	}
+}
+
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
@@ -173,13 +234,23 @@ static void *capture_thread(void *arg)
 		 * stop right after a step still delivers that step's packets. */
 		while (pcap_dispatch(c->p, -1, deliver, (u_char *)c) > 0)
 			;
+		if (c->batch)
+			c->batch(c->ud);
+		refresh_stats(c, false);
 		if (pfd[1].revents)
 			break;
 	}
+	refresh_stats(c, true);
 	return NULL;
 }
 
 int capture_start(struct capture *c, capture_cb cb, void *ud, char *err, size_t errlen)
+{
+	return capture_start_batched(c, cb, NULL, ud, err, errlen);
+}
+
+int capture_start_batched(struct capture *c, capture_cb cb, capture_batch_cb batch, void *ud, char *err,
+                          size_t errlen)
 {
 	if (c->running)
 		return 0;
@@ -188,6 +259,7 @@ int capture_start(struct capture *c, capture_cb cb, void *ud, char *err, size_t 
 		return -1;
 	}
 	c->cb = cb;
+	c->batch = batch;
 	c->ud = ud;
 	int rc = pthread_create(&c->thread, NULL, capture_thread, c);
 	if (rc != 0) {
@@ -218,17 +290,27 @@ void capture_stop(struct capture *c)
 
 int capture_linktype(const struct capture *c)
 {
-	return pcap_datalink(c->p);
+	/* libpcap names link types by DLT_ values; files and the dissector use
+	 * LINKTYPE_ values.  They agree except for a few, of which raw IP is the
+	 * one Linux devices (tun, some VPNs) report. */
+	int dlt = pcap_datalink(c->p);
+	return dlt == DLT_RAW ? 101 : dlt;
 }
 
 bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped)
 {
-	struct pcap_stat st;
-	if (!c || pcap_stats(c->p, &st) < 0)
+	if (!c)
 		return false;
-	*received = st.ps_recv;
-	*dropped = st.ps_drop + st.ps_ifdrop;
+	if (!c->running)   /* no thread reads the handle: ask the kernel now */
+		refresh_stats(c, true);
+	*received = atomic_load(&c->st_recv);
+	*dropped = atomic_load(&c->st_drop);
 	return true;
+}
+
+const char *capture_iface(const struct capture *c)
+{
+	return c->iface;
 }
 
 void capture_close(struct capture *c)
@@ -240,10 +322,23 @@ void capture_close(struct capture *c)
 	free(c);
 }
 
+bool capture_want_parse(const char *s, enum capture_want *out)
+{
+	static const char *const names[] = { "auto", "host", "namespace", "none" };
+	static const enum capture_want wants[] = { CAPTURE_WANT_AUTO, CAPTURE_WANT_HOST, CAPTURE_WANT_NAMESPACE,
+	                                           CAPTURE_WANT_NONE };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = wants[i];
+			return true;
+		}
+	return false;
+}
+
 const char *capture_mode_name(enum capture_mode m)
 {
 	switch (m) {
-	case CAPTURE_HOST: return "lo";
+	case CAPTURE_HOST: return "lo";   /* the lessons' device; inspect names its own (capture_iface) */
 	case CAPTURE_NAMESPACE: return "lo (own namespace)";
 	default: return "off";
 	}

@@ -1,5 +1,6 @@
 /*
- * capture.h — live packet capture on the loopback device with libpcap.
+ * capture.h — live packet capture with libpcap: the loopback device for the
+ * lessons, any device for `sockscope inspect -i`.
  *
  * Role: open the capture once at start-up (before any thread exists, because
  * the no-root fallback has to unshare the process into namespaces of its
@@ -44,32 +45,52 @@ struct capture;
 
 typedef void (*capture_cb)(void *ud, const struct timeval *ts, uint32_t caplen,
                            uint32_t wirelen, const uint8_t *data);
+/* Called on the capture thread after each batch of frames (and when a poll
+ * timed out): the moment to flush what the frames were written to. */
+typedef void (*capture_batch_cb)(void *ud);
 
-/* Open the loopback capture as described above.  Must be called while the
- * process has a single thread.  Never fails: *mode says what was obtained,
- * and when it is not what a user would expect (no capture at all) `why`
- * holds the explanation and the command to run instead.  The returned
- * capture is NULL for CAPTURE_NONE.  Owned by the caller (capture_close). */
-struct capture *capture_acquire(enum capture_want want, enum capture_mode *mode,
+/* Open a capture on iface (NULL: "lo") as described above; the namespace
+ * step is tried only for the loopback, as a namespace of our own has no
+ * other device.  Must be called while the process has a single thread.
+ * Never fails: *mode says what was obtained, and when there is no capture
+ * `why` holds the explanation (a device that does not exist lists those
+ * that do) and the command to run instead.  The returned capture is NULL
+ * for CAPTURE_NONE.  Owned by the caller (capture_close).  Its filter
+ * takes nothing until capture_set_filter. */
+struct capture *capture_acquire(const char *iface, enum capture_want want, enum capture_mode *mode,
                                 char *why, size_t whylen);
+
+/* Is this the loopback device (NULL counts as "lo")? */
+bool capture_is_loopback(const char *iface);
 
 /* Replace the BPF filter; on error returns -1 with pcap's message in err. */
 int capture_set_filter(struct capture *c, const char *bpf, char *err, size_t errlen);
 
 /* Start the capture thread; cb runs on it for every frame.  -1 on error. */
 int capture_start(struct capture *c, capture_cb cb, void *ud, char *err, size_t errlen);
+/* The same, with batch (may be NULL) called after each batch. */
+int capture_start_batched(struct capture *c, capture_cb cb, capture_batch_cb batch, void *ud, char *err,
+                          size_t errlen);
 
 /* Stop and join the capture thread (frames already read are delivered). */
 void capture_stop(struct capture *c);
 
+/* The link type as pcap files and the dissector number it (LINKTYPE_). */
 int capture_linktype(const struct capture *c);
 
-/* Kernel counters: received by the filter, dropped for lack of buffer space. */
+/* Kernel counters: received by the filter, dropped for lack of buffer space
+ * (by the kernel or the interface).  While the thread runs they are those it
+ * read last (at most 200 ms old); safe from any thread. */
 bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped);
+
+/* The device captured on ("lo", "eth0"...). */
+const char *capture_iface(const struct capture *c);
 
 /* Stops the thread if running, closes the handle, frees c.  NULL is fine. */
 void capture_close(struct capture *c);
 
 const char *capture_mode_name(enum capture_mode m);
+/* --capture=auto|host|namespace|none; false for anything else. */
+bool capture_want_parse(const char *s, enum capture_want *out);
 
 #endif

@@ -13,6 +13,14 @@
  * The index is a directory of fixed-size chunks allocated as the scan goes;
  * the directory itself is sized at open for the most packets the file could
  * hold (one per 16 bytes), so it never moves and readers need no lock.
+ *
+ * A live file (capfile_open_live) is one a capture is still writing.  It is
+ * mapped with room to grow (LIVE_RESERVE of address space, no memory): the
+ * pages past the end become readable as the file grows, and nothing that was
+ * handed out ever moves.  At the end of the bytes there, or inside a record
+ * they cut, the scanner asks the file for its size again (need()); until the
+ * writer said it has finished (capfile_live_end) a cut record means "not yet"
+ * rather than "truncated".
  */
 #include "inspect/capfile.h"
 
@@ -26,6 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -42,6 +51,8 @@ enum {
 	SLICE = 4096,                      /* packets per slice of the background scan */
 };
 #define DROP_BEHIND (8u << 20)        /* hand scanned pages back every 8 MiB */
+#define LIVE_RESERVE ((uint64_t)1 << 40)   /* address space a live file may grow into */
+#define LIVE_POLL_NS 10000000         /* the indexing thread looks for more every 10 ms */
 
 /* One packet: 24 bytes.  off_if = file offset << 16 | interface. */
 struct idx_rec {
@@ -70,13 +81,19 @@ struct scan {
 	unsigned sec_first;           /* global index of the section's first interface */
 	unsigned sec_n;               /* interfaces described in the section */
 	uint64_t dropped;             /* mapping handed back below this offset */
+	bool waiting;                 /* a live file: the last slice ran out of bytes */
 };
 
 struct capfile {
 	char *path;
 	enum capfile_format format;
 	const uint8_t *map;
-	uint64_t size;
+	uint64_t size;                /* bytes the scanner may read (it alone writes this) */
+	uint64_t map_len;             /* the mapping: size, or LIVE_RESERVE for a live file */
+	_Atomic uint64_t size_pub;    /* size, for other threads */
+	bool live;
+	int fd;                       /* a live file's descriptor (its size is asked again), else -1 */
+	atomic_bool ended;            /* a live file's writer has finished */
 
 	struct idx_rec **dir;         /* chunk directory, ndir entries */
 	size_t ndir;
@@ -129,6 +146,29 @@ static void stop(struct capfile *cf, const char *fmt, ...)
 	va_end(ap);
 	atomic_store_explicit(&cf->bytes_done, cf->s.pos, memory_order_relaxed);
 	atomic_store_explicit(&cf->state, CAPFILE_DAMAGED, memory_order_release);
+}
+
+/* Are the bytes [off, off+n) there?  1 yes; 0 not yet (a live file whose
+ * writer goes on: the scan waits); -1 never (the file ends before them). */
+static int need(struct capfile *cf, uint64_t off, uint64_t n)
+{
+	if (span(cf, off, n))
+		return 1;
+	if (!cf->live)
+		return -1;
+	/* "Ended" before the size: what the writer wrote before it ended is seen. */
+	bool ended = atomic_load_explicit(&cf->ended, memory_order_acquire);
+	struct stat st;
+	if (fstat(cf->fd, &st) == 0 && (uint64_t)st.st_size > cf->size) {
+		cf->size = (uint64_t)st.st_size < cf->map_len ? (uint64_t)st.st_size : cf->map_len;
+		atomic_store_explicit(&cf->size_pub, cf->size, memory_order_relaxed);
+		if (span(cf, off, n))
+			return 1;
+	}
+	if (ended || cf->size == cf->map_len)
+		return -1;
+	cf->s.waiting = true;
+	return 0;
 }
 
 static void complete(struct capfile *cf)
@@ -224,11 +264,16 @@ static enum capfile_state scan_pcap(struct capfile *cf, size_t max)
 	struct scan *s = &cf->s;
 	for (size_t k = 0; k < max; k++) {
 		uint64_t n = atomic_load_explicit(&cf->count, memory_order_relaxed) + 1;
-		if (s->pos == cf->size) {
+		int more = need(cf, s->pos, 1);
+		if (more <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			complete(cf);
 			return CAPFILE_COMPLETE;
 		}
-		if (!span(cf, s->pos, s->rec_hdr)) {
+		if ((more = need(cf, s->pos, s->rec_hdr)) <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			stop(cf, "packet %llu at byte offset %llu: the record header is cut off after %llu of %u bytes "
 			     "(truncated)", (unsigned long long)n, (unsigned long long)s->pos,
 			     (unsigned long long)(cf->size - s->pos), s->rec_hdr);
@@ -244,7 +289,9 @@ static enum capfile_state scan_pcap(struct capfile *cf, size_t max)
 			return CAPFILE_DAMAGED;
 		}
 		uint64_t data = s->pos + s->rec_hdr;
-		if (!span(cf, data, caplen)) {
+		if ((more = need(cf, data, caplen)) <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			stop(cf, "packet %llu at byte offset %llu: record length %u runs past the end of the file, "
 			     "%llu bytes left (truncated)", (unsigned long long)n, (unsigned long long)s->pos, caplen,
 			     (unsigned long long)(cf->size - data));
@@ -417,11 +464,16 @@ static enum capfile_state scan_pcapng(struct capfile *cf, size_t max)
 	char what[96];
 	for (size_t k = 0; k < max;) {
 		uint64_t n = atomic_load_explicit(&cf->count, memory_order_relaxed) + 1;
-		if (s->pos == cf->size) {
+		int more = need(cf, s->pos, 1);
+		if (more <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			complete(cf);
 			return CAPFILE_COMPLETE;
 		}
-		if (!span(cf, s->pos, 12)) {
+		if ((more = need(cf, s->pos, 12)) <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			stop(cf, "block at byte offset %llu (after packet %llu): the block header is cut off after %llu "
 			     "of 12 bytes (truncated)", (unsigned long long)s->pos, (unsigned long long)n - 1,
 			     (unsigned long long)(cf->size - s->pos));
@@ -449,7 +501,9 @@ static enum capfile_state scan_pcapng(struct capfile *cf, size_t max)
 			     (unsigned long long)s->pos, blen, blen < 12 ? "less than 12" : "not a multiple of 4");
 			return CAPFILE_DAMAGED;
 		}
-		if (!span(cf, s->pos, blen)) {
+		if ((more = need(cf, s->pos, blen)) <= 0) {
+			if (more == 0)
+				return CAPFILE_SCANNING;
 			stop(cf, "%s at byte offset %llu: block length %u runs past the end of the file, %llu "
 			     "bytes left (truncated)", what, (unsigned long long)s->pos, blen, (unsigned long long)(cf->size - s->pos));
 			return CAPFILE_DAMAGED;
@@ -493,6 +547,7 @@ static enum capfile_state scan_some(struct capfile *cf, size_t max)
 	int st = atomic_load_explicit(&cf->state, memory_order_acquire);
 	if (st != CAPFILE_SCANNING)
 		return (enum capfile_state)st;
+	cf->s.waiting = false;
 	/* Pages already scanned go back to the kernel (see capfile.h: Memory).
 	 * Only at a slice's start, so a caller printing the slice it just got
 	 * reads pages still mapped in. */
@@ -517,7 +572,8 @@ static void *index_thread(void *arg)
 {
 	struct capfile *cf = arg;
 	while (!atomic_load(&cf->cancel) && scan_some(cf, SLICE) == CAPFILE_SCANNING)
-		;
+		if (cf->s.waiting)
+			nanosleep(&(struct timespec){ 0, LIVE_POLL_NS }, NULL);
 	return NULL;
 }
 
@@ -633,60 +689,123 @@ static bool recognise(struct capfile *cf)
 	return false;
 }
 
-struct capfile *capfile_open(const char *path, enum capfile_error *why, char *err, size_t errlen)
+/* Map the file on fd and recognise it; false with err (fd is closed unless live). */
+static bool map_file(struct capfile *cf, int fd, enum capfile_error *why, char *err, size_t errlen)
 {
-	enum capfile_error dummy;
-	if (!why)
-		why = &dummy;
+	const char *path = cf->path;
+	struct stat st;
 	*why = CAPFILE_ERR_IO;
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "a directory, not a capture file" : "not a regular file");
+		return false;
+	}
+	cf->size = (uint64_t)st.st_size;
+	if (cf->size == 0) {
+		snprintf(err, errlen, "%s: not a capture file: it is empty", path);
+		*why = CAPFILE_ERR_NOT_CAPTURE;
+		return false;
+	}
+	/* A live file's mapping reaches past its end, for the bytes to come. */
+	void *m = MAP_FAILED;
+	for (uint64_t len = LIVE_RESERVE; cf->live && m == MAP_FAILED && len >= ((uint64_t)1 << 30); len >>= 3) {
+		if (len > SIZE_MAX / 2)
+			continue;
+		m = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, 0);
+		cf->map_len = len;
+	}
+	if (!cf->live) {
+		cf->map_len = cf->size;
+		m = mmap(NULL, (size_t)cf->size, PROT_READ, MAP_SHARED, fd, 0);
+	}
+	if (m == MAP_FAILED) {
+		snprintf(err, errlen, "%s: cannot map the file: %s", path, strerror(errno));
+		cf->map_len = 0;
+		return false;
+	}
+	cf->map = m;
+	if (cf->size > cf->map_len)
+		cf->size = cf->map_len;
+	atomic_store(&cf->size_pub, cf->size);
+	madvise(m, (size_t)cf->size, MADV_SEQUENTIAL);
+	cf->ndir = (size_t)(cf->map_len / MIN_RECORD / CHUNK) + 2;
+	cf->dir = calloc(cf->ndir, sizeof *cf->dir);
+	if (!cf->dir) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return false;
+	}
+	if (!recognise(cf)) {
+		not_capture(cf, err, errlen);
+		*why = CAPFILE_ERR_NOT_CAPTURE;
+		return false;
+	}
+	return true;
+}
+
+static struct capfile *new_capfile(const char *path, char *err, size_t errlen)
+{
 	struct capfile *cf = calloc(1, sizeof *cf);
 	if (!cf || !(cf->path = strdup(path))) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		free(cf);
 		return NULL;
 	}
+	cf->fd = -1;
+	return cf;
+}
+
+struct capfile *capfile_open(const char *path, enum capfile_error *why, char *err, size_t errlen)
+{
+	enum capfile_error dummy;
+	if (!why)
+		why = &dummy;
+	*why = CAPFILE_ERR_IO;
+	struct capfile *cf = new_capfile(path, err, errlen);
+	if (!cf)
+		return NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
+		capfile_close(cf);
+		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto fail;
-	}
-	cf->size = (uint64_t)st.st_size;
-	if (cf->size == 0) {
-		snprintf(err, errlen, "%s: not a capture file: it is empty", path);
-		*why = CAPFILE_ERR_NOT_CAPTURE;
-		goto fail;
-	}
-	void *m = mmap(NULL, (size_t)cf->size, PROT_READ, MAP_SHARED, fd, 0);
-	if (m == MAP_FAILED) {
-		snprintf(err, errlen, "%s: cannot map the file: %s", path, strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	fd = -1;
-	cf->map = m;
-	madvise(m, (size_t)cf->size, MADV_SEQUENTIAL);
-	cf->ndir = (size_t)(cf->size / MIN_RECORD / CHUNK) + 2;
-	cf->dir = calloc(cf->ndir, sizeof *cf->dir);
-	if (!cf->dir) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	}
-	if (!recognise(cf)) {
-		not_capture(cf, err, errlen);
-		*why = CAPFILE_ERR_NOT_CAPTURE;
-		goto fail;
+	bool ok = map_file(cf, fd, why, err, errlen);
+	close(fd);   /* the mapping keeps the file */
+	if (!ok) {
+		capfile_close(cf);
+		return NULL;
 	}
 	return cf;
-fail:
-	if (fd >= 0)
+}
+
+struct capfile *capfile_open_live(int fd, const char *name, char *err, size_t errlen)
+{
+	enum capfile_error why;
+	struct capfile *cf = new_capfile(name, err, errlen);
+	if (!cf) {
 		close(fd);
-	capfile_close(cf);
-	return NULL;
+		return NULL;
+	}
+	cf->live = true;
+	cf->fd = fd;
+	if (!map_file(cf, fd, &why, err, errlen)) {
+		capfile_close(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+void capfile_live_end(struct capfile *cf)
+{
+	atomic_store_explicit(&cf->ended, true, memory_order_release);
+}
+
+bool capfile_live(const struct capfile *cf)
+{
+	return cf->live;
 }
 
 void capfile_close(struct capfile *cf)
@@ -696,7 +815,9 @@ void capfile_close(struct capfile *cf)
 	atomic_store(&cf->cancel, true);
 	capfile_index_wait(cf);
 	if (cf->map)
-		munmap((void *)cf->map, (size_t)cf->size);
+		munmap((void *)cf->map, (size_t)cf->map_len);
+	if (cf->fd >= 0)
+		close(cf->fd);
 	for (size_t i = 0; cf->dir && i < cf->ndir; i++)
 		free(cf->dir[i]);
 	free(cf->dir);
@@ -715,7 +836,7 @@ enum capfile_format capfile_format(const struct capfile *cf)
 
 uint64_t capfile_size(const struct capfile *cf)
 {
-	return cf->size;
+	return atomic_load_explicit(&((struct capfile *)cf)->size_pub, memory_order_relaxed);
 }
 
 const char *capfile_path(const struct capfile *cf)
@@ -729,7 +850,7 @@ void capfile_progress(const struct capfile *cf, struct capfile_progress *p)
 	p->state = (enum capfile_state)atomic_load_explicit(&w->state, memory_order_acquire);
 	p->packets = atomic_load_explicit(&w->count, memory_order_acquire);
 	p->bytes_done = atomic_load_explicit(&w->bytes_done, memory_order_relaxed);
-	p->bytes_total = cf->size;
+	p->bytes_total = atomic_load_explicit(&w->size_pub, memory_order_relaxed);
 }
 
 uint64_t capfile_count(const struct capfile *cf)

@@ -89,6 +89,19 @@ struct capfile_iface {
  * A file whose header is recognised but cut short opens: its scan stops at
  * once with a message. */
 struct capfile *capfile_open(const char *path, enum capfile_error *why, char *err, size_t errlen);
+/* A file a live capture is still writing (inspect/live.c): fd is open for
+ * reading on it (the capfile owns it from now on, also on failure), its
+ * header already written; name is what capfile_path returns.  Until
+ * capfile_live_end, the scan waits at the end of the bytes written rather
+ * than completing, and a record cut by the end is one still being written
+ * (the indexing thread looks again every 10 ms; capfile_index_step returns
+ * CAPFILE_SCANNING with nothing new).  The mapping has room for the file to
+ * grow to 1 TiB; past that the scan stops with a message. */
+struct capfile *capfile_open_live(int fd, const char *name, char *err, size_t errlen);
+/* The writer has finished: what is in the file now is all there will be. */
+void capfile_live_end(struct capfile *cf);
+bool capfile_live(const struct capfile *cf);
+
 /* Stops and joins the indexing thread, unmaps, frees.  NULL is fine. */
 void capfile_close(struct capfile *cf);
 
@@ -110,7 +123,7 @@ struct capfile_progress {
 	enum capfile_state state;
 	uint64_t packets;         /* indexed so far */
 	uint64_t bytes_done;      /* file bytes scanned so far */
-	uint64_t bytes_total;     /* the file's size */
+	uint64_t bytes_total;     /* the file's size (so far, for a live file) */
 };
 void capfile_progress(const struct capfile *cf, struct capfile_progress *p);
 /* Packets indexed so far (the prefix readable now). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------- marks */
 
@@ -131,6 +132,22 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v >> 8);
 }
 
+static void write_header(struct pcapw *w, int linktype, uint32_t snaplen)
+{
+	uint8_t h[24];
+	put32(h, w->nano ? 0xa1b23c4d : 0xa1b2c3d4);
+	put16(h + 4, 2);
+	put16(h + 6, 4);
+	put32(h + 8, 0);
+	put32(h + 12, 0);
+	put32(h + 16, snaplen);
+	put32(h + 20, (uint32_t)linktype);
+	if (fwrite(h, sizeof h, 1, w->f) != 1) {
+		w->failed = true;
+		w->err = errno;
+	}
+}
+
 struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool nano, char *err, size_t errlen)
 {
 	struct pcapw *w = calloc(1, sizeof *w);
@@ -146,18 +163,7 @@ struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool 
 		snprintf(err, errlen, "%s: %s", w->tmp, strerror(errno));
 		goto fail;
 	}
-	uint8_t h[24];
-	put32(h, nano ? 0xa1b23c4d : 0xa1b2c3d4);
-	put16(h + 4, 2);
-	put16(h + 6, 4);
-	put32(h + 8, 0);
-	put32(h + 12, 0);
-	put32(h + 16, snaplen);
-	put32(h + 20, (uint32_t)linktype);
-	if (fwrite(h, sizeof h, 1, w->f) != 1) {
-		w->failed = true;
-		w->err = errno;
-	}
+	write_header(w, linktype, snaplen);
 	return w;
 fail:
 	if (w) {
@@ -168,6 +174,44 @@ fail:
 		free(w);
 	}
 	return NULL;
+}
+
+struct pcapw *pcapw_fdopen(int fd, const char *name, int linktype, uint32_t snaplen, bool nano, char *err,
+                           size_t errlen)
+{
+	struct pcapw *w = calloc(1, sizeof *w);
+	if (!w || !(w->tmp = strdup(name))) {
+		snprintf(err, errlen, "out of memory");
+		free(w);
+		close(fd);
+		return NULL;
+	}
+	w->nano = nano;
+	w->f = fdopen(fd, "wb");
+	if (!w->f) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		close(fd);
+		free(w->tmp);
+		free(w);
+		return NULL;
+	}
+	setvbuf(w->f, NULL, _IOFBF, 1 << 18);
+	write_header(w, linktype, snaplen);
+	return w;
+}
+
+int pcapw_flush(struct pcapw *w)
+{
+	if (!w->failed && fflush(w->f) != 0) {
+		w->failed = true;
+		w->err = errno;
+	}
+	return w->failed ? -1 : 0;
+}
+
+const char *pcapw_error(const struct pcapw *w)
+{
+	return w->failed ? strerror(w->err ? w->err : EIO) : NULL;
 }
 
 int pcapw_write(struct pcapw *w, int64_t ts_ns, uint32_t caplen, uint32_t wirelen, const uint8_t *data)
@@ -200,11 +244,11 @@ int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen)
 	if (w->failed) {
 		snprintf(err, errlen, "%s: %s", w->tmp, strerror(w->err ? w->err : EIO));
 		rc = -1;
-	} else if (commit && rename(w->tmp, w->path) != 0) {
+	} else if (w->path && commit && rename(w->tmp, w->path) != 0) {
 		snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
 		rc = -1;
 	}
-	if (rc || !commit)
+	if (w->path && (rc || !commit))
 		remove(w->tmp);
 	free(w->path);
 	free(w->tmp);

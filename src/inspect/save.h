@@ -39,6 +39,15 @@ int inspect_marks_parse(struct inspect_marks *m, const char *list, char *err, si
 struct pcapw;
 /* Start OUT (written as OUT.partial until pcapw_close).  NULL with a message. */
 struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool nano, char *err, size_t errlen);
+/* A writer on an open file descriptor (it owns fd from now on, also on
+ * failure), for a file someone reads while it grows (inspect/live.c): no
+ * OUT.partial and no rename; name is for messages.  NULL with a message. */
+struct pcapw *pcapw_fdopen(int fd, const char *name, int linktype, uint32_t snaplen, bool nano, char *err,
+                           size_t errlen);
+/* Hand what is buffered to the file.  0, or -1 (pcapw_error says why). */
+int pcapw_flush(struct pcapw *w);
+/* Why writing failed (strerror text), or NULL while it has not. */
+const char *pcapw_error(const struct pcapw *w);
 /* A record; ts_ns since 1970 (CAPFILE_NO_TIME is written as 0).  0 or -1 (see pcapw_close). */
 int pcapw_write(struct pcapw *w, int64_t ts_ns, uint32_t caplen, uint32_t wirelen, const uint8_t *data);
 /* Finish: commit renames the file into place; otherwise (or on any write

@@ -7,12 +7,14 @@
 
 #include "capture/capture.h"
 #include "inspect/capfile.h"
+#include "inspect/live.h"
 #include "inspect/view.h"
 #include "lesson/lesson.h"
 
 /* What `sockscope inspect FILE` opens the inspection screen on. */
 struct tui_inspect {
 	struct capfile *cf;           /* opened, not yet indexed; borrowed (the caller closes it) */
+	struct live *live;            /* a live capture writing cf (started), or NULL; borrowed */
 	const char *filter, *search;  /* the display filter and search to start with, or NULL */
 	enum inspect_time time;
 };

@@ -65,6 +65,9 @@ struct prompt {
 struct inspect_screen {
 	struct ui *ui;
 	struct capfile *cf;
+	struct live *live;        /* writing cf, or NULL (a file) */
+	struct live_stats lstats; /* as last drawn */
+	size_t tick_rows;         /* rows at the last tick (a direct view grows between ticks) */
 	struct inspect_view *v;
 	char filter[256], search[256];
 	enum inspect_time time;
@@ -251,6 +254,13 @@ static bool apply_goto(struct inspect_screen *s, const char *text)
  * index, then the view. */
 static void walk_all(struct inspect_screen *s)
 {
+	if (s->live && s->last.state == CAPFILE_SCANNING) {
+		/* A capture that goes on: what has been indexed so far. */
+		uint64_t n = capfile_count(s->cf);
+		while (!s->view_done && inspect_view_walked(s->v) < n)
+			walk(s, SIZE_MAX);
+		return;
+	}
 	capfile_index_wait(s->cf);
 	while (s->self_index && capfile_index_step(s->cf, 65536) == CAPFILE_SCANNING)
 		;
@@ -527,6 +537,18 @@ static enum ui_result do_help(struct inspect_screen *s)
 	return UI_REDRAW;
 }
 
+static enum ui_result do_stop(struct inspect_screen *s)
+{
+	if (!s->live) {
+		say(s, TC_ERROR, "S stops a live capture (sockscope inspect -i IFACE); this is a file");
+		return UI_REDRAW;
+	}
+	live_stop(s->live);
+	live_stats(s->live, &s->lstats);
+	say(s, TC_OK, "capture stopped: %llu packets kept", (unsigned long long)s->lstats.written);
+	return UI_REDRAW;
+}
+
 static enum ui_result do_time(struct inspect_screen *s)
 {
 	static const char *names[] = { "time of day", "seconds since the first packet", "seconds since the previous row" };
@@ -571,7 +593,7 @@ static const struct action {
 	enum ui_result (*fn)(struct inspect_screen *s);
 } actions[] = {
 	{ 'q', do_quit }, { '?', do_help }, { 't', do_time }, { 'm', do_mark },
-	{ 'F', do_follow }, { 'c', do_convs }, { 'L', do_ladder },
+	{ 'F', do_follow }, { 'c', do_convs }, { 'L', do_ladder }, { 'S', do_stop },
 	{ TK_TAB, do_focus }, { TK_BTAB, do_focus_back },
 };
 
@@ -587,6 +609,7 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 	}
 	s->ui = ui;
 	s->cf = ti->cf;
+	s->live = ti->live;
 	s->time = ti->time;
 	s->fv_pkt = s->jump = s->want = -1;
 	snprintf(s->filter, sizeof s->filter, "%s", ti->filter ? ti->filter : "");
@@ -618,6 +641,12 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 	}
 	walk(s, SLICE);
 	capfile_progress(s->cf, &s->last);   /* the first screen's status line, before the first tick */
+	if (s->live) {
+		live_stats(s->live, &s->lstats);
+		if (live_mode(s->live) == CAPTURE_NAMESPACE)
+			say(s, TC_OK, "no privilege for the host's lo: this is a namespace of our own, where only "
+			    "programs started with --exec are seen");
+	}
 	return s;
 }
 
@@ -644,7 +673,13 @@ static void progress_text(struct inspect_screen *s, char *buf, size_t n)
 	size_t shown = inspect_view_count(s->v);
 	unsigned long long pk = (unsigned long long)p->packets;
 	int len;
-	if (p->state == CAPFILE_SCANNING) {
+	if (s->live) {
+		/* The kernel's counters, as tcpdump reports them when it ends. */
+		const struct live_stats *l = &s->lstats;
+		len = snprintf(buf, n, "%s %llu packets; kernel: %u received, %u dropped%s%s",
+		               l->running ? "live:" : "capture stopped:", pk, l->received, l->dropped,
+		               l->write_error ? "; writing failed: " : "", l->write_error ? l->write_error : "");
+	} else if (p->state == CAPFILE_SCANNING) {
 		unsigned pct = p->bytes_total ? (unsigned)(p->bytes_done * 100 / p->bytes_total) : 0;
 		len = snprintf(buf, n, "indexing %u%% (%llu packets)", pct, pk);
 	} else {
@@ -784,7 +819,9 @@ static void inspect_draw(void *self)
 	/* What went on (a message, the damage) goes before the key hints. */
 	bool busy = s->msg[0] || s->last.state == CAPFILE_DAMAGED;
 	ui_status_bar(s->h - 1, s->w, left,
-	              busy ? "? help" : "/ filter  s search  F follow  c conv  L ladder  m mark  w save  q quit");
+	              busy ? "? help"
+	              : s->live && s->lstats.running ? "/ filter  F follow  c conv  L ladder  w save  S stop  q quit"
+	                                             : "/ filter  s search  F follow  c conv  L ladder  m mark  w save  q quit");
 	if (s->prompt)
 		draw_prompt(s);
 	else if (s->damage_dialog)
@@ -798,14 +835,27 @@ static enum ui_result inspect_tick(void *self)
 	capfile_progress(s->cf, &p);
 	if (s->self_index && p.state == CAPFILE_SCANNING)
 		capfile_index_step(s->cf, SLICE * 10);
+	/* Live, on the last row: the list follows the packets as they come. */
+	bool follow = s->live && s->focus == FOCUS_LIST && s->want < 0 && s->sel + 1 >= s->tick_rows;
 	walk_for(s, TICK_BUDGET_MS);
+	if (follow && nrows(s))
+		s->sel = nrows(s) - 1;
+	s->tick_rows = nrows(s);
+	bool stats_changed = false;
+	if (s->live) {
+		struct live_stats l;
+		live_stats(s->live, &l);
+		stats_changed = l.received != s->lstats.received || l.dropped != s->lstats.dropped ||
+		                l.running != s->lstats.running || l.write_error != s->lstats.write_error;
+		s->lstats = l;
+	}
 	capfile_progress(s->cf, &p);   /* again: a jump that landed in the walk is not ahead of the status line */
 	/* A direct view's rows follow the index (p); its walk matters only
 	 * while it passes the rows on screen (they turn relative). */
 	uint64_t w = inspect_view_walked(s->v);
 	w = w < s->drawn_top ? s->drawn_top : w > s->drawn_end ? s->drawn_end : w;
 	size_t count = inspect_view_direct(s->v) ? (size_t)w : inspect_view_count(s->v);
-	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || count != s->last_count;
+	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || count != s->last_count || stats_changed;
 	s->last = p;
 	s->last_count = count;
 	if (p.state == CAPFILE_DAMAGED && !s->damage_seen)

@@ -1,0 +1,191 @@
+/*
+ * live.c — a live capture into a growing pcap file (see live.h).
+ *
+ * Threads: frames arrive on the capture thread, which alone writes the
+ * file (pcapw, buffered) and flushes it after every batch, so the reader
+ * sees whole batches soon after they arrive; the capfile's own indexing
+ * runs on the reader's side.  The counters are atomics.
+ */
+#include "inspect/live.h"
+
+#include "inspect/save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct live {
+	struct capture *cap;
+	enum capture_mode mode;
+	char filter[256];
+	struct pcapw *w;
+	struct capfile *cf;
+	_Atomic uint64_t written;
+	uint64_t limit;             /* write at most this many frames (0: no limit) */
+	atomic_bool running, failed;
+	bool stopped;
+};
+
+/* Snap length of the file: the capture's own (capture.c). */
+#define LIVE_SNAPLEN 262144
+
+static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen, const uint8_t *data)
+{
+	struct live *l = ud;
+	if (atomic_load_explicit(&l->failed, memory_order_relaxed))
+		return;
+	if (l->limit && atomic_load_explicit(&l->written, memory_order_relaxed) >= l->limit)
+		return;
+	int64_t ns = (int64_t)ts->tv_sec * 1000000000 + (int64_t)ts->tv_usec * 1000;
+	if (pcapw_write(l->w, ns, caplen, wirelen, data) < 0)
+		atomic_store(&l->failed, true);
+	else
+		atomic_fetch_add_explicit(&l->written, 1, memory_order_relaxed);
+}
+
+static void on_batch(void *ud)
+{
+	struct live *l = ud;
+	if (!atomic_load_explicit(&l->failed, memory_order_relaxed) && pcapw_flush(l->w) < 0)
+		atomic_store(&l->failed, true);
+}
+
+/* A temporary file, unlinked at once; two descriptors on it (write, read). */
+static int temp_file(int *wfd, int *rfd, char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/sockscope-live-XXXXXX", dir);
+	*wfd = mkostemp(path, O_CLOEXEC);
+	if (*wfd < 0) {
+		snprintf(err, errlen, "cannot create the capture file in %s: %s (set TMPDIR to another directory)", dir,
+		         strerror(errno));
+		return -1;
+	}
+	*rfd = open(path, O_RDONLY | O_CLOEXEC);
+	int e = errno;
+	unlink(path);
+	if (*rfd < 0) {
+		snprintf(err, errlen, "cannot read back %s: %s", path, strerror(e));
+		close(*wfd);
+		return -1;
+	}
+	return 0;
+}
+
+struct live *live_open(const char *iface, enum capture_want want, const char *bpf, char *err, size_t errlen)
+{
+	struct live *l = calloc(1, sizeof *l);
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	char why[1024];
+	l->cap = capture_acquire(iface, want, &l->mode, why, sizeof why);
+	if (!l->cap) {
+		snprintf(err, errlen, "%s", why);
+		free(l);
+		return NULL;
+	}
+	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
+	if (capture_set_filter(l->cap, l->filter, err, errlen) < 0)
+		goto fail;
+	int wfd, rfd;
+	if (temp_file(&wfd, &rfd, err, errlen) < 0)
+		goto fail;
+	char name[128];
+	snprintf(name, sizeof name, "live capture on %s", capture_iface(l->cap));
+	l->w = pcapw_fdopen(wfd, name, capture_linktype(l->cap), LIVE_SNAPLEN, false, err, errlen);
+	if (!l->w || pcapw_flush(l->w) < 0) {
+		if (l->w)
+			snprintf(err, errlen, "writing the capture file: %s", pcapw_error(l->w));
+		close(rfd);
+		goto fail;
+	}
+	l->cf = capfile_open_live(rfd, name, err, errlen);
+	if (!l->cf)
+		goto fail;
+	return l;
+fail:
+	live_close(l);
+	return NULL;
+}
+
+void live_limit(struct live *l, uint64_t frames)
+{
+	l->limit = frames;
+}
+
+int live_start(struct live *l, char *err, size_t errlen)
+{
+	if (capture_start_batched(l->cap, on_frame, on_batch, l, err, errlen) < 0)
+		return -1;
+	atomic_store(&l->running, true);
+	return 0;
+}
+
+void live_stop(struct live *l)
+{
+	if (!l || l->stopped)
+		return;
+	l->stopped = true;
+	capture_stop(l->cap);   /* delivers what the kernel holds, then joins */
+	atomic_store(&l->running, false);
+	if (l->w)
+		on_batch(l);
+	if (l->cf)
+		capfile_live_end(l->cf);
+}
+
+struct capfile *live_capfile(struct live *l)
+{
+	return l->cf;
+}
+
+void live_stats(struct live *l, struct live_stats *out)
+{
+	out->written = atomic_load_explicit(&l->written, memory_order_relaxed);
+	out->received = out->dropped = 0;
+	capture_stats(l->cap, &out->received, &out->dropped);
+	out->running = atomic_load(&l->running);
+	out->write_error = atomic_load(&l->failed) ? pcapw_error(l->w) : NULL;
+}
+
+enum capture_mode live_mode(const struct live *l)
+{
+	return l->mode;
+}
+
+const char *live_iface(const struct live *l)
+{
+	return capture_iface(l->cap);
+}
+
+void live_describe(const struct live *l, char *buf, size_t n)
+{
+	int k = snprintf(buf, n, "live on %s", capture_iface(l->cap));
+	if (k > 0 && (size_t)k < n && l->filter[0])
+		k += snprintf(buf + k, n - (size_t)k, ", filter '%s'", l->filter);
+	if (k > 0 && (size_t)k < n && l->mode == CAPTURE_NAMESPACE)
+		snprintf(buf + k, n - (size_t)k, " (the loopback of a network namespace of our own, as there is no "
+		         "privilege to capture on the host's: only programs started inside it, with --exec, are seen)");
+}
+
+void live_close(struct live *l)
+{
+	if (!l)
+		return;
+	live_stop(l);
+	char err[256];
+	if (l->w)
+		pcapw_close(l->w, false, err, sizeof err);
+	capfile_close(l->cf);
+	capture_close(l->cap);
+	free(l);
+}
