@@ -5,6 +5,7 @@
 #include "addr_cmd.h"
 #include "capture/capture.h"
 #include "headless.h"
+#include "soak.h"
 #include "inspect_cmd.h"
 #include "quiz_cmd.h"
 #include "serve.h"
@@ -33,7 +34,10 @@ static void usage(FILE *f)
 	        "                                            run one lab server (http, smtp, ftp, dns...)\n"
 	        "       sockscope addr TEXT...               explain IP addresses (bytes, bits, class)\n"
 	        "       sockscope inspect FILE [options]     a pcap/pcapng file: packets, streams, conversations\n"
+	        "       sockscope inspect -i IFACE [options] the same on a live capture\n"
 	        "                                            (sockscope inspect --help lists its options)\n"
+	        "       sockscope soak ROUNDS                every lesson ROUNDS times in one process; checks\n"
+	        "                                            that fds, threads, children and heap do not grow\n"
 	        "\n"
 	        "options:\n"
 	        "  --headless          run the lesson without a screen and print each step,\n"
@@ -228,7 +232,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const char *lesson_id = NULL;
-	if (cmd && strcmp(cmd, "lesson") == 0) {
+	unsigned soak_rounds = 0;
+	if (cmd && strcmp(cmd, "soak") == 0) {
+		soak_rounds = optind + 1 < argc ? (unsigned)strtoul(argv[optind + 1], NULL, 10) : 0;
+		if (soak_rounds == 0) {
+			fprintf(stderr, "sockscope: soak needs a number of rounds from 1\n");
+			lesson_catalog_free(cat);
+			return 2;
+		}
+	} else if (cmd && strcmp(cmd, "lesson") == 0) {
 		if (optind + 1 >= argc) {
 			fprintf(stderr, "sockscope: which lesson? (sockscope list shows them)\n");
 			lesson_catalog_free(cat);
@@ -278,7 +290,9 @@ int main(int argc, char **argv)
 	char why[768];
 	struct capture *cap = capture_acquire(NULL, want, &mode, why, sizeof why);
 
-	if (compare) {
+	if (soak_rounds) {
+		rc = soak_run(cat, cap, mode, &lopts, soak_rounds, stdout);
+	} else if (compare) {
 		rc = run_compare(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, compare);
 	} else if (headless) {
 		const struct lesson *l = lesson_catalog_find(cat, lesson_id);

@@ -305,7 +305,10 @@ static void do_send(struct demo *d, const struct demo_action *a, struct demo_out
 	struct demo_sock *s = sock_of(d, a, o);
 	if (!s)
 		return;
-	ssize_t n = send(s->fd, a->arg, a->arglen, flags | MSG_NOSIGNAL);
+	ssize_t n;
+	do   /* EINTR: the process was stopped (Ctrl-Z) and continued meanwhile; see do_recv */
+		n = send(s->fd, a->arg, a->arglen, flags | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		demo_errno_result(o, errno);
 	else
@@ -329,6 +332,10 @@ static void run_sendn(struct demo *d, const struct demo_action *a, struct demo_o
 	long total = 0, calls = 0;
 	for (; calls < a->num; calls++) {
 		ssize_t n = send(s->fd, a->arg, a->arglen, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR) {   /* stopped and continued meanwhile: see do_recv */
+			calls--;
+			continue;
+		}
 		if (n < 0) {
 			int e = errno;
 			demo_errno_result(o, e);
@@ -340,6 +347,37 @@ static void run_sendn(struct demo *d, const struct demo_action *a, struct demo_o
 		total += n;
 	}
 	snprintf(o->result, sizeof o->result, "%ld calls, %ld bytes handed to the kernel", calls, total);
+}
+
+/* A datagram socket's first sendto() binds it implicitly, and the kernel
+ * then takes the wildcard address (0.0.0.0 or ::): the socket would take
+ * datagrams from every network the machine is on.  The lab binds it to the
+ * loopback first, as it binds everything, and says so in the result.  (A
+ * connect()ed one is bound to the address its route chose: 127.0.0.1.) */
+static bool bind_loopback_first(const struct demo_sock *s, const struct sockaddr_storage *to)
+{
+	struct sockaddr_storage me;
+	socklen_t len = sizeof me;
+	if (s->type != SOCK_DGRAM || getsockname(s->fd, (struct sockaddr *)&me, &len) < 0)
+		return false;
+	bool v6 = me.ss_family == AF_INET6;
+	uint16_t port = v6 ? ((struct sockaddr_in6 *)&me)->sin6_port : ((struct sockaddr_in *)&me)->sin_port;
+	if (port != 0 || me.ss_family != to->ss_family)
+		return false;   /* bound already (by the lesson, or by connect) */
+	if (v6) {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		return bind(s->fd, (struct sockaddr *)&a, sizeof a) == 0;
+	}
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	return bind(s->fd, (struct sockaddr *)&a, sizeof a) == 0;
+}
+
+static void note_loopback_bind(struct demo_outcome *o, bool bound, bool v6)
+{
+	if (bound)
+		result_note(o, v6 ? " (the lab bound the socket to [::1] first: the implicit bind takes ::, every address)"
+		                  : " (the lab bound the socket to 127.0.0.1 first: the implicit bind takes 0.0.0.0, "
+		                    "every address)");
 }
 
 static void run_sendto(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
@@ -368,11 +406,16 @@ static void run_sendto(struct demo *d, const struct demo_action *a, struct demo_
 	format_addr(&ss, where, sizeof where);
 	snprintf(o->call, sizeof o->call, "sendto(%s, %s, %zu, 0, %s, %u)", a->sock, q, a->arglen, where,
 	         (unsigned)len);
-	ssize_t n = sendto(s->fd, a->arg, a->arglen, MSG_NOSIGNAL, (struct sockaddr *)&ss, len);
+	bool bound = a->role == ROLE_CLIENT && bind_loopback_first(s, &ss);
+	ssize_t n;
+	do   /* see do_recv */
+		n = sendto(s->fd, a->arg, a->arglen, MSG_NOSIGNAL, (struct sockaddr *)&ss, len);
+	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		demo_errno_result(o, errno);
 	else
 		snprintf(o->result, sizeof o->result, "= %zd (one datagram)", n);
+	note_loopback_bind(o, bound, ss.ss_family == AF_INET6);
 }
 
 /* recv, recv with MSG_WAITALL, recvfrom: one function, three spellings. */
@@ -395,7 +438,15 @@ static void do_recv(struct demo *d, const struct demo_action *a, struct demo_out
 	}
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof peer;
-	ssize_t n = recvfrom(s->fd, buf, (size_t)a->num, flags | tflag, (struct sockaddr *)&peer, &plen);
+	/* A call waiting with a timeout (SO_RCVTIMEO, SO_SNDTIMEO) fails with
+	 * EINTR when the process is stopped (Ctrl-Z) and continued, even with no
+	 * handler run (signal(7)); the learner's program would not have been
+	 * stopped, so the call is made again (its timeout starts over). */
+	ssize_t n;
+	do {
+		plen = sizeof peer;
+		n = recvfrom(s->fd, buf, (size_t)a->num, flags | tflag, (struct sockaddr *)&peer, &plen);
+	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		int e = errno;
 		demo_errno_result(o, e);
@@ -690,12 +741,14 @@ static void run_dnsquery(struct demo *d, const struct demo_action *a, struct dem
 	q[n++] = (uint8_t)qtype;
 	q[n++] = 0;
 	q[n++] = 1;   /* class IN */
+	bool bound = bind_loopback_first(s, &ss);
 	ssize_t w = sendto(s->fd, q, n, 0, (struct sockaddr *)&ss, len);
 	if (w < 0)
 		demo_errno_result(o, errno);
 	else
 		snprintf(o->result, sizeof o->result, "= %zd (query id 0x%04x: 12-byte header, the name as length-prefixed labels, type, class)",
 		         w, id);
+	note_loopback_bind(o, bound, ss.ss_family == AF_INET6);
 }
 
 /* ---- throughput: a bulk transfer measured live ----
