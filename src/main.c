@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	        "       sockscope check-lessons [DIR]        check every lesson file\n"
 	        "       sockscope quiz ID                    answer a lesson's questions\n"
 	        "       sockscope progress                   what you have done so far\n"
-	        "       sockscope serve PROTO [-4|-6] [--count N] [--seconds S]\n"
+	        "       sockscope serve PROTO [-4|-6] [--port P] [--count N] [--seconds S]\n"
 	        "                                            run one lab server (http, smtp, ftp, dns...)\n"
 	        "       sockscope addr TEXT...               explain IP addresses (bytes, bits, class)\n"
 	        "       sockscope inspect FILE [options]     a pcap/pcapng file: packets, streams, conversations\n"

@@ -29,9 +29,10 @@ static void on_signal(int sig)
 
 static void serve_usage(FILE *f)
 {
-	fprintf(f, "usage: sockscope serve PROTO [-4|-6] [--count N] [--seconds S]\n"
+	fprintf(f, "usage: sockscope serve PROTO [-4|-6] [--port P] [--count N] [--seconds S]\n"
 	           "  PROTO       one of: %s\n"
 	           "  -4, -6      listen on 127.0.0.1 (default) or ::1\n"
+	           "  --port P    listen on port P (default: a free port the kernel picks)\n"
 	           "  --count N   stop after N requests served (default 0: until the time is up)\n"
 	           "  --seconds S stop after S seconds (default 30)\n",
 	           labsrv_protocols());
@@ -51,7 +52,7 @@ int serve_main(int argc, char **argv)
 {
 	const char *proto = NULL;
 	int family = 4;
-	long count = 0, seconds = 30;
+	long count = 0, seconds = 30, port = 0;
 	const struct {
 		const char *name;
 		long *dst;
@@ -59,6 +60,7 @@ int serve_main(int argc, char **argv)
 	} numopts[] = {
 		{ "--count", &count, 0, 1000000 },
 		{ "--seconds", &seconds, 1, MAX_SECONDS },
+		{ "--port", &port, 1, 65535 },
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -108,11 +110,12 @@ int serve_main(int argc, char **argv)
 
 	/* The server's own lifetime is a little longer than ours, so it is our
 	 * clock that ends the run and the final count is complete. */
-	struct labsrv_limits lim = { .lifetime_ms = (int)(seconds * 1000 + 2000) };
+	struct labsrv_limits lim = { .lifetime_ms = (int)(seconds * 1000 + 2000), .port = (uint16_t)port };
 	char err[256];
 	struct labsrv *s = labsrv_start(proto, family, &lim, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "sockscope serve: %s\n", err);
+		fprintf(stderr, "sockscope serve: %s%s\n", err,
+		        port && strstr(err, "another program") ? "; choose another --port, or leave it out for a free one" : "");
 		return 2;
 	}
 	printf("%s listening on %s port %u\n", proto, family == 6 ? "::1" : "127.0.0.1", labsrv_port(s));

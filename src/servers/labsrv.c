@@ -84,8 +84,13 @@ int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, 
 	}
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
 	    (type == SOCK_STREAM && listen(fd, 8) < 0)) {
-		snprintf(err, errlen, "binding a %s socket on %s: %s", type == SOCK_STREAM ? "TCP" : "UDP",
-		         af == AF_INET6 ? "::1" : "127.0.0.1", strerror(errno));
+		int e = errno;
+		char where[32] = "";
+		if (want)
+			snprintf(where, sizeof where, " port %u", want);
+		snprintf(err, errlen, "binding a %s socket on %s%s: %s%s", type == SOCK_STREAM ? "TCP" : "UDP",
+		         af == AF_INET6 ? "::1" : "127.0.0.1", where, strerror(e),
+		         e == EADDRINUSE ? " (another program has that port)" : "");
 		close(fd);
 		return -1;
 	}
@@ -544,18 +549,18 @@ static const struct labsrv_proto *find_proto(const char *name)
 /* Bind the protocol's socket(s).  A protocol on both TCP and UDP (DNS) wants
  * one port number for both: bind UDP on port 0, then TCP on that number,
  * and try again with a fresh number if TCP's is taken. */
-static int bind_main(struct labsrv *s, char *err, size_t errlen)
+static int bind_main(struct labsrv *s, uint16_t want, char *err, size_t errlen)
 {
 	uint16_t port = 0;
 	if (s->proto->socks == LABSRV_TCP) {
-		s->lfd = labsrv_bind(s->family, SOCK_STREAM, 0, &port, err, errlen);
+		s->lfd = labsrv_bind(s->family, SOCK_STREAM, want, &port, err, errlen);
 	} else if (s->proto->socks == LABSRV_UDP) {
-		s->ufd = labsrv_bind(s->family, SOCK_DGRAM, 0, &port, err, errlen);
+		s->ufd = labsrv_bind(s->family, SOCK_DGRAM, want, &port, err, errlen);
 	} else {
-		for (int attempt = 0; attempt < 16 && s->lfd < 0; attempt++) {
+		for (int attempt = 0; attempt < (want ? 1 : 16) && s->lfd < 0; attempt++) {
 			if (s->ufd >= 0)
 				close(s->ufd);
-			s->ufd = labsrv_bind(s->family, SOCK_DGRAM, 0, &port, err, errlen);
+			s->ufd = labsrv_bind(s->family, SOCK_DGRAM, want, &port, err, errlen);
 			if (s->ufd < 0)
 				return -1;
 			s->lfd = labsrv_bind(s->family, SOCK_STREAM, port, &port, err, errlen);
@@ -611,7 +616,7 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto fail;
 	}
-	if (bind_main(s, err, errlen) < 0)
+	if (bind_main(s, lim ? lim->port : 0, err, errlen) < 0)
 		goto fail;
 	if (p->open && p->open(s, err, errlen) < 0)
 		goto fail;

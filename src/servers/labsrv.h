@@ -27,6 +27,8 @@ struct labsrv_limits {
 	int io_timeout_ms;  /* longest wait for one read or write (default 30000: a lesson's
 	                       learner reads between two steps of one conversation) */
 	int lifetime_ms;    /* the server stops serving after this (default 600000) */
+	uint16_t port;      /* not a limit: the port to listen on (`serve --port`); 0, the
+	                       default, lets the kernel pick a free one */
 };
 
 struct labsrv;
