@@ -301,6 +301,31 @@ static int conversations(struct capfile *cf, struct inspect_view *v, bool filter
 	return 0;
 }
 
+/* The file is mapped: if another program cuts it short while it is read,
+ * touching the pages that are gone raises SIGBUS.  Say what happened
+ * instead of "Bus error" (the lines printed so far stay valid). */
+static char bus_msg[600];
+static size_t bus_len;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	ssize_t w = write(STDERR_FILENO, bus_msg, bus_len);
+	(void)w;
+	_exit(1);
+}
+
+static void catch_shrinking(const char *path)
+{
+	int n = snprintf(bus_msg, sizeof bus_msg,
+	                 "\nsockscope: %s was cut short by another program while it was read; the lines "
+	                 "written before this one are as they were\n", path);
+	bus_len = n > 0 && (size_t)n < sizeof bus_msg ? (size_t)n : 0;
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 static bool parse_number(const char *s, uint64_t *out)
 {
 	char *end;
@@ -479,6 +504,7 @@ int inspect_main(int argc, char **argv)
 
 	static char obuf[1 << 20];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	catch_shrinking(path);
 	bool filtered = (filter && *filter) || (search && *search);
 	if (live)
 		rc = run_live(live, v, mode, print, &lo, stdout);

@@ -83,6 +83,23 @@ wait $writer
 n=$("$bin" inspect "$dir/grow.pcap" --print | wc -l)
 [ "$n" -eq 50 ] && pass "once written, it lists its 50 packets" || fail "grow.pcap lists $n"
 
+# A file cut short while it is read (it is mapped: the pages that are gone
+# raise SIGBUS): once its first line came (the file is mapped), the file is
+# cut while the reader is held by a full pipe.
+python3 - "$dir/ok.pcap" "$dir/shrink.pcap" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+with open(sys.argv[2], 'wb') as f:
+    f.write(data[:24])
+    for _ in range(1000):
+        f.write(data[24:])
+PY
+{ "$bin" inspect "$dir/shrink.pcap" --print 2> "$dir/s.err"; echo $? > "$dir/s.rc"; } |
+	{ head -c 100 > /dev/null; truncate -s 4096 "$dir/shrink.pcap"; cat > /dev/null; }
+rc=$(cat "$dir/s.rc")
+[ "$rc" -eq 1 ] && expect_in "$(cat "$dir/s.err")" "was cut short by another program while it was read" \
+	"a file cut short while read: exit 1 and a message, not 'Bus error'" || fail "shrinking file: exit $rc: $(cat "$dir/s.err")"
+
 # A port another program holds.
 start_serve "$bin" "$dir" http 1 || fail "sockscope serve http did not start"
 expect_msg "a port already taken" 2 "port $port: Address already in use (another program has that port); choose another --port" \
