@@ -2,6 +2,7 @@
  * headless.c — the lesson screen as plain text (see headless.h).
  */
 #include "headless.h"
+#include "lab/record.h"
 #include "dissect/dissect.h"
 #include "inspect/save.h"
 #include "lab/ladder.h"
@@ -226,8 +227,19 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 			print_ladders(lab, out);
 		if (o->write_path && write_packets(lab, o->write_path, out))
 			rc = 1;
-	} else if (o->write_path) {
-		fprintf(stderr, "sockscope: nothing was captured, so %s was not written\n", o->write_path);
+		if (o->record_path) {
+			char err[512];
+			if (record_write(lab, o->record_path, err, sizeof err) < 0) {
+				fprintf(stderr, "sockscope: %s\n", err);
+				rc = 1;
+			} else {
+				fprintf(out, "recorded %zu steps, %zu packets to %s\n", lab_steps_done(lab), lab_packet_count(lab),
+				        o->record_path);
+			}
+		}
+	} else if (o->write_path || o->record_path) {
+		fprintf(stderr, "sockscope: nothing was captured, so %s was not written\n",
+		        o->write_path ? o->write_path : o->record_path);
 		rc = 1;
 	}
 	return rc;

@@ -20,6 +20,7 @@ struct headless_opts {
 	const char *guesses;   /* predictions to grade: "3:2,6:3" = step 3 guessed 2, step 6 guessed 3 */
 	bool check;      /* a failed "expect:" of the lesson makes the run fail */
 	const char *write_path;   /* save the lab's packets (markers excluded) as pcap here, or NULL */
+	const char *record_path;  /* record the run (lab/record.h) here, or NULL */
 };
 
 /* Run every step of the lab and print; returns 0, or 1 if a step's packets

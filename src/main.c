@@ -48,6 +48,8 @@ static void usage(FILE *f)
 	        "  --python            (headless) print the Python code too\n"
 	        "  --ladder            (headless) draw each TCP connection as a ladder diagram\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
+	        "  --record=FILE       (headless) record the run (pcapng: packets, steps, outcomes)\n"
+	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
 	        "  --toggle=NAME       switch one of the lesson's toggles on (repeatable)\n"
 	        "  --compare=NAME      (headless) run the lesson without and with toggle NAME\n"
 	        "                      and show each step's packets side by side\n"
@@ -134,7 +136,7 @@ int main(int argc, char **argv)
 		return inspect_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER, OPT_WRITE };
+	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -143,6 +145,8 @@ int main(int argc, char **argv)
 		{ "python", no_argument, NULL, OPT_PYTHON },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "write", required_argument, NULL, OPT_WRITE },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
@@ -161,7 +165,7 @@ int main(int argc, char **argv)
 	struct headless_opts hopts = { 0 };
 	struct lab_options lopts = { 0 };
 	enum capture_want want = CAPTURE_WANT_AUTO;
-	const char *dir = NULL, *compare = NULL;
+	const char *dir = NULL, *compare = NULL, *replay = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -172,6 +176,8 @@ int main(int argc, char **argv)
 		case OPT_PYTHON: hopts.python = true; break;
 		case OPT_LADDER: hopts.ladder = true; break;
 		case OPT_WRITE: hopts.write_path = optarg; break;
+		case OPT_RECORD: hopts.record_path = optarg; break;
+		case OPT_REPLAY: replay = optarg; want = CAPTURE_WANT_NONE; break;
 		case '4': lopts.family = 4; break;
 		case '6': lopts.family = 6; break;
 		case OPT_TCAP: lopts.client_rcvtimeo_cap = atoi(optarg); break;
@@ -296,13 +302,18 @@ int main(int argc, char **argv)
 		rc = run_compare(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, compare);
 	} else if (headless) {
 		const struct lesson *l = lesson_catalog_find(cat, lesson_id);
-		struct lab *lab = lab_open(l, cap, mode, &lopts, err, sizeof err);
+		struct lab *lab = lab_open_or_replay(l, cap, mode, &lopts, replay, err, sizeof err);
 		if (!lab) {
 			fprintf(stderr, "sockscope: %s\n", err);
 			rc = 1;
 		} else {
 			char note[900];
-			if (cap)
+			if (lab_replaying(lab) && replay)
+				snprintf(note, sizeof note, "none: showing a recording (%s), not a live run", replay);
+			else if (lab_replaying(lab))
+				snprintf(note, sizeof note, "none: %s. Showing the recording shipped with the lesson instead, "
+				         "not a live run", why);
+			else if (cap)
 				snprintf(note, sizeof note, "%s", capture_mode_name(mode));
 			else
 				snprintf(note, sizeof note, "none: %s", why);
@@ -313,7 +324,7 @@ int main(int argc, char **argv)
 	} else {
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
-			.family = lopts.family, .start_lesson = lesson_id,
+			.family = lopts.family, .start_lesson = lesson_id, .replay = replay,
 			.client_rcvtimeo_cap = lopts.client_rcvtimeo_cap, .toggles = lopts.toggles,
 		};
 		rc = tui_run(&ctx);

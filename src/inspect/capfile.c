@@ -63,6 +63,7 @@ struct idx_rec {
 
 struct iface_priv {
 	struct capfile_iface pub;
+	bool be;                      /* its section's byte order (for the packets' options) */
 	bool binary;                  /* if_tsresol is a power of 2 */
 	uint8_t exp;                  /* its exponent */
 	int64_t offset_s;             /* if_tsoffset, seconds */
@@ -326,35 +327,45 @@ static void block_what(uint32_t type, uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "block type 0x%08x (after packet %llu)", type, (unsigned long long)n - 1);
 }
 
-/* Walk an IDB's options [p, end): if_tsresol, if_tsoffset, if_name.  Options
- * that run past the block stop the walk (the rest is ignored, as the
- * interface itself is usable). */
+/* One option of a block's option list [*p, end): its code, value and
+ * length; *p moves past it.  False at opt_endofopt, at the end, or at an
+ * option that runs past the block (what follows it is ignored). */
+static bool next_option(const uint8_t **p, const uint8_t *end, bool be, uint16_t *code, const uint8_t **val,
+                        uint16_t *len)
+{
+	if (end - *p < 4)
+		return false;
+	*code = get16(*p, be);
+	*len = get16(*p + 2, be);
+	*val = *p + 4;
+	if (*code == OPT_END || (size_t)(end - *val) < *len)
+		return false;
+	uint32_t adv = (*len + 3u) & ~3u;
+	*p = (size_t)(end - *val) < adv ? end : *val + adv;
+	return true;
+}
+
+/* Walk an IDB's options [p, end): if_tsresol, if_tsoffset, if_name. */
 static void idb_options(struct iface_priv *f, const uint8_t *p, const uint8_t *end, bool be)
 {
-	while (end - p >= 4) {
-		uint16_t code = get16(p, be), len = get16(p + 2, be);
-		p += 4;
-		if (code == OPT_END || (size_t)(end - p) < len)
-			break;
+	uint16_t code, len;
+	const uint8_t *v;
+	while (next_option(&p, end, be, &code, &v, &len)) {
 		if (code == IF_TSRESOL && len >= 1) {
-			f->binary = p[0] & 0x80;
-			f->exp = p[0] & 0x7f;
+			f->binary = v[0] & 0x80;
+			f->exp = v[0] & 0x7f;
 			int d = f->binary ? (f->exp * 30103 + 99999) / 100000 : f->exp;   /* log10(2) = 0.30103 */
 			f->pub.ts_digits = d > 9 ? 9 : d;
 		} else if (code == IF_TSOFFSET && len >= 8) {
-			f->offset_s = (int64_t)get64(p, be);
+			f->offset_s = (int64_t)get64(v, be);
 		} else if (code == IF_NAME) {
 			size_t l = len < sizeof f->pub.name ? len : sizeof f->pub.name - 1;
-			memcpy(f->pub.name, p, l);
+			memcpy(f->pub.name, v, l);
 			f->pub.name[l] = '\0';
 			for (size_t i = 0; i < l; i++)
 				if ((unsigned char)f->pub.name[i] < 0x20 || (unsigned char)f->pub.name[i] > 0x7e)
 					f->pub.name[i] = '?';
 		}
-		uint32_t adv = (len + 3u) & ~3u;
-		if ((size_t)(end - p) < adv)
-			break;
-		p += adv;
 	}
 }
 
@@ -451,6 +462,7 @@ static bool png_idb(struct capfile *cf, uint32_t blen)
 	}
 	f->pub.linktype = get16(b + 8, s->be);
 	f->pub.snaplen = get32(b + 12, s->be);
+	f->be = s->be;
 	f->pub.section = s->section;
 	idb_options(f, b + 16, b + blen - 4, s->be);
 	iface_publish(cf);
@@ -902,4 +914,52 @@ void capfile_forget(const struct capfile *cf, uint64_t from, uint64_t to)
 	uint64_t lo = a.offset & ~(page - 1), hi = b.offset & ~(page - 1);
 	if (hi > lo)
 		madvise((void *)(cf->map + lo), hi - lo, MADV_DONTNEED);
+}
+
+/* ------------------------------------------------------------ comments */
+
+enum { OPT_COMMENT = 1 };
+
+/* Copy the k-th opt_comment of the option list [p, end) into buf. */
+static bool comment_at(const uint8_t *p, const uint8_t *end, bool be, unsigned k, char *buf, size_t len)
+{
+	uint16_t code, l;
+	const uint8_t *v;
+	while (next_option(&p, end, be, &code, &v, &l)) {
+		if (code != OPT_COMMENT || k-- > 0)
+			continue;
+		size_t n = l < len ? l : len - 1;
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool capfile_packet_comment(const struct capfile *cf, uint64_t n, unsigned k, char *buf, size_t len)
+{
+	struct capfile_packet p;
+	if (!len || cf->format != CAPFILE_PCAPNG || !capfile_packet(cf, n, &p) || p.offset < 28)
+		return false;
+	bool be = iface_get(cf, p.iface)->be;
+	const uint8_t *b = cf->map + p.offset - 28;   /* EPB and OPB: 28 bytes before the data */
+	uint32_t type = get32(b, be), blen = get32(b + 4, be);
+	if (type != BT_EPB && type != BT_OPB)
+		return false;
+	uint64_t opts = 28 + (((uint64_t)p.caplen + 3) & ~(uint64_t)3);
+	if (opts + 4 > blen)   /* the scan checked blen against the file */
+		return false;
+	return comment_at(b + opts, b + blen - 4, be, k, buf, len);
+}
+
+bool capfile_header_comment(const struct capfile *cf, unsigned k, char *buf, size_t len)
+{
+	if (!len || cf->format != CAPFILE_PCAPNG || capfile_iface_count(cf) == 0)
+		return false;   /* an interface was read: the first section header was whole */
+	const uint8_t *b = cf->map;
+	bool be = get32(b + 8, false) != BOM;
+	uint32_t blen = get32(b + 4, be);
+	if (blen < 28 || blen > cf->size)
+		return false;
+	return comment_at(b + 24, b + blen - 4, be, k, buf, len);
 }

@@ -144,6 +144,12 @@ bool capfile_packet(const struct capfile *cf, uint64_t n, struct capfile_packet 
  * walk over a file of any size within a few MiB of resident file pages. */
 void capfile_forget(const struct capfile *cf, uint64_t from, uint64_t to);
 
+/* pcapng comments (opt_comment, UTF-8): the k-th (0-based) of packet n, or
+ * of the file's first section header, copied into buf (cut to len - 1
+ * bytes).  False when there is none (always, for classic pcap). */
+bool capfile_packet_comment(const struct capfile *cf, uint64_t n, unsigned k, char *buf, size_t len);
+bool capfile_header_comment(const struct capfile *cf, unsigned k, char *buf, size_t len);
+
 /* Interfaces seen so far. */
 unsigned capfile_iface_count(const struct capfile *cf);
 bool capfile_iface(const struct capfile *cf, unsigned i, struct capfile_iface *out);

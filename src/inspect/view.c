@@ -391,4 +391,12 @@ void inspect_frame_info(const struct capfile *cf, const struct capfile_packet *p
 	snprintf(buf, n, "Frame %llu: %u bytes on the wire, %u captured, interface %u%s, link type %d (%s), %s",
 	         (unsigned long long)p->number + 1, p->wirelen, p->caplen, p->iface, ifname, p->linktype,
 	         ln ? ln : "not decoded", when);
+	char comment[200];   /* pcapng's opt_comment, e.g. a recording's "step 3" */
+	size_t k = strlen(buf);
+	if (capfile_packet_comment(cf, p->number, 0, comment, sizeof comment)) {
+		for (char *c = comment; *c; c++)
+			if ((unsigned char)*c < 0x20)
+				*c = ' ';
+		snprintf(buf + k, n - k, ", comment \"%s\"", comment);
+	}
 }

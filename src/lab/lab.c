@@ -9,6 +9,7 @@
  */
 #include "lab/lab.h"
 #include "dissect/dissect.h"
+#include "lab/record.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,6 +43,9 @@ struct lab {
 	size_t nports;
 	uint16_t allports[48];          /* and the client side's, for the ICMP errors to keep */
 	size_t nallports;
+
+	struct recording *rec;          /* replaying this recording, or NULL (lab_open_replay) */
+	size_t rec_next;                /* its next packet to show */
 
 	pthread_mutex_t mu;             /* guards everything below */
 	pthread_cond_t cv;
@@ -110,6 +114,31 @@ static bool foreign_icmp(const struct lab *lab, const struct pkt_info *i)
 	return true;
 }
 
+/* A lab of nothing yet: lesson, locks, results, flow table. */
+static struct lab *lab_new(const struct lesson *lesson, const struct lab_options *opt, char *err, size_t errlen)
+{
+	struct lab *lab = calloc(1, sizeof *lab);
+	if (!lab) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lab->lesson = lesson;
+	if (opt)
+		lab->opt = *opt;
+	lab->cur_step = PKT_SETUP;
+	lab->last_end = -1;
+	pthread_mutex_init(&lab->mu, NULL);
+	pthread_cond_init(&lab->cv, NULL);
+	lab->results = calloc(lesson->nsteps ? lesson->nsteps : 1, sizeof *lab->results);
+	lab->flows = flowtab_new();
+	if (!lab->results || !lab->flows) {
+		snprintf(err, errlen, "out of memory");
+		lab_close(lab);
+		return NULL;
+	}
+	return lab;
+}
+
 static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
                      const uint8_t *data)
 {
@@ -141,27 +170,12 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                      const struct lab_options *opt, char *err, size_t errlen)
 {
-	struct lab *lab = calloc(1, sizeof *lab);
-	if (!lab) {
-		snprintf(err, errlen, "out of memory");
+	struct lab *lab = lab_new(lesson, opt, err, errlen);
+	if (!lab)
 		return NULL;
-	}
-	lab->lesson = lesson;
-	if (opt)
-		lab->opt = *opt;
 	lab->family = lab->opt.family ? lab->opt.family : lesson->family;
 	if (demo_toggle_on(lab->opt.toggles, "ipv6"))
 		lab->family = 6;
-	lab->cur_step = PKT_SETUP;
-	lab->last_end = -1;
-	pthread_mutex_init(&lab->mu, NULL);
-	pthread_cond_init(&lab->cv, NULL);
-	lab->results = calloc(lesson->nsteps ? lesson->nsteps : 1, sizeof *lab->results);
-	lab->flows = flowtab_new();
-	if (!lab->results || !lab->flows) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 
 	struct demo_config cfg = {
 		.family = lab->family,
@@ -208,6 +222,46 @@ fail:
 	return NULL;
 }
 
+struct lab *lab_open_replay(const struct lesson *lesson, const char *path, char *err, size_t errlen)
+{
+	struct lab *lab = lab_new(lesson, NULL, err, errlen);
+	if (!lab)
+		return NULL;
+	lab->rec = calloc(1, sizeof *lab->rec);
+	if (!lab->rec || record_load(path, lesson, lab->rec, err, errlen) < 0) {
+		if (!lab->rec)
+			snprintf(err, errlen, "out of memory");
+		free(lab->rec);
+		lab->rec = NULL;
+		lab_close(lab);
+		return NULL;
+	}
+	struct recording *r = lab->rec;
+	lab->family = r->family;
+	snprintf(lab->opt.toggles, sizeof lab->opt.toggles, "%s", r->toggles);
+	lab->vars = r->vars;
+	lab->nports = r->nlabports;
+	memcpy(lab->ports, r->labports, sizeof lab->ports);
+	lab->linktype = r->linktype;
+	return lab;
+}
+
+struct lab *lab_open_or_replay(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
+                               const struct lab_options *opt, const char *replay, char *err, size_t errlen)
+{
+	if (replay)
+		return lab_open_replay(lesson, replay, err, errlen);
+	bool plain = !opt || ((!opt->family || opt->family == lesson->family) && !opt->toggles[0]);
+	if (!cap && plain) {
+		char path[4096];
+		record_shipped_path(lesson, path, sizeof path);
+		struct lab *lab = lab_open_replay(lesson, path, err, errlen);
+		if (lab)
+			return lab;   /* else: run it, without packets */
+	}
+	return lab_open(lesson, cap, mode, opt, err, errlen);
+}
+
 void lab_stop_capture(struct lab *lab)
 {
 	if (lab->cap && !lab->cap_stopped) {
@@ -227,6 +281,9 @@ void lab_close(struct lab *lab)
 	for (size_t i = 0; i < lab->npkts; i++)
 		free((void *)lab->pkts[i].data);
 	free(lab->pkts);
+	if (lab->rec)
+		record_free(lab->rec);
+	free(lab->rec);
 	free(lab->results);
 	flowtab_free(lab->flows);
 	pthread_mutex_destroy(&lab->mu);
@@ -264,14 +321,25 @@ static bool wait_end_marker(struct lab *lab, int step)
 	return seen;
 }
 
-int lab_step(struct lab *lab)
+/* A replayed step: its recorded outcomes, and the recorded packets up to
+ * the first one of a later step, decoded as the capture thread would. */
+static void replay_step(struct lab *lab, int idx, struct lab_step_result *r)
 {
-	if (lab->done >= lab->lesson->nsteps)
-		return -1;
-	int idx = (int)lab->done;
-	const struct lesson_step *s = &lab->lesson->steps[idx];
-	struct lab_step_result *r = &lab->results[idx];
+	*r = lab->rec->results[idx];
+	while (lab->rec_next < lab->rec->npkts && lab->rec->pkts[lab->rec_next].step <= idx) {
+		const struct record_packet *p = &lab->rec->pkts[lab->rec_next++];
+		struct dissection d;
+		dissect_frame(lab->linktype, p->data, p->caplen, p->wirelen, &d);
+		lab->cur_step = p->step;
+		store_packet(lab, &p->ts, p->caplen, p->wirelen, p->data, &d);
+		dissection_free(&d);
+	}
+}
 
+/* A step run for real, between its markers. */
+static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
+{
+	const struct lesson_step *s = &lab->lesson->steps[idx];
 	bool marking = lab->cap && !lab->cap_stopped;
 	if (marking && demo_learn_ports(lab->demo))
 		refilter(lab);
@@ -284,6 +352,18 @@ int lab_step(struct lab *lab)
 		demo_send_marker(lab->demo, MARK_END, (uint32_t)idx);
 		r->attributed = wait_end_marker(lab, idx);
 	}
+}
+
+int lab_step(struct lab *lab)
+{
+	if (lab->done >= (lab->rec ? lab->rec->nsteps : lab->lesson->nsteps))
+		return -1;
+	int idx = (int)lab->done;
+	struct lab_step_result *r = &lab->results[idx];
+	if (lab->rec)
+		replay_step(lab, idx, r);
+	else
+		live_step(lab, idx, r);
 	pthread_mutex_lock(&lab->mu);
 	r->first_packet = lab->npkts;
 	r->npackets = 0;
@@ -305,7 +385,15 @@ int lab_family(const struct lab *lab) { return lab->family; }
 uint16_t lab_port(const struct lab *lab) { return (uint16_t)lab->vars.port; }
 const struct lesson_vars *lab_vars(const struct lab *lab) { return &lab->vars; }
 int lab_linktype(const struct lab *lab) { return lab->linktype; }
-bool lab_capturing(const struct lab *lab) { return lab->cap != NULL; }
+bool lab_capturing(const struct lab *lab) { return lab->cap != NULL || lab->rec != NULL; }
+bool lab_replaying(const struct lab *lab) { return lab->rec != NULL; }
+
+size_t lab_lab_ports(const struct lab *lab, uint16_t *out, size_t max)
+{
+	size_t n = lab->nports < max ? lab->nports : max;
+	memcpy(out, lab->ports, n * sizeof *out);
+	return n;
+}
 
 const struct lab_step_result *lab_result(const struct lab *lab, size_t step)
 {
@@ -360,6 +448,11 @@ unsigned lab_count(struct lab *lab, size_t step, enum predict_kind kind)
 
 void lab_capture_status(struct lab *lab, char *buf, size_t n)
 {
+	if (lab->rec) {
+		snprintf(buf, n, "a recording made %s (nothing is captured now), %zu packets", lab->rec->made,
+		         lab_packet_count(lab));
+		return;
+	}
 	if (!lab->cap) {
 		snprintf(buf, n, "no capture");
 		return;

@@ -77,6 +77,17 @@ struct lab;
  * The lab borrows `lesson` and `cap`: both must outlive it. */
 struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                      const struct lab_options *opt, char *err, size_t errlen);
+/* A lesson shown from a recording (lab/record.h) instead of run: the same
+ * steps, outcomes and packets, step by step, and no socket is opened.  The
+ * family and toggles are the recording's.  NULL with a message (no such
+ * file, not a recording, a recording of another text of the lesson). */
+struct lab *lab_open_replay(const struct lesson *lesson, const char *path, char *err, size_t errlen);
+/* What a learner should see: the recording `replay` when given; else,
+ * without a capture, the recording shipped with the lesson for its plain run
+ * (own family, no toggles; record_shipped_path) when there is a current one;
+ * else a live run (lab_open). */
+struct lab *lab_open_or_replay(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
+                               const struct lab_options *opt, const char *replay, char *err, size_t errlen);
 void lab_close(struct lab *lab);
 /* Stop capturing (the packets stay), so another lab may use the capture. */
 void lab_stop_capture(struct lab *lab);
@@ -126,5 +137,9 @@ void lab_frames_free(struct lab_frames *fr);
 /* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */
 void lab_capture_status(struct lab *lab, char *buf, size_t n);
 bool lab_capturing(const struct lab *lab);
+/* Shown from a recording (lab_open_replay)? */
+bool lab_replaying(const struct lab *lab);
+/* The ports of the lab's side (a packet from one is the lab's). */
+size_t lab_lab_ports(const struct lab *lab, uint16_t *out, size_t max);
 
 #endif

@@ -28,6 +28,7 @@ struct tui_context {
 	int client_rcvtimeo_cap;      /* --timeout-cap: bounds the lessons' waiting recv() calls */
 	const char *toggles;          /* --toggle: switched on from the start ("" none) */
 	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
+	const char *replay;           /* show start_lesson from this recording (lab/record.h), or NULL */
 	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
 };
 

@@ -105,12 +105,20 @@ static void lesson_destroy(void *self)
 	free(s);
 }
 
+static bool toggles_on(const char *toggles)
+{
+	return toggles && toggles[strspn(toggles, " ")];
+}
+
 /* A lab for this lesson with the given toggles switched on. */
 static struct lab *open_lab(struct lesson_screen *s, const char *toggles, char *err, size_t errlen)
 {
 	struct lab_options opt = { .family = s->ctx->family, .client_rcvtimeo_cap = s->ctx->client_rcvtimeo_cap };
 	snprintf(opt.toggles, sizeof opt.toggles, "%s", toggles ? toggles : "");
-	return lab_open(s->v.lesson, s->ctx->cap, s->ctx->mode, &opt, err, errlen);
+	/* --replay names a recording of the lesson the program was started on. */
+	const char *replay = s->ctx->replay && !toggles_on(toggles) && s->ctx->start_lesson &&
+	                     strcmp(s->ctx->start_lesson, s->v.lesson->id) == 0 ? s->ctx->replay : NULL;
+	return lab_open_or_replay(s->v.lesson, s->ctx->cap, s->ctx->mode, &opt, replay, err, errlen);
 }
 
 /* Make `lab` the run the screen shows. */
@@ -558,8 +566,9 @@ static void lesson_draw(void *self)
 	char left[1024], right[128], cap[900], tog[160] = "";
 	if (*lab_toggles(s->v.lab))
 		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
-	snprintf(left, sizeof left, "sockscope  -  %s  -  IPv%d, lab server %s port %u%s", s->v.lesson->title,
-	         s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1", s->v.port, tog);
+	snprintf(left, sizeof left, "sockscope  -  %s  -  %sIPv%d, lab server %s port %u%s", s->v.lesson->title,
+	         lab_replaying(s->v.lab) ? "RECORDING, " : "", s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1",
+	         s->v.port, tog);
 	ui_status_bar(0, s->w, left, "? help");
 	if (s->v.cmp) {
 		pane_compare.draw(s->compare_state, &s->v, (struct rect){ 1, 0, s->h - 2, s->w }, true);

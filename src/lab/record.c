@@ -1,0 +1,391 @@
+/*
+ * record.c — lesson runs as pcapng recordings (see record.h).
+ *
+ * Written here with a few lines of pcapng of our own (little-endian, one
+ * interface, microsecond timestamps); read back through inspect/capfile.c,
+ * the one bounds-checked reader of capture files, and its comment access.
+ */
+#include "lab/record.h"
+
+#include "inspect/capfile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RECORD_MAGIC "sockscope recording 1"
+enum { BT_SHB = 0x0A0D0D0A, BT_IDB = 1, BT_EPB = 6, OPT_COMMENT = 1, SHB_USERAPPL = 4 };
+
+/* ------------------------------------------------------------ writing */
+
+struct out {
+	uint8_t *b;
+	size_t n, cap;
+	bool oom;
+};
+
+static void put(struct out *o, const void *p, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->n + n > o->cap) {
+		size_t cap = (o->n + n) * 2 + 4096;
+		uint8_t *b = realloc(o->b, cap);
+		if (!b) {
+			o->oom = true;
+			return;
+		}
+		o->b = b;
+		o->cap = cap;
+	}
+	memcpy(o->b + o->n, p, n);
+	o->n += n;
+}
+
+static void put32(struct out *o, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	put(o, b, 4);
+}
+
+static void put16(struct out *o, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	put(o, b, 2);
+}
+
+static void pad4(struct out *o)
+{
+	static const uint8_t z[4];
+	put(o, z, (4 - o->n % 4) % 4);
+}
+
+/* An option: code, length, value padded to 4 bytes. */
+static void option(struct out *o, uint16_t code, const char *text)
+{
+	size_t len = strlen(text);
+	if (len > 65535)
+		len = 65535;
+	put16(o, code);
+	put16(o, (uint16_t)len);
+	put(o, text, len);
+	pad4(o);
+}
+
+static size_t block_start(struct out *o, uint32_t type)
+{
+	size_t at = o->n;
+	put32(o, type);
+	put32(o, 0);   /* the length, set by block_end */
+	return at;
+}
+
+static void block_end(struct out *o, size_t at)
+{
+	uint32_t len = (uint32_t)(o->n - at + 4);
+	put32(o, len);
+	if (!o->oom)
+		for (int i = 0; i < 4; i++)
+			o->b[at + 4 + (size_t)i] = (uint8_t)(len >> (8 * i));
+}
+
+/* A section header comment, printf-style; tabs separate fields, so none
+ * may come from the text itself. */
+static void fact(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fact(struct out *o, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	option(o, OPT_COMMENT, line);
+}
+
+static void untab(const char *in, char *out, size_t n)
+{
+	snprintf(out, n, "%s", in);
+	for (char *p = out; *p; p++)
+		if (*p == '\t' || *p == '\n')
+			*p = ' ';
+}
+
+/* FNV-1a, 64 bits, of the lesson file: which text a recording was made of. */
+static uint64_t lesson_hash(const struct lesson *l)
+{
+	FILE *f = fopen(l->path, "rb");
+	uint64_t h = 0xcbf29ce484222325ull;
+	int c;
+	if (!f)
+		return 0;
+	while ((c = getc(f)) != EOF)
+		h = (h ^ (uint8_t)c) * 0x100000001b3ull;
+	fclose(f);
+	return h;
+}
+
+static void step_name(int step, char *buf, size_t n)
+{
+	if (step >= 0)
+		snprintf(buf, n, "step %d", step + 1);
+	else
+		snprintf(buf, n, "%s", step == PKT_SETUP ? "setup" : "between steps");
+}
+
+int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
+{
+	const struct lesson *l = lab_lesson(lab);
+	struct out o = { 0 };
+	char a[300], b[300];
+
+	size_t at = block_start(&o, BT_SHB);
+	put32(&o, 0x1A2B3C4D);
+	put16(&o, 1);
+	put16(&o, 0);
+	put32(&o, 0xffffffff);   /* section length: not given */
+	put32(&o, 0xffffffff);
+	fact(&o, "%s", RECORD_MAGIC);
+	fact(&o, "lesson\t%s\t%016llx", l->id, (unsigned long long)lesson_hash(l));
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(a, sizeof a, "%Y-%m-%d %H:%M UTC", &tm);
+	fact(&o, "made\t%s", a);
+	fact(&o, "family\t%d", lab_family(lab));
+	fact(&o, "toggles\t%s", lab_toggles(lab));
+	const struct lesson_vars *v = lab_vars(lab);
+	for (size_t i = 0; i < v->nnamed; i++)
+		fact(&o, "port\t%s\t%u", v->named[i].name, v->named[i].port);
+	uint16_t ports[16];
+	size_t np = lab_lab_ports(lab, ports, 16);
+	for (size_t i = 0; i < np; i++)
+		fact(&o, "labport\t%u", ports[i]);
+	for (size_t s = 0; s < lab_steps_done(lab); s++) {
+		const struct lab_step_result *r = lab_result(lab, s);
+		fact(&o, "step\t%zu\trun\t%s\t%s", s + 1, r->quiet ? "quiet" : "noisy",
+		     r->attributed ? "attributed" : "unattributed");
+		for (size_t i = 0; i < r->nout; i++) {
+			untab(r->out[i].call, a, sizeof a);
+			untab(r->out[i].result, b, sizeof b);
+			fact(&o, "step\t%zu\tcall\t%s\t%d\t%s\t%s", s + 1, r->out[i].role == ROLE_CLIENT ? "client" : "server",
+			     r->out[i].err, a, b);
+		}
+		for (size_t i = 0; i < r->nstates; i++) {
+			untab(r->states[i], a, sizeof a);
+			fact(&o, "step\t%zu\tstate\t%s", s + 1, a);
+		}
+	}
+	snprintf(a, sizeof a, "sockscope %s", "lesson recording");
+	option(&o, SHB_USERAPPL, a);
+	put32(&o, 0);   /* opt_endofopt */
+	block_end(&o, at);
+
+	at = block_start(&o, BT_IDB);
+	put16(&o, (uint16_t)lab_linktype(lab));
+	put16(&o, 0);
+	put32(&o, 262144);
+	block_end(&o, at);
+
+	struct lab_packet p;
+	for (size_t i = 0; lab_packet(lab, i, &p); i++) {
+		uint64_t us = (uint64_t)p.ts.tv_sec * 1000000u + (uint64_t)p.ts.tv_usec;
+		at = block_start(&o, BT_EPB);
+		put32(&o, 0);
+		put32(&o, (uint32_t)(us >> 32));
+		put32(&o, (uint32_t)us);
+		put32(&o, p.caplen);
+		put32(&o, p.wirelen);
+		put(&o, p.data, p.caplen);
+		pad4(&o);
+		step_name(p.step, a, sizeof a);
+		option(&o, OPT_COMMENT, a);
+		put32(&o, 0);
+		block_end(&o, at);
+	}
+	if (o.oom) {
+		free(o.b);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Written beside, then renamed: a failed write leaves no half file. */
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.partial", path);
+	FILE *f = fopen(tmp, "wb");
+	int rc = 0;
+	if (!f || fwrite(o.b, 1, o.n, f) != o.n) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		rc = -1;
+	}
+	if (f && fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc)
+		remove(tmp);
+	free(o.b);
+	return rc;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* Split s at tabs into at most max fields (in place). */
+static size_t fields(char *s, char **f, size_t max)
+{
+	size_t n = 0;
+	while (n < max) {
+		f[n++] = s;
+		char *t = strchr(s, '\t');
+		if (!t)
+			break;
+		*t = '\0';
+		s = t + 1;
+	}
+	return n;
+}
+
+/* One section header comment: a fact about the run. */
+static int read_fact(char *line, const struct lesson *l, struct recording *r, char *err, size_t errlen)
+{
+	char *f[8];
+	size_t n = fields(line, f, 8);
+	if (!strcmp(f[0], "lesson") && n == 3) {
+		char hash[20];
+		snprintf(hash, sizeof hash, "%016llx", (unsigned long long)lesson_hash(l));
+		if (strcmp(f[1], l->id) != 0) {
+			snprintf(err, errlen, "it records lesson '%s', not '%s'", f[1], l->id);
+			return -1;
+		}
+		if (strcmp(f[2], hash) != 0) {
+			snprintf(err, errlen, "it was made from another text of the lesson (the file changed since): "
+			         "record it again (scripts/record-lessons.sh)");
+			return -1;
+		}
+	} else if (!strcmp(f[0], "made") && n == 2) {
+		snprintf(r->made, sizeof r->made, "%s", f[1]);
+	} else if (!strcmp(f[0], "family") && n == 2) {
+		r->family = atoi(f[1]) == 6 ? 6 : 4;
+	} else if (!strcmp(f[0], "toggles") && n == 2) {
+		snprintf(r->toggles, sizeof r->toggles, "%s", f[1]);
+	} else if (!strcmp(f[0], "port") && n == 3 && r->vars.nnamed < 8) {
+		snprintf(r->vars.named[r->vars.nnamed].name, DEMO_NAME_MAX, "%s", f[1]);
+		r->vars.named[r->vars.nnamed++].port = (unsigned)atoi(f[2]);
+	} else if (!strcmp(f[0], "labport") && n == 2 && r->nlabports < 16) {
+		r->labports[r->nlabports++] = (uint16_t)atoi(f[1]);
+	} else if (!strcmp(f[0], "step") && n >= 3) {
+		long s = atol(f[1]) - 1;
+		if (s < 0 || (size_t)s >= l->nsteps) {
+			snprintf(err, errlen, "it names step %s; the lesson has %zu", f[1], l->nsteps);
+			return -1;
+		}
+		struct lab_step_result *res = &r->results[s];
+		if ((size_t)s + 1 > r->nsteps)
+			r->nsteps = (size_t)s + 1;
+		if (!strcmp(f[2], "run") && n == 5) {
+			res->ran = true;
+			res->quiet = !strcmp(f[3], "quiet");
+			res->attributed = !strcmp(f[4], "attributed");
+		} else if (!strcmp(f[2], "call") && n == 7 && res->nout < LAB_MAX_OUTCOMES) {
+			struct demo_outcome *o = &res->out[res->nout++];
+			o->role = !strcmp(f[3], "client") ? ROLE_CLIENT : ROLE_SERVER;
+			o->err = atoi(f[4]);
+			snprintf(o->call, sizeof o->call, "%s", f[5]);
+			snprintf(o->result, sizeof o->result, "%s", f[6]);
+		} else if (!strcmp(f[2], "state") && n == 4 && res->nstates < 16) {
+			snprintf(res->states[res->nstates++], sizeof res->states[0], "%s", f[3]);
+		}
+	}
+	return 0;   /* facts of a later version are skipped */
+}
+
+static int packet_step(const char *c)
+{
+	if (!strncmp(c, "step ", 5))
+		return atoi(c + 5) - 1;
+	return !strcmp(c, "setup") ? PKT_SETUP : PKT_BETWEEN;
+}
+
+int record_load(const char *path, const struct lesson *l, struct recording *r, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	char e[512], line[1024];
+	struct capfile *cf = capfile_open(path, NULL, e, sizeof e);
+	if (!cf) {
+		snprintf(err, errlen, "%s", e);
+		return -1;
+	}
+	while (capfile_index_step(cf, 65536) == CAPFILE_SCANNING)
+		;
+	int rc = -1;
+	r->results = calloc(l->nsteps ? l->nsteps : 1, sizeof *r->results);
+	if (!r->results) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!capfile_header_comment(cf, 0, line, sizeof line) || strcmp(line, RECORD_MAGIC) != 0) {
+		snprintf(err, errlen, "%s: not a sockscope recording (a pcapng file whose header says \"%s\")", path,
+		         RECORD_MAGIC);
+		goto out;
+	}
+	r->family = 4;
+	for (unsigned k = 1; capfile_header_comment(cf, k, line, sizeof line); k++)
+		if (read_fact(line, l, r, e, sizeof e) < 0) {
+			snprintf(err, errlen, "%s: %s", path, e);
+			goto out;
+		}
+	r->vars.family = r->family;
+	r->vars.port = r->vars.nnamed ? r->vars.named[0].port : 0;
+	struct capfile_iface ifc;
+	r->linktype = capfile_iface(cf, 0, &ifc) ? ifc.linktype : 1;
+	uint64_t n = capfile_count(cf);
+	r->pkts = calloc(n ? n : 1, sizeof *r->pkts);
+	if (!r->pkts) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		struct capfile_packet p;
+		struct record_packet *q = &r->pkts[r->npkts];
+		if (!capfile_packet(cf, i, &p) || !(q->data = malloc(p.caplen ? p.caplen : 1)))
+			break;
+		memcpy(q->data, p.data, p.caplen);
+		q->caplen = p.caplen;
+		q->wirelen = p.wirelen;
+		q->ts.tv_sec = (time_t)(p.ts_ns / 1000000000);
+		q->ts.tv_usec = (suseconds_t)(p.ts_ns % 1000000000 / 1000);
+		q->step = capfile_packet_comment(cf, i, 0, line, sizeof line) ? packet_step(line) : PKT_BETWEEN;
+		r->npkts++;
+	}
+	rc = 0;
+	if (capfile_stop_reason(cf)[0]) {
+		snprintf(err, errlen, "%s: %s", path, capfile_stop_reason(cf));
+		rc = -1;
+	}
+out:
+	capfile_close(cf);
+	if (rc)
+		record_free(r);
+	return rc;
+}
+
+void record_free(struct recording *r)
+{
+	for (size_t i = 0; i < r->npkts; i++)
+		free(r->pkts[i].data);
+	free(r->pkts);
+	free(r->results);
+	memset(r, 0, sizeof *r);
+}
+
+void record_shipped_path(const struct lesson *l, char *buf, size_t n)
+{
+	const char *slash = strrchr(l->path, '/');
+	int dirlen = slash ? (int)(slash - l->path) : 1;
+	snprintf(buf, n, "%.*s/recordings/%s.pcapng", dirlen, slash ? l->path : ".", l->id);
+}
