@@ -177,6 +177,11 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 	int ng = getgroups(64, groups);
 	fprintf(out, "running as: uid %u euid %u gid %u egid %u, %d supplementary groups\n", (unsigned)getuid(),
 	        (unsigned)geteuid(), (unsigned)getgid(), (unsigned)getegid(), ng < 0 ? 0 : ng);
+	if (lab_side(lab) != DEMO_SIDE_BOTH) {
+		lab_peer_note(lab, line, sizeof line);
+		fprintf(out, "%s\n", line + 2);   /* without "; " */
+		fflush(out);   /* the server side's line says what to run in the other terminal: now */
+	}
 
 	size_t next = 0;
 	int idx;
@@ -190,6 +195,9 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		for (size_t i = 0; i < r->nout; i++)
 			fprintf(out, "call: %s: %s %s\n", r->out[i].role == ROLE_CLIENT ? "client" : "lab server",
 			        r->out[i].call, r->out[i].result);
+		for (size_t i = 0; i < r->npeer; i++)
+			fprintf(out, "other terminal's call: %s: %s %s\n", r->peer_out[i].role == ROLE_CLIENT ? "client" : "lab server",
+			        r->peer_out[i].call, r->peer_out[i].result);
 		for (size_t i = 0; i < r->nstates; i++)
 			fprintf(out, "tcp state: %s\n", r->states[i]);
 		for (size_t i = 0; i < s->norigins; i++) {

@@ -4,12 +4,14 @@
  */
 #include "addr_cmd.h"
 #include "capture/capture.h"
+#include "handout_cmd.h"
 #include "headless.h"
 #include "soak.h"
 #include "inspect_cmd.h"
 #include "quiz_cmd.h"
 #include "serve.h"
 #include "lesson/progress.h"
+#include "lab/handout.h"
 #include "lab/lab.h"
 #include "lesson/lesson.h"
 #include "tui/tui.h"
@@ -47,9 +49,15 @@ static void usage(FILE *f)
 	        "  --explain           (headless) print the steps' explanations\n"
 	        "  --python            (headless) print the Python code too\n"
 	        "  --ladder            (headless) draw each TCP connection as a ladder diagram\n"
+	        "  --handout=FILE      run the lesson without a screen and write it down as a\n"
+	        "                      handout for later: FILE.md (Markdown) or FILE.html (one\n"
+	        "                      self-contained page); --python adds the Python code\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
 	        "  --record=FILE       (headless) record the run (pcapng: packets, steps, outcomes)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
+	        "  --role=server|client  two terminals: run one side of the demo here; the server\n"
+	        "                      side shows the port the client side needs:\n"
+	        "  --peer=PORT         (client side) the server side's control port\n"
 	        "  --toggle=NAME       switch one of the lesson's toggles on (repeatable)\n"
 	        "  --compare=NAME      (headless) run the lesson without and with toggle NAME\n"
 	        "                      and show each step's packets side by side\n"
@@ -136,7 +144,7 @@ int main(int argc, char **argv)
 		return inspect_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY };
+	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_HANDOUT };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -147,6 +155,9 @@ int main(int argc, char **argv)
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "handout", required_argument, NULL, OPT_HANDOUT },
+		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "peer", required_argument, NULL, OPT_PEER },
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
@@ -165,7 +176,7 @@ int main(int argc, char **argv)
 	struct headless_opts hopts = { 0 };
 	struct lab_options lopts = { 0 };
 	enum capture_want want = CAPTURE_WANT_AUTO;
-	const char *dir = NULL, *compare = NULL, *replay = NULL;
+	const char *dir = NULL, *compare = NULL, *replay = NULL, *handout = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -178,6 +189,36 @@ int main(int argc, char **argv)
 		case OPT_WRITE: hopts.write_path = optarg; break;
 		case OPT_RECORD: hopts.record_path = optarg; break;
 		case OPT_REPLAY: replay = optarg; want = CAPTURE_WANT_NONE; break;
+		case OPT_HANDOUT: {
+			enum handout_format fmt;
+			if (!handout_format_for_path(optarg, &fmt)) {
+				fprintf(stderr, "sockscope: --handout %s: the name must end in .md (Markdown) or .html "
+				        "(one HTML page)\n", optarg);
+				return 2;
+			}
+			handout = optarg;
+			break;
+		}
+		case OPT_ROLE:
+			if (strcmp(optarg, "server") == 0)
+				lopts.side = DEMO_SIDE_SERVER;
+			else if (strcmp(optarg, "client") == 0)
+				lopts.side = DEMO_SIDE_CLIENT;
+			else {
+				fprintf(stderr, "sockscope: --role takes server or client\n");
+				return 2;
+			}
+			break;
+		case OPT_PEER: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 65535) {
+				fprintf(stderr, "sockscope: --peer takes the port the server side shows (1-65535)\n");
+				return 2;
+			}
+			lopts.peer_port = (uint16_t)v;
+			break;
+		}
 		case '4': lopts.family = 4; break;
 		case '6': lopts.family = 6; break;
 		case OPT_TCAP: lopts.client_rcvtimeo_cap = atoi(optarg); break;
@@ -282,8 +323,25 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if ((headless || compare) && !lesson_id) {
-		fprintf(stderr, "sockscope: --headless needs a lesson: sockscope lesson ID --headless\n");
+	if (lopts.side == DEMO_SIDE_CLIENT && !lopts.peer_port) {
+		fprintf(stderr, "sockscope: --role client needs --peer PORT (the port the server side shows)\n");
+		lesson_catalog_free(cat);
+		return 2;
+	}
+	if ((lopts.side || lopts.peer_port) && (!lesson_id || replay || compare || (lopts.peer_port && !lopts.side))) {
+		fprintf(stderr, "sockscope: --role and --peer go with one lesson, live: sockscope lesson ID --role server, "
+		        "then in another terminal sockscope lesson ID --role client --peer PORT\n");
+		lesson_catalog_free(cat);
+		return 2;
+	}
+	if (lopts.side && lesson_catalog_find(cat, lesson_id)->nsteps == 0) {
+		fprintf(stderr, "sockscope: lesson '%s' has no demo steps to run in two terminals\n", lesson_id);
+		lesson_catalog_free(cat);
+		return 2;
+	}
+	if ((headless || compare || handout) && !lesson_id) {
+		fprintf(stderr, "sockscope: --%s needs a lesson: sockscope lesson ID --%s\n",
+		        handout ? "handout" : "headless", handout ? "handout FILE" : "headless");
 		lesson_catalog_free(cat);
 		return 2;
 	}
@@ -298,6 +356,9 @@ int main(int argc, char **argv)
 
 	if (soak_rounds) {
 		rc = soak_run(cat, cap, mode, &lopts, soak_rounds, stdout);
+	} else if (handout) {
+		rc = handout_cmd(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, replay, why, handout,
+		                 hopts.python);
 	} else if (compare) {
 		rc = run_compare(lesson_catalog_find(cat, lesson_id), cap, mode, &lopts, compare);
 	} else if (headless) {
@@ -325,6 +386,7 @@ int main(int argc, char **argv)
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
 			.family = lopts.family, .start_lesson = lesson_id, .replay = replay,
+			.side = lopts.side, .peer_port = lopts.peer_port,
 			.client_rcvtimeo_cap = lopts.client_rcvtimeo_cap, .toggles = lopts.toggles,
 		};
 		rc = tui_run(&ctx);

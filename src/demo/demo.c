@@ -161,6 +161,13 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	                             err, errlen);
 	if (d->marker_fd < 0)
 		goto fail;
+	if (cfg->side == DEMO_SIDE_CLIENT) {
+		/* The lab's side is another process's: only its ports are here. */
+		d->port = demo_target_port(d, "lab");
+		d->udp_port = demo_target_port(d, "udp");
+		d->closed_port = demo_target_port(d, "closed");
+		goto thread;
+	}
 	/* Bound but never listening: a SYN to it is answered with RST, and a
 	 * datagram to the same port number with ICMP port unreachable. */
 	d->closed_fd = bind_loopback(d->af, SOCK_STREAM, &ss, &len, &d->closed_port, err, errlen);
@@ -177,6 +184,7 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 		d->svc_name[i] = cfg->services[i];
 		d->nsvc++;
 	}
+thread:
 	if (pthread_create(&d->thread, NULL, server_thread, d) != 0) {
 		snprintf(err, errlen, "cannot start the lab's server thread");
 		goto fail;
@@ -217,6 +225,12 @@ uint16_t demo_marker_port(const struct demo *d) { return d->marker_port; }
 
 uint16_t demo_target_port(const struct demo *d, const char *target)
 {
+	if (d->cfg.side == DEMO_SIDE_CLIENT) {
+		for (size_t i = 0; i < d->cfg.nremote; i++)
+			if (strcmp(d->cfg.remote[i].name, *target ? target : "lab") == 0)
+				return d->cfg.remote[i].port;
+		return 0;
+	}
 	if (!*target || strcmp(target, "lab") == 0)
 		return d->port;
 	if (strcmp(target, "udp") == 0)
@@ -236,10 +250,34 @@ uint16_t demo_target_port(const struct demo *d, const char *target)
 	return 0;
 }
 
+size_t demo_target_ports(const struct demo *d, struct demo_remote_port *out, size_t max)
+{
+	size_t n = 0;
+	static const char *const fixed[] = { "lab", "udp", "closed" };
+	for (size_t i = 0; i < 3 + 2 * d->nsvc && n < max; i++) {
+		char name[sizeof out->name];
+		if (i < 3)
+			snprintf(name, sizeof name, "%s", fixed[i]);
+		else
+			snprintf(name, sizeof name, "%s%s", d->svc_name[(i - 3) / 2], (i - 3) % 2 ? "-data" : "");
+		uint16_t port = demo_target_port(d, name);
+		if (port) {
+			snprintf(out[n].name, sizeof out[n].name, "%s", name);
+			out[n++].port = port;
+		}
+	}
+	return n;
+}
+
 /* Every TCP/UDP port of the demo (the marker's excepted). */
 size_t demo_ports(const struct demo *d, uint16_t *out, size_t max)
 {
 	size_t n = 0;
+	if (d->cfg.side == DEMO_SIDE_CLIENT) {
+		for (size_t i = 0; i < d->cfg.nremote && n < max; i++)
+			out[n++] = d->cfg.remote[i].port;
+		return n;
+	}
 	uint16_t fixed[] = { d->port, d->udp_port, d->closed_port };
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (fixed[i] && n < max)
@@ -269,6 +307,19 @@ bool demo_learn_ports(struct demo *d)
 		}
 	}
 	return grew;
+}
+
+bool demo_learn_port(struct demo *d, uint16_t port)
+{
+	uint16_t mine[48];
+	size_t n = demo_all_ports(d, mine, 48);
+	for (size_t k = 0; k < n; k++)
+		if (mine[k] == port)
+			return false;
+	if (!port || d->nlearned >= sizeof d->learned / sizeof d->learned[0])
+		return false;
+	d->learned[d->nlearned++] = port;
+	return true;
 }
 
 size_t demo_all_ports(const struct demo *d, uint16_t *out, size_t max)
@@ -339,7 +390,9 @@ size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nact
 	size_t n = 0;
 	bool server_work = false;
 	for (size_t i = 0; i < nacts && n < DEMO_MAX_ACTIONS; i++)
-		if (demo_action_enabled(&acts[i], toggles)) {
+		if (demo_action_enabled(&acts[i], toggles) &&
+		    !(d->cfg.side == DEMO_SIDE_SERVER && acts[i].role == ROLE_CLIENT) &&
+		    !(d->cfg.side == DEMO_SIDE_CLIENT && acts[i].role == ROLE_SERVER)) {
 			d->job[n++] = acts[i];
 			server_work |= acts[i].role == ROLE_SERVER;
 		}

@@ -55,8 +55,24 @@ struct demo;
 
 #define DEMO_MAX_SERVICES 4
 
+/* Which side of a step runs in this process: both (the lab plays the
+ * server), or one of them, the other running in a second sockscope (two
+ * terminals: lab/peer.h). */
+enum demo_side { DEMO_SIDE_BOTH = 0, DEMO_SIDE_SERVER, DEMO_SIDE_CLIENT };
+
+/* The server side's ports, as the client side of a split demo learns them:
+ * "lab", "udp", "closed", each service and its "-data" port. */
+struct demo_remote_port {
+	char name[DEMO_NAME_MAX + 8];   /* a service's name and "-data" */
+	uint16_t port;
+};
+#define DEMO_MAX_REMOTE 16
+
 struct demo_config {
 	int family;                   /* 4 or 6 */
+	enum demo_side side;          /* DEMO_SIDE_CLIENT: no lab sockets here; targets are `remote` */
+	struct demo_remote_port remote[DEMO_MAX_REMOTE];
+	size_t nremote;
 	bool tcp_server;              /* the scripted TCP listener ("lab: tcp-server") */
 	bool udp_server;              /* the scripted UDP socket ("lab: udp-server") */
 	const char *services[DEMO_MAX_SERVICES];   /* autonomous servers: "http", "dns", ... */
@@ -73,6 +89,10 @@ uint16_t demo_marker_port(const struct demo *d);
 /* The port behind a target name ("lab", "udp", "closed", "http", "ftp-data"...), 0 if none. */
 uint16_t demo_target_port(const struct demo *d, const char *target);
 
+/* The names and ports of the lab side's targets (what a client side in
+ * another process needs); returns the count. */
+size_t demo_target_ports(const struct demo *d, struct demo_remote_port *out, size_t max);
+
 /* Every TCP/UDP port the lab side owns (marker excepted); returns the count. */
 size_t demo_ports(const struct demo *d, uint16_t *out, size_t max);
 /* Note the local ports the client side's sockets have now (call between
@@ -80,6 +100,9 @@ size_t demo_ports(const struct demo *d, uint16_t *out, size_t max);
  * filter covers them from then on, so traffic between two of the
  * learner's own sockets is captured too. */
 bool demo_learn_ports(struct demo *d);
+/* Learn a port from elsewhere (the other side of two terminals); true when
+ * it is new. */
+bool demo_learn_port(struct demo *d, uint16_t port);
 /* The lab's ports and the learned ones. */
 size_t demo_all_ports(const struct demo *d, uint16_t *out, size_t max);
 

@@ -80,8 +80,9 @@ bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *
 	}
 	case EXPECT_ERROR: case EXPECT_NO_ERROR: {
 		const char *first = NULL;
-		for (size_t i = 0; i < r->nout; i++) {
-			const char *name = r->out[i].err ? strerrorname_np(r->out[i].err) : NULL;
+		for (size_t k = 0; k < r->nout + r->npeer; k++) {   /* this side's calls, then the other's */
+			const struct demo_outcome *o = k < r->nout ? &r->out[k] : &r->peer_out[k - r->nout];
+			const char *name = o->err ? strerrorname_np(o->err) : NULL;
 			if (name && !first)
 				first = name;
 			if (e->kind == EXPECT_ERROR && name && strcmp(name, e->text) == 0) {
@@ -93,9 +94,11 @@ bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *
 		return e->kind == EXPECT_NO_ERROR && !first;
 	}
 	case EXPECT_RESULT:
-		for (size_t i = 0; i < r->nout; i++)
-			if (memmem(r->out[i].result, strlen(r->out[i].result), text, len))
+		for (size_t k = 0; k < r->nout + r->npeer; k++) {
+			const struct demo_outcome *o = k < r->nout ? &r->out[k] : &r->peer_out[k - r->nout];
+			if (memmem(o->result, strlen(o->result), text, len))
 				return true;
+		}
 		snprintf(seen, n, "no call's result has it");
 		return false;
 	case EXPECT_PAYLOAD:

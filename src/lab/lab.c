@@ -9,6 +9,7 @@
  */
 #include "lab/lab.h"
 #include "dissect/dissect.h"
+#include "lab/peer.h"
 #include "lab/record.h"
 
 #include <errno.h>
@@ -18,9 +19,18 @@
 #include <string.h>
 #include <time.h>
 
-/* Bounds on the waits of a step (they are rarely more than a millisecond). */
+/* Bounds on the waits of a step (they are rarely more than a millisecond).
+ * The END marker's is wider: the capture thread decodes every frame, and
+ * a step once went unattributed (marker not seen in 2 s) on a loaded
+ * machine under the sanitizers. */
 #define QUIET_WAIT_MS 2000
-#define MARKER_WAIT_MS 2000
+#define MARKER_WAIT_MS 5000
+/* Two terminals: how long one side waits for the other.  A person starts the
+ * other side and presses a key for each step; calls are bounded by the lab's
+ * own timeouts (30 s each). */
+#define PEER_HUMAN_MS (10 * 60 * 1000)
+#define PEER_CALLS_MS (3 * 60 * 1000)
+#define PEER_HELLO_MS 10000
 
 struct lab {
 	const struct lesson *lesson;
@@ -45,6 +55,11 @@ struct lab {
 	size_t nallports;
 
 	struct recording *rec;          /* replaying this recording, or NULL (lab_open_replay) */
+	struct peer *peer;              /* two terminals: the other side, or NULL */
+	pthread_t hello;                /* the server side: waits for the client side, says hello */
+	bool hello_running;
+	char hello_err[256];
+	char peer_err[256];             /* the channel failed: the steps go on alone */
 	size_t rec_next;                /* its next packet to show */
 
 	pthread_mutex_t mu;             /* guards everything below */
@@ -167,6 +182,80 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	dissection_free(&d);
 }
 
+/* The client side of two terminals: connect, and learn from the server
+ * side's hello what to run (the same lesson text) and where its ports are. */
+static int client_hello(struct lab *lab, struct demo_config *cfg, char *err, size_t errlen)
+{
+	char line[512], hash[20], e[256];
+	lab->peer = peer_connect(lab->opt.peer_port, err, errlen);
+	if (!lab->peer)
+		return -1;
+	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)record_lesson_hash(lab->lesson));
+	for (;;) {
+		if (peer_recv(lab->peer, line, sizeof line, PEER_HELLO_MS, e, sizeof e) < 0) {
+			snprintf(err, errlen, "the server side: %s", e);
+			return -1;
+		}
+		char *f[4];
+		size_t n = 0;
+		for (char *t = strtok(line, " "); t && n < 4; t = strtok(NULL, " "))
+			f[n++] = t;
+		if (n == 1 && !strcmp(f[0], "end"))
+			return 0;
+		if (n == 3 && !strcmp(f[0], "lesson")) {
+			if (strcmp(f[1], lab->lesson->id) || strcmp(f[2], hash)) {
+				snprintf(err, errlen, "the server side runs %s %s; this is %s%s", strcmp(f[1], lab->lesson->id) ?
+				         "lesson" : "another text of lesson", f[1], lab->lesson->id,
+				         strcmp(f[1], lab->lesson->id) ? ": start both with the same lesson" : "");
+				return -1;
+			}
+		} else if (n == 2 && !strcmp(f[0], "family")) {
+			lab->family = cfg->family = atoi(f[1]) == 6 ? 6 : 4;
+		} else if (n >= 1 && !strcmp(f[0], "toggles")) {
+			snprintf(lab->opt.toggles, sizeof lab->opt.toggles, "%s", n > 1 ? f[1] : "");
+			for (char *c = lab->opt.toggles; *c; c++)
+				if (*c == ',')
+					*c = ' ';
+		} else if (n == 3 && !strcmp(f[0], "port") && cfg->nremote < DEMO_MAX_REMOTE) {
+			snprintf(cfg->remote[cfg->nremote].name, sizeof cfg->remote[0].name, "%s", f[1]);
+			cfg->remote[cfg->nremote++].port = (uint16_t)atoi(f[2]);
+		}
+	}
+}
+
+/* The server side, from lab_open on, on a thread of its own (the screen
+ * shows the port meanwhile): wait for the client side and tell it what runs
+ * where.  Joined before the first step meets the other side. */
+static int server_hello(struct lab *lab, char *err, size_t errlen);
+static void *hello_thread(void *arg)
+{
+	struct lab *lab = arg;
+	server_hello(lab, lab->hello_err, sizeof lab->hello_err);
+	return NULL;
+}
+
+static int server_hello(struct lab *lab, char *err, size_t errlen)
+{
+	if (peer_accept(lab->peer, PEER_HUMAN_MS, err, errlen) < 0)
+		return -1;
+	struct demo_remote_port ports[DEMO_MAX_REMOTE];
+	size_t n = demo_target_ports(lab->demo, ports, DEMO_MAX_REMOTE);
+	char toggles[sizeof lab->opt.toggles];
+	snprintf(toggles, sizeof toggles, "%s", lab->opt.toggles);
+	for (char *c = toggles; *c; c++)
+		if (*c == ' ')
+			*c = ',';   /* one word on the line; the client side reads it back as one list */
+	if (peer_send(lab->peer, err, errlen, "lesson %s %016llx", lab->lesson->id,
+	              (unsigned long long)record_lesson_hash(lab->lesson)) < 0 ||
+	    peer_send(lab->peer, err, errlen, "family %d", lab->family) < 0 ||
+	    peer_send(lab->peer, err, errlen, "toggles %s", toggles) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (peer_send(lab->peer, err, errlen, "port %s %u", ports[i].name, ports[i].port) < 0)
+			return -1;
+	return peer_send(lab->peer, err, errlen, "end");
+}
+
 struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                      const struct lab_options *opt, char *err, size_t errlen)
 {
@@ -179,10 +268,15 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 
 	struct demo_config cfg = {
 		.family = lab->family,
+		.side = lab->opt.side,
 		.tcp_server = lesson->lab_tcp_server,
 		.udp_server = lesson->lab_udp_server,
 		.client_rcvtimeo_cap = lab->opt.client_rcvtimeo_cap,
 	};
+	if (lab->opt.side == DEMO_SIDE_CLIENT && client_hello(lab, &cfg, err, errlen) < 0)
+		goto fail;
+	if (lab->opt.side == DEMO_SIDE_SERVER && !(lab->peer = peer_listen(err, errlen)))
+		goto fail;
 	for (size_t i = 0; i < lesson->nservices; i++)
 		cfg.services[cfg.nservices++] = lesson->services[i];
 	lab->demo = demo_new(&cfg, err, errlen);
@@ -205,6 +299,13 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 		}
 	}
 	lab->vars.port = lab->vars.nnamed ? lab->vars.named[0].port : 0;
+	if (lab->opt.side == DEMO_SIDE_SERVER) {
+		if (pthread_create(&lab->hello, NULL, hello_thread, lab) != 0) {
+			snprintf(err, errlen, "cannot start waiting for the other terminal");
+			goto fail;
+		}
+		lab->hello_running = true;
+	}
 
 	if (cap) {
 		char filter[512];
@@ -251,7 +352,7 @@ struct lab *lab_open_or_replay(const struct lesson *lesson, struct capture *cap,
 {
 	if (replay)
 		return lab_open_replay(lesson, replay, err, errlen);
-	bool plain = !opt || ((!opt->family || opt->family == lesson->family) && !opt->toggles[0]);
+	bool plain = !opt || ((!opt->family || opt->family == lesson->family) && !opt->toggles[0] && !opt->side);
 	if (!cap && plain) {
 		char path[4096];
 		record_shipped_path(lesson, path, sizeof path);
@@ -277,6 +378,12 @@ void lab_close(struct lab *lab)
 	if (!lab)
 		return;
 	lab_stop_capture(lab);
+	if (lab->hello_running) {
+		/* still waiting for the client side: wake the accept by closing */
+		peer_shutdown(lab->peer);
+		pthread_join(lab->hello, NULL);
+	}
+	peer_close(lab->peer);
 	demo_free(lab->demo);
 	for (size_t i = 0; i < lab->npkts; i++)
 		free((void *)lab->pkts[i].data);
@@ -336,17 +443,112 @@ static void replay_step(struct lab *lab, int idx, struct lab_step_result *r)
 	}
 }
 
+/* Two terminals: meet the other side at this point of step idx ("ready",
+ * "started", "done").  A broken channel is said once, in the step's
+ * outcomes, and the steps go on alone. */
+static void peer_meet(struct lab *lab, const char *what, int idx, int timeout_ms, struct lab_step_result *r)
+{
+	if (!lab->peer || lab->peer_err[0])
+		return;
+	char e[256] = "";
+	if (lab->hello_running) {
+		pthread_join(lab->hello, NULL);
+		lab->hello_running = false;
+		if (lab->hello_err[0]) {
+			snprintf(e, sizeof e, "%s", lab->hello_err);
+			goto broken;
+		}
+	}
+	if (peer_sync(lab->peer, what, (unsigned)idx + 1, timeout_ms, e, sizeof e) == 0)
+		return;
+broken:
+	snprintf(lab->peer_err, sizeof lab->peer_err, "%s", e);
+	if (r->nout < LAB_MAX_OUTCOMES) {
+		struct demo_outcome *o = &r->out[r->nout++];
+		memset(o, 0, sizeof *o);
+		o->role = lab->opt.side == DEMO_SIDE_SERVER ? ROLE_SERVER : ROLE_CLIENT;
+		snprintf(o->call, sizeof o->call, "(two terminals)");
+		snprintf(o->result, sizeof o->result, "%s: this side goes on alone", e);
+		o->err = EPIPE;
+	}
+}
+
+/* Two terminals: tell the other side this side's calls of the step and
+ * learn its calls.  Both send first: a few lines fit the socket buffers. */
+static void swap_outcomes(struct lab *lab, struct lab_step_result *r)
+{
+	char e[256] = "", line[600];
+	bool ok = !lab->peer_err[0];
+	for (size_t i = 0; ok && i < r->nout; i++)
+		ok = peer_send(lab->peer, e, sizeof e, "out %d %d %s\t%s", (int)r->out[i].role, r->out[i].err,
+		               r->out[i].call, r->out[i].result) == 0;
+	ok = ok && peer_send(lab->peer, e, sizeof e, "outs end") == 0;
+	while (ok && (ok = peer_recv(lab->peer, line, sizeof line, PEER_CALLS_MS, e, sizeof e) == 0) &&
+	       strcmp(line, "outs end") != 0) {
+		int role, err, at = 0;
+		char *tab = strchr(line, '\t');
+		if (sscanf(line, "out %d %d %n", &role, &err, &at) < 2 || !at || !tab || r->npeer >= LAB_MAX_OUTCOMES)
+			continue;
+		struct demo_outcome *o = &r->peer_out[r->npeer++];
+		*tab = '\0';
+		o->role = role == ROLE_SERVER ? ROLE_SERVER : ROLE_CLIENT;
+		o->err = err;
+		snprintf(o->call, sizeof o->call, "%s", line + at);
+		snprintf(o->result, sizeof o->result, "%s", tab + 1);
+	}
+	if (!ok && !lab->peer_err[0])
+		snprintf(lab->peer_err, sizeof lab->peer_err, "%s", e);
+}
+
+/* Two terminals: each side's capture takes the other side's ports too, so
+ * both see the same packets (a client socket talking to another client
+ * socket included).  True when a port is new here. */
+static bool swap_ports(struct lab *lab)
+{
+	if (!lab->peer || lab->peer_err[0])
+		return false;
+	uint16_t ports[48];
+	size_t n = demo_all_ports(lab->demo, ports, 48);
+	char line[600], e[256];
+	int k = snprintf(line, sizeof line, "ports");
+	for (size_t i = 0; i < n && k > 0 && (size_t)k < sizeof line - 8; i++)
+		k += snprintf(line + k, sizeof line - (size_t)k, " %u", ports[i]);
+	if (peer_send(lab->peer, e, sizeof e, "%s", line) < 0 ||
+	    peer_recv(lab->peer, line, sizeof line, PEER_CALLS_MS, e, sizeof e) < 0 || strncmp(line, "ports", 5) != 0) {
+		snprintf(lab->peer_err, sizeof lab->peer_err, "%s", strncmp(line, "ports", 5) ? "the other terminal is out of step" : e);
+		return false;
+	}
+	bool grew = false;
+	char *save = NULL;
+	for (char *t = strtok_r(line + 5, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		grew |= demo_learn_port(lab->demo, (uint16_t)atoi(t));
+	return grew;
+}
+
 /* A step run for real, between its markers. */
 static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
 {
 	const struct lesson_step *s = &lab->lesson->steps[idx];
+	peer_meet(lab, "ready", idx, PEER_HUMAN_MS, r);
 	bool marking = lab->cap && !lab->cap_stopped;
-	if (marking && demo_learn_ports(lab->demo))
+	bool grew = demo_learn_ports(lab->demo);
+	grew |= swap_ports(lab);
+	if (marking && grew)
 		refilter(lab);
 	if (marking)
 		demo_send_marker(lab->demo, MARK_START, (uint32_t)idx);
-	r->nout = demo_run_step(lab->demo, s->actions, s->nactions, lab->opt.toggles, r->out, LAB_MAX_OUTCOMES);
+	/* both START markers on the wire before either side's first call */
+	peer_meet(lab, "started", idx, PEER_CALLS_MS, r);
+	size_t before = r->nout;
+	r->nout = before + demo_run_step(lab->demo, s->actions, s->nactions, lab->opt.toggles, r->out + before,
+	                                 LAB_MAX_OUTCOMES - before);
 	r->quiet = demo_wait_quiet(lab->demo, QUIET_WAIT_MS);
+	if (lab->peer && !lab->peer_err[0]) {
+		/* and both sides' calls returned before either END marker */
+		peer_meet(lab, "done", idx, PEER_CALLS_MS, r);
+		swap_outcomes(lab, r);
+		r->quiet = demo_wait_quiet(lab->demo, QUIET_WAIT_MS) && r->quiet;
+	}
 	r->nstates = demo_tcp_states(lab->demo, r->states, sizeof r->states / sizeof r->states[0]);
 	if (marking) {
 		demo_send_marker(lab->demo, MARK_END, (uint32_t)idx);
@@ -387,6 +589,8 @@ const struct lesson_vars *lab_vars(const struct lab *lab) { return &lab->vars; }
 int lab_linktype(const struct lab *lab) { return lab->linktype; }
 bool lab_capturing(const struct lab *lab) { return lab->cap != NULL || lab->rec != NULL; }
 bool lab_replaying(const struct lab *lab) { return lab->rec != NULL; }
+enum demo_side lab_side(const struct lab *lab) { return lab->opt.side; }
+uint16_t lab_peer_port(const struct lab *lab) { return lab->peer && lab->opt.side == DEMO_SIDE_SERVER ? peer_port(lab->peer) : 0; }
 
 size_t lab_lab_ports(const struct lab *lab, uint16_t *out, size_t max)
 {
@@ -463,6 +667,21 @@ void lab_capture_status(struct lab *lab, char *buf, size_t n)
 	}
 	unsigned recv = 0, drop = 0;
 	capture_stats(lab->cap, &recv, &drop);
-	snprintf(buf, n, "capturing on %s, %zu packets, %u dropped", capture_mode_name(lab->mode),
-	         lab_packet_count(lab), drop);
+	int k = snprintf(buf, n, "capturing on %s, %zu packets, %u dropped", capture_mode_name(lab->mode),
+	                 lab_packet_count(lab), drop);
+	if (k > 0 && (size_t)k < n && lab->peer_err[0])   /* the side is in the title; a failure here */
+		lab_peer_note(lab, buf + k, n - (size_t)k);
+}
+
+void lab_peer_note(const struct lab *lab, char *buf, size_t n)
+{
+	if (!lab->peer)
+		snprintf(buf, n, "%s", "");
+	else if (lab->peer_err[0])
+		snprintf(buf, n, "; two terminals: %s", lab->peer_err);
+	else if (lab->opt.side == DEMO_SIDE_SERVER)
+		snprintf(buf, n, "; two terminals, the server side: in the other, run  sockscope lesson %s --role client "
+		         "--peer %u", lab->lesson->id, peer_port(lab->peer));
+	else
+		snprintf(buf, n, "; two terminals, the client side (server side on control port %u)", lab->opt.peer_port);
 }

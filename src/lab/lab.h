@@ -62,12 +62,18 @@ struct lab_step_result {
 	size_t npackets;       /* packets the step caused */
 	char states[16][96];   /* the kernel's TCP states after the step (demo_tcp_states) */
 	size_t nstates;
+	/* Two terminals: the other process's calls of the step, as it reported
+	 * them (shown apart; the lesson's claims about calls look at both). */
+	struct demo_outcome peer_out[LAB_MAX_OUTCOMES];
+	size_t npeer;
 };
 
 struct lab_options {
 	int family;                  /* 0 = the lesson's own, else 4 or 6 */
 	int client_rcvtimeo_cap;     /* see demo_config */
 	char toggles[128];           /* toggles switched on, space-separated ("ipv6" = family 6) */
+	enum demo_side side;         /* two terminals (lab/peer.h): this process runs one side */
+	uint16_t peer_port;          /* DEMO_SIDE_CLIENT: the server side's control port */
 };
 
 struct lab;
@@ -137,6 +143,15 @@ void lab_frames_free(struct lab_frames *fr);
 /* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */
 void lab_capture_status(struct lab *lab, char *buf, size_t n);
 bool lab_capturing(const struct lab *lab);
+/* Two terminals: the side this process runs (DEMO_SIDE_BOTH for one), and
+ * on the server side the control port the client side is started with. */
+enum demo_side lab_side(const struct lab *lab);
+uint16_t lab_peer_port(const struct lab *lab);
+/* "; two terminals, the server side: in the other, run  sockscope lesson ID
+ * --role client --peer 40123" (or the client side's, or what broke); "" for
+ * one terminal. */
+void lab_peer_note(const struct lab *lab, char *buf, size_t n);
+
 /* Shown from a recording (lab_open_replay)? */
 bool lab_replaying(const struct lab *lab);
 /* The ports of the lab's side (a packet from one is the lab's). */

@@ -114,7 +114,7 @@ static void untab(const char *in, char *out, size_t n)
 }
 
 /* FNV-1a, 64 bits, of the lesson file: which text a recording was made of. */
-static uint64_t lesson_hash(const struct lesson *l)
+uint64_t record_lesson_hash(const struct lesson *l)
 {
 	FILE *f = fopen(l->path, "rb");
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -148,7 +148,7 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 	put32(&o, 0xffffffff);   /* section length: not given */
 	put32(&o, 0xffffffff);
 	fact(&o, "%s", RECORD_MAGIC);
-	fact(&o, "lesson\t%s\t%016llx", l->id, (unsigned long long)lesson_hash(l));
+	fact(&o, "lesson\t%s\t%016llx", l->id, (unsigned long long)record_lesson_hash(l));
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -257,7 +257,7 @@ static int read_fact(char *line, const struct lesson *l, struct recording *r, ch
 	size_t n = fields(line, f, 8);
 	if (!strcmp(f[0], "lesson") && n == 3) {
 		char hash[20];
-		snprintf(hash, sizeof hash, "%016llx", (unsigned long long)lesson_hash(l));
+		snprintf(hash, sizeof hash, "%016llx", (unsigned long long)record_lesson_hash(l));
 		if (strcmp(f[1], l->id) != 0) {
 			snprintf(err, errlen, "it records lesson '%s', not '%s'", f[1], l->id);
 			return -1;

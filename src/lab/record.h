@@ -63,6 +63,10 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen);
 int record_load(const char *path, const struct lesson *l, struct recording *r, char *err, size_t errlen);
 void record_free(struct recording *r);
 
+/* FNV-1a 64 of the lesson's file: which text of it a recording (or the
+ * other side of a two-terminal demo) was made from. */
+uint64_t record_lesson_hash(const struct lesson *l);
+
 /* The recording shipped for lesson l (its default run: the lesson's own
  * family, no toggles): DIR/recordings/ID.pcapng beside the lesson file. */
 void record_shipped_path(const struct lesson *l, char *buf, size_t n);

@@ -29,6 +29,8 @@ struct tui_context {
 	const char *toggles;          /* --toggle: switched on from the start ("" none) */
 	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
 	const char *replay;           /* show start_lesson from this recording (lab/record.h), or NULL */
+	enum demo_side side;          /* two terminals: start_lesson runs this side (lab/peer.h) */
+	uint16_t peer_port;           /* the client side: the server side's control port */
 	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
 };
 

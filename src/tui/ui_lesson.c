@@ -115,9 +115,13 @@ static struct lab *open_lab(struct lesson_screen *s, const char *toggles, char *
 {
 	struct lab_options opt = { .family = s->ctx->family, .client_rcvtimeo_cap = s->ctx->client_rcvtimeo_cap };
 	snprintf(opt.toggles, sizeof opt.toggles, "%s", toggles ? toggles : "");
-	/* --replay names a recording of the lesson the program was started on. */
-	const char *replay = s->ctx->replay && !toggles_on(toggles) && s->ctx->start_lesson &&
-	                     strcmp(s->ctx->start_lesson, s->v.lesson->id) == 0 ? s->ctx->replay : NULL;
+	/* --replay and --role name the lesson the program was started on. */
+	bool start = s->ctx->start_lesson && strcmp(s->ctx->start_lesson, s->v.lesson->id) == 0;
+	const char *replay = start && s->ctx->replay && !toggles_on(toggles) ? s->ctx->replay : NULL;
+	if (start && !toggles_on(toggles)) {
+		opt.side = s->ctx->side;
+		opt.peer_port = s->ctx->peer_port;
+	}
 	return lab_open_or_replay(s->v.lesson, s->ctx->cap, s->ctx->mode, &opt, replay, err, errlen);
 }
 
@@ -258,7 +262,8 @@ static void start_step(struct lesson_screen *s)
 {
 	s->v.view = s->v.done;
 	s->v.follow = true;
-	snprintf(s->msg, sizeof s->msg, "running step %zu: %s...", s->v.done + 1, s->v.lesson->steps[s->v.done].title);
+	snprintf(s->msg, sizeof s->msg, "running step %zu: %s...%s", s->v.done + 1, s->v.lesson->steps[s->v.done].title,
+	         lab_side(s->v.lab) != DEMO_SIDE_BOTH ? " (with the other terminal: it starts when both pressed Space)" : "");
 	start_job(s, JOB_STEP);
 }
 
@@ -566,7 +571,13 @@ static void lesson_draw(void *self)
 	char left[1024], right[128], cap[900], tog[160] = "";
 	if (*lab_toggles(s->v.lab))
 		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
-	snprintf(left, sizeof left, "sockscope  -  %s  -  %sIPv%d, lab server %s port %u%s", s->v.lesson->title,
+	char side[160] = "";
+	if (lab_side(s->v.lab) == DEMO_SIDE_SERVER)
+		snprintf(side, sizeof side, "SERVER SIDE (other terminal: sockscope lesson %s --role client --peer %u)  -  ",
+		         s->v.lesson->id, lab_peer_port(s->v.lab));
+	else if (lab_side(s->v.lab) == DEMO_SIDE_CLIENT)
+		snprintf(side, sizeof side, "CLIENT SIDE  -  ");
+	snprintf(left, sizeof left, "sockscope  -  %s%s  -  %sIPv%d, lab server %s port %u%s", side, s->v.lesson->title,
 	         lab_replaying(s->v.lab) ? "RECORDING, " : "", s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1",
 	         s->v.port, tog);
 	ui_status_bar(0, s->w, left, "? help");
