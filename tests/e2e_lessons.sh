@@ -10,13 +10,15 @@ out=$(mktemp); trap 'rm -f "$out"' EXIT
 
 run() {  # run ID WHAT ARGS...
 	id=$1 what=$2; shift 2
-	if "$bin" lesson "$id" --headless --check --timeout-cap=2 "$@" > "$out" 2>&1; then
+	"$bin" lesson "$id" --headless --check --timeout-cap=2 "$@" > "$out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
 		n=$(grep -c '^expect: .*: ok$' "$out")
 		if [ "$n" -gt 0 ]; then pass "$id ($what): $n claims hold"
 		else fail "$id ($what): the lesson checks nothing (no expect: lines ran)"; fi
 	else
-		grep -E 'FAILED|UNATTRIBUTED|sockscope:' "$out" >&2
-		fail "$id ($what): exit status $?"
+		grep -E 'FAILED|UNATTRIBUTED|sockscope:|== step' "$out" >&2
+		fail "$id ($what): exit status $rc"
 	fi
 }
 

@@ -8,6 +8,12 @@ bin=$1
 if ! command -v valgrind >/dev/null; then
 	echo "SKIP: valgrind is not installed"; exit 77
 fi
+# A sanitizer build (-DSOCKSCOPE_SANITIZE=ON, the asan preset) links the ASan
+# runtime, which valgrind cannot run under (both replace malloc; ASan's
+# shadow memory mapping fails under valgrind).  ASan covers what memcheck would.
+if grep -q __asan_init "$bin" 2>/dev/null; then
+	echo "SKIP: $bin is built with AddressSanitizer, which cannot run under valgrind"; exit 77
+fi
 log=$(mktemp); out=$(mktemp); trap 'rm -f "$log" "$out"' EXIT
 
 vg() {  # vg WHAT ARGS...: run sockscope ARGS under memcheck
@@ -32,4 +38,21 @@ for id in $("$bin" list | awk '{print $1}'); do
 	[ "$id" = tcp-basics ] && continue
 	vg "$id" lesson "$id" --headless --timeout-cap=2
 done
+# Inspection of a mixed capture: the shipped recordings of the protocols
+# lesson (HTTP, SMTP, FTP and its data connection, DNS over UDP and TCP) and
+# of the UDP lesson (ICMP errors), and hand-built captures of the tshark
+# suite (VLAN, ARP, fragments, IPv6 extension headers, TLS, DHCP).
+src=$(cd "$(dirname "$0")/.." && pwd)
+mixed="$src/lessons/recordings/protocols.pcapng $src/lessons/recordings/udp.pcapng"
+if command -v python3 >/dev/null 2>&1 && mkdir -p "$log.d" && python3 "$src/tests/tshark_pcaps.py" "$log.d" >/dev/null 2>&1; then
+	mixed="$mixed $(ls "$log.d"/*.pcap)"
+fi
+for f in $mixed; do
+	vg "inspect --print $(basename "$f")" inspect "$f" --print
+	[ -s "$out" ] || fail "inspect --print $(basename "$f") printed nothing"
+done
+p=$src/lessons/recordings/protocols.pcapng
+vg "inspect --detail, --follow, --conversations, --ladder" inspect "$p" --detail 5 --follow 5 --conversations --ladder 1
+expect_in "$(cat "$out")" "conversations" "the inspection ran to the end under valgrind"
+rm -rf "$log.d"
 finish

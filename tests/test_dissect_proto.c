@@ -176,7 +176,7 @@ static void test_ipv4(void)
 
 	/* A middle fragment: offset 3 (24 bytes), MF. */
 	struct pkt raw = { .n = 0 };
-	pmem(&raw, "middle-data-8x", 16);
+	pmem(&raw, "middle-data-16by", 16);
 	ip4_frame(&f, 0x2000 | 3, 17, NULL, 0, &raw, 0);
 	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
 	EQ_FIELD(&d, "Fragment offset", 20, 2, "3 (x 8 = byte 24)");

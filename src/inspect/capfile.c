@@ -939,15 +939,20 @@ static bool comment_at(const uint8_t *p, const uint8_t *end, bool be, unsigned k
 bool capfile_packet_comment(const struct capfile *cf, uint64_t n, unsigned k, char *buf, size_t len)
 {
 	struct capfile_packet p;
-	if (!len || cf->format != CAPFILE_PCAPNG || !capfile_packet(cf, n, &p) || p.offset < 28)
+	/* Only EPB and OPB carry options, and only they have a timestamp: a
+	 * simple packet block's data is not 28 bytes into its block, and what
+	 * lies 28 bytes before it is another block's bytes (found by fuzzing). */
+	if (!len || cf->format != CAPFILE_PCAPNG || !capfile_packet(cf, n, &p) || p.offset < 28 ||
+	    p.ts_ns == CAPFILE_NO_TIME)
 		return false;
 	bool be = iface_get(cf, p.iface)->be;
-	const uint8_t *b = cf->map + p.offset - 28;   /* EPB and OPB: 28 bytes before the data */
+	uint64_t at = p.offset - 28;   /* EPB and OPB: 28 bytes before the data */
+	const uint8_t *b = cf->map + at;
 	uint32_t type = get32(b, be), blen = get32(b + 4, be);
-	if (type != BT_EPB && type != BT_OPB)
+	if ((type != BT_EPB && type != BT_OPB) || blen > capfile_size(cf) - at)
 		return false;
 	uint64_t opts = 28 + (((uint64_t)p.caplen + 3) & ~(uint64_t)3);
-	if (opts + 4 > blen)   /* the scan checked blen against the file */
+	if (opts + 4 > blen)
 		return false;
 	return comment_at(b + opts, b + blen - 4, be, k, buf, len);
 }

@@ -87,6 +87,7 @@ void lesson_free(struct lesson *l)
 		block_free(&s->c6);
 		block_free(&s->py);
 		block_free(&s->explain);
+		block_free(&s->teacher);
 		free(s->predict_q);
 		for (size_t k = 0; k < s->norigins; k++)
 			free(s->origins[k].expr);
@@ -148,6 +149,7 @@ static const struct key keys[] = {
 	{ "c6",          STEP_KEY,   BLOCK,  SK(c6), 0 },
 	{ "python",      STEP_KEY,   BLOCK,  SK(py), 0 },
 	{ "explain",     STEP_KEY,   BLOCK,  SK(explain), 0 },
+	{ "teacher",     STEP_KEY,   BLOCK,  SK(teacher), 0 },
 	{ "predict",     STEP_KEY,   SPECIAL, 0, 0 },
 	{ "origin",      STEP_KEY,   SPECIAL, 0, 0 },
 	{ "expect",      STEP_KEY,   SPECIAL, 0, 0 },

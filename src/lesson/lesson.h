@@ -78,6 +78,7 @@ struct lesson_step {
 	struct text_block c, c6;        /* C code; c6 replaces it when run over IPv6 */
 	struct text_block py;           /* the Python equivalent */
 	struct text_block explain;      /* prose; an empty line separates paragraphs */
+	struct text_block teacher;      /* notes for whoever presents the step (presenter mode), or empty */
 	struct demo_action actions[LESSON_MAX_ACTIONS];
 	size_t nactions;
 	enum predict_kind predict;      /* ask before running, grade on the capture */

@@ -2,11 +2,28 @@
  * term.c — curses set-up and teardown, keys, colours, clipped drawing.
  *
  * Nothing else in sockscope calls curses.  The terminal is restored on every
- * way out: term_end on the normal path and from atexit, endwin from the
- * handlers of fatal signals; SIGINT/SIGTERM/SIGHUP only raise a flag that
- * term_getkey turns into TK_SIGNAL, so the program winds down normally
- * (threads joined, lab closed) within one key timeout.  A second such signal
- * means the normal path is stuck: restore and leave at once.
+ * way out:
+ *  - term_end on the normal path (q, a signal below) and from atexit;
+ *  - SIGINT/SIGTERM/SIGHUP only raise a flag that term_getkey turns into
+ *    TK_SIGNAL, so the program winds down normally (threads joined, lab
+ *    closed) within one key timeout.  A second such signal, or one that
+ *    comes while the program is already winding down, means the normal path
+ *    is stuck: restore the terminal and leave at once;
+ *  - SIGTSTP (Ctrl-Z) also only raises a flag: term_getkey leaves curses
+ *    mode (endwin), stops the process, and once continued re-enters it,
+ *    picks up a size changed meanwhile and answers TK_RESIZE, so every
+ *    screen lays itself out and is drawn again.  The same happens on a
+ *    SIGCONT after a stop that was not ours (kill -STOP), as the shell may
+ *    have put its own terminal modes back meanwhile;
+ *  - fatal signals (SIGSEGV, SIGABRT from abort(), SIGQUIT...) restore the
+ *    terminal with async-signal-safe calls only (the termios saved before
+ *    curses started, written back with tcsetattr, and the terminal's own
+ *    "leave the full-screen mode" strings read from terminfo at start-up,
+ *    written with write), say so on stderr, and die of the same signal.
+ *
+ * Handlers run on whichever thread the kernel picks: each only sets a flag
+ * the main loop reads (or, on the fatal paths, touches nothing but the
+ * terminal), so none of them can run curses code concurrently with it.
  */
 #ifndef _XOPEN_SOURCE_EXTENDED
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -14,19 +31,32 @@
 #include "tui/term.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 static SCREEN *screen;
 static bool active, utf8;
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_tstp, got_cont;
 static int attrs[TC_COUNT];
+
+/* What the signal handlers need to put the terminal back on their own:
+ * whether curses has the terminal now, and if it does, the modes it had
+ * before and the bytes that leave the full-screen mode. */
+static volatile sig_atomic_t in_curses, ending;
+static struct termios saved_tio;
+static bool have_tio;
+static char reset_seq[256];
+static size_t reset_len;
 
 /* One table for both looks: colours, and the attributes that stand in for
  * them on a monochrome terminal or with NO_COLOR (https://no-color.org). */
@@ -74,38 +104,121 @@ static void setup_colors(void)
 	}
 }
 
+/* write(2) all of it, as far as a signal handler can. */
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* Put the terminal back from a signal handler: async-signal-safe calls only. */
+static void restore_from_handler(void)
+{
+	if (!in_curses)
+		return;
+	in_curses = 0;
+	int saved = errno;
+	write_all(STDOUT_FILENO, reset_seq, reset_len);
+	if (have_tio)
+		tcsetattr(STDOUT_FILENO, TCSANOW, &saved_tio);   /* NOW: never wait on output here */
+	errno = saved;
+}
+
+/* Append a terminfo string capability (without its $<..> delays) to reset_seq. */
+static void add_reset(const char *cap)
+{
+	char *v = tigetstr((char *)cap);
+	if (!v || v == (char *)-1)
+		return;
+	for (const char *p = v; *p && reset_len < sizeof reset_seq - 1; p++) {
+		if (p[0] == '$' && p[1] == '<' && strchr(p, '>')) {
+			p = strchr(p, '>');
+			continue;
+		}
+		reset_seq[reset_len++] = *p;
+	}
+}
+
 static void on_stop_signal(int sig)
 {
-	if (got_signal) {   /* the first one was not honoured: do not wait any longer */
-		endwin();
+	if (got_signal || ending) {   /* the first one was not honoured, or the way out is stuck */
+		restore_from_handler();
 		_exit(128 + sig);
 	}
 	got_signal = sig;
 }
 
+static void on_tstp_signal(int sig)
+{
+	if (ending) {   /* no main loop any more to do it: stop as if we had no handler */
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		sigaction(sig, &dfl, NULL);
+		raise(sig);   /* blocked while this runs: stops us as soon as it returns */
+		return;
+	}
+	got_tstp = 1;
+}
+
+static void on_cont_signal(int sig)
+{
+	(void)sig;
+	got_cont = 1;
+}
+
+static const struct { int sig; const char *name; } fatal[] = {
+	{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGILL, "SIGILL" },
+	{ SIGABRT, "SIGABRT" }, { SIGQUIT, "SIGQUIT" }, { SIGSYS, "SIGSYS" }, { SIGXCPU, "SIGXCPU" },
+	{ SIGXFSZ, "SIGXFSZ" },
+};
+
 static void on_fatal_signal(int sig)
 {
-	/* Not async-signal-safe, but the alternative is a dead terminal. */
-	if (active)
-		endwin();
-	signal(sig, SIG_DFL);
+	bool had = in_curses;
+	restore_from_handler();
+	if (had) {   /* the screen vanished: say why */
+		const char *name = "a fatal signal";
+		for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+			if (fatal[i].sig == sig)
+				name = fatal[i].name;
+		static const char pre[] = "sockscope: ", post[] = ": the terminal was put back\n";
+		write_all(STDERR_FILENO, pre, sizeof pre - 1);
+		write_all(STDERR_FILENO, name, strlen(name));
+		write_all(STDERR_FILENO, post, sizeof post - 1);
+	}
+	/* SA_RESETHAND made the action the default again: die of the same signal. */
 	raise(sig);
 }
 
 static void install_signals(void)
 {
 	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop_signal;   /* no SA_RESTART: getch wakes up at once */
 	for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
 		sigaction(stop[i], &sa, NULL);
+	/* Ctrl-Z, unless started without job control (SIGTSTP ignored). */
+	struct sigaction old;
+	if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) {
+		sa.sa_handler = on_tstp_signal;
+		sigaction(SIGTSTP, &sa, NULL);
+	}
+	sa.sa_handler = on_cont_signal;
+	sigaction(SIGCONT, &sa, NULL);
 	sa.sa_handler = on_fatal_signal;
-	sa.sa_flags = SA_RESETHAND;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;   /* NODEFER: the raise() in it is not held back */
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
+		sigaction(fatal[i].sig, &sa, NULL);
 }
 
 int term_init(char *err, size_t errlen)
@@ -117,7 +230,11 @@ int term_init(char *err, size_t errlen)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");   /* packet times print as the headless output does: 0.000123 */
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	/* Ours first: ncurses installs its own SIGINT/SIGTERM handlers only where none is set. */
+	ending = 0;
+	/* The modes to put back from a signal handler: as they are before curses. */
+	have_tio = tcgetattr(STDOUT_FILENO, &saved_tio) == 0;
+	/* Ours first: ncurses installs its own SIGINT/SIGTERM/SIGTSTP handlers
+	 * only where none is set. */
 	install_signals();
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
@@ -127,8 +244,19 @@ int term_init(char *err, size_t errlen)
 		return -1;
 	}
 	set_term(screen);
+	/* What endwin would send, for the fatal-signal path: keypad off, plain
+	 * attributes, the cursor shown, the full-screen mode left. */
+	reset_len = 0;
+	add_reset("rmkx");
+	add_reset("sgr0");
+	add_reset("cnorm");
+	add_reset("rmcup");
 	active = true;
-	atexit(term_end);
+	in_curses = 1;
+	static bool registered;
+	if (!registered)
+		atexit(term_end);
+	registered = true;
 	cbreak();
 	noecho();
 	nonl();
@@ -144,10 +272,56 @@ void term_end(void)
 	if (!active)
 		return;
 	active = false;
+	ending = 1;   /* from now on a stop signal ends the process at once */
 	curs_set(1);
 	endwin();
+	in_curses = 0;
 	delscreen(screen);
 	screen = NULL;
+}
+
+/* The window's size now: after a stop, a SIGWINCH went to the shell, not to us. */
+static void catch_up_size(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    is_term_resized(ws.ws_row, ws.ws_col))
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+/* Ctrl-Z: leave curses mode, stop, and come back with everything to draw again. */
+static void suspend(void)
+{
+	got_tstp = 0;
+	in_curses = 0;
+	endwin();   /* the shell's modes, the cursor shown, keypad off, the full-screen mode left */
+	fflush(stdout);
+	struct sigaction dfl, old;
+	memset(&dfl, 0, sizeof dfl);
+	sigemptyset(&dfl.sa_mask);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &dfl, &old);
+	sigset_t tstp, prev;
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	pthread_sigmask(SIG_UNBLOCK, &tstp, &prev);
+	raise(SIGTSTP);   /* stops the whole process here, until SIGCONT (fg) */
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	sigaction(SIGTSTP, &old, NULL);
+	got_cont = 0;
+	def_shell_mode();   /* what the shell left is what to put back at the end */
+}
+
+/* After a stop, ours or not: re-enter curses mode and have all drawn anew. */
+static void resume(void)
+{
+	got_cont = 0;
+	if (in_curses)   /* stopped from outside: the terminal may not be as we left it */
+		endwin();
+	catch_up_size();
+	clearok(curscr, TRUE);
+	refresh();   /* re-enters: the program's modes, keypad, the full-screen mode */
+	in_curses = 1;
 }
 
 int term_signal(void)
@@ -166,10 +340,22 @@ int term_getkey(int timeout_ms)
 	};
 	if (got_signal)
 		return TK_SIGNAL;
+	if (got_tstp || got_cont) {
+		if (got_tstp)
+			suspend();
+		resume();
+		return got_signal ? TK_SIGNAL : TK_RESIZE;
+	}
 	timeout(timeout_ms);
 	int ch = getch();
 	if (got_signal)
 		return TK_SIGNAL;
+	if (got_tstp || got_cont)
+		return term_getkey(0);
+	if (ch == 12) {   /* Ctrl-L: draw everything again, from scratch */
+		clearok(curscr, TRUE);
+		return TK_RESIZE;
+	}
 	for (size_t i = 0; i < sizeof keymap / sizeof keymap[0]; i++)
 		if (keymap[i].curses == ch)
 			return keymap[i].key;
@@ -289,23 +475,60 @@ struct rect term_box(struct rect r, const char *title, bool focus)
 	return in;
 }
 
+/* Lines of at most w columns, filled one piece after another. */
+struct packer {
+	char line[6][96];
+	int n, w;
+	char cur[96];
+};
+
+static void pack_flush(struct packer *p)
+{
+	if (p->cur[0] && p->n < (int)(sizeof p->line / sizeof p->line[0]))
+		snprintf(p->line[p->n++], sizeof p->line[0], "%s", p->cur);
+	p->cur[0] = '\0';
+}
+
+static void pack(struct packer *p, const char *piece)
+{
+	size_t cl = strlen(p->cur);
+	if (cl && cl + 1 + strlen(piece) > (size_t)p->w)
+		pack_flush(p);
+	cl = strlen(p->cur);
+	snprintf(p->cur + cl, sizeof p->cur - cl, "%s%s", cl ? " " : "", piece);
+}
+
 void term_too_small(int w, int h)
 {
-	char need[64];
-	snprintf(need, sizeof need, "need %dx%d, have %dx%d", TERM_MIN_W, TERM_MIN_H, w, h);
-	const char *lines[] = { "terminal too small:", need, "(enlarge it, or press q)" };
-	int n = (int)(sizeof lines / sizeof lines[0]);
-	/* One line when it fits, as the message reads best in one piece. */
-	char one[128];
-	snprintf(one, sizeof one, "terminal too small: %s", need);
-	if ((int)strlen(one) <= w) {
-		lines[0] = one;
-		lines[1] = lines[2];
-		n = 2;
+	/* Lines as long as the window allows; a part that does not fit on a line
+	 * of its own is split in its two halves: readable down to 20 columns. */
+	char need[32], have[32];
+	snprintf(need, sizeof need, "need %dx%d,", TERM_MIN_W, TERM_MIN_H);
+	snprintf(have, sizeof have, "have %dx%d", w, h);
+	const char *parts[][2] = {
+		{ "terminal too small:", NULL },
+		{ need, have },
+		{ "(enlarge it, or", "press q to quit)" },
+	};
+	struct packer p = { .w = w };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		char whole[96];
+		snprintf(whole, sizeof whole, "%s%s%s", parts[i][0], parts[i][1] ? " " : "", parts[i][1] ? parts[i][1] : "");
+		if ((int)strlen(whole) <= w || !parts[i][1]) {
+			pack(&p, whole);
+		} else {
+			pack(&p, parts[i][0]);
+			pack(&p, parts[i][1]);
+		}
 	}
-	for (int i = 0; i < n; i++) {
-		int len = (int)strlen(lines[i]);
+	pack_flush(&p);
+	int y = (h - p.n) / 2;
+	y = y < 0 ? 0 : y;
+	for (int i = 0; i < p.n && y + i < h; i++) {
+		int len = (int)strlen(p.line[i]);
 		int x = len < w ? (w - len) / 2 : 0;
-		term_text(h / 2 - n / 2 + i, x, w - x, lines[i], i == 0 ? TC_ERROR : TC_NORMAL, 0, false);
+		/* The first line names the trouble in the error colour. */
+		bool first = strncmp(p.line[i], "terminal", 8) == 0;
+		term_text(y + i, x, w - x, p.line[i], first ? TC_ERROR : TC_NORMAL, 0, false);
 	}
 }

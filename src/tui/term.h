@@ -2,8 +2,8 @@
  * term.h — the terminal: the one module that talks to curses.
  *
  * Role (as htop's CRT.c): set the terminal up and always put it back (on
- * return, exit(), SIGINT/SIGTERM/SIGHUP and fatal signals), read keys with a
- * timeout, name every colour once, and draw clipped UTF-8 text and boxes.
+ * return, exit(), SIGINT/SIGTERM/SIGHUP, Ctrl-Z until fg, and fatal
+ * signals), read keys with a timeout, name every colour once, and draw clipped UTF-8 text and boxes.
  * Screens and panes use only this header, so none of them includes curses
  * and none can leave the terminal in raw mode.
  *
@@ -24,7 +24,7 @@ enum term_key {
 	TK_NONE = -1,           /* the timeout passed */
 	TK_UP = 0x110000, TK_DOWN, TK_LEFT, TK_RIGHT, TK_PGUP, TK_PGDN, TK_HOME, TK_END,
 	TK_ENTER, TK_TAB, TK_BTAB, TK_ESC, TK_BACKSPACE,
-	TK_RESIZE,              /* the window changed size */
+	TK_RESIZE,              /* the window changed size, or is to be drawn anew (Ctrl-L, fg after Ctrl-Z) */
 	TK_SIGNAL,              /* SIGINT/SIGTERM/SIGHUP arrived: wind down and return */
 };
 

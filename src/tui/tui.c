@@ -5,7 +5,15 @@
  * screen, which is how packets that the capture thread appends (and a step
  * finishing on its worker thread) reach the screen without a key press.
  * It draws only when a screen asked for it, and never draws panes into a
- * window smaller than TERM_MIN_W x TERM_MIN_H.
+ * window smaller than TERM_MIN_W x TERM_MIN_H: such a window shows what
+ * size is needed, the screens keep running (a step goes on, packets keep
+ * coming) but get no keys, as the learner cannot see what a key would do;
+ * q there quits.  Enlarged, it all comes back as it was.
+ *
+ * On the way out (q, or SIGINT/SIGTERM/SIGHUP as TK_SIGNAL) the terminal is
+ * put back first, then the screens are destroyed: a step still running is
+ * waited for with the shell's screen already there, and a second signal
+ * meanwhile ends the process at once (term.c).
  */
 #include "tui/tui.h"
 #include "tui/ui.h"
@@ -54,12 +62,19 @@ static void remove_frame(struct ui *ui, int i)
 	ui->depth--;
 }
 
+static bool too_small(void)
+{
+	int w, h;
+	term_size(&w, &h);
+	return w < TERM_MIN_W || h < TERM_MIN_H;
+}
+
 static void draw_all(struct ui *ui)
 {
 	int w, h;
 	term_size(&w, &h);
 	term_clear();
-	if (w < TERM_MIN_W || h < TERM_MIN_H) {
+	if (too_small()) {
 		term_too_small(w, h);
 	} else {
 		int base = ui->depth - 1;
@@ -130,13 +145,15 @@ int tui_run(const struct tui_context *ctx)
 			for (int i = ui.depth - 1; running && i >= 0; i--)
 				if (ui.stack[i].s->tick)
 					running = apply(&ui, i, ui.stack[i].s->tick(ui.stack[i].self), &dirty);
+		} else if (too_small()) {
+			running = key != 'q';   /* what the message offers; other keys would act unseen */
 		} else {
 			int top = ui.depth - 1;
 			running = apply(&ui, top, ui.stack[top].s->handle_key(ui.stack[top].self, key), &dirty);
 		}
 	}
+	term_end();
 	while (ui.depth > 0)
 		remove_frame(&ui, ui.depth - 1);
-	term_end();
 	return rc;
 }

@@ -59,6 +59,8 @@ static const struct { const char *keys, *what; } help[] = {
 	{ NULL, "Anywhere" },
 	{ "?", "this help; Up/Down scroll it, any other key closes it" },
 	{ "Ctrl-C", "quit sockscope" },
+	{ "Ctrl-Z", "suspend to the shell; fg brings the screen back" },
+	{ "Ctrl-L", "draw the screen again" },
 };
 enum { NHELP = sizeof help / sizeof help[0], KEYW = 20 };
 
