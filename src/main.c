@@ -28,6 +28,8 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: sockscope [options]                  open the lesson browser\n"
 	        "       sockscope lesson ID [options]        open one lesson\n"
+	        "       sockscope present ID [options]       the lesson for a room: large, high contrast,\n"
+	        "                                            clicker keys, teacher's notes (n)\n"
 	        "       sockscope list                       list the lessons\n"
 	        "       sockscope check-lessons [DIR]        check every lesson file\n"
 	        "       sockscope quiz ID                    answer a lesson's questions\n"
@@ -55,6 +57,8 @@ static void usage(FILE *f)
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
 	        "  --record=FILE       (headless) record the run (pcapng: packets, steps, outcomes)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
+	        "  --theme=NAME        dark (default), light or contrast (a projector; the default\n"
+	        "                      of sockscope present); also $SOCKSCOPE_THEME; NO_COLOR is honoured\n"
 	        "  --role=server|client  two terminals: run one side of the demo here; the server\n"
 	        "                      side shows the port the client side needs:\n"
 	        "  --peer=PORT         (client side) the server side's control port\n"
@@ -144,7 +148,7 @@ int main(int argc, char **argv)
 		return inspect_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_HANDOUT };
+	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -158,6 +162,7 @@ int main(int argc, char **argv)
 		{ "handout", required_argument, NULL, OPT_HANDOUT },
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
@@ -176,7 +181,7 @@ int main(int argc, char **argv)
 	struct headless_opts hopts = { 0 };
 	struct lab_options lopts = { 0 };
 	enum capture_want want = CAPTURE_WANT_AUTO;
-	const char *dir = NULL, *compare = NULL, *replay = NULL, *handout = NULL;
+	const char *dir = NULL, *compare = NULL, *replay = NULL, *handout = NULL, *theme = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -188,6 +193,7 @@ int main(int argc, char **argv)
 		case OPT_LADDER: hopts.ladder = true; break;
 		case OPT_WRITE: hopts.write_path = optarg; break;
 		case OPT_RECORD: hopts.record_path = optarg; break;
+		case OPT_THEME: theme = optarg; break;
 		case OPT_REPLAY: replay = optarg; want = CAPTURE_WANT_NONE; break;
 		case OPT_HANDOUT: {
 			enum handout_format fmt;
@@ -280,6 +286,7 @@ int main(int argc, char **argv)
 	}
 	const char *lesson_id = NULL;
 	unsigned soak_rounds = 0;
+	bool present = false;
 	if (cmd && strcmp(cmd, "soak") == 0) {
 		soak_rounds = optind + 1 < argc ? (unsigned)strtoul(argv[optind + 1], NULL, 10) : 0;
 		if (soak_rounds == 0) {
@@ -287,7 +294,8 @@ int main(int argc, char **argv)
 			lesson_catalog_free(cat);
 			return 2;
 		}
-	} else if (cmd && strcmp(cmd, "lesson") == 0) {
+	} else if (cmd && (strcmp(cmd, "lesson") == 0 || strcmp(cmd, "present") == 0)) {
+		present = strcmp(cmd, "present") == 0;
 		if (optind + 1 >= argc) {
 			fprintf(stderr, "sockscope: which lesson? (sockscope list shows them)\n");
 			lesson_catalog_free(cat);
@@ -386,7 +394,7 @@ int main(int argc, char **argv)
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
 			.family = lopts.family, .start_lesson = lesson_id, .replay = replay,
-			.side = lopts.side, .peer_port = lopts.peer_port,
+			.side = lopts.side, .peer_port = lopts.peer_port, .present = present, .theme = theme,
 			.client_rcvtimeo_cap = lopts.client_rcvtimeo_cap, .toggles = lopts.toggles,
 		};
 		rc = tui_run(&ctx);

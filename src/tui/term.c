@@ -58,12 +58,16 @@ static bool have_tio;
 static char reset_seq[256];
 static size_t reset_len;
 
-/* One table for both looks: colours, and the attributes that stand in for
- * them on a monochrome terminal or with NO_COLOR (https://no-color.org). */
-static const struct {
+/* The themes: colours, and the attributes that stand in for them on a
+ * monochrome terminal or with NO_COLOR (https://no-color.org).  Nothing is
+ * told by colour alone: flags, marks and directions are also text. */
+struct look {
 	short fg, bg;
 	int color_attr, mono_attr;
-} palette[TC_COUNT] = {
+};
+
+/* dark: for a dark background, the terminal's own colours elsewhere */
+static const struct look dark[TC_COUNT] = {
 	[TC_NORMAL]       = { -1, -1, A_NORMAL, A_NORMAL },
 	[TC_DIM]          = { -1, -1, A_DIM, A_DIM },
 	[TC_BOLD]         = { -1, -1, A_BOLD, A_BOLD },
@@ -85,6 +89,75 @@ static const struct {
 	[TC_DIR_B]        = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
 };
 
+/* light: for a light background (yellow and cyan text fade on white) */
+static const struct look light[TC_COUNT] = {
+	[TC_NORMAL]       = { -1, -1, A_NORMAL, A_NORMAL },
+	[TC_DIM]          = { -1, -1, A_NORMAL, A_DIM },
+	[TC_BOLD]         = { -1, -1, A_BOLD, A_BOLD },
+	[TC_BORDER]       = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
+	[TC_BORDER_FOCUS] = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
+	[TC_TITLE]        = { -1, -1, A_BOLD, A_BOLD },
+	[TC_TITLE_FOCUS]  = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[TC_HEADING]      = { COLOR_BLUE, -1, A_BOLD, A_UNDERLINE },
+	[TC_CURRENT]      = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE | A_BOLD },
+	[TC_PENDING]      = { -1, -1, A_NORMAL, A_DIM },
+	[TC_STEP_PKT]     = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[TC_CURSOR]       = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE },
+	[TC_HEX_HL]       = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE | A_UNDERLINE },
+	[TC_OK]           = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
+	[TC_ERROR]        = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[TC_BAR]          = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE },
+	[TC_KEY]          = { COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
+	[TC_DIR_A]        = { COLOR_RED, -1, A_NORMAL, A_NORMAL },
+	[TC_DIR_B]        = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
+};
+
+/* contrast: for a projector at the back of a room — white and bright
+ * colours on black whatever the terminal's own, everything bold, no dim */
+static const struct look contrast[TC_COUNT] = {
+	[TC_NORMAL]       = { COLOR_WHITE, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_DIM]          = { COLOR_WHITE, COLOR_BLACK, A_NORMAL, A_NORMAL },
+	[TC_BOLD]         = { COLOR_WHITE, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_BORDER]       = { COLOR_WHITE, COLOR_BLACK, A_NORMAL, A_NORMAL },
+	[TC_BORDER_FOCUS] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_TITLE]        = { COLOR_WHITE, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_TITLE_FOCUS]  = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
+	[TC_HEADING]      = { COLOR_YELLOW, COLOR_BLACK, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE },
+	[TC_CURRENT]      = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
+	[TC_PENDING]      = { COLOR_WHITE, COLOR_BLACK, A_NORMAL, A_NORMAL },
+	[TC_STEP_PKT]     = { COLOR_GREEN, COLOR_BLACK, A_BOLD, A_BOLD | A_UNDERLINE },
+	[TC_CURSOR]       = { COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE | A_BOLD },
+	[TC_HEX_HL]       = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_REVERSE | A_UNDERLINE },
+	[TC_OK]           = { COLOR_GREEN, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_ERROR]        = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE },
+	[TC_BAR]          = { COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE | A_BOLD },
+	[TC_KEY]          = { COLOR_YELLOW, COLOR_BLACK, A_BOLD, A_BOLD | A_UNDERLINE },
+	[TC_DIR_A]        = { COLOR_YELLOW, COLOR_BLACK, A_BOLD, A_BOLD },
+	[TC_DIR_B]        = { COLOR_CYAN, COLOR_BLACK, A_BOLD, A_BOLD | A_UNDERLINE },
+};
+
+static const struct { const char *name; const struct look *look; } themes[] = {
+	{ "dark", dark }, { "light", light }, { "contrast", contrast },
+};
+static const struct look *palette = dark;
+static bool palette_fills;   /* the theme paints the background too (contrast) */
+
+int term_set_theme(const char *name)
+{
+	for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
+		if (strcmp(name, themes[i].name) == 0) {
+			palette = themes[i].look;
+			palette_fills = palette == contrast;
+			return 0;
+		}
+	return -1;
+}
+
+const char *term_theme_names(void)
+{
+	return "dark, light, contrast";
+}
+
 static void setup_colors(void)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -92,7 +165,7 @@ static void setup_colors(void)
 	bool dflt = color && use_default_colors() == OK;
 	for (int i = 0; i < TC_COUNT; i++) {
 		attrs[i] = palette[i].mono_attr;
-		if (!color || i == TC_NORMAL || i + 1 >= COLOR_PAIRS)
+		if (!color || (i == TC_NORMAL && !palette_fills) || i + 1 >= COLOR_PAIRS)
 			continue;
 		short fg = palette[i].fg, bg = palette[i].bg;
 		if (!dflt) {   /* -1 means "the terminal's own" only with use_default_colors */
@@ -102,6 +175,9 @@ static void setup_colors(void)
 		init_pair((short)(i + 1), fg, bg);
 		attrs[i] = palette[i].color_attr | (int)COLOR_PAIR(i + 1);
 	}
+	/* A theme with a background of its own paints every cell with it. */
+	if (color && palette_fills)
+		bkgdset((chtype)' ' | (chtype)COLOR_PAIR(TC_NORMAL + 1));
 }
 
 /* write(2) all of it, as far as a signal handler can. */

@@ -40,6 +40,12 @@ enum term_color {
 
 struct rect { int y, x, h, w; };
 
+/* Choose a theme before term_init: "dark" (the default), "light" (for a
+ * light background) or "contrast" (a projector: white on black, bold).
+ * -1 for an unknown name; term_theme_names lists them. */
+int term_set_theme(const char *name);
+const char *term_theme_names(void);
+
 /* Set the terminal up; -1 with a message when it cannot be (not a tty). */
 int term_init(char *err, size_t errlen);
 /* Put the terminal back.  Safe to call twice; also runs at exit. */

@@ -19,6 +19,7 @@
 #include "tui/ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 enum { UI_MAX_DEPTH = 8, TICK_MS = 100 };
 
@@ -108,6 +109,13 @@ static bool apply(struct ui *ui, int i, enum ui_result r, bool *dirty)
 int tui_run(const struct tui_context *ctx)
 {
 	char err[512];
+	const char *theme = ctx->theme ? ctx->theme : getenv("SOCKSCOPE_THEME");
+	if (!theme || !*theme)
+		theme = ctx->present ? "contrast" : "dark";
+	if (term_set_theme(theme) < 0) {
+		fprintf(stderr, "sockscope: no theme '%s' (there are: %s)\n", theme, term_theme_names());
+		return 2;
+	}
 	if (term_init(err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 1;
@@ -118,7 +126,8 @@ int tui_run(const struct tui_context *ctx)
 	/* A lesson without steps is a quiz: it opens on its questions. */
 	if (ctx->inspect ? ui_push(&ui, &ui_inspect, ctx->inspect, err, sizeof err) < 0 :
 	    ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0 ||
-	    (start && ui_push(&ui, start->nsteps ? &ui_lesson : &ui_quiz, start, err, sizeof err) < 0)) {
+	    (start && ui_push(&ui, !start->nsteps ? &ui_quiz : ctx->present ? &ui_present : &ui_lesson, start, err,
+	                      sizeof err) < 0)) {
 		while (ui.depth > 0)
 			remove_frame(&ui, ui.depth - 1);
 		term_end();

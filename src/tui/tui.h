@@ -31,6 +31,9 @@ struct tui_context {
 	const char *replay;           /* show start_lesson from this recording (lab/record.h), or NULL */
 	enum demo_side side;          /* two terminals: start_lesson runs this side (lab/peer.h) */
 	uint16_t peer_port;           /* the client side: the server side's control port */
+	bool present;                 /* open start_lesson in presenter mode (sockscope present ID) */
+	const char *theme;            /* dark, light, contrast; NULL: $SOCKSCOPE_THEME, else dark
+	                                 (contrast when presenting) */
 	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
 };
 

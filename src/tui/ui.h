@@ -42,7 +42,7 @@ struct ui_screen {
 	enum ui_result (*tick)(void *self);              /* may be NULL */
 };
 
-extern const struct ui_screen ui_browser, ui_lesson, ui_help;
+extern const struct ui_screen ui_browser, ui_lesson, ui_present, ui_help;
 /* The check-yourself questions, then the recap (arg: the lesson). */
 extern const struct ui_screen ui_quiz;
 /* The TCP states after each step (arg: the lesson screen's struct lesson_view). */

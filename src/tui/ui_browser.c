@@ -140,9 +140,10 @@ static enum ui_result browser_key(void *self, int key)
 	case '?':
 		ui_push(b->ui, &ui_help, NULL, b->msg, sizeof b->msg);
 		return UI_REDRAW;
-	case TK_ENTER: case ' ': {
+	case TK_ENTER: case ' ': case 'P': {   /* P: presenter mode */
 		const struct lesson *l = n ? b->ctx->catalog->lessons[b->sel] : NULL;
-		if (l && ui_push(b->ui, l->nsteps ? &ui_lesson : &ui_quiz, l, b->msg, sizeof b->msg) < 0) {
+		const struct ui_screen *scr = !l || !l->nsteps ? &ui_quiz : key == 'P' ? &ui_present : &ui_lesson;
+		if (l && ui_push(b->ui, scr, l, b->msg, sizeof b->msg) < 0) {
 			char why[512];
 			snprintf(why, sizeof why, "%s", b->msg);
 			snprintf(b->msg, sizeof b->msg, "cannot open the lesson: %s", why);

@@ -29,6 +29,7 @@
 #include "tui/pane.h"
 #include "lesson/progress.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -42,6 +43,7 @@ enum { P_CODE, P_STEP, P_PACKETS, P_DETAIL };
 static const struct pane *const panes[NPANES] = { &pane_code, &pane_explain, &pane_packets, &pane_detail };
 /* Heights of the panes stacked in a narrow window (the focused one triples). */
 static const int stack_weight[NPANES] = { 3, 2, 3, 3 };
+#define PRESENT_BANNER 5   /* presenter mode: rows of the banner (title, calls, hint) */
 
 /* What the worker thread runs. */
 enum job { JOB_STEP, JOB_COMPARE };
@@ -71,6 +73,10 @@ struct lesson_screen {
 	struct ui_input input;      /* the prediction being typed */
 	size_t menu_sel;            /* the toggle under the cursor in the menu */
 	bool progress_warned;       /* a progress file that cannot be written is said once */
+	/* Presenter mode (ui_present): the essentials, large step titles, the
+	 * keys of a presentation clicker, teacher notes on demand, a blank screen. */
+	bool present, notes, blank;
+	struct ui_lines notes_lines;
 	char msg[256];
 };
 
@@ -100,6 +106,7 @@ static void lesson_destroy(void *self)
 		pane_compare.destroy(s->compare_state);
 	if (s->v.cmp)
 		lab_close(s->cmp.fresh);
+	ui_lines_free(&s->notes_lines);
 	lab_close(s->v.lab);
 	free(s->v.guess);
 	free(s);
@@ -178,6 +185,19 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 static void layout(struct lesson_screen *s)
 {
 	int y = 1, h = s->h - 2, w = s->w;
+	if (s->present) {
+		/* A banner with the step's title; code on the left, the step's
+		 * packets and one detail on the right; the explanation's place
+		 * shows the teacher's notes when asked (n). */
+		int banner = PRESENT_BANNER, body = h - banner, lw = w * 2 / 5 < 40 ? w / 2 : w * 2 / 5;
+		int pk = body / 2;
+		int notes = s->notes ? body / 3 : 0;
+		s->rect[P_CODE] = (struct rect){ y + banner, 0, body - notes, lw };
+		s->rect[P_STEP] = (struct rect){ y + banner + body - notes, 0, notes, lw };
+		s->rect[P_PACKETS] = (struct rect){ y + banner, lw, pk, w - lw };
+		s->rect[P_DETAIL] = (struct rect){ y + banner + pk, lw, body - pk, w - lw };
+		return;
+	}
 	if (w >= MID_MIN && w < WIDE_MIN && h >= 24) {
 		int top = h * 9 / 20, pk = h / 4;
 		s->rect[P_CODE] = (struct rect){ y, 0, top, w / 2 };
@@ -564,10 +584,62 @@ static enum ui_result lesson_tick(void *self)
 	return changed ? UI_REDRAW : UI_HANDLED;
 }
 
+/* Presenter mode: the step's title, large (a banner of its own), and the
+ * teacher's notes in the explanation's place. */
+static void draw_banner(struct lesson_screen *s)
+{
+	size_t i = s->v.view < s->v.lesson->nsteps ? s->v.view : 0;
+	char title[400], sub[200];
+	snprintf(title, sizeof title, "STEP %zu OF %zu:  %s", i + 1, s->v.lesson->nsteps,
+	         s->v.lesson->nsteps ? s->v.lesson->steps[i].title : "");
+	for (char *c = title; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	snprintf(sub, sizeof sub, "%s%s", i < s->v.done ? "ran: its packets are on the right" :
+	         "not run yet: Page Down runs it", s->v.lesson->steps[i].teacher.n ? "   (n: teacher's notes)" : "");
+	struct rect r = { 1, 0, PRESENT_BANNER, s->w };
+	for (int y = 0; y < r.h; y++)
+		term_text(r.y + y, 0, s->w, "", TC_NORMAL, 0, true);
+	int tw = (int)strlen(title);
+	term_text(r.y + 1, tw < s->w ? (s->w - tw) / 2 : 0, s->w, title, TC_HEADING, 0, false);
+	/* the step's calls, as they returned: what the code did */
+	char calls[1024] = "";
+	const struct lab_step_result *res = i < s->v.done ? lab_result(s->v.lab, i) : NULL;
+	for (size_t k = 0, len = 0; res && k < res->nout && len < sizeof calls; k++)
+		len += (size_t)snprintf(calls + len, sizeof calls - len, "%s%s: %s %s", k ? "   |   " : "",
+		                        res->out[k].role == ROLE_CLIENT ? "client" : "lab", res->out[k].call,
+		                        res->out[k].result);
+	int cw = (int)strlen(calls);
+	if (cw)
+		term_text(r.y + 2, cw < s->w ? (s->w - cw) / 2 : 1, s->w - 2, calls, TC_BOLD, 0, false);
+	int sw = (int)strlen(sub);
+	term_text(r.y + 3, sw < s->w ? (s->w - sw) / 2 : 0, s->w, sub, TC_DIM, 0, false);
+}
+
+static void draw_notes(struct lesson_screen *s)
+{
+	struct rect r = s->rect[P_STEP];
+	if (r.h < 3)
+		return;
+	struct rect in = term_box(r, "Teacher's notes (n hides them)", true);
+	const struct text_block *t = &s->v.lesson->steps[s->v.view < s->v.lesson->nsteps ? s->v.view : 0].teacher;
+	ui_lines_clear(&s->notes_lines);
+	for (size_t k = 0; k < t->n; k++)
+		ui_lines_wrap(&s->notes_lines, t->lines[k], in.w - 1, TC_BOLD);
+	if (!t->n)
+		ui_lines_wrap(&s->notes_lines, "No notes for this step in the lesson file (teacher: lines).", in.w - 1, TC_DIM);
+	ui_lines_draw(&s->notes_lines, in, 0, 0, false);
+}
+
 static void lesson_draw(void *self)
 {
 	struct lesson_screen *s = self;
 	sync_lab(s);
+	if (s->present && s->blank) {   /* the room looks at the teacher now */
+		for (int y = 0; y < s->h; y++)
+			term_text(y, 0, s->w, "", TC_NORMAL, 0, true);
+		term_text(s->h - 1, 0, s->w, " b: back to the lesson", TC_DIM, 0, true);
+		return;
+	}
 	char left[1024], right[128], cap[900], tog[160] = "";
 	if (*lab_toggles(s->v.lab))
 		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
@@ -589,7 +661,14 @@ static void lesson_draw(void *self)
 		for (int i = NPANES - 1; i >= 0; i--) {
 			if (i == P_STEP)
 				find_origin(&s->v);
+			if (s->present && i == P_STEP)
+				continue;   /* the essentials only; the notes take its place */
 			pane_at(s, i)->draw(state_at(s, i), &s->v, s->rect[i], i == s->focus);
+		}
+		if (s->present) {
+			draw_banner(s);
+			if (s->notes)
+				draw_notes(s);
 		}
 	}
 	if (s->modal == MODAL_PREDICT)
@@ -613,7 +692,9 @@ static void lesson_draw(void *self)
 		snprintf(origin, sizeof origin, "  |  %s <- %s  (step %d)", s->v.origin->field, s->v.origin_expr,
 		         s->v.origin_step + 1);
 	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
-	if (s->v.cmp)
+	if (s->present)
+		snprintf(right, sizeof right, "PgDn/Space next  PgUp back  n notes  b blank  q leave");
+	else if (s->v.cmp)
 		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
@@ -652,11 +733,50 @@ static enum ui_result comparing_key(struct lesson_screen *s, int key)
 	}
 }
 
+/* Presenter mode: a clicker sends Page Down / Page Up (some: arrows, space,
+ * b or '.' for a blank screen).  Forward shows the next step already run, or
+ * runs the next one; back shows the one before. */
+static enum ui_result present_key(struct lesson_screen *s, int key)
+{
+	size_t n = s->v.lesson->nsteps;
+	if (s->blank && key != 'q') {
+		s->blank = false;   /* any key brings the lesson back */
+		return UI_REDRAW;
+	}
+	switch (key) {
+	case TK_PGDN: case ' ': case TK_RIGHT: case TK_DOWN: case TK_ENTER:
+		if (s->v.view + 1 < s->v.done)
+			show_step(s, s->v.view + 1);
+		else if (s->v.done < n)
+			run_step(s);
+		else
+			snprintf(s->msg, sizeof s->msg, "that was the last step (Q: the quiz)");
+		return UI_REDRAW;
+	case TK_PGUP: case TK_LEFT: case TK_UP: case TK_BACKSPACE:
+		show_step(s, s->v.view > 0 ? s->v.view - 1 : 0);
+		return UI_REDRAW;
+	case 'b': case '.':
+		s->blank = true;
+		return UI_REDRAW;
+	case 'n':
+		s->notes = !s->notes;
+		layout(s);
+		return UI_REDRAW;
+	default:
+		return UI_IGNORED;
+	}
+}
+
 static enum ui_result lesson_key(void *self, int key)
 {
 	struct lesson_screen *s = self;
 	if (s->leaving)
 		return UI_HANDLED;
+	if (s->present && s->modal == MODAL_NONE && !s->v.cmp) {
+		enum ui_result r = present_key(s, key);
+		if (r != UI_IGNORED)
+			return r;
+	}
 	if (s->modal == MODAL_PREDICT)
 		return predict_key(s, key);
 	if (s->modal == MODAL_TOGGLES)
@@ -736,5 +856,20 @@ static enum ui_result lesson_key(void *self, int key)
 const struct ui_screen ui_lesson = {
 	.name = "lesson",
 	.create = lesson_create, .destroy = lesson_destroy, .resize = lesson_resize,
+	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick,
+};
+
+static void *present_create(struct ui *ui, const void *arg, char *err, size_t errlen)
+{
+	struct lesson_screen *s = lesson_create(ui, arg, err, errlen);
+	if (s)
+		s->present = true;
+	return s;
+}
+
+/* The same lesson, presented to a room (sockscope present ID, P in the browser). */
+const struct ui_screen ui_present = {
+	.name = "present",
+	.create = present_create, .destroy = lesson_destroy, .resize = lesson_resize,
 	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick,
 };
