@@ -73,3 +73,21 @@ key q
 out=$("$BIN" --theme=purple 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q "no theme 'purple' (there are: dark, light, contrast)" &&
 	ok "an unknown theme is refused with the list" || fail "unknown theme: exit $rc: $out"
+
+# The mouse: a click on a packet's row selects it (xterm's X10 mouse report,
+# as a terminal sends it for a left-button press at column x, row y).
+click() { tm send-keys -t "$S" -l "$(printf '\033[M %b%b' "\\$(printf %03o $((33 + $2)))" "\\$(printf %03o $((33 + $1)))")"; }
+TUI_ENV=
+start_tui mouse 200 45 lesson tcp-basics --replay "$REC"
+wait_for 'press Space to run' "the lesson did not open"
+key Space; wait_for 'client: fd = socket\(' "step 1 did not run"
+key Space; wait_for 'client: setsockopt\(' "step 2 did not run"
+key Space; wait_for 'Flags \[S\.\]' "step 3's SYN-ACK is not listed"
+wait_for 'Packet 3 \(step 3\): fields and bytes' "packet 3 is not the one shown"
+row=$(shot | grep -n 'Flags \[S\.\]' | head -1 | cut -d: -f1)
+line=$(shot | sed -n "${row}p"); pre=${line%%Flags*}
+click $((row - 1)) "$(printf '%s' "$pre" | wc -m)"
+wait_for 'Packet 2 \(step 3\): fields and bytes' "a click on the SYN-ACK's row did not select packet 2"
+has 'Flags: 0x12 \(SYN, ACK\)' "the clicked packet's fields are not shown"
+ok "a click selects the packet under it"
+key q q

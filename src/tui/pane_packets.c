@@ -13,6 +13,7 @@
 struct packets {
 	struct ui_lines rows;   /* only the visible ones, rebuilt on each draw */
 	size_t top;
+	struct rect list;   /* the rows, as last drawn (for clicks) */
 	int skip, page;
 };
 
@@ -51,6 +52,7 @@ static void packets_draw(void *self, struct lesson_view *v, struct rect outer, b
 	ui_lines_draw(&p->rows, (struct rect){ in.y, in.x, head, in.w }, 0, p->skip, true);
 	struct rect list = { in.y + head, in.x, in.h - head, in.w };
 	p->page = list.h;
+	p->list = list;
 	if (n == 0) {
 		ui_lines_clear(&p->rows);
 		ui_lines_add(&p->rows, v->done ? "(none yet)" : "(none yet: press Space to run the first step)", TC_DIM, ' ');
@@ -73,6 +75,16 @@ static void packets_draw(void *self, struct lesson_view *v, struct rect outer, b
 static enum ui_result packets_key(void *self, struct lesson_view *v, int key)
 {
 	struct packets *p = self;
+	if (key == TK_CLICK) {   /* a click on a row selects its packet */
+		int y, x;
+		term_click(&y, &x);
+		size_t i = p->top + (size_t)(y - p->list.y);
+		if (!rect_has(p->list, y, x) || i >= v->npackets)
+			return UI_HANDLED;
+		v->sel_packet = (long)i;
+		v->follow = false;
+		return UI_REDRAW;
+	}
 	if (ui_hscroll_key(key, &p->skip))
 		return UI_REDRAW;
 	long to = ui_move(key, v->sel_packet, v->npackets, p->page);

@@ -48,6 +48,7 @@ static SCREEN *screen;
 static bool active, utf8;
 static volatile sig_atomic_t got_signal, got_tstp, got_cont;
 static int attrs[TC_COUNT];
+static int click_y = -1, click_x = -1;
 
 /* What the signal handlers need to put the terminal back on their own:
  * whether curses has the terminal now, and if it does, the modes it had
@@ -338,6 +339,10 @@ int term_init(char *err, size_t errlen)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);   /* Esc alone leaves a screen without a noticeable pause */
+	/* Clicks select panes and packets; only presses are asked for, so the
+	 * terminal's own selection (Shift+drag) keeps working. */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mouseinterval(0);
 	curs_set(0);
 	setup_colors();
 	return 0;
@@ -432,10 +437,30 @@ int term_getkey(int timeout_ms)
 		clearok(curscr, TRUE);
 		return TK_RESIZE;
 	}
+	if (ch == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+			click_y = ev.y;
+			click_x = ev.x;
+			return TK_CLICK;
+		}
+		return TK_NONE;
+	}
 	for (size_t i = 0; i < sizeof keymap / sizeof keymap[0]; i++)
 		if (keymap[i].curses == ch)
 			return keymap[i].key;
 	return ch > 0 && ch < 127 ? ch : TK_NONE;
+}
+
+void term_click(int *y, int *x)
+{
+	*y = click_y;
+	*x = click_x;
+}
+
+bool rect_has(struct rect r, int y, int x)
+{
+	return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
 }
 
 void term_size(int *w, int *h)

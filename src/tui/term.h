@@ -26,7 +26,9 @@ enum term_key {
 	TK_ENTER, TK_TAB, TK_BTAB, TK_ESC, TK_BACKSPACE,
 	TK_RESIZE,              /* the window changed size, or is to be drawn anew (Ctrl-L, fg after Ctrl-Z) */
 	TK_SIGNAL,              /* SIGINT/SIGTERM/SIGHUP arrived: wind down and return */
+	TK_CLICK,               /* the left mouse button: where, from term_click */
 };
+
 
 /* Named colours; each has a colour form and a monochrome form (used when the
  * terminal has no colours or NO_COLOR is set). */
@@ -39,6 +41,11 @@ enum term_color {
 };
 
 struct rect { int y, x, h, w; };
+
+/* Where the last TK_CLICK was (row y, column x). */
+void term_click(int *y, int *x);
+/* Is (y, x) inside r? */
+bool rect_has(struct rect r, int y, int x);
 
 /* Choose a theme before term_init: "dark" (the default), "light" (for a
  * light background) or "contrast" (a projector: white on black, bold).

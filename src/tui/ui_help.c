@@ -63,6 +63,7 @@ static const struct { const char *keys, *what; } help[] = {
 	{ "b  .", "blank the screen; any key brings the lesson back" },
 	{ "", "themes: --theme=dark|light|contrast (contrast when presenting), NO_COLOR honoured" },
 	{ NULL, "Anywhere" },
+	{ "mouse click", "focus the pane under it; on a packet's row (lesson, inspect) select that packet" },
 	{ "?", "this help; Up/Down scroll it, any other key closes it" },
 	{ "Ctrl-C", "quit sockscope" },
 	{ "Ctrl-Z", "suspend to the shell; fg brings the screen back" },

@@ -68,6 +68,7 @@ struct inspect_screen {
 	struct live *live;        /* writing cf, or NULL (a file) */
 	struct live_stats lstats; /* as last drawn */
 	size_t tick_rows;         /* rows at the last tick (a direct view grows between ticks) */
+	struct rect list_rect;    /* the list's rows as last drawn (for clicks) */
 	struct inspect_view *v;
 	char filter[256], search[256];
 	enum inspect_time time;
@@ -725,6 +726,7 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
 	struct rect list = { in.y + head, in.x, in.h - head, in.w };
 	s->page = list.h;
+	s->list_rect = list;
 	ui_lines_clear(&s->rows);
 	if (n == 0) {
 		bool done = inspect_view_direct(s->v) ? s->last.state != CAPFILE_SCANNING : s->view_done;
@@ -874,6 +876,18 @@ static enum ui_result inspect_key(void *self, int key)
 		return prompt_key(s, key);
 	s->msg[0] = '\0';
 	s->wait_said = false;
+	if (key == TK_CLICK) {   /* a click on a row of the list selects it */
+		int y, x;
+		term_click(&y, &x);
+		size_t row = s->top + (size_t)(y - s->list_rect.y);
+		if (rect_has(s->list_rect, y, x) && row < nrows(s)) {
+			s->sel = row;
+			s->want = -1;
+			s->focus = FOCUS_LIST;
+			fieldview_hex_mode(&s->fv, false);
+		}
+		return UI_REDRAW;
+	}
 	for (size_t i = 0; i < sizeof prompts / sizeof prompts[0]; i++)
 		if (prompts[i].key == key) {
 			open_prompt(s, &prompts[i]);

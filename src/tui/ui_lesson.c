@@ -783,6 +783,20 @@ static enum ui_result lesson_key(void *self, int key)
 		return toggles_key(s, key);
 	if (s->v.cmp)
 		return comparing_key(s, key);
+	if (key == TK_CLICK) {   /* a click focuses the pane under it, which may act on it */
+		int y, x;
+		term_click(&y, &x);
+		for (int i = 0; i < NPANES; i++)
+			if (rect_has(s->rect[i], y, x) && s->rect[i].h > 0) {
+				if (s->focus != i) {
+					s->focus = i;
+					layout(s);
+				}
+				pane_at(s, i)->key(state_at(s, i), &s->v, key);
+				return UI_REDRAW;
+			}
+		return UI_HANDLED;
+	}
 	enum ui_result r = pane_at(s, s->focus)->key(state_at(s, s->focus), &s->v, key);
 	if (r != UI_IGNORED)
 		return r;
