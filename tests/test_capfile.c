@@ -676,6 +676,27 @@ static void test_growing(void)
 	free(g.f.b);
 }
 
+/* A file found by fuzzing (tests/data/capfile-spb-comment-oob.pcapng): the
+ * bytes 28 before a simple packet block's data belong to the block before
+ * and claim a 1 MiB EPB; asking the SPB's packet for a comment must say
+ * "none", not walk past the file (AddressSanitizer checks it in CI). */
+static void test_spb_comment(void)
+{
+	char path[512], err[256], c[64];
+	snprintf(path, sizeof path, "%s/tests/data/capfile-spb-comment-oob.pcapng", SOCKSCOPE_SOURCE_DIR);
+	struct capfile *cf = open_all(path, err, sizeof err);
+	CHECK(cf != NULL);
+	if (!cf)
+		return;
+	EQ_INT(2, capfile_count(cf));
+	struct capfile_packet p;
+	CHECK(capfile_packet(cf, 1, &p));
+	EQ_INT(CAPFILE_NO_TIME, p.ts_ns);   /* the SPB's */
+	CHECK(!capfile_packet_comment(cf, 1, 0, c, sizeof c));
+	CHECK(!capfile_packet_comment(cf, 0, 0, c, sizeof c));
+	capfile_close(cf);
+}
+
 /* ------------------------------------------ view, stream, conversations */
 
 struct rec {
@@ -905,6 +926,7 @@ int main(void)
 	test_mutations();
 	test_thread();
 	test_growing();
+	test_spb_comment();
 	test_view_stream();
 	test_time();
 	char cmd[128];
