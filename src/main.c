@@ -7,6 +7,7 @@
 #include "handout_cmd.h"
 #include "headless.h"
 #include "soak.h"
+#include "challenge_cmd.h"
 #include "inspect_cmd.h"
 #include "quiz_cmd.h"
 #include "serve.h"
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 	        "       sockscope inspect FILE [options]     a pcap/pcapng file: packets, streams, conversations\n"
 	        "       sockscope inspect -i IFACE [options] the same on a live capture\n"
 	        "                                            (sockscope inspect --help lists its options)\n"
+	        "       sockscope challenge [NAME]          write a client or server; the lab checks it on the wire\n"
 	        "       sockscope soak ROUNDS                every lesson ROUNDS times in one process; checks\n"
 	        "                                            that fds, threads, children and heap do not grow\n"
 	        "\n"
@@ -146,6 +148,8 @@ int main(int argc, char **argv)
 		return addr_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
 		return inspect_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "challenge") == 0)
+		return challenge_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
 	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };

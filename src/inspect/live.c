@@ -117,6 +117,12 @@ fail:
 	return NULL;
 }
 
+int live_set_filter(struct live *l, const char *bpf, char *err, size_t errlen)
+{
+	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
+	return capture_set_filter(l->cap, l->filter, err, errlen);
+}
+
 void live_limit(struct live *l, uint64_t frames)
 {
 	l->limit = frames;

@@ -35,6 +35,10 @@ struct live;
  * the file. */
 struct live *live_open(const char *iface, enum capture_want want, const char *bpf, char *err, size_t errlen);
 
+/* Before live_start: replace the kernel filter (the lab's port may be known
+ * only after the capture had to be opened).  0, or -1 with pcap's message. */
+int live_set_filter(struct live *l, const char *bpf, char *err, size_t errlen);
+
 /* Before live_start: write at most this many frames (tcpdump's -c); the
  * capture goes on until live_stop, its stats counting what came after. */
 void live_limit(struct live *l, uint64_t frames);

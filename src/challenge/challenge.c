@@ -1,0 +1,352 @@
+/*
+ * challenge.c — challenge files, the list of them, verdicts and the small
+ * helpers the kinds share (see challenge.h).
+ */
+#include "challenge/challenge.h"
+
+#include "common/text.h"
+#include "lesson/lesson.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ the file */
+
+static char *dupstr(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();   /* a few bytes of text: out of memory here is not recoverable */
+	return d;
+}
+
+/* Append a line to a text block. */
+static void block_add(char **block, const char *line)
+{
+	size_t old = *block ? strlen(*block) : 0, add = strlen(line);
+	char *b = realloc(*block, old + add + 2);
+	if (!b)
+		abort();
+	if (old)
+		b[old++] = '\n';
+	memcpy(b + old, line, add + 1);
+	*block = b;
+}
+
+void challenge_free(struct challenge *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->id);
+	free(c->title);
+	free(c->summary);
+	free(c->kind);
+	free(c->task);
+	free(c->hint);
+	free(c);
+}
+
+struct challenge *challenge_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct challenge *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->path = dupstr(path);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	base += strspn(base, "0123456789");
+	if (*base == '-')
+		base++;
+	c->id = dupstr(base);
+	char *dot = strstr(c->id, ".challenge");
+	if (dot)
+		*dot = '\0';
+	c->family = 4;
+	c->seconds = 10;
+	char line[1024], **block = NULL;
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#')
+			continue;
+		if (line[0] == ' ' || line[0] == '\t' || !line[0]) {
+			if (block)
+				block_add(block, !line[0] ? "" : strncmp(line, "    ", 4) == 0 ? line + 4 : line + strspn(line, " \t"));
+			else if (line[0] && line[strspn(line, " \t")]) {
+				snprintf(err, errlen, "%s:%d: an indented line outside a block (is a 'task:' or 'hint:' line missing above it?)",
+				         path, n);
+				goto fail;
+			}
+			continue;
+		}
+		block = NULL;
+		char *colon = strchr(line, ':');
+		if (!colon) {
+			snprintf(err, errlen, "%s:%d: expected 'key: value'", path, n);
+			goto fail;
+		}
+		*colon = '\0';
+		char *val = colon + 1;
+		val += strspn(val, " \t");
+		if (!strcmp(line, "title") || !strcmp(line, "summary") || !strcmp(line, "kind")) {
+			char **dst = !strcmp(line, "title") ? &c->title : !strcmp(line, "summary") ? &c->summary : &c->kind;
+			if (*dst) {
+				snprintf(err, errlen, "%s:%d: '%s' given twice", path, n, line);
+				goto fail;
+			}
+			*dst = dupstr(val);
+		} else if (!strcmp(line, "family")) {
+			if (strcmp(val, "4") && strcmp(val, "6")) {
+				snprintf(err, errlen, "%s:%d: family is 4 or 6, not '%s'", path, n, val);
+				goto fail;
+			}
+			c->family = atoi(val);
+		} else if (!strcmp(line, "seconds")) {
+			c->seconds = atoi(val);
+			if (c->seconds < 1 || c->seconds > 300) {
+				snprintf(err, errlen, "%s:%d: seconds is a number from 1 to 300", path, n);
+				goto fail;
+			}
+		} else if (!strcmp(line, "param")) {
+			size_t nl = strcspn(val, " \t");
+			if (!nl || nl >= sizeof c->params[0].name || c->nparams >= CHAL_MAX_PARAMS) {
+				snprintf(err, errlen, "%s:%d: 'param: NAME VALUE' (at most %d, names under 32 characters)", path, n,
+				         CHAL_MAX_PARAMS);
+				goto fail;
+			}
+			memcpy(c->params[c->nparams].name, val, nl);
+			const char *v = val + nl + strspn(val + nl, " \t");
+			/* \n in a value stands for a newline */
+			char *o = c->params[c->nparams].value;
+			size_t k = 0;
+			for (; *v && k + 1 < sizeof c->params[0].value; v++)
+				o[k++] = v[0] == '\\' && v[1] == 'n' ? (v++, '\n') : *v;
+			o[k] = '\0';
+			c->nparams++;
+		} else if (!strcmp(line, "task") || !strcmp(line, "hint")) {
+			block = !strcmp(line, "task") ? &c->task : &c->hint;
+			if (*val)
+				block_add(block, val);
+		} else {
+			snprintf(err, errlen, "%s:%d: unknown key '%s' (known: title, summary, kind, family, seconds, param, task, hint)",
+			         path, n, line);
+			goto fail;
+		}
+	}
+	fclose(f);
+	f = NULL;
+	if (!c->title || !c->kind || !c->task) {
+		snprintf(err, errlen, "%s:%d: a challenge needs title:, kind: and task:", path, n);
+		goto fail;
+	}
+	if (!chal_kind_find(c->kind)) {
+		snprintf(err, errlen, "%s: unknown kind '%s' (known: %s)", path, c->kind, chal_kind_names());
+		goto fail;
+	}
+	/* trailing blank lines of blocks */
+	for (char **b = &c->task; b; b = b == &c->task ? &c->hint : NULL)
+		if (*b)
+			for (size_t l = strlen(*b); l && (*b)[l - 1] == '\n'; l--)
+				(*b)[l - 1] = '\0';
+	return c;
+fail:
+	if (f)
+		fclose(f);
+	challenge_free(c);
+	return NULL;
+}
+
+const char *challenge_param(const struct challenge *c, const char *name, const char *def)
+{
+	for (size_t i = 0; i < c->nparams; i++)
+		if (!strcmp(c->params[i].name, name))
+			return c->params[i].value;
+	return def;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct challenge_list *challenge_list_load(const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	char **names = NULL;
+	size_t nn = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		if (l > 10 && !strcmp(e->d_name + l - 10, ".challenge")) {
+			char **g = realloc(names, (nn + 1) * sizeof *names);
+			if (!g)
+				abort();
+			names = g;
+			names[nn++] = dupstr(e->d_name);
+		}
+	}
+	closedir(d);
+	if (nn)
+		qsort(names, nn, sizeof *names, by_name);
+	struct challenge_list *l = calloc(1, sizeof *l);
+	l->c = calloc(nn ? nn : 1, sizeof *l->c);
+	l->errors = calloc(nn ? nn : 1, sizeof *l->errors);
+	if (!l->c || !l->errors)
+		abort();
+	for (size_t i = 0; i < nn; i++) {
+		char path[PATH_MAX], e[600];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		struct challenge *c = challenge_load(path, e, sizeof e);
+		if (c)
+			l->c[l->n++] = c;
+		else
+			l->errors[l->nerrors++] = dupstr(e);
+		free(names[i]);
+	}
+	free(names);
+	return l;
+}
+
+void challenge_list_free(struct challenge_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		challenge_free(l->c[i]);
+	for (size_t i = 0; i < l->nerrors; i++)
+		free(l->errors[i]);
+	free(l->c);
+	free(l->errors);
+	free(l);
+}
+
+const char *challenge_default_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("SOCKSCOPE_CHALLENGES");
+	if (env && *env)
+		return env;
+	const char *lessons = lesson_default_dir();
+	const char *slash = strrchr(lessons, '/');
+	snprintf(dir, sizeof dir, "%.*s/challenges", slash ? (int)(slash - lessons) : 1, slash ? lessons : ".");
+	return dir;
+}
+
+/* ------------------------------------------------------------ verdicts */
+
+void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
+{
+	if (v->n >= VERDICT_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	va_end(ap);
+	v->f[v->n++].ok = ok;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+int chal_bind(int family, int type, uint16_t *port, char *err, size_t errlen)
+{
+	int af = family == 6 ? AF_INET6 : AF_INET;
+	int fd = socket(af, type | SOCK_CLOEXEC, 0);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof ss);
+	if (fd >= 0 && af == AF_INET6) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	}
+	if (fd >= 0 && type == SOCK_STREAM) {
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	}
+	if (af == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		a->sin6_port = htons(*port);
+		len = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons(*port);
+		len = sizeof *a;
+	}
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 16) < 0)) {
+		snprintf(err, errlen, "the lab's %s socket on %s port %u: %s", type == SOCK_STREAM ? "TCP" : "UDP",
+		         af == AF_INET6 ? "::1" : "127.0.0.1", *port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct chal_packet *p = &r->pkts[i];
+		if (!p->from_learner || !p->info.tcp || !p->payload)
+			continue;
+		size_t m = p->info.payload_caplen;
+		if (m > n - k)
+			m = n - k;
+		memcpy(buf + k, p->payload, m);
+		k += m;
+	}
+	return k;
+}
+
+unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag)
+{
+	unsigned c = 0;
+	for (size_t i = 0; i < r->npkts; i++)
+		c += r->pkts[i].from_learner == learner && r->pkts[i].info.tcp && (r->pkts[i].info.tcp_flags & flag);
+	return c;
+}
+
+unsigned chal_count_data(const struct chal_run *r, bool learner)
+{
+	unsigned c = 0;
+	for (size_t i = 0; i < r->npkts; i++)
+		c += r->pkts[i].from_learner == learner && r->pkts[i].info.payload_len > 0;
+	return c;
+}
+
+int64_t chal_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen)
+{
+	text_quote(b, n, out, outlen);
+}

@@ -1,0 +1,217 @@
+/*
+ * kind_tcp_hello.c — "a TCP client that says hello": the lab is a server
+ * on the loopback; the learner's client connects, sends "HELLO <name>\n",
+ * reads the one-line reply and closes.  Judged on the wire: the handshake
+ * over the family the task asks for (the lab also listens on the same port
+ * number over the other family, to tell a learner who picked the wrong
+ * one), the line sent, and a graceful close: FIN, not RST (RST is what the
+ * kernel sends when a program closes with data it has not read, RFC 2525
+ * 2.17; also when it never reads the reply).
+ *
+ * Parameters: reply (default "WELCOME {name}\n").
+ */
+#include "challenge/challenge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define IO_MS 5000          /* the lab waits this long for each thing the client should do */
+#define LIFE_MS 600000      /* and never longer than this in all */
+
+struct hello {
+	int lfd[2];             /* [0] the family asked for, [1] the other one (-1 if not bound) */
+	int wake[2];
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+	/* what the lab saw (written by its thread before done) */
+	int family_used;        /* 0: nobody connected */
+	char got[1024];
+	size_t ngot;
+	bool got_newline;
+	char reply[300];
+	bool sent_reply;
+	bool eof;               /* the client closed (read returned 0) */
+	bool reset;             /* ... or reset the connection */
+};
+
+/* Wait for fd (or the wake pipe); false on timeout or wake. */
+static bool wait_fd(struct hello *h, int fd, int ms)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
+	return poll(p, 2, ms) > 0 && !p[1].revents && p[0].revents;
+}
+
+static void *lab_thread(void *arg)
+{
+	struct chal_run *r = arg;
+	struct hello *h = r->priv;
+	struct pollfd p[3] = { { .fd = h->lfd[0], .events = POLLIN }, { .fd = h->lfd[1], .events = POLLIN },
+	                       { .fd = h->wake[0], .events = POLLIN } };
+	if (poll(p, 3, LIFE_MS) <= 0 || p[2].revents)
+		goto out;
+	int which = p[0].revents ? 0 : 1;
+	int fd = accept4(h->lfd[which], NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	h->family_used = which == 0 ? r->family : (r->family == 6 ? 4 : 6);
+	/* the line, up to its newline */
+	while (h->ngot < sizeof h->got - 1 && !h->got_newline && wait_fd(h, fd, IO_MS)) {
+		ssize_t n = recv(fd, h->got + h->ngot, sizeof h->got - 1 - h->ngot, 0);
+		if (n <= 0) {
+			h->eof = n == 0;
+			h->reset = n < 0 && errno == ECONNRESET;
+			break;
+		}
+		h->ngot += (size_t)n;
+		h->got_newline = memchr(h->got, '\n', h->ngot) != NULL;
+	}
+	if (h->got_newline) {
+		const char *tmpl = challenge_param(r->c, "reply", "WELCOME {name}\n");
+		char name[256] = "";
+		if (!strncmp(h->got, "HELLO ", 6))
+			snprintf(name, sizeof name, "%.*s", (int)strcspn(h->got + 6, "\r\n"), h->got + 6);
+		const char *at = strstr(tmpl, "{name}");
+		if (!strncmp(h->got, "HELLO ", 6) && at)
+			snprintf(h->reply, sizeof h->reply, "%.*s%s%s", (int)(at - tmpl), tmpl, name, at + 6);
+		else
+			snprintf(h->reply, sizeof h->reply, "%s", strncmp(h->got, "HELLO ", 6) ? "ERROR say HELLO <name>\n" : tmpl);
+		h->sent_reply = send(fd, h->reply, strlen(h->reply), MSG_NOSIGNAL) == (ssize_t)strlen(h->reply);
+		/* then the client's close */
+		char drain[512];
+		while (!h->eof && !h->reset && wait_fd(h, fd, IO_MS)) {
+			ssize_t n = recv(fd, drain, sizeof drain, 0);
+			h->eof = n == 0;
+			h->reset = n < 0 && errno == ECONNRESET;
+			if (n < 0 && errno != EINTR)
+				break;
+		}
+	}
+	close(fd);
+out:
+	atomic_store(&h->done, true);
+	return NULL;
+}
+
+static int start(struct chal_run *r, char *err, size_t errlen)
+{
+	struct hello *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->priv = h;
+	h->lfd[0] = h->lfd[1] = h->wake[0] = h->wake[1] = -1;
+	uint16_t port = 0;
+	/* the asked family on a port the kernel picks; the other on the same number if free */
+	for (int tries = 0; tries < 8 && h->lfd[1] < 0; tries++) {
+		if (h->lfd[0] >= 0)
+			close(h->lfd[0]);
+		port = 0;
+		if ((h->lfd[0] = chal_bind(r->family, SOCK_STREAM, &port, err, errlen)) < 0)
+			return -1;
+		char e2[256];
+		uint16_t same = port;
+		h->lfd[1] = chal_bind(r->family == 6 ? 4 : 6, SOCK_STREAM, &same, e2, sizeof e2);
+	}
+	r->port = port;
+	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
+		snprintf(err, errlen, "starting the lab's server: %s", strerror(errno));
+		return -1;
+	}
+	h->started = true;
+	return 0;
+}
+
+static bool done(struct chal_run *r)
+{
+	return atomic_load(&((struct hello *)r->priv)->done);
+}
+
+static void stop(struct chal_run *r)
+{
+	struct hello *h = r->priv;
+	if (h && h->started) {
+		ssize_t w = write(h->wake[1], "x", 1);
+		(void)w;
+		pthread_join(h->thread, NULL);
+		h->started = false;
+	}
+}
+
+static void release(struct chal_run *r)
+{
+	struct hello *h = r->priv;
+	if (!h)
+		return;
+	stop(r);
+	for (int i = 0; i < 2; i++) {
+		if (h->lfd[i] >= 0)
+			close(h->lfd[i]);
+		if (h->wake[i] >= 0)
+			close(h->wake[i]);
+	}
+	free(h);
+	r->priv = NULL;
+}
+
+static void judge(struct chal_run *r, struct verdict *v)
+{
+	struct hello *h = r->priv;
+	char q[400];
+	if (!h->family_used) {
+		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
+		            "and port (they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+		return;
+	}
+	unsigned syn = chal_count_flag(r, true, 0x02);
+	if (h->family_used != r->family)
+		verdict_add(v, false, "you connected over IPv%d; the task asks for IPv%d (%s, AF_INET%s)", h->family_used,
+		            r->family, r->host, r->family == 6 ? "6" : "");
+	else
+		verdict_add(v, true, "it connected to %s port %u over IPv%d%s", r->host, r->port, r->family,
+		            r->captured ? (syn ? ": SYN, SYN-ACK, ACK on the wire" : " (its SYN was not captured)") : "");
+	chal_quote((const uint8_t *)h->got, h->ngot, q, sizeof q);
+	if (!h->ngot)
+		verdict_add(v, false, "it sent nothing: the server waits for \"HELLO <name>\\n\"");
+	else if (!h->got_newline)
+		verdict_add(v, false, "it sent %s without a newline: the server reads up to \\n, so it was still waiting "
+		            "for the end of the line", q);
+	else if (strncmp(h->got, "HELLO ", 6) || h->got[6] == '\n' || h->got[6] == '\r')
+		verdict_add(v, false, "it sent %s: the server expects \"HELLO <name>\\n\"", q);
+	else
+		verdict_add(v, true, "it sent %s: one line the server can read", q);
+	unsigned segs = chal_count_data(r, true);
+	if (r->captured && segs > 1)
+		verdict_add(v, true, "(its line took %u segments: fine, TCP is a byte stream and the server reads up to "
+		            "the newline)", segs);
+	unsigned rst = chal_count_flag(r, true, 0x04), fin = chal_count_flag(r, true, 0x01);
+	if (h->reset || rst)
+		verdict_add(v, false, "your program closed with unread data, so the kernel sent RST instead of FIN: "
+		            "read the server's reply before close()");
+	else if (h->eof || fin)
+		verdict_add(v, true, "it closed gracefully: FIN, not RST%s", h->sent_reply ? " (it had read the reply)" : "");
+	else
+		verdict_add(v, false, "it never closed the connection: call close() when done");
+	if (r->ran && h->sent_reply) {
+		size_t l = strcspn(h->reply, "\n");
+		bool shown = l && memmem(r->out, r->nout, h->reply, l);
+		char rq[300];
+		chal_quote((const uint8_t *)h->reply, strlen(h->reply), rq, sizeof rq);
+		verdict_add(v, shown, shown ? "it printed the reply %s" : "it did not print the reply %s: read it and "
+		            "write it to standard output", rq);
+	}
+}
+
+const struct chal_kind kind_tcp_hello = {
+	.name = "tcp-hello", .learner = "client",
+	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+};

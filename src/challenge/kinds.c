@@ -1,0 +1,30 @@
+/*
+ * kinds.c — the table of challenge kinds (one file each: kind_*.c).
+ */
+#include "challenge/challenge.h"
+
+#include <stdio.h>
+#include <string.h>
+
+extern const struct chal_kind kind_tcp_hello;
+
+static const struct chal_kind *const kinds[] = {
+	&kind_tcp_hello,
+};
+
+const struct chal_kind *chal_kind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
+	return NULL;
+}
+
+const char *chal_kind_names(void)
+{
+	static char names[512];
+	size_t k = 0;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && k < sizeof names; i++)
+		k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? " " : "", kinds[i]->name);
+	return names;
+}

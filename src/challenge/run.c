@@ -1,0 +1,277 @@
+/*
+ * run.c — one challenge run (see run.h).
+ *
+ * Order: open the capture (before any thread: without privilege the process
+ * moves into a namespace of its own, where the learner's program must then
+ * be started with --run), start the lab's side, set the capture filter to
+ * its port, capture, run or wait for the learner's program, let the lab's
+ * side finish, stop the capture, decode every packet, judge.
+ */
+#include "challenge/run.h"
+
+#include "inspect/live.h"
+#include "inspect/view.h"
+#include "lesson/progress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SETTLE_MS 300          /* after the program: the last FIN/ACK or RST reach the capture */
+#define LAB_FINISH_MS 3000     /* after the program: the lab's side finishes its session */
+
+static void sleep_ms(int ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
+}
+
+/* "... {port} ..." with the run's values. */
+static void expand(const char *in, const struct chal_run *r, char *out, size_t n)
+{
+	size_t k = 0;
+	while (*in && k + 1 < n) {
+		if (!strncmp(in, "{port}", 6)) {
+			k += (size_t)snprintf(out + k, n - k, "%u", r->port);
+			in += 6;
+		} else if (!strncmp(in, "{host}", 6)) {
+			k += (size_t)snprintf(out + k, n - k, "%s", r->host);
+			in += 6;
+		} else {
+			out[k++] = *in++;
+		}
+		if (k >= n)
+			k = n - 1;
+	}
+	out[k] = '\0';
+}
+
+static void print_block(FILE *out, const char *text, const struct chal_run *r)
+{
+	char line[1200];
+	const char *p = text;
+	while (p && *p) {
+		size_t l = strcspn(p, "\n");
+		char raw[1024];
+		snprintf(raw, sizeof raw, "%.*s", (int)l, p);
+		expand(raw, r, line, sizeof line);
+		fprintf(out, "  %s\n", line);
+		p += l + (p[l] == '\n');
+	}
+}
+
+/* The learner's program: sh -c CMD in a process group of its own, stdout
+ * into r->out, stdin from /dev/null; at most seconds, then TERM, KILL. */
+static void run_program(struct chal_run *r, const char *cmd, int seconds)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	char port[16];
+	snprintf(port, sizeof port, "%u", r->port);
+	int64_t t0 = chal_now_ms();
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		setenv("SOCKSCOPE_PORT", port, 1);
+		setenv("SOCKSCOPE_HOST", r->host, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return;
+	}
+	setpgid(pid, pid);
+	r->ran = true;
+	bool eof = false;
+	for (;;) {
+		int64_t left = t0 + seconds * 1000 - chal_now_ms();
+		if (!eof) {
+			struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+			if (poll(&p, 1, left > 100 ? 100 : left > 0 ? (int)left : 0) > 0) {
+				char buf[1024];
+				ssize_t n = read(pfd[0], buf, sizeof buf);
+				if (n <= 0)
+					eof = true;
+				for (ssize_t i = 0; i < n && r->nout + 1 < sizeof r->out; i++)
+					r->out[r->nout++] = buf[i];
+			}
+		} else {
+			sleep_ms(10);
+		}
+		if (waitpid(pid, &r->status, WNOHANG) == pid) {
+			r->exited = true;
+			break;
+		}
+		if (left <= 0) {
+			kill(-pid, SIGTERM);
+			sleep_ms(200);
+			kill(-pid, SIGKILL);
+			waitpid(pid, &r->status, 0);
+			break;
+		}
+	}
+	kill(-pid, SIGKILL);   /* what it left running in the background */
+	r->seconds = (double)(chal_now_ms() - t0) / 1000;
+	r->out[r->nout] = '\0';
+	close(pfd[0]);
+}
+
+/* Every captured packet, decoded, as the judges read them. */
+static void collect(struct chal_run *r, struct capfile *cf, bool learner_client)
+{
+	while (capfile_index_step(cf, 65536) == CAPFILE_SCANNING)
+		;
+	uint64_t n = capfile_count(cf);
+	r->pkts = calloc(n ? n : 1, sizeof *r->pkts);
+	if (!r->pkts)
+		return;
+	struct flowtab *ft = flowtab_new();
+	int64_t prev = CAPFILE_NO_TIME;
+	for (uint64_t i = 0; i < n; i++) {
+		struct capfile_packet p;
+		if (!capfile_packet(cf, i, &p))
+			break;
+		struct dissection d;
+		char summary[512];
+		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+		dissect_summary(&d, ft, summary, sizeof summary);
+		struct chal_packet *q = &r->pkts[r->npkts++];
+		q->ts_ns = p.ts_ns;
+		q->info = d.info;
+		q->from_learner = d.info.has_ports && (learner_client ? d.info.dport == r->port : d.info.sport == r->port);
+		if (d.info.payload_caplen && d.info.payload_off + d.info.payload_caplen <= p.caplen)
+			q->payload = p.data + d.info.payload_off;   /* valid while the capture file is open */
+		inspect_line(cf, &p, &d, summary, INSPECT_TIME_REL, prev, q->line, sizeof q->line);
+		prev = p.ts_ns;
+		dissection_free(&d);
+	}
+	flowtab_free(ft);
+}
+
+static void save_result(const struct challenge *c, bool pass, FILE *out)
+{
+	struct progress *p = progress_load(NULL);
+	if (!p)
+		return;
+	char id[80], err[512];
+	snprintf(id, sizeof id, "challenge:%s", c->id);
+	const struct progress_entry *e = progress_get(p, id);
+	unsigned tries = e ? e->asked + 1 : 1, passed = (e && e->steps) || pass;
+	progress_steps(p, id, passed, 1);
+	progress_quiz(p, id, pass, tries);
+	if (progress_save(p, err, sizeof err) < 0)
+		fprintf(out, "(progress not saved: %s)\n", err);
+	progress_free(p);
+}
+
+int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *out)
+{
+	const struct chal_kind *k = chal_kind_find(c->kind);
+	char err[1024];
+	if (!k) {
+		fprintf(stderr, "sockscope: %s: unknown kind '%s'\n", c->path, c->kind);
+		return 2;
+	}
+	struct chal_run r = { .c = c, .family = c->family };
+	snprintf(r.host, sizeof r.host, "%s", c->family == 6 ? "::1" : "127.0.0.1");
+	struct live *live = live_open("lo", o->want, "less 1", err, sizeof err);
+	char nocap[1024] = "";
+	if (!live)
+		snprintf(nocap, sizeof nocap, "%s", err);
+	if (k->start(&r, err, sizeof err) < 0) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		live_close(live);
+		return 2;
+	}
+	char bpf[128];
+	snprintf(bpf, sizeof bpf, "port %u or icmp or icmp6", r.port);
+	if (live && (live_set_filter(live, bpf, err, sizeof err) < 0 || live_start(live, err, sizeof err) < 0)) {
+		snprintf(nocap, sizeof nocap, "%s", err);
+		live_close(live);
+		live = NULL;
+	}
+	bool client = !strcmp(k->learner, "client");
+	fprintf(out, "challenge: %s (%s)\n", c->title, c->id);
+	if (!o->quiet) {
+		fprintf(out, "task:\n");
+		print_block(out, c->task, &r);
+	}
+	fprintf(out, "the lab: %s %s port %u (IPv%d)\n", client ? "a server on" : "a client for your server on", r.host,
+	        r.port, r.family);
+	if (live && live_mode(live) == CAPTURE_NAMESPACE && !o->run)
+		fprintf(out, "note: without the privilege to capture on the host's lo, sockscope runs in a network namespace "
+		        "of its own: start your program with --run \"CMD\" so that it runs in there too\n");
+	if (!live)
+		fprintf(out, "capture: none (%s); judged from the lab's side only\n", nocap);
+	if (o->run) {
+		char cmd[2048];
+		expand(o->run, &r, cmd, sizeof cmd);
+		fprintf(out, "running: %s\n", cmd);
+		fflush(out);
+		run_program(&r, cmd, c->seconds);
+	} else {
+		fprintf(out, "now run your program (waiting up to %d s; Ctrl-C gives up)\n", o->wait_seconds);
+		fflush(out);
+		int64_t end = chal_now_ms() + (int64_t)o->wait_seconds * 1000;
+		while (!k->done(&r) && chal_now_ms() < end)
+			sleep_ms(50);
+	}
+	int64_t end = chal_now_ms() + LAB_FINISH_MS;
+	while (!k->done(&r) && chal_now_ms() < end)
+		sleep_ms(20);
+	sleep_ms(SETTLE_MS);
+	k->stop(&r);
+	if (live) {
+		live_stop(live);
+		collect(&r, live_capfile(live), client);
+		r.captured = true;
+	}
+
+	if (r.ran) {
+		if (r.exited && WIFEXITED(r.status))
+			fprintf(out, "your program: exited with status %d after %.2f s\n", WEXITSTATUS(r.status), r.seconds);
+		else if (r.exited)
+			fprintf(out, "your program: killed by signal %d after %.2f s\n", WTERMSIG(r.status), r.seconds);
+		else
+			fprintf(out, "your program: still running after %d s: stopped\n", c->seconds);
+		if (r.nout) {
+			char q[300];
+			chal_quote((const uint8_t *)r.out, r.nout, q, sizeof q);
+			fprintf(out, "its output: %s\n", q);
+		}
+	}
+	if (r.captured) {
+		fprintf(out, "packets (%zu):\n", r.npkts);
+		for (size_t i = 0; i < r.npkts; i++)
+			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);
+	}
+	struct verdict v = { .pass = true };
+	k->judge(&r, &v);
+	size_t failed = 0;
+	fprintf(out, "verdict:\n");
+	for (size_t i = 0; i < v.n; i++) {
+		failed += !v.f[i].ok;
+		fprintf(out, "  %-4s  %s\n", v.f[i].ok ? "ok" : "FAIL", v.f[i].text);
+	}
+	v.pass = v.n > 0 && failed == 0;
+	fprintf(out, "result: %s (%zu of %zu checks %s)\n", v.pass ? "PASS" : "FAIL", v.pass ? v.n : failed, v.n,
+	        v.pass ? "hold" : "failed");
+	save_result(c, v.pass, out);
+	if (k->free)
+		k->free(&r);
+	free(r.pkts);
+	live_close(live);
+	return v.pass ? 0 : 1;
+}

@@ -1,0 +1,67 @@
+# e2e_challenges.sh — `sockscope challenge`: reference solutions in C and
+# Python pass; a deliberately wrong one for each typical mistake fails with
+# the right explanation; programs that never connect, hang or send garbage
+# get a verdict within their time.  $1: the sockscope binary.
+. "$(dirname "$0")/lib.sh"
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+sol=$here/challenges
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+if ! "$bin" inspect -i lo --duration 0.1 > /dev/null 2>&1; then
+	echo "SKIP: no capture here (the challenges judge what they capture)"; exit 77
+fi
+command -v python3 > /dev/null || { echo "SKIP: python3 is needed for the reference solutions"; exit 77; }
+CC=${CC:-cc}
+
+# check NAME CMD WANT_RC TEXT...: the run exits WANT_RC (0 pass, 1 fail) and its output has every TEXT.
+check() {
+	name=$1 cmd=$2 want=$3; shift 3
+	"$bin" challenge "$name" --run "$cmd" > "$dir/out" 2>&1; rc=$?
+	if [ $rc -ne "$want" ]; then
+		cat "$dir/out"; fail "$name with '$cmd': exit $rc, wanted $want"; return
+	fi
+	for t in "$@"; do
+		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
+	done
+	pass "$name with '$cmd': exit $rc, $*"
+}
+
+out=$("$bin" challenge)
+expect_in "$out" "tcp-client       not tried" "the list says what was not tried"
+
+# 1. the TCP client
+py="python3 $sol/hello_client.py"
+check tcp-client "$py ok" 0 "result: PASS" "ok    it sent \"HELLO ada\\n\"" "it closed gracefully: FIN, not RST" \
+	"it printed the reply \"WELCOME ada\\n\""
+if $CC -o "$dir/hello_client" "$sol/hello_client.c" 2> "$dir/cc.err"; then
+	check tcp-client "$dir/hello_client" 0 "result: PASS"
+	check ipv6-client "$dir/hello_client" 0 "result: PASS" "over IPv6: SYN, SYN-ACK, ACK on the wire"
+else
+	fail "the C reference solution does not compile: $(cat "$dir/cc.err")"
+fi
+check tcp-client "$py pieces" 0 "result: PASS" "its line took 3 segments"
+check tcp-client "$py nonl" 1 "FAIL  it sent \"HELLO ada\" without a newline"
+check tcp-client "$py rst" 1 "FAIL  your program closed with unread data, so the kernel sent RST instead of FIN"
+check tcp-client "$py silent" 1 "FAIL  it sent nothing"
+check tcp-client "$py garbage" 1 "without a newline" "result: FAIL"
+check tcp-client "true" 1 "FAIL  nothing connected to 127.0.0.1 port"
+# 6. over IPv6
+check ipv6-client "$py ok" 0 "result: PASS"
+check ipv6-client "$py v4" 1 "FAIL  you connected over IPv4; the task asks for IPv6"
+
+# a program that hangs is stopped at its time
+sed 's/^seconds: .*/seconds: 2/' "$here/../challenges/01-tcp-client.challenge" > "$dir/01-tcp-client.challenge"
+start=$(date +%s)
+"$bin" challenge tcp-client --dir "$dir" --run "sleep 60" > "$dir/out" 2>&1; rc=$?
+took=$(( $(date +%s) - start ))
+[ $rc -eq 1 ] && grep -q "your program: still running after 2 s: stopped" "$dir/out" && [ $took -lt 30 ] &&
+	pass "a program that hangs is stopped after its 2 s (the run took ${took} s)" || fail "hang: exit $rc after ${took} s"
+
+out=$("$bin" challenge)
+expect_in "$out" "passed (" "the list shows what was passed"
+out=$("$bin" challenge nosuch 2>&1); rc=$?
+[ $rc -eq 2 ] && expect_in "$out" "no challenge 'nosuch'" "an unknown challenge is named" || fail "nosuch: exit $rc"
+printf 'title: x\nkind: tcp-hello\nfamily: 5\ntask: t\n' > "$dir/09-bad.challenge"
+out=$("$bin" challenge --dir "$dir" 2>&1)
+expect_in "$out" "09-bad.challenge:3: family is 4 or 6, not '5'" "a broken challenge file: file:line and what is wrong"
+finish
