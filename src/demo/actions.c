@@ -604,6 +604,8 @@ static void run_close(struct demo *d, const struct demo_action *a, struct demo_o
 	struct demo_sock *s = sock_of(d, a, o);
 	if (!s)
 		return;
+	if (a->role == ROLE_CLIENT)
+		demo_note_closing(d, s);
 	int fd = s->fd;
 	s->fd = -1;
 	if (close(fd) < 0)

@@ -41,8 +41,22 @@ void demo_sock_close(struct demo_sock *s)
 	}
 }
 
+/* A client socket is about to close: keep its port among the learned ones,
+ * so the TCP states after the step still show its connection (TIME_WAIT,
+ * FIN_WAIT...) and tell it from another program's on the same ports. */
+void demo_note_closing(struct demo *d, const struct demo_sock *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (s && s->fd >= 0 && getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
+		demo_learn_port(d, ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+		                                                  : ((struct sockaddr_in *)&ss)->sin_port));
+}
+
 struct demo_sock *demo_sock_new(struct demo *d, enum demo_role role, const char *name)
 {
+	if (role == ROLE_CLIENT)
+		demo_note_closing(d, demo_sock_find(d, role, name));
 	demo_sock_close(demo_sock_find(d, role, name));
 	for (int i = 0; i < DEMO_MAX_SOCKS; i++) {
 		struct demo_sock *s = &d->socks[role][i];
@@ -521,9 +535,23 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max)
 	for (int i = 0; i < n && k < max; i++) {
 		if (e[i].state == TCP_LISTEN || e[i].dport == 0)
 			continue;   /* listeners and the bound-only "closed" socket are not connections */
-		bool lab = false;
+		bool lab = false, ours = false;
 		for (size_t p = 0; p < np; p++)
 			lab |= e[i].sport == ports[p];
+		/* a client end must be one of ours: another program's connection
+		 * to a port number the lab now uses again is not this lesson's */
+		for (size_t p = 0; p < d->nlearned && !lab; p++)
+			ours |= e[i].sport == d->learned[p];
+		for (int c = 0; c < DEMO_MAX_SOCKS && !lab && !ours; c++) {
+			struct sockaddr_storage ss;
+			socklen_t len = sizeof ss;
+			const struct demo_sock *cs = &d->socks[ROLE_CLIENT][c];
+			if (cs->fd >= 0 && getsockname(cs->fd, (struct sockaddr *)&ss, &len) == 0)
+				ours = e[i].sport == ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+				                                                 : ((struct sockaddr_in *)&ss)->sin_port);
+		}
+		if (!lab && !ours && d->cfg.side != DEMO_SIDE_SERVER)
+			continue;
 		const char *fmt = d->af == AF_INET6 ? "%-6s [::1]:%u > [::1]:%u  %s%s" : "%-6s 127.0.0.1:%u > 127.0.0.1:%u  %s%s";
 		/* No descriptor: an established connection not yet accept()ed, or
 		 * one closed whose goodbye the kernel is still finishing. */

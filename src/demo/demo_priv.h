@@ -81,6 +81,8 @@ void demo_errno_result(struct demo_outcome *o, int err);
 struct demo_sock *demo_sock_find(struct demo *d, enum demo_role role, const char *name);
 struct demo_sock *demo_sock_new(struct demo *d, enum demo_role role, const char *name);
 void demo_sock_close(struct demo_sock *s);
+/* Before a client socket closes: remember its port (see demo.c). */
+void demo_note_closing(struct demo *d, const struct demo_sock *s);
 
 /* Fill a loopback address of the demo's family with `port`. */
 void demo_loopback(const struct demo *d, uint16_t port, struct sockaddr_storage *ss, socklen_t *len);
