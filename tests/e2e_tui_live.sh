@@ -52,5 +52,5 @@ ok "S stops, w saves the 10 packets"
 
 key q
 wait_for 'EXITED-0' "q did not quit"
-has 'BADMODES-0-END' "the terminal was left in raw mode"
+wait_for 'BADMODES-[0-9]+-END' "no terminal-mode report"; has 'BADMODES-0-END' "the terminal was left in raw mode"
 ok "q leaves a sane terminal"

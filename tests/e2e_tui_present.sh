@@ -55,7 +55,7 @@ cols=$(tm capture-pane -p -e -t pres | grep -c '40m\|;40;\|\[40;')
 	fail "the contrast theme's black background is not drawn ($cols lines)"
 key q q
 wait_for 'EXITED-0' "q did not leave"
-has 'BADMODES-0-END' "the terminal was left in raw mode"
+wait_for 'BADMODES-[0-9]+-END' "no terminal-mode report"; has 'BADMODES-0-END' "the terminal was left in raw mode"
 
 for theme in light dark; do
 	start_tui "t$theme" 160 45 --theme=$theme
