@@ -127,4 +127,22 @@ int64_t chal_now_ms(void);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen);
 
+/* ---- the lab as a client of the learner's server (lab_client.c) ---- */
+
+/* Does a TCP socket listen on port (the kernel's tables, nothing on the
+ * wire)?  1, 0, or -1 when the tables cannot be read. */
+int chal_listens(uint16_t port);
+/* Sleep up to ms, or until the wake pipe is written (true). */
+bool chal_stopped(int wake, int ms);
+/* A free port for the learner's server (r->port, r->host).  0, or -1. */
+int chal_pick_port(struct chal_run *r, char *err, size_t errlen);
+/* Connect to the learner's server within ms (TCP_NODELAY); -1 with *e. */
+int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, int *e);
+/* Wait until the server listens, then connect; -1 with *e (ECANCELED: stopped). */
+int chal_await_server(const struct chal_run *r, int wake, bool *listed, uint16_t *lport, int *e);
+/* How the learner's program ended, for a verdict ("" if the lab stopped it). */
+void chal_program_end(const struct chal_run *r, char *out, size_t n);
+/* The finding when the lab never got a connection. */
+void chal_judge_unreached(const struct chal_run *r, bool listed, int err, struct verdict *v);
+
 #endif

@@ -7,9 +7,21 @@
 #include <string.h>
 
 extern const struct chal_kind kind_tcp_hello;
+extern const struct chal_kind kind_udp_send;
+extern const struct chal_kind kind_tcp_timeout;
+extern const struct chal_kind kind_http_get;
+extern const struct chal_kind kind_echo_server;
+extern const struct chal_kind kind_framing;
+extern const struct chal_kind kind_concurrent;
 
 static const struct chal_kind *const kinds[] = {
 	&kind_tcp_hello,
+	&kind_udp_send,
+	&kind_tcp_timeout,
+	&kind_http_get,
+	&kind_echo_server,
+	&kind_framing,
+	&kind_concurrent,
 };
 
 const struct chal_kind *chal_kind_find(const char *name)

@@ -6,6 +6,12 @@
  * be started with --run), start the lab's side, set the capture filter to
  * its port, capture, run or wait for the learner's program, let the lab's
  * side finish, stop the capture, decode every packet, judge.
+ *
+ * A client ends by itself; a server runs until it is stopped.  So when the
+ * learner writes a server (kind->learner "server"), its program is stopped
+ * DONE_GRACE_MS after the lab's side reports done() -- the grace lets it
+ * finish closing the last connection -- and that is reported as what
+ * happens to every server, not as a fault.
  */
 #include "challenge/run.h"
 
@@ -24,7 +30,10 @@
 #include <unistd.h>
 
 #define SETTLE_MS 300          /* after the program: the last FIN/ACK or RST reach the capture */
+#define PRINT_MAX 80           /* packet lines printed at most */
 #define LAB_FINISH_MS 3000     /* after the program: the lab's side finishes its session */
+#define DONE_GRACE_MS 300      /* a server's time between the lab's done() and its stop */
+#define SERVER_GONE_MS 500     /* after a server's program: the lab reads what its end left in the sockets */
 
 static void sleep_ms(int ms)
 {
@@ -65,16 +74,32 @@ static void print_block(FILE *out, const char *text, const struct chal_run *r)
 	}
 }
 
-/* The learner's program: sh -c CMD in a process group of its own, stdout
- * into r->out, stdin from /dev/null; at most seconds, then TERM, KILL. */
-static void run_program(struct chal_run *r, const char *cmd, int seconds)
+/* TERM, then KILL, the process group of pid; reap pid into *status. */
+static void stop_group(pid_t pid, int *status)
 {
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 20 && waitpid(pid, status, WNOHANG) != pid; i++)
+		sleep_ms(10);
+	kill(-pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
+/* How the learner's program ended. */
+enum prog_end { PROG_EXITED, PROG_TIMED_OUT, PROG_SERVER_STOPPED };
+
+/* The learner's program: sh -c CMD in a process group of its own, stdout
+ * into r->out, stdin from /dev/null; at most seconds, then TERM, KILL.  With
+ * server (the kind, when the learner writes a server): also stopped
+ * DONE_GRACE_MS after server->done(). */
+static enum prog_end run_program(struct chal_run *r, const char *cmd, int seconds, const struct chal_kind *server)
+{
+	enum prog_end end = PROG_TIMED_OUT;
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return;
+		return end;
 	char port[16];
 	snprintf(port, sizeof port, "%u", r->port);
-	int64_t t0 = chal_now_ms();
+	int64_t t0 = chal_now_ms(), done_at = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -90,16 +115,21 @@ static void run_program(struct chal_run *r, const char *cmd, int seconds)
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);
-		return;
+		return end;
 	}
 	setpgid(pid, pid);
 	r->ran = true;
 	bool eof = false;
 	for (;;) {
-		int64_t left = t0 + seconds * 1000 - chal_now_ms();
+		int64_t now = chal_now_ms(), left = t0 + seconds * 1000 - now;
+		if (server && done_at < 0 && server->done(r))
+			done_at = now;
 		if (!eof) {
 			struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-			if (poll(&p, 1, left > 100 ? 100 : left > 0 ? (int)left : 0) > 0) {
+			int ms = left > 100 ? 100 : left > 0 ? (int)left : 0;
+			if (done_at >= 0 && ms > 20)
+				ms = 20;
+			if (poll(&p, 1, ms) > 0) {
 				char buf[1024];
 				ssize_t n = read(pfd[0], buf, sizeof buf);
 				if (n <= 0)
@@ -112,13 +142,16 @@ static void run_program(struct chal_run *r, const char *cmd, int seconds)
 		}
 		if (waitpid(pid, &r->status, WNOHANG) == pid) {
 			r->exited = true;
+			end = PROG_EXITED;
+			break;
+		}
+		if (done_at >= 0 && chal_now_ms() - done_at >= DONE_GRACE_MS) {
+			stop_group(pid, &r->status);
+			end = PROG_SERVER_STOPPED;
 			break;
 		}
 		if (left <= 0) {
-			kill(-pid, SIGTERM);
-			sleep_ms(200);
-			kill(-pid, SIGKILL);
-			waitpid(pid, &r->status, 0);
+			stop_group(pid, &r->status);
 			break;
 		}
 	}
@@ -126,6 +159,7 @@ static void run_program(struct chal_run *r, const char *cmd, int seconds)
 	r->seconds = (double)(chal_now_ms() - t0) / 1000;
 	r->out[r->nout] = '\0';
 	close(pfd[0]);
+	return end;
 }
 
 /* Every captured packet, decoded, as the judges read them. */
@@ -215,12 +249,13 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		        "of its own: start your program with --run \"CMD\" so that it runs in there too\n");
 	if (!live)
 		fprintf(out, "capture: none (%s); judged from the lab's side only\n", nocap);
+	enum prog_end how = PROG_EXITED;
 	if (o->run) {
 		char cmd[2048];
 		expand(o->run, &r, cmd, sizeof cmd);
 		fprintf(out, "running: %s\n", cmd);
 		fflush(out);
-		run_program(&r, cmd, c->seconds);
+		how = run_program(&r, cmd, c->seconds, client ? NULL : k);
 	} else {
 		fprintf(out, "now run your program (waiting up to %d s; Ctrl-C gives up)\n", o->wait_seconds);
 		fflush(out);
@@ -228,7 +263,8 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		while (!k->done(&r) && chal_now_ms() < end)
 			sleep_ms(50);
 	}
-	int64_t end = chal_now_ms() + LAB_FINISH_MS;
+	/* a server that has ended has nobody left for the lab to talk to */
+	int64_t end = chal_now_ms() + (o->run && !client ? SERVER_GONE_MS : LAB_FINISH_MS);
 	while (!k->done(&r) && chal_now_ms() < end)
 		sleep_ms(20);
 	sleep_ms(SETTLE_MS);
@@ -244,6 +280,9 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 			fprintf(out, "your program: exited with status %d after %.2f s\n", WEXITSTATUS(r.status), r.seconds);
 		else if (r.exited)
 			fprintf(out, "your program: killed by signal %d after %.2f s\n", WTERMSIG(r.status), r.seconds);
+		else if (how == PROG_SERVER_STOPPED)
+			fprintf(out, "your program: your server was stopped by the lab when it had finished, after %.2f s, "
+			        "as servers run until stopped\n", r.seconds);
 		else
 			fprintf(out, "your program: still running after %d s: stopped\n", c->seconds);
 		if (r.nout) {
@@ -253,9 +292,16 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		}
 	}
 	if (r.captured) {
+		/* the first and last ones: the start and the end of the story (a
+		 * flood need not fill the terminal; the verdict cites numbers) */
 		fprintf(out, "packets (%zu):\n", r.npkts);
-		for (size_t i = 0; i < r.npkts; i++)
+		for (size_t i = 0; i < r.npkts; i++) {
+			if (r.npkts > PRINT_MAX && i == PRINT_MAX / 2)
+				fprintf(out, "  ... %zu packets not shown ...\n", r.npkts - PRINT_MAX);
+			if (r.npkts > PRINT_MAX && i >= PRINT_MAX / 2 && i < r.npkts - PRINT_MAX / 2)
+				continue;
 			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);
+		}
 	}
 	struct verdict v = { .pass = true };
 	k->judge(&r, &v);

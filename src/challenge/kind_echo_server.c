@@ -1,0 +1,425 @@
+/*
+ * kind_echo_server.c — "an echo server": the learner's server listens on
+ * {host} port {port} and sends back every byte it receives, client after
+ * client, until it is stopped.  The lab connects `connections` times, one
+ * after another.  On each connection it sends a short line in pieces of 1-3
+ * bytes (TCP_NODELAY and a pause between them, so each piece is a segment of
+ * its own: a server must not expect a whole line from one recv()), then
+ * `big` bytes of every value 0-255, zero bytes too (a server that treats
+ * data as a C string loses them), reading the echo all the while (a client
+ * that only writes deadlocks with a server that echoes: both send buffers
+ * fill).  When everything has come back it closes its side (FIN) and waits
+ * for the server to close too.  Judged from what came back: every byte in
+ * order (else the first offset that differs), nothing missing, no reset,
+ * the close, and the next connection accepted (a server accept()s in a
+ * loop).  A server that never listens, or stops, gets a verdict when the
+ * learner's program ends or its time is up: run.c then stops the lab.
+ *
+ * Parameters: connections (1-8, default 3), big (bytes, default 200000).
+ */
+#include "challenge/challenge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define IO_MS 3000          /* the lab waits this long for any progress */
+#define PIECE_MS 15         /* the pause between the line's pieces */
+#define NEXT_MS 100         /* and between one connection and the next */
+#define CONN_MAX 8
+#define BIG_MAX (16u << 20)
+
+/* ---- the lab as a client of the learner's server: lab_client.c ---- */
+
+
+enum end { END_NONE, END_ALL, END_EOF, END_RESET, END_STALL, END_STOPPED };
+enum closing { CLOSE_NONE, CLOSE_FIN, CLOSE_RESET, CLOSE_SILENT, CLOSE_EXTRA };
+
+/* One connection, as the lab saw it (written by its thread before done). */
+struct echo_conn {
+	int err;                /* connect(): 0, or errno (ECONNREFUSED: nothing listened; ECANCELED: stopped) */
+	uint16_t lport;         /* the lab's port: finds the connection in the capture */
+	char line[64];
+	size_t nline, pieces;   /* the short line and the sends it took */
+	size_t total, sent;     /* line + big; how much the lab sent */
+	size_t got;             /* bytes that came back right, in order */
+	bool diff;              /* byte `got` came back wrong */
+	uint8_t want[12], came[12];
+	size_t ncame;
+	size_t extra;           /* came back after all had: never sent */
+	enum end end;
+	enum closing closing;
+};
+
+struct echo {
+	int wake[2];
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+	unsigned nconn, want_conn;
+	size_t big;
+	bool listed;            /* a socket listened on the port (maybe on another address or family) */
+	struct echo_conn c[CONN_MAX];
+};
+
+/* ---- the exchange ---- */
+
+/* The byte at offset off of what the lab sends: the line, then bytes that
+ * take every value and do not repeat with a short period (a server that
+ * drops a block must not get the same bytes again by chance). */
+static uint8_t want_at(const struct echo_conn *c, size_t off)
+{
+	if (off < c->nline)
+		return (uint8_t)c->line[off];
+	uint32_t x = (uint32_t)(off - c->nline) * 2654435761u;
+	return (uint8_t)((x ^ (x >> 15)) >> 7);
+}
+
+/* What came back: compared with what was sent, in order. */
+static void take(struct echo_conn *c, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->diff) {
+			if (c->ncame < sizeof c->came)
+				c->came[c->ncame++] = b[i];
+		} else if (c->got == c->total) {
+			c->extra++;
+		} else if (b[i] == want_at(c, c->got)) {
+			c->got++;
+		} else {
+			c->diff = true;
+			for (size_t k = 0; k < sizeof c->want && c->got + k < c->total; k++)
+				c->want[k] = want_at(c, c->got + k);
+			c->came[c->ncame++] = b[i];
+		}
+	}
+}
+
+/* Read what is there; false when the connection ended (c->end set). */
+static bool drain(struct echo_conn *c, int fd)
+{
+	uint8_t buf[16384];
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n > 0) {
+			take(c, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return true;
+		c->end = n == 0 ? END_EOF : END_RESET;
+		return false;
+	}
+}
+
+/* Send from offset c->sent up to `upto` as far as the socket takes it. */
+static bool push(struct echo_conn *c, int fd, size_t upto)
+{
+	uint8_t buf[16384];
+	while (c->sent < upto) {
+		size_t n = upto - c->sent < sizeof buf ? upto - c->sent : sizeof buf;
+		for (size_t i = 0; i < n; i++)
+			buf[i] = want_at(c, c->sent + i);
+		ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return true;
+			c->end = END_RESET;
+			return false;
+		}
+		c->sent += (size_t)w;
+	}
+	return true;
+}
+
+/* The line in pieces of 1-3 bytes, then the big message while reading the
+ * echo; then the lab's FIN and the server's close. */
+static void exchange(struct echo *h, struct echo_conn *c, int fd)
+{
+	/* the line */
+	for (size_t off = 0; off < c->nline;) {
+		size_t piece = 1 + c->pieces % 3;
+		if (piece > c->nline - off)
+			piece = c->nline - off;
+		if (!push(c, fd, off + piece))
+			return;
+		off += piece;
+		c->pieces++;
+		if (chal_stopped(h->wake[0], PIECE_MS)) {
+			c->end = END_STOPPED;
+			return;
+		}
+		if (!drain(c, fd))
+			return;
+	}
+	/* the big message, reading all the while */
+	int64_t last = chal_now_ms();
+	while (c->got < c->total && !c->diff) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN | (c->sent < c->total ? POLLOUT : 0) },
+		                       { .fd = h->wake[0], .events = POLLIN } };
+		int64_t left = last + IO_MS - chal_now_ms();
+		if (left <= 0) {
+			c->end = END_STALL;
+			return;
+		}
+		if (poll(p, 2, (int)left) < 0 && errno != EINTR)
+			return;
+		if (p[1].revents) {
+			c->end = END_STOPPED;
+			return;
+		}
+		size_t before = c->sent + c->got;
+		if ((p[0].revents & POLLOUT) && !push(c, fd, c->total))
+			return;
+		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(c, fd))
+			return;
+		if (c->sent + c->got != before)
+			last = chal_now_ms();
+	}
+	if (c->diff)
+		return;
+	c->end = END_ALL;
+	/* the lab's FIN; then the server's */
+	shutdown(fd, SHUT_WR);
+	int64_t until = chal_now_ms() + IO_MS;
+	c->closing = CLOSE_SILENT;
+	for (;;) {
+		int64_t left = until - chal_now_ms();
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
+		if (left <= 0 || poll(p, 2, (int)left) <= 0 || p[1].revents)
+			return;
+		uint8_t buf[4096];
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n > 0) {
+			take(c, buf, (size_t)n);
+			c->closing = CLOSE_EXTRA;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (c->closing != CLOSE_EXTRA)
+			c->closing = n == 0 ? CLOSE_FIN : CLOSE_RESET;
+		return;
+	}
+}
+
+static bool conn_ok(const struct echo_conn *c)
+{
+	return !c->err && c->end == END_ALL && !c->diff && c->closing == CLOSE_FIN;
+}
+
+static void *lab_thread(void *arg)
+{
+	struct chal_run *r = arg;
+	struct echo *h = r->priv;
+	for (unsigned i = 0; i < h->want_conn; i++) {
+		struct echo_conn *c = &h->c[h->nconn++];
+		c->nline = (size_t)snprintf(c->line, sizeof c->line, "echo me, connection %u\n", i + 1);
+		c->total = c->nline + h->big;
+		/* the first waits for the server to listen; the next ones find it listening, or not: a
+		 * client seldom comes the very moment the last one left, and a server that exits after
+		 * one client has gone by then, so the next connect() is refused, not reset */
+		if (i && chal_stopped(h->wake[0], NEXT_MS)) {
+			c->err = ECANCELED;
+			break;
+		}
+		int fd = i == 0 ? chal_await_server(r, h->wake[0], &h->listed, &c->lport, &c->err)
+		                : chal_connect(r, h->wake[0], IO_MS, &c->lport, &c->err);
+		if (fd < 0)
+			break;
+		exchange(h, c, fd);
+		close(fd);
+		if (!conn_ok(c))
+			break;
+	}
+	atomic_store(&h->done, true);
+	return NULL;
+}
+
+/* ---- the kind ---- */
+
+static int start(struct chal_run *r, char *err, size_t errlen)
+{
+	struct echo *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->priv = h;
+	h->wake[0] = h->wake[1] = -1;
+	h->want_conn = (unsigned)atoi(challenge_param(r->c, "connections", "3"));
+	if (h->want_conn < 1 || h->want_conn > CONN_MAX) {
+		snprintf(err, errlen, "%s: param connections is 1 to %d", r->c->path, CONN_MAX);
+		return -1;
+	}
+	long big = atol(challenge_param(r->c, "big", "200000"));
+	if (big < 0 || big > (long)BIG_MAX) {
+		snprintf(err, errlen, "%s: param big is 0 to %u bytes", r->c->path, BIG_MAX);
+		return -1;
+	}
+	h->big = (size_t)big;
+	if (chal_pick_port(r, err, errlen) < 0)
+		return -1;
+	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
+		snprintf(err, errlen, "starting the lab's client: %s", strerror(errno));
+		return -1;
+	}
+	h->started = true;
+	return 0;
+}
+
+static bool done(struct chal_run *r)
+{
+	return atomic_load(&((struct echo *)r->priv)->done);
+}
+
+static void stop(struct chal_run *r)
+{
+	struct echo *h = r->priv;
+	if (h && h->started) {
+		ssize_t w = write(h->wake[1], "x", 1);
+		(void)w;
+		pthread_join(h->thread, NULL);
+		h->started = false;
+	}
+}
+
+static void release(struct chal_run *r)
+{
+	struct echo *h = r->priv;
+	if (!h)
+		return;
+	stop(r);
+	for (int i = 0; i < 2; i++)
+		if (h->wake[i] >= 0)
+			close(h->wake[i]);
+	free(h);
+	r->priv = NULL;
+}
+
+/* ---- the judge ---- */
+
+static const char *const nth[] = { "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth" };
+
+/* The lab's data segments of connection c that carried its line. */
+static unsigned line_segments(const struct chal_run *r, const struct echo_conn *c)
+{
+	unsigned n = 0;
+	uint32_t isn = 0;
+	bool syn = false;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct pkt_info *p = &r->pkts[i].info;
+		if (r->pkts[i].from_learner || !p->tcp || p->sport != c->lport)
+			continue;
+		if (p->tcp_flags & 0x02) {
+			isn = p->seq;
+			syn = true;
+		} else if (syn && p->payload_len && p->seq - isn - 1 < c->nline) {
+			n++;
+		}
+	}
+	return n;
+}
+
+static void judge(struct chal_run *r, struct verdict *v)
+{
+	struct echo *h = r->priv;
+	char prog[128], q1[200], q2[200];
+	chal_program_end(r, prog, sizeof prog);
+	const char *sep = prog[0] ? "; " : "";
+	if (h->c[0].err) {
+		chal_judge_unreached(r, h->listed, h->c[0].err, v);
+		return;
+	}
+	verdict_add(v, true, "your server listened on %s port %u and accepted the lab's connection", r->host, r->port);
+	for (unsigned i = 0; i < h->nconn; i++) {
+		const struct echo_conn *c = &h->c[i];
+		if (c->err == ECONNREFUSED) {
+			verdict_add(v, false, "the %s connection was refused: a server accept()s in a loop, serving one "
+			            "client after another until it is stopped%s%s", nth[i], sep, prog);
+			return;
+		}
+		if (c->err) {
+			verdict_add(v, false, "the %s connection failed: %s%s%s", nth[i], c->err == ETIMEDOUT ? "your server "
+			            "did not accept it within 3 s: a server accept()s in a loop" : c->err == ECANCELED ?
+			            "the lab was still connecting when your program ended" : strerror(c->err), sep, prog);
+			return;
+		}
+		if (c->diff) {
+			chal_quote(c->want, sizeof c->want < c->total - c->got ? sizeof c->want : c->total - c->got, q1,
+			           sizeof q1);
+			chal_quote(c->came, c->ncame, q2, sizeof q2);
+			char zero[160] = "";
+			if (c->want[0] == 0)
+				snprintf(zero, sizeof zero, " (byte %zu is a zero byte: data like any other; string functions such "
+				         "as strlen() stop at it: send back the count recv() returned)", c->got);
+			verdict_add(v, false, "connection %u: byte %zu came back wrong: the lab sent %s from there, your server "
+			            "sent back %s; the %zu bytes before were right%s", i + 1, c->got, q1, q2, c->got, zero);
+			return;
+		}
+		if (c->end != END_ALL) {
+			char got[96];
+			if (c->got)
+				snprintf(got, sizeof got, "%zu of %zu bytes had come back (all right; the lab had sent %zu)", c->got,
+				         c->total, c->sent);
+			else
+				snprintf(got, sizeof got, "nothing had come back (the lab had sent %zu byte%s)", c->sent,
+				         c->sent == 1 ? "" : "s");
+			if (i && !c->got && (c->end == END_RESET || c->end == END_EOF) && r->exited)
+				verdict_add(v, false, "the %s connection was %s before anything came back: a server accept()s in "
+				            "a loop, serving one client after another until it is stopped; %s", nth[i],
+				            c->end == END_RESET ? "reset" : "closed", prog);
+			else if (c->end == END_EOF)
+				verdict_add(v, false, "connection %u: your server closed it when %s: it must read and send back "
+				            "until the client closes its side (recv() returns 0)%s%s", i + 1, got, sep, prog);
+			else if (c->end == END_RESET)
+				verdict_add(v, false, "connection %u: your server reset it (RST) when %s%s%s", i + 1, got, sep, prog);
+			else if (c->end == END_STALL)
+				verdict_add(v, false, "connection %u: %s, then nothing for %d s: %s", i + 1, got, IO_MS / 1000,
+				            c->got < c->nline ? "send back what each recv() returns at once: the line came in "
+				            "pieces of 1-3 bytes" : "send back what each recv() returns, and keep reading: recv() in "
+				            "a loop until it returns 0");
+			else
+				verdict_add(v, false, "connection %u: the lab was still waiting when your program ended: %s%s%s",
+				            i + 1, got, sep, prog);
+			return;
+		}
+		unsigned segs = r->captured ? line_segments(r, c) : 0;
+		char how[80] = "";
+		if (segs)
+			snprintf(how, sizeof how, " (%u segments)", segs);
+		bool fin = c->closing == CLOSE_FIN;
+		verdict_add(v, true, "connection %u: %zu bytes in %zu pieces of 1-3 bytes%s, then %zu bytes of every "
+		            "value (zero bytes too): all %zu came back, in order%s", i + 1, c->nline, c->pieces, how, h->big,
+		            c->total, fin ? "; it closed after the lab's FIN" : "");
+		if (c->closing == CLOSE_RESET)
+			verdict_add(v, false, "connection %u: it reset the connection (RST) after the lab's FIN: close() it "
+			            "when recv() returns 0", i + 1);
+		else if (c->closing == CLOSE_EXTRA)
+			verdict_add(v, false, "connection %u: after all %zu bytes came %zu more that the lab never sent: "
+			            "send back exactly the bytes recv() returned, not the whole buffer", i + 1, c->total,
+			            c->extra);
+		else if (!fin)
+			verdict_add(v, false, "connection %u: your server did not close it within %d s of the lab's FIN: "
+			            "when recv() returns 0 the client has finished: close() the connection and accept() the "
+			            "next", i + 1, IO_MS / 1000);
+	}
+	if (h->nconn > 1 && h->nconn == h->want_conn && conn_ok(&h->c[h->nconn - 1]))
+		verdict_add(v, true, "it served %u connections one after another: a server accept()s in a loop", h->nconn);
+}
+
+const struct chal_kind kind_echo_server = {
+	.name = "echo-server", .learner = "server",
+	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+};

@@ -1,0 +1,637 @@
+/*
+ * kind_http_get.c — "an HTTP/1.1 client": the lab is a tiny HTTP/1.1
+ * origin server (RFC 9110 semantics, RFC 9112 syntax) with one resource,
+ * written here rather than reusing src/servers/srv_http.c so the judge
+ * gets the exact request bytes, the lab's decision and its timing, and the
+ * lab can send its body in two segments.  The learner's client sends
+ *
+ *     GET /path HTTP/1.1\r\n
+ *     Host: host:port\r\n          (required in HTTP/1.1: RFC 9112 3.2)
+ *     \r\n                         (the empty line ends the header section)
+ *
+ * and reads the response: the header section up to its empty line, then
+ * exactly Content-Length bytes of body (RFC 9112 6.3).  The lab keeps the
+ * connection open after its answer (HTTP/1.1 connections persist, RFC 9112
+ * 9.3), so a client that reads until the connection closes hangs; and the
+ * body comes in two segments, so a client that calls recv() once prints
+ * only part of it.
+ *
+ * The lab answers like a real server: 400 for a malformed request line or
+ * header, a missing or repeated Host; 501 for an unknown method (methods
+ * are case-sensitive), 405 for another known one, 505 for a version other
+ * than 1.x, 404 for another path; each error closes the connection.  A
+ * bare LF line end is accepted (RFC 9112 2.2 allows it) but judged.
+ * "Connection: close" is honoured (RFC 9112 9.6) and judged: the task is
+ * to frame the body by Content-Length.
+ *
+ * Parameters: path (default "/hello.txt"), length (body bytes, default
+ * 2000, at most BODY_MAX).
+ */
+#include "challenge/challenge.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HEAD_MAX 8192       /* the request's header section, at most */
+#define BODY_MAX 6000       /* the body, at most: the learner's output is kept up to 8 KiB */
+#define LIFE_MS 600000      /* the lab waits for the client (its request, its close) this long at most */
+#define GAP_MS 150          /* between the body's two segments */
+#define LINGER_MS 2000      /* after an error reply: the client's close */
+#define DRAIN_CAP 65536     /* bytes read after the request at most */
+#define SEND_MS 5000        /* the longest wait for one send() */
+
+struct http_lab {
+	int lfd;
+	int wake[2];
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+	char body[BODY_MAX + 1];
+	size_t blen;
+	char path[256];
+	/* what the lab saw and did (written by its thread before done) */
+	bool connected;
+	uint16_t cport;
+	char req[HEAD_MAX + 1];
+	size_t nreq;
+	int status;             /* 0: it did not answer */
+	char reason[160];       /* the error's explanation, sent as its body */
+	size_t body_sent;       /* bytes of the 200's body sent */
+	bool closed_by_lab;     /* it closed after the answer (an error, or Connection: close) */
+	bool eof, reset;        /* how the client ended */
+};
+
+/* ---- the request, as both the lab and the judge read it ---- */
+
+struct head {
+	char line[512];         /* the request line, without its line end */
+	char method[32], target[300], version[32];
+	bool line_ok;           /* method SP target SP version, none empty */
+	int hosts;
+	char host[256];         /* the (first) Host value, without surrounding whitespace */
+	bool conn_close;
+	int bad_line;           /* the first header line that is not "name: value" (1-based), 0: none */
+	char bad[200];
+	unsigned lines;         /* lines ended, the empty one included */
+	int first_bare;         /* the first line ending in a bare \n (1-based), 0: none */
+	bool complete;          /* the empty line was seen */
+	size_t len;             /* bytes up to and including the empty line */
+};
+
+static void trim(const char *b, size_t n, char *out, size_t outlen)
+{
+	while (n && (*b == ' ' || *b == '\t'))
+		b++, n--;
+	while (n && (b[n - 1] == ' ' || b[n - 1] == '\t'))
+		n--;
+	snprintf(out, outlen, "%.*s", (int)n, b);
+}
+
+static void parse_head(const char *b, size_t n, struct head *h)
+{
+	memset(h, 0, sizeof *h);
+	size_t pos = 0;
+	while (pos < n) {
+		const char *nl = memchr(b + pos, '\n', n - pos);
+		if (!nl)
+			return;
+		size_t l = (size_t)(nl - (b + pos));
+		bool cr = l && b[pos + l - 1] == '\r';
+		const char *s = b + pos;
+		size_t sl = l - cr;
+		h->lines++;
+		if (!cr && !h->first_bare)
+			h->first_bare = (int)h->lines;
+		pos += l + 1;
+		if (h->lines == 1 && !sl) {
+			/* RFC 9112 2.2: an empty line before the request line is ignored */
+			h->lines = 0;
+			h->first_bare = 0;
+			continue;
+		}
+		if (!sl) {
+			h->complete = true;
+			h->len = pos;
+			return;
+		}
+		if (h->lines == 1) {
+			snprintf(h->line, sizeof h->line, "%.*s", (int)sl, s);
+			char *sp1 = strchr(h->line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+			h->line_ok = sp1 && sp2 && sp1 > h->line && sp2 > sp1 + 1 && sp2[1] && !strchr(sp2 + 1, ' ');
+			if (sp1) {
+				snprintf(h->method, sizeof h->method, "%.*s", (int)(sp1 - h->line), h->line);
+				snprintf(h->target, sizeof h->target, "%.*s", (int)(sp2 ? sp2 - sp1 - 1 : (long)strlen(sp1 + 1)),
+				         sp1 + 1);
+				if (sp2)
+					snprintf(h->version, sizeof h->version, "%s", sp2 + 1);
+			}
+			continue;
+		}
+		const char *colon = memchr(s, ':', sl);
+		size_t nl_name = colon ? (size_t)(colon - s) : 0;
+		bool name_ok = colon && nl_name;
+		for (size_t i = 0; name_ok && i < nl_name; i++)
+			name_ok = s[i] > ' ' && s[i] < 0x7f;   /* no whitespace before the colon: RFC 9112 5.1 */
+		if (!name_ok) {
+			if (!h->bad_line) {
+				h->bad_line = (int)h->lines;
+				chal_quote((const uint8_t *)s, l + 1, h->bad, sizeof h->bad);
+			}
+			continue;
+		}
+		char value[256];
+		trim(colon + 1, sl - nl_name - 1, value, sizeof value);
+		if (nl_name == 4 && !strncasecmp(s, "Host", 4)) {
+			if (!h->hosts++)
+				snprintf(h->host, sizeof h->host, "%s", value);
+		} else if (nl_name == 10 && !strncasecmp(s, "Connection", 10)) {
+			for (char *t = value; *t; t++)
+				*t = (char)tolower((unsigned char)*t);
+			h->conn_close |= strstr(value, "close") != NULL;
+		}
+	}
+}
+
+/* The path a target names: origin-form "/p" as it is; absolute-form
+ * "http://authority/p" (servers must accept it, RFC 9112 3.2.2) without
+ * its scheme and authority. */
+static const char *target_path(const char *t)
+{
+	if (!strncasecmp(t, "http://", 7)) {
+		const char *slash = strchr(t + 7, '/');
+		return slash ? slash : "/";
+	}
+	return t;
+}
+
+/* What the lab answers; 200 or an error with its reason. */
+static int decide(const struct http_lab *x, const struct head *h, char *reason, size_t n)
+{
+	const char *v = h->version;
+	bool vok = strlen(v) == 8 && !strncmp(v, "HTTP/", 5) && isdigit((unsigned char)v[5]) && v[6] == '.' &&
+	           isdigit((unsigned char)v[7]);
+	if (!h->line_ok || !vok) {
+		snprintf(reason, n, "the request line is not METHOD SP PATH SP HTTP/1.1");
+		return 400;
+	}
+	if (v[5] != '1') {
+		snprintf(reason, n, "only HTTP/1.x is spoken here");
+		return 505;
+	}
+	if (h->bad_line) {
+		snprintf(reason, n, "line %d is not a header (name: value)", h->bad_line);
+		return 400;
+	}
+	if (h->hosts > 1 || (!h->hosts && v[7] != '0')) {
+		snprintf(reason, n, h->hosts ? "more than one Host header" : "no Host header (required in HTTP/1.1)");
+		return 400;
+	}
+	static const char *const known[] = { "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH" };
+	if (strcmp(h->method, "GET")) {
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (!strcmp(h->method, known[i])) {
+				snprintf(reason, n, "%s is not allowed here: GET is", h->method);
+				return 405;
+			}
+		snprintf(reason, n, "unknown method %s (methods are case-sensitive)", h->method);
+		return 501;
+	}
+	if (strcmp(target_path(h->target), x->path)) {
+		snprintf(reason, n, "nothing at %s", h->target);
+		return 404;
+	}
+	return 200;
+}
+
+static const char *status_text(int s)
+{
+	switch (s) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 501: return "Not Implemented";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Error";
+	}
+}
+
+/* ---- the lab's server ---- */
+
+/* Wait for fd to be readable, the wake pipe or the deadline; false unless fd. */
+static bool wait_in(struct http_lab *x, int fd, int64_t deadline)
+{
+	int64_t left = deadline - chal_now_ms();
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = x->wake[0], .events = POLLIN } };
+	return left > 0 && poll(p, 2, (int)left) > 0 && !p[1].revents && p[0].revents;
+}
+
+static bool send_all(int fd, const char *b, size_t n)
+{
+	while (n) {
+		ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		b += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* Read and throw away until the client closes, the cap or the deadline. */
+static void drain(struct http_lab *x, int fd, int64_t deadline)
+{
+	size_t total = 0;
+	while (total < DRAIN_CAP && wait_in(x, fd, deadline)) {
+		char buf[4096];
+		ssize_t k = recv(fd, buf, sizeof buf, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			x->eof = k == 0;
+			x->reset = k < 0 && errno == ECONNRESET;
+			return;
+		}
+		total += (size_t)k;
+	}
+}
+
+static void serve(struct http_lab *x, int fd)
+{
+	int64_t end = chal_now_ms() + LIFE_MS;
+	struct head h;
+	for (;;) {
+		parse_head(x->req, x->nreq, &h);
+		if (h.complete || x->nreq >= HEAD_MAX || !wait_in(x, fd, end))
+			break;
+		ssize_t k = recv(fd, x->req + x->nreq, HEAD_MAX - x->nreq, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			x->eof = k == 0;
+			x->reset = k < 0 && errno == ECONNRESET;
+			return;
+		}
+		x->nreq += (size_t)k;
+	}
+	if (!h.complete && x->nreq < HEAD_MAX)
+		return;             /* stopped, or the lab's time is over */
+	int status = 400;
+	if (h.complete)
+		status = decide(x, &h, x->reason, sizeof x->reason);
+	else
+		snprintf(x->reason, sizeof x->reason, "the header section is longer than %d bytes", HEAD_MAX);
+	bool keep = status == 200 && !h.conn_close && strcmp(h.version, "HTTP/1.0");
+	const char *body = x->body;
+	size_t blen = x->blen;
+	char ebody[200];
+	if (status != 200) {
+		blen = (size_t)snprintf(ebody, sizeof ebody, "%d %s: %s\n", status, status_text(status), x->reason);
+		body = ebody;
+	}
+	char head[512];
+	int hl = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nServer: sockscope-lab\r\nContent-Type: text/plain; "
+	                  "charset=utf-8\r\nContent-Length: %zu\r\n%s\r\n", status, status_text(status), blen,
+	                  keep ? "" : "Connection: close\r\n");
+	x->status = status;
+	/* the body in two segments, GAP_MS apart: a client must read until it has them all */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	struct timeval tv = { .tv_sec = SEND_MS / 1000 };   /* a client that never reads cannot block the lab */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	size_t half = status == 200 ? blen / 2 : blen;
+	char first[sizeof head + BODY_MAX];
+	memcpy(first, head, (size_t)hl);
+	memcpy(first + hl, body, half);
+	if (!send_all(fd, first, (size_t)hl + half))
+		return;
+	if (half < blen) {
+		struct pollfd p = { .fd = x->wake[0], .events = POLLIN };
+		if (poll(&p, 1, GAP_MS) != 0 || !send_all(fd, body + half, blen - half))
+			return;
+	}
+	if (status == 200)
+		x->body_sent = blen;
+	if (keep) {
+		drain(x, fd, end);
+		return;
+	}
+	x->closed_by_lab = true;
+	shutdown(fd, SHUT_WR);
+	drain(x, fd, chal_now_ms() + LINGER_MS);
+}
+
+static void *lab_thread(void *arg)
+{
+	struct http_lab *x = arg;
+	struct pollfd p[2] = { { .fd = x->lfd, .events = POLLIN }, { .fd = x->wake[0], .events = POLLIN } };
+	if (poll(p, 2, LIFE_MS) > 0 && !p[1].revents) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		int fd = accept4(x->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			x->connected = true;
+			x->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			                                          : ((struct sockaddr_in *)&ss)->sin_port);
+			serve(x, fd);
+			close(fd);
+		}
+	}
+	atomic_store(&x->done, true);
+	return NULL;
+}
+
+/* The page: numbered lines, so a part of it shows which part. */
+static void make_body(char *b, size_t len)
+{
+	size_t k = 0;
+	for (unsigned i = 1; k < len; i++) {
+		char line[64];
+		int l = snprintf(line, sizeof line, "line %04u of the sockscope lab's page\n", i);
+		size_t m = (size_t)l < len - k ? (size_t)l : len - k;
+		memcpy(b + k, line, m);
+		k += m;
+	}
+	b[len] = '\0';
+}
+
+static int start(struct chal_run *r, char *err, size_t errlen)
+{
+	struct http_lab *x = calloc(1, sizeof *x);
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->priv = x;
+	x->lfd = x->wake[0] = x->wake[1] = -1;
+	snprintf(x->path, sizeof x->path, "%s", challenge_param(r->c, "path", "/hello.txt"));
+	long len = atol(challenge_param(r->c, "length", "2000"));
+	x->blen = len < 1 ? 1 : len > BODY_MAX ? BODY_MAX : (size_t)len;
+	make_body(x->body, x->blen);
+	uint16_t port = 0;
+	if ((x->lfd = chal_bind(r->family, SOCK_STREAM, &port, err, errlen)) < 0)
+		return -1;
+	r->port = port;
+	if (pipe2(x->wake, O_CLOEXEC) < 0 || pthread_create(&x->thread, NULL, lab_thread, x) != 0) {
+		snprintf(err, errlen, "starting the lab's HTTP server: %s", strerror(errno));
+		return -1;
+	}
+	x->started = true;
+	return 0;
+}
+
+static bool done(struct chal_run *r)
+{
+	return atomic_load(&((struct http_lab *)r->priv)->done);
+}
+
+static void stop(struct chal_run *r)
+{
+	struct http_lab *x = r->priv;
+	if (x && x->started) {
+		ssize_t w = write(x->wake[1], "x", 1);
+		(void)w;
+		pthread_join(x->thread, NULL);
+		x->started = false;
+	}
+}
+
+static void release(struct chal_run *r)
+{
+	struct http_lab *x = r->priv;
+	if (!x)
+		return;
+	stop(r);
+	if (x->lfd >= 0)
+		close(x->lfd);
+	for (int i = 0; i < 2; i++)
+		if (x->wake[i] >= 0)
+			close(x->wake[i]);
+	free(x);
+	r->priv = NULL;
+}
+
+/* ---- the judge ---- */
+
+/* " (packet 4)" for the learner's first data segment, or "". */
+static void req_packet(const struct chal_run *r, uint16_t cport, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < r->npkts; i++)
+		if (r->pkts[i].from_learner && r->pkts[i].info.tcp && r->pkts[i].info.sport == cport &&
+		    r->pkts[i].info.payload_len) {
+			snprintf(out, n, " (packet %zu)", i + 1);
+			return;
+		}
+}
+
+/* "packets 6 and 8" for the lab's data segments to the client; how many. */
+static unsigned resp_packets(const struct chal_run *r, uint16_t cport, char *out, size_t n)
+{
+	long idx[64];
+	unsigned c = 0;
+	for (size_t i = 0; i < r->npkts && c < 64; i++)
+		if (!r->pkts[i].from_learner && r->pkts[i].info.tcp && r->pkts[i].info.dport == cport &&
+		    r->pkts[i].info.payload_len)
+			idx[c++] = (long)i + 1;
+	size_t k = (size_t)snprintf(out, n, "%s", c == 1 ? "packet " : "packets ");
+	for (unsigned i = 0; i < c && k < n; i++)
+		k += (size_t)snprintf(out + k, n - k, "%s%ld", !i ? "" : i + 1 == c ? " and " : ", ", idx[i]);
+	if (!c)
+		out[0] = '\0';
+	return c;
+}
+
+static void judge_request(struct chal_run *r, struct http_lab *x, const struct head *h, struct verdict *v)
+{
+	char at[32], q[100];   /* q: the start of the line is evidence enough */
+	req_packet(r, x->cport, at, sizeof at);
+	/* the request line with its line end, as sent (after empty lines, which are ignored) */
+	size_t skip = 0;
+	while (skip < x->nreq && (x->req[skip] == '\r' || x->req[skip] == '\n'))
+		skip++;
+	const char *nl = skip < x->nreq ? memchr(x->req + skip, '\n', x->nreq - skip) : NULL;
+	size_t ql = nl ? (size_t)(nl - x->req) + 1 - skip : x->nreq - skip;
+	chal_quote((const uint8_t *)x->req + skip, ql, q, sizeof q);
+	char want[400];
+	snprintf(want, sizeof want, "\"GET %s HTTP/1.1\\r\\n\"", x->path);
+	if (!nl)
+		verdict_add(v, false, "its request %s%s has no line end: a request line ends with \\r\\n, e.g. %s", q, at,
+		            want);
+	else if (!h->line_ok && h->method[0] && h->target[0] && !h->version[0])
+		verdict_add(v, false, "its request line %s%s has no version: write %s (a line without one is HTTP/0.9, "
+		            "which servers no longer take)", q, at, want);
+	else if (!h->line_ok)
+		verdict_add(v, false, "its first line %s%s is not a request line: it should be %s: the method, the path "
+		            "and the version, separated by single spaces", q, at, want);
+	else if (strcmp(h->method, "GET") && !strcasecmp(h->method, "GET"))
+		verdict_add(v, false, "its request line %s%s says %s: methods are case-sensitive, write GET", q, at,
+		            h->method);
+	else if (strcmp(h->method, "GET"))
+		verdict_add(v, false, "its request line %s%s asks with %s: the task asks for GET", q, at, h->method);
+	else if (strcmp(h->version, "HTTP/1.1"))
+		verdict_add(v, false, "its request line %s%s says %s: the task asks for HTTP/1.1 (with it come the Host "
+		            "header and connections that stay open)", q, at, h->version);
+	else if (strcmp(target_path(h->target), x->path))
+		verdict_add(v, false, "its request line %s%s asks for %s: the task asks for %s%s", q, at, h->target,
+		            x->path, h->target[0] != '/' && strncasecmp(h->target, "http://", 7) ? " (a path starts "
+		            "with /)" : "");
+	else
+		verdict_add(v, true, "its request line is %s%s", q, at);
+	if (!h->lines)
+		return;
+	char want_host[120], alt[120];
+	snprintf(want_host, sizeof want_host, r->family == 6 ? "[%s]:%u" : "%s:%u", r->host, r->port);
+	snprintf(alt, sizeof alt, "localhost:%u", r->port);
+	if (!h->hosts && h->complete)
+		verdict_add(v, false, "it sent no Host header: HTTP/1.1 requires one (RFC 9112 3.2), and a server "
+		            "answers 400 without it: add \"Host: %s\\r\\n\"", want_host);
+	else if (!h->hosts)
+		verdict_add(v, false, "no Host header (yet): HTTP/1.1 requires \"Host: %s\\r\\n\"", want_host);
+	else if (h->hosts > 1)
+		verdict_add(v, false, "it sent %d Host headers: a request has exactly one (RFC 9112 3.2)", h->hosts);
+	else if (!strcasecmp(h->host, want_host) || !strcasecmp(h->host, alt))
+		verdict_add(v, true, "its Host header says \"%s\": the lab's host and port", h->host);
+	else if (!strchr(h->host, ':') || (r->family == 6 && !strstr(h->host, "]:")))
+		verdict_add(v, false, "its Host header says \"%s\", without the port: a Host without one means port 80 "
+		            "(RFC 9110 7.2); write \"Host: %s\"", h->host, want_host);
+	else
+		verdict_add(v, false, "its Host header says \"%s\": the lab is %s", h->host, want_host);
+	if (h->bad_line)
+		verdict_add(v, false, "its line %d, %s, is not a header: a header is \"Name: value\\r\\n\", with no space "
+		            "before the colon", h->bad_line, h->bad);
+	if (h->first_bare)
+		verdict_add(v, false, "its lines end with a bare \\n (the first: line %d): HTTP lines end with \\r\\n "
+		            "(RFC 9112 2.1). The lab accepts a bare \\n, as RFC 9112 2.2 allows, but not every "
+		            "server does", h->first_bare);
+	if (!h->complete) {
+		char tail[120];
+		size_t t = x->nreq > 24 ? x->nreq - 24 : 0;
+		chal_quote((const uint8_t *)x->req + t, x->nreq - t, tail, sizeof tail);
+		verdict_add(v, false, "it never sent the empty line that ends the header section (its request ends "
+		            "with %s%s): the server waits for it and cannot answer. After the last header send "
+		            "\"\\r\\n\"", t ? "..." : "", tail);
+	} else if (!h->first_bare) {
+		verdict_add(v, true, "its lines end with \\r\\n, and an empty line ends the request (%zu bytes)", h->len);
+	}
+	if (h->conn_close)
+		verdict_add(v, false, "it sent \"Connection: close\", so the lab closed the connection after its answer "
+		            "and reading until the end worked: the task is to leave the connection open and read "
+		            "the body by its Content-Length");
+}
+
+static void judge_body(struct chal_run *r, struct http_lab *x, struct verdict *v)
+{
+	char pk[200], segs[280] = "";
+	unsigned c = resp_packets(r, x->cport, pk, sizeof pk);
+	if (c)
+		snprintf(segs, sizeof segs, " (the response came in %u segment%s: %s)", c, c == 1 ? "" : "s", pk);
+	if (x->status != 200) {
+		verdict_add(v, false, "the lab answered \"%d %s\" instead of the page%s: %s", x->status,
+		            status_text(x->status), segs, x->reason);
+		return;
+	}
+	if (!r->ran || (!r->exited && !r->nout))
+		return;             /* a program that was stopped and printed nothing: its end says why */
+	bool whole = memmem(r->out, r->nout, x->body, x->blen) != NULL;
+	bool head = memmem(r->out, r->nout, "HTTP/1.1 200", 12) || strcasestr(r->out, "Content-Length:");
+	if (whole && head) {
+		verdict_add(v, false, "it printed the status line and the headers too: print only the body, which "
+		            "follows the empty line");
+		return;
+	}
+	if (whole) {
+		verdict_add(v, true, "it printed the whole body: %zu bytes, as its Content-Length said%s", x->blen, segs);
+		return;
+	}
+	/* how much of the body's start it printed: a prefix found implies every shorter one */
+	size_t lo = 0, hi = x->blen;
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+		if (memmem(r->out, r->nout, x->body, mid))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	if (lo >= 16)
+		verdict_add(v, false, "it printed only the first %zu of the %zu body bytes%s: one recv() returns what "
+		            "has arrived so far; keep reading until you have Content-Length bytes", lo, x->blen, segs);
+	else
+		verdict_add(v, false, "it did not print the body (%zu bytes, starting \"line 0001 of ...\")%s: read it "
+		            "and write it to standard output", x->blen, segs);
+}
+
+static void judge_end(struct chal_run *r, struct http_lab *x, const struct head *h, struct verdict *v)
+{
+	if (r->ran && !r->exited) {
+		char pk[200];
+		unsigned c = resp_packets(r, x->cport, pk, sizeof pk);
+		if (x->body_sent && !x->closed_by_lab)
+			verdict_add(v, false, "your program was still running after %.0f s and was stopped, although the lab "
+			            "had sent the whole response (Content-Length: %zu%s%s) and kept the connection open: "
+			            "you read until the connection closes, but HTTP/1.1 keeps it open: read Content-Length "
+			            "bytes", r->seconds, x->blen, c ? ", in " : "", c ? pk : "");
+		else if (!h->complete && x->nreq)
+			verdict_add(v, false, "your program waited for an answer and was stopped after %.0f s: the lab was "
+			            "still waiting for the end of the request", r->seconds);
+		else
+			verdict_add(v, false, "your program was still running after %.0f s and was stopped", r->seconds);
+	} else if (r->ran && !WIFEXITED(r->status)) {
+		verdict_add(v, false, "it was killed by signal %d after %.2f s", WTERMSIG(r->status), r->seconds);
+	} else if (r->ran && WEXITSTATUS(r->status)) {
+		verdict_add(v, false, "it exited with status %d after %.2f s", WEXITSTATUS(r->status), r->seconds);
+	} else if (r->ran) {
+		verdict_add(v, true, "it exited by itself with status 0 after %.2f s", r->seconds);
+	}
+	for (size_t i = 0; i < r->npkts; i++)
+		if (r->pkts[i].from_learner && r->pkts[i].info.tcp && r->pkts[i].info.sport == x->cport &&
+		    (r->pkts[i].info.tcp_flags & TCPF_RST)) {
+			verdict_add(v, false, "it closed with data unread, so its kernel sent RST (packet %zu) instead of "
+			            "FIN: read the whole response before close()", i + 1);
+			break;
+		}
+}
+
+static void judge(struct chal_run *r, struct verdict *v)
+{
+	struct http_lab *x = r->priv;
+	if (!x->connected) {
+		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
+		            "and port (they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+		if (r->ran && !r->exited)
+			verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
+		return;
+	}
+	struct head h;
+	parse_head(x->req, x->nreq, &h);
+	if (!x->nreq) {
+		verdict_add(v, false, "it connected but sent nothing: send \"GET %s HTTP/1.1\\r\\n\", a Host header and "
+		            "an empty line", x->path);
+	} else {
+		judge_request(r, x, &h, v);
+		if (x->status)
+			judge_body(r, x, v);
+	}
+	judge_end(r, x, &h, v);
+}
+
+const struct chal_kind kind_http_get = {
+	.name = "http-get", .learner = "client",
+	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+};

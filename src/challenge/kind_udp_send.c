@@ -1,0 +1,330 @@
+/*
+ * kind_udp_send.c — "a UDP sender that does not wait forever": the lab is a
+ * UDP socket on the loopback that never answers.  The learner's program
+ * sends one datagram with the payload asked for, then a second one,
+ * "reply?", and waits for a reply that never comes: UDP owes no answer and
+ * tells nobody when a datagram is lost (RFC 768), so a program that waits
+ * in recvfrom() without a receive timeout waits forever.  It must give up
+ * (SO_RCVTIMEO, settimeout), print "no reply" and exit with status 0.
+ *
+ * Judged: what the lab's socket received (how many datagrams, their bytes,
+ * their source port) and, on the wire, their UDP length fields; a TCP SYN
+ * to the port instead (no TCP socket listens there, so the kernel answers
+ * RST); nothing at all (a wrong port: an ICMP "port unreachable" in the
+ * capture may show where it went); and whether the program exited by
+ * itself, soon enough after "reply?", with status 0, saying "no reply".
+ *
+ * Parameters: payload (default "ping"), timeout (the longest receive
+ * timeout the task allows, seconds, default 2).
+ */
+#include "challenge/challenge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_DGRAMS 32       /* the lab reads no more (a flood is counted on the wire) */
+#define KEEP 256            /* bytes kept of each datagram */
+#define LIFE_MS 600000      /* the lab's socket is read for this long at most */
+#define ASK "reply?"
+#define MIN_WAIT 0.2        /* seconds: less is not waiting for the reply at all */
+
+struct dgram {
+	uint8_t data[KEEP];
+	size_t len;             /* its real length (MSG_TRUNC), may exceed KEEP */
+	uint16_t sport;
+	int64_t at_ms;          /* chal_now_ms() when read */
+};
+
+struct udp_send {
+	int fd;
+	int wake[2];
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+	int64_t start_ms;       /* when the lab started: the learner's program starts right after */
+	/* what the lab saw (written by its thread before done) */
+	struct dgram d[MAX_DGRAMS];
+	size_t n;
+	int ask;                /* index of the first "reply?" datagram, or -1 */
+};
+
+static void *lab_thread(void *arg)
+{
+	struct udp_send *u = arg;
+	int64_t end = chal_now_ms() + LIFE_MS;
+	while (u->n < MAX_DGRAMS) {
+		int64_t left = end - chal_now_ms();
+		struct pollfd p[2] = { { .fd = u->fd, .events = POLLIN }, { .fd = u->wake[0], .events = POLLIN } };
+		if (left <= 0 || poll(p, 2, (int)left) <= 0 || p[1].revents)
+			break;
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof from;
+		struct dgram *g = &u->d[u->n];
+		ssize_t len = recvfrom(u->fd, g->data, sizeof g->data, MSG_TRUNC | MSG_DONTWAIT,
+		                       (struct sockaddr *)&from, &flen);
+		if (len < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			break;
+		}
+		g->len = (size_t)len;
+		g->at_ms = chal_now_ms();
+		g->sport = ntohs(from.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&from)->sin6_port
+		                                            : ((struct sockaddr_in *)&from)->sin_port);
+		if (u->ask < 0 && g->len == strlen(ASK) && !memcmp(g->data, ASK, g->len))
+			u->ask = (int)u->n;
+		u->n++;
+		if (u->ask >= 0)
+			break;          /* the last thing the program sends: nothing more to wait for */
+	}
+	atomic_store(&u->done, true);
+	return NULL;
+}
+
+static int start(struct chal_run *r, char *err, size_t errlen)
+{
+	struct udp_send *u = calloc(1, sizeof *u);
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->priv = u;
+	u->fd = u->wake[0] = u->wake[1] = -1;
+	u->ask = -1;
+	uint16_t port = 0;
+	if ((u->fd = chal_bind(r->family, SOCK_DGRAM, &port, err, errlen)) < 0)
+		return -1;
+	r->port = port;
+	u->start_ms = chal_now_ms();
+	if (pipe2(u->wake, O_CLOEXEC) < 0 || pthread_create(&u->thread, NULL, lab_thread, u) != 0) {
+		snprintf(err, errlen, "starting the lab's UDP socket: %s", strerror(errno));
+		return -1;
+	}
+	u->started = true;
+	return 0;
+}
+
+static bool done(struct chal_run *r)
+{
+	return atomic_load(&((struct udp_send *)r->priv)->done);
+}
+
+static void stop(struct chal_run *r)
+{
+	struct udp_send *u = r->priv;
+	if (u && u->started) {
+		ssize_t w = write(u->wake[1], "x", 1);
+		(void)w;
+		pthread_join(u->thread, NULL);
+		u->started = false;
+	}
+}
+
+static void release(struct chal_run *r)
+{
+	struct udp_send *u = r->priv;
+	if (!u)
+		return;
+	stop(r);
+	if (u->fd >= 0)
+		close(u->fd);
+	for (int i = 0; i < 2; i++)
+		if (u->wake[i] >= 0)
+			close(u->wake[i]);
+	free(u);
+	r->priv = NULL;
+}
+
+/* ---- the judge ---- */
+
+/* The captured packet (index) of the learner's datagram g, searching from
+ * *from on; -1 when not captured. */
+static long find_dgram(const struct chal_run *r, const struct dgram *g, size_t *from)
+{
+	for (size_t i = *from; i < r->npkts; i++) {
+		const struct chal_packet *p = &r->pkts[i];
+		if (!p->from_learner || !p->info.udp || p->info.sport != g->sport || p->info.payload_len != g->len)
+			continue;
+		size_t m = g->len < KEEP ? g->len : KEEP;
+		if (m > p->info.payload_caplen || (m && memcmp(p->payload, g->data, m)))
+			continue;
+		*from = i + 1;
+		return (long)i;
+	}
+	return -1;
+}
+
+/* " (packet 3: UDP length 12 = the 8-byte header + 4 bytes of data)" for
+ * the captured copy of a datagram, or "". */
+static void dgram_evidence(const struct chal_run *r, long i, char *out, size_t n)
+{
+	if (i < 0) {
+		snprintf(out, n, "%s", r->captured ? " (not captured)" : "");
+		return;
+	}
+	const struct pkt_info *in = &r->pkts[i].info;
+	snprintf(out, n, " (packet %ld: UDP length %u = the 8-byte header + %u bytes of data)", i + 1,
+	         in->payload_len + 8, in->payload_len);
+}
+
+static void judge_payload(struct verdict *v, const char *which, const struct dgram *g, const char *want,
+                          const char *ev)
+{
+	char q[100], wq[300];   /* q: the start of what came is evidence enough */
+	size_t wl = strlen(want), m = g->len < KEEP ? g->len : KEEP;
+	chal_quote(g->data, m, q, sizeof q);
+	chal_quote((const uint8_t *)want, wl, wq, sizeof wq);
+	if (g->len == wl && !memcmp(g->data, want, wl))
+		verdict_add(v, true, "its %s datagram carried %s, from port %u%s", which, q, g->sport, ev);
+	else if (g->len > wl && !memcmp(g->data, want, wl) && strspn((const char *)g->data + wl, "\r\n") == g->len - wl)
+		verdict_add(v, false, "its %s datagram carried %s%s: the task asks for exactly %s. UDP carries the "
+		            "bytes you give sendto(), with no lines: leave the newline out (echo adds one; use "
+		            "printf or echo -n)", which, q, ev, wq);
+	else if (!g->len)
+		verdict_add(v, false, "its %s datagram was empty%s: it should carry %s", which, ev, wq);
+	else
+		verdict_add(v, false, "its %s datagram carried %s%s (%zu bytes): the task asks for %s", which, q, ev,
+		            g->len, wq);
+}
+
+/* Nothing reached the lab's socket: say what the capture shows instead. */
+static void judge_nothing(struct chal_run *r, struct verdict *v)
+{
+	long syn = -1, rst = -1;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct pkt_info *in = &r->pkts[i].info;
+		if (in->tcp && r->pkts[i].from_learner && (in->tcp_flags & TCPF_SYN) && syn < 0)
+			syn = (long)i;
+		if (in->tcp && !r->pkts[i].from_learner && (in->tcp_flags & TCPF_RST) && rst < 0)
+			rst = (long)i;
+	}
+	if (syn >= 0) {
+		char rs[64] = "";
+		if (rst >= 0)
+			snprintf(rs, sizeof rs, " (packet %ld)", rst + 1);
+		verdict_add(v, false, "it tried TCP: a SYN to port %u (packet %ld), and the kernel answered RST%s "
+		            "because no TCP socket listens there. The lab's socket is UDP: use SOCK_DGRAM "
+		            "(socket.SOCK_DGRAM) and sendto(), with no connect()/accept() handshake", r->port,
+		            syn + 1, rs);
+		return;
+	}
+	verdict_add(v, false, "nothing arrived at %s port %u: send the datagrams to the lab's address and port "
+	            "(they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct pkt_info *in = &r->pkts[i].info;
+		bool unreach = in->icmp && ((in->ip_version == 4 && in->icmp_type == 3 && in->icmp_code == 3) ||
+		                            (in->ip_version == 6 && in->icmp_type == 1 && in->icmp_code == 4));
+		if (!unreach || !in->quote.valid || in->quote.ip_proto != 17 || !in->quote.has_ports)
+			continue;
+		if (in->quote.dport == r->port)
+			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u over "
+			            "IPv%d: the lab listens on %s, IPv%d)", i + 1, in->quote.dst, r->port,
+			            in->quote.ip_version, r->host, r->family);
+		else
+			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u, where "
+			            "no socket listens: was that yours? The lab's port is %u)", i + 1, in->quote.dst,
+			            in->quote.dport, r->port);
+		break;
+	}
+}
+
+static void judge(struct chal_run *r, struct verdict *v)
+{
+	struct udp_send *u = r->priv;
+	const char *payload = challenge_param(r->c, "payload", "ping");
+	int tmo = atoi(challenge_param(r->c, "timeout", "2"));
+	if (tmo < 1)
+		tmo = 2;
+	if (!u->n) {
+		judge_nothing(r, v);
+		if (r->ran && !r->exited)
+			verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
+		return;
+	}
+	size_t from = 0;
+	char ev[160];
+	dgram_evidence(r, find_dgram(r, &u->d[0], &from), ev, sizeof ev);
+	judge_payload(v, "first", &u->d[0], payload, ev);
+	if (u->n < 2) {
+		verdict_add(v, false, "it sent no second datagram \"%s\": after %s, ask for a reply with a datagram "
+		            "\"%s\" and wait for the answer (with a timeout)", ASK, payload, ASK);
+	} else {
+		dgram_evidence(r, find_dgram(r, &u->d[1], &from), ev, sizeof ev);
+		judge_payload(v, "second", &u->d[1], ASK, ev);
+		if (u->d[1].sport != u->d[0].sport)
+			verdict_add(v, true, "(the two came from different ports, %u and %u: two sockets; fine, the reply "
+			            "would go to the second)", u->d[0].sport, u->d[1].sport);
+	}
+	/* a flood: count on the wire, since the lab stops reading */
+	unsigned wire = 0;
+	for (size_t i = 0; i < r->npkts; i++)
+		wire += r->pkts[i].from_learner && r->pkts[i].info.udp;
+	size_t sent = wire > u->n ? wire : u->n;
+	if (sent > 2 && u->n == MAX_DGRAMS)
+		verdict_add(v, false, "it sent %zu datagrams (the lab stopped reading after %d): the task asks for two, "
+		            "\"%s\" and then \"%s\"", sent, MAX_DGRAMS, payload, ASK);
+	else if (sent > 2)
+		verdict_add(v, false, "it sent %zu datagrams: the task asks for two, \"%s\" and then \"%s\"", sent,
+		            payload, ASK);
+	unsigned syn = chal_count_flag(r, true, TCPF_SYN);
+	if (syn)
+		verdict_add(v, false, "it also tried TCP (%u SYN to port %u): the lab's socket is UDP only", syn, r->port);
+
+	/* the wait for the reply that never comes */
+	if (!r->ran) {
+		verdict_add(v, false, "the lab cannot see whether your program gave up waiting when you run it in "
+		            "another terminal: run it with --run \"CMD\" to have that checked");
+		return;
+	}
+	/* its exit, by the lab's clock: the runner starts the program right after
+	 * start() (a few ms later, so this errs towards a shorter wait) */
+	double waited = u->ask >= 0 ? (double)(u->start_ms - u->d[u->ask].at_ms) / 1000 + r->seconds : -1;
+	if (!r->exited) {
+		verdict_add(v, false, "your program waited for a reply that never comes and was stopped after %.0f s: "
+		            "set a receive timeout (SO_RCVTIMEO with setsockopt(), or settimeout(%d) in Python) and "
+		            "give up when it expires", r->seconds, tmo);
+		return;
+	}
+	if (!WIFEXITED(r->status))
+		verdict_add(v, false, "it was killed by signal %d after %.2f s", WTERMSIG(r->status), r->seconds);
+	else if (WEXITSTATUS(r->status))
+		verdict_add(v, false, "it exited with status %d after %.2f s: no reply is what this task expects, not "
+		            "an error: catch the timeout (EAGAIN from recvfrom(), socket.timeout in Python), print "
+		            "\"no reply\" and exit with status 0", WEXITSTATUS(r->status), r->seconds);
+	else if (waited > tmo + 1)
+		verdict_add(v, false, "it exited by itself, but only %.1f s after sending \"%s\": wait at most %d s "
+		            "for the reply (a receive timeout of %d s)", waited, ASK, tmo, tmo);
+	else if (waited >= 0 && waited < MIN_WAIT)
+		verdict_add(v, false, "it gave up only %.2f s after sending \"%s\": it did not wait for the reply. "
+		            "Call recvfrom() with a receive timeout of up to %d s (a timeout of 0 means \"do not "
+		            "wait at all\": in Python settimeout(0) makes the socket non-blocking)", waited, ASK, tmo);
+	else if (waited >= 0)
+		verdict_add(v, true, "it gave up by itself %.1f s after sending \"%s\" and exited with status 0",
+		            waited, ASK);
+	else
+		verdict_add(v, true, "it exited by itself with status 0 after %.2f s", r->seconds);
+	bool said = false;
+	for (size_t i = 0; i + 8 <= r->nout && !said; i++)
+		said = !strncasecmp(r->out + i, "no reply", 8);
+	if (said)
+		verdict_add(v, true, "it printed \"no reply\"");
+	else
+		verdict_add(v, false, "it did not print \"no reply\": when the timeout expires, say so on standard "
+		            "output");
+}
+
+const struct chal_kind kind_udp_send = {
+	.name = "udp-send", .learner = "client",
+	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+};

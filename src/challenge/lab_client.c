@@ -1,0 +1,174 @@
+/*
+ * lab_client.c — the lab as a client of the learner's server: the helpers
+ * the server kinds (kind_echo_server.c, kind_framing.c, kind_concurrent.c)
+ * share.
+ */
+#include "challenge/challenge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define IO_MS 3000          /* a connect() waits this long */
+#define POLL_MS 50          /* how often the lab looks whether the server listens */
+#define LIFE_MS 3600000     /* and never longer than this in all */
+
+/* Whether a TCP socket listens on port, per the kernel's tables
+ * /proc/net/tcp and tcp6 (this process's network namespace: the learner's
+ * program started with --run is in the same one).  Looking there puts
+ * nothing on the wire, where a connect() to a server not yet listening would
+ * add a SYN and its RST to the learner's packets for every try.  -1 when
+ * neither table can be read. */
+int chal_listens(uint16_t port)
+{
+	int found = -1;
+	for (int i = 0; i < 2 && found < 1; i++) {
+		FILE *f = fopen(i ? "/proc/net/tcp6" : "/proc/net/tcp", "r");
+		if (!f)
+			continue;
+		found = 0;
+		char line[512];
+		while (!found && fgets(line, sizeof line, f)) {
+			unsigned p, st;
+			found = sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &p, &st) == 2 && p == port &&
+			        st == 0x0A;
+		}
+		fclose(f);
+	}
+	return found;
+}
+
+/* Sleep up to ms, or until the lab is stopped (true). */
+bool chal_stopped(int wake, int ms)
+{
+	struct pollfd p = { .fd = wake, .events = POLLIN };
+	return poll(&p, 1, ms) > 0;
+}
+
+/* A free port for the learner's server: the kernel picks it, the lab lets
+ * it go. */
+int chal_pick_port(struct chal_run *r, char *err, size_t errlen)
+{
+	uint16_t port = 0;
+	int fd = chal_bind(r->family, SOCK_STREAM, &port, err, errlen);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	r->port = port;
+	snprintf(r->host, sizeof r->host, "%s", r->family == 6 ? "::1" : "127.0.0.1");
+	return 0;
+}
+
+/* Connect to the learner's server within ms (TCP_NODELAY, non-blocking);
+ * -1 with *e = errno (ECONNREFUSED, ETIMEDOUT, ECANCELED: the lab was
+ * stopped).  *lport: the lab's port, to find the connection in the capture. */
+int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, int *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof ss);
+	if (r->family == 6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		a->sin6_port = htons(r->port);
+		len = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons(r->port);
+		len = sizeof *a;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		*e = errno;
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
+		*e = errno;
+		close(fd);
+		return -1;
+	}
+	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT }, { .fd = wake, .events = POLLIN } };
+	int n = poll(p, 2, ms), soerr = 0;
+	socklen_t sl = sizeof soerr;
+	if (n <= 0 || p[1].revents || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
+		*e = n <= 0 ? ETIMEDOUT : p[1].revents ? ECANCELED : soerr ? soerr : errno;
+		close(fd);
+		return -1;
+	}
+	struct sockaddr_storage me;
+	socklen_t ml = sizeof me;
+	if (getsockname(fd, (struct sockaddr *)&me, &ml) == 0)
+		*lport = ntohs(me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&me)->sin6_port
+		                                        : ((struct sockaddr_in *)&me)->sin_port);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	*e = 0;
+	return fd;
+}
+
+/* Wait until the learner's server listens, then connect.  No bound of its
+ * own but LIFE_MS: the learner's program has its time, and run.c stops the
+ * lab when the program has ended or its time (or --wait) is over.  A port
+ * that listens but refuses (another address or family) is tried again only
+ * every second: each try is a SYN and an RST on the wire. */
+int chal_await_server(const struct chal_run *r, int wake, bool *listed, uint16_t *lport, int *e)
+{
+	int64_t end = chal_now_ms() + LIFE_MS, next = 0;
+	while (chal_now_ms() < end) {
+		int here = chal_listens(r->port);
+		*listed = *listed || here > 0;
+		if (here && chal_now_ms() >= next) {
+			int fd = chal_connect(r, wake, IO_MS, lport, e);
+			if (fd >= 0 || *e != ECONNREFUSED)
+				return fd;
+			next = chal_now_ms() + (here > 0 ? 1000 : POLL_MS);
+		}
+		if (chal_stopped(wake, POLL_MS))
+			break;
+	}
+	*e = ECANCELED;
+	return -1;
+}
+
+/* How the learner's program had ended, if not stopped by the lab when done:
+ * "your program had exited (status 1)"; else "". */
+void chal_program_end(const struct chal_run *r, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (r->ran && r->exited && WIFEXITED(r->status))
+		snprintf(out, n, "your program had exited (status %d%s)", WEXITSTATUS(r->status),
+		         WEXITSTATUS(r->status) ? "; its error output, if any, is above" : "");
+	else if (r->ran && r->exited)
+		snprintf(out, n, "your program had been killed by signal %d", WTERMSIG(r->status));
+	else if (r->ran && r->seconds >= r->c->seconds)
+		snprintf(out, n, "your program was stopped when its %d s were up", r->c->seconds);
+}
+
+/* The first finding when the lab never got a connection. */
+void chal_judge_unreached(const struct chal_run *r, bool listed, int err, struct verdict *v)
+{
+	char prog[128];
+	chal_program_end(r, prog, sizeof prog);
+	if (listed)
+		verdict_add(v, false, "something listens on port %u, but not on %s: the lab's connection was refused; "
+		            "bind %s (or %s) and listen()", r->port, r->host, r->host, r->family == 6 ? "::" : "0.0.0.0");
+	else if (err == ECANCELED)
+		verdict_add(v, false, "nothing listens on %s port %u: your server must bind that port and listen() (the "
+		            "port is in $SOCKSCOPE_PORT)%s%s", r->host, r->port, prog[0] ? "; " : "", prog);
+	else
+		verdict_add(v, false, "the lab could not connect to %s port %u: %s%s%s", r->host, r->port,
+		            err == ETIMEDOUT ? "your server did not accept within 3 s" : strerror(err),
+		            prog[0] ? "; " : "", prog);
+}
+

@@ -1,0 +1,143 @@
+# e2e_challenges_client.sh — the challenges in which the learner writes a
+# client: udp-send (2, udp-sender), tcp-timeout (7, timeouts) and http-get
+# (8, http-client).  Reference solutions in C and Python pass; a
+# deliberately wrong one for each typical mistake fails with the right
+# explanation; programs that never connect, hang, flood or send garbage get
+# a verdict within their time.  $1: the sockscope binary.
+. "$(dirname "$0")/lib.sh"
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+sol=$here/challenges
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+if ! "$bin" inspect -i lo --duration 0.1 > /dev/null 2>&1; then
+	echo "SKIP: no capture here (the challenges judge what they capture)"; exit 77
+fi
+command -v python3 > /dev/null || { echo "SKIP: python3 is needed for the reference solutions"; exit 77; }
+CC=${CC:-cc}
+
+# check NAME CMD WANT_RC TEXT...: the run exits WANT_RC (0 pass, 1 fail) and its output has every TEXT.
+# CHECK_DIR, when set, is the challenges' directory.
+check() {
+	name=$1 cmd=$2 want=$3; shift 3
+	"$bin" challenge "$name" ${CHECK_DIR:+--dir "$CHECK_DIR"} --run "$cmd" > "$dir/out" 2>&1; rc=$?
+	if [ $rc -ne "$want" ]; then
+		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
+		fail "$name with '$cmd': exit $rc, wanted $want"; return
+	fi
+	for t in "$@"; do
+		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
+	done
+	pass "$name with '$cmd': exit $rc, $*"
+}
+# timed MAX NAME CMD TEXT...: a run that fails with every TEXT within MAX seconds.
+timed() {
+	max=$1; shift
+	start=$(date +%s)
+	check "$@"
+	took=$(( $(date +%s) - start ))
+	[ $took -le "$max" ] && pass "$2: the run took ${took} s (at most $max)" || fail "$2: the run took ${took} s, more than $max"
+}
+compile() {
+	$CC -o "$dir/$1" "$sol/$1.c" 2> "$dir/cc.err" || { fail "the C reference solution $1.c does not compile: $(cat "$dir/cc.err")"; return 1; }
+}
+
+out=$("$bin" challenge)
+expect_in "$out" "udp-sender       not tried" "the list has the UDP sender"
+expect_in "$out" "timeouts         not tried" "the list has the timeouts challenge"
+expect_in "$out" "http-client      not tried" "the list has the HTTP client"
+
+# 2. udp-send: two datagrams, then a receive timeout
+py="python3 $sol/udp_sender.py"
+check udp-sender "$py ok" 0 "result: PASS" "ok    its first datagram carried \"ping\", from port" \
+	"UDP length 12 = the 8-byte header + 4 bytes of data" "ok    its second datagram carried \"reply?\"" \
+	"ok    it gave up by itself 2." "ok    it printed \"no reply\""
+compile udp_sender && check udp-sender "$dir/udp_sender" 0 "result: PASS" "UDP length 14 = the 8-byte header + 6 bytes"
+check udp-sender "$py newline" 1 "FAIL  its first datagram carried \"ping\\n\" (packet " "UDP length 13 = the 8-byte header + 5 bytes" \
+	"leave the newline out"
+check udp-sender "$py noask" 1 "FAIL  it sent no second datagram \"reply?\""
+timed 15 udp-sender "$py forever" 1 "your program: still running after 5 s: stopped" \
+	"FAIL  your program waited for a reply that never comes and was stopped after 5 s: set a receive timeout"
+check udp-sender "$py crash" 1 "FAIL  it exited with status 1" "catch the timeout"
+check udp-sender "$py slow" 1 "FAIL  it exited by itself, but only " "wait at most 2 s for the reply"
+check udp-sender "$py quiet" 1 "FAIL  it did not print \"no reply\""
+check udp-sender "$py tcp" 1 "FAIL  it tried TCP: a SYN to port" "the kernel answered RST (packet " \
+	"The lab's socket is UDP"
+check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port"
+check udp-sender "$py flood" 1 "FAIL  it sent " " datagrams (the lab stopped reading after 32)"
+check udp-sender "$py garbage" 1 "FAIL  its first datagram carried \"\\x00\\x01" "(1024 bytes): the task asks for \"ping\"" \
+	"FAIL  its second datagram carried \"\\xff\\xfe"
+check udp-sender "true" 1 "FAIL  nothing arrived at 127.0.0.1 port"
+timed 15 udp-sender "sleep 60" 1 "FAIL  nothing arrived" "and your program was still running after 5 s: it was stopped"
+
+# 7. tcp-timeout: the server never answers
+py="python3 $sol/timeout_client.py"
+check timeouts "$py ok" 0 "result: PASS" "ok    it sent its request \"TIME\\n\" (packet 4)" \
+	"ok    it gave up 2." "s after its request and closed with FIN (its request: packet 4 at 0.000 s; its FIN: packet 6 at 2." \
+	"ok    it exited by itself after 2." "ok    it told its user: \"no answer from the server: giving up\\n\""
+compile timeout_client && check timeouts "$dir/timeout_client" 0 "result: PASS" "(status 1)"
+timed 20 timeouts "$py hang" 1 "FAIL  your program hangs in recv() when the server never answers" \
+	"FAIL  its connection ended only when the lab stopped your program"
+check timeouts "$py long" 1 "FAIL  it gave up 4." "s after its request" "give up after at most 2 s"
+check timeouts "$py zero" 1 "FAIL  it closed only 0.0" "it did not wait for an answer" "settimeout(0)"
+check timeouts "$py rst" 1 "FAIL  it reset the connection (RST) instead of closing it with FIN" "its RST: packet "
+check timeouts "$py quiet" 1 "FAIL  it printed nothing"
+check timeouts "$py nonl" 1 "FAIL  it sent \"TIME\" (packet " ") without a newline"
+check timeouts "$py silent" 1 "FAIL  it sent nothing" "after connecting"
+timed 15 timeouts "$py flood" 1 "FAIL  it sent more than 65536 bytes without stopping"
+check timeouts "true" 1 "FAIL  nothing connected to 127.0.0.1 port"
+
+# 8. http-get: a request with Host and CRLFs; the body by Content-Length
+py="python3 $sol/http_client.py"
+check http-client "$py ok" 0 "result: PASS" "ok    its request line is \"GET /hello.txt HTTP/1.1\\r\\n\" (packet 4)" \
+	"ok    its Host header says \"127.0.0.1:" "ok    its lines end with \\r\\n, and an empty line ends the request" \
+	"ok    it printed the whole body: 2000 bytes, as its Content-Length said (the response came in 2 segments: packets " \
+	"ok    it exited by itself with status 0"
+compile http_client && check http-client "$dir/http_client" 0 "result: PASS"
+check http-client "$py nohost" 1 "FAIL  it sent no Host header: HTTP/1.1 requires one" \
+	"FAIL  the lab answered \"400 Bad Request\" instead of the page"
+check http-client "$py noport" 1 "FAIL  its Host header says \"127.0.0.1\", without the port"
+check http-client "$py lf" 1 "its request line is \"GET /hello.txt HTTP/1.1\\n\"" \
+	"FAIL  its lines end with a bare \\n (the first: line 1): HTTP lines end with \\r\\n"
+timed 15 http-client "$py noblank" 1 "FAIL  it never sent the empty line that ends the header section" \
+	"the lab was still waiting for the end of the request"
+timed 15 http-client "$py eof" 1 "you read until the connection closes, but HTTP/1.1 keeps it open: read Content-Length bytes" \
+	"(Content-Length: 2000, in packets "
+check http-client "$py once" 1 "FAIL  it printed only the first 1000 of the 2000 body bytes" "keep reading until you have Content-Length bytes"
+check http-client "$py headers" 1 "FAIL  it printed the status line and the headers too"
+check http-client "$py close" 1 "FAIL  it sent \"Connection: close\"" "ok    it printed the whole body"
+check http-client "$py http10" 1 "FAIL  its request line \"GET /hello.txt HTTP/1.0\\r\\n\" (packet " ") says HTTP/1.0"
+check http-client "$py lower" 1 "methods are case-sensitive, write GET" "the lab answered \"501 Not Implemented\""
+check http-client "$py nopath" 1 "asks for hello.txt: the task asks for /hello.txt (a path starts with /)" \
+	"the lab answered \"404 Not Found\""
+timed 15 http-client "$py garbage" 1 "has no line end" "the lab answered \"400 Bad Request\""
+check http-client "true" 1 "FAIL  nothing connected to 127.0.0.1 port"
+# over IPv6 the Host header puts the address in brackets
+sed 's/^family: .*/family: 6/' "$here/../challenges/08-http-client.challenge" > "$dir/08-http-client.challenge"
+CHECK_DIR=$dir check http-client "$py ok" 0 "result: PASS" "its Host header says \"[::1]:"
+CHECK_DIR=$dir check http-client "$py noport" 1 "its Host header says \"::1\", without the port" "write \"Host: [::1]:"
+rm -f "$dir/08-http-client.challenge"
+
+# without --run, sockscope waits for the program run elsewhere (only when
+# it captures on the host's lo: in a namespace of its own, only --run works)
+"$bin" challenge http-client --wait 20 > "$dir/wait.out" 2>&1 &
+wpid=$!
+port=""; i=0
+while [ $i -lt 100 ] && [ -z "$port" ]; do
+	port=$(sed -n 's/^the lab: a server on 127.0.0.1 port \([0-9]*\) (IPv4)$/\1/p' "$dir/wait.out")
+	[ -z "$port" ] && sleep 0.1
+	i=$((i + 1))
+done
+if grep -q "network namespace" "$dir/wait.out"; then
+	kill "$wpid"; wait "$wpid"
+	echo "skip: waiting for a program run elsewhere (sockscope captures in a namespace of its own here)"
+elif [ -n "$port" ]; then
+	SOCKSCOPE_HOST=127.0.0.1 SOCKSCOPE_PORT=$port python3 "$sol/http_client.py" ok > /dev/null
+	wait "$wpid"; rc=$?
+	out=$(cat "$dir/wait.out")
+	[ $rc -eq 0 ] && expect_in "$out" "ok    its Host header says \"127.0.0.1:$port\"" \
+		"without --run: the lab judges a program run elsewhere" || { echo "$out"; fail "wait: exit $rc"; }
+else
+	kill "$wpid"; wait "$wpid"
+	fail "without --run: no lab port in $(cat "$dir/wait.out")"
+fi
+finish
