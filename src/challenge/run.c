@@ -84,6 +84,17 @@ static void stop_group(pid_t pid, int *status)
 	waitpid(pid, status, 0);
 }
 
+/* One read of the program's standard output into r->out (what does not
+ * fit is dropped); read's result. */
+static ssize_t take_output(struct chal_run *r, int fd)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf);
+	for (ssize_t i = 0; i < n && r->nout + 1 < sizeof r->out; i++)
+		r->out[r->nout++] = buf[i];
+	return n;
+}
+
 /* How the learner's program ended. */
 enum prog_end { PROG_EXITED, PROG_TIMED_OUT, PROG_SERVER_STOPPED };
 
@@ -130,12 +141,8 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 			if (done_at >= 0 && ms > 20)
 				ms = 20;
 			if (poll(&p, 1, ms) > 0) {
-				char buf[1024];
-				ssize_t n = read(pfd[0], buf, sizeof buf);
-				if (n <= 0)
+				if (take_output(r, pfd[0]) <= 0)
 					eof = true;
-				for (ssize_t i = 0; i < n && r->nout + 1 < sizeof r->out; i++)
-					r->out[r->nout++] = buf[i];
 			}
 		} else {
 			sleep_ms(10);
@@ -157,6 +164,13 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	}
 	kill(-pid, SIGKILL);   /* what it left running in the background */
 	r->seconds = (double)(chal_now_ms() - t0) / 1000;
+	/* What it wrote just before it ended is still in the pipe (the loop
+	 * reads at most one buffer a round and stops when the program has
+	 * exited).  Non-blocking: a descendant outside the group may hold the
+	 * write end open. */
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	while (take_output(r, pfd[0]) > 0)
+		;
 	r->out[r->nout] = '\0';
 	close(pfd[0]);
 	return end;
