@@ -30,7 +30,7 @@ status() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$lpid/status" | tr -s ' \t' ' '
 
 # --- through sudo: root to open the device, then the invoking user ---
 start_live sudo env SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=nobody \
-	"$bin" inspect -i lo -f "udp port 9" --duration 20 --write "$dir/sudo.pcap"
+	"$bin" inspect -i lo -f "ether proto 0x88b5" --duration 20 --write "$dir/sudo.pcap"
 expect_in "$(cat "$dir/sudo.err")" "live on lo" "sudo: the host's lo was opened (no namespace)"
 [ "$(status Uid)" = "65534 65534 65534 65534" ] && pass "sudo: real, effective, saved, fs uid 65534" || fail "Uid: $(status Uid)"
 [ "$(status Gid)" = "65534 65534 65534 65534" ] && pass "sudo: real, effective, saved, fs gid 65534" || fail "Gid: $(status Gid)"
