@@ -64,4 +64,22 @@ out=$("$bin" challenge nosuch 2>&1); rc=$?
 printf 'title: x\nkind: tcp-hello\nfamily: 5\ntask: t\n' > "$dir/09-bad.challenge"
 out=$("$bin" challenge --dir "$dir" 2>&1)
 expect_in "$out" "09-bad.challenge:3: family is 4 or 6, not '5'" "a broken challenge file: file:line and what is wrong"
+# a kind's parameters are declared with their ranges and checked when the file is read
+bad_param() {
+	rm -f "$dir"/09-*.challenge
+	printf "title: x\nkind: $1\ntask: t\n$2\n" > "$dir/09-bad.challenge"
+	out=$("$bin" challenge --dir "$dir" 2>&1)
+	expect_in "$out" "09-bad.challenge:4: $3" "$4"
+}
+bad_param udp-send "param: timeout abc" "timeout is a number from 1 to 30 (seconds), not 'abc'" \
+	"a parameter that is not a number: file:line (once silently 2)"
+bad_param tcp-timeout "param: timeout 0" "timeout is a number from 1 to 30 (seconds), not '0'" "a number out of range"
+bad_param echo-server "param: big 1e9" "big is a number from 0 to 16777216 (bytes), not '1e9'" "a number written half"
+bad_param tcp-hello "param: replyy x" "the kind tcp-hello takes no parameter 'replyy' (it takes: reply)" \
+	"a misspelt parameter is named, with the ones the kind takes"
+bad_param concurrent "param: n 3" "the kind concurrent takes no parameter 'n' (it takes none)" "a kind without parameters"
+rm -f "$dir"/09-*.challenge
+printf 'title: x\nkind: tcp-helo\ntask: t\n' > "$dir/09-bad.challenge"
+out=$("$bin" challenge --dir "$dir" 2>&1)
+expect_in "$out" "09-bad.challenge:2: unknown kind 'tcp-helo' (known: tcp-hello" "an unknown kind: file:line and the known ones"
 finish

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,51 @@ void challenge_free(struct challenge *c)
 	free(c);
 }
 
+static const struct chal_param *kind_param(const struct chal_kind *k, const char *name)
+{
+	for (const struct chal_param *p = k->params; p && p->name; p++)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+/* A number in [p->min, p->max] written in full, or false. */
+static bool param_number(const struct chal_param *p, const char *v, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (end == v || *end || errno || x < p->min || x > p->max)
+		return false;
+	*out = x;
+	return true;
+}
+
+/* Every param line names one of the kind's parameters, numbers in range. */
+static int check_params(const struct challenge *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->nparams; i++) {
+		const char *name = c->params[i].name, *v = c->params[i].value;
+		const struct chal_param *p = kind_param(c->k, name);
+		long x;
+		if (!p) {
+			char known[256] = "";
+			size_t k = 0;
+			for (const struct chal_param *q = c->k->params; q && q->name && k < sizeof known; q++)
+				k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", k ? ", " : "", q->name);
+			snprintf(err, errlen, "%s:%d: the kind %s takes no parameter '%s' (%s%s)", c->path, c->params[i].line,
+			         c->kind, name, k ? "it takes: " : "it takes none", known);
+			return -1;
+		}
+		if (p->unit && !param_number(p, v, &x)) {
+			snprintf(err, errlen, "%s:%d: %s is a number from %ld to %ld (%s), not '%s'", c->path, c->params[i].line,
+			         name, p->min, p->max, p->unit, v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -80,7 +126,7 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 	c->family = 4;
 	c->seconds = 10;
 	char line[1024], **block = NULL;
-	int n = 0;
+	int n = 0, kind_line = 0;
 	while (fgets(line, sizeof line, f)) {
 		n++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -106,6 +152,7 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 		char *val = colon + 1;
 		val += strspn(val, " \t");
 		if (!strcmp(line, "title") || !strcmp(line, "summary") || !strcmp(line, "kind")) {
+			kind_line = !strcmp(line, "kind") ? n : kind_line;
 			char **dst = !strcmp(line, "title") ? &c->title : !strcmp(line, "summary") ? &c->summary : &c->kind;
 			if (*dst) {
 				snprintf(err, errlen, "%s:%d: '%s' given twice", path, n, line);
@@ -132,6 +179,7 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 				goto fail;
 			}
 			memcpy(c->params[c->nparams].name, val, nl);
+			c->params[c->nparams].line = n;
 			const char *v = val + nl + strspn(val + nl, " \t");
 			/* \n in a value stands for a newline */
 			char *o = c->params[c->nparams].value;
@@ -156,10 +204,12 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s:%d: a challenge needs title:, kind: and task:", path, n);
 		goto fail;
 	}
-	if (!chal_kind_find(c->kind)) {
-		snprintf(err, errlen, "%s: unknown kind '%s' (known: %s)", path, c->kind, chal_kind_names());
+	if (!(c->k = chal_kind_find(c->kind))) {
+		snprintf(err, errlen, "%s:%d: unknown kind '%s' (known: %s)", path, kind_line, c->kind, chal_kind_names());
 		goto fail;
 	}
+	if (check_params(c, err, errlen) < 0)
+		goto fail;
 	/* trailing blank lines of blocks */
 	for (char **b = &c->task; b; b = b == &c->task ? &c->hint : NULL)
 		if (*b)
@@ -173,12 +223,22 @@ fail:
 	return NULL;
 }
 
-const char *challenge_param(const struct challenge *c, const char *name, const char *def)
+const char *challenge_text(const struct challenge *c, const char *name)
 {
 	for (size_t i = 0; i < c->nparams; i++)
 		if (!strcmp(c->params[i].name, name))
 			return c->params[i].value;
-	return def;
+	const struct chal_param *p = kind_param(c->k, name);
+	return p ? p->def : "";
+}
+
+long challenge_num(const struct challenge *c, const char *name)
+{
+	const struct chal_param *p = kind_param(c->k, name);
+	long x = 0;
+	if (p && !param_number(p, challenge_text(c, name), &x))
+		param_number(p, p->def, &x);
+	return x;
 }
 
 static int by_name(const void *a, const void *b)
@@ -337,6 +397,15 @@ unsigned chal_count_data(const struct chal_run *r, bool learner)
 	for (size_t i = 0; i < r->npkts; i++)
 		c += r->pkts[i].from_learner == learner && r->pkts[i].info.payload_len > 0;
 	return c;
+}
+
+enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = events }, { .fd = r->wake, .events = POLLIN } };
+	int n = poll(p, 2, ms < 0 ? 0 : ms);
+	if (n > 0 && p[1].revents)
+		return CHAL_STOPPED;
+	return n > 0 ? CHAL_READY : CHAL_TIMEOUT;
 }
 
 int64_t chal_now_ms(void)

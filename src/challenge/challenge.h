@@ -28,17 +28,23 @@ struct challenge {
 	char *path, *id;                /* id: file name without number and ".challenge" */
 	char *title, *summary, *kind;
 	int family;                     /* 4 or 6: what the lab side listens on / connects over */
-	struct { char name[32]; char value[256]; } params[CHAL_MAX_PARAMS];
+	const struct chal_kind *k;      /* its kind (known: checked when loaded) */
+	struct { char name[32]; char value[256]; int line; } params[CHAL_MAX_PARAMS];
 	size_t nparams;
 	char *task, *hint;              /* text blocks ("\n"-separated lines) */
 	int seconds;                    /* how long the learner's program may take (default 10) */
 };
 
-/* Read a challenge file; NULL with "file:line: what is wrong" in err. */
+/* Read a challenge file; NULL with "file:line: what is wrong" in err
+ * (also for a kind that does not exist, a parameter the kind does not take,
+ * or a number out of the kind's range). */
 struct challenge *challenge_load(const char *path, char *err, size_t errlen);
 void challenge_free(struct challenge *c);
-/* A parameter's value, or def. */
-const char *challenge_param(const struct challenge *c, const char *name, const char *def);
+/* A parameter of c's kind: the file's value, else the kind's default.  The
+ * text is c's (valid while c lives); the number was range-checked on load.
+ * name must be one of the kind's parameters. */
+const char *challenge_text(const struct challenge *c, const char *name);
+long challenge_num(const struct challenge *c, const char *name);
 
 /* Every *.challenge file of dir, in name order; broken ones in errors. */
 struct challenge_list {
@@ -69,6 +75,8 @@ struct chal_run {
 	uint16_t port;                  /* where the lab listens, or where the learner's server must */
 	char host[64];                  /* "127.0.0.1" or "::1" */
 	void *priv;                     /* the kind's own state */
+	int wake;                       /* readable when the lab's side must stop (run.c's) */
+	int lfd;                        /* the lab's own socket when its kind says `serves` (run.c's), else -1 */
 
 	/* the learner's program (with --run) */
 	bool ran;                       /* it was started by us */
@@ -93,19 +101,38 @@ struct verdict {
 };
 void verdict_add(struct verdict *v, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* A kind of challenge: the lab's side and its judge. */
+/* A parameter a kind takes (a table ending with name == NULL): a number
+ * from min to max (a unit names what it counts), or a text (unit NULL and
+ * min == max == 0).  def is the value when the challenge file sets none. */
+struct chal_param {
+	const char *name, *def;
+	long min, max;
+	const char *unit;
+};
+
+/* A kind of challenge: its parameters, the lab's side and its judge.  The
+ * runner (run.c) owns the plumbing every kind would otherwise repeat: it
+ * runs `lab` on a thread of its own, knows when it has returned, and stops
+ * it by making r->wake readable, which every wait of `lab` must watch. */
 struct chal_kind {
 	const char *name;
 	const char *learner;            /* what the learner writes: "client" or "server" */
-	/* Set the lab side up (r->port, r->host chosen here) and start it on a
-	 * thread of its own; 0, or -1 with a message. */
-	int (*start)(struct chal_run *r, char *err, size_t errlen);
-	/* The lab side has finished with the learner (nothing more to wait for). */
-	bool (*done)(struct chal_run *r);
-	/* Stop it (join threads, close sockets); idempotent. */
-	void (*stop)(struct chal_run *r);
-	/* Judge from r's packets and the lab side's observations. */
+	const struct chal_param *params;  /* what a challenge file may set (NULL: nothing) */
+	size_t priv_size;               /* r->priv: allocated zeroed by the runner, freed after `free` */
+	/* SOCK_STREAM (listening) or SOCK_DGRAM: the runner binds r->lfd on a
+	 * loopback port the kernel picks (r->port) before setup, and closes it
+	 * at the end: the lab as a server.  0: the kind sets r->port itself. */
+	int serves;
+	/* Prepare the lab side (r->priv, its sockets, r->port unless `serves`);
+	 * nothing runs yet.  May be NULL.  0, or -1 with a message. */
+	int (*setup)(struct chal_run *r, char *err, size_t errlen);
+	/* The lab's side, on its own thread; returns when it has finished with
+	 * the learner or r->wake became readable.  What it saw goes in r->priv. */
+	void (*lab)(struct chal_run *r);
+	/* Judge from r's packets and what the lab side saw. */
 	void (*judge)(struct chal_run *r, struct verdict *v);
+	/* Release what r->priv holds (sockets; the lab's thread has ended);
+	 * also called after a failed setup. */
 	void (*free)(struct chal_run *r);
 };
 const struct chal_kind *chal_kind_find(const char *name);
@@ -132,14 +159,18 @@ void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen);
 /* Does a TCP socket listen on port (the kernel's tables, nothing on the
  * wire)?  1, 0, or -1 when the tables cannot be read. */
 int chal_listens(uint16_t port);
-/* Sleep up to ms, or until the wake pipe is written (true). */
-bool chal_stopped(int wake, int ms);
+/* Wait up to ms for fd to be ready for events (POLLIN, POLLOUT), watching
+ * r->wake: what a lab side's every wait is. */
+enum chal_wait { CHAL_READY, CHAL_TIMEOUT, CHAL_STOPPED };
+enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms);
+/* Sleep up to ms, or until the lab side must stop (true). */
+bool chal_stopped(const struct chal_run *r, int ms);
 /* A free port for the learner's server (r->port, r->host).  0, or -1. */
 int chal_pick_port(struct chal_run *r, char *err, size_t errlen);
 /* Connect to the learner's server within ms (TCP_NODELAY); -1 with *e. */
-int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, int *e);
+int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e);
 /* Wait until the server listens, then connect; -1 with *e (ECANCELED: stopped). */
-int chal_await_server(const struct chal_run *r, int wake, bool *listed, uint16_t *lport, int *e);
+int chal_await_server(const struct chal_run *r, bool *listed, uint16_t *lport, int *e);
 /* How the learner's program ended, for a verdict ("" if the lab stopped it). */
 void chal_program_end(const struct chal_run *r, char *out, size_t n);
 /* The finding when the lab never got a connection. */

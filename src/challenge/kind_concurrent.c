@@ -22,8 +22,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +60,6 @@ struct conc_conn {
 };
 
 struct conc {
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	/* what the lab saw (written by its thread before done) */
 	bool listed;
 	struct conc_conn c[NCONN];
@@ -75,16 +69,14 @@ struct conc {
 
 /* Read connection c's answer in round k: up to the length of what was sent,
  * waiting at most ms. */
-static enum res answer(struct conc *h, struct conc_conn *c, int k, size_t want, int ms)
+static enum res answer(const struct chal_run *r, struct conc_conn *c, int k, size_t want, int ms)
 {
 	int64_t until = chal_now_ms() + ms;
 	while (c->ngot[k] < want) {
-		struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
-		int64_t left = until - chal_now_ms();
-		int n = poll(p, 2, left > 0 ? (int)left : 0);
-		if (n > 0 && p[1].revents)
+		enum chal_wait w = chal_wait(r, c->fd, POLLIN, (int)(until - chal_now_ms()));
+		if (w == CHAL_STOPPED)
 			return RES_STOPPED;
-		if (n <= 0)
+		if (w == CHAL_TIMEOUT)
 			return c->ngot[k] ? RES_WRONG : RES_SILENT;
 		ssize_t got = recv(c->fd, c->got[k] + c->ngot[k], want - c->ngot[k], MSG_DONTWAIT);
 		if (got < 0 && (errno == EAGAIN || errno == EINTR))
@@ -99,8 +91,9 @@ static enum res answer(struct conc *h, struct conc_conn *c, int k, size_t want, 
 /* One round: send on every connection, then ask in the round's order; -1,
  * or the connection that failed (the others that were not asked yet are
  * looked at without waiting: evidence of what the server was doing). */
-static int play(struct conc *h, int k)
+static int play(struct chal_run *r, int k)
 {
+	struct conc *h = r->priv;
 	const struct round *rd = &rounds[k];
 	for (int i = 0; i < NCONN; i++) {
 		size_t n = strlen(rd->msg[i]);
@@ -112,23 +105,22 @@ static int play(struct conc *h, int k)
 	for (int o = 0; o < NCONN && rd->order[o] >= 0; o++) {
 		int i = rd->order[o];
 		struct conc_conn *c = &h->c[i];
-		c->res[k] = answer(h, c, k, strlen(rd->msg[i]), IO_MS);
+		c->res[k] = answer(r, c, k, strlen(rd->msg[i]), IO_MS);
 		if (c->res[k] == RES_OK && memcmp(c->got[k], rd->msg[i], c->ngot[k]))
 			c->res[k] = RES_WRONG;
 		if (c->res[k] == RES_OK)
 			continue;
 		for (int p = o + 1; p < NCONN && rd->order[p] >= 0; p++) {
 			struct conc_conn *q = &h->c[rd->order[p]];
-			q->res[k] = answer(h, q, k, strlen(rd->msg[rd->order[p]]), 0);
+			q->res[k] = answer(r, q, k, strlen(rd->msg[rd->order[p]]), 0);
 		}
 		return i;
 	}
 	return -1;
 }
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct chal_run *r = arg;
 	struct conc *h = r->priv;
 	h->fail_conn = -1;
 	for (int i = 0; i < NCONN; i++)
@@ -136,18 +128,18 @@ static void *lab_thread(void *arg)
 	/* three connections at once: the first waits for the server to listen */
 	for (int i = 0; i < NCONN; i++) {
 		struct conc_conn *c = &h->c[i];
-		c->fd = i == 0 ? chal_await_server(r, h->wake[0], &h->listed, &c->lport, &c->err)
-		               : chal_connect(r, h->wake[0], IO_MS, &c->lport, &c->err);
+		c->fd = i == 0 ? chal_await_server(r, &h->listed, &c->lport, &c->err)
+		               : chal_connect(r, IO_MS, &c->lport, &c->err);
 		if (c->fd < 0)
 			goto out;
 	}
-	if ((h->fail_conn = play(h, 0)) >= 0)
+	if ((h->fail_conn = play(r, 0)) >= 0)
 		goto out;
 	h->rounds_ok = 1;
 	/* connection 2 leaves; 1 and 3 stay */
 	close(h->c[1].fd);
 	h->c[1].fd = -1;
-	if ((h->fail_conn = play(h, 1)) >= 0)
+	if ((h->fail_conn = play(r, 1)) >= 0)
 		goto out;
 	h->rounds_ok = 2;
 	/* the lab's FIN on 1 and 3; then the server's */
@@ -157,9 +149,8 @@ static void *lab_thread(void *arg)
 	for (int i = 0; i < NCONN; i += 2) {
 		struct conc_conn *c = &h->c[i];
 		while (!c->closed && !c->reset) {
-			struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
 			int64_t left = until - chal_now_ms();
-			if (left <= 0 || poll(p, 2, (int)left) <= 0 || p[1].revents)
+			if (left <= 0 || chal_wait(r, c->fd, POLLIN, (int)left) != CHAL_READY)
 				break;
 			char buf[256];
 			ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
@@ -171,59 +162,10 @@ out:
 	for (int i = 0; i < NCONN; i++)
 		if (h->c[i].fd >= 0)
 			close(h->c[i].fd);
-	atomic_store(&h->done, true);
-	return NULL;
 }
 
 /* ---- the kind ---- */
 
-static int start(struct chal_run *r, char *err, size_t errlen)
-{
-	struct conc *h = calloc(1, sizeof *h);
-	if (!h) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = h;
-	h->wake[0] = h->wake[1] = -1;
-	if (chal_pick_port(r, err, errlen) < 0)
-		return -1;
-	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
-		snprintf(err, errlen, "starting the lab's clients: %s", strerror(errno));
-		return -1;
-	}
-	h->started = true;
-	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct conc *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct conc *h = r->priv;
-	if (h && h->started) {
-		ssize_t w = write(h->wake[1], "x", 1);
-		(void)w;
-		pthread_join(h->thread, NULL);
-		h->started = false;
-	}
-}
-
-static void release(struct chal_run *r)
-{
-	struct conc *h = r->priv;
-	if (!h)
-		return;
-	stop(r);
-	for (int i = 0; i < 2; i++)
-		if (h->wake[i] >= 0)
-			close(h->wake[i]);
-	free(h);
-	r->priv = NULL;
-}
 
 /* ---- the judge ---- */
 
@@ -339,5 +281,6 @@ static void judge(struct chal_run *r, struct verdict *v)
 
 const struct chal_kind kind_concurrent = {
 	.name = "concurrent", .learner = "server",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.priv_size = sizeof(struct conc),
+	.setup = chal_pick_port, .lab = lab, .judge = judge,
 };

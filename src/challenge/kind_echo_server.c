@@ -25,8 +25,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +61,6 @@ struct echo_conn {
 };
 
 struct echo {
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	unsigned nconn, want_conn;
 	size_t big;
 	bool listed;            /* a socket listened on the port (maybe on another address or family) */
@@ -145,7 +139,7 @@ static bool push(struct echo_conn *c, int fd, size_t upto)
 
 /* The line in pieces of 1-3 bytes, then the big message while reading the
  * echo; then the lab's FIN and the server's close. */
-static void exchange(struct echo *h, struct echo_conn *c, int fd)
+static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 {
 	/* the line */
 	for (size_t off = 0; off < c->nline;) {
@@ -156,7 +150,7 @@ static void exchange(struct echo *h, struct echo_conn *c, int fd)
 			return;
 		off += piece;
 		c->pieces++;
-		if (chal_stopped(h->wake[0], PIECE_MS)) {
+		if (chal_stopped(r, PIECE_MS)) {
 			c->end = END_STOPPED;
 			return;
 		}
@@ -167,7 +161,7 @@ static void exchange(struct echo *h, struct echo_conn *c, int fd)
 	int64_t last = chal_now_ms();
 	while (c->got < c->total && !c->diff) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN | (c->sent < c->total ? POLLOUT : 0) },
-		                       { .fd = h->wake[0], .events = POLLIN } };
+		                       { .fd = r->wake, .events = POLLIN } };
 		int64_t left = last + IO_MS - chal_now_ms();
 		if (left <= 0) {
 			c->end = END_STALL;
@@ -196,8 +190,7 @@ static void exchange(struct echo *h, struct echo_conn *c, int fd)
 	c->closing = CLOSE_SILENT;
 	for (;;) {
 		int64_t left = until - chal_now_ms();
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
-		if (left <= 0 || poll(p, 2, (int)left) <= 0 || p[1].revents)
+		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
 			return;
 		uint8_t buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -219,9 +212,8 @@ static bool conn_ok(const struct echo_conn *c)
 	return !c->err && c->end == END_ALL && !c->diff && c->closing == CLOSE_FIN;
 }
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct chal_run *r = arg;
 	struct echo *h = r->priv;
 	for (unsigned i = 0; i < h->want_conn; i++) {
 		struct echo_conn *c = &h->c[h->nconn++];
@@ -230,69 +222,31 @@ static void *lab_thread(void *arg)
 		/* the first waits for the server to listen; the next ones find it listening, or not: a
 		 * client seldom comes the very moment the last one left, and a server that exits after
 		 * one client has gone by then, so the next connect() is refused, not reset */
-		if (i && chal_stopped(h->wake[0], NEXT_MS)) {
+		if (i && chal_stopped(r, NEXT_MS)) {
 			c->err = ECANCELED;
 			break;
 		}
-		int fd = i == 0 ? chal_await_server(r, h->wake[0], &h->listed, &c->lport, &c->err)
-		                : chal_connect(r, h->wake[0], IO_MS, &c->lport, &c->err);
+		int fd = i == 0 ? chal_await_server(r, &h->listed, &c->lport, &c->err)
+		                : chal_connect(r, IO_MS, &c->lport, &c->err);
 		if (fd < 0)
 			break;
-		exchange(h, c, fd);
+		exchange(r, c, fd);
 		close(fd);
 		if (!conn_ok(c))
 			break;
 	}
-	atomic_store(&h->done, true);
-	return NULL;
 }
 
 /* ---- the kind ---- */
 
-static int start(struct chal_run *r, char *err, size_t errlen)
-{
-	struct echo *h = calloc(1, sizeof *h);
-	if (!h) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = h;
-	h->wake[0] = h->wake[1] = -1;
-	h->want_conn = (unsigned)atoi(challenge_param(r->c, "connections", "3"));
-	if (h->want_conn < 1 || h->want_conn > CONN_MAX) {
-		snprintf(err, errlen, "%s: param connections is 1 to %d", r->c->path, CONN_MAX);
-		return -1;
-	}
-	long big = atol(challenge_param(r->c, "big", "200000"));
-	if (big < 0 || big > (long)BIG_MAX) {
-		snprintf(err, errlen, "%s: param big is 0 to %u bytes", r->c->path, BIG_MAX);
-		return -1;
-	}
-	h->big = (size_t)big;
-	if (chal_pick_port(r, err, errlen) < 0)
-		return -1;
-	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
-		snprintf(err, errlen, "starting the lab's client: %s", strerror(errno));
-		return -1;
-	}
-	h->started = true;
-	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct echo *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
+static int setup(struct chal_run *r, char *err, size_t errlen)
 {
 	struct echo *h = r->priv;
-	if (h && h->started) {
-		ssize_t w = write(h->wake[1], "x", 1);
-		(void)w;
-		pthread_join(h->thread, NULL);
-		h->started = false;
-	}
+	h->want_conn = (unsigned)challenge_num(r->c, "connections");
+	h->big = (size_t)challenge_num(r->c, "big");
+	if (chal_pick_port(r, err, errlen) < 0)
+		return -1;
+	return 0;
 }
 
 static void release(struct chal_run *r)
@@ -300,12 +254,6 @@ static void release(struct chal_run *r)
 	struct echo *h = r->priv;
 	if (!h)
 		return;
-	stop(r);
-	for (int i = 0; i < 2; i++)
-		if (h->wake[i] >= 0)
-			close(h->wake[i]);
-	free(h);
-	r->priv = NULL;
 }
 
 /* ---- the judge ---- */
@@ -419,7 +367,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 		verdict_add(v, true, "it served %u connections one after another: a server accept()s in a loop", h->nconn);
 }
 
+static const struct chal_param params[] = {
+	{ "connections", "3", 1, CONN_MAX, "connections" },
+	{ "big", "200000", 0, BIG_MAX, "bytes" },
+	{ NULL },
+};
+
 const struct chal_kind kind_echo_server = {
 	.name = "echo-server", .learner = "server",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct echo),
+	.setup = setup, .lab = lab, .judge = judge, .free = release,
 };

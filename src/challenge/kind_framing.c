@@ -30,8 +30,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +42,7 @@
 #define NMSG 5
 #define NSTEP 4
 #define LONG_PIECES 8
-#define LONG_MAX 60000
+#define LONG_MSG_MAX 60000
 
 /* ---- the lab as a client of the learner's server: lab_client.c ---- */
 
@@ -77,10 +75,6 @@ struct reply {
 };
 
 struct framing {
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	/* the stream the lab sends: the messages with their lengths */
 	uint8_t *wire;
 	size_t nwire, start[NMSG], end[NMSG], len[NMSG];
@@ -139,8 +133,9 @@ static enum fail check_reply(const struct framing *h, unsigned i)
 }
 
 /* Wait up to ms for replies, reading them; stops early when `want` have come or one is wrong. */
-static enum fail await_replies(struct framing *h, int fd, int ms, unsigned want)
+static enum fail await_replies(struct chal_run *r, int fd, int ms, unsigned want)
 {
+	struct framing *h = r->priv;
 	int64_t until = chal_now_ms() + ms;
 	for (;;) {
 		unsigned before = h->nreply;
@@ -160,22 +155,21 @@ static enum fail await_replies(struct framing *h, int fd, int ms, unsigned want)
 		int64_t left = until - chal_now_ms();
 		if (left <= 0)
 			return want ? FAIL_SILENT : FAIL_NONE;
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
-		if (poll(p, 2, (int)left) > 0 && p[1].revents)
+		if (chal_wait(r, fd, POLLIN, (int)left) == CHAL_STOPPED)
 			return FAIL_STOPPED;
 	}
 }
 
 /* Send the wire up to offset to (a few kB at most: the socket takes it). */
-static enum fail send_piece(struct framing *h, int fd, size_t to)
+static enum fail send_piece(struct chal_run *r, int fd, size_t to)
 {
+	struct framing *h = r->priv;
 	while (h->sent < to) {
 		ssize_t w = send(fd, h->wire + h->sent, to - h->sent, MSG_NOSIGNAL);
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			struct pollfd p[2] = { { .fd = fd, .events = POLLOUT }, { .fd = h->wake[0], .events = POLLIN } };
-			int n = poll(p, 2, IO_MS);
-			if (n <= 0 || p[1].revents)
-				return n <= 0 ? FAIL_SILENT : FAIL_STOPPED;
+			enum chal_wait cw = chal_wait(r, fd, POLLOUT, IO_MS);
+			if (cw != CHAL_READY)
+				return cw == CHAL_TIMEOUT ? FAIL_SILENT : FAIL_STOPPED;
 			continue;
 		}
 		if (w < 0)
@@ -201,24 +195,23 @@ static unsigned cuts(const struct framing *h, unsigned s, size_t *cut)
 	return n;
 }
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct chal_run *r = arg;
 	struct framing *h = r->priv;
-	int fd = chal_await_server(r, h->wake[0], &h->listed, &h->lport, &h->err);
+	int fd = chal_await_server(r, &h->listed, &h->lport, &h->err);
 	if (fd < 0)
-		goto out;
+		return;
 	for (unsigned s = 0; s < NSTEP && !h->fail; s++) {
 		size_t cut[LONG_PIECES + 1];
 		unsigned n = cuts(h, s, cut);
 		for (unsigned k = 0; k < n && !h->fail; k++) {
-			h->fail = send_piece(h, fd, cut[k]);
+			h->fail = send_piece(r, fd, cut[k]);
 			h->sends[s]++;
 			if (!h->fail && k + 1 < n)
-				h->fail = await_replies(h, fd, PAUSE_MS, 0);
+				h->fail = await_replies(r, fd, PAUSE_MS, 0);
 		}
 		if (!h->fail)
-			h->fail = await_replies(h, fd, IO_MS, steps[s].last + 1);
+			h->fail = await_replies(r, fd, IO_MS, steps[s].last + 1);
 		if (!h->fail)
 			h->steps_ok++;
 		else if (h->bad < steps[s].first || h->bad > steps[s].last)
@@ -227,33 +220,20 @@ static void *lab_thread(void *arg)
 	if (!h->fail) {
 		/* the lab's FIN; then the server's */
 		shutdown(fd, SHUT_WR);
-		enum fail f = await_replies(h, fd, IO_MS, 0);
+		enum fail f = await_replies(r, fd, IO_MS, 0);
 		h->extra = h->nreply > NMSG ? h->nreply - NMSG : 0;
 		h->closed = f == FAIL_EOF;
 		h->reset_at_close = f == FAIL_RESET;
 	}
 	close(fd);
-out:
-	atomic_store(&h->done, true);
-	return NULL;
 }
 
 /* ---- the kind ---- */
 
-static int start(struct chal_run *r, char *err, size_t errlen)
+static int setup(struct chal_run *r, char *err, size_t errlen)
 {
-	struct framing *h = calloc(1, sizeof *h);
-	if (!h) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = h;
-	h->wake[0] = h->wake[1] = -1;
-	long n = atol(challenge_param(r->c, "long", "2000"));
-	if (n < 100 || n > LONG_MAX) {
-		snprintf(err, errlen, "%s: param long is 100 to %d bytes", r->c->path, LONG_MAX);
-		return -1;
-	}
+	struct framing *h = r->priv;
+	long n = challenge_num(r->c, "long");
 	for (unsigned i = 0; i < NMSG; i++) {
 		h->len[i] = i < NMSG - 1 ? strlen(texts[i]) : (size_t)n;
 		h->nwire += 4 + h->len[i];
@@ -275,28 +255,7 @@ static int start(struct chal_run *r, char *err, size_t errlen)
 	}
 	if (chal_pick_port(r, err, errlen) < 0)
 		return -1;
-	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
-		snprintf(err, errlen, "starting the lab's client: %s", strerror(errno));
-		return -1;
-	}
-	h->started = true;
 	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct framing *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct framing *h = r->priv;
-	if (h && h->started) {
-		ssize_t w = write(h->wake[1], "x", 1);
-		(void)w;
-		pthread_join(h->thread, NULL);
-		h->started = false;
-	}
 }
 
 static void release(struct chal_run *r)
@@ -304,13 +263,7 @@ static void release(struct chal_run *r)
 	struct framing *h = r->priv;
 	if (!h)
 		return;
-	stop(r);
-	for (int i = 0; i < 2; i++)
-		if (h->wake[i] >= 0)
-			close(h->wake[i]);
 	free(h->wire);
-	free(h);
-	r->priv = NULL;
 }
 
 /* ---- the judge ---- */
@@ -471,7 +424,13 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            "did not close the connection within 3 s");
 }
 
+static const struct chal_param params[] = {
+	{ "long", "2000", 100, LONG_MSG_MAX, "bytes" },
+	{ NULL },
+};
+
 const struct chal_kind kind_framing = {
 	.name = "framing", .learner = "server",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct framing),
+	.setup = setup, .lab = lab, .judge = judge, .free = release,
 };

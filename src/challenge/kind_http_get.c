@@ -35,8 +35,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +53,6 @@
 #define SEND_MS 5000        /* the longest wait for one send() */
 
 struct http_lab {
-	int lfd;
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	char body[BODY_MAX + 1];
 	size_t blen;
 	char path[256];
@@ -233,11 +226,10 @@ static const char *status_text(int s)
 /* ---- the lab's server ---- */
 
 /* Wait for fd to be readable, the wake pipe or the deadline; false unless fd. */
-static bool wait_in(struct http_lab *x, int fd, int64_t deadline)
+static bool wait_in(const struct chal_run *r, int fd, int64_t deadline)
 {
 	int64_t left = deadline - chal_now_ms();
-	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = x->wake[0], .events = POLLIN } };
-	return left > 0 && poll(p, 2, (int)left) > 0 && !p[1].revents && p[0].revents;
+	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
 }
 
 static bool send_all(int fd, const char *b, size_t n)
@@ -255,10 +247,11 @@ static bool send_all(int fd, const char *b, size_t n)
 }
 
 /* Read and throw away until the client closes, the cap or the deadline. */
-static void drain(struct http_lab *x, int fd, int64_t deadline)
+static void drain(struct chal_run *r, int fd, int64_t deadline)
 {
+	struct http_lab *x = r->priv;
 	size_t total = 0;
-	while (total < DRAIN_CAP && wait_in(x, fd, deadline)) {
+	while (total < DRAIN_CAP && wait_in(r, fd, deadline)) {
 		char buf[4096];
 		ssize_t k = recv(fd, buf, sizeof buf, 0);
 		if (k < 0 && errno == EINTR)
@@ -272,13 +265,14 @@ static void drain(struct http_lab *x, int fd, int64_t deadline)
 	}
 }
 
-static void serve(struct http_lab *x, int fd)
+static void serve(struct chal_run *r, int fd)
 {
+	struct http_lab *x = r->priv;
 	int64_t end = chal_now_ms() + LIFE_MS;
 	struct head h;
 	for (;;) {
 		parse_head(x->req, x->nreq, &h);
-		if (h.complete || x->nreq >= HEAD_MAX || !wait_in(x, fd, end))
+		if (h.complete || x->nreq >= HEAD_MAX || !wait_in(r, fd, end))
 			break;
 		ssize_t k = recv(fd, x->req + x->nreq, HEAD_MAX - x->nreq, 0);
 		if (k < 0 && errno == EINTR)
@@ -322,39 +316,35 @@ static void serve(struct http_lab *x, int fd)
 	if (!send_all(fd, first, (size_t)hl + half))
 		return;
 	if (half < blen) {
-		struct pollfd p = { .fd = x->wake[0], .events = POLLIN };
-		if (poll(&p, 1, GAP_MS) != 0 || !send_all(fd, body + half, blen - half))
+		if (chal_stopped(r, GAP_MS) || !send_all(fd, body + half, blen - half))
 			return;
 	}
 	if (status == 200)
 		x->body_sent = blen;
 	if (keep) {
-		drain(x, fd, end);
+		drain(r, fd, end);
 		return;
 	}
 	x->closed_by_lab = true;
 	shutdown(fd, SHUT_WR);
-	drain(x, fd, chal_now_ms() + LINGER_MS);
+	drain(r, fd, chal_now_ms() + LINGER_MS);
 }
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct http_lab *x = arg;
-	struct pollfd p[2] = { { .fd = x->lfd, .events = POLLIN }, { .fd = x->wake[0], .events = POLLIN } };
-	if (poll(p, 2, LIFE_MS) > 0 && !p[1].revents) {
+	struct http_lab *x = r->priv;
+	if (chal_wait(r, r->lfd, POLLIN, LIFE_MS) == CHAL_READY) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
-		int fd = accept4(x->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+		int fd = accept4(r->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			x->connected = true;
 			x->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 			                                          : ((struct sockaddr_in *)&ss)->sin_port);
-			serve(x, fd);
+			serve(r, fd);
 			close(fd);
 		}
 	}
-	atomic_store(&x->done, true);
-	return NULL;
 }
 
 /* The page: numbered lines, so a part of it shows which part. */
@@ -371,60 +361,14 @@ static void make_body(char *b, size_t len)
 	b[len] = '\0';
 }
 
-static int start(struct chal_run *r, char *err, size_t errlen)
+static int setup(struct chal_run *r, char *err, size_t errlen)
 {
-	struct http_lab *x = calloc(1, sizeof *x);
-	if (!x) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = x;
-	x->lfd = x->wake[0] = x->wake[1] = -1;
-	snprintf(x->path, sizeof x->path, "%s", challenge_param(r->c, "path", "/hello.txt"));
-	long len = atol(challenge_param(r->c, "length", "2000"));
-	x->blen = len < 1 ? 1 : len > BODY_MAX ? BODY_MAX : (size_t)len;
+	struct http_lab *x = r->priv;
+	(void)err, (void)errlen;
+	snprintf(x->path, sizeof x->path, "%s", challenge_text(r->c, "path"));
+	x->blen = (size_t)challenge_num(r->c, "length");
 	make_body(x->body, x->blen);
-	uint16_t port = 0;
-	if ((x->lfd = chal_bind(r->family, SOCK_STREAM, &port, err, errlen)) < 0)
-		return -1;
-	r->port = port;
-	if (pipe2(x->wake, O_CLOEXEC) < 0 || pthread_create(&x->thread, NULL, lab_thread, x) != 0) {
-		snprintf(err, errlen, "starting the lab's HTTP server: %s", strerror(errno));
-		return -1;
-	}
-	x->started = true;
 	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct http_lab *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct http_lab *x = r->priv;
-	if (x && x->started) {
-		ssize_t w = write(x->wake[1], "x", 1);
-		(void)w;
-		pthread_join(x->thread, NULL);
-		x->started = false;
-	}
-}
-
-static void release(struct chal_run *r)
-{
-	struct http_lab *x = r->priv;
-	if (!x)
-		return;
-	stop(r);
-	if (x->lfd >= 0)
-		close(x->lfd);
-	for (int i = 0; i < 2; i++)
-		if (x->wake[i] >= 0)
-			close(x->wake[i]);
-	free(x);
-	r->priv = NULL;
 }
 
 /* ---- the judge ---- */
@@ -631,7 +575,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 	judge_end(r, x, &h, v);
 }
 
+static const struct chal_param params[] = {
+	{ "path", "/hello.txt", 0, 0, NULL },
+	{ "length", "2000", 1, BODY_MAX, "bytes" },
+	{ NULL },
+};
+
 const struct chal_kind kind_http_get = {
 	.name = "http-get", .learner = "client",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct http_lab), .serves = SOCK_STREAM,
+	.setup = setup, .lab = lab, .judge = judge,
 };

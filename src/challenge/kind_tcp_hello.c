@@ -15,8 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +26,6 @@
 
 struct hello {
 	int lfd[2];             /* [0] the family asked for, [1] the other one (-1 if not bound) */
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	/* what the lab saw (written by its thread before done) */
 	int family_used;        /* 0: nobody connected */
 	char got[1024];
@@ -44,27 +38,25 @@ struct hello {
 };
 
 /* Wait for fd (or the wake pipe); false on timeout or wake. */
-static bool wait_fd(struct hello *h, int fd, int ms)
+static bool wait_fd(const struct chal_run *r, int fd, int ms)
 {
-	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = h->wake[0], .events = POLLIN } };
-	return poll(p, 2, ms) > 0 && !p[1].revents && p[0].revents;
+	return chal_wait(r, fd, POLLIN, ms) == CHAL_READY;
 }
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct chal_run *r = arg;
 	struct hello *h = r->priv;
 	struct pollfd p[3] = { { .fd = h->lfd[0], .events = POLLIN }, { .fd = h->lfd[1], .events = POLLIN },
-	                       { .fd = h->wake[0], .events = POLLIN } };
+	                       { .fd = r->wake, .events = POLLIN } };
 	if (poll(p, 3, LIFE_MS) <= 0 || p[2].revents)
-		goto out;
+		return;
 	int which = p[0].revents ? 0 : 1;
 	int fd = accept4(h->lfd[which], NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		goto out;
+		return;
 	h->family_used = which == 0 ? r->family : (r->family == 6 ? 4 : 6);
 	/* the line, up to its newline */
-	while (h->ngot < sizeof h->got - 1 && !h->got_newline && wait_fd(h, fd, IO_MS)) {
+	while (h->ngot < sizeof h->got - 1 && !h->got_newline && wait_fd(r, fd, IO_MS)) {
 		ssize_t n = recv(fd, h->got + h->ngot, sizeof h->got - 1 - h->ngot, 0);
 		if (n <= 0) {
 			h->eof = n == 0;
@@ -75,7 +67,7 @@ static void *lab_thread(void *arg)
 		h->got_newline = memchr(h->got, '\n', h->ngot) != NULL;
 	}
 	if (h->got_newline) {
-		const char *tmpl = challenge_param(r->c, "reply", "WELCOME {name}\n");
+		const char *tmpl = challenge_text(r->c, "reply");
 		char name[256] = "";
 		if (!strncmp(h->got, "HELLO ", 6))
 			snprintf(name, sizeof name, "%.*s", (int)strcspn(h->got + 6, "\r\n"), h->got + 6);
@@ -87,7 +79,7 @@ static void *lab_thread(void *arg)
 		h->sent_reply = send(fd, h->reply, strlen(h->reply), MSG_NOSIGNAL) == (ssize_t)strlen(h->reply);
 		/* then the client's close */
 		char drain[512];
-		while (!h->eof && !h->reset && wait_fd(h, fd, IO_MS)) {
+		while (!h->eof && !h->reset && wait_fd(r, fd, IO_MS)) {
 			ssize_t n = recv(fd, drain, sizeof drain, 0);
 			h->eof = n == 0;
 			h->reset = n < 0 && errno == ECONNRESET;
@@ -96,20 +88,12 @@ static void *lab_thread(void *arg)
 		}
 	}
 	close(fd);
-out:
-	atomic_store(&h->done, true);
-	return NULL;
 }
 
-static int start(struct chal_run *r, char *err, size_t errlen)
+static int setup(struct chal_run *r, char *err, size_t errlen)
 {
-	struct hello *h = calloc(1, sizeof *h);
-	if (!h) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = h;
-	h->lfd[0] = h->lfd[1] = h->wake[0] = h->wake[1] = -1;
+	struct hello *h = r->priv;
+	h->lfd[0] = h->lfd[1] = -1;
 	uint16_t port = 0;
 	/* the asked family on a port the kernel picks; the other on the same number if free */
 	for (int tries = 0; tries < 8 && h->lfd[1] < 0; tries++) {
@@ -123,28 +107,7 @@ static int start(struct chal_run *r, char *err, size_t errlen)
 		h->lfd[1] = chal_bind(r->family == 6 ? 4 : 6, SOCK_STREAM, &same, e2, sizeof e2);
 	}
 	r->port = port;
-	if (pipe2(h->wake, O_CLOEXEC) < 0 || pthread_create(&h->thread, NULL, lab_thread, r) != 0) {
-		snprintf(err, errlen, "starting the lab's server: %s", strerror(errno));
-		return -1;
-	}
-	h->started = true;
 	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct hello *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct hello *h = r->priv;
-	if (h && h->started) {
-		ssize_t w = write(h->wake[1], "x", 1);
-		(void)w;
-		pthread_join(h->thread, NULL);
-		h->started = false;
-	}
 }
 
 static void release(struct chal_run *r)
@@ -152,15 +115,10 @@ static void release(struct chal_run *r)
 	struct hello *h = r->priv;
 	if (!h)
 		return;
-	stop(r);
 	for (int i = 0; i < 2; i++) {
 		if (h->lfd[i] >= 0)
 			close(h->lfd[i]);
-		if (h->wake[i] >= 0)
-			close(h->wake[i]);
 	}
-	free(h);
-	r->priv = NULL;
 }
 
 static void judge(struct chal_run *r, struct verdict *v)
@@ -211,7 +169,13 @@ static void judge(struct chal_run *r, struct verdict *v)
 	}
 }
 
+static const struct chal_param params[] = {
+	{ "reply", "WELCOME {name}\n", 0, 0, NULL },
+	{ NULL },
+};
+
 const struct chal_kind kind_tcp_hello = {
 	.name = "tcp-hello", .learner = "client",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct hello),
+	.setup = setup, .lab = lab, .judge = judge, .free = release,
 };

@@ -21,8 +21,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +34,6 @@
 #define MIN_WAIT 0.2        /* seconds: closing sooner is not waiting for an answer */
 
 struct tmo {
-	int lfd;
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	/* what the lab saw (written by its thread before done) */
 	bool connected;
 	uint16_t cport;         /* the client's port */
@@ -54,18 +47,17 @@ struct tmo {
 	int64_t close_ms;
 };
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct tmo *t = arg;
+	struct tmo *t = r->priv;
 	int64_t end = chal_now_ms() + LIFE_MS;
-	struct pollfd p[2] = { { .fd = t->lfd, .events = POLLIN }, { .fd = t->wake[0], .events = POLLIN } };
-	if (poll(p, 2, LIFE_MS) <= 0 || p[1].revents)
-		goto out;
+	if (chal_wait(r, r->lfd, POLLIN, LIFE_MS) != CHAL_READY)
+		return;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
-	int fd = accept4(t->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+	int fd = accept4(r->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 	if (fd < 0)
-		goto out;
+		return;
 	t->connected = true;
 	t->conn_ms = chal_now_ms();
 	t->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
@@ -73,8 +65,7 @@ static void *lab_thread(void *arg)
 	/* read whatever comes, never answer, until the client closes */
 	for (;;) {
 		int64_t left = end - chal_now_ms();
-		struct pollfd q[2] = { { .fd = fd, .events = POLLIN }, { .fd = t->wake[0], .events = POLLIN } };
-		if (left <= 0 || poll(q, 2, (int)left) <= 0 || q[1].revents)
+		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
 			break;
 		char buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -99,62 +90,8 @@ static void *lab_thread(void *arg)
 		}
 	}
 	close(fd);
-out:
-	atomic_store(&t->done, true);
-	return NULL;
 }
 
-static int start(struct chal_run *r, char *err, size_t errlen)
-{
-	struct tmo *t = calloc(1, sizeof *t);
-	if (!t) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = t;
-	t->lfd = t->wake[0] = t->wake[1] = -1;
-	uint16_t port = 0;
-	if ((t->lfd = chal_bind(r->family, SOCK_STREAM, &port, err, errlen)) < 0)
-		return -1;
-	r->port = port;
-	if (pipe2(t->wake, O_CLOEXEC) < 0 || pthread_create(&t->thread, NULL, lab_thread, t) != 0) {
-		snprintf(err, errlen, "starting the lab's server: %s", strerror(errno));
-		return -1;
-	}
-	t->started = true;
-	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct tmo *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct tmo *t = r->priv;
-	if (t && t->started) {
-		ssize_t w = write(t->wake[1], "x", 1);
-		(void)w;
-		pthread_join(t->thread, NULL);
-		t->started = false;
-	}
-}
-
-static void release(struct chal_run *r)
-{
-	struct tmo *t = r->priv;
-	if (!t)
-		return;
-	stop(r);
-	if (t->lfd >= 0)
-		close(t->lfd);
-	for (int i = 0; i < 2; i++)
-		if (t->wake[i] >= 0)
-			close(t->wake[i]);
-	free(t);
-	r->priv = NULL;
-}
 
 /* ---- the judge ---- */
 
@@ -195,9 +132,7 @@ static double rel(const struct chal_run *r, long i)
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct tmo *t = r->priv;
-	int n = atoi(challenge_param(r->c, "timeout", "2"));
-	if (n < 1)
-		n = 2;
+	int n = (int)challenge_num(r->c, "timeout");
 	if (!t->connected) {
 		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
 		            "and port (they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
@@ -288,7 +223,13 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            "output)");
 }
 
+static const struct chal_param params[] = {
+	{ "timeout", "2", 1, 30, "seconds" },
+	{ NULL },
+};
+
 const struct chal_kind kind_tcp_timeout = {
 	.name = "tcp-timeout", .learner = "client",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct tmo), .serves = SOCK_STREAM,
+	.lab = lab, .judge = judge,
 };

@@ -23,8 +23,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +45,6 @@ struct dgram {
 };
 
 struct udp_send {
-	int fd;
-	int wake[2];
-	pthread_t thread;
-	bool started;
-	atomic_bool done;
 	int64_t start_ms;       /* when the lab started: the learner's program starts right after */
 	/* what the lab saw (written by its thread before done) */
 	struct dgram d[MAX_DGRAMS];
@@ -59,19 +52,18 @@ struct udp_send {
 	int ask;                /* index of the first "reply?" datagram, or -1 */
 };
 
-static void *lab_thread(void *arg)
+static void lab(struct chal_run *r)
 {
-	struct udp_send *u = arg;
+	struct udp_send *u = r->priv;
 	int64_t end = chal_now_ms() + LIFE_MS;
 	while (u->n < MAX_DGRAMS) {
 		int64_t left = end - chal_now_ms();
-		struct pollfd p[2] = { { .fd = u->fd, .events = POLLIN }, { .fd = u->wake[0], .events = POLLIN } };
-		if (left <= 0 || poll(p, 2, (int)left) <= 0 || p[1].revents)
+		if (left <= 0 || chal_wait(r, r->lfd, POLLIN, (int)left) != CHAL_READY)
 			break;
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof from;
 		struct dgram *g = &u->d[u->n];
-		ssize_t len = recvfrom(u->fd, g->data, sizeof g->data, MSG_TRUNC | MSG_DONTWAIT,
+		ssize_t len = recvfrom(r->lfd, g->data, sizeof g->data, MSG_TRUNC | MSG_DONTWAIT,
 		                       (struct sockaddr *)&from, &flen);
 		if (len < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -88,62 +80,15 @@ static void *lab_thread(void *arg)
 		if (u->ask >= 0)
 			break;          /* the last thing the program sends: nothing more to wait for */
 	}
-	atomic_store(&u->done, true);
-	return NULL;
 }
 
-static int start(struct chal_run *r, char *err, size_t errlen)
+static int setup(struct chal_run *r, char *err, size_t errlen)
 {
-	struct udp_send *u = calloc(1, sizeof *u);
-	if (!u) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->priv = u;
-	u->fd = u->wake[0] = u->wake[1] = -1;
+	(void)err, (void)errlen;
+	struct udp_send *u = r->priv;
 	u->ask = -1;
-	uint16_t port = 0;
-	if ((u->fd = chal_bind(r->family, SOCK_DGRAM, &port, err, errlen)) < 0)
-		return -1;
-	r->port = port;
 	u->start_ms = chal_now_ms();
-	if (pipe2(u->wake, O_CLOEXEC) < 0 || pthread_create(&u->thread, NULL, lab_thread, u) != 0) {
-		snprintf(err, errlen, "starting the lab's UDP socket: %s", strerror(errno));
-		return -1;
-	}
-	u->started = true;
 	return 0;
-}
-
-static bool done(struct chal_run *r)
-{
-	return atomic_load(&((struct udp_send *)r->priv)->done);
-}
-
-static void stop(struct chal_run *r)
-{
-	struct udp_send *u = r->priv;
-	if (u && u->started) {
-		ssize_t w = write(u->wake[1], "x", 1);
-		(void)w;
-		pthread_join(u->thread, NULL);
-		u->started = false;
-	}
-}
-
-static void release(struct chal_run *r)
-{
-	struct udp_send *u = r->priv;
-	if (!u)
-		return;
-	stop(r);
-	if (u->fd >= 0)
-		close(u->fd);
-	for (int i = 0; i < 2; i++)
-		if (u->wake[i] >= 0)
-			close(u->wake[i]);
-	free(u);
-	r->priv = NULL;
 }
 
 /* ---- the judge ---- */
@@ -242,10 +187,8 @@ static void judge_nothing(struct chal_run *r, struct verdict *v)
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct udp_send *u = r->priv;
-	const char *payload = challenge_param(r->c, "payload", "ping");
-	int tmo = atoi(challenge_param(r->c, "timeout", "2"));
-	if (tmo < 1)
-		tmo = 2;
+	const char *payload = challenge_text(r->c, "payload");
+	int tmo = (int)challenge_num(r->c, "timeout");
 	if (!u->n) {
 		judge_nothing(r, v);
 		if (r->ran && !r->exited)
@@ -324,7 +267,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            "output");
 }
 
+static const struct chal_param params[] = {
+	{ "payload", "ping", 0, 0, NULL },
+	{ "timeout", "2", 1, 30, "seconds" },
+	{ NULL },
+};
+
 const struct chal_kind kind_udp_send = {
 	.name = "udp-send", .learner = "client",
-	.start = start, .done = done, .stop = stop, .judge = judge, .free = release,
+	.params = params, .priv_size = sizeof(struct udp_send), .serves = SOCK_DGRAM,
+	.setup = setup, .lab = lab, .judge = judge,
 };

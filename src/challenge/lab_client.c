@@ -47,10 +47,9 @@ int chal_listens(uint16_t port)
 }
 
 /* Sleep up to ms, or until the lab is stopped (true). */
-bool chal_stopped(int wake, int ms)
+bool chal_stopped(const struct chal_run *r, int ms)
 {
-	struct pollfd p = { .fd = wake, .events = POLLIN };
-	return poll(&p, 1, ms) > 0;
+	return chal_wait(r, -1, 0, ms) == CHAL_STOPPED;
 }
 
 /* A free port for the learner's server: the kernel picks it, the lab lets
@@ -70,7 +69,7 @@ int chal_pick_port(struct chal_run *r, char *err, size_t errlen)
 /* Connect to the learner's server within ms (TCP_NODELAY, non-blocking);
  * -1 with *e = errno (ECONNREFUSED, ETIMEDOUT, ECANCELED: the lab was
  * stopped).  *lport: the lab's port, to find the connection in the capture. */
-int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, int *e)
+int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -98,7 +97,7 @@ int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, in
 		close(fd);
 		return -1;
 	}
-	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT }, { .fd = wake, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT }, { .fd = r->wake, .events = POLLIN } };
 	int n = poll(p, 2, ms), soerr = 0;
 	socklen_t sl = sizeof soerr;
 	if (n <= 0 || p[1].revents || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
@@ -122,19 +121,19 @@ int chal_connect(const struct chal_run *r, int wake, int ms, uint16_t *lport, in
  * lab when the program has ended or its time (or --wait) is over.  A port
  * that listens but refuses (another address or family) is tried again only
  * every second: each try is a SYN and an RST on the wire. */
-int chal_await_server(const struct chal_run *r, int wake, bool *listed, uint16_t *lport, int *e)
+int chal_await_server(const struct chal_run *r, bool *listed, uint16_t *lport, int *e)
 {
 	int64_t end = chal_now_ms() + LIFE_MS, next = 0;
 	while (chal_now_ms() < end) {
 		int here = chal_listens(r->port);
 		*listed = *listed || here > 0;
 		if (here && chal_now_ms() >= next) {
-			int fd = chal_connect(r, wake, IO_MS, lport, e);
+			int fd = chal_connect(r, IO_MS, lport, e);
 			if (fd >= 0 || *e != ECONNREFUSED)
 				return fd;
 			next = chal_now_ms() + (here > 0 ? 1000 : POLL_MS);
 		}
-		if (chal_stopped(wake, POLL_MS))
+		if (chal_stopped(r, POLL_MS))
 			break;
 	}
 	*e = ECANCELED;

@@ -22,7 +22,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -95,14 +98,97 @@ static ssize_t take_output(struct chal_run *r, int fd)
 	return n;
 }
 
+/* The lab's side on a thread of its own: the one copy of the wake pipe,
+ * the thread and the done flag that every kind needs. */
+struct lab_side {
+	const struct chal_kind *k;
+	struct chal_run *r;
+	int wake[2];
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+};
+
+static void *side_main(void *arg)
+{
+	struct lab_side *s = arg;
+	s->k->lab(s->r);
+	atomic_store(&s->done, true);
+	return NULL;
+}
+
+static int side_start(struct lab_side *s, char *err, size_t errlen)
+{
+	if (pipe2(s->wake, O_CLOEXEC) < 0) {
+		s->wake[0] = s->wake[1] = -1;
+		snprintf(err, errlen, "starting the lab's side: %s", strerror(errno));
+		return -1;
+	}
+	s->r->wake = s->wake[0];
+	int e = pthread_create(&s->thread, NULL, side_main, s);
+	if (e) {
+		snprintf(err, errlen, "starting the lab's side: %s", strerror(e));
+		return -1;
+	}
+	s->started = true;
+	return 0;
+}
+
+/* The lab's side has finished with the learner. */
+static bool side_done(struct lab_side *s)
+{
+	return !s->started || atomic_load(&s->done);
+}
+
+/* Wake it, wait for its thread, close the pipe; idempotent. */
+static void side_stop(struct lab_side *s)
+{
+	if (s->started) {
+		ssize_t w = write(s->wake[1], "x", 1);
+		(void)w;
+		pthread_join(s->thread, NULL);
+		s->started = false;
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->wake[i] >= 0)
+			close(s->wake[i]);
+	s->wake[0] = s->wake[1] = -1;
+}
+
+/* The lab's socket of a kind that serves. */
+static int serve_socket(const struct chal_kind *k, struct chal_run *r, char *err, size_t errlen)
+{
+	if (!k->serves)
+		return 0;
+	uint16_t port = 0;
+	if ((r->lfd = chal_bind(r->family, k->serves, &port, err, errlen)) < 0)
+		return -1;
+	r->port = port;
+	return 0;
+}
+
+/* What a run holds once its lab side has stopped. */
+static void release_run(const struct chal_kind *k, struct chal_run *r)
+{
+	if (r->priv && k->free)
+		k->free(r);
+	free(r->priv);
+	r->priv = NULL;
+	if (r->lfd >= 0)
+		close(r->lfd);
+	r->lfd = -1;
+	free(r->pkts);
+	r->pkts = NULL;
+}
+
 /* How the learner's program ended. */
 enum prog_end { PROG_EXITED, PROG_TIMED_OUT, PROG_SERVER_STOPPED };
 
 /* The learner's program: sh -c CMD in a process group of its own, stdout
  * into r->out, stdin from /dev/null; at most seconds, then TERM, KILL.  With
  * server (the kind, when the learner writes a server): also stopped
- * DONE_GRACE_MS after server->done(). */
-static enum prog_end run_program(struct chal_run *r, const char *cmd, int seconds, const struct chal_kind *server)
+ * DONE_GRACE_MS after the lab's side has finished. */
+static enum prog_end run_program(struct chal_run *r, const char *cmd, int seconds, struct lab_side *server)
 {
 	enum prog_end end = PROG_TIMED_OUT;
 	int pfd[2];
@@ -133,7 +219,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	bool eof = false;
 	for (;;) {
 		int64_t now = chal_now_ms(), left = t0 + seconds * 1000 - now;
-		if (server && done_at < 0 && server->done(r))
+		if (server && done_at < 0 && side_done(server))
 			done_at = now;
 		if (!eof) {
 			struct pollfd p = { .fd = pfd[0], .events = POLLIN };
@@ -232,14 +318,20 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		fprintf(stderr, "sockscope: %s: unknown kind '%s'\n", c->path, c->kind);
 		return 2;
 	}
-	struct chal_run r = { .c = c, .family = c->family };
+	struct chal_run r = { .c = c, .family = c->family, .wake = -1, .lfd = -1 };
 	snprintf(r.host, sizeof r.host, "%s", c->family == 6 ? "::1" : "127.0.0.1");
 	struct live *live = live_open("lo", o->want, "less 1", err, sizeof err);
 	char nocap[1024] = "";
 	if (!live)
 		snprintf(nocap, sizeof nocap, "%s", err);
-	if (k->start(&r, err, sizeof err) < 0) {
+	struct lab_side side = { .k = k, .r = &r, .wake = { -1, -1 } };
+	if (!(r.priv = calloc(1, k->priv_size)))
+		snprintf(err, sizeof err, "out of memory");
+	if (!r.priv || serve_socket(k, &r, err, sizeof err) < 0 || (k->setup && k->setup(&r, err, sizeof err) < 0) ||
+	    side_start(&side, err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
+		side_stop(&side);
+		release_run(k, &r);
 		live_close(live);
 		return 2;
 	}
@@ -269,20 +361,20 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		expand(o->run, &r, cmd, sizeof cmd);
 		fprintf(out, "running: %s\n", cmd);
 		fflush(out);
-		how = run_program(&r, cmd, c->seconds, client ? NULL : k);
+		how = run_program(&r, cmd, c->seconds, client ? NULL : &side);
 	} else {
 		fprintf(out, "now run your program (waiting up to %d s; Ctrl-C gives up)\n", o->wait_seconds);
 		fflush(out);
 		int64_t end = chal_now_ms() + (int64_t)o->wait_seconds * 1000;
-		while (!k->done(&r) && chal_now_ms() < end)
+		while (!side_done(&side) && chal_now_ms() < end)
 			sleep_ms(50);
 	}
 	/* a server that has ended has nobody left for the lab to talk to */
 	int64_t end = chal_now_ms() + (o->run && !client ? SERVER_GONE_MS : LAB_FINISH_MS);
-	while (!k->done(&r) && chal_now_ms() < end)
+	while (!side_done(&side) && chal_now_ms() < end)
 		sleep_ms(20);
 	sleep_ms(SETTLE_MS);
-	k->stop(&r);
+	side_stop(&side);
 	if (live) {
 		live_stop(live);
 		collect(&r, live_capfile(live), client);
@@ -329,9 +421,7 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 	fprintf(out, "result: %s (%zu of %zu checks %s)\n", v.pass ? "PASS" : "FAIL", v.pass ? v.n : failed, v.n,
 	        v.pass ? "hold" : "failed");
 	save_result(c, v.pass, out);
-	if (k->free)
-		k->free(&r);
-	free(r.pkts);
+	release_run(k, &r);
 	live_close(live);
 	return v.pass ? 0 : 1;
 }
