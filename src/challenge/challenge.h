@@ -165,7 +165,8 @@ enum chal_wait { CHAL_READY, CHAL_TIMEOUT, CHAL_STOPPED };
 enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms);
 /* Sleep up to ms, or until the lab side must stop (true). */
 bool chal_stopped(const struct chal_run *r, int ms);
-/* A free port for the learner's server (r->port, r->host).  0, or -1. */
+/* A free port for the learner's server (r->port, r->host): the runner
+ * picks it before setup when the learner writes the server.  0, or -1. */
 int chal_pick_port(struct chal_run *r, char *err, size_t errlen);
 /* Connect to the learner's server within ms (TCP_NODELAY); -1 with *e. */
 int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e);
@@ -173,7 +174,8 @@ int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e);
 int chal_await_server(const struct chal_run *r, bool *listed, uint16_t *lport, int *e);
 /* How the learner's program ended, for a verdict ("" if the lab stopped it). */
 void chal_program_end(const struct chal_run *r, char *out, size_t n);
-/* The finding when the lab never got a connection. */
-void chal_judge_unreached(const struct chal_run *r, bool listed, int err, struct verdict *v);
+/* The first finding of a server kind: the lab's first connection was
+ * accepted (err 0: true), or why not (false: there is nothing more to judge). */
+bool chal_judge_reached(const struct chal_run *r, bool listed, int err, struct verdict *v);
 
 #endif

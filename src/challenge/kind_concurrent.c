@@ -214,11 +214,8 @@ static void judge(struct chal_run *r, struct verdict *v)
 	char prog[128], q[40], w[40], others[300];
 	chal_program_end(r, prog, sizeof prog);
 	const char *sep = prog[0] ? "; " : "";
-	if (h->c[0].err) {
-		chal_judge_unreached(r, h->listed, h->c[0].err, v);
+	if (!chal_judge_reached(r, h->listed, h->c[0].err, v))
 		return;
-	}
-	verdict_add(v, true, "your server listened on %s port %u and accepted the lab's connection", r->host, r->port);
 	for (int i = 1; i < NCONN; i++)
 		if (h->c[i].err) {
 			verdict_add(v, false, "the lab's %s connection failed: %s%s%s", nth[i], h->c[i].err == ETIMEDOUT ?
@@ -282,5 +279,5 @@ static void judge(struct chal_run *r, struct verdict *v)
 const struct chal_kind kind_concurrent = {
 	.name = "concurrent", .learner = "server",
 	.priv_size = sizeof(struct conc),
-	.setup = chal_pick_port, .lab = lab, .judge = judge,
+	.lab = lab, .judge = judge,
 };

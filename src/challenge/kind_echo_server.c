@@ -241,19 +241,11 @@ static void lab(struct chal_run *r)
 
 static int setup(struct chal_run *r, char *err, size_t errlen)
 {
+	(void)err, (void)errlen;
 	struct echo *h = r->priv;
 	h->want_conn = (unsigned)challenge_num(r->c, "connections");
 	h->big = (size_t)challenge_num(r->c, "big");
-	if (chal_pick_port(r, err, errlen) < 0)
-		return -1;
 	return 0;
-}
-
-static void release(struct chal_run *r)
-{
-	struct echo *h = r->priv;
-	if (!h)
-		return;
 }
 
 /* ---- the judge ---- */
@@ -286,11 +278,8 @@ static void judge(struct chal_run *r, struct verdict *v)
 	char prog[128], q1[200], q2[200];
 	chal_program_end(r, prog, sizeof prog);
 	const char *sep = prog[0] ? "; " : "";
-	if (h->c[0].err) {
-		chal_judge_unreached(r, h->listed, h->c[0].err, v);
+	if (!chal_judge_reached(r, h->listed, h->c[0].err, v))
 		return;
-	}
-	verdict_add(v, true, "your server listened on %s port %u and accepted the lab's connection", r->host, r->port);
 	for (unsigned i = 0; i < h->nconn; i++) {
 		const struct echo_conn *c = &h->c[i];
 		if (c->err == ECONNREFUSED) {
@@ -376,5 +365,5 @@ static const struct chal_param params[] = {
 const struct chal_kind kind_echo_server = {
 	.name = "echo-server", .learner = "server",
 	.params = params, .priv_size = sizeof(struct echo),
-	.setup = setup, .lab = lab, .judge = judge, .free = release,
+	.setup = setup, .lab = lab, .judge = judge,
 };

@@ -155,8 +155,12 @@ void chal_program_end(const struct chal_run *r, char *out, size_t n)
 }
 
 /* The first finding when the lab never got a connection. */
-void chal_judge_unreached(const struct chal_run *r, bool listed, int err, struct verdict *v)
+bool chal_judge_reached(const struct chal_run *r, bool listed, int err, struct verdict *v)
 {
+	if (!err) {
+		verdict_add(v, true, "your server listened on %s port %u and accepted the lab's connection", r->host, r->port);
+		return true;
+	}
 	char prog[128];
 	chal_program_end(r, prog, sizeof prog);
 	if (listed)
@@ -169,5 +173,6 @@ void chal_judge_unreached(const struct chal_run *r, bool listed, int err, struct
 		verdict_add(v, false, "the lab could not connect to %s port %u: %s%s%s", r->host, r->port,
 		            err == ETIMEDOUT ? "your server did not accept within 3 s" : strerror(err),
 		            prog[0] ? "; " : "", prog);
+	return false;
 }
 

@@ -155,9 +155,11 @@ static void side_stop(struct lab_side *s)
 	s->wake[0] = s->wake[1] = -1;
 }
 
-/* The lab's socket of a kind that serves. */
+/* The lab's socket of a kind that serves, or the port of the learner's server. */
 static int serve_socket(const struct chal_kind *k, struct chal_run *r, char *err, size_t errlen)
 {
+	if (!strcmp(k->learner, "server"))
+		return chal_pick_port(r, err, errlen);
 	if (!k->serves)
 		return 0;
 	uint16_t port = 0;
@@ -167,9 +169,44 @@ static int serve_socket(const struct chal_kind *k, struct chal_run *r, char *err
 	return 0;
 }
 
-/* What a run holds once its lab side has stopped. */
-static void release_run(const struct chal_kind *k, struct chal_run *r)
+static void run_init(struct chal_run *r, struct lab_side *side, const struct challenge *c)
 {
+	*r = (struct chal_run){ .c = c, .family = c->family, .wake = -1, .lfd = -1 };
+	snprintf(r->host, sizeof r->host, "%s", c->family == 6 ? "::1" : "127.0.0.1");
+	*side = (struct lab_side){ .k = c->k, .r = r, .wake = { -1, -1 } };
+}
+
+/* The kind's state, its socket or port, its setup, its lab side running. */
+static int run_start(struct chal_run *r, struct lab_side *side, char *err, size_t errlen)
+{
+	const struct chal_kind *k = r->c->k;
+	if (!(r->priv = calloc(1, k->priv_size ? k->priv_size : 1))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (serve_socket(k, r, err, errlen) < 0 || (k->setup && k->setup(r, err, errlen) < 0))
+		return -1;
+	return side_start(side, err, errlen);
+}
+
+/* The kind's judgement; passed when it found something and nothing failed.
+ * Returns how many findings failed. */
+static size_t judge(struct chal_run *r, struct verdict *v)
+{
+	*v = (struct verdict){ .pass = true };
+	r->c->k->judge(r, v);
+	size_t failed = 0;
+	for (size_t i = 0; i < v->n; i++)
+		failed += !v->f[i].ok;
+	v->pass = v->n > 0 && failed == 0;
+	return failed;
+}
+
+/* What a run holds: its lab side stopped, then everything freed. */
+static void release_run(struct chal_run *r, struct lab_side *side)
+{
+	const struct chal_kind *k = r->c->k;
+	side_stop(side);
 	if (r->priv && k->free)
 		k->free(r);
 	free(r->priv);
@@ -262,8 +299,31 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	return end;
 }
 
+/* Packet i of the run, decoded from a frame (the payload points into data,
+ * which must outlive the run). */
+static void add_frame(struct chal_run *r, struct flowtab *ft, const struct capfile *cf,
+                      const struct capfile_packet *p, int64_t prev)
+{
+	struct dissection d;
+	char summary[512];
+	dissect_frame(p->linktype, p->data, p->caplen, p->wirelen, &d);
+	dissect_summary(&d, ft, summary, sizeof summary);
+	struct chal_packet *q = &r->pkts[r->npkts++];
+	q->ts_ns = p->ts_ns;
+	q->info = d.info;
+	bool client = !strcmp(r->c->k->learner, "client");
+	q->from_learner = d.info.has_ports && (client ? d.info.dport == r->port : d.info.sport == r->port);
+	if (d.info.payload_caplen && d.info.payload_off + d.info.payload_caplen <= p->caplen)
+		q->payload = p->data + d.info.payload_off;
+	if (cf)
+		inspect_line(cf, p, &d, summary, INSPECT_TIME_REL, prev, q->line, sizeof q->line);
+	else
+		snprintf(q->line, sizeof q->line, "%s", summary);
+	dissection_free(&d);
+}
+
 /* Every captured packet, decoded, as the judges read them. */
-static void collect(struct chal_run *r, struct capfile *cf, bool learner_client)
+static void collect(struct chal_run *r, struct capfile *cf)
 {
 	while (capfile_index_step(cf, 65536) == CAPFILE_SCANNING)
 		;
@@ -277,21 +337,11 @@ static void collect(struct chal_run *r, struct capfile *cf, bool learner_client)
 		struct capfile_packet p;
 		if (!capfile_packet(cf, i, &p))
 			break;
-		struct dissection d;
-		char summary[512];
-		dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
-		dissect_summary(&d, ft, summary, sizeof summary);
-		struct chal_packet *q = &r->pkts[r->npkts++];
-		q->ts_ns = p.ts_ns;
-		q->info = d.info;
-		q->from_learner = d.info.has_ports && (learner_client ? d.info.dport == r->port : d.info.sport == r->port);
-		if (d.info.payload_caplen && d.info.payload_off + d.info.payload_caplen <= p.caplen)
-			q->payload = p.data + d.info.payload_off;   /* valid while the capture file is open */
-		inspect_line(cf, &p, &d, summary, INSPECT_TIME_REL, prev, q->line, sizeof q->line);
+		add_frame(r, ft, cf, &p, prev);   /* payloads valid while the capture file is open */
 		prev = p.ts_ns;
-		dissection_free(&d);
 	}
 	flowtab_free(ft);
+	r->captured = true;
 }
 
 static void save_result(const struct challenge *c, bool pass, FILE *out)
@@ -312,26 +362,18 @@ static void save_result(const struct challenge *c, bool pass, FILE *out)
 
 int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *out)
 {
-	const struct chal_kind *k = chal_kind_find(c->kind);
+	const struct chal_kind *k = c->k;   /* known: challenge_load checked it */
 	char err[1024];
-	if (!k) {
-		fprintf(stderr, "sockscope: %s: unknown kind '%s'\n", c->path, c->kind);
-		return 2;
-	}
-	struct chal_run r = { .c = c, .family = c->family, .wake = -1, .lfd = -1 };
-	snprintf(r.host, sizeof r.host, "%s", c->family == 6 ? "::1" : "127.0.0.1");
+	struct chal_run r;
+	struct lab_side side;
+	run_init(&r, &side, c);
 	struct live *live = live_open("lo", o->want, "less 1", err, sizeof err);
 	char nocap[1024] = "";
 	if (!live)
 		snprintf(nocap, sizeof nocap, "%s", err);
-	struct lab_side side = { .k = k, .r = &r, .wake = { -1, -1 } };
-	if (!(r.priv = calloc(1, k->priv_size)))
-		snprintf(err, sizeof err, "out of memory");
-	if (!r.priv || serve_socket(k, &r, err, sizeof err) < 0 || (k->setup && k->setup(&r, err, sizeof err) < 0) ||
-	    side_start(&side, err, sizeof err) < 0) {
+	if (run_start(&r, &side, err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
-		side_stop(&side);
-		release_run(k, &r);
+		release_run(&r, &side);
 		live_close(live);
 		return 2;
 	}
@@ -377,8 +419,7 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 	side_stop(&side);
 	if (live) {
 		live_stop(live);
-		collect(&r, live_capfile(live), client);
-		r.captured = true;
+		collect(&r, live_capfile(live));
 	}
 
 	if (r.ran) {
@@ -409,19 +450,61 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);
 		}
 	}
-	struct verdict v = { .pass = true };
-	k->judge(&r, &v);
-	size_t failed = 0;
+	struct verdict v;
+	size_t failed = judge(&r, &v);
 	fprintf(out, "verdict:\n");
-	for (size_t i = 0; i < v.n; i++) {
-		failed += !v.f[i].ok;
+	for (size_t i = 0; i < v.n; i++)
 		fprintf(out, "  %-4s  %s\n", v.f[i].ok ? "ok" : "FAIL", v.f[i].text);
-	}
-	v.pass = v.n > 0 && failed == 0;
 	fprintf(out, "result: %s (%zu of %zu checks %s)\n", v.pass ? "PASS" : "FAIL", v.pass ? v.n : failed, v.n,
 	        v.pass ? "hold" : "failed");
 	save_result(c, v.pass, out);
-	release_run(k, &r);
+	release_run(&r, &side);
 	live_close(live);
 	return v.pass ? 0 : 1;
+}
+
+/* ---- a run in this process, for the judges' tests ---- */
+
+enum { LOCAL_PACKETS = 256 };
+
+void chal_add_frame(struct chal_run *r, const uint8_t *frame, size_t len, int64_t ts_ns)
+{
+	if (!r->pkts || r->npkts >= LOCAL_PACKETS)
+		return;
+	struct capfile_packet p = { .data = frame, .caplen = (uint32_t)len, .wirelen = (uint32_t)len,
+	                            .ts_ns = ts_ns, .linktype = 1 /* LINKTYPE_ETHERNET */ };
+	struct flowtab *ft = flowtab_new();
+	add_frame(r, ft, NULL, &p, CAPFILE_NO_TIME);
+	flowtab_free(ft);
+	r->captured = true;
+}
+
+int challenge_judge_local(const struct challenge *c, const struct chal_learner *l, struct verdict *v, char *err,
+                          size_t errlen)
+{
+	struct chal_run r;
+	struct lab_side side;
+	run_init(&r, &side, c);
+	if (run_start(&r, &side, err, errlen) < 0 || !(r.pkts = calloc(LOCAL_PACKETS, sizeof *r.pkts))) {
+		if (r.priv && !r.pkts)
+			snprintf(err, errlen, "out of memory");
+		release_run(&r, &side);
+		return -1;
+	}
+	l->run(&r, l->arg);
+	int64_t end = chal_now_ms() + LAB_FINISH_MS;
+	while (!side_done(&side) && chal_now_ms() < end)
+		sleep_ms(10);
+	side_stop(&side);
+	r.ran = l->ran;
+	r.exited = l->exited;
+	r.status = l->status;
+	r.seconds = l->seconds;
+	if (l->out)
+		r.nout = (size_t)snprintf(r.out, sizeof r.out, "%s", l->out);
+	if (r.nout >= sizeof r.out)
+		r.nout = sizeof r.out - 1;
+	judge(&r, v);
+	release_run(&r, &side);
+	return 0;
 }

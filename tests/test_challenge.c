@@ -1,0 +1,503 @@
+/*
+ * test_challenge.c — the challenge judges on hand-made runs: the lab's side
+ * of each kind runs for real in this process (challenge_judge_local), a
+ * scripted learner talks to it over loopback sockets, and the packets the
+ * judge reads are frames built here (no capture, no privilege needed).
+ * Each case is a typical program, right or wrong, and the finding its
+ * verdict must contain; the parameter checks of challenge_load too.
+ */
+#include "challenge/challenge.h"
+#include "challenge/run.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pktbuild.h"
+
+#define DIR SOCKSCOPE_SOURCE_DIR "/challenges/"
+
+static struct challenge *load(const char *file)
+{
+	char err[512];
+	struct challenge *c = challenge_load(file, err, sizeof err);
+	if (!c)
+		fprintf(stderr, "%s\n", err);
+	CHECK(c != NULL);
+	return c;
+}
+
+/* The verdict as the runner prints it, one "ok"/"FAIL" line a finding,
+ * then "result: PASS|FAIL". */
+static const char *judged(const char *file, struct chal_learner *l)
+{
+	static char text[8192];
+	struct challenge *c = load(file);
+	text[0] = '\0';
+	if (!c)
+		return text;
+	struct verdict v;
+	char err[256];
+	if (challenge_judge_local(c, l, &v, err, sizeof err) < 0) {
+		snprintf(text, sizeof text, "could not run: %s", err);
+		challenge_free(c);
+		return text;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < v.n && k < sizeof text; i++)
+		k += (size_t)snprintf(text + k, sizeof text - k, "%s %s\n", v.f[i].ok ? "ok  " : "FAIL", v.f[i].text);
+	if (k < sizeof text)
+		snprintf(text + k, sizeof text - k, "result: %s\n", v.pass ? "PASS" : "FAIL");
+	challenge_free(c);
+	return text;
+}
+
+/* ---- the learner's side: real sockets to the lab ---- */
+
+static int connect_lab(const struct chal_run *r, uint16_t *lport)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	if (r->family == 6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(r->port);
+		a->sin6_addr = in6addr_loopback;
+		sl = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons(r->port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sl = sizeof *a;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0) {
+		CHECK(!"the learner could not connect to the lab");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct timeval tv = { .tv_sec = 3 };   /* a case that expects no answer must not hang the test */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	*lport = ntohs(((struct sockaddr_in *)&ss)->sin_port);   /* the port sits at the same offset in both */
+	return fd;
+}
+
+/* Read up to a newline (or n-1 bytes, or the timeout) into buf. */
+static size_t read_line(int fd, char *buf, size_t n)
+{
+	size_t k = 0;
+	while (k + 1 < n) {
+		ssize_t got = recv(fd, buf + k, n - 1 - k, 0);
+		if (got <= 0)
+			break;
+		k += (size_t)got;
+		if (memchr(buf, '\n', k))
+			break;
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+/* Frames of the learner's TCP connection, as the capture would have them:
+ * the handshake, data each way, and the learner's close (FIN or RST). */
+struct conv {
+	struct chal_run *r;
+	uint16_t lport;
+	uint32_t seq, ack;      /* the learner's next sequence number, and the lab's */
+	struct pkt frames[16];
+	int n;
+	int64_t t;
+};
+
+static void frame(struct conv *c, bool from_learner, unsigned flags, const char *data)
+{
+	if (c->n >= 16)
+		return;
+	struct pkt *f = &c->frames[c->n++];
+	unsigned sp = from_learner ? c->lport : c->r->port, dp = from_learner ? c->r->port : c->lport;
+	uint32_t *my = from_learner ? &c->seq : &c->ack, *their = from_learner ? &c->ack : &c->seq;
+	tcp_frame(f, c->r->family == 6, sp, dp, *my, *their, flags, 512, NULL, 0, data);
+	*my += (uint32_t)strlen(data) + ((flags & (SYN | FIN)) ? 1 : 0);
+	c->t += 1000000;
+	chal_add_frame(c->r, f->b, f->n, c->t);
+}
+
+static void handshake(struct conv *c)
+{
+	c->seq = 1000;
+	c->ack = 5000;
+	frame(c, true, SYN, "");
+	frame(c, false, SYN | ACK, "");
+	frame(c, true, ACK, "");
+}
+
+/* ---- tcp-hello (challenge 1, tcp-client) ---- */
+
+struct hello_case {
+	const char *line;       /* what the learner sends */
+	bool read_reply;        /* it reads the reply before closing */
+	bool rst;               /* its close is an RST on the wire */
+	char reply[256];        /* what it read */
+};
+
+static void hello_learner(struct chal_run *r, void *arg)
+{
+	struct hello_case *h = arg;
+	struct conv c = { .r = r };
+	int fd = connect_lab(r, &c.lport);
+	if (fd < 0)
+		return;
+	handshake(&c);
+	send(fd, h->line, strlen(h->line), 0);
+	frame(&c, true, PSH | ACK, h->line);
+	if (h->read_reply) {
+		read_line(fd, h->reply, sizeof h->reply);
+		frame(&c, false, PSH | ACK, h->reply);
+	}
+	if (h->rst) {
+		struct linger lg = { 1, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	}
+	close(fd);
+	frame(&c, true, h->rst ? RST | ACK : FIN | ACK, "");
+}
+
+static void test_tcp_hello(void)
+{
+	struct hello_case h = { .line = "HELLO ada\n", .read_reply = true };
+	struct chal_learner l = { .run = hello_learner, .arg = &h, .ran = true, .exited = true, .seconds = 0.1,
+	                          .status = 0, .out = "WELCOME ada\n" };
+	const char *v = judged(DIR "01-tcp-client.challenge", &l);
+	EQ_STR("WELCOME ada\n", h.reply);
+	HAS(v, "ok   it connected to 127.0.0.1 port");
+	HAS(v, ": SYN, SYN-ACK, ACK on the wire");
+	HAS(v, "ok   it sent \"HELLO ada\\n\": one line the server can read");
+	HAS(v, "ok   it closed gracefully: FIN, not RST (it had read the reply)");
+	HAS(v, "ok   it printed the reply \"WELCOME ada\\n\"");
+	HAS(v, "result: PASS");
+
+	/* the line without its newline: the server is still waiting for the end of it */
+	h = (struct hello_case){ .line = "HELLO ada" };
+	l.out = "";
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL it sent \"HELLO ada\" without a newline");
+	HAS(v, "result: FAIL");
+
+	/* closed with the reply unread: RST */
+	h = (struct hello_case){ .line = "HELLO ada\n", .rst = true };
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL your program closed with unread data, so the kernel sent RST instead of FIN");
+	HAS(v, "result: FAIL");
+
+	/* a greeting that is not the protocol's */
+	h = (struct hello_case){ .line = "HI ada\n", .read_reply = true };
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	EQ_STR("ERROR say HELLO <name>\n", h.reply);
+	HAS(v, "FAIL it sent \"HI ada\\n\": the server expects \"HELLO <name>\\n\"");
+
+}
+
+static void nothing(struct chal_run *r, void *arg)
+{
+	(void)r, (void)arg;
+}
+
+static void test_nobody(void)
+{
+	struct chal_learner l = { .run = nothing, .ran = true, .exited = true, .seconds = 0.01 };
+	const char *v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL nothing connected to 127.0.0.1 port");
+	HAS(v, "result: FAIL");
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL nothing arrived at 127.0.0.1 port");
+	v = judged(DIR "06-ipv6-client.challenge", &l);
+	HAS(v, "FAIL nothing connected to ::1 port");
+}
+
+/* ---- udp-send (challenge 2, udp-sender) ---- */
+
+struct udp_case {
+	const char *first, *second;
+};
+
+static void udp_learner(struct chal_run *r, void *arg)
+{
+	struct udp_case *u = arg;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in lab = { .sin_family = AF_INET, .sin_port = htons(r->port),
+	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in me = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t ml = sizeof me;
+	bind(fd, (struct sockaddr *)&me, sizeof me);
+	getsockname(fd, (struct sockaddr *)&me, &ml);
+	static struct pkt f[2];
+	const char *d[2] = { u->first, u->second };
+	for (int i = 0; i < 2 && d[i]; i++) {
+		sendto(fd, d[i], strlen(d[i]), 0, (struct sockaddr *)&lab, sizeof lab);
+		struct pkt s;
+		udp(&s, ntohs(me.sin_port), r->port, d[i]);
+		ether(&f[i], 0x0800);
+		ipv4(&f[i], 17, &s);
+		chal_add_frame(r, f[i].b, f[i].n, (i + 1) * 1000000);
+	}
+	close(fd);
+}
+
+static void test_udp_send(void)
+{
+	struct udp_case u = { "ping", "reply?" };
+	/* it waited 2 s for the reply that never came, said so and exited 0 */
+	struct chal_learner l = { .run = udp_learner, .arg = &u, .ran = true, .exited = true, .seconds = 2.0,
+	                          .out = "no reply\n" };
+	const char *v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "ok   its first datagram carried \"ping\", from port");
+	HAS(v, "(packet 1: UDP length 12 = the 8-byte header + 4 bytes of data)");
+	HAS(v, "ok   its second datagram carried \"reply?\"");
+	HAS(v, "ok   it gave up by itself 2.");
+	HAS(v, "ok   it printed \"no reply\"");
+	HAS(v, "result: PASS");
+
+	/* echo's newline */
+	u = (struct udp_case){ "ping\n", "reply?" };
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL its first datagram carried \"ping\\n\" (packet 1: UDP length 13");
+	HAS(v, "leave the newline out");
+
+	/* no second datagram */
+	u = (struct udp_case){ "ping", NULL };
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL it sent no second datagram \"reply?\"");
+
+	/* it waited for ever: the lab stopped it */
+	u = (struct udp_case){ "ping", "reply?" };
+	l.exited = false;
+	l.seconds = 5;
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL your program waited for a reply that never comes and was stopped after 5 s");
+
+	/* run from another terminal: the wire cannot show the give-up; said, not guessed */
+	l.ran = false;
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL the lab cannot see whether your program gave up waiting");
+
+	/* an error exit instead of "no reply" */
+	l = (struct chal_learner){ .run = udp_learner, .arg = &u, .ran = true, .exited = true, .seconds = 2.0,
+	                           .status = 1 << 8 };
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL it exited with status 1 after 2.00 s");
+	HAS(v, "FAIL it did not print \"no reply\"");
+}
+
+/* ---- http-get (challenge 8, http-client) ---- */
+
+struct http_case {
+	const char *request;
+	bool read_all;          /* read the head, then Content-Length bytes */
+	char body[8192];
+	size_t nbody;
+};
+
+static void http_learner(struct chal_run *r, void *arg)
+{
+	struct http_case *h = arg;
+	struct conv c = { .r = r };
+	int fd = connect_lab(r, &c.lport);
+	if (fd < 0)
+		return;
+	handshake(&c);
+	char req[512];
+	snprintf(req, sizeof req, h->request, r->port);
+	send(fd, req, strlen(req), 0);
+	frame(&c, true, PSH | ACK, req);
+	static char buf[16384];
+	size_t n = 0;
+	char *end = NULL;
+	while (!end && n + 1 < sizeof buf) {
+		ssize_t k = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = '\0';
+		end = strstr(buf, "\r\n\r\n");
+	}
+	if (end && h->read_all) {
+		const char *cl = strstr(buf, "Content-Length: ");
+		size_t want = cl ? strtoul(cl + 16, NULL, 10) : 0;
+		while (n - (size_t)(end + 4 - buf) < want && n + 1 < sizeof buf) {
+			ssize_t k = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+		h->nbody = n - (size_t)(end + 4 - buf);
+		memcpy(h->body, end + 4, h->nbody < sizeof h->body ? h->nbody : sizeof h->body - 1);
+	}
+	close(fd);
+	frame(&c, true, FIN | ACK, "");
+}
+
+static void test_http_get(void)
+{
+	static struct http_case h = { .request = "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n",
+	                              .read_all = true };
+	struct chal_learner l = { .run = http_learner, .arg = &h, .ran = true, .exited = true, .seconds = 0.3 };
+	/* what it prints is what it read: filled in by the first run */
+	const char *v = judged(DIR "08-http-client.challenge", &l);
+	EQ_INT(2000, h.nbody);
+	h.body[h.nbody] = '\0';
+	l.out = h.body;
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "ok   its request line is \"GET /hello.txt HTTP/1.1\\r\\n\"");
+	HAS(v, "ok   its Host header says \"127.0.0.1:");
+	HAS(v, "ok   its lines end with \\r\\n, and an empty line ends the request");
+	HAS(v, "ok   it printed the whole body: 2000 bytes");
+	HAS(v, "result: PASS");
+
+	/* no Host header: HTTP/1.1 requires one (RFC 9112 3.2) */
+	h = (struct http_case){ .request = "GET /hello.txt HTTP/1.1\r\n\r\n%.0u", .read_all = true };
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL it sent no Host header: HTTP/1.1 requires one");
+
+	/* bare LF line ends */
+	h = (struct http_case){ .request = "GET /hello.txt HTTP/1.1\nHost: 127.0.0.1:%u\n\n", .read_all = true };
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "its request line is \"GET /hello.txt HTTP/1.1\\n\"");
+	HAS(v, "result: FAIL");
+
+	/* printed only part of the body */
+	h = (struct http_case){ .request = "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", .read_all = true };
+	l.out = "line 0001 of the sockscope lab's page\n";
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL it printed only the first");
+}
+
+/* ---- a server kind: the learner serves the lab's connections (echo) ---- */
+
+/* A poll() echo server on r->port until it has been idle for idle_ms after
+ * its last client left, at most 20 s. */
+static void echo_learner(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(r->port),
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 16) < 0) {
+		CHECK(!"the learner's echo server could not listen");
+		close(lfd);
+		return;
+	}
+	struct pollfd p[17] = { { .fd = lfd, .events = POLLIN } };
+	int n = 1, served = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int rounds = 0; rounds < 20000; rounds++) {
+		int k = poll(p, (nfds_t)n, 1000);
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 20 || (k == 0 && served && n == 1))
+			break;
+		if (p[0].revents && n < 17) {
+			p[n++] = (struct pollfd){ .fd = accept(lfd, NULL, NULL), .events = POLLIN };
+			served++;
+		}
+		for (int i = 1; i < n; i++) {
+			if (!p[i].revents)
+				continue;
+			char buf[65536];
+			ssize_t got = recv(p[i].fd, buf, sizeof buf, 0);
+			for (ssize_t off = 0; got > 0 && off < got;) {   /* all of it: send() may take less */
+				ssize_t w = send(p[i].fd, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
+				if (w <= 0)
+					break;
+				off += w;
+			}
+			if (got <= 0) {
+				close(p[i].fd);
+				p[i--] = p[--n];
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+		close(p[i].fd);
+}
+
+static void test_echo_server(void)
+{
+	struct chal_learner l = { .run = echo_learner, .ran = true, .exited = false, .seconds = 3 };
+	const char *v = judged(DIR "03-echo-server.challenge", &l);
+	HAS(v, "ok   your server listened on 127.0.0.1 port");
+	HAS(v, "result: PASS");
+
+	/* nobody listening: the lab says so, and how the program ended */
+	struct chal_learner gone = { .run = nothing, .ran = true, .exited = true, .seconds = 0.01 };
+	v = judged(DIR "03-echo-server.challenge", &gone);
+	HAS(v, "FAIL nothing listens on 127.0.0.1 port");
+	HAS(v, "result: FAIL");
+}
+
+/* ---- parameters: declared by each kind, checked on load ---- */
+
+static void test_params(void)
+{
+	char path[] = "/tmp/sockscope-test-challenge-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	static const struct { const char *text, *err; } cases[] = {
+		{ "title: t\nkind: udp-send\ntask: x\nparam: timeout 31\n",
+		  ":4: timeout is a number from 1 to 30 (seconds), not '31'" },
+		{ "title: t\nkind: udp-send\nparam: timeout 2s\ntask: x\n", ":3: timeout is a number from 1 to 30" },
+		{ "title: t\nkind: http-get\ntask: x\nparam: length 0\n", ":4: length is a number from 1 to 6000 (bytes)" },
+		{ "title: t\nkind: framing\ntask: x\nparam: size 9\n", ":4: the kind framing takes no parameter 'size' "
+		  "(it takes: long)" },
+		{ "title: t\n\nkind: nosuch\ntask: x\n", ":3: unknown kind 'nosuch' (known: tcp-hello" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		FILE *f = fopen(path, "w");
+		fputs(cases[i].text, f);
+		fclose(f);
+		char err[512] = "";
+		struct challenge *c = challenge_load(path, err, sizeof err);
+		CHECK(c == NULL);
+		HAS(err, cases[i].err);
+		challenge_free(c);
+	}
+	/* defaults come from the kind's table, values from the file */
+	FILE *f = fopen(path, "w");
+	fputs("title: t\nkind: echo-server\ntask: x\nparam: big 1234\n", f);
+	fclose(f);
+	char err[512];
+	struct challenge *c = challenge_load(path, err, sizeof err);
+	CHECK(c != NULL);
+	if (c) {
+		EQ_INT(1234, challenge_num(c, "big"));
+		EQ_INT(3, challenge_num(c, "connections"));
+		challenge_free(c);
+	}
+	close(fd);
+	unlink(path);
+}
+
+int main(void)
+{
+	test_params();
+	test_tcp_hello();
+	test_nobody();
+	test_udp_send();
+	test_http_get();
+	test_echo_server();
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures != 0;
+}
