@@ -3,6 +3,9 @@
 # (`sockscope inspect FILE` on a terminal), driven in tmux at 80x24 unless an
 # item is about another size.  Each check names its item:
 #   item 2: a folded layer of the field tree is one line;
+#   item 5: search and display filter are independent and both shown;
+#   search: / finds the next matching line, n / N go on, wrapping, with a
+#           message; & is the display filter (tcpdump syntax);
 # The captures are built here (tests/inspect_pcaps.py), so no privilege is
 # needed.
 #
@@ -47,5 +50,74 @@ ok "item 2: a folded layer is one line (Ethernet, IPv4, TCP), unfolding shows it
 key q
 wait_for 'EXITED-0' "q did not quit with status 0"
 tm kill-session -t fold
+
+# ---- item 5 and the search: & filters, / searches, n N go on.
+start_tui search 80 24 inspect "$MIX"
+wait_for '^ 41 packets' "the status line does not show 41 packets"
+has '/ search' "the key hints at 80 columns do not offer / search"
+has '& filter' "the key hints at 80 columns do not offer & filter"
+key '&'
+wait_for 'Display filter, tcpdump \(BPF\) syntax' "& did not open the display filter"
+key 'tcp' Enter
+wait_for 'Packets  filter: tcp' "the filter is not in the list's title"
+wait_for '^ 41 packets, 39 shown' "the filter tcp does not show 39 of 41 packets"
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key 'HTTP' Enter
+wait_for 'packet 4 matches "HTTP"' "search: Enter did not go to the first match (packet 4)"
+has 'Frame 4: ' "search: packet 4 is not the one selected"
+has 'Packets  filter: tcp  search: HTTP' "item 5: the title does not show both the filter and the search"
+has '^ 41 packets, 39 shown' "item 5: the search changed what the filter shows"
+ok "item 5: with a search active the filter stays, and the title shows both"
+key n
+wait_for 'packet 5 matches "HTTP"' "search: n did not go to the next match (5)"
+has 'Frame 5: ' "search: n did not select packet 5"
+key N N
+wait_for 'wrapped to the bottom: packet 40 matches "HTTP"' "search: N from the first match did not wrap to the last (40)"
+has 'Frame 40: ' "search: N did not select packet 40"
+key n
+wait_for 'wrapped to the top: packet 4 matches "HTTP"' "search: n from the last match did not wrap to the top"
+ok "search: / goes to the first match, n and N go on and say when they wrap"
+key /
+wait_for 'Search the lines for' "/ did not open the search again"
+key BSpace BSpace BSpace BSpace Enter
+wait_for 'no search; the filter stays: tcp' "item 5: clearing the search did not say the filter stays"
+has 'Packets  filter: tcp' "item 5: clearing the search dropped the filter from the title"
+hasnt 'search: HTTP' "item 5: the cleared search is still shown"
+has '^ 41 packets, 39 shown' "item 5: clearing the search dropped the filter"
+ok "item 5: clearing the search keeps the display filter"
+key n
+wait_for 'no search yet: / searches the lines' "search: n without a search gave no message"
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key 'no such thing' Enter
+wait_for 'not found in the filtered list: "no such thing"' "search: no message when nothing matches"
+# The DNS query is outside the filter: found once the filter is gone; lower
+# case matches any case.
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+key 'dns' Enter
+wait_for 'not found in the filtered list: "dns"' "search: the DNS row was found though the filter hides it"
+key '&' BSpace BSpace BSpace Enter
+wait_for 'no filter' "an empty filter did not clear it"
+wait_for '^ 41 packets  ' "the filter did not go"
+key n
+wait_for 'packet 10 matches "dns"' "search: lower-case dns did not find the DNS query (packet 10)"
+ok "search: not found is said, a filter limits the search, lower case matches any case"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+tm kill-session -t search
+
+# -s on the command line: the screen opens on the first match.
+start_tui cmdsearch 80 24 inspect "$MIX" -s ARP
+wait_for 'Frame 9: ' "search: -s ARP did not open on packet 9"
+has '^ 41 packets  ' "search: -s narrowed the list on the screen"
+key n
+wait_for 'only packet 9 matches "ARP"' "search: n on the only match did not say so"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+tm kill-session -t cmdsearch
+ok "search: -s TEXT opens on its first match, the list whole"
 
 echo "PASS"
