@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	        "       sockscope lesson ID [options]        open one lesson\n"
 	        "       sockscope present ID [options]       the lesson for a room: large, high contrast,\n"
 	        "                                            clicker keys, teacher's notes (n)\n"
-	        "       sockscope list                       list the lessons\n"
+	        "       sockscope list                       list the lessons, numbered\n"
 	        "       sockscope check-lessons [DIR]        check every lesson file\n"
 	        "       sockscope quiz ID                    answer a lesson's questions\n"
 	        "       sockscope progress                   what you have done so far\n"
@@ -44,6 +44,8 @@ static void usage(FILE *f)
 	        "       sockscope challenge [NAME]          write a client or server; the lab checks it on the wire\n"
 	        "       sockscope soak ROUNDS                every lesson ROUNDS times in one process; checks\n"
 	        "                                            that fds, threads, children and heap do not grow\n"
+	        "\n"
+	        "ID is a lesson's id, its number in sockscope list, or the start of one id (tcp)\n"
 	        "\n"
 	        "options:\n"
 	        "  --headless          run the lesson without a screen and print each step,\n"
@@ -272,9 +274,12 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (cmd && strcmp(cmd, "quiz") == 0) {
-		const struct lesson *l = optind + 1 < argc ? lesson_catalog_find(cat, argv[optind + 1]) : NULL;
-		if (!l)
-			fprintf(stderr, "sockscope: quiz needs a lesson id (sockscope list shows them)\n");
+		const struct lesson *l = optind + 1 < argc ? lesson_catalog_lookup(cat, argv[optind + 1], err, sizeof err)
+		                                           : NULL;
+		if (!l && optind + 1 < argc)
+			fprintf(stderr, "sockscope: %s\n", err);
+		else if (!l)
+			fprintf(stderr, "sockscope: quiz needs a lesson id or number (sockscope list shows them)\n");
 		else
 			rc = quiz_run(l, stdin, stdout);
 		lesson_catalog_free(cat);
@@ -282,7 +287,7 @@ int main(int argc, char **argv)
 	}
 	if (cmd && strcmp(cmd, "list") == 0) {
 		for (size_t i = 0; i < cat->n; i++)
-			printf("%-20s %s\n", cat->lessons[i]->id, cat->lessons[i]->title);
+			printf("%2zu  %-20s %s\n", i + 1, cat->lessons[i]->id, cat->lessons[i]->title);
 		for (size_t i = 0; i < cat->nerrors; i++)
 			fprintf(stderr, "sockscope: %s\n", cat->errors[i]);
 		lesson_catalog_free(cat);
@@ -305,9 +310,11 @@ int main(int argc, char **argv)
 			lesson_catalog_free(cat);
 			return 2;
 		}
-		lesson_id = argv[optind + 1];
-		if (!lesson_catalog_find(cat, lesson_id)) {
-			fprintf(stderr, "sockscope: no lesson '%s' in %s (sockscope list shows them)\n", lesson_id, dir);
+		/* A number or a prefix names the lesson by its id from here on. */
+		const struct lesson *found = lesson_catalog_lookup(cat, argv[optind + 1], err, sizeof err);
+		lesson_id = found ? found->id : NULL;
+		if (!found) {
+			fprintf(stderr, "sockscope: %s\n", err);
 			for (size_t i = 0; i < cat->nerrors; i++)
 				fprintf(stderr, "sockscope: %s\n", cat->errors[i]);
 			lesson_catalog_free(cat);

@@ -40,8 +40,8 @@ wait_for 'bytes \(the selected field' "Esc did not leave the bytes"
 ok "a byte cursor in the hex dump selects the field that owns the byte"
 
 # A display filter: only the FIN segments.
-key /
-wait_for 'Display filter' "/ did not open the filter field"
+key '&'
+wait_for 'Display filter' "& did not open the filter field"
 key 'tcp[tcpflags] & tcp-fin != 0' Enter
 wait_for 'filter: tcp\[tcpflags\] & tcp-fin != 0' "the filter was not applied"
 wait_for 'Flags \[F\.\]' "no FIN line under the filter"
@@ -50,8 +50,8 @@ hasnt 'Flags \[P\.\]' "a data line shows under the FIN filter"
 ok "the filter shows only FIN lines"
 
 # A bad filter: pcap's message under the field, the old list stays.
-key /
-wait_for 'Display filter' "/ did not open the filter field again"
+key '&'
+wait_for 'Display filter' "& did not open the filter field again"
 key C-u
 for i in $(seq 40); do key BSpace; done
 key 'tcp portt 80' Enter
@@ -63,7 +63,7 @@ hasnt 'Flags \[S\],' "the old filter was lost after a bad filter"
 ok "a bad filter shows pcap's message and keeps the old list"
 
 # Back to every packet (an empty filter), then go to packet 5.
-key /
+key '&'
 for i in $(seq 40); do key BSpace; done
 key Enter
 wait_for 'Flags \[S\],' "an empty filter did not bring every packet back"

@@ -53,8 +53,8 @@ key Escape
 ok ":999999 says the file has no such packet"
 
 # With a filter the rows come from the walk: a jump waits for it, then lands.
-key /
-wait_for 'Display filter' "/ did not open the filter field"
+key '&'
+wait_for 'Display filter' "& did not open the filter field"
 key 'tcp' Enter
 wait_for 'filter: tcp' "the filter was not applied"
 key : 150001 Enter

@@ -791,6 +791,60 @@ static void test_view_stream(void)
 	CHECK(strstr(line, "seq 1:6, ack 17, win 512, length 5") != NULL);
 	CHECK(strstr(line, "(abs)") == NULL);
 	inspect_view_free(v);
+	/* The screen's search (/, n, N): rows whose line matches, from the row
+	 * after the selection, wrapping; the selection itself last. */
+	CHECK(inspect_line_matches("HTTP: GET /", "http"));   /* lower case: any case */
+	CHECK(!inspect_line_matches("http: get /", "HTTP"));  /* a capital: exact case */
+	CHECK(inspect_line_matches("seq 1:17", "seq 1:17"));
+	CHECK(!inspect_line_matches("seq 1:16", "seq 1:17"));
+	v = inspect_view_new(cf, NULL, NULL, err, sizeof err);
+	CHECK(inspect_view_update(v, 100, NULL, NULL));
+	struct inspect_find fd;
+	size_t row = 99;
+	inspect_find_begin(&fd, "length 16", true, 0);   /* packets 4 and 5 (rows 3, 4) */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(3, row);
+	CHECK(!fd.wrapped);
+	inspect_find_begin(&fd, "length 16", true, 4);   /* after the last match: wraps to row 3 */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(3, row);
+	CHECK(fd.wrapped);
+	inspect_find_begin(&fd, "length 16", false, 4);   /* backwards: row 3, no wrap */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(3, row);
+	CHECK(!fd.wrapped);
+	inspect_find_begin(&fd, "length 16", false, 3);   /* backwards from the first: wraps to the last */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(4, row);
+	CHECK(fd.wrapped);
+	inspect_find_begin(&fd, "seq 6:11", true, 5);   /* the only match is the selection: found last */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(5, row);
+	CHECK(fd.wrapped);
+	inspect_find_begin(&fd, "no such text", true, 2);
+	EQ_INT(INSPECT_FIND_NONE, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	/* A bounded step: one row a call, every row looked at once, then none. */
+	inspect_find_begin(&fd, "no such text", false, 2);
+	int calls = 0;
+	while (inspect_find_step(v, &fd, INSPECT_TIME_REL, 1, &row) == INSPECT_FIND_MORE && calls < 100)
+		calls++;
+	EQ_INT(n, calls);   /* one row a call: each of the n rows, the selection last */
+	inspect_find_begin(&fd, "UDP, length 6", true, INSPECT_FIND_TOP);   /* from the top: row 0 first, no wrap */
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(10, row);
+	CHECK(!fd.wrapped);
+	inspect_find_begin(&fd, "Flags [S]", true, INSPECT_FIND_TOP);
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(0, row);
+	inspect_view_free(v);
+	v = inspect_view_new(cf, "udp", NULL, err, sizeof err);   /* within a filter: rows of the view */
+	CHECK(inspect_view_update(v, 100, NULL, NULL));
+	inspect_find_begin(&fd, "length 6", true, 0);
+	EQ_INT(INSPECT_FIND_FOUND, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	EQ_INT(1, row);
+	inspect_find_begin(&fd, "Flags", true, 0);
+	EQ_INT(INSPECT_FIND_NONE, inspect_find_step(v, &fd, INSPECT_TIME_REL, 100, &row));
+	inspect_view_free(v);
 	v = inspect_view_new(cf, "udp", NULL, err, sizeof err);
 	CHECK(!inspect_view_direct(v));
 	EQ_INT(0, inspect_view_rows(v));   /* a filtered view's rows come from its walk */

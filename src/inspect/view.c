@@ -13,10 +13,12 @@
 #include "lab/textfmt.h"
 
 #include <pcap/pcap.h>
+#include <ctype.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum { ROW_SHIFT = 16, ROW_CHUNK = 1 << ROW_SHIFT, MAX_PROGS = 16, SNAP = 262144,
@@ -370,6 +372,84 @@ bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mod
 	inspect_line(v->cf, &p, &d, summary, mode, prev, buf, n);
 	dissection_free(&d);
 	return true;
+}
+
+bool inspect_line_matches(const char *line, const char *text)
+{
+	bool fold = true;
+	for (const char *t = text; *t; t++)
+		if (isupper((unsigned char)*t))
+			fold = false;
+	if (!fold)
+		return strstr(line, text) != NULL;
+	size_t n = strlen(text);
+	for (const char *l = line; *l; l++)
+		if (strncasecmp(l, text, n) == 0)
+			return true;
+	return n == 0;
+}
+
+void inspect_find_begin(struct inspect_find *f, const char *text, bool forward, size_t start)
+{
+	memset(f, 0, sizeof *f);
+	snprintf(f->text, sizeof f->text, "%s", text);
+	f->forward = forward;
+	f->start = start;
+}
+
+enum inspect_find_result inspect_find_step(struct inspect_view *v, struct inspect_find *f, enum inspect_time mode,
+                                           size_t max, size_t *row)
+{
+	char line[1024];
+	for (size_t k = 0; k < max; k++) {
+		size_t n = inspect_view_rows(v);
+		if (n == 0)
+			return INSPECT_FIND_NONE;
+		if (!f->begun) {
+			f->begun = true;
+			if (f->start == INSPECT_FIND_TOP) {
+				f->start = n - 1;
+				f->pos = 0;
+				f->lap = true;   /* 0 .. n-1, no wrap to tell */
+			} else if (f->start >= n) {
+				f->start = n - 1;
+			}
+			if (!f->lap && (f->forward ? f->start + 1 >= n : f->start == 0)) {
+				f->lap = f->wrapped = true;   /* nothing after the start: from the other end */
+				f->pos = f->forward ? 0 : n - 1;
+			} else if (!f->lap) {
+				f->pos = f->forward ? f->start + 1 : f->start - 1;
+			}
+		}
+		/* Past the start again (after the wrap): every row was looked at. */
+		if (f->lap && (f->forward ? f->pos > f->start : f->pos < f->start))
+			return INSPECT_FIND_NONE;
+		size_t r = f->pos;
+		if (inspect_view_line(v, r, mode, line, sizeof line) && inspect_line_matches(line, f->text)) {
+			*row = r;
+			return INSPECT_FIND_FOUND;
+		}
+		if (f->forward) {
+			if (r + 1 >= n) {
+				if (f->lap)
+					return INSPECT_FIND_NONE;
+				f->lap = f->wrapped = true;
+				f->pos = 0;
+			} else {
+				f->pos = r + 1;
+			}
+		} else {
+			if (r == 0) {
+				if (f->lap)
+					return INSPECT_FIND_NONE;
+				f->lap = f->wrapped = true;
+				f->pos = n - 1;
+			} else {
+				f->pos = r - 1;
+			}
+		}
+	}
+	return INSPECT_FIND_MORE;
 }
 
 void inspect_frame_info(const struct capfile *cf, const struct capfile_packet *p, char *buf, size_t n)

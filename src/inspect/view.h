@@ -105,6 +105,39 @@ void inspect_line(const struct capfile *cf, const struct capfile_packet *p, cons
 
 bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n);
 
+/* Does a list line contain text?  Case matters only when text has a
+ * capital letter (vim's smartcase): "http" finds "HTTP", "HTTP" not "http". */
+bool inspect_line_matches(const char *line, const char *text);
+
+/* A search through the rows of a view, as less and vim search a text:
+ * from the row after `start` (before it, backwards) to the last row, then
+ * from the first (the last), ending on `start` itself.  It looks at a
+ * bounded number of rows a call, so a screen stays answerable on a big
+ * file: inspect_find_step is called again until it is not
+ * INSPECT_FIND_MORE.  The rows are counted again at each call, so rows a
+ * live capture adds meanwhile are searched too. */
+struct inspect_find {
+	char text[128];
+	bool forward;
+	size_t start;     /* the row the search began on */
+	size_t pos;       /* the next row to look at */
+	bool begun;       /* pos is set */
+	bool lap;         /* on the far side of the wrap: ends at start */
+	bool wrapped;     /* it went past the last (first) row */
+};
+/* start for a search of every row from the first (less's +/pattern). */
+#define INSPECT_FIND_TOP SIZE_MAX
+enum inspect_find_result { INSPECT_FIND_MORE = -1, INSPECT_FIND_NONE = 0, INSPECT_FIND_FOUND = 1 };
+
+/* Begin a search for text (not empty) from row start, or INSPECT_FIND_TOP. */
+void inspect_find_begin(struct inspect_find *f, const char *text, bool forward, size_t start);
+/* Look at up to max rows (lines as inspect_view_line makes them in mode):
+ * FOUND with *row set, NONE when every row was looked at, MORE when not
+ * yet.  f->wrapped says whether the row found is on the far side of the
+ * wrap. */
+enum inspect_find_result inspect_find_step(struct inspect_view *v, struct inspect_find *f, enum inspect_time mode,
+                                           size_t max, size_t *row);
+
 /* The heading of a packet's detail: "Frame 5: 74 bytes on the wire, 74
  * captured, interface 0 (lo), link type 1 (Ethernet), 2024-05-01
  * 12:34:56.123456789 UTC". */

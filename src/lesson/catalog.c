@@ -109,6 +109,53 @@ const struct lesson *lesson_catalog_find(const struct lesson_catalog *c, const c
 	return NULL;
 }
 
+/* Append to err the number and id of every lesson whose id starts with
+ * prefix (all of them for NULL). */
+static void list_ids(const struct lesson_catalog *c, const char *prefix, char *err, size_t errlen)
+{
+	size_t o = strlen(err);
+	bool first = true;
+	for (size_t i = 0; i < c->n && o + 1 < errlen; i++)
+		if (!prefix || strncmp(c->lessons[i]->id, prefix, strlen(prefix)) == 0) {
+			o += (size_t)snprintf(err + o, errlen - o, "%s%zu %s", first ? "" : ", ", i + 1, c->lessons[i]->id);
+			first = false;
+		}
+}
+
+const struct lesson *lesson_catalog_lookup(const struct lesson_catalog *c, const char *what, char *err,
+                                           size_t errlen)
+{
+	const struct lesson *l = lesson_catalog_find(c, what);
+	if (l)
+		return l;
+	char *end;
+	errno = 0;
+	unsigned long num = strtoul(what, &end, 10);
+	if (*what >= '0' && *what <= '9' && !*end && !errno) {
+		if (num >= 1 && num <= c->n)
+			return c->lessons[num - 1];
+		snprintf(err, errlen, "no lesson number %s: there are %zu (", what, c->n);
+		list_ids(c, NULL, err, errlen);
+		size_t o = strlen(err);
+		snprintf(err + o, errlen - o, ")");
+		return NULL;
+	}
+	size_t hits = 0, plen = strlen(what);
+	for (size_t i = 0; i < c->n; i++)
+		if (plen && strncmp(c->lessons[i]->id, what, plen) == 0) {
+			l = c->lessons[i];
+			hits++;
+		}
+	if (hits == 1)
+		return l;
+	if (hits > 1)
+		snprintf(err, errlen, "'%s' could be any of: ", what);
+	else
+		snprintf(err, errlen, "no lesson '%s' in %s; the lessons are: ", what, c->dir);
+	list_ids(c, hits ? what : NULL, err, errlen);
+	return NULL;
+}
+
 static int is_dir(const char *p)
 {
 	struct stat st;

@@ -176,6 +176,12 @@ struct lesson_catalog {
 struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t errlen);
 void lesson_catalog_free(struct lesson_catalog *c);
 const struct lesson *lesson_catalog_find(const struct lesson_catalog *c, const char *id);
+/* What a learner types for a lesson: its id, its number as the browser and
+ * `sockscope list` show it (1-based, in file-name order), or a prefix of
+ * one id only.  NULL with a message in err that helps: the candidates of
+ * an ambiguous prefix, or the lessons there are. */
+const struct lesson *lesson_catalog_lookup(const struct lesson_catalog *c, const char *what, char *err,
+                                           size_t errlen);
 
 /* Where the lessons are: $SOCKSCOPE_LESSONS, else beside an installed
  * binary (../share/sockscope/lessons), else the source tree when run from

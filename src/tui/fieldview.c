@@ -42,8 +42,11 @@ static void compute_visible(struct fieldview *f)
 	f->nvis = 0;
 	for (size_t i = 0; i < f->d.nfields; i++) {
 		f->vis[f->nvis++] = i;
+		/* Compared with the folded field's depth, not the last one skipped:
+		 * siblings under it share a depth and must go too. */
+		unsigned depth = f->d.fields[i].depth;
 		if (f->folded[i])
-			while (i + 1 < f->d.nfields && f->d.fields[i + 1].depth > f->d.fields[i].depth)
+			while (i + 1 < f->d.nfields && f->d.fields[i + 1].depth > depth)
 				i++;
 	}
 	if (f->sel >= f->nvis)

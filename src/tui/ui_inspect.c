@@ -6,8 +6,11 @@
  * its view (inspect/view.h) in bounded slices on every tick, so the first
  * rows show at once and keys are answered while a big file is still being
  * read.  The view is only ever touched from this (the UI) thread, as
- * view.h asks.  A new display filter or search is a new view; a filter
- * that does not compile leaves the old one in place.
+ * view.h asks.  A new display filter is a new view; a filter that does
+ * not compile leaves the old one in place.  The search is not a view: as
+ * in less and vim it moves the selection to the next row whose line
+ * matches (n, N again), within what the filter shows, and clearing it
+ * leaves the filter alone.
  *
  * Without filter and search the list's rows are the indexed packets
  * themselves (a direct view): End and ":N" land at once however far the
@@ -16,8 +19,8 @@
  * TCP seq/ack relative.  Rows it has not reached show absolute numbers,
  * marked (view.h), and turn relative on a later redraw once it passed
  * them — simpler than a flow table on another thread, and never wrong.
- * With a filter or search, rows exist only once the walk found them, so
- * a jump waits for it (with a message).
+ * With a filter, rows exist only once the walk found them, so a jump
+ * waits for it (with a message).
  *
  * Keys are tables: the screen's actions by key, and the prompts (filter,
  * search, go to, save) by key, each with the function that applies the
@@ -70,7 +73,9 @@ struct inspect_screen {
 	size_t tick_rows;         /* rows at the last tick (a direct view grows between ticks) */
 	struct rect list_rect;    /* the list's rows as last drawn (for clicks) */
 	struct inspect_view *v;
-	char filter[256], search[256];
+	char filter[256], search[128];
+	struct inspect_find find;  /* a search under way (finding), continued on the ticks */
+	bool finding;
 	enum inspect_time time;
 	bool view_done;
 	bool self_index;          /* no indexing thread: the ticks index the file */
@@ -110,7 +115,7 @@ static void say(struct inspect_screen *s, enum term_color c, const char *fmt, ..
 
 static bool filtered(const struct inspect_screen *s)
 {
-	return s->filter[0] || s->search[0];
+	return s->filter[0] != '\0';
 }
 
 /* Rows the list has now (all indexed packets in a direct view). */
@@ -147,7 +152,7 @@ static void settle(struct inspect_screen *s)
 	s->sel = row;
 	if (n && s->want_asked && inspect_view_packet(s->v, row) != (uint64_t)s->want)
 		say(s, TC_ERROR, "%s", inspect_view_direct(s->v) ? "the file has fewer packets: the last is selected" :
-		    "the packet is not in this view (filter or search): the nearest is selected");
+		    "the packet is not in this view (the filter): the nearest is selected");
 	else if (s->wait_said)
 		s->msg[0] = '\0';   /* "going to packet N as soon as..." is over */
 	s->wait_said = false;
@@ -198,10 +203,10 @@ static void go_to(struct inspect_screen *s, long long pkt)
 
 /* ---- prompts ---- */
 
-static bool new_view(struct inspect_screen *s, const char *filter, const char *search)
+static bool new_view(struct inspect_screen *s, const char *filter)
 {
 	char err[512];
-	struct inspect_view *v = inspect_view_new(s->cf, filter, search, err, sizeof err);
+	struct inspect_view *v = inspect_view_new(s->cf, filter, NULL, err, sizeof err);
 	if (!v) {
 		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", err);
 		return false;
@@ -211,8 +216,9 @@ static bool new_view(struct inspect_screen *s, const char *filter, const char *s
 	s->v = v;
 	s->view_done = false;
 	s->sel = s->top = 0;
-	snprintf(s->filter, sizeof s->filter, "%s", filter);
-	snprintf(s->search, sizeof s->search, "%s", search);
+	s->finding = false;   /* its rows were the old view's */
+	if (filter != s->filter)   /* snprintf onto its own source would be undefined */
+		snprintf(s->filter, sizeof s->filter, "%s", filter);
 	s->want = keep;
 	s->want_asked = false;
 	walk(s, SLICE);
@@ -221,17 +227,63 @@ static bool new_view(struct inspect_screen *s, const char *filter, const char *s
 
 static bool apply_filter(struct inspect_screen *s, const char *text)
 {
-	if (!new_view(s, text, s->search))
+	if (!new_view(s, text))
 		return false;
 	say(s, TC_OK, "%s%s", *text ? "filter: " : "no filter", text);
 	return true;
 }
 
+/* Rows looked at per slice of a search, and how long a key may search
+ * before the rest goes to the ticks. */
+enum { FIND_SLICE = 500, FIND_BUDGET_MS = 200 };
+
+/* Go on with the search under way for at most ms milliseconds. */
+static void find_run(struct inspect_screen *s, long long ms)
+{
+	long long end = now_ms() + ms;
+	size_t row;
+	enum inspect_find_result r;
+	do
+		r = inspect_find_step(s->v, &s->find, s->time, FIND_SLICE, &row);
+	while (r == INSPECT_FIND_MORE && now_ms() < end);
+	if (r == INSPECT_FIND_MORE) {
+		say(s, TC_OK, "searching for \"%s\"... (row %zu of %zu)", s->find.text, s->find.pos + 1, nrows(s));
+		return;
+	}
+	s->finding = false;
+	if (r == INSPECT_FIND_NONE) {
+		say(s, TC_ERROR, "not found%s: \"%s\"", filtered(s) ? " in the filtered list" : "", s->find.text);
+		return;
+	}
+	s->sel = row;
+	s->want = -1;
+	unsigned long long pkt = (unsigned long long)inspect_view_packet(s->v, row) + 1;
+	if (s->find.wrapped && row == s->find.start)
+		say(s, TC_OK, "only packet %llu matches \"%s\"", pkt, s->find.text);
+	else if (s->find.wrapped)
+		say(s, TC_OK, "wrapped to the %s: packet %llu matches \"%s\"", s->find.forward ? "top" : "bottom", pkt,
+		    s->find.text);
+	else
+		say(s, TC_OK, "packet %llu matches \"%s\" (n next, N previous)", pkt, s->find.text);
+}
+
+static void find_start(struct inspect_screen *s, bool forward)
+{
+	inspect_find_begin(&s->find, s->search, forward, s->sel);
+	s->finding = true;
+	find_run(s, FIND_BUDGET_MS);
+}
+
 static bool apply_search(struct inspect_screen *s, const char *text)
 {
-	if (!new_view(s, s->filter, text))
-		return false;
-	say(s, TC_OK, "%s%s", *text ? "search: " : "no search", text);
+	if (text != s->search)
+		snprintf(s->search, sizeof s->search, "%s", text);
+	s->finding = false;
+	if (!*text) {
+		say(s, TC_OK, "no search%s%s", filtered(s) ? "; the filter stays: " : "", s->filter);
+		return true;
+	}
+	find_start(s, true);
 	return true;
 }
 
@@ -317,8 +369,8 @@ static bool apply_export(struct inspect_screen *s, const char *text)
 }
 
 static const struct prompt prompts[] = {
-	{ '/', "Display filter, tcpdump syntax (empty: none)", false, apply_filter },
-	{ 's', "Search the summaries for (empty: none)", false, apply_search },
+	{ '&', "Display filter, tcpdump (BPF) syntax, e.g. tcp port 80 (empty: none)", false, apply_filter },
+	{ '/', "Search the lines for (n next, N previous; empty: none)", false, apply_search },
 	{ ':', "Go to packet number", true, apply_goto },
 	{ 'w', "Save as pcap (the marked packets, else those shown) to", false, apply_save },
 	{ 'e', "Export the list as text to", false, apply_export },
@@ -329,7 +381,7 @@ static void open_prompt(struct inspect_screen *s, const struct prompt *p)
 	s->prompt = p;
 	s->prompt_err[0] = '\0';
 	memset(&s->in, 0, sizeof s->in);
-	const char *start = p->key == '/' ? s->filter : p->key == 's' ? s->search : "";
+	const char *start = p->key == '&' ? s->filter : p->key == '/' ? s->search : "";
 	snprintf(s->in.buf, sizeof s->in.buf, "%s", start);
 	s->in.len = s->in.cur = strlen(s->in.buf);
 }
@@ -550,6 +602,26 @@ static enum ui_result do_stop(struct inspect_screen *s)
 	return UI_REDRAW;
 }
 
+static enum ui_result do_find(struct inspect_screen *s, bool forward)
+{
+	if (!s->search[0]) {
+		say(s, TC_ERROR, "no search yet: / searches the lines");
+		return UI_REDRAW;
+	}
+	find_start(s, forward);
+	return UI_REDRAW;
+}
+
+static enum ui_result do_next(struct inspect_screen *s)
+{
+	return do_find(s, true);
+}
+
+static enum ui_result do_prev(struct inspect_screen *s)
+{
+	return do_find(s, false);
+}
+
 static enum ui_result do_time(struct inspect_screen *s)
 {
 	static const char *names[] = { "time of day", "seconds since the first packet", "seconds since the previous row" };
@@ -595,6 +667,7 @@ static const struct action {
 } actions[] = {
 	{ 'q', do_quit }, { '?', do_help }, { 't', do_time }, { 'm', do_mark },
 	{ 'F', do_follow }, { 'c', do_convs }, { 'L', do_ladder }, { 'S', do_stop },
+	{ 'n', do_next }, { 'N', do_prev },
 	{ TK_TAB, do_focus }, { TK_BTAB, do_focus_back },
 };
 
@@ -616,7 +689,7 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 	snprintf(s->filter, sizeof s->filter, "%s", ti->filter ? ti->filter : "");
 	snprintf(s->search, sizeof s->search, "%s", ti->search ? ti->search : "");
 	s->marks = inspect_marks_new();
-	s->v = s->marks ? inspect_view_new(s->cf, s->filter, s->search, err, errlen) : NULL;
+	s->v = s->marks ? inspect_view_new(s->cf, s->filter, NULL, err, errlen) : NULL;
 	if (!s->v) {
 		if (!s->marks)
 			snprintf(err, errlen, "out of memory");
@@ -641,6 +714,11 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 		}
 	}
 	walk(s, SLICE);
+	if (s->search[0]) {   /* -s TEXT: the first matching row, as less +/TEXT */
+		inspect_find_begin(&s->find, s->search, true, INSPECT_FIND_TOP);
+		s->finding = true;
+		find_run(s, FIND_BUDGET_MS);
+	}
 	capfile_progress(s->cf, &s->last);   /* the first screen's status line, before the first tick */
 	if (s->live) {
 		live_stats(s->live, &s->lstats);
@@ -797,6 +875,27 @@ static void draw_damage(struct inspect_screen *s)
 	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "Any key closes this message.", TC_DIM, 0, false);
 }
 
+/* The key hints that fit beside the status text (`used` columns), the
+ * most useful first: a first-time user at 80 columns sees how to search,
+ * filter and get help rather than no hint at all. */
+static void key_hints(const struct inspect_screen *s, bool busy, int used, char *buf, size_t n)
+{
+	static const char *const file[] = { "? help", "/ search", "& filter", "F follow", "q quit", "n/N next/prev",
+	                                    "c conv", "L ladder", "m mark", "w save", NULL };
+	static const char *const live[] = { "? help", "S stop", "/ search", "& filter", "q quit", "F follow",
+	                                    "w save", "c conv", "L ladder", NULL };
+	const char *const *h = s->live && s->lstats.running ? live : file;
+	int room = s->w - used - 4;
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; h[i] && !(busy && i > 0); i++) {
+		size_t k = strlen(h[i]);
+		if ((int)(len + k + (len ? 2 : 0)) > room)
+			break;   /* not even "? help" over a long message: the top line offers it */
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "  " : "", h[i]);
+	}
+}
+
 static void inspect_draw(void *self)
 {
 	struct inspect_screen *s = self;
@@ -820,10 +919,9 @@ static void inspect_draw(void *self)
 	}
 	/* What went on (a message, the damage) goes before the key hints. */
 	bool busy = s->msg[0] || s->last.state == CAPFILE_DAMAGED;
-	ui_status_bar(s->h - 1, s->w, left,
-	              busy ? "? help"
-	              : s->live && s->lstats.running ? "/ filter  F follow  c conv  L ladder  w save  S stop  q quit"
-	                                             : "/ filter  s search  F follow  c conv  L ladder  m mark  w save  q quit");
+	char hints[200];
+	key_hints(s, busy, (int)strlen(left), hints, sizeof hints);
+	ui_status_bar(s->h - 1, s->w, left, hints);
 	if (s->prompt)
 		draw_prompt(s);
 	else if (s->damage_dialog)
@@ -840,7 +938,10 @@ static enum ui_result inspect_tick(void *self)
 	/* Live, on the last row: the list follows the packets as they come. */
 	bool follow = s->live && s->focus == FOCUS_LIST && s->want < 0 && s->sel + 1 >= s->tick_rows;
 	walk_for(s, TICK_BUDGET_MS);
-	if (follow && nrows(s))
+	bool was_finding = s->finding;
+	if (s->finding)
+		find_run(s, TICK_BUDGET_MS);
+	if (follow && nrows(s) && !was_finding)
 		s->sel = nrows(s) - 1;
 	s->tick_rows = nrows(s);
 	bool stats_changed = false;
@@ -857,7 +958,7 @@ static enum ui_result inspect_tick(void *self)
 	uint64_t w = inspect_view_walked(s->v);
 	w = w < s->drawn_top ? s->drawn_top : w > s->drawn_end ? s->drawn_end : w;
 	size_t count = inspect_view_direct(s->v) ? (size_t)w : inspect_view_count(s->v);
-	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || count != s->last_count || stats_changed;
+	bool changed = memcmp(&p, &s->last, sizeof p) != 0 || count != s->last_count || stats_changed || was_finding;
 	s->last = p;
 	s->last_count = count;
 	if (p.state == CAPFILE_DAMAGED && !s->damage_seen)
@@ -876,6 +977,7 @@ static enum ui_result inspect_key(void *self, int key)
 		return prompt_key(s, key);
 	s->msg[0] = '\0';
 	s->wait_said = false;
+	s->finding = false;   /* a key given while a search runs takes over (n, N start it again) */
 	if (key == TK_CLICK) {   /* a click on a row of the list selects it */
 		int y, x;
 		term_click(&y, &x);

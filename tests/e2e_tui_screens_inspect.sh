@@ -1,0 +1,123 @@
+#!/bin/sh
+# e2e_tui_screens_inspect.sh — issue 13's items on the inspection screen
+# (`sockscope inspect FILE` on a terminal), driven in tmux at 80x24 unless an
+# item is about another size.  Each check names its item:
+#   item 2: a folded layer of the field tree is one line;
+#   item 5: search and display filter are independent and both shown;
+#   search: / finds the next matching line, n / N go on, wrapping, with a
+#           message; & is the display filter (tcpdump syntax);
+# The captures are built here (tests/inspect_pcaps.py), so no privilege is
+# needed.
+#
+# usage: sh tests/e2e_tui_screens_inspect.sh /path/to/sockscope   (exit 77: skipped)
+# Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
+
+BIN=${1:?usage: e2e_tui_screens_inspect.sh /path/to/sockscope}
+TMUX_NAME=scrinspect
+. "$(dirname "$0")/tmux.sh"
+TMP=$(mktemp -d)
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "SKIP: python3 is needed to build the captures"
+	exit 77
+fi
+python3 "$(dirname "$0")/inspect_pcaps.py" "$TMP" || fail "inspect_pcaps.py failed"
+MIX=$TMP/mixed.pcap
+
+# ---- item 2: folding a layer hides all of it, not only its first field.
+start_tui fold 80 24 inspect "$MIX"
+wait_for 'Flags \[S\],' "the list does not show the SYN"
+wait_for '^ [0-9]+ packets' "the status line does not show the packet count"
+key Tab g
+wait_for '\+ Ethernet II: ' "Tab g did not show the folded Ethernet layer"
+# The line under a folded layer is the next layer.
+shot | grep -A1 -F '+ Ethernet II: ' | tail -n 1 | grep -q 'Internet Protocol version 4' ||
+	fail "item 2: the folded Ethernet layer shows more than one line"
+hasnt 'Source: 02:00:00:00:00:01' "item 2: a field of the folded Ethernet layer shows"
+shot | grep -A1 -F '+ Internet Protocol version 4: ' | tail -n 1 | grep -q 'Transmission Control Protocol' ||
+	fail "item 2: the folded IPv4 layer shows more than one line"
+# Fold TCP (the layer that starts open): none of its fields stay.
+key j j
+wait_for '- Transmission Control Protocol' "TCP did not start unfolded"
+has 'Destination port: 80' "TCP's fields do not show unfolded"
+key Enter
+wait_for '\+ Transmission Control Protocol' "Enter did not fold TCP"
+hasnt 'Destination port: 80' "item 2: TCP's second field still shows when TCP is folded"
+hasnt 'Sequence number' "item 2: TCP's fields still show when TCP is folded"
+# Unfold it again: every field is back.
+key Enter
+wait_for 'Destination port: 80' "Enter did not unfold TCP"
+ok "item 2: a folded layer is one line (Ethernet, IPv4, TCP), unfolding shows its fields"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+tm kill-session -t fold
+
+# ---- item 5 and the search: & filters, / searches, n N go on.
+start_tui search 80 24 inspect "$MIX"
+wait_for '^ 41 packets' "the status line does not show 41 packets"
+has '/ search' "the key hints at 80 columns do not offer / search"
+has '& filter' "the key hints at 80 columns do not offer & filter"
+key '&'
+wait_for 'Display filter, tcpdump \(BPF\) syntax' "& did not open the display filter"
+key 'tcp' Enter
+wait_for 'Packets  filter: tcp' "the filter is not in the list's title"
+wait_for '^ 41 packets, 39 shown' "the filter tcp does not show 39 of 41 packets"
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key 'HTTP' Enter
+wait_for 'packet 4 matches "HTTP"' "search: Enter did not go to the first match (packet 4)"
+has 'Frame 4: ' "search: packet 4 is not the one selected"
+has 'Packets  filter: tcp  search: HTTP' "item 5: the title does not show both the filter and the search"
+has '^ 41 packets, 39 shown' "item 5: the search changed what the filter shows"
+ok "item 5: with a search active the filter stays, and the title shows both"
+key n
+wait_for 'packet 5 matches "HTTP"' "search: n did not go to the next match (5)"
+has 'Frame 5: ' "search: n did not select packet 5"
+key N N
+wait_for 'wrapped to the bottom: packet 40 matches "HTTP"' "search: N from the first match did not wrap to the last (40)"
+has 'Frame 40: ' "search: N did not select packet 40"
+key n
+wait_for 'wrapped to the top: packet 4 matches "HTTP"' "search: n from the last match did not wrap to the top"
+ok "search: / goes to the first match, n and N go on and say when they wrap"
+key /
+wait_for 'Search the lines for' "/ did not open the search again"
+key BSpace BSpace BSpace BSpace Enter
+wait_for 'no search; the filter stays: tcp' "item 5: clearing the search did not say the filter stays"
+has 'Packets  filter: tcp' "item 5: clearing the search dropped the filter from the title"
+hasnt 'search: HTTP' "item 5: the cleared search is still shown"
+has '^ 41 packets, 39 shown' "item 5: clearing the search dropped the filter"
+ok "item 5: clearing the search keeps the display filter"
+key n
+wait_for 'no search yet: / searches the lines' "search: n without a search gave no message"
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key 'no such thing' Enter
+wait_for 'not found in the filtered list: "no such thing"' "search: no message when nothing matches"
+# The DNS query is outside the filter: found once the filter is gone; lower
+# case matches any case.
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+key 'dns' Enter
+wait_for 'not found in the filtered list: "dns"' "search: the DNS row was found though the filter hides it"
+key '&' BSpace BSpace BSpace Enter
+wait_for 'no filter' "an empty filter did not clear it"
+wait_for '^ 41 packets  ' "the filter did not go"
+key n
+wait_for 'packet 10 matches "dns"' "search: lower-case dns did not find the DNS query (packet 10)"
+ok "search: not found is said, a filter limits the search, lower case matches any case"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+tm kill-session -t search
+
+# -s on the command line: the screen opens on the first match.
+start_tui cmdsearch 80 24 inspect "$MIX" -s ARP
+wait_for 'Frame 9: ' "search: -s ARP did not open on packet 9"
+has '^ 41 packets  ' "search: -s narrowed the list on the screen"
+key n
+wait_for 'only packet 9 matches "ARP"' "search: n on the only match did not say so"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
+tm kill-session -t cmdsearch
+ok "search: -s TEXT opens on its first match, the list whole"
+
+echo "PASS"
