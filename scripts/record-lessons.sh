@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$root/build}/sockscope
 out=$root/lessons/recordings
 mkdir -p "$out"
-for id in $("$bin" list --lessons "$root/lessons" | awk '{print $1}'); do
+for id in $("$bin" list --lessons "$root/lessons" | awk '{print $2}'); do
 	log=$("$bin" lesson "$id" --lessons "$root/lessons" --headless --check --record "$out/$id.pcapng" 2>&1) || {
 		printf '%s\n' "$log" | tail -20
 		echo "record-lessons: $id: the run failed; nothing kept" >&2

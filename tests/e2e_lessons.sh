@@ -22,7 +22,7 @@ run() {  # run ID WHAT ARGS...
 	fi
 }
 
-ids=$("$bin" list --lessons="$src/lessons" | awk '{print $1}')
+ids=$("$bin" list --lessons="$src/lessons" | awk '{print $2}')
 [ -n "$ids" ] || fail "no lessons listed"
 for id in $ids; do
 	file=$(ls "$src"/lessons/*-"$id".lesson)

@@ -12,7 +12,7 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 # lines that differ between runs of any kind: how it was captured, by whom
 strip() { grep -v -e '^capture:' -e '^running as:' -e '^recorded ' -e '^capturing on ' -e '^a recording made '; }
 
-for id in $("$bin" list | awk '{print $1}'); do
+for id in $("$bin" list | awk '{print $2}'); do
 	rec="$src/lessons/recordings/$id.pcapng"
 	if ! "$bin" lesson "$id" --headless --capture=none | grep -q '^== step '; then
 		[ ! -e "$rec" ] && pass "$id: no demo steps, no recording" || fail "$id: a recording but no steps"

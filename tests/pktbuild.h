@@ -120,7 +120,9 @@ static inline void icmp(struct pkt *s, unsigned type, unsigned code, uint32_t re
 		pset16(s, 2, fold(sum16(s->b, s->n)));
 }
 
-static inline void ipv4(struct pkt *p, unsigned proto, const struct pkt *l4)
+/* IPv4 from src to dst (4 bytes each) around l4, its checksum set. */
+static inline void ipv4_from(struct pkt *p, unsigned proto, const uint8_t *src, const uint8_t *dst,
+                             const struct pkt *l4)
 {
 	uint32_t o = p->n;
 	p8(p, 0x45);
@@ -131,26 +133,38 @@ static inline void ipv4(struct pkt *p, unsigned proto, const struct pkt *l4)
 	p8(p, 64);
 	p8(p, proto);
 	p16(p, 0);
-	pmem(p, LO4, 4);
-	pmem(p, LO4, 4);
+	pmem(p, src, 4);
+	pmem(p, dst, 4);
 	pset16(p, o + 10, fold(sum16(p->b + o, 20)));
 	pmem(p, l4->b, l4->n);
 }
 
-static inline void ipv6(struct pkt *p, unsigned nh, const struct pkt *l4)
+static inline void ipv4(struct pkt *p, unsigned proto, const struct pkt *l4)
+{
+	ipv4_from(p, proto, LO4, LO4, l4);
+}
+
+/* IPv6 from src to dst (16 bytes each) around l4; ICMPv6's checksum set. */
+static inline void ipv6_from(struct pkt *p, unsigned nh, const uint8_t *src, const uint8_t *dst,
+                             const struct pkt *l4)
 {
 	uint32_t o = p->n;
 	p32(p, 0x60000000u | 0x12345);   /* flow label 0x12345 */
 	p16(p, l4->n);
 	p8(p, nh);
 	p8(p, 64);
-	pmem(p, LO6, 16);
-	pmem(p, LO6, 16);
+	pmem(p, src, 16);
+	pmem(p, dst, 16);
 	pmem(p, l4->b, l4->n);
 	if (nh == 58) {
 		uint32_t s = sum16(p->b + o + 8, 32) + l4->n + 58 + sum16(p->b + o + 40, l4->n);
 		pset16(p, o + 42, fold(s));
 	}
+}
+
+static inline void ipv6(struct pkt *p, unsigned nh, const struct pkt *l4)
+{
+	ipv6_from(p, nh, LO6, LO6, l4);
 }
 
 static inline void ether(struct pkt *p, unsigned type)

@@ -498,6 +498,5 @@ int main(void)
 	test_udp_send();
 	test_http_get();
 	test_echo_server();
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures != 0;
+	return check_done("test_challenge");
 }

@@ -687,6 +687,5 @@ int main(void)
 	test_links();
 	test_malformed();
 	test_edges();
-	printf("test_dissect: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done("test_dissect");
 }

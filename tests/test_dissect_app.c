@@ -756,6 +756,5 @@ int main(void)
 	test_ftp();
 	test_dns();
 	test_fuzz();
-	printf("test_dissect_app: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done("test_dissect_app");
 }

@@ -639,6 +639,5 @@ int main(void)
 	test_tls();
 	test_dhcp();
 	test_analysis();
-	printf("test_dissect_proto: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done("test_dissect_proto");
 }

@@ -9,17 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures, checks;
-
-static void check_(int ok, int line, const char *what)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		fprintf(stderr, "test_ipaddr.c:%d: check failed: %s\n", line, what);
-	}
-}
-#define CHECK(c) check_((c) != 0, __LINE__, #c)
+#include "check.h"
 
 /* text must be an address of `family`, class `cls`, canonical `canon`. */
 static void addr_(const char *text, int family, enum ipaddr_class cls, const char *canon, int line)
@@ -29,8 +19,7 @@ static void addr_(const char *text, int family, enum ipaddr_class cls, const cha
 	int rc = ipaddr_parse(text, &a);
 	if (rc != 0 || a.family != family || a.cls != cls || (canon && strcmp(a.canonical, canon) != 0) ||
 	    a.nbytes != (family == 4 ? 4u : 16u) || !a.explain || !a.range || !a.source) {
-		failures++;
-		fprintf(stderr, "test_ipaddr.c:%d: \"%s\": expected IPv%d %s \"%s\", got rc %d IPv%d %s \"%s\" (%s)\n", line,
+		check_fail_(__FILE__, line, "\"%s\": expected IPv%d %s \"%s\", got rc %d IPv%d %s \"%s\" (%s)",
 		        text, family, ipaddr_class_name(cls), canon ? canon : "", rc, a.family, ipaddr_class_name(a.cls),
 		        a.canonical, a.error);
 	}
@@ -47,9 +36,8 @@ static void bad_(const char *text, const char *msg, int pos, int line)
 	int rc = ipaddr_parse(text, &a);
 	if (rc != -1 || a.family != 0 || a.cls != IPADDR_CLASS_NONE || !strstr(a.error, msg) ||
 	    (pos != -2 && a.error_pos != pos)) {
-		failures++;
-		fprintf(stderr, "test_ipaddr.c:%d: \"%s\": expected an error with \"%s\" at %d, got rc %d: \"%s\" at %d\n",
-		        line, text ? text : "(null)", msg, pos, rc, a.error, a.error_pos);
+		check_fail_(__FILE__, line, "\"%s\": expected an error with \"%s\" at %d, got rc %d: \"%s\" at %d",
+		        text ? text : "(null)", msg, pos, rc, a.error, a.error_pos);
 	}
 }
 #define BAD(t, m) bad_((t), (m), -2, __LINE__)
@@ -285,10 +273,5 @@ int main(void)
 	test_canonical();
 	test_bytes();
 	test_invalid();
-	if (failures) {
-		fprintf(stderr, "test_ipaddr: %d of %d checks failed\n", failures, checks);
-		return 1;
-	}
-	printf("test_ipaddr: all %d checks passed\n", checks);
-	return 0;
+	return check_done("test_ipaddr");
 }

@@ -10,39 +10,13 @@
 #include "lab/ladder.h"
 #include "dissect/dissect.h"
 
+#include "pktbuild.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-
-static void check_(int ok, int line, const char *what)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		fprintf(stderr, "test_ladder.c:%d: check failed: %s\n", line, what);
-	}
-}
-#define CHECK(c) check_((c) != 0, __LINE__, #c)
-
-static void check_str_(const char *exp, const char *got, int line)
-{
-	checks++;
-	if (!got || strcmp(exp, got) != 0) {
-		failures++;
-		fprintf(stderr, "test_ladder.c:%d:\n  expected \"%s\"\n  got      \"%s\"\n", line, exp,
-		        got ? got : "(null)");
-	}
-}
-#define CHECK_STR(e, g) check_str_((e), (g), __LINE__)
-
 /* ------------------------------------------------------------ frames */
-
-struct frame {
-	uint8_t b[256];
-	uint32_t n;
-};
 
 struct ep {
 	int v;              /* 4 or 6 */
@@ -50,107 +24,48 @@ struct ep {
 	uint16_t port;
 };
 
-static void put8(struct frame *f, unsigned v) { f->b[f->n++] = (uint8_t)v; }
-static void put16(struct frame *f, unsigned v) { put8(f, v >> 8); put8(f, v & 0xff); }
-static void put32(struct frame *f, uint32_t v) { put16(f, v >> 16); put16(f, v & 0xffff); }
-static void putn(struct frame *f, const void *p, size_t n) { memcpy(f->b + f->n, p, n); f->n += (uint32_t)n; }
-static void set16(struct frame *f, uint32_t at, unsigned v) { f->b[at] = (uint8_t)(v >> 8); f->b[at + 1] = (uint8_t)v; }
-
-/* Ethernet and the IP header; returns where the IP header starts (its
- * length field is patched once the transport part is known). */
-static uint32_t ip_start(struct frame *f, const struct ep *s, const struct ep *d, unsigned proto)
+/* Ethernet + IP + l4 from s to d (pktbuild.h's builders). */
+static struct pkt frame(const struct ep *s, const struct ep *d, unsigned proto, const struct pkt *l4)
 {
-	static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 }, mac_b[6] = { 2, 0, 0, 0, 0, 2 };
-	f->n = 0;
-	putn(f, mac_b, 6);
-	putn(f, mac_a, 6);
-	put16(f, s->v == 6 ? 0x86dd : 0x0800);
-	uint32_t ip = f->n;
-	if (s->v == 6) {
-		put32(f, 0x60000000);   /* version 6, no traffic class or flow label */
-		put16(f, 0);            /* payload length, patched */
-		put8(f, proto);
-		put8(f, 64);
-		putn(f, s->addr, 16);
-		putn(f, d->addr, 16);
-	} else {
-		put8(f, 0x45);          /* version 4, 5 words */
-		put8(f, 0);
-		put16(f, 0);            /* total length, patched */
-		put16(f, 0x1234);
-		put16(f, 0x4000);       /* don't fragment */
-		put8(f, 64);
-		put8(f, proto);
-		put16(f, 0);            /* checksum: not checked by the dissector */
-		putn(f, s->addr, 4);
-		putn(f, d->addr, 4);
-	}
-	return ip;
-}
-
-static void ip_finish(struct frame *f, const struct ep *s, uint32_t ip)
-{
+	struct pkt f;
+	ether(&f, s->v == 6 ? 0x86dd : 0x0800);
 	if (s->v == 6)
-		set16(f, ip + 4, f->n - ip - 40);
+		ipv6_from(&f, proto, s->addr, d->addr, l4);
 	else
-		set16(f, ip + 2, f->n - ip);
+		ipv4_from(&f, proto, s->addr, d->addr, l4);
+	return f;
 }
 
 enum { O_NONE = 0, O_SYN = 1 };
 
-static struct frame tcp(const struct ep *s, const struct ep *d, uint8_t flags, uint32_t seq, uint32_t ack,
-                        unsigned win, int opts, const char *data)
+/* A TCP segment; O_SYN: the options a Linux SYN carries (MSS, SACK
+ * permitted, timestamps, window scale 7). */
+static struct pkt seg(const struct ep *s, const struct ep *d, uint8_t flags, uint32_t seq, uint32_t ack,
+                      unsigned win, int opts, const char *data)
 {
-	struct frame f;
-	uint32_t ip = ip_start(&f, s, d, 6);
-	size_t olen = opts == O_SYN ? 20 : 0;
-	put16(&f, s->port);
-	put16(&f, d->port);
-	put32(&f, seq);
-	put32(&f, ack);
-	put8(&f, (unsigned)((20 + olen) / 4) << 4);
-	put8(&f, flags);
-	put16(&f, win);
-	put16(&f, 0);    /* checksum */
-	put16(&f, 0);    /* urgent pointer */
-	if (opts == O_SYN) {
-		put8(&f, 2); put8(&f, 4); put16(&f, 65495);        /* MSS */
-		put8(&f, 4); put8(&f, 2);                          /* SACK permitted */
-		put8(&f, 8); put8(&f, 10); put32(&f, 7); put32(&f, 0);   /* timestamps */
-		put8(&f, 1);                                       /* NOP */
-		put8(&f, 3); put8(&f, 3); put8(&f, 7);             /* window scale 7 */
-	}
-	if (data)
-		putn(&f, data, strlen(data));
-	ip_finish(&f, s, ip);
-	return f;
+	static const uint8_t syn_opts[20] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7 };
+	struct pkt l4;
+	tcp(&l4, s->port, d->port, seq, ack, flags, win, syn_opts, opts == O_SYN ? 20 : 0, data);
+	return frame(s, d, 6, &l4);
 }
 
-static struct frame udp(const struct ep *s, const struct ep *d, const char *data)
+static struct pkt dgram(const struct ep *s, const struct ep *d, const char *data)
 {
-	struct frame f;
-	uint32_t ip = ip_start(&f, s, d, 17);
-	put16(&f, s->port);
-	put16(&f, d->port);
-	put16(&f, 8 + (unsigned)strlen(data));
-	put16(&f, 0);
-	putn(&f, data, strlen(data));
-	ip_finish(&f, s, ip);
-	return f;
+	struct pkt l4;
+	udp(&l4, s->port, d->port, data);
+	return frame(s, d, 17, &l4);
 }
-
-enum { FIN = TCPF_FIN, SYN = TCPF_SYN, RST = TCPF_RST, PSH = TCPF_PSH, ACK = TCPF_ACK };
 
 static const struct ep cli4 = { 4, { 10, 0, 0, 1 }, 51234 }, srv4 = { 4, { 10, 0, 0, 2 }, 80 };
 static const struct ep cli6 = { 6, { [15] = 1 }, 40000 }, srv6 = { 6, { [15] = 1 }, 5000 };
 static const struct ep other = { 4, { 10, 0, 0, 1 }, 51999 };
 
 enum { MAXF = 32 };
-static struct frame fr[MAXF];
+static struct pkt fr[MAXF];
 static struct ladder_frame lf[MAXF];
 static size_t nf;
 
-static void add(struct frame f, const char *tag)
+static void add(struct pkt f, const char *tag)
 {
 	fr[nf] = f;
 	lf[nf] = (struct ladder_frame){ LINK_ETHERNET, fr[nf].b, f.n, f.n, 0, tag };
@@ -162,17 +77,17 @@ static void conversation(void)
 {
 	nf = 0;
 	const char *c = "step 3 connect()", *s = "step 5 send()", *r = "step 6 recv()", *x = "step 7 close()";
-	add(tcp(&cli4, &srv4, SYN, 1000, 0, 65495, O_SYN, NULL), c);
-	add(tcp(&srv4, &cli4, SYN | ACK, 5000, 1001, 65483, O_SYN, NULL), c);
-	add(tcp(&cli4, &srv4, ACK, 1001, 5001, 512, O_NONE, NULL), c);
-	add(tcp(&cli4, &srv4, PSH | ACK, 1001, 5001, 512, O_NONE, "Hello, World!"), s);
-	add(tcp(&srv4, &cli4, ACK, 5001, 1014, 512, O_NONE, NULL), s);
-	add(udp(&cli4, &srv4, "not TCP"), s);
-	add(tcp(&srv4, &cli4, PSH | ACK, 5001, 1014, 512, O_NONE, "hi!\r\n"), r);
-	add(tcp(&cli4, &srv4, ACK, 1014, 5006, 512, O_NONE, NULL), r);
-	add(tcp(&cli4, &srv4, FIN | ACK, 1014, 5006, 512, O_NONE, NULL), x);
-	add(tcp(&srv4, &cli4, FIN | ACK, 5006, 1015, 512, O_NONE, NULL), x);
-	add(tcp(&cli4, &srv4, ACK, 1015, 5007, 512, O_NONE, NULL), x);
+	add(seg(&cli4, &srv4, SYN, 1000, 0, 65495, O_SYN, NULL), c);
+	add(seg(&srv4, &cli4, SYN | ACK, 5000, 1001, 65483, O_SYN, NULL), c);
+	add(seg(&cli4, &srv4, ACK, 1001, 5001, 512, O_NONE, NULL), c);
+	add(seg(&cli4, &srv4, PSH | ACK, 1001, 5001, 512, O_NONE, "Hello, World!"), s);
+	add(seg(&srv4, &cli4, ACK, 5001, 1014, 512, O_NONE, NULL), s);
+	add(dgram(&cli4, &srv4, "not TCP"), s);
+	add(seg(&srv4, &cli4, PSH | ACK, 5001, 1014, 512, O_NONE, "hi!\r\n"), r);
+	add(seg(&cli4, &srv4, ACK, 1014, 5006, 512, O_NONE, NULL), r);
+	add(seg(&cli4, &srv4, FIN | ACK, 1014, 5006, 512, O_NONE, NULL), x);
+	add(seg(&srv4, &cli4, FIN | ACK, 5006, 1015, 512, O_NONE, NULL), x);
+	add(seg(&cli4, &srv4, ACK, 1015, 5007, 512, O_NONE, NULL), x);
 }
 
 static void dump(const struct ladder *l)
@@ -184,9 +99,9 @@ static void dump(const struct ladder *l)
 static void expect_rows(const struct ladder *l, const char *const *rows, size_t n, int line)
 {
 	int before = failures;
-	check_(l->nrows == n, line, "number of rows");
+	check_(l->nrows == n, __FILE__, line, "number of rows");
 	for (size_t i = 0; i < n && i < l->nrows; i++)
-		check_str_(rows[i], l->rows[i].text, line);
+		eq_str_(rows[i], l->rows[i].text, __FILE__, line, "row");
 	if (failures != before)
 		dump(l);
 }
@@ -256,8 +171,8 @@ static void test_conversation(void)
 	l = ladder_build(plain, 3, NULL, 80);
 	CHECK(l && l->nrows == 5);
 	if (l) {
-		CHECK_STR("1001 |--- SYN seq 0 win 65495 [mss,sackOK,TS,ws] ----------->|", l->rows[2].text);
-		CHECK_STR("1003 |--- ACK seq 1 ack 1 win 512 -------------------------->|", l->rows[4].text);
+		EQ_STR("1001 |--- SYN seq 0 win 65495 [mss,sackOK,TS,ws] ----------->|", l->rows[2].text);
+		EQ_STR("1003 |--- ACK seq 1 ack 1 win 512 -------------------------->|", l->rows[4].text);
 		ladder_free(l);
 	}
 }
@@ -299,7 +214,7 @@ static void test_narrow(void)
 	l = ladder_build(&one, 1, NULL, 50);
 	CHECK(l && l->nrows == 3);
 	if (l) {
-		CHECK_STR(" 1 |--- SYN seq 0 --------->|  step 12 a_very_l...", l->rows[2].text);
+		EQ_STR(" 1 |--- SYN seq 0 --------->|  step 12 a_very_l...", l->rows[2].text);
 		CHECK(strlen(l->rows[2].text) == 50);
 		ladder_free(l);
 	}
@@ -309,24 +224,24 @@ static void test_narrow(void)
 static void test_rst(void)
 {
 	nf = 0;
-	add(tcp(&cli4, &srv4, SYN, 77, 0, 65495, O_NONE, NULL), "step 1 connect()");
-	add(tcp(&srv4, &cli4, RST | ACK, 0, 78, 0, O_NONE, NULL), "step 1 connect()");
+	add(seg(&cli4, &srv4, SYN, 77, 0, 65495, O_NONE, NULL), "step 1 connect()");
+	add(seg(&srv4, &cli4, RST | ACK, 0, 78, 0, O_NONE, NULL), "step 1 connect()");
 	struct ladder *l = ladder_build(lf, nf, NULL, 70);
 	CHECK(l && l->nrows == 4);
 	if (!l)
 		return;
-	CHECK_STR(" 1 |--- SYN seq 0 win 65495 ------->|  step 1 connect()", l->rows[2].text);
+	EQ_STR(" 1 |--- SYN seq 0 win 65495 ------->|  step 1 connect()", l->rows[2].text);
 	/* The RST's seq is its own direction's first: 0; it acks the SYN: 1. */
-	CHECK_STR(" 2 |<-- RST,ACK seq 0 ack 1 win 0 --|  step 1 connect()", l->rows[3].text);
+	EQ_STR(" 2 |<-- RST,ACK seq 0 ack 1 win 0 --|  step 1 connect()", l->rows[3].text);
 	ladder_free(l);
 }
 
 static void test_ipv6(void)
 {
 	nf = 0;
-	add(tcp(&cli6, &srv6, SYN, 0xfffffff0u, 0, 65476, O_SYN, NULL), NULL);
-	add(tcp(&srv6, &cli6, SYN | ACK, 42, 0xfffffff1u, 65464, O_SYN, NULL), NULL);
-	add(tcp(&cli6, &srv6, PSH | ACK, 0xfffffff1u, 43, 512, O_NONE, "0123456789abcdefghij"), NULL);
+	add(seg(&cli6, &srv6, SYN, 0xfffffff0u, 0, 65476, O_SYN, NULL), NULL);
+	add(seg(&srv6, &cli6, SYN | ACK, 42, 0xfffffff1u, 65464, O_SYN, NULL), NULL);
+	add(seg(&cli6, &srv6, PSH | ACK, 0xfffffff1u, 43, 512, O_NONE, "0123456789abcdefghij"), NULL);
 	struct ladder *l = ladder_build(lf, nf, NULL, 72);
 	CHECK(l && l->found && l->conn.ip_version == 6);
 	if (!l)
@@ -342,7 +257,7 @@ static void test_ipv6(void)
 	expect_rows(l, rows, sizeof rows / sizeof rows[0], __LINE__);
 	char ep[64];
 	ladder_endpoint(&l->conn, true, ep, sizeof ep);
-	CHECK_STR("[::1]:40000", ep);
+	EQ_STR("[::1]:40000", ep);
 	ladder_free(l);
 }
 
@@ -351,13 +266,13 @@ static void test_ipv6(void)
 static void test_two_connections(void)
 {
 	nf = 0;
-	add(tcp(&cli4, &srv4, SYN, 100, 0, 1000, O_NONE, NULL), "a");
-	add(udp(&cli4, &srv4, "x"), "a");
-	add(tcp(&srv4, &other, SYN | ACK, 900, 201, 1000, O_NONE, NULL), "b");   /* its SYN was not seen */
-	add(tcp(&srv4, &cli4, SYN | ACK, 300, 101, 1000, O_NONE, NULL), "a");
-	add(tcp(&other, &srv4, ACK, 201, 901, 1000, O_NONE, NULL), "b");
-	add(tcp(&other, &srv4, PSH | ACK, 201, 901, 1000, O_NONE, "abc"), "b");
-	add(tcp(&cli4, &srv4, ACK, 101, 301, 1000, O_NONE, NULL), "a");
+	add(seg(&cli4, &srv4, SYN, 100, 0, 1000, O_NONE, NULL), "a");
+	add(dgram(&cli4, &srv4, "x"), "a");
+	add(seg(&srv4, &other, SYN | ACK, 900, 201, 1000, O_NONE, NULL), "b");   /* its SYN was not seen */
+	add(seg(&srv4, &cli4, SYN | ACK, 300, 101, 1000, O_NONE, NULL), "a");
+	add(seg(&other, &srv4, ACK, 201, 901, 1000, O_NONE, NULL), "b");
+	add(seg(&other, &srv4, PSH | ACK, 201, 901, 1000, O_NONE, "abc"), "b");
+	add(seg(&cli4, &srv4, ACK, 101, 301, 1000, O_NONE, NULL), "a");
 
 	struct ladder_conn *c = NULL;
 	size_t n = ladder_connections(lf, nf, &c);
@@ -366,11 +281,11 @@ static void test_two_connections(void)
 		free(c);
 		return;
 	}
-	CHECK_STR("10.0.0.1", c[0].left);
-	CHECK_STR("10.0.0.2", c[0].right);
+	EQ_STR("10.0.0.1", c[0].left);
+	EQ_STR("10.0.0.2", c[0].right);
 	CHECK(c[0].lport == 51234 && c[0].rport == 80 && c[0].npackets == 3 && c[0].first == 0);
 	/* The SYN,ACK's receiver is the client, drawn on the left. */
-	CHECK_STR("10.0.0.1", c[1].left);
+	EQ_STR("10.0.0.1", c[1].left);
 	CHECK(c[1].lport == 51999 && c[1].rport == 80 && c[1].npackets == 3 && c[1].first == 2);
 
 	struct ladder *l = ladder_build(lf, nf, &c[1], 60);
@@ -379,9 +294,9 @@ static void test_two_connections(void)
 		CHECK(l->conn.npackets == 3);
 		/* seq of the SYN,ACK is 0; the client's ISN was not seen, so its
 		 * first seq counts as 0 and the SYN,ACK's ack stays absolute. */
-		CHECK_STR(" 3 |<-- SYN,ACK seq 0 ack 201 win 1000 ------|  b", l->rows[2].text);
-		CHECK_STR(" 5 |--- ACK seq 0 ack 1 win 1000 ----------->|  b", l->rows[3].text);
-		CHECK_STR(" 6 |--- PSH,ACK seq 0 ack 1 len 3 win 1000 ->|  b", l->rows[4].text);
+		EQ_STR(" 3 |<-- SYN,ACK seq 0 ack 201 win 1000 ------|  b", l->rows[2].text);
+		EQ_STR(" 5 |--- ACK seq 0 ack 1 win 1000 ----------->|  b", l->rows[3].text);
+		EQ_STR(" 6 |--- PSH,ACK seq 0 ack 1 len 3 win 1000 ->|  b", l->rows[4].text);
 		CHECK(ladder_row_of_frame(l, 0) == -1);
 		CHECK(ladder_row_of_frame(l, 5) == 4);
 		ladder_free(l);
@@ -397,7 +312,7 @@ static void test_two_connections(void)
 static void test_broken(void)
 {
 	nf = 0;
-	add(udp(&cli4, &srv4, "only UDP"), NULL);
+	add(dgram(&cli4, &srv4, "only UDP"), NULL);
 	struct ladder_conn dummy, *c = &dummy;   /* must be overwritten */
 	CHECK(ladder_connections(lf, nf, &c) == 0 && c == NULL);
 	struct ladder *l = ladder_build(lf, nf, NULL, 80);
@@ -410,7 +325,7 @@ static void test_broken(void)
 	/* Every prefix of a data segment, from an exact-size heap copy so
 	 * valgrind sees any overread: the ones with a whole TCP header are
 	 * drawn (marked truncated when data is missing), the others skipped. */
-	struct frame f = tcp(&cli4, &srv4, PSH | ACK, 1, 1, 512, O_NONE, "Hello, World!");
+	struct pkt f = seg(&cli4, &srv4, PSH | ACK, 1, 1, 512, O_NONE, "Hello, World!");
 	for (uint32_t len = 0; len <= f.n; len++) {
 		uint8_t *copy = malloc(len ? len : 1);
 		if (!copy)
@@ -435,7 +350,7 @@ static void test_broken(void)
 	static const int links[] = { LINK_ETHERNET, LINK_RAW, LINK_NULL, LINK_LINUX_SLL, LINK_LINUX_SLL2, 9999 };
 	uint32_t seed = 12345;
 	for (int round = 0; round < 400; round++) {
-		struct frame g = tcp(&cli4, &srv4, (uint8_t)round, (uint32_t)round, 0, 9, round & 1, "zz");
+		struct pkt g = seg(&cli4, &srv4, (uint8_t)round, (uint32_t)round, 0, 9, round & 1, "zz");
 		for (int k = 0; k < 6; k++) {
 			seed = seed * 1103515245u + 12345u;
 			g.b[(seed >> 8) % g.n] = (uint8_t)(seed >> 20);
@@ -457,7 +372,7 @@ static void test_step_tag(void)
 	char buf[64];
 	char *sock[] = { "int fd = socket({af}, SOCK_STREAM, 0);" };
 	ladder_step_tag(1, sock, 1, buf, sizeof buf);
-	CHECK_STR("step 1 socket()", buf);
+	EQ_STR("step 1 socket()", buf);
 
 	char *conn[] = {
 		"struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons({port}) };",
@@ -465,7 +380,7 @@ static void test_step_tag(void)
 		"connect(fd, (struct sockaddr *)&addr, sizeof addr);",
 	};
 	ladder_step_tag(3, conn, 3, buf, sizeof buf);
-	CHECK_STR("step 3 connect()", buf);
+	EQ_STR("step 3 connect()", buf);
 
 	char *fix[] = {
 		"int fix = socket({af}, SOCK_STREAM, 0);",
@@ -473,7 +388,7 @@ static void test_step_tag(void)
 		"send(fix, \"HELLO\\r\\n\", 7, 0);",
 	};
 	ladder_step_tag(7, fix, 3, buf, sizeof buf);
-	CHECK_STR("step 7 connect()", buf);
+	EQ_STR("step 7 connect()", buf);
 
 	char *commented[] = {
 		"/* the lab's server side: close(",
@@ -481,22 +396,22 @@ static void test_step_tag(void)
 		"for (i = 0; i < 3; i++) send(fd, \"recv(\", 5, 0);",
 	};
 	ladder_step_tag(2, commented, 3, buf, sizeof buf);
-	CHECK_STR("step 2 send()", buf);
+	EQ_STR("step 2 send()", buf);
 
 	char *none[] = { "struct timeval tv = { .tv_sec = 30 };", "" };
 	ladder_step_tag(4, none, 2, buf, sizeof buf);
-	CHECK_STR("step 4", buf);
+	EQ_STR("step 4", buf);
 	ladder_step_tag(5, NULL, 0, buf, sizeof buf);
-	CHECK_STR("step 5", buf);
+	EQ_STR("step 5", buf);
 }
 
 /* flowtab_relative is the summaries' numbering, exposed. */
 static void test_flowtab_relative(void)
 {
 	struct flowtab *t = flowtab_new();
-	struct frame a = tcp(&cli4, &srv4, SYN, 1000, 0, 1, O_NONE, NULL);
-	struct frame b = tcp(&srv4, &cli4, SYN | ACK, 5000, 1001, 1, O_NONE, NULL);
-	struct frame u = udp(&cli4, &srv4, "x");
+	struct pkt a = seg(&cli4, &srv4, SYN, 1000, 0, 1, O_NONE, NULL);
+	struct pkt b = seg(&srv4, &cli4, SYN | ACK, 5000, 1001, 1, O_NONE, NULL);
+	struct pkt u = dgram(&cli4, &srv4, "x");
 	struct dissection d;
 	uint32_t seq = 7, ack = 7;
 	dissect_frame(LINK_ETHERNET, a.b, a.n, a.n, &d);
@@ -524,6 +439,5 @@ int main(void)
 	test_broken();
 	test_step_tag();
 	test_flowtab_relative();
-	printf("test_ladder: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done("test_ladder");
 }
