@@ -59,7 +59,8 @@ static void usage(FILE *f)
 	        "                      handout for later: FILE.md (Markdown) or FILE.html (one\n"
 	        "                      self-contained page); --python adds the Python code\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
-	        "  --record=FILE       (headless) record the run (pcapng: packets, steps, outcomes)\n"
+	        "  --record=FILE       record the run (pcapng: packets, steps, outcomes), on screen\n"
+	        "                      when the lesson is left (also early: the steps that ran)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
 	        "  --theme=NAME        dark (default), light or contrast (a projector; the default\n"
 	        "                      of sockscope present); also $SOCKSCOPE_THEME; NO_COLOR is honoured\n"
@@ -358,6 +359,17 @@ int main(int argc, char **argv)
 		lesson_catalog_free(cat);
 		return 2;
 	}
+	if (hopts.record_path && (!lesson_id || compare || handout)) {
+		fprintf(stderr, "sockscope: --record goes with one lesson: sockscope lesson ID --record FILE "
+		        "(on screen or --headless)\n");
+		lesson_catalog_free(cat);
+		return 2;
+	}
+	if (hopts.record_path && !headless && lesson_catalog_find(cat, lesson_id)->nsteps == 0) {
+		fprintf(stderr, "sockscope: lesson '%s' is a quiz: it has no steps to record\n", lesson_id);
+		lesson_catalog_free(cat);
+		return 2;
+	}
 	if ((headless || compare || handout) && !lesson_id) {
 		fprintf(stderr, "sockscope: --%s needs a lesson: sockscope lesson ID --%s\n",
 		        handout ? "handout" : "headless", handout ? "handout FILE" : "headless");
@@ -402,13 +414,19 @@ int main(int argc, char **argv)
 			lab_close(lab);
 		}
 	} else {
+		char record_note[1200] = "";
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
 			.family = lopts.family, .start_lesson = lesson_id, .replay = replay,
+			.record = hopts.record_path, .record_note = record_note, .record_note_len = sizeof record_note,
 			.side = lopts.side, .peer_port = lopts.peer_port, .present = present, .theme = theme,
 			.client_rcvtimeo_cap = lopts.client_rcvtimeo_cap, .toggles = lopts.toggles,
 		};
 		rc = tui_run(&ctx);
+		if (record_note[0])   /* after the screen, where it stays readable */
+			fprintf(stderr, "sockscope: %s\n", record_note);
+		else if (hopts.record_path)
+			fprintf(stderr, "sockscope: %s was not written: the lesson was never opened\n", hopts.record_path);
 	}
 	capture_close(cap);
 	lesson_catalog_free(cat);
