@@ -164,9 +164,16 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	char kind;
 	uint32_t id;
 	const struct pkt_info *i = &d.info;
-	if (i->ip_proto == 17 && i->has_ports && i->dport == demo_marker_port(lab->demo) &&
-	    i->sport == demo_marker_port(lab->demo) && i->payload_caplen == i->payload_len &&
-	    demo_parse_marker(data + i->payload_off, i->payload_caplen, &kind, &id)) {
+	/* A marker is a datagram from a port to itself with the magic; one that
+	 * is not ours is another sockscope's on the same lo (the other
+	 * terminal's, when its marker port is a number our filter takes for one
+	 * of the demo's ports): never the demo's traffic either. */
+	bool marker = i->ip_proto == 17 && i->has_ports && i->sport == i->dport &&
+	              i->payload_caplen == i->payload_len &&
+	              demo_parse_marker(data + i->payload_off, i->payload_caplen, &kind, &id);
+	if (marker && i->dport != demo_marker_port(lab->demo)) {
+		/* dropped */
+	} else if (marker) {
 		pthread_mutex_lock(&lab->mu);
 		if (kind == MARK_START) {
 			lab->cur_step = (int)id;
