@@ -43,4 +43,63 @@ out=$("$bin" quiz zzz 2>&1); rc=$?
 "$bin" lesson 11 --handout="$tmp/h.md" --capture=none > /dev/null 2>&1
 grep -q "TCP from socket() to close()" "$tmp/h.md" 2>/dev/null &&
 	pass "item lookup: --handout takes a number" || fail "item lookup: handout of lesson 11 not written"
+# ---- item 8: the code pane and the call trace name the same calls
+trace=$(dirname "$0")/trace_in_code.py
+for fam in 4 6; do
+	"$bin" lesson stream-vs-datagram -$fam --headless --python --capture=none > "$tmp/l1.$fam" 2>&1
+	out=$(python3 "$trace" --exact < "$tmp/l1.$fam"); rc=$?
+	[ $rc -eq 0 ] && pass "item 8: lesson 1 over IPv$fam: every call of the trace stands in the code, same arguments ($(printf '%s' "$out" | tail -1))" ||
+		fail "item 8: lesson 1 over IPv$fam: $out"
+done
+l1=$(cat "$tmp/l1.4")
+expect_in "$l1" "call: lab server: recv(conn, buf, 1024, 0)" "item 8: the lab's recv() is on conn, with the real size"
+expect_in "$l1" "  >     n = recv(conn, buf, 1024, 0);" "item 8: ... and the code says the same"
+expect_in "$l1" "call: lab server: recvfrom(usock, buf, 1024, 0, &peer, &len)" "item 8: the lab's recvfrom() on usock, flags 0 as the code passes"
+expect_in "$l1" "  >     n = recvfrom(usock, buf, 1024, 0, (struct sockaddr *)&peer, &len);" "item 8: ... and the code says the same"
+expect_in "$l1" "  > data, peer = usock.recvfrom(1024)" "item 8: the Python code names the lab's socket usock too"
+expect_in "$l1" "call: client: sendto(udp, \"ping \"" "item 8: udp is the client's datagram socket in the trace"
+expect_in "$l1" "  > udp.sendto(b'ping ', udp_addr)" "item 8: ... and in the Python code"
+expect_not_in "$l1" "recvfrom(udp, buf, 1024, 0, &peer, &len) = 5" "item 8: udp never names the lab's socket"
+for id in $(printf '%s\n' "$list" | awk '{print $2}'); do
+	out=$("$bin" lesson "$id" --headless --capture=none 2>&1 | python3 "$trace"); rc=$?
+	[ $rc -eq 0 ] && pass "item 8: $id: the trace's calls (function, socket) stand in each step's code ($(printf '%s' "$out" | tail -1))" ||
+		fail "item 8: $id: $out"
+done
+out=$("$bin" lesson udp --headless --capture=none 2>&1)
+expect_in "$out" "recvfrom(usock, buf, 8, MSG_TRUNC, &peer, &len) = 8: \"01234567\" (TRUNCATED: the datagram had 20 bytes" \
+	"item 8: MSG_TRUNC is passed where the lesson's code passes it, and shown"
+
+# check-lessons: a step whose code does not show a call of its trace
+mkdir "$tmp/lint"
+cat > "$tmp/lint/01-mismatch.lesson" <<'LESSON'
+title: Mismatch
+lab: tcp-server
+
+step: Connect and read
+client: socket stream
+client: connect
+server: accept
+server: send "hi"
+client: recv 64
+c:
+        int sock = socket(AF_INET, SOCK_STREAM, 0);
+        connect(sock, (struct sockaddr *)&addr, sizeof addr);
+        /* the lab's side: conn = accept(listen_fd, NULL, NULL); */
+        recv(sock, buf, 64, 0);
+python:
+    sock = socket.create_connection(addr)
+    sock.recv(64)
+explain:
+    The code calls its socket sock; the trace says fd.
+LESSON
+out=$("$bin" check-lessons "$tmp/lint"); rc=$?
+[ $rc -eq 1 ] && pass "item 8: check-lessons fails (exit 1) on code that does not show the trace's calls" ||
+	fail "item 8: check-lessons: exit $rc: $out"
+expect_in "$out" "ERROR   $tmp/lint/01-mismatch.lesson:4: step 1: the trace shows fd = socket(...)" "item 8: it names the file, line, step and call (socket on fd)"
+expect_in "$out" "the trace shows recv(fd)" "item 8: recv() on fd, which the code calls on sock"
+expect_in "$out" "the trace shows send(conn) (server: send)" "item 8: the lab's send(), which the code does not show"
+expect_not_in "$out" "accept" "item 8: the lab's accept() shown in a comment counts"
+expect_in "$out" "0 lessons ok, 1 with errors" "item 8: the lesson is counted with errors"
+out=$("$bin" check-lessons "$src/lessons"); rc=$?
+[ $rc -eq 0 ] && pass "item 8: every shipped lesson passes the check" || fail "item 8: shipped lessons: $out"
 finish

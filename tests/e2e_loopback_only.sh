@@ -8,7 +8,7 @@ bin=$1
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 is needed"; exit 77; }
 here=$(dirname "$0")
 total=0
-for id in $("$bin" list | awk '{print $1}'); do
+for id in $("$bin" list | awk '{print $2}'); do
 	for fam in 4 6; do
 		# a short run on a busy machine may end between two samples: up to 3 tries to see its sockets
 		try=0; rc=2

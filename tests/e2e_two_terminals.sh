@@ -46,7 +46,7 @@ s=$(cat "$dir/tcp-basics.server"); c=$(cat "$dir/tcp-basics.client")
 expect_in "$s" "two terminals, the server side: in the other, run  sockscope lesson tcp-basics --role client --peer" \
 	"the server side says what to run in the other terminal"
 expect_in "$c" "two terminals, the client side (server side on control port" "the client side says which it is"
-expect_in "$(step_section "$dir/tcp-basics.server" 3)" "call: lab server: fd = accept(" "server side: its accept()"
+expect_in "$(step_section "$dir/tcp-basics.server" 3)" "call: lab server: conn = accept(" "server side: its accept()"
 expect_in "$(step_section "$dir/tcp-basics.server" 3)" "other terminal's call: client: connect(fd, " "... and the client's connect() apart"
 [ "$(step_section "$dir/tcp-basics.server" 3 | grep -c '^call: client:')" -eq 0 ] &&
 	pass "no client call runs on the server side" || fail "a client call ran on the server side"

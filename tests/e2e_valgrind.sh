@@ -34,7 +34,7 @@ for fam in 4 6; do
 	# the run must have done its work, not just exited early
 	expect_in "$(cat "$out")" "data: 13 bytes \"Hello, World!\"" "IPv$fam: the lesson ran to the end under valgrind"
 done
-for id in $("$bin" list | awk '{print $1}'); do
+for id in $("$bin" list | awk '{print $2}'); do
 	[ "$id" = tcp-basics ] && continue
 	vg "$id" lesson "$id" --headless --timeout-cap=2
 done

@@ -37,7 +37,8 @@ static void usage(FILE *f)
 	        "                      handout for later: FILE.md (Markdown) or FILE.html (one\n"
 	        "                      self-contained page); --python adds the Python code\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
-	        "  --record=FILE       (headless) record the run (pcapng: packets, steps, outcomes)\n"
+	        "  --record=FILE       record the run (pcapng: packets, steps, outcomes), on screen\n"
+	        "                      when the lesson is left (also early: the steps that ran)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
 	        "  --theme=NAME        dark (default), light or contrast (a projector; the default\n"
 	        "                      of sockscope present); also $SOCKSCOPE_THEME; NO_COLOR is honoured\n"
@@ -297,6 +298,15 @@ static bool lesson_options_fit(const struct lesson_args *a, const struct lesson 
 		fprintf(stderr, "sockscope: lesson '%s' has no demo steps to run in two terminals\n", l->id);
 		return false;
 	}
+	if (a->hopts.record_path && (!l || a->compare || a->handout)) {
+		fprintf(stderr, "sockscope: --record goes with one lesson: sockscope lesson ID --record FILE "
+		        "(on screen or --headless)\n");
+		return false;
+	}
+	if (a->hopts.record_path && !a->headless && l->nsteps == 0) {
+		fprintf(stderr, "sockscope: lesson '%s' is a quiz: it has no steps to record\n", l->id);
+		return false;
+	}
 	if ((a->headless || a->compare || a->handout) && !l) {
 		fprintf(stderr, "sockscope: --%s needs a lesson: sockscope lesson ID --%s\n",
 		        a->handout ? "handout" : "headless", a->handout ? "handout FILE" : "headless");
@@ -351,13 +361,19 @@ static int run_lessons(const struct lesson_args *a, const struct lesson_catalog 
 	} else if (a->headless) {
 		rc = run_headless(a, l, cap, mode, why);
 	} else {
+		char record_note[1200] = "";
 		struct tui_context ctx = {
 			.catalog = cat, .cap = cap, .mode = mode, .capture_why = why,
 			.family = a->lopts.family, .start_lesson = l ? l->id : NULL, .replay = a->replay,
+			.record = a->hopts.record_path, .record_note = record_note, .record_note_len = sizeof record_note,
 			.side = a->lopts.side, .peer_port = a->lopts.peer_port, .present = present, .theme = a->theme,
 			.client_rcvtimeo_cap = a->lopts.client_rcvtimeo_cap, .toggles = a->lopts.toggles,
 		};
 		rc = tui_run(&ctx);
+		if (record_note[0])   /* after the screen, where it stays readable */
+			fprintf(stderr, "sockscope: %s\n", record_note);
+		else if (a->hopts.record_path)
+			fprintf(stderr, "sockscope: %s was not written: the lesson was never opened\n", a->hopts.record_path);
 	}
 	capture_close(cap);
 	return rc;

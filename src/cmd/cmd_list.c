@@ -32,12 +32,17 @@ static int check_lessons(const char *dir)
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 2;
 	}
-	for (size_t i = 0; i < c->n; i++)
-		printf("ok      %s (%zu steps): %s\n", c->lessons[i]->id, c->lessons[i]->nsteps, c->lessons[i]->path);
+	size_t flagged = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t bad = lesson_lint_calls(c->lessons[i], stdout);
+		if (!bad)
+			printf("ok      %s (%zu steps): %s\n", c->lessons[i]->id, c->lessons[i]->nsteps, c->lessons[i]->path);
+		flagged += bad != 0;
+	}
 	for (size_t i = 0; i < c->nerrors; i++)
 		printf("ERROR   %s\n", c->errors[i]);
-	printf("%zu lessons ok, %zu with errors\n", c->n, c->nerrors);
-	int rc = c->nerrors ? 1 : 0;
+	printf("%zu lessons ok, %zu with errors\n", c->n - flagged, c->nerrors + flagged);
+	int rc = c->nerrors || flagged ? 1 : 0;
 	lesson_catalog_free(c);
 	return rc;
 }

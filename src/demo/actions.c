@@ -48,10 +48,12 @@ enum argkind {
 	ARG_WORD,         /* one word */
 	ARG_WORD2,        /* two words */
 	ARG_NUM_OPTNUM,   /* 64 [65536] */
+	ARG_NUM_FLAG,     /* 1024 [MSG_TRUNC|MSG_PEEK|MSG_DONTWAIT] */
 };
 
 struct verb {
 	const char *name;
+	const char *func;          /* the C function its trace line calls (NULL: none) */
 	unsigned roles;            /* bit (1 << role) */
 	enum argkind arg;
 	const char *choices;       /* ARG_CHOICE: "stream|dgram" */
@@ -261,8 +263,8 @@ static void run_connect(struct demo *d, const struct demo_action *a, struct demo
 
 static void run_accept(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	snprintf(o->call, sizeof o->call, "%s = accept(listen_fd, &peer, &len)", a->sock);
-	struct demo_sock *l = demo_sock_find(d, ROLE_SERVER, "listen");
+	snprintf(o->call, sizeof o->call, "%s = accept(%s, &peer, &len)", a->sock, DEMO_LAB_LISTEN_SOCK);
+	struct demo_sock *l = demo_sock_find(d, ROLE_SERVER, DEMO_LAB_LISTEN_SOCK);
 	if (!l) {
 		demo_errno_result(o, EBADF);
 		return;
@@ -418,13 +420,30 @@ static void run_sendto(struct demo *d, const struct demo_action *a, struct demo_
 	note_loopback_bind(o, bound, ss.ss_family == AF_INET6);
 }
 
-/* recv, recv with MSG_WAITALL, recvfrom: one function, three spellings. */
+/* Flags a lesson may give a receive call, by the names its code uses. */
+static const struct { const char *name; int flag; } recv_flags[] = {
+	{ "MSG_TRUNC", MSG_TRUNC }, { "MSG_PEEK", MSG_PEEK }, { "MSG_DONTWAIT", MSG_DONTWAIT },
+};
+#define NRECV_FLAGS (sizeof recv_flags / sizeof recv_flags[0])
+
+/* recv, recv with MSG_WAITALL, recvfrom: one function, three spellings.
+ * The flags are the lesson's own (a->num2), so the trace and the code on
+ * screen show the same call: MSG_TRUNC only where the lesson asks for it
+ * (lesson 6 shows what it changes). */
 static void do_recv(struct demo *d, const struct demo_action *a, struct demo_outcome *o, int flags, bool from)
 {
 	struct demo_sock *s = sock_of(d, a, o);
-	/* MSG_TRUNC on a datagram socket returns the datagram's real length. */
-	int tflag = s && s->type == SOCK_DGRAM ? MSG_TRUNC : 0;
-	const char *fl = flags & MSG_WAITALL ? "MSG_WAITALL" : tflag ? "MSG_TRUNC" : "0";
+	flags |= (int)a->num2;
+	char fl[64] = "";
+	if (flags & MSG_WAITALL)
+		snprintf(fl, sizeof fl, "MSG_WAITALL");
+	for (size_t i = 0; i < NRECV_FLAGS; i++)
+		if (flags & recv_flags[i].flag) {
+			size_t l = strlen(fl);
+			snprintf(fl + l, sizeof fl - l, "%s%s", l ? " | " : "", recv_flags[i].name);
+		}
+	if (!fl[0])
+		snprintf(fl, sizeof fl, "0");
 	if (from)
 		snprintf(o->call, sizeof o->call, "recvfrom(%s, buf, %ld, %s, &peer, &len)", a->sock, a->num, fl);
 	else
@@ -445,7 +464,7 @@ static void do_recv(struct demo *d, const struct demo_action *a, struct demo_out
 	ssize_t n;
 	do {
 		plen = sizeof peer;
-		n = recvfrom(s->fd, buf, (size_t)a->num, flags | tflag, (struct sockaddr *)&peer, &plen);
+		n = recvfrom(s->fd, buf, (size_t)a->num, flags, (struct sockaddr *)&peer, &plen);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		int e = errno;
@@ -882,30 +901,30 @@ static void run_throughput(struct demo *d, const struct demo_action *a, struct d
 #define CLIENT (1u << ROLE_CLIENT)
 #define SERVER (1u << ROLE_SERVER)
 static const struct verb verbs[] = {
-	{ "socket",        BOTH,   ARG_CHOICE,      "stream|dgram", run_socket },
-	{ "bind",          CLIENT, ARG_TARGET,      NULL,           run_bind },
-	{ "listen",        CLIENT, ARG_NUM,         NULL,           run_listen },
-	{ "connect",       CLIENT, ARG_TARGET,      NULL,           run_connect },
-	{ "accept",        SERVER, ARG_NONE,        NULL,           run_accept },
-	{ "send",          BOTH,   ARG_TEXT,        NULL,           run_send },
-	{ "sendmore",      BOTH,   ARG_TEXT,        NULL,           run_sendmore },
-	{ "sendn",         BOTH,   ARG_NUM_TEXT,    NULL,           run_sendn },
-	{ "sendto",        BOTH,   ARG_TARGET_TEXT, NULL,           run_sendto },
-	{ "recv",          BOTH,   ARG_NUM,         NULL,           run_recv },
-	{ "recvall",       BOTH,   ARG_NUM,         NULL,           run_recvall },
-	{ "recvfrom",      BOTH,   ARG_NUM,         NULL,           run_recvfrom },
-	{ "setsockopt",    BOTH,   ARG_OPTION,      NULL,           run_setsockopt },
-	{ "getsockopt",    BOTH,   ARG_WORD,        NULL,           run_getsockopt },
-	{ "shutdown",      BOTH,   ARG_CHOICE,      "rd|wr|rdwr",   run_shutdown },
-	{ "close",         BOTH,   ARG_NONE,        NULL,           run_close },
-	{ "tcpinfo",       BOTH,   ARG_NONE,        NULL,           run_tcpinfo },
-	{ "getsockname",   CLIENT, ARG_NONE,        NULL,           run_getsockname },
-	{ "wait",          BOTH,   ARG_NUM,         NULL,           run_wait },
-	{ "pton",          CLIENT, ARG_WORD,        NULL,           run_pton },
-	{ "getservbyname", CLIENT, ARG_WORD,        NULL,           run_getservbyname },
-	{ "ephemeral",     CLIENT, ARG_NONE,        NULL,           run_ephemeral },
-	{ "dnsquery",      CLIENT, ARG_WORD2,       NULL,           run_dnsquery },
-	{ "throughput",    CLIENT, ARG_NUM_OPTNUM,  NULL,           run_throughput },
+	{ "socket",        "socket",        BOTH,   ARG_CHOICE,      "stream|dgram", run_socket },
+	{ "bind",          "bind",          CLIENT, ARG_TARGET,      NULL,           run_bind },
+	{ "listen",        "listen",        CLIENT, ARG_NUM,         NULL,           run_listen },
+	{ "connect",       "connect",       CLIENT, ARG_TARGET,      NULL,           run_connect },
+	{ "accept",        "accept",        SERVER, ARG_NONE,        NULL,           run_accept },
+	{ "send",          "send",          BOTH,   ARG_TEXT,        NULL,           run_send },
+	{ "sendmore",      "send",          BOTH,   ARG_TEXT,        NULL,           run_sendmore },
+	{ "sendn",         "send",          BOTH,   ARG_NUM_TEXT,    NULL,           run_sendn },
+	{ "sendto",        "sendto",        BOTH,   ARG_TARGET_TEXT, NULL,           run_sendto },
+	{ "recv",          "recv",          BOTH,   ARG_NUM_FLAG,    NULL,           run_recv },
+	{ "recvall",       "recv",          BOTH,   ARG_NUM_FLAG,    NULL,           run_recvall },
+	{ "recvfrom",      "recvfrom",      BOTH,   ARG_NUM_FLAG,    NULL,           run_recvfrom },
+	{ "setsockopt",    "setsockopt",    BOTH,   ARG_OPTION,      NULL,           run_setsockopt },
+	{ "getsockopt",    "getsockopt",    BOTH,   ARG_WORD,        NULL,           run_getsockopt },
+	{ "shutdown",      "shutdown",      BOTH,   ARG_CHOICE,      "rd|wr|rdwr",   run_shutdown },
+	{ "close",         "close",         BOTH,   ARG_NONE,        NULL,           run_close },
+	{ "tcpinfo",       "getsockopt",    BOTH,   ARG_NONE,        NULL,           run_tcpinfo },
+	{ "getsockname",   "getsockname",   CLIENT, ARG_NONE,        NULL,           run_getsockname },
+	{ "wait",          "usleep",        BOTH,   ARG_NUM,         NULL,           run_wait },
+	{ "pton",          "inet_pton",     CLIENT, ARG_WORD,        NULL,           run_pton },
+	{ "getservbyname", "getservbyname", CLIENT, ARG_WORD,        NULL,           run_getservbyname },
+	{ "ephemeral",     NULL,            CLIENT, ARG_NONE,        NULL,           run_ephemeral },
+	{ "dnsquery",      "sendto",        CLIENT, ARG_WORD2,       NULL,           run_dnsquery },
+	{ "throughput",    "send",          CLIENT, ARG_NUM_OPTNUM,  NULL,           run_throughput },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 
@@ -926,6 +945,18 @@ void demo_action_run(struct demo *d, const struct demo_action *a, struct demo_ou
 const char *demo_action_name(const struct demo_action *a)
 {
 	return verbs[a->verb].name;
+}
+
+bool demo_action_call(const struct demo_action *a, const char **func, const char **sock)
+{
+	const struct verb *v = &verbs[a->verb];
+	if (!v->func || sockless(v))
+		return false;
+	*func = v->func;
+	if (v->run == run_setsockopt && sockopt_find(a->arg) && sockopt_find(a->arg)->level < 0)
+		*func = "fcntl";   /* O_NONBLOCK is a file status flag */
+	*sock = a->sock;
+	return true;
 }
 
 const char *demo_lab_kinds(void)
@@ -1065,6 +1096,25 @@ static int parse_args(const struct verb *v, const char *rest, struct demo_action
 		}
 		a->arglen = strlen(a->arg);
 		return 0;
+	case ARG_NUM_FLAG: {
+		after = next_word(rest, w, sizeof w);
+		if (!after || parse_num(v, w, 1 << 20, &a->num, err, errlen) < 0)
+			return after ? -1 : (snprintf(err, errlen, "'%s' needs a buffer size", v->name), -1);
+		while (*after) {
+			after = next_word(after, w, sizeof w);
+			size_t i = 0;
+			while (after && i < NRECV_FLAGS && strcmp(w, recv_flags[i].name) != 0)
+				i++;
+			if (!after || i == NRECV_FLAGS) {
+				size_t o = (size_t)snprintf(err, errlen, "'%s' takes a buffer size and flags among:", v->name);
+				for (size_t k = 0; k < NRECV_FLAGS && o < errlen; k++)
+					o += (size_t)snprintf(err + o, errlen - o, " %s", recv_flags[k].name);
+				return -1;
+			}
+			a->num2 |= recv_flags[i].flag;
+		}
+		return 0;
+	}
 	case ARG_NUM_OPTNUM:
 		after = next_word(rest, w, sizeof w);
 		if (!after || parse_num(v, w, THROUGHPUT_MAX_MB, &a->num, err, errlen) < 0)
@@ -1099,7 +1149,9 @@ int demo_action_parse(enum demo_role role, const char *text, struct demo_action 
 {
 	memset(a, 0, sizeof *a);
 	a->role = role;
-	snprintf(a->sock, sizeof a->sock, "%s", "fd");
+	/* Unnamed sockets: the client's "fd", the lab's accepted connection
+	 * "conn", the names the lessons' code gives them. */
+	snprintf(a->sock, sizeof a->sock, "%s", role == ROLE_SERVER ? "conn" : "fd");
 	text = skip_ws(text);
 	if (*text == '@') {
 		const char *rest = next_word(text + 1, a->sock, sizeof a->sock);
@@ -1130,8 +1182,8 @@ int demo_action_parse(enum demo_role role, const char *text, struct demo_action 
 	}
 	if (sockless(v))
 		a->sock[0] = '\0';
-	/* The lab's datagram socket is "udp" unless the lesson names another. */
-	if (role == ROLE_SERVER && (v->run == run_recvfrom || v->run == run_sendto) && strcmp(a->sock, "fd") == 0)
-		snprintf(a->sock, sizeof a->sock, "udp");
+	/* The lab's datagram socket is "usock" unless the lesson names another. */
+	if (role == ROLE_SERVER && (v->run == run_recvfrom || v->run == run_sendto) && strcmp(a->sock, "conn") == 0)
+		snprintf(a->sock, sizeof a->sock, "%s", DEMO_LAB_UDP_SOCK);
 	return parse_args(v, rest, a, err, errlen);
 }

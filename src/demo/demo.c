@@ -109,7 +109,7 @@ static int bind_loopback(int af, int type, struct sockaddr_storage *ss, socklen_
 	return fd;
 }
 
-/* A lab-side socket under a fixed name ("listen", "udp"). */
+/* A lab-side socket under a fixed name (DEMO_LAB_LISTEN_SOCK, DEMO_LAB_UDP_SOCK). */
 static int add_lab_socket(struct demo *d, const char *name, int type, uint16_t *port, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -187,9 +187,9 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	d->closed_fd = bind_loopback(d->af, SOCK_STREAM, &ss, &len, &d->closed_port, err, errlen);
 	if (d->closed_fd < 0)
 		goto fail;
-	if (cfg->tcp_server && add_lab_socket(d, "listen", SOCK_STREAM, &d->port, err, errlen) < 0)
+	if (cfg->tcp_server && add_lab_socket(d, DEMO_LAB_LISTEN_SOCK, SOCK_STREAM, &d->port, err, errlen) < 0)
 		goto fail;
-	if (cfg->udp_server && add_lab_socket(d, "udp", SOCK_DGRAM, &d->udp_port, err, errlen) < 0)
+	if (cfg->udp_server && add_lab_socket(d, DEMO_LAB_UDP_SOCK, SOCK_DGRAM, &d->udp_port, err, errlen) < 0)
 		goto fail;
 	for (size_t i = 0; i < cfg->nservices && i < DEMO_MAX_SERVICES; i++) {
 		d->svc[i] = labsrv_start(cfg->services[i], cfg->family == 6 ? 6 : 4, NULL, err, errlen);

@@ -146,6 +146,15 @@ bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t 
 int demo_action_parse(enum demo_role role, const char *text, struct demo_action *a,
                       char *err, size_t errlen);
 const char *demo_action_name(const struct demo_action *a);
+/* The C function an action's trace line calls and the socket it names
+ * (for socket() and accept(): the socket they return).  False for actions
+ * on no socket of the lesson (wait, pton, throughput...).  The pointers
+ * stay valid as long as `a` and the program do. */
+bool demo_action_call(const struct demo_action *a, const char **func, const char **sock);
+/* The lab's own sockets, as lessons' code names them: its TCP listener
+ * and its datagram socket. */
+#define DEMO_LAB_LISTEN_SOCK "listen_fd"
+#define DEMO_LAB_UDP_SOCK "usock"
 /* The services a lesson's "lab:" line may name, space-separated. */
 const char *demo_lab_kinds(void);
 

@@ -653,8 +653,11 @@ unsigned lab_count(struct lab *lab, size_t step, enum predict_kind kind)
 void lab_capture_status(struct lab *lab, char *buf, size_t n)
 {
 	if (lab->rec) {
-		snprintf(buf, n, "a recording made %s (nothing is captured now), %zu packets", lab->rec->made,
-		         lab_packet_count(lab));
+		int k = snprintf(buf, n, "a recording made %s (nothing is captured now), %zu packets", lab->rec->made,
+		                 lab_packet_count(lab));
+		if (k > 0 && (size_t)k < n && lab->rec->of > lab->rec->nsteps)
+			snprintf(buf + k, n - (size_t)k, "; it holds steps 1-%zu of %zu: the lesson was left early",
+			         lab->rec->nsteps, lab->rec->of);
 		return;
 	}
 	if (!lab->cap) {

@@ -178,6 +178,7 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 			fact(&o, "step\t%zu\tstate\t%s", s + 1, a);
 		}
 	}
+	fact(&o, "ran\t%zu\tof\t%zu", lab_steps_done(lab), l->nsteps);
 	snprintf(a, sizeof a, "sockscope %s", "lesson recording");
 	option(&o, SHB_USERAPPL, a);
 	put32(&o, 0);   /* opt_endofopt */
@@ -233,6 +234,30 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+int record_finish(struct lab *lab, const char *path, char *msg, size_t n)
+{
+	char err[512];
+	size_t done = lab_steps_done(lab), all = lab_lesson(lab)->nsteps;
+	if (lab_replaying(lab)) {
+		snprintf(msg, n, "%s was not written: the lesson was shown from a recording, nothing was run", path);
+		return -1;
+	}
+	if (!lab_capturing(lab)) {
+		snprintf(msg, n, "nothing was captured, so %s was not written", path);
+		return -1;
+	}
+	if (record_write(lab, path, err, sizeof err) < 0) {
+		snprintf(msg, n, "the recording was not written: %s", err);
+		return -1;
+	}
+	if (done < all)
+		snprintf(msg, n, "recorded %zu of %zu steps (the lesson was left early), %zu packets to %s", done, all,
+		         lab_packet_count(lab), path);
+	else
+		snprintf(msg, n, "recorded %zu steps, %zu packets to %s", done, lab_packet_count(lab), path);
+	return 0;
+}
+
 /* ------------------------------------------------------------ reading */
 
 /* Split s at tabs into at most max fields (in place). */
@@ -278,6 +303,8 @@ static int read_fact(char *line, const struct lesson *l, struct recording *r, ch
 		r->vars.named[r->vars.nnamed++].port = (unsigned)atoi(f[2]);
 	} else if (!strcmp(f[0], "labport") && n == 2 && r->nlabports < 16) {
 		r->labports[r->nlabports++] = (uint16_t)atoi(f[1]);
+	} else if (!strcmp(f[0], "ran") && n == 4) {
+		r->of = (size_t)atol(f[3]);
 	} else if (!strcmp(f[0], "step") && n >= 3) {
 		long s = atol(f[1]) - 1;
 		if (s < 0 || (size_t)s >= l->nsteps) {

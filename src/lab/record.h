@@ -23,6 +23,8 @@
  *       step N run quiet|noisy attributed|unattributed
  *       step N call client|server ERRNO CALL RESULT
  *       step N state LINE     (the kernel's TCP states after the step)
+ *       ran N of M            (N of the lesson's M steps ran: fewer when
+ *                              the learner left the lesson early)
  *
  * No curses.
  */
@@ -50,12 +52,18 @@ struct recording {
 	int linktype;
 	struct lab_step_result *results;   /* lesson->nsteps of them */
 	size_t nsteps;                  /* steps the recording ran */
+	size_t of;                      /* steps the lesson had ("ran N of M"; 0 when not said) */
 	struct record_packet *pkts;
 	size_t npkts;
 };
 
 /* Write the run so far (every step it ran) to path.  0, or -1 with err. */
 int record_write(struct lab *lab, const char *path, char *err, size_t errlen);
+/* --record at the end of a run, headless or on screen: write it and say,
+ * in msg, where and how much ("recorded 3 of 11 steps (the lesson was left
+ * early), 12 packets to FILE"), or why nothing was written.  0, or -1 when
+ * it was not written. */
+int record_finish(struct lab *lab, const char *path, char *msg, size_t n);
 
 /* Read a recording of lesson l.  Refused with a message when the file is
  * no recording, is of another lesson, or of another text of this one.

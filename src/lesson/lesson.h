@@ -13,6 +13,7 @@
 #define SOCKSCOPE_LESSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "demo/demo.h"
 
@@ -160,6 +161,12 @@ struct lesson_vars {
  * the run's values: the code on screen shows the address and port really
  * used. */
 void lesson_expand(const char *line, const struct lesson_vars *v, char *buf, size_t n);
+
+/* check-lessons: every call a step makes on a socket (the function and
+ * the socket its trace line names) must stand on one line of the step's C
+ * code.  Prints "ERROR   file:line: ..." to out for each that does not;
+ * returns how many. */
+size_t lesson_lint_calls(const struct lesson *l, FILE *out);
 
 /* ---- the catalog: every lesson file of a directory, in file-name order ---- */
 struct lesson_catalog {

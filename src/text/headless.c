@@ -235,20 +235,18 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 			print_ladders(lab, out);
 		if (o->write_path && write_packets(lab, o->write_path, out))
 			rc = 1;
-		if (o->record_path) {
-			char err[512];
-			if (record_write(lab, o->record_path, err, sizeof err) < 0) {
-				fprintf(stderr, "sockscope: %s\n", err);
-				rc = 1;
-			} else {
-				fprintf(out, "recorded %zu steps, %zu packets to %s\n", lab_steps_done(lab), lab_packet_count(lab),
-				        o->record_path);
-			}
-		}
-	} else if (o->write_path || o->record_path) {
-		fprintf(stderr, "sockscope: nothing was captured, so %s was not written\n",
-		        o->write_path ? o->write_path : o->record_path);
+	} else if (o->write_path) {
+		fprintf(stderr, "sockscope: nothing was captured, so %s was not written\n", o->write_path);
 		rc = 1;
+	}
+	if (o->record_path) {
+		char msg[1024];
+		if (record_finish(lab, o->record_path, msg, sizeof msg) < 0) {
+			fprintf(stderr, "sockscope: %s\n", msg);
+			rc = 1;
+		} else {
+			fprintf(out, "%s\n", msg);
+		}
 	}
 	return rc;
 }

@@ -29,6 +29,9 @@ struct tui_context {
 	const char *toggles;          /* --toggle: switched on from the start ("" none) */
 	const char *start_lesson;     /* open this lesson id at once, or NULL for the browser */
 	const char *replay;           /* show start_lesson from this recording (lab/record.h), or NULL */
+	const char *record;           /* record start_lesson's run here when it is left (--record), or NULL */
+	char *record_note;            /* what became of the recording, for stderr once the screen ends */
+	size_t record_note_len;
 	enum demo_side side;          /* two terminals: start_lesson runs this side (lab/peer.h) */
 	uint16_t peer_port;           /* the client side: the server side's control port */
 	bool present;                 /* open start_lesson in presenter mode (sockscope present ID) */

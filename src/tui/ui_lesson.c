@@ -27,6 +27,7 @@
  *    explorer.
  */
 #include "tui/pane.h"
+#include "lab/record.h"
 #include "lesson/progress.h"
 
 #include <ctype.h>
@@ -107,6 +108,10 @@ static void lesson_destroy(void *self)
 	if (s->v.cmp)
 		lab_close(s->cmp.fresh);
 	ui_lines_free(&s->notes_lines);
+	/* --record: the run as far as it went, also when left early. */
+	if (s->ctx->record && s->ctx->start_lesson && strcmp(s->ctx->start_lesson, s->v.lesson->id) == 0 &&
+	    s->ctx->record_note)
+		record_finish(s->v.lab, s->ctx->record, s->ctx->record_note, s->ctx->record_note_len);
 	lab_close(s->v.lab);
 	free(s->v.guess);
 	free(s);
