@@ -52,6 +52,7 @@ client: connect
 server: accept
 c:
     connect(fd, (struct sockaddr *)&addr, sizeof addr);
+    /* the lab: */ int conn = accept(lfd, NULL, NULL);
 python:
     sock.connect(addr)
 explain:
@@ -61,6 +62,7 @@ step: A five-second wait
 client: setsockopt SO_RCVTIMEO 5
 client: recv 1024
 c:
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
     recv(fd, buf, sizeof buf, 0);
 python:
     sock.recv(1024)
