@@ -1,12 +1,13 @@
 /*
- * inspect_cmd.c — the headless face of inspection mode: the packet list,
+ * cmd_inspect.c — the headless face of inspection mode: the packet list,
  * one packet's fields and bytes, a followed stream, the conversations, a
  * ladder, and saving, all from src/inspect/ and src/lab/textfmt.c, which
  * the inspection screens use too.  With -i, the same on a live capture
  * (src/inspect/live.c): lines are printed as packets arrive, until a count,
  * a duration, the end of an --exec command or Ctrl-C.
  */
-#include "inspect_cmd.h"
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
 
 #include "inspect/capfile.h"
 #include "inspect/conn.h"
@@ -20,6 +21,7 @@
 #include "tui/tui.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -327,18 +329,17 @@ static void catch_shrinking(const char *path)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-static bool parse_number(const char *s, uint64_t *out)
+/* A packet's number as the list shows it (from 1), as an index (from 0). */
+static bool packet_number(const char *name, const char *arg, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || *end || errno || v == 0 || s[0] == '-')
+	long v;
+	if (!opt_number(name, arg, 1, LONG_MAX, &v))
 		return false;
-	*out = v - 1;
+	*out = (uint64_t)v - 1;
 	return true;
 }
 
-int inspect_main(int argc, char **argv)
+int cmd_inspect(int argc, char **argv)
 {
 	enum { OPT_PRINT = 256, OPT_TIME, OPT_DETAIL, OPT_FOLLOW, OPT_CONVS, OPT_LADDER, OPT_WIDTH, OPT_WRITE,
 	       OPT_MARKED, OPT_DURATION, OPT_EXEC, OPT_CAPTURE };
@@ -369,7 +370,6 @@ int inspect_main(int argc, char **argv)
 	enum inspect_time mode = INSPECT_TIME_REL;
 	struct live_opts lo = { .want = CAPTURE_WANT_AUTO };
 	bool live_only = false;   /* an option that needs -i */
-	char *end;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:s:i:c:h", longopts, NULL)) != -1) {
@@ -383,37 +383,36 @@ int inspect_main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case OPT_DETAIL: want_detail = true; if (!parse_number(optarg, &ndetail)) goto badnum; break;
-		case OPT_FOLLOW: want_follow = true; if (!parse_number(optarg, &nfollow)) goto badnum; break;
-		case OPT_LADDER: want_ladder = true; if (!parse_number(optarg, &nladder)) goto badnum; break;
+		case OPT_DETAIL: want_detail = true; if (!packet_number("--detail", optarg, &ndetail)) return 2; break;
+		case OPT_FOLLOW: want_follow = true; if (!packet_number("--follow", optarg, &nfollow)) return 2; break;
+		case OPT_LADDER: want_ladder = true; if (!packet_number("--ladder", optarg, &nladder)) return 2; break;
 		case OPT_CONVS: convs = true; break;
-		case OPT_WIDTH: width = atoi(optarg); break;
+		case OPT_WIDTH: {
+			long w;
+			if (!opt_number("--width", optarg, 20, 1000, &w))
+				return 2;
+			width = (int)w;
+			break;
+		}
 		case OPT_WRITE: write = optarg; break;
 		case OPT_MARKED: marked = optarg; break;
 		case 'i': lo.iface = optarg; break;
 		case 'c':
 			live_only = true;
-			if (!parse_number(optarg, &lo.count)) {
-				fprintf(stderr, "sockscope: -c takes a number of packets from 1: '%s'\n", optarg);
+			if (!packet_number("-c (packets)", optarg, &lo.count))
 				return 2;
-			}
-			lo.count++;   /* parse_number counts from 0 */
+			lo.count++;
 			break;
 		case OPT_DURATION:
 			live_only = true;
-			lo.duration = strtod(optarg, &end);
-			if (end == optarg || *end || !(lo.duration > 0)) {
-				fprintf(stderr, "sockscope: --duration takes seconds, more than 0: '%s'\n", optarg);
+			if (!opt_seconds("--duration", optarg, 0.001, 31536000, &lo.duration))
 				return 2;
-			}
 			break;
 		case OPT_EXEC: live_only = true; lo.exec = optarg; break;
 		case OPT_CAPTURE:
 			live_only = true;
-			if (!capture_want_parse(optarg, &lo.want) || lo.want == CAPTURE_WANT_NONE) {
-				fprintf(stderr, "sockscope: --capture takes auto, host or namespace\n");
+			if (!opt_capture(optarg, false, &lo.want))
 				return 2;
-			}
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -570,7 +569,4 @@ out:
 	else
 		capfile_close(cf);
 	return rc;
-badnum:
-	fprintf(stderr, "sockscope: a packet number counts from 1: '%s'\n", optarg);
-	return 2;
 }

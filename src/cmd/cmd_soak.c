@@ -1,10 +1,14 @@
 /*
- * soak.c — run every lesson many times in one process and measure what it
- * holds (see soak.h).
+ * cmd_soak.c — `sockscope soak ROUNDS`: run every lesson many times in one
+ * process and measure what it holds (fds, threads, children, heap): what
+ * grows is a leak.
  */
-#include "soak.h"
+#include "cmd/cmd.h"
+#include "cmd/lesson_args.h"
+#include "cmd/opt.h"
+#include "text/headless.h"
 
-#include "headless.h"
+#include <signal.h>
 
 #include <dirent.h>
 #include <malloc.h>
@@ -156,4 +160,26 @@ int soak_run(const struct lesson_catalog *cat, struct capture *cap, enum capture
 	        last.children, first.heap, last.heap, last.heap - first.heap, first.rss_kib, last.rss_kib);
 	fprintf(out, "soak: %s; %u failed runs\n", same ? "nothing grew" : "SOMETHING GREW", failed);
 	return same && failed == 0 ? 0 : 1;
+}
+
+int cmd_soak(int argc, char **argv)
+{
+	struct lesson_args a;
+	int rc = lesson_args_parse(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	long rounds;
+	if (!opt_number("soak ROUNDS", a.npos ? a.pos[0] : "", 1, 100000, &rounds))
+		return 2;
+	struct lesson_catalog *cat = lesson_args_catalog(&a);
+	if (!cat)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	enum capture_mode mode;
+	char why[768];
+	struct capture *cap = capture_acquire(NULL, a.want, &mode, why, sizeof why);   /* before any thread */
+	rc = soak_run(cat, cap, mode, &a.lopts, (unsigned)rounds, stdout);
+	capture_close(cap);
+	lesson_catalog_free(cat);
+	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * headless.c — the lesson screen as plain text (see headless.h).
  */
-#include "headless.h"
+#include "text/headless.h"
 #include "lab/record.h"
 #include "dissect/dissect.h"
 #include "inspect/save.h"

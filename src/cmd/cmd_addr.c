@@ -1,8 +1,8 @@
 /*
- * addr_cmd.c — `sockscope addr TEXT...` (see addr_cmd.h).  The work is in
+ * cmd_addr.c — `sockscope addr TEXT...`: what an address is.  The work is in
  * src/common/ipaddr.c; this file only prints it.
  */
-#include "addr_cmd.h"
+#include "cmd/cmd.h"
 #include "common/ipaddr.h"
 
 #include <stdio.h>
@@ -53,7 +53,7 @@ static void show(const char *text, FILE *out)
 		fprintf(out, "             %s\n", a.note);
 }
 
-int addr_main(int argc, char **argv)
+int cmd_addr(int argc, char **argv)
 {
 	if (argc < 2) {
 		addr_usage(stderr);

@@ -1,9 +1,10 @@
 /*
- * challenge_cmd.c — `sockscope challenge`: the list with the learner's
+ * cmd_challenge.c — `sockscope challenge`: the list with the learner's
  * results, and `sockscope challenge NAME [--run CMD]`: one run and its
  * verdict (src/challenge/run.c).
  */
-#include "challenge_cmd.h"
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
 
 #include "challenge/run.h"
 #include "lesson/progress.h"
@@ -45,7 +46,7 @@ static int list(const struct challenge_list *l)
 	return l->nerrors ? 1 : 0;
 }
 
-int challenge_main(int argc, char **argv)
+int cmd_challenge(int argc, char **argv)
 {
 	enum { OPT_RUN = 256, OPT_WAIT, OPT_CAPTURE, OPT_DIR };
 	static const struct option longopts[] = {
@@ -63,18 +64,16 @@ int challenge_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RUN: o.run = optarg; break;
-		case OPT_WAIT:
-			o.wait_seconds = atoi(optarg);
-			if (o.wait_seconds < 1 || o.wait_seconds > 3600) {
-				fprintf(stderr, "sockscope: --wait takes seconds from 1 to 3600\n");
+		case OPT_WAIT: {
+			long s;
+			if (!opt_number("--wait (seconds)", optarg, 1, 3600, &s))
 				return 2;
-			}
+			o.wait_seconds = (int)s;
 			break;
+		}
 		case OPT_CAPTURE:
-			if (!capture_want_parse(optarg, &o.want) || o.want == CAPTURE_WANT_NONE) {
-				fprintf(stderr, "sockscope: --capture takes auto, host or namespace\n");
+			if (!opt_capture(optarg, false, &o.want))
 				return 2;
-			}
 			break;
 		case OPT_DIR: dir = optarg; break;
 		case 'h': usage(stdout); return 0;

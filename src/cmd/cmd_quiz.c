@@ -1,8 +1,9 @@
 /*
- * quiz_cmd.c — the check-yourself questions and the progress listing on a
- * plain terminal (see quiz_cmd.h).
+ * cmd_quiz.c — `sockscope quiz ID`: a lesson's check-yourself questions on
+ * a plain terminal, the score kept as progress.
  */
-#include "quiz_cmd.h"
+#include "cmd/cmd.h"
+#include "cmd/lesson_args.h"
 #include "lesson/progress.h"
 
 #include <errno.h>
@@ -56,32 +57,19 @@ int quiz_run(const struct lesson *l, FILE *in, FILE *out)
 	return 0;
 }
 
-int progress_show(const struct lesson_catalog *c, FILE *out)
+int cmd_quiz(int argc, char **argv)
 {
-	struct progress *p = progress_load(NULL);
-	if (!p)
-		return 1;
-	for (size_t i = 0; i < c->n; i++) {
-		char what[96];
-		progress_describe(progress_get(p, c->lessons[i]->id), what, sizeof what);
-		fprintf(out, "%-22s %-22s %s\n", c->lessons[i]->id, what, c->lessons[i]->title);
-	}
-	fprintf(out, "(kept in %s)\n", p->path[0] ? p->path : "nowhere: no HOME");
-	progress_free(p);
-	return 0;
-}
-
-int progress_reset(FILE *out)
-{
-	char path[4096];
-	if (!progress_default_path(path, sizeof path)) {
-		fprintf(out, "no progress file: neither HOME nor XDG_DATA_HOME is set\n");
-		return 0;
-	}
-	if (unlink(path) < 0 && errno != ENOENT) {
-		fprintf(stderr, "sockscope: cannot remove %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	fprintf(out, "progress reset (%s removed)\n", path);
-	return 0;
+	struct lesson_args a;
+	int rc = lesson_args_parse(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct lesson_catalog *cat = lesson_args_catalog(&a);
+	if (!cat)
+		return 2;
+	const struct lesson *l = a.npos ? lesson_args_lesson(&a, cat, 0) : NULL;
+	if (!a.npos)
+		fprintf(stderr, "sockscope: quiz needs a lesson id or number (sockscope list shows them)\n");
+	rc = l ? quiz_run(l, stdin, stdout) : 2;
+	lesson_catalog_free(cat);
+	return rc;
 }

@@ -1,12 +1,13 @@
 /*
- * serve.c — the `serve` command: start one lab server, say where it
+ * cmd_serve.c — `sockscope serve`: start one lab server, say where it
  * listens in one line on stdout, and stop after N requests or S seconds.
  *
  * The first line is the contract scripts rely on ("http listening on
  * 127.0.0.1 port 40123"): it is flushed at once, and nothing else is
  * printed until the server stops and "served K" follows.
  */
-#include "serve.h"
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
 #include "servers/labsrv.h"
 
 #include <signal.h>
@@ -38,17 +39,7 @@ static void serve_usage(FILE *f)
 	           labsrv_protocols());
 }
 
-/* A whole decimal number in [lo, hi], or -1. */
-static long number(const char *s, long lo, long hi)
-{
-	char *end;
-	if (!s || !*s)
-		return -1;
-	long v = strtol(s, &end, 10);
-	return *end || v < lo || v > hi ? -1 : v;
-}
-
-int serve_main(int argc, char **argv)
+int cmd_serve(int argc, char **argv)
 {
 	const char *proto = NULL;
 	int family = 4;
@@ -71,12 +62,8 @@ int serve_main(int argc, char **argv)
 			if (strncmp(a, numopts[k].name, nl) != 0 || (a[nl] != '\0' && a[nl] != '='))
 				continue;
 			const char *val = a[nl] == '=' ? a + nl + 1 : i + 1 < argc ? argv[++i] : NULL;
-			*numopts[k].dst = number(val, numopts[k].lo, numopts[k].hi);
-			if (*numopts[k].dst < 0) {
-				fprintf(stderr, "sockscope serve: %s takes a number (%ld..%ld)\n", numopts[k].name,
-				        numopts[k].lo, numopts[k].hi);
+			if (!opt_number(numopts[k].name, val, numopts[k].lo, numopts[k].hi, numopts[k].dst))
 				return 2;
-			}
 			done = true;
 		}
 		if (done)

@@ -1,0 +1,57 @@
+/*
+ * cmd_list.c — `sockscope list` (the lessons, numbered) and `sockscope
+ * check-lessons [DIR]` (every lesson file parsed, errors with file:line).
+ */
+#include "cmd/cmd.h"
+#include "cmd/lesson_args.h"
+
+#include <stdio.h>
+
+int cmd_list(int argc, char **argv)
+{
+	struct lesson_args a;
+	int rc = lesson_args_parse(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct lesson_catalog *cat = lesson_args_catalog(&a);
+	if (!cat)
+		return 2;
+	for (size_t i = 0; i < cat->n; i++)
+		printf("%2zu  %-20s %s\n", i + 1, cat->lessons[i]->id, cat->lessons[i]->title);
+	for (size_t i = 0; i < cat->nerrors; i++)
+		fprintf(stderr, "sockscope: %s\n", cat->errors[i]);
+	lesson_catalog_free(cat);
+	return 0;
+}
+
+static int check_lessons(const char *dir)
+{
+	char err[512];
+	struct lesson_catalog *c = lesson_catalog_load(dir, err, sizeof err);
+	if (!c) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 2;
+	}
+	size_t flagged = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t bad = lesson_lint_calls(c->lessons[i], stdout);
+		if (!bad)
+			printf("ok      %s (%zu steps): %s\n", c->lessons[i]->id, c->lessons[i]->nsteps, c->lessons[i]->path);
+		flagged += bad != 0;
+	}
+	for (size_t i = 0; i < c->nerrors; i++)
+		printf("ERROR   %s\n", c->errors[i]);
+	printf("%zu lessons ok, %zu with errors\n", c->n - flagged, c->nerrors + flagged);
+	int rc = c->nerrors || flagged ? 1 : 0;
+	lesson_catalog_free(c);
+	return rc;
+}
+
+int cmd_check_lessons(int argc, char **argv)
+{
+	struct lesson_args a;
+	int rc = lesson_args_parse(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	return check_lessons(a.npos ? a.pos[0] : a.dir);
+}

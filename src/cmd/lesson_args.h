@@ -1,0 +1,42 @@
+/*
+ * lesson_args.h — the options every lesson command takes (the browser,
+ * lesson, present, list, check-lessons, quiz, progress, soak): parsed once
+ * here, in cmd_lesson.c, so each accepts the same ones.
+ */
+#ifndef SOCKSCOPE_CMD_LESSON_ARGS_H
+#define SOCKSCOPE_CMD_LESSON_ARGS_H
+
+#include <stdbool.h>
+
+#include "capture/capture.h"
+#include "lab/lab.h"
+#include "lesson/lesson.h"
+#include "text/headless.h"
+
+struct lesson_args {
+	struct headless_opts hopts;
+	struct lab_options lopts;
+	enum capture_want want;
+	const char *dir;                /* --lessons, else the default */
+	const char *compare, *replay, *handout, *theme;
+	bool headless, reset_progress;
+	char **pos;                     /* the arguments after the options (argv's) */
+	int npos;
+};
+
+/* Parse argv (argv[0]: the command's name).  -1: go on; else the exit
+ * status to return at once (--help, --version: 0; a bad option: 2, said). */
+int lesson_args_parse(int argc, char **argv, struct lesson_args *a);
+/* The lessons of a->dir; NULL after saying why on stderr. */
+struct lesson_catalog *lesson_args_catalog(const struct lesson_args *a);
+/* pos[i] as a lesson (number, id or unique prefix); NULL after saying why. */
+const struct lesson *lesson_args_lesson(const struct lesson_args *a, const struct lesson_catalog *cat, int i);
+
+/* The runs behind the commands (cmd_soak.c, cmd_quiz.c, cmd_progress.c). */
+int soak_run(const struct lesson_catalog *cat, struct capture *cap, enum capture_mode mode,
+             const struct lab_options *base, unsigned rounds, FILE *out);
+int quiz_run(const struct lesson *l, FILE *in, FILE *out);
+int progress_show(const struct lesson_catalog *c, FILE *out);
+int progress_reset(FILE *out);
+
+#endif
