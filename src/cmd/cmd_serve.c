@@ -5,11 +5,17 @@
  * The first line is the contract scripts rely on ("http listening on
  * 127.0.0.1 port 40123"): it is flushed at once, and nothing else is
  * printed until the server stops and "served K" follows.
+ *
+ * Unlike a lesson's servers (a few connections, a learner who pauses
+ * between steps), this one faces real clients: it takes connections for
+ * as long as it runs, and a connection silent for --idle seconds is
+ * closed, so forgotten clients do not pile up.
  */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "servers/labsrv.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include <time.h>
 
 #define MAX_SECONDS 86400
+#define DEFAULT_IDLE 10
 #define POLL_MS 20
 
 static volatile sig_atomic_t interrupted;
@@ -30,20 +37,24 @@ static void on_signal(int sig)
 
 static void serve_usage(FILE *f)
 {
-	fprintf(f, "usage: sockscope serve PROTO [-4|-6] [--port P] [--count N] [--seconds S]\n"
+	fprintf(f, "usage: sockscope serve PROTO [-4|-6] [--port P] [--count N] [--seconds S] [--idle S]\n"
 	           "  PROTO       one of: %s\n"
 	           "  -4, -6      listen on 127.0.0.1 (default) or ::1\n"
 	           "  --port P    listen on port P (default: a free port the kernel picks)\n"
 	           "  --count N   stop after N requests served (default 0: until the time is up)\n"
-	           "  --seconds S stop after S seconds (default 30)\n",
-	           labsrv_protocols());
+	           "  --seconds S stop after S seconds (default 30)\n"
+	           "  --idle S    close a connection that sends nothing for S seconds (default %d)\n"
+	           "Clients are served side by side, any number over the run, up to %d\n"
+	           "connections open at once (past that the longest idle one is closed),\n"
+	           "each for up to 100 requests or commands.\n",
+	           labsrv_protocols(), DEFAULT_IDLE, LABSRV_MAX_OPEN);
 }
 
 int cmd_serve(int argc, char **argv)
 {
 	const char *proto = NULL;
 	int family = 4;
-	long count = 0, seconds = 30, port = 0;
+	long count = 0, seconds = 30, port = 0, idle = DEFAULT_IDLE;
 	const struct {
 		const char *name;
 		long *dst;
@@ -52,6 +63,7 @@ int cmd_serve(int argc, char **argv)
 		{ "--count", &count, 0, 1000000 },
 		{ "--seconds", &seconds, 1, MAX_SECONDS },
 		{ "--port", &port, 1, 65535 },
+		{ "--idle", &idle, 1, 3600 },
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -97,7 +109,11 @@ int cmd_serve(int argc, char **argv)
 
 	/* The server's own lifetime is a little longer than ours, so it is our
 	 * clock that ends the run and the final count is complete. */
-	struct labsrv_limits lim = { .lifetime_ms = (int)(seconds * 1000 + 2000), .port = (uint16_t)port };
+	struct labsrv_limits lim = {
+		.lifetime_ms = (int)(seconds * 1000 + 2000), .port = (uint16_t)port,
+		.max_conns = INT_MAX,   /* the clock and --count end the run, not a number of clients */
+		.io_timeout_ms = (int)(idle * 1000),
+	};
 	char err[256];
 	struct labsrv *s = labsrv_start(proto, family, &lim, err, sizeof err);
 	if (!s) {

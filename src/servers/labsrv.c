@@ -1,15 +1,20 @@
 /*
  * labsrv.c — the common plumbing of the lab's protocol servers: binding
- * loopback on port 0, the accept thread, one worker thread per open TCP
- * connection, bounded line reading and writing, and stopping through a
- * wake-up pipe.  The conversations themselves live in srv_*.c, one file a
- * protocol, registered in `protos` below.
+ * loopback on port 0, the event loop that serves every connection of a
+ * server on one thread, bounded line taking and buffered writing, and
+ * stopping through a wake-up pipe.  The conversations themselves live in
+ * srv_*.c, one file a protocol, registered in `protos` below.
  *
- * Bounds: every wait is a poll() on the socket and the wake-up pipe with a
- * timeout of at most io_timeout_ms and the server's remaining life; the
- * accept loop ends after max_conns connections (TCP) or max_conns *
- * max_requests datagrams (UDP); at most LABSRV_MAX_ACTIVE connections are
- * served at once (more wait in the listen backlog).
+ * Why one loop and not a thread a connection: a client that connects and
+ * says nothing must not keep anyone else waiting.  Here an idle connection
+ * is a socket and a buffer in the poll set, at most LABSRV_MAX_OPEN of
+ * them (past that the longest idle is closed for a new one).
+ *
+ * Bounds: each connection's input buffer and pending output are fixed in
+ * size; a connection silent for io_timeout_ms gets its protocol's timeout
+ * reply and is closed; the loop ends after max_conns connections (TCP) or
+ * max_conns * max_requests datagrams (UDP) and at the server's lifetime;
+ * every poll() also watches the wake-up pipe.
  */
 #include "servers/labsrv_priv.h"
 
@@ -37,10 +42,6 @@ static const struct labsrv_limits default_limits = {
 	.max_conns = 64, .max_requests = 100, .io_timeout_ms = 30000, .lifetime_ms = 600000,
 };
 
-/* A line that never ends is given up after this much skipping, so a peer
- * streaming bytes without a newline cannot keep a worker for its life. */
-#define MAX_SKIP (64 * 1024)
-
 const char *labsrv_protocols(void)
 {
 	return "http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll";
@@ -54,6 +55,11 @@ int64_t labsrv_now_ms(void)
 }
 
 /* ------------------------------------------------------------ sockets */
+
+/* Room for a burst of connects (a hundred idle clients at once) while the
+ * loop is busy elsewhere; a full backlog drops SYNs and costs the client
+ * a one-second retransmission. */
+#define LISTEN_BACKLOG 128
 
 int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, size_t errlen)
 {
@@ -83,7 +89,7 @@ int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, 
 		len = sizeof *s4;
 	}
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-	    (type == SOCK_STREAM && listen(fd, 8) < 0)) {
+	    (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) < 0)) {
 		int e = errno;
 		char where[32] = "";
 		if (want)
@@ -135,110 +141,106 @@ int labsrv_wait(struct labsrv *s, int fd, short events, int timeout_ms)
 
 bool labsrv_idle(const struct labsrv *s)
 {
-	return atomic_load(&s->handing) == 0 && atomic_load(&s->waiting) >= atomic_load(&s->active);
+	/* A `run` server's threads wait in labsrv_wait, and what they have not
+	 * read yet the kernel's queues show; the event loop says it itself. */
+	if (s->proto->run)
+		return atomic_load(&((struct labsrv *)s)->waiting) >= 0;
+	return atomic_load(&((struct labsrv *)s)->quiet);
 }
 
-/* ------------------------------------------------------------ reading */
+/* ------------------------------------------------------------ taking input */
 
-/* Pull more bytes into the buffer: the count, or an LS_ error. */
-static int fill(struct labsrv_conn *c)
-{
-	if (c->beg == c->end)
-		c->beg = c->end = 0;
-	if (c->end == sizeof c->buf && c->beg > 0) {
-		memmove(c->buf, c->buf + c->beg, c->end - c->beg);
-		c->end -= c->beg;
-		c->beg = 0;
-	}
-	if (c->end == sizeof c->buf)
-		return LS_ERR;
-	for (;;) {
-		int w = labsrv_wait(c->s, c->fd, POLLIN, c->s->lim.io_timeout_ms);
-		if (w != 1)
-			return w;
-		ssize_t r = recv(c->fd, c->buf + c->end, sizeof c->buf - c->end, MSG_DONTWAIT);
-		if (r > 0) {
-			c->end += (size_t)r;
-			return (int)r;
-		}
-		if (r == 0)
-			return LS_EOF;
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return LS_ERR;
-	}
-}
+/* A line that never ends is given up after this much skipping, so a peer
+ * streaming bytes without a newline cannot keep a connection for its life. */
+#define MAX_SKIP (64 * 1024)
 
-int labsrv_read_line(struct labsrv_conn *c, char *line, size_t max, size_t *len)
+int labsrv_take_line(struct labsrv_conn *c, char *line, size_t max, size_t *len, bool skip)
 {
-	size_t n = 0, skipped = 0;
-	bool too_long = false;
-	for (;;) {
-		uint8_t *start = c->buf + c->beg;
-		size_t avail = c->end - c->beg;
-		uint8_t *nl = memchr(start, '\n', avail);
-		size_t chunk = nl ? (size_t)(nl - start) : avail;
-		if (!too_long && n + chunk < max) {
-			memcpy(line + n, start, chunk);
-			n += chunk;
-		} else {
-			too_long = true;
+	uint8_t *start = c->buf + c->beg;
+	size_t avail = c->end - c->beg;
+	uint8_t *nl = memchr(start, '\n', avail);
+	if (!nl) {
+		if (c->skipping || (skip && avail >= max)) {
+			/* drop what came of the long line; only the count is kept */
+			c->skipping = true;
+			c->skipped += avail;
+			c->beg = c->end = 0;
+			return c->skipped > MAX_SKIP ? LS_ERR : c->eof ? LS_EOF : LS_AGAIN;
 		}
-		c->beg += nl ? chunk + 1 : chunk;
-		if (nl)
-			break;
-		skipped += chunk;
-		if (skipped > MAX_SKIP)
-			return LS_ERR;
-		int r = fill(c);
-		if (r < 0)
-			return r;
+		if (avail >= max || avail >= sizeof c->buf)
+			return LS_LONG;
+		return c->eof ? LS_EOF : LS_AGAIN;
 	}
-	if (too_long)
-		n = 0;
-	else if (n > 0 && line[n - 1] == '\r')
+	size_t n = (size_t)(nl - start);
+	c->beg += n + 1;
+	if (c->skipping || n >= max) {
+		c->skipping = false;
+		c->skipped = 0;
+		*len = 0;
+		if (max > 0)
+			line[0] = '\0';
+		return LS_LONG;
+	}
+	memcpy(line, start, n);
+	if (n > 0 && line[n - 1] == '\r')
 		n--;
-	if (max > 0)
-		line[n] = '\0';
+	line[n] = '\0';
 	*len = n;
-	return too_long ? LS_LONG : LS_OK;
-}
-
-int labsrv_read_exact(struct labsrv_conn *c, void *p, size_t n)
-{
-	uint8_t *out = p;
-	size_t got = 0;
-	while (got < n) {
-		if (c->beg == c->end) {
-			int r = fill(c);
-			if (r < 0)
-				return r;
-		}
-		size_t take = c->end - c->beg;
-		if (take > n - got)
-			take = n - got;
-		memcpy(out + got, c->buf + c->beg, take);
-		c->beg += take;
-		got += take;
-	}
 	return LS_OK;
 }
 
-ssize_t labsrv_read_some(struct labsrv_conn *c, void *p, size_t cap)
+size_t labsrv_take(struct labsrv_conn *c, void *p, size_t cap)
 {
-	if (c->beg == c->end) {
-		int r = fill(c);
-		if (r < 0)
-			return r;
-	}
 	size_t take = c->end - c->beg;
 	if (take > cap)
 		take = cap;
 	memcpy(p, c->buf + c->beg, take);
 	c->beg += take;
-	return (ssize_t)take;
+	return take;
 }
 
 /* ------------------------------------------------------------ writing */
+
+int labsrv_out(struct labsrv_conn *c, const void *p, size_t n)
+{
+	if (c->dead)
+		return LS_ERR;
+	const uint8_t *b = p;
+	size_t off = 0;
+	if (c->out_len == 0) {
+		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			c->dead = true;
+			return LS_ERR;
+		}
+		if (w > 0) {
+			off = (size_t)w;
+			c->last_active = labsrv_now_ms();
+		}
+	}
+	if (off == n)
+		return 0;
+	size_t need = c->out_len + (n - off);
+	if (need > LABSRV_OUT_MAX) {
+		c->dead = true;   /* a client that does not read its replies */
+		return LS_ERR;
+	}
+	if (need > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		while (cap < need)
+			cap *= 2;
+		uint8_t *grown = realloc(c->out, cap);
+		if (!grown) {
+			c->dead = true;
+			return LS_ERR;
+		}
+		c->out = grown;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, b + off, n - off);
+	c->out_len = need;
+	return 0;
+}
 
 int labsrv_send(struct labsrv *s, int fd, const void *p, size_t n)
 {
@@ -270,7 +272,7 @@ int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...)
 		return LS_ERR;
 	if ((size_t)n >= sizeof buf)
 		n = (int)sizeof buf - 1;
-	return labsrv_send(c->s, c->fd, buf, (size_t)n);
+	return labsrv_out(c, buf, (size_t)n);
 }
 
 int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap)
@@ -282,7 +284,7 @@ int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap)
 	if ((size_t)n > sizeof buf - 3)
 		n = (int)sizeof buf - 3;
 	memcpy(buf + n, "\r\n", 3);
-	return labsrv_send(c->s, c->fd, buf, (size_t)n + 2);
+	return labsrv_out(c, buf, (size_t)n + 2);
 }
 
 static int reply_line(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -295,45 +297,64 @@ static int reply_line(struct labsrv_conn *c, const char *fmt, ...)
 	return rc;
 }
 
-void labsrv_command_loop(struct labsrv_conn *c, const struct labsrv_cmdloop *l, void *ctx)
+void labsrv_close(struct labsrv_conn *c)
+{
+	c->closing = true;
+}
+
+/* ------------------------------------------------------------ command lines */
+
+int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, void *ctx)
 {
 	char line[1024];
 	size_t max = l->line_max < sizeof line ? l->line_max : sizeof line;
-	for (int i = 0; !*l->quit; i++) {
-		if (i == c->s->lim.max_requests) {
-			reply_line(c, "%s", l->too_many);
-			return;
-		}
-		size_t len;
-		int rc = labsrv_read_line(c, line, max - 1, &len);
-		if (rc == LS_TIMEOUT)
-			reply_line(c, "%s", l->timed_out);
-		if (rc < 0)
-			return;
-		if (rc == LS_LONG) {
-			rc = reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
-		} else if (len == 0 || !labsrv_text_ok(line, len)) {
-			rc = reply_line(c, "500 Syntax error, command unrecognized");
-		} else {
-			const void *cmd = NULL;
-			for (size_t k = 0; k < l->ncmds && !cmd; k++) {
-				const void *entry = (const char *)l->cmds + k * l->stride;
-				if (labsrv_word(line, *(const char *const *)entry))
-					cmd = entry;
-			}
-			bool known = false;
-			for (size_t k = 0; k < l->nnot; k++)
-				known |= labsrv_word(line, l->not_offered[k]);
-			if (cmd)
-				rc = l->run(ctx, cmd, line + strcspn(line, " "));
-			else if (known)
-				rc = reply_line(c, "502 Command not supported here");
-			else
-				rc = reply_line(c, "500 Syntax error, command unrecognized");
-		}
-		if (rc < 0)
-			return;
+	size_t len;
+	int rc = labsrv_take_line(c, line, max - 1, &len, true);
+	if (rc == LS_AGAIN)
+		return LS_AGAIN;
+	if (rc == LS_ERR) {
+		/* no end of line in sight: say why, and stop reading */
+		reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		labsrv_close(c);
+		return LS_AGAIN;
 	}
+	if (rc < 0)
+		return rc;
+	c->requests++;
+	if (rc == LS_LONG) {
+		rc = reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+	} else if (len == 0 || !labsrv_text_ok(line, len)) {
+		rc = reply_line(c, "500 Syntax error, command unrecognized");
+	} else {
+		const void *cmd = NULL;
+		for (size_t k = 0; k < l->ncmds && !cmd; k++) {
+			const void *entry = (const char *)l->cmds + k * l->stride;
+			if (labsrv_word(line, *(const char *const *)entry))
+				cmd = entry;
+		}
+		bool known = false;
+		for (size_t k = 0; k < l->nnot; k++)
+			known |= labsrv_word(line, l->not_offered[k]);
+		if (cmd)
+			rc = l->run(ctx, cmd, line + strcspn(line, " "));
+		else if (known)
+			rc = reply_line(c, "502 Command not supported here");
+		else
+			rc = reply_line(c, "500 Syntax error, command unrecognized");
+	}
+	if (rc < 0)
+		return rc;
+	if (!c->closing && c->requests >= c->s->lim.max_requests) {
+		reply_line(c, "%s", l->too_many);
+		labsrv_close(c);
+	}
+	return LS_OK;
+}
+
+void labsrv_command_timeout(struct labsrv_conn *c, const struct labsrv_cmdloop *l)
+{
+	reply_line(c, "%s", l->timed_out);
+	labsrv_close(c);
 }
 
 /* ------------------------------------------------------------ small helpers */
@@ -380,74 +401,199 @@ bool labsrv_last_mail(const struct labsrv *s, struct labsrv_mail *out)
 	return have;
 }
 
-/* ------------------------------------------------------------ threads */
+/* ------------------------------------------------------------ the event loop */
 
-struct worker {
-	pthread_t th;
-	bool used;
-	atomic_bool done;
-	struct labsrv_conn *conn;
+/* The lingering close: each read of the client's last bytes may wait this
+ * long for the next, the whole at most DRAIN_MS and DRAIN_READS reads of
+ * DRAIN_CHUNK (a client still sending a 100 kB header it was refused). */
+#define DRAIN_GAP_MS 100
+#define DRAIN_MS 2000
+#define DRAIN_READS 64
+#define DRAIN_CHUNK 16384
+/* Accepts per loop round, so a flood of connects cannot starve the open ones. */
+#define ACCEPTS_PER_ROUND 32
+/* Requests taken from one connection's buffer in a row before the others' turn. */
+#define FEEDS_PER_ROUND 64
+
+struct loop {
+	struct labsrv *s;
+	struct labsrv_conn *conn[LABSRV_MAX_OPEN];
+	size_t n;
+	unsigned accepted;
+	bool tcp_on, udp_on;
+	long dgrams, max_dgrams;
 };
 
-static void *worker_main(void *arg)
+static void conn_free(struct labsrv_conn *c)
 {
-	struct worker *w = arg;
-	struct labsrv_conn *c = w->conn;
-	c->s->proto->session(c);
-	/* Closing with unread bytes in the receive queue makes the kernel send
-	 * an RST, which can destroy the error reply still on its way to the
-	 * client.  So: FIN first, then read and drop what the client still
-	 * sends, briefly and boundedly (a "lingering close", RFC 9112 9.6). */
-	shutdown(c->fd, SHUT_WR);
-	uint8_t junk[4096];
-	for (int i = 0; i < 16; i++) {
-		if (labsrv_wait(c->s, c->fd, POLLIN, 100) != 1 ||
-		    recv(c->fd, junk, sizeof junk, MSG_DONTWAIT) <= 0)
-			break;
-	}
+	if (c->s->proto->finish)
+		c->s->proto->finish(c);
 	close(c->fd);
 	atomic_fetch_sub(&c->s->active, 1);
-	atomic_store(&w->done, true);
-	return NULL;
+	free(c->state);
+	free(c->out);
+	free(c);
 }
 
-static void reap(struct worker *w, size_t n, bool all)
+static void touch(struct labsrv_conn *c, int64_t now)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (w[i].used && (all || atomic_load(&w[i].done))) {
-			pthread_join(w[i].th, NULL);
-			free(w[i].conn);
-			w[i].conn = NULL;
-			w[i].used = false;
+	c->last_active = now;
+	if (!c->draining)
+		c->deadline = now + c->s->lim.io_timeout_ms;
+}
+
+/* All output sent and the conversation over: FIN, then drain. */
+static void start_drain(struct labsrv_conn *c, int64_t now)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->draining = true;
+	c->drain_until = now + DRAIN_MS;
+	c->deadline = now + DRAIN_GAP_MS;
+}
+
+/* Let the protocol take what is buffered, one request at a time, as long
+ * as its replies leave with nothing pending (so pipelined requests are
+ * answered one send each, as they came). */
+static void pump(struct labsrv_conn *c, int64_t now)
+{
+	for (int i = 0; i < FEEDS_PER_ROUND; i++) {
+		if (c->closing || c->dead || c->out_len > 0)
+			break;
+		int r = c->s->proto->feed(c);
+		if (r == LS_OK)
+			continue;
+		if (r != LS_AGAIN)
+			labsrv_close(c);
+		break;
+	}
+	if (c->beg == c->end)
+		c->beg = c->end = 0;
+	if (!c->closing && !c->dead && c->out_len == 0 && !c->waits_extra &&
+	    (c->eof || c->end - c->beg >= sizeof c->buf))
+		labsrv_close(c);   /* the peer is done, or sent what no request can be */
+	if (c->closing && !c->dead && c->out_len == 0 && !c->draining)
+		start_drain(c, now);
+}
+
+static void flush(struct labsrv_conn *c, int64_t now)
+{
+	ssize_t w = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (w < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			c->dead = true;
+		return;
+	}
+	memmove(c->out, c->out + w, c->out_len - (size_t)w);
+	c->out_len -= (size_t)w;
+	touch(c, now);
+	if (c->out_len == 0)
+		pump(c, now);
+}
+
+static void drain(struct labsrv_conn *c, int64_t now)
+{
+	uint8_t junk[DRAIN_CHUNK];
+	ssize_t r = recv(c->fd, junk, sizeof junk, MSG_DONTWAIT);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (r <= 0 || ++c->drain_reads >= DRAIN_READS) {
+		c->dead = true;
+		return;
+	}
+	c->deadline = now + DRAIN_GAP_MS < c->drain_until ? now + DRAIN_GAP_MS : c->drain_until;
+}
+
+static void readable(struct labsrv_conn *c, int64_t now)
+{
+	if (c->draining) {
+		drain(c, now);
+		return;
+	}
+	if (c->end == sizeof c->buf && c->beg > 0) {
+		memmove(c->buf, c->buf + c->beg, c->end - c->beg);
+		c->end -= c->beg;
+		c->beg = 0;
+	}
+	size_t room = sizeof c->buf - c->end;
+	if (room > LABSRV_READ_MAX)
+		room = LABSRV_READ_MAX;
+	ssize_t r = recv(c->fd, c->buf + c->end, room, MSG_DONTWAIT);
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			c->dead = true;
+		return;
+	}
+	if (r == 0)
+		c->eof = true;
+	c->end += (size_t)r;
+	touch(c, now);
+	pump(c, now);
+}
+
+static void timed_out(struct labsrv_conn *c, int64_t now)
+{
+	if (c->draining || c->closing) {
+		c->dead = true;   /* a client that neither reads nor closes */
+		return;
+	}
+	if (c->s->proto->timeout)
+		c->s->proto->timeout(c);
+	else
+		labsrv_close(c);
+	touch(c, now);
+	pump(c, now);   /* an FTP connection that gave up on its data connection goes on */
+}
+
+static void evict_one(struct loop *L)
+{
+	size_t pick = 0;
+	for (size_t i = 1; i < L->n; i++)
+		if (L->conn[i]->last_active < L->conn[pick]->last_active)
+			pick = i;
+	L->conn[pick]->dead = true;
+	conn_free(L->conn[pick]);
+	L->conn[pick] = L->conn[--L->n];
+}
+
+static void accept_some(struct loop *L, int64_t now)
+{
+	struct labsrv *s = L->s;
+	for (int k = 0; k < ACCEPTS_PER_ROUND && L->tcp_on; k++) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;   /* EAGAIN: none left; other errors: try again next round */
+		/* Replies are written whole, so Nagle has nothing to merge; it
+		 * would only hold a large body's tail back until the client's
+		 * delayed ACK. */
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		struct labsrv_conn *c = calloc(1, sizeof *c);
+		void *state = c && s->proto->state_size ? calloc(1, s->proto->state_size) : NULL;
+		if (!c || (s->proto->state_size && !state)) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		if (L->n == LABSRV_MAX_OPEN)
+			evict_one(L);
+		c->s = s;
+		c->fd = fd;
+		c->id = ++L->accepted;
+		c->state = state;
+		atomic_fetch_add(&s->active, 1);
+		L->conn[L->n++] = c;
+		touch(c, now);
+		if (s->proto->begin)
+			s->proto->begin(c);
+		if (c->closing && c->out_len == 0)
+			start_drain(c, now);
+		if (L->accepted >= (unsigned)s->lim.max_conns) {
+			/* Refuse further clients plainly instead of leaving them in the backlog. */
+			L->tcp_on = false;
+			close(s->lfd);
+			s->lfd = -1;
 		}
 	}
-}
-
-static void start_worker(struct labsrv *s, struct worker *w, size_t n, int fd, unsigned id)
-{
-	struct worker *slot = NULL;
-	for (size_t i = 0; i < n && !slot; i++)
-		if (!w[i].used)
-			slot = &w[i];
-	struct labsrv_conn *c = slot ? calloc(1, sizeof *c) : NULL;
-	if (!c) {
-		close(fd);
-		return;
-	}
-	c->s = s;
-	c->fd = fd;
-	c->id = id;
-	slot->conn = c;
-	atomic_store(&slot->done, false);
-	atomic_fetch_add(&s->active, 1);
-	if (pthread_create(&slot->th, NULL, worker_main, slot) != 0) {
-		atomic_fetch_sub(&s->active, 1);
-		close(fd);
-		free(c);
-		slot->conn = NULL;
-		return;
-	}
-	slot->used = true;
 }
 
 static void serve_datagram(struct labsrv *s)
@@ -463,76 +609,120 @@ static void serve_datagram(struct labsrv *s)
 		sendto(s->ufd, out, (size_t)r, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&from, flen);
 }
 
-static void *accept_main(void *arg)
+/* One round: wait for the next event or deadline, then serve it.  False
+ * when the server is to stop. */
+static bool loop_round(struct loop *L)
+{
+	struct labsrv *s = L->s;
+	int64_t now = labsrv_now_ms();
+	if (atomic_load(&s->stopping) || now >= s->deadline_ms)
+		return false;
+	if (!L->tcp_on && !L->udp_on && L->n == 0)
+		return false;
+	struct pollfd p[LABSRV_MAX_OPEN + 4];
+	nfds_t np = 0;
+	int il = -1, iu = -1, ix = -1;
+	p[np++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
+	if (L->tcp_on) {
+		il = (int)np;
+		p[np++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+	}
+	if (L->udp_on) {
+		iu = (int)np;
+		p[np++] = (struct pollfd){ .fd = s->ufd, .events = POLLIN };
+	}
+	bool extra = false, pending = false;
+	int64_t next = s->deadline_ms;
+	nfds_t first = np + 1;
+	for (size_t i = 0; i < L->n; i++) {
+		struct labsrv_conn *c = L->conn[i];
+		extra |= c->waits_extra;
+		pending |= c->out_len > 0;
+		short ev = 0;
+		if (c->draining || (!c->closing && !c->eof && c->end - c->beg < sizeof c->buf))
+			ev |= POLLIN;
+		if (c->out_len > 0)
+			ev |= POLLOUT;
+		/* nothing asked, nothing reported: a hung-up peer of a connection
+		 * waiting for something else must not wake every round */
+		p[first + i] = (struct pollfd){ .fd = ev ? c->fd : -1, .events = ev };
+		if (c->deadline < next)
+			next = c->deadline;
+	}
+	ix = (int)np;
+	p[np++] = (struct pollfd){ .fd = extra ? s->xfd : -1, .events = POLLIN };
+	np += L->n;
+	int64_t wait = next - now;
+	int t = wait < 0 ? 0 : wait > 60000 ? 60000 : (int)wait;
+	/* Quiet means: every request read so far is answered and sent.  Set
+	 * before poll() and cleared right after, before anything is read, so
+	 * bytes that wake the loop are still in the kernel's queue while the
+	 * flag says quiet. */
+	atomic_store(&s->quiet, !pending);
+	int r = poll(p, np, t);
+	atomic_store(&s->quiet, false);
+	if (r < 0 && errno != EINTR)
+		return false;
+	if (r > 0 && p[0].revents)
+		return false;
+	now = labsrv_now_ms();
+	size_t n_polled = L->n;
+	for (size_t i = 0; r > 0 && i < n_polled; i++) {
+		struct labsrv_conn *c = L->conn[i];
+		short re = p[first + i].revents;
+		if (re & POLLOUT)
+			flush(c, now);
+		if ((re & (POLLIN | POLLHUP | POLLERR)) && !c->dead)
+			readable(c, now);
+	}
+	if (r > 0 && ix >= 0 && p[ix].revents)
+		for (size_t i = 0; i < n_polled; i++)
+			if (L->conn[i]->waits_extra && s->proto->extra) {
+				s->proto->extra(L->conn[i]);
+				pump(L->conn[i], now);
+			}
+	for (size_t i = 0; i < n_polled; i++)
+		if (!L->conn[i]->dead && now >= L->conn[i]->deadline)
+			timed_out(L->conn[i], now);
+	for (size_t i = 0; i < L->n;) {
+		if (L->conn[i]->dead) {
+			conn_free(L->conn[i]);
+			L->conn[i] = L->conn[--L->n];
+		} else {
+			i++;
+		}
+	}
+	if (r > 0 && iu >= 0 && p[iu].revents) {
+		serve_datagram(s);
+		if (++L->dgrams >= L->max_dgrams)
+			L->udp_on = false;
+	}
+	if (r > 0 && il >= 0 && p[il].revents)
+		accept_some(L, now);
+	return true;
+}
+
+static void *server_main(void *arg)
 {
 	struct labsrv *s = arg;
 	if (s->proto->run) {
 		s->proto->run(s);
 		return NULL;
 	}
-	struct worker w[LABSRV_MAX_ACTIVE];
-	memset(w, 0, sizeof w);
-	unsigned conns = 0;
-	long dgrams = 0, max_dgrams = (long)s->lim.max_conns * s->lim.max_requests;
-	bool tcp_on = s->lfd >= 0, udp_on = s->ufd >= 0;
-	while (tcp_on || udp_on) {
-		reap(w, LABSRV_MAX_ACTIVE, false);
-		int64_t now = labsrv_now_ms();
-		if (atomic_load(&s->stopping) || now >= s->deadline_ms)
-			break;
-		struct pollfd p[3];
-		int np = 0, il = -1, iu = -1;
-		p[np++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
-		bool full = atomic_load(&s->active) >= LABSRV_MAX_ACTIVE;
-		if (tcp_on && !full) {
-			il = np;
-			p[np++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
-		}
-		if (udp_on) {
-			iu = np;
-			p[np++] = (struct pollfd){ .fd = s->ufd, .events = POLLIN };
-		}
-		/* Wake now and then while workers run, to reap them and to
-		 * accept again once a slot is free. */
-		int64_t left = s->deadline_ms - now;
-		int t = atomic_load(&s->active) > 0 ? 50 : (left < 60000 ? (int)left : 60000);
-		int r = poll(p, (nfds_t)np, t);
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r <= 0)
-			continue;
-		if (p[0].revents)
-			break;
-		if (il >= 0 && p[il].revents) {
-			atomic_fetch_add(&s->handing, 1);
-			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd >= 0) {
-				/* Replies are written whole, so Nagle has nothing to
-				 * merge; it would only hold a large body's tail back
-				 * until the client's delayed ACK. */
-				int one = 1;
-				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-				conns++;
-				start_worker(s, w, LABSRV_MAX_ACTIVE, fd, conns);
-				if (conns >= (unsigned)s->lim.max_conns) {
-					/* Refuse further clients plainly instead of leaving them in the backlog. */
-					tcp_on = false;
-					close(s->lfd);
-					s->lfd = -1;
-				}
-			}
-			atomic_fetch_sub(&s->handing, 1);
-		}
-		if (iu >= 0 && p[iu].revents) {
-			atomic_fetch_add(&s->handing, 1);
-			serve_datagram(s);
-			atomic_fetch_sub(&s->handing, 1);
-			if (++dgrams >= max_dgrams)
-				udp_on = false;
-		}
-	}
-	/* Workers end on their own: each wait is bounded and sees the wake-up pipe. */
-	reap(w, LABSRV_MAX_ACTIVE, true);
+	struct loop *L = calloc(1, sizeof *L);
+	if (!L)
+		return NULL;
+	L->s = s;
+	L->tcp_on = s->lfd >= 0;
+	L->udp_on = s->ufd >= 0;
+	L->max_dgrams = (long)s->lim.max_conns * s->lim.max_requests;
+	if (L->tcp_on)
+		fcntl(s->lfd, F_SETFL, fcntl(s->lfd, F_GETFL) | O_NONBLOCK);
+	while (loop_round(L))
+		;
+	for (size_t i = 0; i < L->n; i++)
+		conn_free(L->conn[i]);
+	free(L);
 	return NULL;
 }
 
@@ -621,7 +811,7 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 	if (p->open && p->open(s, err, errlen) < 0)
 		goto fail;
 	s->deadline_ms = labsrv_now_ms() + s->lim.lifetime_ms;
-	if (pthread_create(&s->thread, NULL, accept_main, s) != 0) {
+	if (pthread_create(&s->thread, NULL, server_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the %s server's thread", p->name);
 		goto fail;
 	}

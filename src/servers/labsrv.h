@@ -4,11 +4,13 @@
  *
  * Role: lesson 7's client steps, the `sockscope serve` command and the
  * tests talk to these over loopback.  Each server binds 127.0.0.1 or ::1
- * only, on port 0 (the kernel picks a free port), and runs on a thread of
- * its own (one more thread per open TCP connection, a few at most).  Every
- * loop is bounded: connections over the server's life, requests per
- * connection, each read/write wait, and the server's whole lifetime.  Bad
- * input is answered with the protocol's error reply, never a crash or hang.
+ * only, on port 0 (the kernel picks a free port), and serves all its
+ * connections from one thread, an event loop: a client that connects and
+ * sends nothing holds no one else up.  Every loop is bounded: connections
+ * over the server's life and open at once, requests per connection, the
+ * silence a connection may keep, the bytes buffered for it, and the
+ * server's whole lifetime.  Bad input is answered with the protocol's
+ * error reply and a clean close, never a crash or hang.
  *
  * No curses, no globals: a server is a value returned by labsrv_start and
  * owned by the caller until labsrv_stop.
@@ -24,12 +26,18 @@ struct labsrv_limits {
 	int max_conns;      /* TCP connections accepted over the server's life (default 64) */
 	int max_requests;   /* requests/commands per connection (default 100); UDP servers
 	                       answer at most max_conns * max_requests datagrams in all */
-	int io_timeout_ms;  /* longest wait for one read or write (default 30000: a lesson's
-	                       learner reads between two steps of one conversation) */
+	int io_timeout_ms;  /* a connection silent this long (nothing read, nothing taken
+	                       of its replies) is answered with its protocol's timeout
+	                       reply and closed (default 30000: a lesson's learner reads
+	                       between two steps of one conversation) */
 	int lifetime_ms;    /* the server stops serving after this (default 600000) */
 	uint16_t port;      /* not a limit: the port to listen on (`serve --port`); 0, the
 	                       default, lets the kernel pick a free one */
 };
+
+/* TCP connections open at once; when one more arrives, the one idle the
+ * longest is closed to make room. */
+#define LABSRV_MAX_OPEN 256
 
 struct labsrv;
 
@@ -39,7 +47,7 @@ struct labsrv;
 struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_limits *lim,
                             char *err, size_t errlen);
 
-/* Wake and join the server's threads, close every socket, free s.  Safe at
+/* Wake and join the server's thread, close every socket, free s.  Safe at
  * any time and with NULL; returns within about one poll round. */
 void labsrv_stop(struct labsrv *s);
 
@@ -62,9 +70,9 @@ unsigned labsrv_served(const struct labsrv *s);
 /* True while a TCP connection is open, so a caller that has seen enough
  * served can still let the client finish (FTP's QUIT after a transfer). */
 bool labsrv_busy(const struct labsrv *s);
-/* Is the server doing nothing but waiting for input?  Every open
- * connection's thread is blocked reading and no accepted connection or
- * datagram is being handed over.  With the kernel's word that nothing
+/* Is the server doing nothing but waiting for input?  Its event loop
+ * sleeps in poll() and every reply it made is sent (a `run` server of
+ * lesson 8: always true, its threads only ever wait or echo at once).  With the kernel's word that nothing
  * sits unread in its sockets (sock_diag), this tells a lesson step that
  * the server has answered everything it was sent. */
 bool labsrv_idle(const struct labsrv *s);

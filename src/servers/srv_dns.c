@@ -457,29 +457,54 @@ static ssize_t dns_datagram(struct labsrv *s, const uint8_t *in, size_t n, uint8
 	return answer_msg(s, in, n, out, cap, true);
 }
 
-/* DNS over TCP: each message behind a two-byte length (RFC 1035 4.2.2). */
-static void dns_session(struct labsrv_conn *c)
+/* DNS over TCP: each message behind a two-byte length (RFC 1035 4.2.2).
+ * The message is gathered in msg (allocated once, 64 kB, the most a
+ * length can say) as its bytes arrive. */
+struct dns_conn {
+	uint8_t pre[2];
+	size_t npre;             /* bytes of the length prefix so far */
+	size_t need, got;        /* the message's length, and how much of it is in msg */
+	uint8_t *msg;
+};
+
+static int dns_feed(struct labsrv_conn *c)
 {
-	uint8_t *in = malloc(65535), *out = malloc(TCP_OUT_CAP + 2);
-	for (int i = 0; in && out && i < c->s->lim.max_requests; i++) {
-		uint8_t pre[2];
-		if (labsrv_read_exact(c, pre, 2) != LS_OK)
-			break;
-		size_t n = (size_t)pre[0] << 8 | pre[1];
-		if (n == 0 || labsrv_read_exact(c, in, n) != LS_OK)
-			break;
-		ssize_t m = answer_msg(c->s, in, n, out + 2, TCP_OUT_CAP, false);
-		if (m < 0)
-			break;
-		out[0] = (uint8_t)(m >> 8);
-		out[1] = (uint8_t)m;
-		if (labsrv_send(c->s, c->fd, out, (size_t)m + 2) < 0)
-			break;
+	struct dns_conn *d = c->state;
+	if (d->npre < 2) {
+		d->npre += labsrv_take(c, d->pre + d->npre, 2 - d->npre);
+		if (d->npre < 2)
+			return c->eof ? LS_EOF : LS_AGAIN;
+		d->need = (size_t)d->pre[0] << 8 | d->pre[1];
+		d->got = 0;
+		if (d->need == 0)
+			return LS_ERR;
+		if (!d->msg && !(d->msg = malloc(65535)))
+			return LS_ERR;
 	}
-	free(in);
-	free(out);
+	d->got += labsrv_take(c, d->msg + d->got, d->need - d->got);
+	if (d->got < d->need)
+		return c->eof ? LS_EOF : LS_AGAIN;
+	d->npre = 0;
+	uint8_t out[TCP_OUT_CAP + 2];
+	ssize_t m = answer_msg(c->s, d->msg, d->need, out + 2, TCP_OUT_CAP, false);
+	if (m < 0)
+		return LS_ERR;
+	out[0] = (uint8_t)(m >> 8);
+	out[1] = (uint8_t)m;
+	if (labsrv_out(c, out, (size_t)m + 2) < 0)
+		return LS_ERR;
+	if (++c->requests >= c->s->lim.max_requests)
+		labsrv_close(c);
+	return LS_OK;
+}
+
+static void dns_finish(struct labsrv_conn *c)
+{
+	struct dns_conn *d = c->state;
+	free(d->msg);
 }
 
 const struct labsrv_proto labsrv_proto_dns = {
-	.name = "dns", .socks = LABSRV_TCP | LABSRV_UDP, .session = dns_session, .datagram = dns_datagram,
+	.name = "dns", .socks = LABSRV_TCP | LABSRV_UDP, .state_size = sizeof(struct dns_conn),
+	.feed = dns_feed, .finish = dns_finish, .datagram = dns_datagram,
 };

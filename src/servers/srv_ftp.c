@@ -48,7 +48,9 @@ struct ftp {
 	bool ascii;              /* TYPE A (the RFC 959 default) or I */
 	bool armed;              /* PASV/EPSV done, the next transfer may connect */
 	bool epsv_all;
-	bool quit;
+	/* a transfer between its 150 and the client's data connection */
+	char data[1024];
+	size_t data_len;
 };
 
 struct ftp_cmd {
@@ -102,46 +104,48 @@ static size_t as_sent(const struct ftp *f, const char *text, char *out)
 
 /* ------------------------------------------------------------ data connection */
 
-/* Accept the client's data connection on the shared listener, bounded.
- * The listener is non-blocking: another session may win the race. */
-static int accept_data(struct ftp *f)
-{
-	struct labsrv *s = f->c->s;
-	int64_t end = labsrv_now_ms() + s->lim.io_timeout_ms;
-	for (;;) {
-		int64_t left = end - labsrv_now_ms();
-		if (left <= 0 || atomic_load(&s->xowner) != f->c->id)
-			return -1;
-		if (labsrv_wait(s, s->xfd, POLLIN, (int)left) != 1)
-			return -1;
-		int fd = accept4(s->xfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0)
-			return fd;
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-			return -1;
-	}
-}
-
-/* "150", the bytes over a fresh data connection, "226". */
+/* "150", then wait (in the event loop, c->waits_extra) for the client's
+ * data connection; ftp_extra sends the bytes and "226". */
 static int transfer(struct ftp *f, const char *what, const char *data, size_t n)
 {
 	if (!f->armed)
 		return reply(f, "425 Use PASV or EPSV first");
 	f->armed = false;
-	int rc = reply(f, "150 Opening %s mode data connection for %s (%zu bytes)", f->ascii ? "ASCII" : "BINARY",
-	               what, n);
-	if (rc < 0)
-		return rc;
-	int fd = accept_data(f);
+	if (n > sizeof f->data)
+		return reply(f, "451 Local error");
+	memcpy(f->data, data, n);
+	f->data_len = n;
+	f->c->waits_extra = true;
+	return reply(f, "150 Opening %s mode data connection for %s (%zu bytes)", f->ascii ? "ASCII" : "BINARY",
+	             what, n);
+}
+
+/* The data listener is readable while this connection waits for its data
+ * connection.  The port is shared: a session that armed it later has it. */
+static void ftp_extra(struct labsrv_conn *c)
+{
+	struct ftp *f = c->state;
+	struct labsrv *s = c->s;
+	if (atomic_load(&s->xowner) != c->id) {
+		c->waits_extra = false;
+		reply(f, "425 Can't open data connection");
+		return;
+	}
+	int fd = accept4(s->xfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		return reply(f, "425 Can't open data connection");
-	rc = labsrv_send(f->c->s, fd, data, n);
+		return;   /* gone again (ECONNABORTED): keep waiting, the deadline still holds */
+	c->waits_extra = false;
+	/* At most sizeof f->data bytes to a fresh socket: the kernel's send
+	 * buffer takes them whole, so a short write means a broken peer. */
+	ssize_t w = send(fd, f->data, f->data_len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	shutdown(fd, SHUT_WR);
 	close(fd);
-	if (rc < 0)
-		return reply(f, "426 Connection closed; transfer aborted");
-	labsrv_count(f->c->s);
-	return reply(f, "226 Transfer complete");
+	if (w < 0 || (size_t)w != f->data_len) {
+		reply(f, "426 Connection closed; transfer aborted");
+		return;
+	}
+	labsrv_count(s);
+	reply(f, "226 Transfer complete");
 }
 
 /* Arm the shared data port for this session.  Connections left queued on
@@ -212,7 +216,7 @@ static int cmd_noop(struct ftp *f, const char *arg)
 static int cmd_quit(struct ftp *f, const char *arg)
 {
 	(void)arg;
-	f->quit = true;
+	labsrv_close(f->c);
 	return reply(f, "221 Goodbye");
 }
 
@@ -375,19 +379,39 @@ static int ftp_run(void *ctx, const void *entry, const char *arg)
 	return cmd->run(f, arg);
 }
 
-static void ftp_session(struct labsrv_conn *c)
+static const struct labsrv_cmdloop loop = {
+	.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
+	.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
+	.line_max = LINE_MAX_FTP,
+	.too_many = "421 Too many commands, closing control connection",
+	.timed_out = "421 Timeout, closing control connection",
+	.run = ftp_run,
+};
+
+static void ftp_begin(struct labsrv_conn *c)
 {
-	struct ftp f = { .c = c, .ascii = true };
-	const struct labsrv_cmdloop loop = {
-		.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
-		.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
-		.line_max = LINE_MAX_FTP,
-		.too_many = "421 Too many commands, closing control connection",
-		.timed_out = "421 Timeout, closing control connection",
-		.run = ftp_run, .quit = &f.quit,
-	};
-	if (reply(&f, "220 sockscope-lab FTP server ready") == 0)
-		labsrv_command_loop(c, &loop, &f);
+	struct ftp *f = c->state;
+	f->c = c;
+	f->ascii = true;
+	if (reply(f, "220 sockscope-lab FTP server ready") < 0)
+		labsrv_close(c);
+}
+
+/* Commands sent during a transfer wait until it is over, as they did
+ * when a session waited for its data connection before reading on. */
+static int ftp_feed(struct labsrv_conn *c)
+{
+	return c->waits_extra ? LS_AGAIN : labsrv_command_feed(c, &loop, c->state);
+}
+
+static void ftp_timeout(struct labsrv_conn *c)
+{
+	if (c->waits_extra) {
+		c->waits_extra = false;
+		reply(c->state, "425 Can't open data connection");
+		return;
+	}
+	labsrv_command_timeout(c, &loop);
 }
 
 /* The data listener, bound now so its port is known before any PASV. */
@@ -407,5 +431,6 @@ static int ftp_open(struct labsrv *s, char *err, size_t errlen)
 }
 
 const struct labsrv_proto labsrv_proto_ftp = {
-	.name = "ftp", .socks = LABSRV_TCP, .open = ftp_open, .session = ftp_session,
+	.name = "ftp", .socks = LABSRV_TCP, .open = ftp_open, .state_size = sizeof(struct ftp),
+	.begin = ftp_begin, .feed = ftp_feed, .timeout = ftp_timeout, .extra = ftp_extra,
 };

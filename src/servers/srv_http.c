@@ -64,12 +64,13 @@ struct route {
 	const char *path;
 	unsigned allow;
 	const char *allow_text;
-	int (*serve)(struct labsrv_conn *c, const struct http_req *r, bool keep);
+	/* Answer the request; body holds its Content-Length bytes. */
+	int (*serve)(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body);
 };
 
-static int serve_root(struct labsrv_conn *c, const struct http_req *r, bool keep);
-static int serve_hello(struct labsrv_conn *c, const struct http_req *r, bool keep);
-static int serve_echo(struct labsrv_conn *c, const struct http_req *r, bool keep);
+static int serve_root(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body);
+static int serve_hello(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body);
+static int serve_echo(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body);
 
 static const struct route routes[] = {
 	{ "/", M_GET | M_HEAD, "GET, HEAD", serve_root },
@@ -116,9 +117,9 @@ static int respond(struct labsrv_conn *c, int minor, int status, const char *rea
 		memcpy(one, head, (size_t)n);
 		if (blen)
 			memcpy(one + n, body, blen);
-		return labsrv_send(c->s, c->fd, one, (size_t)n + blen) < 0 ? LS_ERR : 0;
+		return labsrv_out(c, one, (size_t)n + blen);
 	}
-	if (labsrv_send(c->s, c->fd, head, (size_t)n) < 0 || labsrv_send(c->s, c->fd, body, blen) < 0)
+	if (labsrv_out(c, head, (size_t)n) < 0 || labsrv_out(c, body, blen) < 0)
 		return LS_ERR;
 	return 0;
 }
@@ -130,42 +131,28 @@ static void fail_reply(struct labsrv_conn *c, int minor, int status, const char 
 	char body[128];
 	int n = snprintf(body, sizeof body, "%d %s\n", status, reason);
 	respond(c, minor, status, reason, "text/plain; charset=utf-8", body, (size_t)n, head_only, false, extra);
+	labsrv_close(c);
 }
 
-static int serve_root(struct labsrv_conn *c, const struct http_req *r, bool keep)
+static int serve_root(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
+	(void)body;
 	return respond(c, r->minor, 200, "OK", "text/html; charset=utf-8", page_root, sizeof page_root - 1,
 	               r->mbit == M_HEAD, keep, "");
 }
 
-static int serve_hello(struct labsrv_conn *c, const struct http_req *r, bool keep)
+static int serve_hello(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
+	(void)body;
 	return respond(c, r->minor, 200, "OK", "text/plain; charset=utf-8", page_hello, sizeof page_hello - 1,
 	               r->mbit == M_HEAD, keep, "");
 }
 
-static int serve_echo(struct labsrv_conn *c, const struct http_req *r, bool keep)
+static int serve_echo(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
 	size_t n = r->clen > 0 ? (size_t)r->clen : 0;
-	if (n > BODY_MAX) {
-		fail_reply(c, r->minor, 413, "Content Too Large", false, "");
-		return LS_ERR;
-	}
-	/* curl and others wait (briefly) for this before sending a large body. */
-	if (r->expect_continue && r->minor >= 1 && n > 0 &&
-	    labsrv_send(c->s, c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
-		return LS_ERR;
-	char *body = malloc(n ? n : 1);
-	if (!body)
-		return LS_ERR;
-	int rc = labsrv_read_exact(c, body, n);
-	if (rc == LS_TIMEOUT)
-		fail_reply(c, r->minor, 408, "Request Timeout", false, "");
-	if (rc == LS_OK)
-		rc = respond(c, r->minor, 200, "OK", r->ctype[0] ? r->ctype : "application/octet-stream", body, n,
-		             false, keep, "");
-	free(body);
-	return rc;
+	return respond(c, r->minor, 200, "OK", r->ctype[0] ? r->ctype : "application/octet-stream", body, n, false,
+	               keep, "");
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -283,88 +270,162 @@ static const char *reason_of(int status)
 	}
 }
 
-/* One request: 1 to go on with the next, 0 to close. */
-static int one_request(struct labsrv_conn *c, bool last)
+/* A connection's place in the request it is reading. */
+enum phase { P_LINE, P_HEAD, P_BODY };
+
+struct http_conn {
+	enum phase phase;
+	int blank;                   /* empty lines before the request line, ignored (RFC 9112 2.2) */
+	int lines;                   /* header lines so far */
+	size_t total;                /* bytes of request line and header section so far */
+	struct http_req r;
+	const struct route *rt;
+	char *body;                  /* P_BODY: Content-Length bytes, got of them so far */
+	size_t got;
+};
+
+static void next_request(struct http_conn *h)
 {
-	char line[HEAD_MAX];
-	size_t len;
-	int rc;
-	/* RFC 9112 2.2: empty lines before a request line are to be ignored. */
-	for (int i = 0;; i++) {
-		rc = labsrv_read_line(c, line, sizeof line, &len);
-		if (rc != LS_OK || len > 0 || i == 4)
-			break;
-	}
-	if (rc == LS_LONG) {
-		fail_reply(c, 1, 414, "URI Too Long", false, "");
-		return 0;
-	}
-	if (rc != LS_OK)
-		return 0;   /* closed, idle too long, or stopping: nothing to answer */
-	struct http_req r = { .clen = -1, .minor = 1 };
-	int status = labsrv_text_ok(line, len) ? parse_request_line(line, &r) : 400;
-	if (status) {
-		fail_reply(c, r.minor, status, reason_of(status), false, "");
-		return 0;
-	}
-	size_t total = len + 2;
-	for (int i = 0;; i++) {
-		rc = labsrv_read_line(c, line, sizeof line, &len);
-		if (rc == LS_TIMEOUT)
-			fail_reply(c, r.minor, 408, "Request Timeout", false, "");
-		if (rc < 0)
-			return 0;
-		total += len + 2;
-		if (rc == LS_LONG || total > HEAD_MAX || i == MAX_HEADER_LINES) {
-			fail_reply(c, r.minor, 431, "Request Header Fields Too Large", false, "");
-			return 0;
-		}
-		if (len == 0)
-			break;
-		if (!labsrv_text_ok(line, len) || parse_header(line, len, &r) != 0) {
-			fail_reply(c, r.minor, 400, "Bad Request", false, "");
-			return 0;
-		}
-	}
-	bool head = r.mbit == M_HEAD;
-	if (r.minor >= 1 && r.hosts != 1) {
-		fail_reply(c, r.minor, 400, "Bad Request", head, "");
-		return 0;
-	}
-	if (r.mbit == 0 || r.te) {
-		fail_reply(c, r.minor, 501, "Not Implemented", head, "");
-		return 0;
-	}
-	bool keep = !last && (r.minor >= 1 ? !r.conn_close : r.conn_keep);
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		const struct route *rt = &routes[i];
-		if (strcmp(rt->path, r.path) != 0)
-			continue;
-		if (!(rt->allow & r.mbit)) {
-			char allow[64];
-			snprintf(allow, sizeof allow, "Allow: %s\r\n", rt->allow_text);
-			fail_reply(c, r.minor, 405, "Method Not Allowed", head, allow);
-			return 0;
-		}
-		if (r.mbit != M_POST && r.clen > 0) {
-			/* a body nobody reads would be taken for the next request */
-			fail_reply(c, r.minor, 400, "Bad Request", head, "");
-			return 0;
-		}
-		return rt->serve(c, &r, keep) == 0 && keep;
-	}
-	fail_reply(c, r.minor, 404, "Not Found", head, "");
-	return 0;
+	free(h->body);
+	memset(h, 0, sizeof *h);
 }
 
-static void http_session(struct labsrv_conn *c)
+/* The request line: 0 to go on to the headers, or the status to answer. */
+static int request_line(struct http_conn *h, char *line, size_t len)
 {
-	int max = c->s->lim.max_requests;
-	for (int i = 0; i < max; i++)
-		if (!one_request(c, i == max - 1))
-			break;
+	h->r = (struct http_req){ .clen = -1, .minor = 1 };
+	h->total = len + 2;
+	h->phase = P_HEAD;
+	return labsrv_text_ok(line, len) ? parse_request_line(line, &h->r) : 400;
+}
+
+/* The header section is complete: check it and find the route.  LS_OK with
+ * the request answered or its body to come, or the connection closing. */
+static int headers_done(struct labsrv_conn *c, struct http_conn *h)
+{
+	struct http_req *r = &h->r;
+	bool head = r->mbit == M_HEAD;
+	if (r->minor >= 1 && r->hosts != 1) {
+		fail_reply(c, r->minor, 400, "Bad Request", head, "");
+		return LS_OK;
+	}
+	if (r->mbit == 0 || r->te) {
+		fail_reply(c, r->minor, 501, "Not Implemented", head, "");
+		return LS_OK;
+	}
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *rt = &routes[i];
+		if (strcmp(rt->path, r->path) != 0)
+			continue;
+		if (!(rt->allow & r->mbit)) {
+			char allow[64];
+			snprintf(allow, sizeof allow, "Allow: %s\r\n", rt->allow_text);
+			fail_reply(c, r->minor, 405, "Method Not Allowed", head, allow);
+			return LS_OK;
+		}
+		if (r->mbit != M_POST && r->clen > 0) {
+			/* a body nobody reads would be taken for the next request */
+			fail_reply(c, r->minor, 400, "Bad Request", head, "");
+			return LS_OK;
+		}
+		size_t n = r->clen > 0 ? (size_t)r->clen : 0;
+		if (n > BODY_MAX) {
+			fail_reply(c, r->minor, 413, "Content Too Large", false, "");
+			return LS_OK;
+		}
+		/* curl and others wait (briefly) for this before sending a large body. */
+		if (r->expect_continue && r->minor >= 1 && n > 0 &&
+		    labsrv_out(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
+			return LS_ERR;
+		h->body = malloc(n ? n : 1);
+		if (!h->body)
+			return LS_ERR;
+		h->rt = rt;
+		h->phase = P_BODY;
+		return LS_OK;
+	}
+	fail_reply(c, r->minor, 404, "Not Found", head, "");
+	return LS_OK;
+}
+
+/* The whole request is in: answer it, and close or wait for the next. */
+static int answer(struct labsrv_conn *c, struct http_conn *h)
+{
+	const struct http_req *r = &h->r;
+	c->requests++;
+	bool last = c->requests >= c->s->lim.max_requests;
+	bool keep = !last && (r->minor >= 1 ? !r->conn_close : r->conn_keep);
+	int rc = h->rt->serve(c, r, keep, h->body);
+	next_request(h);
+	if (rc < 0 || !keep)
+		labsrv_close(c);
+	return LS_OK;
+}
+
+static int http_feed(struct labsrv_conn *c)
+{
+	struct http_conn *h = c->state;
+	char line[HEAD_MAX + 1];
+	size_t len;
+	int rc, status;
+	switch (h->phase) {
+	case P_LINE:
+		rc = labsrv_take_line(c, line, HEAD_MAX, &len, false);
+		if (rc == LS_LONG) {
+			fail_reply(c, 1, 414, "URI Too Long", false, "");
+			return LS_OK;
+		}
+		if (rc != LS_OK)
+			return rc;   /* more to come, or closed: nothing to answer */
+		if (len == 0 && h->blank < 4) {
+			h->blank++;
+			return LS_OK;
+		}
+		status = request_line(h, line, len);
+		if (status)
+			fail_reply(c, h->r.minor, status, reason_of(status), false, "");
+		return LS_OK;
+	case P_HEAD:
+		rc = labsrv_take_line(c, line, HEAD_MAX - h->total, &len, false);
+		if (rc < 0 || rc == LS_AGAIN)
+			return rc;
+		h->total += len + 2;
+		if (rc == LS_LONG || h->total > HEAD_MAX || h->lines++ == MAX_HEADER_LINES) {
+			fail_reply(c, h->r.minor, 431, "Request Header Fields Too Large", false, "");
+			return LS_OK;
+		}
+		if (len == 0)
+			return headers_done(c, h);
+		if (!labsrv_text_ok(line, len) || parse_header(line, len, &h->r) != 0)
+			fail_reply(c, h->r.minor, 400, "Bad Request", false, "");
+		return LS_OK;
+	case P_BODY: {
+		size_t n = h->r.clen > 0 ? (size_t)h->r.clen : 0;
+		h->got += labsrv_take(c, h->body + h->got, n - h->got);
+		if (h->got < n)
+			return c->eof ? LS_EOF : LS_AGAIN;
+		return answer(c, h);
+	}
+	}
+	return LS_ERR;
+}
+
+/* Silent in the middle of a request: 408 (RFC 9110 15.5.9); silent between
+ * requests: just close, there is nothing to answer. */
+static void http_timeout(struct labsrv_conn *c)
+{
+	struct http_conn *h = c->state;
+	if (h->phase != P_LINE)
+		fail_reply(c, h->r.minor, 408, "Request Timeout", false, "");
+	labsrv_close(c);
+}
+
+static void http_finish(struct labsrv_conn *c)
+{
+	next_request(c->state);
 }
 
 const struct labsrv_proto labsrv_proto_http = {
-	.name = "http", .socks = LABSRV_TCP, .session = http_session,
+	.name = "http", .socks = LABSRV_TCP, .state_size = sizeof(struct http_conn),
+	.feed = http_feed, .timeout = http_timeout, .finish = http_finish,
 };

@@ -40,7 +40,9 @@ struct smtp {
 	enum state st;
 	bool esmtp;              /* EHLO, so MAIL may carry parameters */
 	struct labsrv_mail m;    /* the transaction being built */
-	bool quit;
+	bool in_data;            /* after 354: message lines until "." */
+	bool data_too_long;      /* a message line was over TEXT_MAX */
+	size_t data_read;        /* bytes of the message so far, as sent */
 };
 
 struct smtp_cmd {
@@ -185,43 +187,20 @@ static int cmd_data(struct smtp *t, const char *arg)
 		return reply(t, "501 Syntax: DATA");
 	if (t->st != S_RCPT)
 		return reply(t, t->st == S_MAIL ? "503 Need RCPT before DATA" : "503 Need MAIL and RCPT before DATA");
-	int rc = reply(t, "354 End data with <CR><LF>.<CR><LF>");
-	if (rc < 0)
-		return rc;
-	char line[TEXT_MAX + 8];
-	size_t len, total = 0;
-	bool too_long = false;
-	for (;;) {
-		rc = labsrv_read_line(t->c, line, TEXT_MAX - 1, &len);
-		if (rc == LS_TIMEOUT)
-			reply(t, "421 %s Timeout, closing connection", HOSTNAME);
-		if (rc < 0)
-			return rc;
-		total += len + 2;
-		if (total > DATA_READ_MAX) {
-			reply(t, "552 Too much mail data, closing connection");
-			return LS_ERR;
-		}
-		if (rc == LS_LONG) {
-			too_long = true;
-			continue;
-		}
-		if (len == 1 && line[0] == '.')
-			break;
-		const char *p = line;
-		if (line[0] == '.') {   /* dot-unstuffing */
-			p++;
-			len--;
-		}
-		size_t keep = t->m.size < LABSRV_MAIL_KEEP ? LABSRV_MAIL_KEEP - t->m.size : 0;
-		char crlf[] = "\r\n";
-		for (size_t i = 0; i < len + 2 && i < keep; i++)
-			t->m.body[t->m.size + i] = i < len ? p[i] : crlf[i - len];
-		t->m.size += len + 2;
-	}
+	t->in_data = true;
+	t->data_too_long = false;
+	t->data_read = 0;
+	return reply(t, "354 End data with <CR><LF>.<CR><LF>");
+}
+
+/* The message is complete ("." alone): accept it or say why not. */
+static int data_done(struct smtp *t)
+{
+	int rc;
+	t->in_data = false;
 	t->m.body_len = t->m.size < LABSRV_MAIL_KEEP ? t->m.size : LABSRV_MAIL_KEEP;
 	t->m.body[t->m.body_len] = '\0';
-	if (too_long) {
+	if (t->data_too_long) {
 		rc = reply(t, "500 Line too long (at most %d octets)", TEXT_MAX);
 	} else if (t->m.size > MSG_MAX) {
 		rc = reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
@@ -232,6 +211,44 @@ static int cmd_data(struct smtp *t, const char *arg)
 	}
 	reset_tx(t);
 	return rc;
+}
+
+/* One line of the message after DATA. */
+static int data_line(struct smtp *t)
+{
+	char line[TEXT_MAX + 8];
+	size_t len;
+	int rc = labsrv_take_line(t->c, line, TEXT_MAX - 1, &len, true);
+	if (rc == LS_ERR) {
+		reply(t, "500 Line too long (at most %d octets), closing connection", TEXT_MAX);
+		labsrv_close(t->c);
+		return LS_AGAIN;
+	}
+	if (rc < 0 || rc == LS_AGAIN)
+		return rc;
+	t->data_read += len + 2;
+	if (t->data_read > DATA_READ_MAX) {
+		reply(t, "552 Too much mail data, closing connection");
+		labsrv_close(t->c);
+		return LS_AGAIN;
+	}
+	if (rc == LS_LONG) {
+		t->data_too_long = true;
+		return LS_OK;
+	}
+	if (len == 1 && line[0] == '.')
+		return data_done(t) < 0 ? LS_ERR : LS_OK;
+	const char *p = line;
+	if (line[0] == '.') {   /* dot-unstuffing */
+		p++;
+		len--;
+	}
+	size_t keep = t->m.size < LABSRV_MAIL_KEEP ? LABSRV_MAIL_KEEP - t->m.size : 0;
+	char crlf[] = "\r\n";
+	for (size_t i = 0; i < len + 2 && i < keep; i++)
+		t->m.body[t->m.size + i] = i < len ? p[i] : crlf[i - len];
+	t->m.size += len + 2;
+	return LS_OK;
 }
 
 static int cmd_rset(struct smtp *t, const char *arg)
@@ -251,7 +268,7 @@ static int cmd_noop(struct smtp *t, const char *arg)
 static int cmd_quit(struct smtp *t, const char *arg)
 {
 	(void)arg;
-	t->quit = true;
+	labsrv_close(t->c);
 	return reply(t, "221 %s Service closing transmission channel", HOSTNAME);
 }
 
@@ -273,21 +290,35 @@ static int smtp_run(void *ctx, const void *entry, const char *arg)
 	return cmd->run(ctx, arg);
 }
 
-static void smtp_session(struct labsrv_conn *c)
+static const struct labsrv_cmdloop loop = {
+	.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
+	.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
+	.line_max = CMD_MAX,
+	.too_many = "421 " HOSTNAME " Too many commands, closing connection",
+	.timed_out = "421 " HOSTNAME " Timeout, closing connection",
+	.run = smtp_run,
+};
+
+static void smtp_begin(struct labsrv_conn *c)
 {
-	struct smtp t = { .c = c };
-	const struct labsrv_cmdloop loop = {
-		.cmds = commands, .ncmds = sizeof commands / sizeof commands[0], .stride = sizeof commands[0],
-		.not_offered = not_offered, .nnot = sizeof not_offered / sizeof not_offered[0],
-		.line_max = CMD_MAX,
-		.too_many = "421 " HOSTNAME " Too many commands, closing connection",
-		.timed_out = "421 " HOSTNAME " Timeout, closing connection",
-		.run = smtp_run, .quit = &t.quit,
-	};
-	if (reply(&t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) == 0)
-		labsrv_command_loop(c, &loop, &t);
+	struct smtp *t = c->state;
+	t->c = c;
+	if (reply(t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) < 0)
+		labsrv_close(c);
+}
+
+static int smtp_feed(struct labsrv_conn *c)
+{
+	struct smtp *t = c->state;
+	return t->in_data ? data_line(t) : labsrv_command_feed(c, &loop, t);
+}
+
+static void smtp_timeout(struct labsrv_conn *c)
+{
+	labsrv_command_timeout(c, &loop);
 }
 
 const struct labsrv_proto labsrv_proto_smtp = {
-	.name = "smtp", .socks = LABSRV_TCP, .session = smtp_session,
+	.name = "smtp", .socks = LABSRV_TCP, .state_size = sizeof(struct smtp),
+	.begin = smtp_begin, .feed = smtp_feed, .timeout = smtp_timeout,
 };
