@@ -59,6 +59,7 @@ static void usage(FILE *f)
 	        "                      handout for later: FILE.md (Markdown) or FILE.html (one\n"
 	        "                      self-contained page); --python adds the Python code\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
+	        "  --from=N            (headless) run the steps before N without printing them\n"
 	        "  --record=FILE       record the run (pcapng: packets, steps, outcomes), on screen\n"
 	        "                      when the lesson is left (also early: the steps that ran)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
@@ -160,7 +161,7 @@ int main(int argc, char **argv)
 		return challenge_main(argc - 1, argv + 1);
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };
+	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_FROM, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
 		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "handout", required_argument, NULL, OPT_HANDOUT },
 		{ "role", required_argument, NULL, OPT_ROLE },
@@ -205,6 +207,16 @@ int main(int argc, char **argv)
 		case OPT_LADDER: hopts.ladder = true; break;
 		case OPT_WRITE: hopts.write_path = optarg; break;
 		case OPT_RECORD: hopts.record_path = optarg; break;
+		case OPT_FROM: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 1000) {
+				fprintf(stderr, "sockscope: --from takes a step number from 1\n");
+				return 2;
+			}
+			hopts.from = (unsigned)v;
+			break;
+		}
 		case OPT_THEME: theme = optarg; break;
 		case OPT_REPLAY: replay = optarg; want = CAPTURE_WANT_NONE; break;
 		case OPT_HANDOUT: {
@@ -361,6 +373,13 @@ int main(int argc, char **argv)
 	}
 	if (lopts.side && lesson_catalog_find(cat, lesson_id)->nsteps == 0) {
 		fprintf(stderr, "sockscope: lesson '%s' has no demo steps to run in two terminals\n", lesson_id);
+		lesson_catalog_free(cat);
+		return 2;
+	}
+	if (hopts.from && (!headless || compare || handout || !lesson_id ||
+	                   hopts.from > lesson_catalog_find(cat, lesson_id)->nsteps)) {
+		fprintf(stderr, "sockscope: --from N goes with sockscope lesson ID --headless, N a step of the lesson "
+		        "(on screen, reopening a lesson offers to resume it)\n");
 		lesson_catalog_free(cat);
 		return 2;
 	}
