@@ -102,4 +102,15 @@ expect_not_in "$out" "accept" "item 8: the lab's accept() shown in a comment cou
 expect_in "$out" "0 lessons ok, 1 with errors" "item 8: the lesson is counted with errors"
 out=$("$bin" check-lessons "$src/lessons"); rc=$?
 [ $rc -eq 0 ] && pass "item 8: every shipped lesson passes the check" || fail "item 8: shipped lessons: $out"
+# ---- resume, headless: --from N runs the steps before N, shows from N
+out=$("$bin" lesson tcp-basics --headless --from 5 2>&1); rc=$?
+[ $rc -eq 0 ] && pass "item resume: --from 5 runs" || fail "item resume: --from 5: exit $rc: $out"
+expect_in "$out" "(steps 1-4 run first, not shown: --from 5)" "item resume: --from says which steps ran unseen"
+expect_not_in "$out" "== step 4/8" "item resume: step 4 is not printed"
+printf '%s\n' "$out" > "$tmp/from5"
+expect_in "$(step_section "$tmp/from5" 5)" 'call: client: send(fd, "Hello, World!", 13, 0) = 13' \
+	"item resume: step 5 is printed, its send() working on the connection steps 1-4 made"
+out=$("$bin" lesson tcp-basics --headless --from 9 2>&1); rc=$?
+[ $rc -eq 2 ] && expect_in "$out" "--from N goes with" "item resume: --from past the last step is refused with a message" ||
+	fail "item resume: --from 9: exit $rc"
 finish

@@ -99,4 +99,61 @@ out=$("$BIN" lesson tcp-basics --replay "$TMP/full.pcapng" --headless 2>&1) || f
 printf '%s\n' "$out" | grep -q '^== step 8/8' || fail "item 4: the replay lacks step 8"
 printf '%s\n' "$out" | grep -q 'left early' && fail "item 4: a whole run is said to be left early"
 ok "item 4: a run to the last step is recorded whole and replays all eight steps"
+# ---- reopening a lesson offers to resume where it was left
+# leave: q ends the program (a lesson opened from the command line), or
+# lands in the browser, where q does
+leave() {
+	key q
+	i=0
+	while [ $i -lt 100 ] && ! shot | grep -q 'EXITED-'; do
+		shot | grep -qE 'Lessons \([0-9]+\)' && key q
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait_for 'EXITED-0' "sockscope did not exit cleanly"
+}
+printf 'tcp-basics steps=4 of=8 quiz=0 of=0\n' > "$TMP/progress"
+start_tui resume 80 24 lesson tcp-basics
+wait_for 'Resume at step 5\?' "item resume: no offer to resume at step 5 after 4 steps reached"
+has 'Enter: yes +Esc: from the start' "item resume: the offer does not say its keys"
+ok "item resume: reopening a lesson left after step 4 offers, in one line at 80x24, to resume at step 5"
+key Enter
+# the steps before run again, and step 4's prediction is not asked again
+i=0
+while [ $i -lt 150 ] && ! shot | grep -q 'Step 5/8'; do
+	shot | grep -q 'Predict, then capture' && fail "item resume: a prediction was asked while steps 1-4 ran again"
+	sleep 0.1
+	i=$((i + 1))
+done
+wait_for 'Step 5/8' "item resume: Enter did not go on at step 5"
+hasnt 'Predict, then capture' "item resume: a prediction prompt is open after resuming"
+wait_for 'Packets \([1-9][0-9]*' "item resume: the steps run again put no packets in the list"
+ok "item resume: Enter runs steps 1-4 again without their predictions and shows step 5"
+key Space
+wait_for 'step 5 put [1-9][0-9]* on the wire' "item resume: step 5 did not run after resuming"
+wait_for 'client: send\(fd, "Hello, World!.*= 13' "item resume: step 5's send() did not succeed on the connection made again"
+ok "item resume: step 5 then runs on the real connection the steps run again made"
+leave
+
+printf 'tcp-basics steps=4 of=8 quiz=0 of=0\n' > "$TMP/progress"
+start_tui fresh 80 24 lesson tcp-basics
+wait_for 'Resume at step 5\?' "item resume: no offer the second time"
+key Escape
+i=0
+while [ $i -lt 100 ] && shot | grep -q 'Resume at step'; do
+	sleep 0.1
+	i=$((i + 1))
+done
+hasnt 'Resume at step' "item resume: the offer stays after Esc"
+has 'Step 1/8' "item resume: Esc did not start from the start"
+has 'step 1/8 \(not run\)' "item resume: after Esc a step has run"
+ok "item resume: Esc starts from the start, nothing run"
+leave
+
+printf 'tcp-basics steps=8 of=8 quiz=0 of=0\n' > "$TMP/progress"
+start_tui done 80 24 lesson tcp-basics
+wait_for 'Step 1/8' "the finished lesson did not open"
+hasnt 'Resume at step' "item resume: a finished lesson offers to resume"
+ok "item resume: a finished lesson opens at its start, no offer"
+leave
 echo "e2e_tui_content: all checks passed"

@@ -10,7 +10,15 @@ fi
 SOCK="sockscope-${TMUX_NAME:-test}-$$"
 S=main
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; [ -n "${TMP:-}" ] && rm -rf "$TMP"' EXIT
+# Tests never touch the learner's own progress file, nor see it (a lesson
+# left halfway there opens on the offer to resume it).
+OWN_PROGRESS=
+if [ -z "${SOCKSCOPE_PROGRESS:-}" ]; then
+	OWN_PROGRESS="${TMPDIR:-/tmp}/sockscope-tui-progress.$$"
+	SOCKSCOPE_PROGRESS=$OWN_PROGRESS
+	export SOCKSCOPE_PROGRESS
+fi
+trap 'tm kill-server >/dev/null 2>&1; [ -n "${TMP:-}" ] && rm -rf "$TMP"; [ -n "$OWN_PROGRESS" ] && rm -f "$OWN_PROGRESS"' EXIT
 trap 'exit 1' INT TERM HUP
 
 shot() { tm capture-pane -p -t "$S" 2>/dev/null; }

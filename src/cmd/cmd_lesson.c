@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	        "                      handout for later: FILE.md (Markdown) or FILE.html (one\n"
 	        "                      self-contained page); --python adds the Python code\n"
 	        "  --write=FILE        (headless) save the lab's packets as a pcap file\n"
+	        "  --from=N            (headless) run the steps before N without printing them\n"
 	        "  --record=FILE       record the run (pcapng: packets, steps, outcomes), on screen\n"
 	        "                      when the lesson is left (also early: the steps that ran)\n"
 	        "  --replay=FILE       show the lesson from a recording instead of running it\n"
@@ -64,7 +65,7 @@ int lesson_args_parse(int argc, char **argv, struct lesson_args *a)
 {
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
-	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };
+	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_FROM, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };
 	static const struct option longopts[] = {
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fields", no_argument, NULL, OPT_FIELDS },
@@ -74,6 +75,7 @@ int lesson_args_parse(int argc, char **argv, struct lesson_args *a)
 		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "handout", required_argument, NULL, OPT_HANDOUT },
 		{ "role", required_argument, NULL, OPT_ROLE },
@@ -107,6 +109,11 @@ int lesson_args_parse(int argc, char **argv, struct lesson_args *a)
 		case OPT_LADDER: a->hopts.ladder = true; break;
 		case OPT_WRITE: a->hopts.write_path = optarg; break;
 		case OPT_RECORD: a->hopts.record_path = optarg; break;
+		case OPT_FROM:
+			if (!opt_number("--from (a step number)", optarg, 1, 1000, &v))
+				return 2;
+			a->hopts.from = (unsigned)v;
+			break;
 		case OPT_THEME: a->theme = optarg; break;
 		case OPT_REPLAY: a->replay = optarg; a->want = CAPTURE_WANT_NONE; break;
 		case OPT_HANDOUT: {
@@ -296,6 +303,11 @@ static bool lesson_options_fit(const struct lesson_args *a, const struct lesson 
 	}
 	if (lo->side && l->nsteps == 0) {
 		fprintf(stderr, "sockscope: lesson '%s' has no demo steps to run in two terminals\n", l->id);
+		return false;
+	}
+	if (a->hopts.from && (!a->headless || a->compare || a->handout || !l || a->hopts.from > l->nsteps)) {
+		fprintf(stderr, "sockscope: --from N goes with sockscope lesson ID --headless, N a step of the lesson "
+		        "(on screen, reopening a lesson offers to resume it)\n");
 		return false;
 	}
 	if (a->hopts.record_path && (!l || a->compare || a->handout)) {

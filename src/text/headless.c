@@ -185,9 +185,17 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 
 	size_t next = 0;
 	int idx;
+	if (o->from > 1 && o->from <= l->nsteps)
+		fprintf(out, "\n(steps 1-%u run first, not shown: --from %u)\n", o->from - 1, o->from);
 	while ((idx = lab_step(lab)) >= 0) {
 		const struct lesson_step *s = &l->steps[idx];
 		const struct lab_step_result *r = lab_result(lab, (size_t)idx);
+		if ((unsigned)idx + 1 < o->from) {   /* run, not shown: step over its packets too */
+			struct lab_packet p;
+			while (lab_packet(lab, next, &p) && p.step <= idx)
+				next++;
+			continue;
+		}
 		fprintf(out, "\n== step %d/%zu: %s\n", idx + 1, l->nsteps, s->title);
 		print_block(out, "code", lesson_step_code(s, fam), lab_vars(lab));
 		if (o->python)

@@ -21,6 +21,7 @@ struct headless_opts {
 	bool check;      /* a failed "expect:" of the lesson makes the run fail */
 	const char *write_path;   /* save the lab's packets (markers excluded) as pcap here, or NULL */
 	const char *record_path;  /* record the run (lab/record.h) here, or NULL */
+	unsigned from;   /* 1-based: the steps before it run (the demo needs them) but are not printed; 0 = all */
 };
 
 /* Run every step of the lab and print; returns 0, or 1 if a step's packets

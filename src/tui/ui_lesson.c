@@ -47,9 +47,9 @@ static const int stack_weight[NPANES] = { 3, 2, 3, 3 };
 #define PRESENT_BANNER 5   /* presenter mode: rows of the banner (title, calls, hint) */
 
 /* What the worker thread runs. */
-enum job { JOB_STEP, JOB_COMPARE };
+enum job { JOB_STEP, JOB_COMPARE, JOB_RESUME };
 /* A small dialog that takes the keys while it is open. */
-enum modal { MODAL_NONE, MODAL_PREDICT, MODAL_TOGGLES };
+enum modal { MODAL_NONE, MODAL_PREDICT, MODAL_TOGGLES, MODAL_RESUME };
 
 struct lesson_screen {
 	struct ui *ui;
@@ -74,6 +74,7 @@ struct lesson_screen {
 	struct ui_input input;      /* the prediction being typed */
 	size_t menu_sel;            /* the toggle under the cursor in the menu */
 	bool progress_warned;       /* a progress file that cannot be written is said once */
+	size_t resume_to;           /* MODAL_RESUME, JOB_RESUME: the steps to run again before going on */
 	/* Presenter mode (ui_present): the essentials, large step titles, the
 	 * keys of a presentation clicker, teacher notes on demand, a blank screen. */
 	bool present, notes, blank;
@@ -146,6 +147,21 @@ static void set_lab(struct lesson_screen *s, struct lab *lab)
 	s->v.vars = lab_vars(lab);
 }
 
+/* A lesson left halfway is offered where it was left (progress.h keeps the
+ * steps reached).  Not for a recording, whose steps are fixed, nor for two
+ * terminals, whose other side starts from the start. */
+static void offer_resume(struct lesson_screen *s)
+{
+	struct progress *p = progress_load(NULL);
+	const struct progress_entry *e = p ? progress_get(p, s->v.lesson->id) : NULL;
+	if (e && e->steps > 0 && e->steps < s->v.lesson->nsteps && e->nsteps == s->v.lesson->nsteps &&
+	    !lab_replaying(s->v.lab) && lab_side(s->v.lab) == DEMO_SIDE_BOTH) {
+		s->resume_to = e->steps;
+		s->modal = MODAL_RESUME;
+	}
+	progress_free(p);
+}
+
 static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	const struct lesson *l = arg;
@@ -172,6 +188,7 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	s->v.sel_field_step = PKT_SETUP;
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
+	offer_resume(s);
 	s->ladder_state = pane_ladder.create();
 	s->compare_state = pane_compare.create();
 	for (int i = 0; i < NPANES; i++)
@@ -259,6 +276,11 @@ static void *worker_main(void *arg)
 		/* The fresh run catches up with the step the learner reached. */
 		while (lab_steps_done(s->cmp.fresh) < s->cmp.target && lab_step(s->cmp.fresh) >= 0)
 			atomic_fetch_add(&s->cmp_ran, 1);
+	} else if (s->job == JOB_RESUME) {
+		/* The demo has real state (sockets, connections): the steps before
+		 * the one to go on with run again, one after the other. */
+		while (lab_steps_done(s->v.lab) < s->resume_to && lab_step(s->v.lab) >= 0)
+			;
 	} else {
 		atomic_store(&s->ran, lab_step(s->v.lab));
 	}
@@ -334,6 +356,16 @@ static void save_progress(struct lesson_screen *s)
 /* The worker has finished its job: take in what it did. */
 static void job_done(struct lesson_screen *s)
 {
+	if (s->job == JOB_RESUME) {
+		s->v.done = lab_steps_done(s->v.lab);
+		for (size_t i = 0; i < s->v.done; i++)
+			s->v.guess[i] = GUESS_SKIPPED;   /* answered last time; not asked again */
+		s->v.view = s->v.done < s->v.lesson->nsteps ? s->v.done : s->v.done - 1;
+		s->v.follow = true;
+		snprintf(s->msg, sizeof s->msg, s->v.done == s->resume_to ? "steps 1-%zu ran again: Space runs step %zu"
+		         : "only %zu steps could run again", s->v.done, s->v.done + 1);
+		return;
+	}
 	if (s->job == JOB_COMPARE) {
 		s->cmp.running = false;
 		s->cmp.ran = atomic_load(&s->cmp_ran);
@@ -522,6 +554,27 @@ static void draw_predict(struct lesson_screen *s)
 	ui_lines_free(&l);
 }
 
+static void draw_resume(struct lesson_screen *s)
+{
+	char line[160];
+	snprintf(line, sizeof line, "Resume at step %zu?  Enter: yes   Esc: from the start", s->resume_to + 1);
+	int w = (int)strlen(line) + 6;
+	struct rect in = ui_dialog(s->w, s->h, w < s->w ? w : s->w, 3, "Welcome back");
+	term_text(in.y, in.x + 2, in.w - 4, line, TC_BOLD, 0, false);
+}
+
+/* Enter: the steps before run again, without their predictions, and the
+ * lesson goes on; any other key starts from the start (and acts). */
+static bool resume_key(struct lesson_screen *s, int key)
+{
+	s->modal = MODAL_NONE;
+	if (key != TK_ENTER)
+		return key == TK_ESC;
+	snprintf(s->msg, sizeof s->msg, "running steps 1-%zu again...", s->resume_to);
+	start_job(s, JOB_RESUME);
+	return true;
+}
+
 static enum ui_result predict_key(struct lesson_screen *s, int key)
 {
 	if (key == TK_ENTER || key == TK_ESC) {
@@ -680,6 +733,8 @@ static void lesson_draw(void *self)
 		draw_predict(s);
 	else if (s->modal == MODAL_TOGGLES)
 		draw_toggles(s);
+	else if (s->modal == MODAL_RESUME)
+		draw_resume(s);
 
 	if (s->v.no_capture)
 		snprintf(cap, sizeof cap, "no capture: %s", s->v.no_capture);
@@ -782,6 +837,8 @@ static enum ui_result lesson_key(void *self, int key)
 		if (r != UI_IGNORED)
 			return r;
 	}
+	if (s->modal == MODAL_RESUME && resume_key(s, key))
+		return UI_REDRAW;
 	if (s->modal == MODAL_PREDICT)
 		return predict_key(s, key);
 	if (s->modal == MODAL_TOGGLES)
@@ -881,8 +938,11 @@ const struct ui_screen ui_lesson = {
 static void *present_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	struct lesson_screen *s = lesson_create(ui, arg, err, errlen);
-	if (s)
+	if (s) {
 		s->present = true;
+		if (s->modal == MODAL_RESUME)   /* a room sees the lesson from its start */
+			s->modal = MODAL_NONE;
+	}
 	return s;
 }
 
