@@ -184,10 +184,9 @@ open_lesson() {
 	wait_for 'running step 3' "step 3 did not start"
 }
 STEP3_DONE='recv\(.*EAGAIN'
-quit_lesson() {   # q waits for the step, goes back to the browser; q again quits
+quit_lesson() {   # q waits for the step, then leaves the program it was started on
 	key q
-	wait_for "$BROWSER" "q did not go back to the browser after the step" 300
-	key q
+	wait_prompt "q did not leave the program after the step"
 }
 
 INSPECT='Frame 1: '

@@ -37,7 +37,13 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 	char buf[1024];
 	const struct lab_step_result *r = lesson_view_result(v);
 	if (v->running && v->view == v->done) {
-		ui_lines_add(l, "Running: the calls are being made now...", TC_KEY, ' ');
+		const char *who = lab_waiting_for(v->lab);
+		if (who) {   /* two terminals: the other side has not come this far yet */
+			snprintf(buf, sizeof buf, "Waiting for %s...", who);
+			ui_lines_wrap(l, buf, width, TC_KEY);
+		} else {
+			ui_lines_add(l, "Running: the calls are being made now...", TC_KEY, ' ');
+		}
 		return;
 	}
 	const struct lesson_step *st = &v->lesson->steps[v->view];
