@@ -539,8 +539,8 @@ static void draw_predict(struct lesson_screen *s)
 	int y = in.y + 2 + (int)l.n;
 	term_text(y, in.x + 2, 14, "Your answer:", TC_NORMAL, 0, false);
 	ui_input_draw(&s->input, y, in.x + 16, 8);
-	term_text(y + 2, in.x + 2, in.w - 4, "digits, Enter: run the step and see   Esc: skip the question", TC_DIM, 0,
-	          false);
+	term_text(y + 2, in.x + 2, in.w - 4, s->present ? "digits, Enter: run the step   PgDn/Esc: skip, run it   PgUp: back" :
+	          "digits, Enter: run the step and see   Esc: skip the question", TC_DIM, 0, false);
 	ui_lines_free(&l);
 }
 
@@ -622,8 +622,7 @@ static void draw_banner(struct lesson_screen *s)
 {
 	size_t i = s->v.view < s->v.lesson->nsteps ? s->v.view : 0;
 	char title[400], sub[200];
-	snprintf(title, sizeof title, "STEP %zu OF %zu:  %s", i + 1, s->v.lesson->nsteps,
-	         s->v.lesson->nsteps ? s->v.lesson->steps[i].title : "");
+	snprintf(title, sizeof title, "STEP %zu OF %zu:  %s", i + 1, s->v.lesson->nsteps, lesson_view_step_title(&s->v, i));
 	for (char *c = title; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	snprintf(sub, sizeof sub, "%s%s", i < s->v.done ? "ran: its packets are on the right" :
@@ -822,6 +821,21 @@ static enum ui_result lesson_key(void *self, int key)
 		enum ui_result r = present_key(s, key);
 		if (r != UI_IGNORED)
 			return r;
+	}
+	if (s->modal == MODAL_PREDICT && s->present) {
+		/* A clicker has no digits: its forward key skips the question
+		 * and runs the step, back closes it; the notes stay at hand. */
+		if (key == TK_PGDN || key == ' ' || key == TK_RIGHT || key == TK_DOWN)
+			return predict_key(s, TK_ESC);
+		if (key == TK_PGUP || key == TK_LEFT || key == TK_UP) {
+			s->modal = MODAL_NONE;
+			return UI_REDRAW;
+		}
+		if (key == 'n') {
+			s->notes = !s->notes;
+			layout(s);
+			return UI_REDRAW;
+		}
 	}
 	if (s->modal == MODAL_PREDICT)
 		return predict_key(s, key);
