@@ -145,8 +145,10 @@ ok "the progress file keeps 'done, quiz 2/2'"
 # ---- (e) the browser shows it ----
 key Enter
 wait_for 'Step 8/8' "Enter did not leave the quiz"
-key q
-wait_for 'Lessons \([0-9]+\)' "q did not return to the browser"
+key q   # the program was started on the lesson: q leaves it
+wait_for 'EXITED-0' "q did not leave the program started on the lesson"
+start browse
+wait_for 'Lessons \([0-9]+\)' "the browser did not open"
 key G   # tcp-basics is the next to last lesson: End, up one
 key k
 wait_for '> +[0-9]+\. TCP from socket\(\) to close\(\) +\[done, quiz 2/2\]' "the browser does not show tcp-basics as done"

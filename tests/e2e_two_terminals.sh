@@ -73,7 +73,7 @@ if command -v tmux >/dev/null 2>&1; then
 	BIN=$bin TMUX_NAME=two TMP=$dir
 	. "$(dirname "$0")/tmux.sh"
 	start_tui srv 200 45 lesson tcp-basics --role server
-	wait_for 'SERVER SIDE \(other terminal: sockscope lesson tcp-basics --role client --peer [0-9]+\)' "the server screen shows no port"
+	wait_for 'sockscope lesson tcp-basics --role client --peer [0-9]+' "the server screen shows no port"
 	port=$(shot | sed -n 's/.*--role client --peer \([0-9][0-9]*\).*/\1/p' | head -1)
 	start_tui cli 200 45 lesson tcp-basics --role client --peer "$port"
 	wait_for 'CLIENT SIDE  -  ' "the client screen does not say its side"

@@ -32,8 +32,9 @@ static int check_lessons(const char *dir)
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 2;
 	}
-	size_t flagged = 0;
+	size_t flagged = 0, warned = 0;
 	for (size_t i = 0; i < c->n; i++) {
+		warned += lesson_lint_predictions(c->lessons[i], stdout);
 		size_t bad = lesson_lint_calls(c->lessons[i], stdout);
 		if (!bad)
 			printf("ok      %s (%zu steps): %s\n", c->lessons[i]->id, c->lessons[i]->nsteps, c->lessons[i]->path);
@@ -41,7 +42,8 @@ static int check_lessons(const char *dir)
 	}
 	for (size_t i = 0; i < c->nerrors; i++)
 		printf("ERROR   %s\n", c->errors[i]);
-	printf("%zu lessons ok, %zu with errors\n", c->n - flagged, c->nerrors + flagged);
+	printf("%zu lessons ok, %zu with errors", c->n - flagged, c->nerrors + flagged);
+	printf(warned ? ", %zu warning%s\n" : "\n", warned, warned == 1 ? "" : "s");
 	int rc = c->nerrors || flagged ? 1 : 0;
 	lesson_catalog_free(c);
 	return rc;

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,8 @@ struct lab {
 	struct peer *peer;              /* two terminals: the other side, or NULL */
 	pthread_t hello;                /* the server side: waits for the client side, says hello */
 	bool hello_running;
+	atomic_int hello_state;         /* 0 waiting for the client side, 1 it said hello, -1 failed */
+	_Atomic(const char *) waiting;  /* what a step waits for the other terminal to do, or NULL */
 	char hello_err[256];
 	char peer_err[256];             /* the channel failed: the steps go on alone */
 	size_t rec_next;                /* its next packet to show */
@@ -237,7 +240,8 @@ static int server_hello(struct lab *lab, char *err, size_t errlen);
 static void *hello_thread(void *arg)
 {
 	struct lab *lab = arg;
-	server_hello(lab, lab->hello_err, sizeof lab->hello_err);
+	int rc = server_hello(lab, lab->hello_err, sizeof lab->hello_err);
+	atomic_store(&lab->hello_state, rc < 0 ? -1 : 1);
 	return NULL;
 }
 
@@ -459,14 +463,24 @@ static void peer_meet(struct lab *lab, const char *what, int idx, int timeout_ms
 		return;
 	char e[256] = "";
 	if (lab->hello_running) {
+		atomic_store(&lab->waiting, "the client terminal to start (its command is above)");
 		pthread_join(lab->hello, NULL);
+		atomic_store(&lab->waiting, NULL);
 		lab->hello_running = false;
 		if (lab->hello_err[0]) {
 			snprintf(e, sizeof e, "%s", lab->hello_err);
 			goto broken;
 		}
 	}
-	if (peer_sync(lab->peer, what, (unsigned)idx + 1, timeout_ms, e, sizeof e) == 0)
+	/* A screen says who it waits for: "Running" alone looks like a hang
+	 * while the other person has not pressed Space yet. */
+	bool server = lab->opt.side == DEMO_SIDE_SERVER;
+	atomic_store(&lab->waiting, strcmp(what, "ready") == 0 ?
+	             (server ? "the client terminal: press Space there too" : "the server terminal: press Space there too") :
+	             (server ? "the client terminal's calls" : "the server terminal's calls"));
+	int rc = peer_sync(lab->peer, what, (unsigned)idx + 1, timeout_ms, e, sizeof e);
+	atomic_store(&lab->waiting, NULL);
+	if (rc == 0)
 		return;
 broken:
 	snprintf(lab->peer_err, sizeof lab->peer_err, "%s", e);
@@ -598,6 +612,16 @@ bool lab_capturing(const struct lab *lab) { return lab->cap != NULL || lab->rec 
 bool lab_replaying(const struct lab *lab) { return lab->rec != NULL; }
 enum demo_side lab_side(const struct lab *lab) { return lab->opt.side; }
 uint16_t lab_peer_port(const struct lab *lab) { return lab->peer && lab->opt.side == DEMO_SIDE_SERVER ? peer_port(lab->peer) : 0; }
+
+bool lab_peer_waiting(const struct lab *lab)
+{
+	return lab->opt.side == DEMO_SIDE_SERVER && lab->peer && atomic_load(&lab->hello_state) == 0;
+}
+
+const char *lab_waiting_for(const struct lab *lab)
+{
+	return atomic_load(&((struct lab *)lab)->waiting);
+}
 
 size_t lab_lab_ports(const struct lab *lab, uint16_t *out, size_t max)
 {

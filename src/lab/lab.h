@@ -147,6 +147,13 @@ bool lab_capturing(const struct lab *lab);
  * on the server side the control port the client side is started with. */
 enum demo_side lab_side(const struct lab *lab);
 uint16_t lab_peer_port(const struct lab *lab);
+/* The server side before the client side has joined (its command is still
+ * to be run in the other terminal). */
+bool lab_peer_waiting(const struct lab *lab);
+/* While a step of two terminals waits for the other one: what for ("the
+ * client terminal to press Space too", ...); NULL when it does not wait.
+ * Safe to call from another thread than the step's. */
+const char *lab_waiting_for(const struct lab *lab);
 /* "; two terminals, the server side: in the other, run  sockscope lesson ID
  * --role client --peer 40123" (or the client side's, or what broke); "" for
  * one terminal. */

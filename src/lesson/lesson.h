@@ -167,6 +167,11 @@ void lesson_expand(const char *line, const struct lesson_vars *v, char *buf, siz
  * code.  Prints "ERROR   file:line: ..." to out for each that does not;
  * returns how many. */
 size_t lesson_lint_calls(const struct lesson *l, FILE *out);
+/* Steps whose title gives away the answer of their prediction (the number,
+ * "nothing" for 0, or the thing counted).  Prints "WARNING   file:line:
+ * ..." to out for each; returns how many.  A warning, not an error: the
+ * lesson still runs. */
+size_t lesson_lint_predictions(const struct lesson *l, FILE *out);
 
 /* ---- the catalog: every lesson file of a directory, in file-name order ---- */
 struct lesson_catalog {

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static bool ident_char(char c)
 {
@@ -76,4 +77,74 @@ size_t lesson_lint_calls(const struct lesson *l, FILE *out)
 		}
 	}
 	return bad;
+}
+
+/* Predict, then capture: a title that states the answer spoils the
+ * question (the screen hides it until the answer, but the browser, the
+ * handouts and headless runs show it).  The answer is the step's own
+ * `expect: KIND = N` for the predicted kind; a title gives it away with
+ * the number (digits or a word), with a word for none when it is 0, or
+ * by naming what is counted when there is some (a title "... sends RST"
+ * for "how many RSTs"). */
+static bool has_phrase(const char *title, const char *phrase)
+{
+	size_t pl = strlen(phrase);
+	for (const char *p = title; *p; p++)
+		if (strncasecmp(p, phrase, pl) == 0 && (p == title || !ident_char(p[-1])) && !ident_char(p[pl]))
+			return true;
+	return false;
+}
+
+static const char *giveaway(const char *title, enum predict_kind k, long n, bool exact)
+{
+	static const char *const numbers[] = { "zero", "one", "two", "three", "four", "five", "six", "seven",
+	                                        "eight", "nine", "ten", "eleven", "twelve" };
+	static const char *const none[] = { "nothing", "none", "no", "never", "without", "same connection", NULL };
+	static const char *const named[][4] = {
+		[PREDICT_SYN] = { "SYN", "handshake", NULL }, [PREDICT_FIN] = { "FIN", NULL },
+		[PREDICT_RST] = { "RST", "reset", NULL }, [PREDICT_ICMP] = { "ICMP", "port unreachable", NULL },
+		[PREDICT_WINDOW0] = { "zero window", "window of 0", NULL },
+	};
+	static char digits[24];
+	if (exact) {
+		snprintf(digits, sizeof digits, "%ld", n);
+		if (has_phrase(title, digits))
+			return digits;
+		if (n >= 0 && (size_t)n < sizeof numbers / sizeof numbers[0] && has_phrase(title, numbers[n]))
+			return numbers[n];
+	}
+	if (exact && n == 0)
+		for (size_t i = 0; none[i]; i++)
+			if (has_phrase(title, none[i]))
+				return none[i];
+	if (n > 0 && (size_t)k < sizeof named / sizeof named[0])
+		for (size_t i = 0; i < 4 && named[k][i]; i++)
+			if (has_phrase(title, named[k][i]))
+				return named[k][i];
+	return NULL;
+}
+
+size_t lesson_lint_predictions(const struct lesson *l, FILE *out)
+{
+	size_t warned = 0;
+	for (size_t s = 0; s < l->nsteps; s++) {
+		const struct lesson_step *st = &l->steps[s];
+		for (size_t i = 0; st->predict && i < st->nexpects; i++) {
+			const struct lesson_expect *e = &st->expects[i];
+			if (e->kind != EXPECT_COUNT || e->count != st->predict || e->cond[0] ||
+			    (e->op != OP_EQ && e->op != OP_GE && e->op != OP_GT))
+				continue;
+			long least = e->op == OP_GT ? e->n + 1 : e->n;
+			const char *w = giveaway(st->title, st->predict, least, e->op == OP_EQ);
+			if (!w)
+				continue;
+			fprintf(out, "WARNING %s:%d: step %zu: the title \"%s\" gives its prediction's answer away "
+			        "(\"%s\"; the answer is %s %s %ld): name what the step does, not what it shows\n", l->path,
+			        st->line, s + 1, st->title, w, lesson_predict_name(e->count), e->op == OP_EQ ? "=" : ">=",
+			        least);
+			warned++;
+			break;
+		}
+	}
+	return warned;
 }

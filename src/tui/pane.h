@@ -67,6 +67,21 @@ static inline const struct lab_step_result *lesson_view_result(const struct less
 	return v->view < v->done ? lab_result(v->lab, v->view) : NULL;
 }
 
+/* Predict, then capture: a step with a prediction keeps its title and
+ * explanation (which may state the answer) hidden until the prediction is
+ * answered or skipped and the step runs. */
+static inline bool lesson_view_hides_step(const struct lesson_view *v, size_t i)
+{
+	return i < v->lesson->nsteps && i >= v->done && v->lesson->steps[i].predict && !v->no_capture &&
+	       (!v->guess || v->guess[i] == GUESS_NOT_ASKED);
+}
+
+/* The step's title as it may be shown now: "predict first" while hidden. */
+static inline const char *lesson_view_step_title(const struct lesson_view *v, size_t i)
+{
+	return i >= v->lesson->nsteps ? "" : lesson_view_hides_step(v, i) ? "predict first" : v->lesson->steps[i].title;
+}
+
 struct pane {
 	const char *name;
 	void *(*create)(void);

@@ -37,7 +37,13 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 	char buf[1024];
 	const struct lab_step_result *r = lesson_view_result(v);
 	if (v->running && v->view == v->done) {
-		ui_lines_add(l, "Running: the calls are being made now...", TC_KEY, ' ');
+		const char *who = lab_waiting_for(v->lab);
+		if (who) {   /* two terminals: the other side has not come this far yet */
+			snprintf(buf, sizeof buf, "Waiting for %s...", who);
+			ui_lines_wrap(l, buf, width, TC_KEY);
+		} else {
+			ui_lines_add(l, "Running: the calls are being made now...", TC_KEY, ' ');
+		}
 		return;
 	}
 	const struct lesson_step *st = &v->lesson->steps[v->view];
@@ -111,15 +117,17 @@ static void explain_draw(void *self, struct lesson_view *v, struct rect outer, b
 	struct explain *e = self;
 	const struct lesson *ls = v->lesson;
 	char title[256];
-	snprintf(title, sizeof title, "Step %zu/%zu: %s", v->view + 1, ls->nsteps,
-	         v->view < ls->nsteps ? ls->steps[v->view].title : "");
+	snprintf(title, sizeof title, "Step %zu/%zu: %s", v->view + 1, ls->nsteps, lesson_view_step_title(v, v->view));
 	struct rect in = term_box(outer, title, focus);
 	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
 	ui_lines_clear(&e->lines);
 	if (v->view < ls->nsteps) {
 		add_outcomes(&e->lines, v, text.w);
 		ui_lines_add(&e->lines, "", TC_NORMAL, ' ');
-		add_explanation(&e->lines, v, text.w);
+		if (lesson_view_hides_step(v, v->view))   /* it may state the answer */
+			ui_lines_wrap(&e->lines, "The explanation comes after your prediction.", text.w, TC_DIM);
+		else
+			add_explanation(&e->lines, v, text.w);
 	}
 	if (v->view != e->seen_view)
 		e->top = 0;

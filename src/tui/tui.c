@@ -39,6 +39,15 @@ const struct tui_context *ui_context(const struct ui *ui)
 	return ui->ctx;
 }
 
+/* Put a screen already created on top of the stack. */
+static void adopt(struct ui *ui, const struct ui_screen *s, void *self)
+{
+	int w, h;
+	term_size(&w, &h);
+	s->resize(self, w, h);
+	ui->stack[ui->depth++] = (struct ui_frame){ s, self };
+}
+
 int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen)
 {
 	if (ui->depth == UI_MAX_DEPTH) {
@@ -48,10 +57,7 @@ int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err
 	void *self = s->create(ui, arg, err, errlen);
 	if (!self)
 		return -1;
-	int w, h;
-	term_size(&w, &h);
-	s->resize(self, w, h);
-	ui->stack[ui->depth++] = (struct ui_frame){ s, self };
+	adopt(ui, s, self);
 	return 0;
 }
 
@@ -116,18 +122,31 @@ int tui_run(const struct tui_context *ctx)
 		fprintf(stderr, "sockscope: no theme '%s' (there are: %s)\n", theme, term_theme_names());
 		return 2;
 	}
-	if (term_init(err, sizeof err) < 0) {
-		fprintf(stderr, "sockscope: %s\n", err);
-		return 1;
-	}
 	struct ui ui = { .ctx = ctx };
 	int rc = 0;
 	const struct lesson *start = ctx->start_lesson ? lesson_catalog_find(ctx->catalog, ctx->start_lesson) : NULL;
-	/* A lesson without steps is a quiz: it opens on its questions. */
+	/* The lesson the program was started on opens before the terminal is
+	 * taken: its lab (and a two-terminal server side's port) is there, and
+	 * what it prints on stderr (the other terminal's command) stays on the
+	 * shell's screen after the program ends.  It has no browser under it:
+	 * q there leaves the program.  A lesson without steps is a quiz: it
+	 * opens on its questions. */
+	const struct ui_screen *first = !start ? NULL : !start->nsteps ? &ui_quiz : ctx->present ? &ui_present : &ui_lesson;
+	void *first_self = NULL;
+	if (first && !ctx->inspect && !(first_self = first->create(&ui, start, err, sizeof err))) {
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	if (term_init(err, sizeof err) < 0) {
+		if (first_self)
+			first->destroy(first_self);
+		fprintf(stderr, "sockscope: %s\n", err);
+		return 1;
+	}
+	if (first_self)
+		adopt(&ui, first, first_self);
 	if (ctx->inspect ? ui_push(&ui, &ui_inspect, ctx->inspect, err, sizeof err) < 0 :
-	    ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0 ||
-	    (start && ui_push(&ui, !start->nsteps ? &ui_quiz : ctx->present ? &ui_present : &ui_lesson, start, err,
-	                      sizeof err) < 0)) {
+	    !first_self && ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0) {
 		while (ui.depth > 0)
 			remove_frame(&ui, ui.depth - 1);
 		term_end();

@@ -45,6 +45,7 @@ static const struct pane *const panes[NPANES] = { &pane_code, &pane_explain, &pa
 /* Heights of the panes stacked in a narrow window (the focused one triples). */
 static const int stack_weight[NPANES] = { 3, 2, 3, 3 };
 #define PRESENT_BANNER 5   /* presenter mode: rows of the banner (title, calls, hint) */
+#define PEER_BOX 3         /* two terminals, the server side: rows of the client's command box */
 
 /* What the worker thread runs. */
 enum job { JOB_STEP, JOB_COMPARE, JOB_RESUME };
@@ -79,6 +80,9 @@ struct lesson_screen {
 	 * keys of a presentation clicker, teacher notes on demand, a blank screen. */
 	bool present, notes, blank;
 	struct ui_lines notes_lines;
+	bool peer_box;              /* two terminals: the box with the client side's command, until it joins */
+	const char *seen_wait;      /* lab_waiting_for as last drawn */
+	bool alone;                 /* the program was started on this lesson: q leaves the program */
 	char msg[256];
 };
 
@@ -183,6 +187,14 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 		return NULL;
 	}
 	set_lab(s, lab);
+	s->alone = s->ctx->start_lesson && strcmp(s->ctx->start_lesson, l->id) == 0;
+	/* The lesson the program starts on is opened before the terminal is
+	 * taken (tui_run), so this line stays on the shell's screen. */
+	if (lab_side(lab) == DEMO_SIDE_SERVER) {
+		fprintf(stderr, "sockscope: two terminals, the server side. In the other terminal, run:\n"
+		        "  sockscope lesson %s --role client --peer %u\n", l->id, lab_peer_port(lab));
+		s->peer_box = lab_peer_waiting(lab);
+	}
 	s->v.sel_packet = -1;
 	s->v.follow = true;
 	s->v.sel_field_step = PKT_SETUP;
@@ -207,6 +219,10 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 static void layout(struct lesson_screen *s)
 {
 	int y = 1, h = s->h - 2, w = s->w;
+	if (s->peer_box) {   /* the other terminal's command, until it is run */
+		y += PEER_BOX;
+		h -= PEER_BOX;
+	}
 	if (s->present) {
 		/* A banner with the step's title; code on the left, the step's
 		 * packets and one detail on the right; the explanation's place
@@ -322,7 +338,8 @@ static void run_step(struct lesson_screen *s)
 		return;
 	}
 	if (s->v.done >= n) {
-		snprintf(s->msg, sizeof s->msg, "all %zu steps have run: Q for the quiz, b goes back, q returns to the lessons", n);
+		snprintf(s->msg, sizeof s->msg, "all %zu steps have run: Q for the quiz, b goes back, q %s", n,
+		         s->alone ? "quits" : "returns to the lessons");
 		return;
 	}
 	/* Predict, then capture: the question comes before the calls run.
@@ -403,6 +420,11 @@ static bool sync_lab(struct lesson_screen *s)
 		changed |= ran != s->cmp.ran || np != s->cmp_npackets;
 		s->cmp.ran = ran;
 		s->cmp_npackets = np;
+	}
+	const char *wait = lab_waiting_for(s->v.lab);
+	if (wait != s->seen_wait) {   /* two terminals: now waiting for the other side, or no more */
+		s->seen_wait = wait;
+		changed = true;
 	}
 	size_t n = lab_packet_count(s->v.lab);
 	if (n != s->v.npackets) {
@@ -549,8 +571,8 @@ static void draw_predict(struct lesson_screen *s)
 	int y = in.y + 2 + (int)l.n;
 	term_text(y, in.x + 2, 14, "Your answer:", TC_NORMAL, 0, false);
 	ui_input_draw(&s->input, y, in.x + 16, 8);
-	term_text(y + 2, in.x + 2, in.w - 4, "digits, Enter: run the step and see   Esc: skip the question", TC_DIM, 0,
-	          false);
+	term_text(y + 2, in.x + 2, in.w - 4, s->present ? "digits, Enter: run the step   PgDn/Esc: skip, run it   PgUp: back" :
+	          "digits, Enter: run the step and see   Esc: skip the question", TC_DIM, 0, false);
 	ui_lines_free(&l);
 }
 
@@ -637,6 +659,11 @@ static enum ui_result lesson_tick(void *self)
 {
 	struct lesson_screen *s = self;
 	bool changed = sync_lab(s);
+	if (s->peer_box && !lab_peer_waiting(s->v.lab)) {   /* the client side joined */
+		s->peer_box = false;
+		layout(s);
+		changed = true;
+	}
 	if (s->leaving && !s->busy)
 		return UI_LEAVE;
 	return changed ? UI_REDRAW : UI_HANDLED;
@@ -648,13 +675,12 @@ static void draw_banner(struct lesson_screen *s)
 {
 	size_t i = s->v.view < s->v.lesson->nsteps ? s->v.view : 0;
 	char title[400], sub[200];
-	snprintf(title, sizeof title, "STEP %zu OF %zu:  %s", i + 1, s->v.lesson->nsteps,
-	         s->v.lesson->nsteps ? s->v.lesson->steps[i].title : "");
+	snprintf(title, sizeof title, "STEP %zu OF %zu:  %s", i + 1, s->v.lesson->nsteps, lesson_view_step_title(&s->v, i));
 	for (char *c = title; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	snprintf(sub, sizeof sub, "%s%s", i < s->v.done ? "ran: its packets are on the right" :
 	         "not run yet: Page Down runs it", s->v.lesson->steps[i].teacher.n ? "   (n: teacher's notes)" : "");
-	struct rect r = { 1, 0, PRESENT_BANNER, s->w };
+	struct rect r = { 1 + (s->peer_box ? PEER_BOX : 0), 0, PRESENT_BANNER, s->w };
 	for (int y = 0; y < r.h; y++)
 		term_text(r.y + y, 0, s->w, "", TC_NORMAL, 0, true);
 	int tw = (int)strlen(title);
@@ -671,6 +697,18 @@ static void draw_banner(struct lesson_screen *s)
 		term_text(r.y + 2, cw < s->w ? (s->w - cw) / 2 : 1, s->w - 2, calls, TC_BOLD, 0, false);
 	int sw = (int)strlen(sub);
 	term_text(r.y + 3, sw < s->w ? (s->w - sw) / 2 : 0, s->w, sub, TC_DIM, 0, false);
+}
+
+/* Two terminals, the server side: what the other terminal must run, on a
+ * line of its own (the title bar is too narrow for it at 80 columns). */
+static void draw_peer_box(struct lesson_screen *s)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "sockscope lesson %s --role client --peer %u", s->v.lesson->id,
+	         lab_peer_port(s->v.lab));
+	struct rect in = term_box((struct rect){ 1, 0, PEER_BOX, s->w },
+	                          "Two terminals, no client side yet. In the other terminal, run:", true);
+	term_text(in.y, in.x + 1, in.w - 2, cmd, TC_KEY, 0, true);
 }
 
 static void draw_notes(struct lesson_screen *s)
@@ -703,14 +741,15 @@ static void lesson_draw(void *self)
 		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
 	char side[160] = "";
 	if (lab_side(s->v.lab) == DEMO_SIDE_SERVER)
-		snprintf(side, sizeof side, "SERVER SIDE (other terminal: sockscope lesson %s --role client --peer %u)  -  ",
-		         s->v.lesson->id, lab_peer_port(s->v.lab));
+		snprintf(side, sizeof side, "SERVER SIDE%s  -  ", s->peer_box ? "" : " (client side joined)");
 	else if (lab_side(s->v.lab) == DEMO_SIDE_CLIENT)
 		snprintf(side, sizeof side, "CLIENT SIDE  -  ");
 	snprintf(left, sizeof left, "sockscope  -  %s%s  -  %sIPv%d, lab server %s port %u%s", side, s->v.lesson->title,
 	         lab_replaying(s->v.lab) ? "RECORDING, " : "", s->v.family, s->v.family == 6 ? "::1" : "127.0.0.1",
 	         s->v.port, tog);
 	ui_status_bar(0, s->w, left, "? help");
+	if (s->peer_box)
+		draw_peer_box(s);
 	if (s->v.cmp) {
 		pane_compare.draw(s->compare_state, &s->v, (struct rect){ 1, 0, s->h - 2, s->w }, true);
 	} else {
@@ -757,8 +796,9 @@ static void lesson_draw(void *self)
 	else if (s->v.cmp)
 		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
-		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q lessons",
-		         pane_at(s, s->focus)->name, s->v.both ? "C" : s->v.python ? "both" : "Python");
+		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q %s",
+		         pane_at(s, s->focus)->name, s->v.both ? "C" : s->v.python ? "both" : "Python",
+		         s->alone ? "quit" : "lessons");
 	else
 		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", pane_at(s, s->focus)->name);
 	ui_status_bar(s->h - 1, s->w, left, right);
@@ -839,6 +879,21 @@ static enum ui_result lesson_key(void *self, int key)
 	}
 	if (s->modal == MODAL_RESUME && resume_key(s, key))
 		return UI_REDRAW;
+	if (s->modal == MODAL_PREDICT && s->present) {
+		/* A clicker has no digits: its forward key skips the question
+		 * and runs the step, back closes it; the notes stay at hand. */
+		if (key == TK_PGDN || key == ' ' || key == TK_RIGHT || key == TK_DOWN)
+			return predict_key(s, TK_ESC);
+		if (key == TK_PGUP || key == TK_LEFT || key == TK_UP) {
+			s->modal = MODAL_NONE;
+			return UI_REDRAW;
+		}
+		if (key == 'n') {
+			s->notes = !s->notes;
+			layout(s);
+			return UI_REDRAW;
+		}
+	}
 	if (s->modal == MODAL_PREDICT)
 		return predict_key(s, key);
 	if (s->modal == MODAL_TOGGLES)

@@ -1,0 +1,74 @@
+#!/bin/sh
+# screens.sh — the screenshots-as-text in docs/screens/, taken from the real
+# TUI in tmux (capture-pane), so they can be refreshed after a change to a
+# screen:  sh scripts/screens.sh [path/to/sockscope] [NAME...]
+#
+# Each screen is one shot_NAME function below: it starts sockscope in a
+# detached tmux session of SCREEN_W x SCREEN_H (80x24 unless set), drives it
+# with keys, waits (bounded) for what the picture must show and writes
+# docs/screens/NAME-WxH.txt.  A screen is added by adding a function and its
+# name to SCREENS.  The lessons run from their shipped recordings, so no
+# capture rights are needed and every refresh shows the same packets
+# (times and ports aside).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${1:-$ROOT/build/sockscope}
+[ $# -gt 0 ] && shift
+SCREENS=${*:-lesson present}
+W=${SCREEN_W:-80} H=${SCREEN_H:-24}
+OUT=$ROOT/docs/screens
+command -v tmux >/dev/null 2>&1 || { echo "screens.sh: tmux is not installed" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "screens.sh: no sockscope at $BIN (build first, or pass its path)" >&2; exit 2; }
+mkdir -p "$OUT"
+SOCK=sockscope-screens-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1 || true' EXIT
+
+# start ARGS...: sockscope ARGS in the session "shot".
+start() {
+	tm kill-session -t shot >/dev/null 2>&1 || true
+	tm new-session -d -s shot -x "$W" -y "$H" "env LC_ALL=C.UTF-8 TERM=screen $BIN $*; sleep 30"
+}
+key() { tm send-keys -t shot "$@"; }
+# wait_for ERE: poll the screen until it matches (10 s at most).
+wait_for() {
+	i=0
+	until tm capture-pane -p -t shot | grep -Eq -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "screens.sh: never saw /$1/:" >&2; tm capture-pane -p -t shot >&2; exit 1; }
+		sleep 0.1
+	done
+}
+# save NAME: the screen as it is now, trailing blanks cut.
+save() {
+	tm capture-pane -p -t shot | sed 's/[[:space:]]*$//' > "$OUT/$1-${W}x$H.txt"
+	echo "wrote docs/screens/$1-${W}x$H.txt"
+}
+rec() { echo "$ROOT/lessons/recordings/$1.pcapng"; }
+
+# The lesson screen after tcp-basics' connect step (step 3): its calls, the
+# graded prediction and the three packets of the handshake.
+shot_lesson() {
+	start lesson tcp-basics --replay "$(rec tcp-basics)"
+	wait_for 'Step 1/'
+	key Space; wait_for 'Step 1/.*'; wait_for 'socket\('
+	key Space; wait_for 'bind\('
+	key Space; wait_for 'Your answer'
+	key 3 Enter; wait_for 'Prediction: you said 3'
+	save lesson
+}
+
+# The presenter screen at the same step.
+shot_present() {
+	start present tcp-basics --replay "$(rec tcp-basics)"
+	wait_for 'STEP 1 OF'
+	key PageDown; wait_for 'socket\('
+	key PageDown; wait_for 'STEP 2 OF'; wait_for 'bind\('
+	key PageDown; wait_for 'STEP 3 OF'
+	key PageDown; wait_for 'Flags \[S\.\]'
+	save present
+}
+
+for s in $SCREENS; do
+	"shot_$s"
+done
