@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	        "       sockscope inspect -i IFACE [options] the same on a live capture\n"
 	        "                                            (sockscope inspect --help lists its options)\n"
 	        "       sockscope challenge [NAME]          write a client or server; the lab checks it on the wire\n"
+	        "       sockscope keys [--man]               every screen's keys (--man: the man page's KEYS)\n"
 	        "       sockscope soak ROUNDS                every lesson ROUNDS times in one process; checks\n"
 	        "                                            that fds, threads, children and heap do not grow\n"
 	        "\n"
@@ -158,6 +159,15 @@ int main(int argc, char **argv)
 		return inspect_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "challenge") == 0)
 		return challenge_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "keys") == 0) {   /* printed from the screens' own key tables */
+		bool man = argc > 2 && strcmp(argv[2], "--man") == 0;
+		if (argc > 2 + man) {
+			fprintf(stderr, "sockscope: keys takes only --man\n");
+			return 2;
+		}
+		tui_print_keys(stdout, man);
+		return 0;
+	}
 	enum { OPT_HEADLESS = 256, OPT_FIELDS, OPT_HEX, OPT_EXPLAIN, OPT_PYTHON, OPT_CAPTURE,
 	       OPT_LESSONS, OPT_VERSION, OPT_TCAP, OPT_TOGGLE, OPT_COMPARE, OPT_GUESS, OPT_CHECK, OPT_RESET,
 	       OPT_LADDER, OPT_WRITE, OPT_RECORD, OPT_REPLAY, OPT_ROLE, OPT_PEER, OPT_THEME, OPT_HANDOUT };

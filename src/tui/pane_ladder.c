@@ -140,12 +140,20 @@ static void ladder_draw(void *self, struct lesson_view *v, struct rect outer, bo
 	ui_lines_draw(&p->lines, list, p->top, p->skip, true);
 }
 
+enum { LK_NEXT = 1 };
+
+static const struct key_bind ladder_binds[] = {
+	{ { 'c' }, LK_NEXT, "the next TCP connection, when there are several", NULL },
+	{ { 0 }, 0, "moving along the arrows selects their packets in the detail pane", "arrows" },
+};
+const struct key_table pane_ladder_keys = KEY_TABLE("The ladder (L in a lesson)", ladder_binds);
+
 static enum ui_result ladder_key(void *self, struct lesson_view *v, int key)
 {
 	struct ladder_pane *p = self;
 	if (ui_hscroll_key(key, &p->skip))
 		return UI_REDRAW;
-	if (key == 'c' && p->nconn > 1) {
+	if (keys_action(&pane_ladder_keys, key) == LK_NEXT && p->nconn > 1) {
 		p->conn = (p->conn + 1) % p->nconn;
 		p->top = 0;
 		p->built_w = -1;   /* rebuild on the next draw */

@@ -27,6 +27,7 @@ enum term_key {
 	TK_RESIZE,              /* the window changed size, or is to be drawn anew (Ctrl-L, fg after Ctrl-Z) */
 	TK_SIGNAL,              /* SIGINT/SIGTERM/SIGHUP arrived: wind down and return */
 	TK_CLICK,               /* the left mouse button: where, from term_click */
+	TK_WHEEL_UP, TK_WHEEL_DOWN,   /* the mouse wheel, a notch */
 };
 
 

@@ -163,23 +163,53 @@ void ui_status_bar(int y, int w, const char *left, const char *right)
 		term_text(y, w - rw - 1, rw, right, TC_BAR, 0, false);
 }
 
+/* What the movement keys do, as ui_move answers them. */
+enum { MV_UP = 1, MV_DOWN, MV_PGUP, MV_PGDN, MV_FIRST, MV_LAST };
+
+static const struct key_bind move_binds[] = {
+	{ { TK_UP, 'k' }, MV_UP, "up a line", NULL },
+	{ { TK_DOWN, 'j' }, MV_DOWN, "down a line", NULL },
+	{ { TK_PGUP }, MV_PGUP, "up a page", NULL },
+	{ { TK_PGDN }, MV_PGDN, "down a page", NULL },
+	{ { TK_HOME, 'g' }, MV_FIRST, "the first line", NULL },
+	{ { TK_END, 'G' }, MV_LAST, "the last line (a list of packets still coming: follows the new ones)", NULL },
+};
+const struct key_table ui_keys_move = KEY_TABLE("Moving, in every list, pane and help", move_binds);
+
+enum { HS_LEFT = 1, HS_RIGHT };
+static const struct key_bind hscroll_binds[] = {
+	{ { '<' }, HS_LEFT, "scroll left by 8 columns (code, packets, ladders, followed streams)", NULL },
+	{ { '>' }, HS_RIGHT, "scroll right by 8 columns", NULL },
+};
+const struct key_table ui_keys_hscroll = KEY_TABLE("Sideways", hscroll_binds);
+
+/* term.c answers these before any screen sees a key: documented, not dispatched. */
+static const struct key_bind anywhere_binds[] = {
+	{ { 3 }, 0, "quit sockscope (a step still running is waited for; a second Ctrl-C does not wait)", NULL },
+	{ { 26 }, 0, "suspend to the shell; fg brings the screen back", NULL },
+	{ { 12 }, 0, "draw the screen again", NULL },
+	{ { TK_CLICK }, 0, "focus the pane under it; on a packet's row (lesson, inspect) select that packet",
+	  "mouse click" },
+	{ { 0 }, 0, "a window smaller than 60x16 shows the size it needs; q there quits", "small window" },
+};
+const struct key_table ui_keys_anywhere = KEY_TABLE("Anywhere", anywhere_binds);
+
 long ui_move(int key, long cur, size_t n, int page)
 {
-	static const struct { int key; int dir; } moves[] = {
-		{ TK_UP, -1 }, { 'k', -1 }, { TK_DOWN, 1 }, { 'j', 1 }, { TK_PGUP, -2 }, { TK_PGDN, 2 },
-		{ TK_HOME, -3 }, { 'g', -3 }, { TK_END, 3 }, { 'G', 3 },
-	};
 	long step = page > 1 ? page - 1 : 1;   /* a page keeps one line of context */
-	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-		if (moves[i].key != key)
-			continue;
-		int d = moves[i].dir;
-		long to = d == -3 ? 0 : d == 3 ? (long)n - 1 : cur + (d == 2 || d == -2 ? d / 2 * step : d);
-		if (to > (long)n - 1)
-			to = (long)n - 1;
-		return to < 0 ? 0 : to;
+	long to;
+	switch (keys_action(&ui_keys_move, key)) {
+	case MV_UP: to = cur - 1; break;
+	case MV_DOWN: to = cur + 1; break;
+	case MV_PGUP: to = cur - step; break;
+	case MV_PGDN: to = cur + step; break;
+	case MV_FIRST: to = 0; break;
+	case MV_LAST: to = (long)n - 1; break;
+	default: return -1;
 	}
-	return -1;
+	if (to > (long)n - 1)
+		to = (long)n - 1;
+	return to < 0 ? 0 : to;
 }
 
 bool ui_scroll_key(int key, size_t *top, size_t n, int page)
@@ -195,9 +225,10 @@ bool ui_scroll_key(int key, size_t *top, size_t n, int page)
 
 bool ui_hscroll_key(int key, int *skip)
 {
-	if (key != '<' && key != '>')
+	int a = keys_action(&ui_keys_hscroll, key);
+	if (!a)
 		return false;
-	*skip = key == '<' ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
+	*skip = a == HS_LEFT ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
 	return true;
 }
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tui/keys.h"
 #include "tui/term.h"
 #include "tui/tui.h"
 
@@ -25,6 +26,7 @@ enum ui_result {
 	UI_REDRAW,       /* taken, draw again */
 	UI_LEAVE,        /* pop this screen */
 	UI_QUIT,         /* leave the program */
+	UI_HELP,         /* show this screen's help (its `help` tables) over it */
 };
 
 struct ui;
@@ -40,6 +42,9 @@ struct ui_screen {
 	void (*draw)(void *self);
 	enum ui_result (*handle_key)(void *self, int key);
 	enum ui_result (*tick)(void *self);              /* may be NULL */
+	/* What its keys do (keys.h), NULL-terminated: its own table first, then
+	 * those of its panes and the shared ones.  Its help page shows these. */
+	const struct key_table *const *help;
 };
 
 extern const struct ui_screen ui_browser, ui_lesson, ui_present, ui_help;
@@ -59,6 +64,11 @@ extern const struct ui_screen ui_jumplist;
 /* Push a new screen on top (it gets keys from now on); -1 with err. */
 int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen);
 const struct tui_context *ui_context(const struct ui *ui);
+
+/* The key tables every screen shares: moving in a list or text (ui_move,
+ * ui_scroll_key), sideways (ui_hscroll_key), and the keys term.c answers
+ * on every screen (Ctrl-C, Ctrl-Z, Ctrl-L). */
+extern const struct key_table ui_keys_move, ui_keys_hscroll, ui_keys_anywhere;
 
 /* ---- a list of display lines: what a pane shows, built then drawn ---- */
 struct ui_line {

@@ -69,26 +69,40 @@ static void jumplist_draw(void *self)
 	ui_status_bar(s->h - 1, s->w, s->j.hint ? s->j.hint : "", "Enter go to packet  < > sideways  Esc back");
 }
 
+enum { J_LEAVE = 1, J_GO, J_HELP };
+
+static const struct key_bind jumplist_binds[] = {
+	{ { TK_ENTER }, J_GO, "go to the line's packet in the inspection screen", NULL },
+	{ { '?' }, J_HELP, "this help", NULL },
+	{ { TK_ESC, 'q' }, J_LEAVE, "back to the packet list", NULL },
+};
+static const struct key_table jumplist_table =
+	KEY_TABLE("A followed stream, the conversations, a ladder (F, c, L in inspect)", jumplist_binds);
+static const struct key_table *const jumplist_help[] = {
+	&jumplist_table, &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere, NULL
+};
+
 static enum ui_result jumplist_key(void *self, int key)
 {
 	struct jumplist *s = self;
 	size_t head = s->j.head < s->j.lines.n ? s->j.head : 0, n = s->j.lines.n - head;
-	if (key == TK_ESC || key == 'q')
+	switch (keys_action(&jumplist_table, key)) {
+	case J_LEAVE:
 		return UI_LEAVE;
-	if (ui_hscroll_key(key, &s->skip))
-		return UI_REDRAW;
-	if (key == '?') {
-		char err[128];
-		ui_push(s->ui, &ui_help, NULL, err, sizeof err);
-		return UI_REDRAW;
-	}
-	if (key == TK_ENTER) {
+	case J_HELP:
+		return UI_HELP;
+	case J_GO: {
 		long long p = n ? s->j.packet[head + s->cur] : -1;
 		if (p < 0)
 			return UI_HANDLED;
 		*s->j.jump = p;
 		return UI_LEAVE;
 	}
+	default:
+		break;
+	}
+	if (ui_hscroll_key(key, &s->skip))
+		return UI_REDRAW;
 	long to = ui_move(key, (long)s->cur, n, s->page);
 	if (to < 0)
 		return UI_IGNORED;
@@ -99,5 +113,5 @@ static enum ui_result jumplist_key(void *self, int key)
 const struct ui_screen ui_jumplist = {
 	.name = "packet lines",
 	.create = jumplist_create, .destroy = jumplist_destroy, .resize = jumplist_resize,
-	.draw = jumplist_draw, .handle_key = jumplist_key,
+	.draw = jumplist_draw, .handle_key = jumplist_key, .help = jumplist_help,
 };

@@ -13,6 +13,7 @@
 #include "tui/ui.h"
 #include "lesson/progress.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,19 +190,39 @@ static void submit(struct quiz *z)
 	z->phase = ANSWERED;
 }
 
+enum { Q_LEAVE = 1, Q_ENTER, Q_NEXT, Q_CHOOSE, Q_HELP, Q_QUIT };
+
+static const struct key_bind quiz_binds[] = {
+	{ { 'a', 'b', 'c', 'd', 'e', 'f' }, Q_CHOOSE, "choose that answer (or move to it with Up/Down)", "a-f" },
+	{ { TK_ENTER }, Q_ENTER, "submit the answer; once graded, the next question", NULL },
+	{ { ' ' }, Q_NEXT, "once graded, the next question", NULL },
+	{ { 0 }, 0, "a short answer is typed; Backspace and the arrows edit it, Enter submits", "typing" },
+	{ { '?' }, Q_HELP, "this help (not while typing an answer)", NULL },
+	{ { 'q' }, Q_QUIT, "leave, once the score is shown", NULL },
+	{ { TK_ESC }, Q_LEAVE, "leave (a quiz left unfinished keeps no score)", NULL },
+};
+static const struct key_table quiz_table = KEY_TABLE("Quiz", quiz_binds);
+static const struct key_table *const quiz_help[] = { &quiz_table, &ui_keys_move, &ui_keys_anywhere, NULL };
+
 static enum ui_result quiz_key(void *self, int key)
 {
 	struct quiz *z = self;
-	if (key == TK_ESC)
+	const struct lesson_question *q = z->phase == END ? NULL : &z->l->questions[z->q];
+	bool typing = z->phase == ASK && !q->nchoices;
+	int a = keys_action(&quiz_table, key >= 'A' && key <= 'F' ? key - 'A' + 'a' : key);
+	if (typing && a != Q_LEAVE && a != Q_ENTER)   /* the field takes every other key */
+		return ui_input_key(&z->input, key, false) ? UI_REDRAW : UI_HANDLED;
+	if (a == Q_LEAVE)
 		return UI_LEAVE;
+	if (a == Q_HELP)
+		return UI_HELP;
 	if (z->phase == END) {
-		if (key == TK_ENTER || key == 'q')
+		if (a == Q_ENTER || a == Q_QUIT)
 			return UI_LEAVE;
 		return ui_scroll_key(key, &z->top, z->lines.n, z->page) ? UI_REDRAW : UI_HANDLED;
 	}
-	const struct lesson_question *q = &z->l->questions[z->q];
 	if (z->phase == ANSWERED) {
-		if (key != TK_ENTER && key != ' ')
+		if (a != Q_ENTER && a != Q_NEXT)
 			return ui_scroll_key(key, &z->top, z->lines.n, z->page) ? UI_REDRAW : UI_HANDLED;
 		z->phase = ASK;
 		z->top = 0;
@@ -213,24 +234,15 @@ static enum ui_result quiz_key(void *self, int key)
 		}
 		return UI_REDRAW;
 	}
-	if (key == TK_ENTER) {
+	if (a == Q_ENTER) {
 		if (q->nchoices || z->input.len)
 			submit(z);
 		return UI_REDRAW;
 	}
-	if (!q->nchoices)
-		return ui_input_key(&z->input, key, false) ? UI_REDRAW : UI_HANDLED;
-	if (key >= 'a' && key < 'a' + (int)q->nchoices) {
-		z->choice = (size_t)(key - 'a');
-		return UI_REDRAW;
-	}
-	if (key >= 'A' && key < 'A' + (int)q->nchoices) {
-		z->choice = (size_t)(key - 'A');
-		return UI_REDRAW;
-	}
-	if (key == '?') {
-		char err[128];
-		ui_push(z->ui, &ui_help, NULL, err, sizeof err);
+	if (a == Q_CHOOSE) {
+		size_t k = (size_t)(tolower(key) - 'a');
+		if (k < q->nchoices)
+			z->choice = k;
 		return UI_REDRAW;
 	}
 	long to = ui_move(key, (long)z->choice, q->nchoices, 1);
@@ -243,5 +255,5 @@ static enum ui_result quiz_key(void *self, int key)
 const struct ui_screen ui_quiz = {
 	.name = "quiz",
 	.create = quiz_create, .destroy = quiz_destroy, .resize = quiz_resize,
-	.draw = quiz_draw, .handle_key = quiz_key,
+	.draw = quiz_draw, .handle_key = quiz_key, .help = quiz_help,
 };
