@@ -49,3 +49,109 @@ key '?'
 wait_for 'flip a toggle: re-run up to here and compare both runs side by side' \
 	"at 160 columns the help is not wider than at 80 (one line for t)"
 ok "keys: the help is sized to the terminal (80 columns: wrapped, 160: one line)"
+
+# ---- the one key map ----
+PORTS=$SRC/lessons/recordings/ports.pcapng
+MANY=$SRC/lessons/recordings/many-clients.pcapng
+# xterm's X10 mouse report of the wheel (button 64 up, 65 down) at row $1, column $2
+wheel() { tm send-keys -t "$S" -l "$(printf '\033[M%s%b%b' "$1" "\\$(printf %03o $((33 + $3)))" "\\$(printf %03o $((33 + $2)))")"; }
+
+# Presenter: b is back as in a lesson, . blanks.
+start_tui pres 80 24 present tcp-basics --replay "$REC"
+wait_for 'STEP 1 OF 8' "present did not open"
+key PageDown
+wait_for 'ran: its packets' "Page Down did not run step 1"
+key PageDown
+wait_for 'STEP 2 OF 8' "Page Down did not go to step 2"
+wait_for 'ran: its packets' "step 2 did not finish"
+key b
+wait_for 'STEP 1 OF 8' "b in the presenter did not go back a step"
+key .
+wait_for 'any key brings the lesson back' ". did not blank the screen"
+hasnt 'STEP 1 OF 8' "the blank screen shows the lesson"
+key x
+wait_for 'STEP 1 OF 8' "a key did not bring the lesson back"
+ok "keys: b is back and . blanks in the presenter (b no longer blanks)"
+
+# Inspect: ] and [ go through the TCP connections in the ladder.
+start_tui lad 80 24 inspect "$PORTS"
+wait_for 'Flags \[S\],' "inspect did not open ports.pcapng"
+key L
+wait_for 'Ladder: 127\.0\.0\.1:34336 <-> 127\.0\.0\.1:35017' "L did not show the first connection's ladder"
+key ']'
+wait_for 'Ladder: 127\.0\.0\.1:37823 <-> 127\.0\.0\.1:35017' "] did not show the next connection"
+key ']'
+wait_for 'Ladder: 127\.0\.0\.1:45226 <-> 127\.0\.0\.1:51365' "] did not show the third connection"
+key ']'
+wait_for 'Ladder: 127\.0\.0\.1:34336 <-> 127\.0\.0\.1:35017' "] after the last did not come round to the first"
+key '['
+wait_for 'Ladder: 127\.0\.0\.1:45226 <-> 127\.0\.0\.1:51365' "[ did not show the previous (the last) connection"
+key Enter
+wait_for 'Frame 10: ' "Enter on the ladder did not go to its first packet (10)"
+ok "keys: ] and [ show the next and previous connection in inspect's ladder"
+
+# Inspect: T is the time column (t is nothing now), s does not search.
+key T
+wait_for 'time column: ' "T did not change the time column"
+key s
+hasnt 'Search the' "s still opens the search"
+ok "keys: T changes inspect's time column; s no longer searches"
+
+# A lesson's ladder: ] and [ too (c was "next connection" before).
+start_tui lesl 80 24 lesson tcp-basics --replay "$REC"
+wait_for 'Step 1/8' "the lesson did not open"
+for k in 1 2 3 4 5 6 7 8; do   # every step, a prediction skipped (Esc): two connections
+	key Space
+	wait_for "Predict, then capture|step $k/8  \|" "step $k did not run"
+	shot | grep -q 'Predict, then capture' && key Escape
+	wait_for "step $k/8  \|" "step $k did not finish"
+done
+key L
+wait_for 'connection 1 of 2, \] next' "L did not show the ladder of the first of two connections"
+key ']'
+wait_for 'connection 2 of 2' "] in the lesson's ladder did not show the second connection"
+key '['
+wait_for 'connection 1 of 2' "[ in the lesson's ladder did not show the first connection again"
+key c
+hasnt 'connection 2 of 2' "c still switches the connection"
+ok "keys: ] and [ switch the connection in a lesson's ladder"
+# The wheel scrolls the pane under the pointer (the code), not the focused one (the ladder).
+top=$(shot | sed -n '3p' | sed -n 's/^│[> ]*\([0-9][0-9]*\) .*/\1/p')
+[ -n "$top" ] || fail "no code line number on the code pane's first row"
+wheel '`' 2 10
+wait_for "^│[> ]* $((top - 3)) " "the wheel over the code pane did not scroll it up 3 lines (from $top)"
+has 'focus: ladder' "the wheel moved the focus"
+ok "keys: the mouse wheel scrolls the lesson pane under the pointer"
+
+# Moving: Ctrl-F/B a page, Ctrl-D/U half a page, G/g, the wheel, in inspect's list.
+start_tui mv 80 24 inspect "$MANY"
+wait_for 'Frame 1: ' "inspect did not open many-clients.pcapng"
+key C-f
+wait_for 'Frame ([5-9]|1[0-9]): ' "Ctrl-F did not move a page down"
+pg=$(shot | sed -n 's/.*Frame \([0-9]*\): .*/\1/p' | head -1)
+key C-b
+wait_for 'Frame 1: ' "Ctrl-B did not move a page up"
+key C-d
+wait_for 'Frame [2-9]: ' "Ctrl-D did not move half a page down"
+half=$(shot | sed -n 's/.*Frame \([0-9]*\): .*/\1/p' | head -1)
+[ "$half" -lt "$pg" ] || fail "Ctrl-D (to $half) went as far as Ctrl-F (to $pg)"
+key C-u
+wait_for 'Frame 1: ' "Ctrl-U did not move half a page up"
+key G
+n=$("$BIN" inspect "$MANY" --print | wc -l)
+wait_for "Frame $n: " "G did not go to the last packet ($n)"
+key g
+wait_for 'Frame 1: ' "g did not go to the first packet"
+wheel a 3 10
+wait_for 'Frame 4: ' "the wheel (down a notch) did not move 3 lines"
+wheel '`' 3 10
+wait_for 'Frame 1: ' "the wheel (up a notch) did not move back"
+ok "keys: Ctrl-F/B, Ctrl-D/U, G/g and the mouse wheel move in inspect's list"
+
+# The map is written down in every help.
+key '?'
+wait_for 'Inspecting a capture' "? did not open inspect's help"
+for i in 1 2 3 4 5 6; do key C-d; done
+wait_for 'leave the screen; the program, when it was started on' "the help does not write the key map down"
+has 'the next and previous TCP connection, in every ladder' "the help does not name ] ["
+ok "keys: the help writes the one key map down"

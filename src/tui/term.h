@@ -43,7 +43,7 @@ enum term_color {
 
 struct rect { int y, x, h, w; };
 
-/* Where the last TK_CLICK was (row y, column x). */
+/* Where the last TK_CLICK (or wheel notch) was (row y, column x). */
 void term_click(int *y, int *x);
 /* Is (y, x) inside r? */
 bool rect_has(struct rect r, int y, int x);

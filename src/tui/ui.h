@@ -90,6 +90,11 @@ struct ui_jumplist {
 	size_t head;                  /* lines at the top that stay put (a heading) */
 	size_t start;                 /* the line the cursor starts on */
 	long long *jump;              /* where Enter puts the chosen packet (the caller's; it outlives the screen) */
+	/* ] and [ (a ladder: the next / previous connection), or NULL: fill
+	 * *out with the other lines (handed over as above), or return false
+	 * with a message in err. */
+	bool (*turn)(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen);
+	void *ctx;
 };
 
 void ui_lines_clear(struct ui_lines *l);   /* keeps the memory for reuse */
@@ -106,7 +111,7 @@ void ui_lines_draw(const struct ui_lines *l, struct rect r, size_t top, int skip
  * lines, moving the window as little as possible from `top`. */
 size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t n);
 
-/* The answer to the movement keys (Up Down j k PgUp PgDn Home End g G):
+/* The answer to the movement keys (ui_keys_move: arrows, j k, pages, Home End g G, the wheel):
  * the new position in a list of n entries shown `page` at a time, or -1
  * when key does not move. */
 long ui_move(int key, long cur, size_t n, int page);

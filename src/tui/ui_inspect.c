@@ -91,6 +91,7 @@ struct inspect_screen {
 	char msg[512];
 	enum term_color msg_color;
 	long long jump;           /* set by ui_jumplist: go to this packet */
+	long long ladder_first;   /* the first packet of the connection the ladder shows */
 	long long want;           /* go to this packet once the view has walked past it, -1 none */
 	bool want_asked;          /* the user asked for it (else: keeping the selection over a new filter) */
 	bool wait_said;           /* the status line says we wait for `want` */
@@ -385,7 +386,7 @@ static const struct key_bind inspect_binds[] = {
 	{ { 'N' }, I_PREV, "the previous match", NULL },
 	{ { '&' }, I_FILTER, "display filter in tcpdump (BPF) syntax (pcap-filter(7)), empty: none; one that does "
 	  "not compile keeps the list as it was and says why", NULL },
-	{ { 't' }, I_TIME, "the time column: time of day, since the first packet, since the previous row", NULL },
+	{ { 'T' }, I_TIME, "the time column: time of day, since the first packet, since the previous row", NULL },
 	{ { 'F' }, I_FOLLOW, "follow the TCP stream or UDP flow: -> sent by one end, <- by the other (Enter in the "
 	  "list does too)", NULL },
 	{ { 'c' }, I_CONVS, "the conversations (among the packets shown): endpoints, packets, bytes, duration", NULL },
@@ -581,33 +582,93 @@ static enum ui_result do_convs(struct inspect_screen *s)
 	return show_lines(s, &o);
 }
 
-static enum ui_result do_ladder(struct inspect_screen *s)
+static bool ladder_turn(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen);
+
+/* The ladder of packet pkt's connection as lines into o; false with err. */
+static bool ladder_lines(struct inspect_screen *s, long long pkt, struct lines_out *o, char *err, size_t errlen)
 {
-	long long pkt = sel_packet(s);
-	char err[256], a[64], b[64];
+	char a[64], b[64];
 	uint64_t *num = NULL;
-	if (pkt < 0)
-		return UI_HANDLED;
-	struct ladder *l = inspect_ladder_numbered(s->cf, (uint64_t)pkt, s->w - 4, &num, err, sizeof err);
-	if (!l) {
-		say(s, TC_ERROR, "no ladder: %s", err);
-		return UI_REDRAW;
-	}
+	struct ladder *l = inspect_ladder_numbered(s->cf, (uint64_t)pkt, s->w - 4, &num, err, errlen);
+	if (!l)
+		return false;
 	ladder_endpoint(&l->conn, true, a, sizeof a);
 	ladder_endpoint(&l->conn, false, b, sizeof b);
-	struct lines_out o = { .j = { .jump = &s->jump, .hint = "Enter: go to the arrow's packet" } };
-	snprintf(o.j.title, sizeof o.j.title, "Ladder: %s <-> %s, %zu segments", a, b, l->conn.npackets);
-	while (o.j.head < l->nrows && l->rows[o.j.head].frame < 0)
-		o.j.head++;
+	*o = (struct lines_out){ .j = { .jump = &s->jump, .hint = "Enter: go to the arrow's packet", .turn = ladder_turn,
+	                                .ctx = s } };
+	snprintf(o->j.title, sizeof o->j.title, "Ladder: %s <-> %s, %zu segments", a, b, l->conn.npackets);
+	while (o->j.head < l->nrows && l->rows[o->j.head].frame < 0)
+		o->j.head++;
+	s->ladder_first = -1;
 	for (size_t r = 0; r < l->nrows; r++) {
 		long fr = l->rows[r].frame;
 		long long p = fr >= 0 ? (long long)num[fr] : -1;
+		if (p >= 0 && (s->ladder_first < 0 || p < s->ladder_first))
+			s->ladder_first = p;
 		if (p == pkt)
-			o.j.start = r;
-		out_add(&o, l->rows[r].text, p == pkt ? TC_STEP_PKT : r < o.j.head ? TC_HEADING : TC_NORMAL, p);
+			o->j.start = r;
+		out_add(o, l->rows[r].text, p == pkt ? TC_STEP_PKT : r < o->j.head ? TC_HEADING : TC_NORMAL, p);
 	}
 	free(num);
 	ladder_free(l);
+	if (o->oom) {
+		ui_lines_free(&o->j.lines);
+		free(o->j.packet);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* ] and [ in a ladder: the TCP conversation after (before) the one shown,
+ * in the order of their first packets, round at the ends. */
+static bool ladder_turn(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen)
+{
+	struct inspect_screen *s = ctx;
+	struct inspect_conv *c;
+	long n = inspect_conversations(s->cf, filtered(s) ? s->v : NULL, &c, err, errlen);
+	if (n < 0)
+		return false;
+	long long cur = s->ladder_first, first = -1, last = -1, to = -1;
+	size_t tcp = 0;
+	for (long i = 0; i < n; i++) {
+		if (c[i].ip_proto != 6)
+			continue;
+		long long p = (long long)c[i].first_packet;
+		tcp++;
+		first = first < 0 ? p : first;
+		last = p;
+		if (dir > 0 && p > cur && to < 0)
+			to = p;
+		if (dir < 0 && p < cur)
+			to = p;
+	}
+	free(c);
+	if (tcp < 2) {
+		snprintf(err, errlen, "%s%s", tcp ? "this is the only TCP connection" : "no TCP connection",
+		         filtered(s) ? " among the packets shown" : "");
+		return false;
+	}
+	if (to < 0)   /* past the last (first): round to the other end */
+		to = dir > 0 ? first : last;
+	struct lines_out o;
+	if (!ladder_lines(s, to, &o, err, errlen))
+		return false;
+	*out = o.j;
+	return true;
+}
+
+static enum ui_result do_ladder(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	char err[256];
+	if (pkt < 0)
+		return UI_HANDLED;
+	struct lines_out o;
+	if (!ladder_lines(s, pkt, &o, err, sizeof err)) {
+		say(s, TC_ERROR, "no ladder: %s", err);
+		return UI_REDRAW;
+	}
 	return show_lines(s, &o);
 }
 

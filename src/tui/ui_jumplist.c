@@ -15,6 +15,7 @@ struct jumplist {
 	struct ui_jumplist j;
 	size_t cur, top;          /* cur counts lines after the heading */
 	int skip, page, w, h;
+	char msg[256];            /* what ] or [ could not do, until the next key */
 };
 
 static void *jumplist_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -66,13 +67,16 @@ static void jumplist_draw(void *self)
 		bool cur = s->top + (size_t)r == s->cur;
 		term_text(list.y + r, list.x, list.w, l->v[i].text, cur ? TC_CURSOR : l->v[i].color, s->skip, true);
 	}
-	ui_status_bar(s->h - 1, s->w, s->j.hint ? s->j.hint : "", "Enter go to packet  < > sideways  Esc back");
+	ui_status_bar(s->h - 1, s->w, s->msg[0] ? s->msg : s->j.hint ? s->j.hint : "",
+	              s->j.turn ? "Enter go to packet  ] [ other connection  Esc back" : "Enter go to packet  < > sideways  Esc back");
 }
 
-enum { J_LEAVE = 1, J_GO, J_HELP };
+enum { J_LEAVE = 1, J_GO, J_HELP, J_NEXT, J_PREV };
 
 static const struct key_bind jumplist_binds[] = {
 	{ { TK_ENTER }, J_GO, "go to the line's packet in the inspection screen", NULL },
+	{ { ']' }, J_NEXT, "a ladder: the next TCP connection of the file", NULL },
+	{ { '[' }, J_PREV, "a ladder: the previous TCP connection", NULL },
 	{ { '?' }, J_HELP, "this help", NULL },
 	{ { TK_ESC, 'q' }, J_LEAVE, "back to the packet list", NULL },
 };
@@ -86,7 +90,24 @@ static enum ui_result jumplist_key(void *self, int key)
 {
 	struct jumplist *s = self;
 	size_t head = s->j.head < s->j.lines.n ? s->j.head : 0, n = s->j.lines.n - head;
-	switch (keys_action(&jumplist_table, key)) {
+	s->msg[0] = '\0';
+	int a = keys_action(&jumplist_table, key);
+	switch (a) {
+	case J_NEXT: case J_PREV: {
+		struct ui_jumplist other = { 0 };
+		if (!s->j.turn)
+			return UI_HANDLED;
+		if (!s->j.turn(s->j.ctx, a == J_NEXT ? 1 : -1, &other, s->msg, sizeof s->msg))
+			return UI_REDRAW;
+		ui_lines_free(&s->j.lines);
+		free(s->j.packet);
+		s->j = other;
+		if (s->j.head > s->j.lines.n)
+			s->j.head = s->j.lines.n;
+		s->cur = s->j.start >= s->j.head ? s->j.start - s->j.head : 0;
+		s->top = 0;
+		return UI_REDRAW;
+	}
 	case J_LEAVE:
 		return UI_LEAVE;
 	case J_HELP:

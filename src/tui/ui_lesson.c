@@ -643,7 +643,7 @@ static void lesson_draw(void *self)
 	if (s->present && s->blank) {   /* the room looks at the teacher now */
 		for (int y = 0; y < s->h; y++)
 			term_text(y, 0, s->w, "", TC_NORMAL, 0, true);
-		term_text(s->h - 1, 0, s->w, " b: back to the lesson", TC_DIM, 0, true);
+		term_text(s->h - 1, 0, s->w, " blank (.): any key brings the lesson back", TC_DIM, 0, true);
 		return;
 	}
 	char left[1024], right[128], cap[900], tog[160] = "";
@@ -699,7 +699,7 @@ static void lesson_draw(void *self)
 		         s->v.origin_step + 1);
 	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
 	if (s->present)
-		snprintf(right, sizeof right, "PgDn/Space next  PgUp back  n notes  b blank  q leave");
+		snprintf(right, sizeof right, "PgDn/Space next  PgUp/b back  n notes  . blank  q leave");
 	else if (s->v.cmp)
 		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
@@ -748,13 +748,14 @@ static const struct key_bind compare_binds[] = {
 static const struct key_table compare_table = KEY_TABLE("Comparing two runs (after t)", compare_binds);
 
 /* Presenter mode: a clicker sends Page Down / Page Up (some: arrows,
- * space, b or '.' for a blank screen).  These come before the lesson's. */
+ * space, '.' for a blank screen).  These come before the lesson's, whose
+ * b and f still step back and forward. */
 static const struct key_bind present_binds[] = {
 	{ { TK_PGDN, ' ', TK_RIGHT, TK_DOWN, TK_ENTER }, P_NEXT,
 	  "the next step: shown if it ran, else run (a clicker's forward key)", NULL },
 	{ { TK_PGUP, TK_LEFT, TK_UP, TK_BACKSPACE }, P_PREV, "the step before (a clicker's back key)", NULL },
 	{ { 'n' }, P_NOTES, "the teacher's notes for the step (teacher: lines of the lesson file)", NULL },
-	{ { 'b', '.' }, P_BLANK, "blank the screen; any key brings the lesson back", NULL },
+	{ { '.' }, P_BLANK, "blank the screen; any key brings the lesson back (b is back, as in a lesson)", NULL },
 };
 static const struct key_table present_table =
 	KEY_TABLE("Presenting a lesson (sockscope present ID, or P in the browser)", present_binds);
@@ -845,6 +846,16 @@ static enum ui_result lesson_key(void *self, int key)
 		return toggles_key(s, key);
 	if (s->v.cmp)
 		return comparing_key(s, key);
+	if (key == TK_WHEEL_UP || key == TK_WHEEL_DOWN) {   /* the wheel scrolls the pane under the pointer */
+		int y, x;
+		term_click(&y, &x);
+		for (int i = 0; i < NPANES; i++)
+			if (rect_has(s->rect[i], y, x) && s->rect[i].h > 0) {
+				enum ui_result r = pane_at(s, i)->key(state_at(s, i), &s->v, key);
+				return r == UI_IGNORED ? UI_HANDLED : r;
+			}
+		return UI_HANDLED;
+	}
 	if (key == TK_CLICK) {   /* a click focuses the pane under it, which may act on it */
 		int y, x;
 		term_click(&y, &x);

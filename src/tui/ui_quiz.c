@@ -190,7 +190,7 @@ static void submit(struct quiz *z)
 	z->phase = ANSWERED;
 }
 
-enum { Q_LEAVE = 1, Q_ENTER, Q_NEXT, Q_CHOOSE, Q_HELP, Q_QUIT };
+enum { Q_LEAVE = 1, Q_ENTER, Q_NEXT, Q_CHOOSE, Q_HELP };
 
 static const struct key_bind quiz_binds[] = {
 	{ { 'a', 'b', 'c', 'd', 'e', 'f' }, Q_CHOOSE, "choose that answer (or move to it with Up/Down)", "a-f" },
@@ -198,8 +198,7 @@ static const struct key_bind quiz_binds[] = {
 	{ { ' ' }, Q_NEXT, "once graded, the next question", NULL },
 	{ { 0 }, 0, "a short answer is typed; Backspace and the arrows edit it, Enter submits", "typing" },
 	{ { '?' }, Q_HELP, "this help (not while typing an answer)", NULL },
-	{ { 'q' }, Q_QUIT, "leave, once the score is shown", NULL },
-	{ { TK_ESC }, Q_LEAVE, "leave (a quiz left unfinished keeps no score)", NULL },
+	{ { 'q', TK_ESC }, Q_LEAVE, "leave (a quiz left unfinished keeps no score)", NULL },
 };
 static const struct key_table quiz_table = KEY_TABLE("Quiz", quiz_binds);
 static const struct key_table *const quiz_help[] = { &quiz_table, &ui_keys_move, &ui_keys_anywhere, NULL };
@@ -217,7 +216,7 @@ static enum ui_result quiz_key(void *self, int key)
 	if (a == Q_HELP)
 		return UI_HELP;
 	if (z->phase == END) {
-		if (a == Q_ENTER || a == Q_QUIT)
+		if (a == Q_ENTER)
 			return UI_LEAVE;
 		return ui_scroll_key(key, &z->top, z->lines.n, z->page) ? UI_REDRAW : UI_HANDLED;
 	}
