@@ -155,3 +155,23 @@ for i in 1 2 3 4 5 6; do key C-d; done
 wait_for 'leave the screen; the program, when it was started on' "the help does not write the key map down"
 has 'the next and previous TCP connection, in every ladder' "the help does not name ] ["
 ok "keys: the help writes the one key map down"
+
+# ---- item 10: a mistyped letter in a quiz is asked again, not graded ----
+mkdir -p "$TMP/home"
+out=$(printf 'z\n\nb\n' | HOME=$TMP/home XDG_DATA_HOME= "$BIN" quiz final-quiz 2>&1)
+printf '%s\n' "$out" | grep -q 'not one of the choices: answer with a letter, a to c' ||
+	fail "item 10: quiz: z for a-c is not asked again: $out"
+printf '%s\n' "$out" | sed -n '/^1\. /,/^2\. /p' | grep -q 'not quite' && fail "item 10: quiz graded z as an answer: $out"
+printf '%s\n' "$out" | sed -n '/^1\. /,/^2\. /p' | grep -q '^your choice: .*right\.' ||
+	fail "item 10: quiz: b after z was not graded right: $out"
+ok "keys: item 10: sockscope quiz asks again after a mistyped letter (headless)"
+TUI_ENV="HOME=$TMP/home XDG_DATA_HOME="
+start_tui quiz 80 24 lesson final-quiz
+wait_for 'Question 1 of' "the quiz did not open"
+key z
+wait_for 'z is not one of the answers: a to c' "the quiz screen does not say z is no answer"
+hasnt 'Not quite|Right\.' "the quiz screen graded z"
+key b Enter
+wait_for 'Right\.' "b, Enter after z was not graded right"
+ok "keys: item 10: the quiz screen says a mistyped letter is no answer and grades nothing"
+TUI_ENV=

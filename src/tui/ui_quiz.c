@@ -30,6 +30,7 @@ struct quiz {
 	bool right;                /* the last answer */
 	unsigned nright, asked;
 	char saved[300];           /* what became of the score */
+	char msg[120];             /* a key that is no answer, until the next key */
 	struct ui_lines lines;
 	size_t top;
 	int w, h, page;
@@ -173,7 +174,9 @@ static void quiz_draw(void *self)
 		else
 			term_text(y, x, text.w - 15, z->input.buf, TC_BOLD, 0, false);
 	}
-	if (z->phase == END)
+	if (z->msg[0])
+		snprintf(buf, sizeof buf, "%s", z->msg);
+	else if (z->phase == END)
 		snprintf(buf, sizeof buf, "%u right of %u", z->nright, z->asked);
 	else
 		snprintf(buf, sizeof buf, "%u right so far", z->nright);
@@ -208,6 +211,8 @@ static enum ui_result quiz_key(void *self, int key)
 	struct quiz *z = self;
 	const struct lesson_question *q = z->phase == END ? NULL : &z->l->questions[z->q];
 	bool typing = z->phase == ASK && !q->nchoices;
+	bool said = z->msg[0] != '\0';
+	z->msg[0] = '\0';
 	int a = keys_action(&quiz_table, key >= 'A' && key <= 'F' ? key - 'A' + 'a' : key);
 	if (typing && a != Q_LEAVE && a != Q_ENTER)   /* the field takes every other key */
 		return ui_input_key(&z->input, key, false) ? UI_REDRAW : UI_HANDLED;
@@ -238,15 +243,19 @@ static enum ui_result quiz_key(void *self, int key)
 			submit(z);
 		return UI_REDRAW;
 	}
-	if (a == Q_CHOOSE) {
-		size_t k = (size_t)(tolower(key) - 'a');
-		if (k < q->nchoices)
-			z->choice = k;
+	size_t k = a == Q_CHOOSE ? (size_t)(tolower(key) - 'a') : q->nchoices;
+	if (k < q->nchoices) {
+		z->choice = k;
 		return UI_REDRAW;
 	}
-	long to = ui_move(key, (long)z->choice, q->nchoices, 1);
+	long to = a == Q_CHOOSE ? -1 : ui_move(key, (long)z->choice, q->nchoices, 1);
+	if (to < 0 && isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
+		snprintf(z->msg, sizeof z->msg, "%c is not one of the answers: a to %c, then Enter", key,
+		         'a' + (int)q->nchoices - 1);
+		return UI_REDRAW;
+	}
 	if (to < 0)
-		return UI_HANDLED;
+		return said ? UI_REDRAW : UI_HANDLED;
 	z->choice = (size_t)to;
 	return UI_REDRAW;
 }
