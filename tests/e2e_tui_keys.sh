@@ -175,3 +175,16 @@ key b Enter
 wait_for 'Right\.' "b, Enter after z was not graded right"
 ok "keys: item 10: the quiz screen says a mistyped letter is no answer and grades nothing"
 TUI_ENV=
+
+# ---- item 11: an origin is printed as the whole call ----
+out=$("$BIN" lesson tcp-basics --headless --fields --replay "$REC" 2>&1)
+printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' ||
+	fail "item 11: --fields: the origin is not the whole call: $(printf '%s\n' "$out" | grep '^origin: Destination address')"
+"$BIN" lesson tcp-basics --replay "$REC" --handout "$TMP/h.md" >/dev/null 2>&1 || fail "item 11: no handout"
+grep -q 'set by inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' "$TMP/h.md" ||
+	fail "item 11: the handout's origin is not the whole call: $(grep 'Destination address' "$TMP/h.md")"
+# "..." where the family decides the argument (lesson 2): the call of the family run.
+out=$("$BIN" lesson addresses --headless --replay "$SRC/lessons/recordings/addresses.pcapng" 2>&1)
+printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' ||
+	fail "item 11: an origin with ... is not completed from the code: $(printf '%s\n' "$out" | grep '^origin: Dest')"
+ok "keys: item 11: origin lines name the whole call (--fields, handout, ... completed)"
