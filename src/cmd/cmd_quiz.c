@@ -6,7 +6,9 @@
 #include "cmd/lesson_args.h"
 #include "lesson/progress.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +24,21 @@ static void save_quiz(const char *id, unsigned right, unsigned asked, FILE *out)
 	progress_free(p);
 }
 
+/* Is line an answer to q at all: one of its letters, or for a short answer
+ * some text?  A mistyped letter ("z" for a-c) or an empty line is asked
+ * again rather than graded wrong. */
+static bool answerable(const struct lesson_question *q, const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	if (!q->nchoices)
+		return n > 0;
+	int c = n == 1 ? tolower((unsigned char)p[0]) : 0;
+	return c >= 'a' && c < 'a' + (int)q->nchoices;
+}
+
 int quiz_run(const struct lesson *l, FILE *in, FILE *out)
 {
 	if (!l->nquestions) {
@@ -35,12 +52,23 @@ int quiz_run(const struct lesson *l, FILE *in, FILE *out)
 		fprintf(out, "\n%zu. %s\n", i + 1, q->text);
 		for (size_t k = 0; k < q->nchoices; k++)
 			fprintf(out, "   %c) %s\n", (int)('a' + k), q->choices[k]);
-		fprintf(out, "%s ", q->nchoices ? "your choice:" : "your answer:");
-		fflush(out);
 		char line[256];
-		if (!fgets(line, sizeof line, in))
+		bool got = false;
+		for (;;) {   /* each round reads a line: the input bounds it */
+			fprintf(out, "%s ", q->nchoices ? "your choice:" : "your answer:");
+			fflush(out);
+			if (!fgets(line, sizeof line, in))
+				break;
+			line[strcspn(line, "\n")] = '\0';
+			if ((got = answerable(q, line)))
+				break;
+			if (q->nchoices)
+				fprintf(out, "(not one of the choices: answer with a letter, a to %c)\n", 'a' + (int)q->nchoices - 1);
+			else
+				fprintf(out, "(type an answer, then Enter)\n");
+		}
+		if (!got)
 			break;
-		line[strcspn(line, "\n")] = '\0';
 		asked++;
 		if (lesson_answer_ok(q, line)) {
 			right++;

@@ -570,7 +570,7 @@ static void step(struct hw *w, size_t idx, size_t *next)
 		para(w, "Header fields this code set:");
 		list_begin(w, "origins");
 		for (size_t i = 0; i < s->norigins; i++) {
-			lesson_expand(s->origins[i].expr, lab_vars(lab), line, sizeof line);
+			textfmt_origin(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
 			char what[1100];
 			snprintf(what, sizeof what, "set by %s", line);
 			item(w, s->origins[i].field, what);

@@ -4,6 +4,7 @@
 #include "lab/textfmt.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,4 +87,54 @@ void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n)
 	 * should show. */
 	snprintf(buf, n, "%-14s %.*s len %u, frame %u", p->from_lab ? "lab > client" : "client > lab", fl, f,
 	         p->payload_len, p->wirelen);
+}
+
+/* The length of the call that starts at s: up to the ')' that closes its
+ * first '(' (quoted text skipped), or 0 when it does not close on s. */
+static size_t call_length(const char *s)
+{
+	int depth = 0;
+	char quote = 0;
+	for (size_t i = 0; s[i]; i++) {
+		if (quote) {
+			if (s[i] == '\\' && s[i + 1])
+				i++;
+			else if (s[i] == quote)
+				quote = 0;
+		} else if (s[i] == '"' || s[i] == '\'') {
+			quote = s[i];
+		} else if (s[i] == '(') {
+			depth++;
+		} else if (s[i] == ')' && depth > 0 && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+void textfmt_origin(const struct lesson_step *s, const struct lesson_origin *o, const struct lesson_vars *vars,
+                    int family, char *buf, size_t n)
+{
+	char expr[1024], line[1024];
+	lesson_expand(o->expr, vars, expr, sizeof expr);
+	snprintf(buf, n, "%s", expr);
+	const char *paren = strchr(expr, '(');
+	const char *dots = strstr(expr, "...");
+	if (!paren || (!dots && call_length(paren) > 0))
+		return;   /* no call, or a whole one */
+	/* What the code line must contain: the text before any "...". */
+	size_t k = dots ? (size_t)(dots - expr) : strlen(expr);
+	while (k > 0 && (expr[k - 1] == ' ' || expr[k - 1] == ','))
+		k--;
+	expr[k] = '\0';
+	const struct text_block *code = lesson_step_code(s, family);
+	for (size_t i = 0; i < code->n; i++) {
+		lesson_expand(code->lines[i], vars, line, sizeof line);
+		const char *at = strstr(line, expr);
+		size_t len = at ? call_length(at) : 0;
+		if (len) {
+			snprintf(buf, n, "%.*s", (int)len, at);
+			return;
+		}
+	}
 }

@@ -41,6 +41,16 @@ int textfmt_ascii_col(int i);
  * "client > lab   Flags [S] len 0, frame 74" */
 void textfmt_packet_shape(const struct lab_packet *p, char *buf, size_t n);
 
+/* An origin of step s as the learner reads it (headless "origin:", the
+ * handouts, the lesson's status line): its code expanded and, when that
+ * stops inside a call -- cut short ("inet_pton(AF_INET, "127.0.0.1"") or
+ * with "..." where the address family decides the argument -- the whole
+ * call, as the step's code for `family` writes it.  An origin that is no
+ * call ("chosen by the kernel") or that the code does not hold is printed
+ * as written. */
+void textfmt_origin(const struct lesson_step *s, const struct lesson_origin *o, const struct lesson_vars *vars,
+                    int family, char *buf, size_t n);
+
 /* Who a step's packets belong to, for headings: "step 3", "setup", "between steps". */
 void textfmt_step_label(int step, char *buf, size_t n);
 

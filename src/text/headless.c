@@ -209,7 +209,7 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		for (size_t i = 0; i < r->nstates; i++)
 			fprintf(out, "tcp state: %s\n", r->states[i]);
 		for (size_t i = 0; i < s->norigins; i++) {
-			lesson_expand(s->origins[i].expr, lab_vars(lab), line, sizeof line);
+			textfmt_origin(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
 			fprintf(out, "origin: %s <- %s\n", s->origins[i].field, line);
 		}
 		if (s->predict && lab_capturing(lab))

@@ -243,6 +243,17 @@ static enum ui_result hex_key(struct fieldview *f, int key)
 	return UI_IGNORED;
 }
 
+enum { FV_ENTER = 1, FV_LEFT, FV_RIGHT };
+
+static const struct key_bind fieldview_binds[] = {
+	{ { TK_ENTER }, FV_ENTER, "fold or unfold the layer under the cursor", NULL },
+	{ { TK_LEFT, 'h' }, FV_LEFT, "fold the layer; on a field or a folded layer: go to its layer", NULL },
+	{ { TK_RIGHT, 'l' }, FV_RIGHT, "unfold the layer", NULL },
+	{ { 0 }, 0, "the selected field's bytes are lit in the hex dump; in the bytes (Tab, in inspect) the arrows "
+	  "move a byte cursor and the field owning the byte is selected", "bytes" },
+};
+const struct key_table fieldview_keys = KEY_TABLE("The field tree (detail pane, inspect)", fieldview_binds);
+
 enum ui_result fieldview_key(struct fieldview *f, int key)
 {
 	if (!f->have || f->nvis == 0)
@@ -251,19 +262,20 @@ enum ui_result fieldview_key(struct fieldview *f, int key)
 		return hex_key(f, key);
 	size_t i = f->vis[f->sel];
 	bool parent = has_children(&f->d, i);
-	if ((key == TK_ENTER && parent) || ((key == TK_LEFT || key == 'h') && parent && !f->folded[i]) ||
-	    ((key == TK_RIGHT || key == 'l') && parent && f->folded[i])) {
+	int a = keys_action(&fieldview_keys, key);
+	if ((a == FV_ENTER && parent) || (a == FV_LEFT && parent && !f->folded[i]) ||
+	    (a == FV_RIGHT && parent && f->folded[i])) {
 		f->folded[i] = !f->folded[i];
 		remember_folds(f);
 		compute_visible(f);
 		return UI_REDRAW;
 	}
-	if (key == TK_LEFT || key == 'h') {   /* on a leaf or a folded layer: go to the parent */
+	if (a == FV_LEFT) {   /* on a leaf or a folded layer: go to the parent */
 		while (f->sel > 0 && f->d.fields[f->vis[f->sel]].depth >= f->d.fields[i].depth && f->d.fields[i].depth)
 			f->sel--;
 		return UI_REDRAW;
 	}
-	if (key == TK_ENTER || key == TK_RIGHT || key == 'l')
+	if (a == FV_ENTER || a == FV_RIGHT)
 		return UI_HANDLED;
 	long to = ui_move(key, (long)f->sel, f->nvis, f->page);
 	if (to < 0)

@@ -61,5 +61,7 @@ void fieldview_draw(struct fieldview *f, struct rect r, const char *headline, en
 /* Movement, folding, and in hex mode moving by byte.  UI_IGNORED when the
  * key is not the view's. */
 enum ui_result fieldview_key(struct fieldview *f, int key);
+/* Its keys, for the help of the screens that show one. */
+extern const struct key_table fieldview_keys;
 
 #endif

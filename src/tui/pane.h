@@ -94,6 +94,7 @@ struct pane {
 extern const struct pane pane_code, pane_explain, pane_packets, pane_detail;
 /* In the packets' place when L is pressed: the connection as a ladder diagram. */
 extern const struct pane pane_ladder;
+extern const struct key_table pane_ladder_keys;   /* its keys, for the lesson's help */
 /* In place of all four while comparing (key t): the two runs side by side. */
 extern const struct pane pane_compare;
 

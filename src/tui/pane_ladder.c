@@ -99,7 +99,7 @@ static void ladder_draw(void *self, struct lesson_view *v, struct rect outer, bo
 		ladder_endpoint(&p->lad->conn, true, a, sizeof a);
 		ladder_endpoint(&p->lad->conn, false, b, sizeof b);
 		if (p->nconn > 1)
-			snprintf(title, sizeof title, "Ladder: %s <-> %s (connection %zu of %zu, c next; L packet list)", a, b,
+			snprintf(title, sizeof title, "Ladder: %s <-> %s (connection %zu of %zu, ] next [ previous; L list)", a, b,
 			         p->conn + 1, p->nconn);
 		else
 			snprintf(title, sizeof title, "Ladder: %s <-> %s (L packet list)", a, b);
@@ -140,13 +140,23 @@ static void ladder_draw(void *self, struct lesson_view *v, struct rect outer, bo
 	ui_lines_draw(&p->lines, list, p->top, p->skip, true);
 }
 
+enum { LK_NEXT = 1, LK_PREV };
+
+static const struct key_bind ladder_binds[] = {
+	{ { ']' }, LK_NEXT, "the next TCP connection, when there are several", NULL },
+	{ { '[' }, LK_PREV, "the previous TCP connection", NULL },
+	{ { 0 }, 0, "moving along the arrows selects their packets in the detail pane", "arrows" },
+};
+const struct key_table pane_ladder_keys = KEY_TABLE("The ladder (L in a lesson)", ladder_binds);
+
 static enum ui_result ladder_key(void *self, struct lesson_view *v, int key)
 {
 	struct ladder_pane *p = self;
 	if (ui_hscroll_key(key, &p->skip))
 		return UI_REDRAW;
-	if (key == 'c' && p->nconn > 1) {
-		p->conn = (p->conn + 1) % p->nconn;
+	int a = keys_action(&pane_ladder_keys, key);
+	if (a && p->nconn > 1) {
+		p->conn = (p->conn + (a == LK_NEXT ? 1 : p->nconn - 1)) % p->nconn;
 		p->top = 0;
 		p->built_w = -1;   /* rebuild on the next draw */
 		return UI_REDRAW;

@@ -140,6 +140,15 @@ static const struct look contrast[TC_COUNT] = {
 static const struct { const char *name; const struct look *look; } themes[] = {
 	{ "dark", dark }, { "light", light }, { "contrast", contrast },
 };
+/* The wheel is buttons 4 and 5 to curses; ncurses' older mouse protocol
+ * (version 1) has no button 5, and there the wheel only scrolls up. */
+#define WHEEL_UP BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+#define WHEEL_DOWN BUTTON5_PRESSED
+#else
+#define WHEEL_DOWN 0
+#endif
+
 static const struct look *palette = dark;
 static bool palette_fills;   /* the theme paints the background too (contrast) */
 
@@ -339,9 +348,9 @@ int term_init(char *err, size_t errlen)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);   /* Esc alone leaves a screen without a noticeable pause */
-	/* Clicks select panes and packets; only presses are asked for, so the
-	 * terminal's own selection (Shift+drag) keeps working. */
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	/* Clicks select panes and packets, the wheel scrolls; only presses are
+	 * asked for, so the terminal's own selection (Shift+drag) keeps working. */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_UP | WHEEL_DOWN, NULL);
 	mouseinterval(0);
 	curs_set(0);
 	setup_colors();
@@ -439,11 +448,16 @@ int term_getkey(int timeout_ms)
 	}
 	if (ch == KEY_MOUSE) {
 		MEVENT ev;
-		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
-			click_y = ev.y;
-			click_x = ev.x;
+		if (getmouse(&ev) != OK)
+			return TK_NONE;
+		click_y = ev.y;   /* the wheel's too: a lesson scrolls the pane under the pointer */
+		click_x = ev.x;
+		if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
 			return TK_CLICK;
-		}
+		if (ev.bstate & WHEEL_UP)
+			return TK_WHEEL_UP;
+		if (ev.bstate & WHEEL_DOWN)
+			return TK_WHEEL_DOWN;
 		return TK_NONE;
 	}
 	for (size_t i = 0; i < sizeof keymap / sizeof keymap[0]; i++)

@@ -27,6 +27,7 @@ enum term_key {
 	TK_RESIZE,              /* the window changed size, or is to be drawn anew (Ctrl-L, fg after Ctrl-Z) */
 	TK_SIGNAL,              /* SIGINT/SIGTERM/SIGHUP arrived: wind down and return */
 	TK_CLICK,               /* the left mouse button: where, from term_click */
+	TK_WHEEL_UP, TK_WHEEL_DOWN,   /* the mouse wheel, a notch */
 };
 
 
@@ -42,7 +43,7 @@ enum term_color {
 
 struct rect { int y, x, h, w; };
 
-/* Where the last TK_CLICK was (row y, column x). */
+/* Where the last TK_CLICK (or wheel notch) was (row y, column x). */
 void term_click(int *y, int *x);
 /* Is (y, x) inside r? */
 bool rect_has(struct rect r, int y, int x);

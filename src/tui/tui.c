@@ -106,10 +106,47 @@ static bool apply(struct ui *ui, int i, enum ui_result r, bool *dirty)
 	case UI_REDRAW:
 		*dirty = true;
 		break;
+	case UI_HELP: {
+		char err[256];
+		if (ui_push(ui, &ui_help, ui->stack[i].s->help, err, sizeof err) == 0)
+			*dirty = true;
+		break;
+	}
 	default:
 		break;
 	}
 	return ui->depth > 0;
+}
+
+/* Every screen's keys, for `sockscope keys` and the man page: each screen's
+ * own tables in the order a learner meets them, a table shared by several
+ * printed once, the ones every screen shares last. */
+void tui_print_keys(FILE *f, bool man)
+{
+	static const struct ui_screen *const screens[] = {
+		&ui_browser, &ui_lesson, &ui_present, &ui_quiz, &ui_timeline, &ui_addr, &ui_inspect, &ui_jumplist, &ui_help,
+	};
+	static const struct key_table *const shared[] = { &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere };
+	const struct key_table *list[64];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
+		for (size_t t = 0; screens[i]->help && screens[i]->help[t]; t++) {
+			const struct key_table *k = screens[i]->help[t];
+			bool seen = false;
+			for (size_t j = 0; j < n; j++)
+				seen |= list[j] == k;
+			for (size_t j = 0; j < sizeof shared / sizeof shared[0]; j++)
+				seen |= shared[j] == k;
+			if (!seen && n + 4 < sizeof list / sizeof list[0])
+				list[n++] = k;
+		}
+	for (size_t j = 0; j < sizeof shared / sizeof shared[0]; j++)
+		list[n++] = shared[j];
+	list[n] = NULL;
+	if (man)
+		keys_print_man(f, list);
+	else
+		keys_print_text(f, list);
 }
 
 int tui_run(const struct tui_context *ctx)

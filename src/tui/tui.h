@@ -5,6 +5,9 @@
 #ifndef SOCKSCOPE_TUI_H
 #define SOCKSCOPE_TUI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "capture/capture.h"
 #include "inspect/capfile.h"
 #include "inspect/live.h"
@@ -39,6 +42,10 @@ struct tui_context {
 	                                 (contrast when presenting) */
 	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
 };
+
+/* Print what every screen's keys do (`sockscope keys`): as text, or as the
+ * man page's KEYS subsections (man(7) source) when man. */
+void tui_print_keys(FILE *f, bool man);
 
 /* Run the interface until the user quits.  Always restores the terminal.
  * Returns the process exit status. */

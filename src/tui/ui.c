@@ -163,23 +163,71 @@ void ui_status_bar(int y, int w, const char *left, const char *right)
 		term_text(y, w - rw - 1, rw, right, TC_BAR, 0, false);
 }
 
+/* What the movement keys do, as ui_move answers them: the habits of less
+ * and vim users (Ctrl-F/B a page, Ctrl-D/U half of one) beside the keys
+ * on the keyboard's arrows block. */
+enum { MV_UP = 1, MV_DOWN, MV_PGUP, MV_PGDN, MV_HALF_UP, MV_HALF_DOWN, MV_FIRST, MV_LAST, MV_WHEEL };
+enum { WHEEL_LINES = 3 };
+
+static const struct key_bind move_binds[] = {
+	{ { TK_UP, 'k' }, MV_UP, "up a line", NULL },
+	{ { TK_DOWN, 'j' }, MV_DOWN, "down a line", NULL },
+	{ { TK_PGUP, 2 }, MV_PGUP, "up a page", NULL },
+	{ { TK_PGDN, 6 }, MV_PGDN, "down a page", NULL },
+	{ { 21 }, MV_HALF_UP, "up half a page", NULL },
+	{ { 4 }, MV_HALF_DOWN, "down half a page", NULL },
+	{ { TK_HOME, 'g' }, MV_FIRST, "the first line", NULL },
+	{ { TK_END, 'G' }, MV_LAST, "the last line (a list of packets still coming: follows the new ones)", NULL },
+	{ { TK_WHEEL_UP, TK_WHEEL_DOWN }, MV_WHEEL, "3 lines up or down (in a lesson: in the pane under the pointer)",
+	  "mouse wheel" },
+};
+const struct key_table ui_keys_move = KEY_TABLE("Moving, in every list, pane and help", move_binds);
+
+enum { HS_LEFT = 1, HS_RIGHT };
+static const struct key_bind hscroll_binds[] = {
+	{ { '<' }, HS_LEFT, "scroll left by 8 columns (code, packets, ladders, followed streams)", NULL },
+	{ { '>' }, HS_RIGHT, "scroll right by 8 columns", NULL },
+};
+const struct key_table ui_keys_hscroll = KEY_TABLE("Sideways", hscroll_binds);
+
+/* The one key map every screen keeps to, written down (each screen's own
+ * table dispatches its part of it), and the keys term.c answers before
+ * any screen sees a key: documented, not dispatched. */
+static const struct key_bind anywhere_binds[] = {
+	{ { '?' }, 0, "the help of the screen you are on", NULL },
+	{ { 'q' }, 0, "leave the screen; the program, when it was started on that screen", NULL },
+	{ { TK_ESC }, 0, "cancel: a prompt, a toggle's re-run, an overlay", NULL },
+	{ { 'b', 'f' }, 0, "back and forward (lesson steps, also when presenting)", NULL },
+	{ { ']', '[' }, 0, "the next and previous TCP connection, in every ladder", NULL },
+	{ { 3 }, 0, "quit sockscope (a step still running is waited for; a second Ctrl-C does not wait)", NULL },
+	{ { 26 }, 0, "suspend to the shell; fg brings the screen back", NULL },
+	{ { 12 }, 0, "draw the screen again", NULL },
+	{ { TK_CLICK }, 0, "focus the pane under it; on a packet's row (lesson, inspect) select that packet",
+	  "mouse click" },
+	{ { 0 }, 0, "a window smaller than 60x16 shows the size it needs; q there quits", "small window" },
+};
+const struct key_table ui_keys_anywhere = KEY_TABLE("Anywhere", anywhere_binds);
+
 long ui_move(int key, long cur, size_t n, int page)
 {
-	static const struct { int key; int dir; } moves[] = {
-		{ TK_UP, -1 }, { 'k', -1 }, { TK_DOWN, 1 }, { 'j', 1 }, { TK_PGUP, -2 }, { TK_PGDN, 2 },
-		{ TK_HOME, -3 }, { 'g', -3 }, { TK_END, 3 }, { 'G', 3 },
-	};
 	long step = page > 1 ? page - 1 : 1;   /* a page keeps one line of context */
-	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-		if (moves[i].key != key)
-			continue;
-		int d = moves[i].dir;
-		long to = d == -3 ? 0 : d == 3 ? (long)n - 1 : cur + (d == 2 || d == -2 ? d / 2 * step : d);
-		if (to > (long)n - 1)
-			to = (long)n - 1;
-		return to < 0 ? 0 : to;
+	long half = page > 1 ? page / 2 : 1;
+	long to;
+	switch (keys_action(&ui_keys_move, key)) {
+	case MV_UP: to = cur - 1; break;
+	case MV_DOWN: to = cur + 1; break;
+	case MV_PGUP: to = cur - step; break;
+	case MV_PGDN: to = cur + step; break;
+	case MV_HALF_UP: to = cur - half; break;
+	case MV_HALF_DOWN: to = cur + half; break;
+	case MV_FIRST: to = 0; break;
+	case MV_LAST: to = (long)n - 1; break;
+	case MV_WHEEL: to = cur + (key == TK_WHEEL_UP ? -WHEEL_LINES : WHEEL_LINES); break;
+	default: return -1;
 	}
-	return -1;
+	if (to > (long)n - 1)
+		to = (long)n - 1;
+	return to < 0 ? 0 : to;
 }
 
 bool ui_scroll_key(int key, size_t *top, size_t n, int page)
@@ -195,9 +243,10 @@ bool ui_scroll_key(int key, size_t *top, size_t n, int page)
 
 bool ui_hscroll_key(int key, int *skip)
 {
-	if (key != '<' && key != '>')
+	int a = keys_action(&ui_keys_hscroll, key);
+	if (!a)
 		return false;
-	*skip = key == '<' ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
+	*skip = a == HS_LEFT ? (*skip > 8 ? *skip - 8 : 0) : *skip + 8;
 	return true;
 }
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tui/keys.h"
 #include "tui/term.h"
 #include "tui/tui.h"
 
@@ -25,6 +26,7 @@ enum ui_result {
 	UI_REDRAW,       /* taken, draw again */
 	UI_LEAVE,        /* pop this screen */
 	UI_QUIT,         /* leave the program */
+	UI_HELP,         /* show this screen's help (its `help` tables) over it */
 };
 
 struct ui;
@@ -40,6 +42,9 @@ struct ui_screen {
 	void (*draw)(void *self);
 	enum ui_result (*handle_key)(void *self, int key);
 	enum ui_result (*tick)(void *self);              /* may be NULL */
+	/* What its keys do (keys.h), NULL-terminated: its own table first, then
+	 * those of its panes and the shared ones.  Its help page shows these. */
+	const struct key_table *const *help;
 };
 
 extern const struct ui_screen ui_browser, ui_lesson, ui_present, ui_help;
@@ -59,6 +64,11 @@ extern const struct ui_screen ui_jumplist;
 /* Push a new screen on top (it gets keys from now on); -1 with err. */
 int ui_push(struct ui *ui, const struct ui_screen *s, const void *arg, char *err, size_t errlen);
 const struct tui_context *ui_context(const struct ui *ui);
+
+/* The key tables every screen shares: moving in a list or text (ui_move,
+ * ui_scroll_key), sideways (ui_hscroll_key), and the keys term.c answers
+ * on every screen (Ctrl-C, Ctrl-Z, Ctrl-L). */
+extern const struct key_table ui_keys_move, ui_keys_hscroll, ui_keys_anywhere;
 
 /* ---- a list of display lines: what a pane shows, built then drawn ---- */
 struct ui_line {
@@ -80,6 +90,11 @@ struct ui_jumplist {
 	size_t head;                  /* lines at the top that stay put (a heading) */
 	size_t start;                 /* the line the cursor starts on */
 	long long *jump;              /* where Enter puts the chosen packet (the caller's; it outlives the screen) */
+	/* ] and [ (a ladder: the next / previous connection), or NULL: fill
+	 * *out with the other lines (handed over as above), or return false
+	 * with a message in err. */
+	bool (*turn)(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen);
+	void *ctx;
 };
 
 void ui_lines_clear(struct ui_lines *l);   /* keeps the memory for reuse */
@@ -96,7 +111,7 @@ void ui_lines_draw(const struct ui_lines *l, struct rect r, size_t top, int skip
  * lines, moving the window as little as possible from `top`. */
 size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t n);
 
-/* The answer to the movement keys (Up Down j k PgUp PgDn Home End g G):
+/* The answer to the movement keys (ui_keys_move: arrows, j k, pages, Home End g G, the wheel):
  * the new position in a list of n entries shown `page` at a time, or -1
  * when key does not move. */
 long ui_move(int key, long cur, size_t n, int page);

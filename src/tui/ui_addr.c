@@ -127,16 +127,32 @@ static void addr_draw(void *self)
 	              "Esc back");
 }
 
+enum { A_LEAVE = 1, A_HELP };
+
+/* Everything else is typed into the address: '?' never is part of one. */
+static const struct key_bind addr_binds[] = {
+	{ { 0 }, 0, "the address, as you type it; Backspace and the arrows edit it", "typing" },
+	{ { '?' }, A_HELP, "this help", NULL },
+	{ { TK_ESC }, A_LEAVE, "back to the lesson", NULL },
+};
+static const struct key_table addr_table = KEY_TABLE("Address explorer (a in a lesson)", addr_binds);
+static const struct key_table *const addr_help[] = { &addr_table, &ui_keys_anywhere, NULL };
+
 static enum ui_result addr_key(void *self, int key)
 {
 	struct addr_screen *s = self;
-	if (key == TK_ESC)
+	switch (keys_action(&addr_table, key)) {
+	case A_LEAVE:
 		return UI_LEAVE;
-	return ui_input_key(&s->input, key, false) ? UI_REDRAW : UI_HANDLED;
+	case A_HELP:
+		return UI_HELP;
+	default:
+		return ui_input_key(&s->input, key, false) ? UI_REDRAW : UI_HANDLED;
+	}
 }
 
 const struct ui_screen ui_addr = {
 	.name = "address explorer",
 	.create = addr_create, .destroy = addr_destroy, .resize = addr_resize,
-	.draw = addr_draw, .handle_key = addr_key,
+	.draw = addr_draw, .handle_key = addr_key, .help = addr_help,
 };

@@ -129,20 +129,31 @@ static void browser_draw(void *self)
 	ui_status_bar(b->h - 1, b->w, left, "Enter open  ? help  q quit");
 }
 
+enum { B_QUIT = 1, B_HELP, B_OPEN, B_PRESENT };
+
+static const struct key_bind browser_binds[] = {
+	{ { TK_ENTER, ' ' }, B_OPEN, "open the lesson (a quiz opens on its questions)", NULL },
+	{ { 'P' }, B_PRESENT, "present the lesson to a room (as sockscope present ID)", NULL },
+	{ { '?' }, B_HELP, "this help", NULL },
+	{ { 'q', TK_ESC }, B_QUIT, "quit sockscope", NULL },
+};
+static const struct key_table browser_table = KEY_TABLE("Lesson browser", browser_binds);
+static const struct key_table *const browser_help[] = { &browser_table, &ui_keys_move, &ui_keys_anywhere, NULL };
+
 static enum ui_result browser_key(void *self, int key)
 {
 	struct browser *b = self;
 	size_t n = b->ctx->catalog->n;
 	b->msg[0] = '\0';
-	switch (key) {
-	case 'q': case TK_ESC:
+	int a = keys_action(&browser_table, key);
+	switch (a) {
+	case B_QUIT:
 		return UI_QUIT;
-	case '?':
-		ui_push(b->ui, &ui_help, NULL, b->msg, sizeof b->msg);
-		return UI_REDRAW;
-	case TK_ENTER: case ' ': case 'P': {   /* P: presenter mode */
+	case B_HELP:
+		return UI_HELP;
+	case B_OPEN: case B_PRESENT: {
 		const struct lesson *l = n ? b->ctx->catalog->lessons[b->sel] : NULL;
-		const struct ui_screen *scr = !l || !l->nsteps ? &ui_quiz : key == 'P' ? &ui_present : &ui_lesson;
+		const struct ui_screen *scr = !l || !l->nsteps ? &ui_quiz : a == B_PRESENT ? &ui_present : &ui_lesson;
 		if (l && ui_push(b->ui, scr, l, b->msg, sizeof b->msg) < 0) {
 			char why[512];
 			snprintf(why, sizeof why, "%s", b->msg);
@@ -163,5 +174,5 @@ static enum ui_result browser_key(void *self, int key)
 const struct ui_screen ui_browser = {
 	.name = "browser",
 	.create = browser_create, .destroy = browser_destroy, .resize = browser_resize,
-	.draw = browser_draw, .handle_key = browser_key,
+	.draw = browser_draw, .handle_key = browser_key, .help = browser_help,
 };

@@ -59,7 +59,7 @@ struct inspect_screen;
 /* A one-line question at the bottom: the text typed goes to apply, which
  * returns false (with s->prompt_err set) to keep the field open. */
 struct prompt {
-	int key;
+	int action;       /* its action in the key table */
 	const char *title;
 	bool digits;
 	bool (*apply)(struct inspect_screen *s, const char *text);
@@ -91,6 +91,7 @@ struct inspect_screen {
 	char msg[512];
 	enum term_color msg_color;
 	long long jump;           /* set by ui_jumplist: go to this packet */
+	long long ladder_first;   /* the first packet of the connection the ladder shows */
 	long long want;           /* go to this packet once the view has walked past it, -1 none */
 	bool want_asked;          /* the user asked for it (else: keeping the selection over a new filter) */
 	bool wait_said;           /* the status line says we wait for `want` */
@@ -368,12 +369,48 @@ static bool apply_export(struct inspect_screen *s, const char *text)
 	return true;
 }
 
+/* What the keys do: the actions below, and the prompts, by action. */
+enum {
+	I_QUIT = 1, I_HELP, I_TIME, I_MARK, I_FOLLOW, I_CONVS, I_LADDER, I_STOP, I_FOCUS, I_FOCUS_BACK,
+	I_FILTER, I_SEARCH, I_GOTO, I_SAVE, I_EXPORT, I_BACK, I_NEXT, I_PREV,
+};
+
+static const struct key_bind inspect_binds[] = {
+	{ { ':' }, I_GOTO, "go to packet N (typed, then Enter)", NULL },
+	{ { TK_TAB }, I_FOCUS, "focus the list, the field tree, the bytes (a byte cursor: the field owning the byte is "
+	  "selected)", NULL },
+	{ { TK_BTAB }, I_FOCUS_BACK, "focus the one before", NULL },
+	{ { '/' }, I_SEARCH, "search: Enter selects the next packet whose line contains the text (lower case matches "
+	  "any case, a capital exact case); empty ends the search, the filter stays", NULL },
+	{ { 'n' }, I_NEXT, "the next match of the search, wrapping at the end", NULL },
+	{ { 'N' }, I_PREV, "the previous match", NULL },
+	{ { '&' }, I_FILTER, "display filter in tcpdump (BPF) syntax (pcap-filter(7)), empty: none; one that does "
+	  "not compile keeps the list as it was and says why", NULL },
+	{ { 'T' }, I_TIME, "the time column: time of day, since the first packet, since the previous row", NULL },
+	{ { 'F' }, I_FOLLOW, "follow the TCP stream or UDP flow: -> sent by one end, <- by the other (Enter in the "
+	  "list does too)", NULL },
+	{ { 'c' }, I_CONVS, "the conversations (among the packets shown): endpoints, packets, bytes, duration", NULL },
+	{ { 'L' }, I_LADDER, "the ladder diagram of the selected packet's TCP connection", NULL },
+	{ { 'm' }, I_MARK, "mark or unmark the packet ('*' in the list)", NULL },
+	{ { 'w' }, I_SAVE, "save as pcap to a path typed: the marked packets, else those shown", NULL },
+	{ { 'e' }, I_EXPORT, "export the list as text, as shown (a stream: sockscope inspect FILE --follow N)", NULL },
+	{ { 'S' }, I_STOP, "a live capture (inspect -i): stop capturing; what was captured stays to inspect", NULL },
+	{ { TK_ESC }, I_BACK, "from the field tree or the bytes: back to the list", NULL },
+	{ { '?' }, I_HELP, "this help", NULL },
+	{ { 'q' }, I_QUIT, "quit", NULL },
+};
+static const struct key_table inspect_table =
+	KEY_TABLE("Inspecting a capture (sockscope inspect FILE, inspect -i IFACE)", inspect_binds);
+static const struct key_table *const inspect_help[] = {
+	&inspect_table, &fieldview_keys, &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere, NULL
+};
+
 static const struct prompt prompts[] = {
-	{ '&', "Display filter, tcpdump (BPF) syntax, e.g. tcp port 80 (empty: none)", false, apply_filter },
-	{ '/', "Search the lines for (n next, N previous; empty: none)", false, apply_search },
-	{ ':', "Go to packet number", true, apply_goto },
-	{ 'w', "Save as pcap (the marked packets, else those shown) to", false, apply_save },
-	{ 'e', "Export the list as text to", false, apply_export },
+	{ I_FILTER, "Display filter, tcpdump (BPF) syntax, e.g. tcp port 80 (empty: none)", false, apply_filter },
+	{ I_SEARCH, "Search the lines for (n next, N previous; empty: none)", false, apply_search },
+	{ I_GOTO, "Go to packet number", true, apply_goto },
+	{ I_SAVE, "Save as pcap (the marked packets, else those shown) to", false, apply_save },
+	{ I_EXPORT, "Export the list as text to", false, apply_export },
 };
 
 static void open_prompt(struct inspect_screen *s, const struct prompt *p)
@@ -381,7 +418,7 @@ static void open_prompt(struct inspect_screen *s, const struct prompt *p)
 	s->prompt = p;
 	s->prompt_err[0] = '\0';
 	memset(&s->in, 0, sizeof s->in);
-	const char *start = p->key == '&' ? s->filter : p->key == '/' ? s->search : "";
+	const char *start = p->action == I_FILTER ? s->filter : p->action == I_SEARCH ? s->search : "";
 	snprintf(s->in.buf, sizeof s->in.buf, "%s", start);
 	s->in.len = s->in.cur = strlen(s->in.buf);
 }
@@ -545,33 +582,93 @@ static enum ui_result do_convs(struct inspect_screen *s)
 	return show_lines(s, &o);
 }
 
-static enum ui_result do_ladder(struct inspect_screen *s)
+static bool ladder_turn(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen);
+
+/* The ladder of packet pkt's connection as lines into o; false with err. */
+static bool ladder_lines(struct inspect_screen *s, long long pkt, struct lines_out *o, char *err, size_t errlen)
 {
-	long long pkt = sel_packet(s);
-	char err[256], a[64], b[64];
+	char a[64], b[64];
 	uint64_t *num = NULL;
-	if (pkt < 0)
-		return UI_HANDLED;
-	struct ladder *l = inspect_ladder_numbered(s->cf, (uint64_t)pkt, s->w - 4, &num, err, sizeof err);
-	if (!l) {
-		say(s, TC_ERROR, "no ladder: %s", err);
-		return UI_REDRAW;
-	}
+	struct ladder *l = inspect_ladder_numbered(s->cf, (uint64_t)pkt, s->w - 4, &num, err, errlen);
+	if (!l)
+		return false;
 	ladder_endpoint(&l->conn, true, a, sizeof a);
 	ladder_endpoint(&l->conn, false, b, sizeof b);
-	struct lines_out o = { .j = { .jump = &s->jump, .hint = "Enter: go to the arrow's packet" } };
-	snprintf(o.j.title, sizeof o.j.title, "Ladder: %s <-> %s, %zu segments", a, b, l->conn.npackets);
-	while (o.j.head < l->nrows && l->rows[o.j.head].frame < 0)
-		o.j.head++;
+	*o = (struct lines_out){ .j = { .jump = &s->jump, .hint = "Enter: go to the arrow's packet", .turn = ladder_turn,
+	                                .ctx = s } };
+	snprintf(o->j.title, sizeof o->j.title, "Ladder: %s <-> %s, %zu segments", a, b, l->conn.npackets);
+	while (o->j.head < l->nrows && l->rows[o->j.head].frame < 0)
+		o->j.head++;
+	s->ladder_first = -1;
 	for (size_t r = 0; r < l->nrows; r++) {
 		long fr = l->rows[r].frame;
 		long long p = fr >= 0 ? (long long)num[fr] : -1;
+		if (p >= 0 && (s->ladder_first < 0 || p < s->ladder_first))
+			s->ladder_first = p;
 		if (p == pkt)
-			o.j.start = r;
-		out_add(&o, l->rows[r].text, p == pkt ? TC_STEP_PKT : r < o.j.head ? TC_HEADING : TC_NORMAL, p);
+			o->j.start = r;
+		out_add(o, l->rows[r].text, p == pkt ? TC_STEP_PKT : r < o->j.head ? TC_HEADING : TC_NORMAL, p);
 	}
 	free(num);
 	ladder_free(l);
+	if (o->oom) {
+		ui_lines_free(&o->j.lines);
+		free(o->j.packet);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* ] and [ in a ladder: the TCP conversation after (before) the one shown,
+ * in the order of their first packets, round at the ends. */
+static bool ladder_turn(void *ctx, int dir, struct ui_jumplist *out, char *err, size_t errlen)
+{
+	struct inspect_screen *s = ctx;
+	struct inspect_conv *c;
+	long n = inspect_conversations(s->cf, filtered(s) ? s->v : NULL, &c, err, errlen);
+	if (n < 0)
+		return false;
+	long long cur = s->ladder_first, first = -1, last = -1, to = -1;
+	size_t tcp = 0;
+	for (long i = 0; i < n; i++) {
+		if (c[i].ip_proto != 6)
+			continue;
+		long long p = (long long)c[i].first_packet;
+		tcp++;
+		first = first < 0 ? p : first;
+		last = p;
+		if (dir > 0 && p > cur && to < 0)
+			to = p;
+		if (dir < 0 && p < cur)
+			to = p;
+	}
+	free(c);
+	if (tcp < 2) {
+		snprintf(err, errlen, "%s%s", tcp ? "this is the only TCP connection" : "no TCP connection",
+		         filtered(s) ? " among the packets shown" : "");
+		return false;
+	}
+	if (to < 0)   /* past the last (first): round to the other end */
+		to = dir > 0 ? first : last;
+	struct lines_out o;
+	if (!ladder_lines(s, to, &o, err, errlen))
+		return false;
+	*out = o.j;
+	return true;
+}
+
+static enum ui_result do_ladder(struct inspect_screen *s)
+{
+	long long pkt = sel_packet(s);
+	char err[256];
+	if (pkt < 0)
+		return UI_HANDLED;
+	struct lines_out o;
+	if (!ladder_lines(s, pkt, &o, err, sizeof err)) {
+		say(s, TC_ERROR, "no ladder: %s", err);
+		return UI_REDRAW;
+	}
 	return show_lines(s, &o);
 }
 
@@ -585,9 +682,8 @@ static enum ui_result do_quit(struct inspect_screen *s)
 
 static enum ui_result do_help(struct inspect_screen *s)
 {
-	char err[128];
-	ui_push(s->ui, &ui_help, NULL, err, sizeof err);
-	return UI_REDRAW;
+	(void)s;
+	return UI_HELP;
 }
 
 static enum ui_result do_stop(struct inspect_screen *s)
@@ -661,14 +757,21 @@ static enum ui_result do_focus_back(struct inspect_screen *s)
 	return UI_REDRAW;
 }
 
+static enum ui_result do_back(struct inspect_screen *s)
+{
+	s->focus = FOCUS_LIST;
+	fieldview_hex_mode(&s->fv, false);
+	return UI_REDRAW;
+}
+
 static const struct action {
-	int key;
+	int action;
 	enum ui_result (*fn)(struct inspect_screen *s);
 } actions[] = {
-	{ 'q', do_quit }, { '?', do_help }, { 't', do_time }, { 'm', do_mark },
-	{ 'F', do_follow }, { 'c', do_convs }, { 'L', do_ladder }, { 'S', do_stop },
-	{ 'n', do_next }, { 'N', do_prev },
-	{ TK_TAB, do_focus }, { TK_BTAB, do_focus_back },
+	{ I_QUIT, do_quit }, { I_HELP, do_help }, { I_TIME, do_time }, { I_MARK, do_mark },
+	{ I_FOLLOW, do_follow }, { I_CONVS, do_convs }, { I_LADDER, do_ladder }, { I_STOP, do_stop },
+	{ I_NEXT, do_next }, { I_PREV, do_prev },
+	{ I_FOCUS, do_focus }, { I_FOCUS_BACK, do_focus_back }, { I_BACK, do_back },
 };
 
 /* ---- the screen ---- */
@@ -990,24 +1093,18 @@ static enum ui_result inspect_key(void *self, int key)
 		}
 		return UI_REDRAW;
 	}
-	for (size_t i = 0; i < sizeof prompts / sizeof prompts[0]; i++)
-		if (prompts[i].key == key) {
+	int a = keys_action(&inspect_table, key);
+	for (size_t i = 0; a && i < sizeof prompts / sizeof prompts[0]; i++)
+		if (prompts[i].action == a) {
 			open_prompt(s, &prompts[i]);
 			return UI_REDRAW;
 		}
-	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-		if (actions[i].key == key)
+	for (size_t i = 0; a && i < sizeof actions / sizeof actions[0]; i++)
+		if (actions[i].action == a)
 			return actions[i].fn(s);
 	if (s->focus != FOCUS_LIST) {
 		enum ui_result r = fieldview_key(&s->fv, key);
-		if (r != UI_IGNORED)
-			return r;
-		if (key == TK_ESC) {
-			s->focus = FOCUS_LIST;
-			fieldview_hex_mode(&s->fv, false);
-			return UI_REDRAW;
-		}
-		return UI_HANDLED;
+		return r != UI_IGNORED ? r : UI_HANDLED;
 	}
 	if (key == TK_ENTER)
 		return do_follow(s);
@@ -1024,5 +1121,5 @@ static enum ui_result inspect_key(void *self, int key)
 const struct ui_screen ui_inspect = {
 	.name = "inspect",
 	.create = inspect_create, .destroy = inspect_destroy, .resize = inspect_resize,
-	.draw = inspect_draw, .handle_key = inspect_key, .tick = inspect_tick,
+	.draw = inspect_draw, .handle_key = inspect_key, .tick = inspect_tick, .help = inspect_help,
 };

@@ -15,6 +15,7 @@ struct jumplist {
 	struct ui_jumplist j;
 	size_t cur, top;          /* cur counts lines after the heading */
 	int skip, page, w, h;
+	char msg[256];            /* what ] or [ could not do, until the next key */
 };
 
 static void *jumplist_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -66,29 +67,63 @@ static void jumplist_draw(void *self)
 		bool cur = s->top + (size_t)r == s->cur;
 		term_text(list.y + r, list.x, list.w, l->v[i].text, cur ? TC_CURSOR : l->v[i].color, s->skip, true);
 	}
-	ui_status_bar(s->h - 1, s->w, s->j.hint ? s->j.hint : "", "Enter go to packet  < > sideways  Esc back");
+	ui_status_bar(s->h - 1, s->w, s->msg[0] ? s->msg : s->j.hint ? s->j.hint : "",
+	              s->j.turn ? "Enter go to packet  ] [ other connection  Esc back" : "Enter go to packet  < > sideways  Esc back");
 }
+
+enum { J_LEAVE = 1, J_GO, J_HELP, J_NEXT, J_PREV };
+
+static const struct key_bind jumplist_binds[] = {
+	{ { TK_ENTER }, J_GO, "go to the line's packet in the inspection screen", NULL },
+	{ { ']' }, J_NEXT, "a ladder: the next TCP connection of the file", NULL },
+	{ { '[' }, J_PREV, "a ladder: the previous TCP connection", NULL },
+	{ { '?' }, J_HELP, "this help", NULL },
+	{ { TK_ESC, 'q' }, J_LEAVE, "back to the packet list", NULL },
+};
+static const struct key_table jumplist_table =
+	KEY_TABLE("A followed stream, the conversations, a ladder (F, c, L in inspect)", jumplist_binds);
+static const struct key_table *const jumplist_help[] = {
+	&jumplist_table, &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere, NULL
+};
 
 static enum ui_result jumplist_key(void *self, int key)
 {
 	struct jumplist *s = self;
 	size_t head = s->j.head < s->j.lines.n ? s->j.head : 0, n = s->j.lines.n - head;
-	if (key == TK_ESC || key == 'q')
-		return UI_LEAVE;
-	if (ui_hscroll_key(key, &s->skip))
-		return UI_REDRAW;
-	if (key == '?') {
-		char err[128];
-		ui_push(s->ui, &ui_help, NULL, err, sizeof err);
+	s->msg[0] = '\0';
+	int a = keys_action(&jumplist_table, key);
+	switch (a) {
+	case J_NEXT: case J_PREV: {
+		struct ui_jumplist other = { 0 };
+		if (!s->j.turn)
+			return UI_HANDLED;
+		if (!s->j.turn(s->j.ctx, a == J_NEXT ? 1 : -1, &other, s->msg, sizeof s->msg))
+			return UI_REDRAW;
+		ui_lines_free(&s->j.lines);
+		free(s->j.packet);
+		s->j = other;
+		if (s->j.head > s->j.lines.n)
+			s->j.head = s->j.lines.n;
+		s->cur = s->j.start >= s->j.head ? s->j.start - s->j.head : 0;
+		s->top = 0;
 		return UI_REDRAW;
 	}
-	if (key == TK_ENTER) {
+	case J_LEAVE:
+		return UI_LEAVE;
+	case J_HELP:
+		return UI_HELP;
+	case J_GO: {
 		long long p = n ? s->j.packet[head + s->cur] : -1;
 		if (p < 0)
 			return UI_HANDLED;
 		*s->j.jump = p;
 		return UI_LEAVE;
 	}
+	default:
+		break;
+	}
+	if (ui_hscroll_key(key, &s->skip))
+		return UI_REDRAW;
 	long to = ui_move(key, (long)s->cur, n, s->page);
 	if (to < 0)
 		return UI_IGNORED;
@@ -99,5 +134,5 @@ static enum ui_result jumplist_key(void *self, int key)
 const struct ui_screen ui_jumplist = {
 	.name = "packet lines",
 	.create = jumplist_create, .destroy = jumplist_destroy, .resize = jumplist_resize,
-	.draw = jumplist_draw, .handle_key = jumplist_key,
+	.draw = jumplist_draw, .handle_key = jumplist_key, .help = jumplist_help,
 };

@@ -26,6 +26,8 @@
  *    once all steps have run, s the TCP state timeline, a the address
  *    explorer.
  */
+#include "lab/textfmt.h"
+#include "tui/fieldview.h"
 #include "tui/pane.h"
 #include "lab/record.h"
 #include "lesson/progress.h"
@@ -546,7 +548,7 @@ static void find_origin(struct lesson_view *v)
 		}
 	if (!v->origin)
 		return;
-	lesson_expand(v->origin->expr, v->vars, v->origin_expr, sizeof v->origin_expr);
+	textfmt_origin(step, v->origin, v->vars, v->family, v->origin_expr, sizeof v->origin_expr);
 	/* "inet_pton(AF_INET, "127.0.0.1", ...)": the code has the real last
 	 * argument, so the line is found by what comes before the dots. */
 	const char *dots = strstr(v->origin_expr, "...");
@@ -733,7 +735,7 @@ static void lesson_draw(void *self)
 	if (s->present && s->blank) {   /* the room looks at the teacher now */
 		for (int y = 0; y < s->h; y++)
 			term_text(y, 0, s->w, "", TC_NORMAL, 0, true);
-		term_text(s->h - 1, 0, s->w, " b: back to the lesson", TC_DIM, 0, true);
+		term_text(s->h - 1, 0, s->w, " blank (.): any key brings the lesson back", TC_DIM, 0, true);
 		return;
 	}
 	char left[1024], right[128], cap[900], tog[160] = "";
@@ -792,7 +794,7 @@ static void lesson_draw(void *self)
 		         s->v.origin_step + 1);
 	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
 	if (s->present)
-		snprintf(right, sizeof right, "PgDn/Space next  PgUp back  n notes  b blank  q leave");
+		snprintf(right, sizeof right, "PgDn/Space next  PgUp/b back  n notes  . blank  q leave");
 	else if (s->v.cmp)
 		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
@@ -804,38 +806,95 @@ static void lesson_draw(void *self)
 	ui_status_bar(s->h - 1, s->w, left, right);
 }
 
+/* ---- the keys ---- */
+
+enum {
+	L_RUN = 1, L_BACK, L_FORWARD, L_FOCUS, L_FOCUS_BACK, L_CODE, L_LADDER, L_TIMELINE, L_TOGGLE, L_QUIZ, L_ADDR,
+	L_HELP, L_LEAVE,
+	C_BACK, C_FORWARD, C_LEAVE, C_RUN, C_HELP,
+	P_NEXT, P_PREV, P_BLANK, P_NOTES,
+};
+
+static const struct key_bind lesson_binds[] = {
+	{ { ' ', TK_ENTER }, L_RUN, "run the next step for real (its calls, its packets)", NULL },
+	{ { 0 }, 0, "a step with a prediction asks first: digits, then Enter; Esc skips the question", "prediction" },
+	{ { 'b', TK_LEFT, 'h' }, L_BACK, "back to an earlier step: its code, explanation, packets", NULL },
+	{ { 'f', TK_RIGHT, 'l' }, L_FORWARD, "forward again, up to the next step to run", NULL },
+	{ { TK_TAB }, L_FOCUS, "focus the next pane (its title lights up); it takes the moving keys", NULL },
+	{ { TK_BTAB }, L_FOCUS_BACK, "focus the pane before", NULL },
+	{ { 'p' }, L_CODE, "the C program, its Python equivalent, or both side by side", NULL },
+	{ { 'L' }, L_LADDER, "the packets as a ladder diagram of the TCP connection; L again: the list", NULL },
+	{ { 's' }, L_TIMELINE, "TCP state timeline: each socket's state after every step", NULL },
+	{ { 't' }, L_TOGGLE, "flip a toggle: re-run up to here and compare both runs side by side", NULL },
+	{ { 'Q' }, L_QUIZ, "after the last step: the quiz, the recap, what to try yourself", NULL },
+	{ { 'a' }, L_ADDR, "address explorer: type an address, see its bytes, bits and class", NULL },
+	{ { '?' }, L_HELP, "this help", NULL },
+	{ { 'q', TK_ESC }, L_LEAVE, "leave the lesson", NULL },
+};
+static const struct key_table lesson_table = KEY_TABLE("Lesson", lesson_binds);
+
+/* While the two runs of a toggle are shown side by side. */
+static const struct key_bind compare_binds[] = {
+	{ { 'b', TK_LEFT, 'h' }, C_BACK, "compare the step before", NULL },
+	{ { 'f', TK_RIGHT, 'l' }, C_FORWARD, "compare the step after", NULL },
+	{ { ' ', TK_ENTER }, C_RUN, "no step runs while comparing: Esc first", NULL },
+	{ { '?' }, C_HELP, "this help", NULL },
+	{ { TK_ESC, 't', 'q' }, C_LEAVE, "leave the comparison; the lesson goes on with the toggle flipped", NULL },
+};
+static const struct key_table compare_table = KEY_TABLE("Comparing two runs (after t)", compare_binds);
+
+/* Presenter mode: a clicker sends Page Down / Page Up (some: arrows,
+ * space, '.' for a blank screen).  These come before the lesson's, whose
+ * b and f still step back and forward. */
+static const struct key_bind present_binds[] = {
+	{ { TK_PGDN, ' ', TK_RIGHT, TK_DOWN, TK_ENTER }, P_NEXT,
+	  "the next step: shown if it ran, else run (a clicker's forward key)", NULL },
+	{ { TK_PGUP, TK_LEFT, TK_UP, TK_BACKSPACE }, P_PREV, "the step before (a clicker's back key)", NULL },
+	{ { 'n' }, P_NOTES, "the teacher's notes for the step (teacher: lines of the lesson file)", NULL },
+	{ { '.' }, P_BLANK, "blank the screen; any key brings the lesson back (b is back, as in a lesson)", NULL },
+};
+static const struct key_table present_table =
+	KEY_TABLE("Presenting a lesson (sockscope present ID, or P in the browser)", present_binds);
+
+static const struct key_table *const lesson_help[] = {
+	&lesson_table, &compare_table, &fieldview_keys, &pane_ladder_keys, &ui_keys_move, &ui_keys_hscroll,
+	&ui_keys_anywhere, NULL
+};
+static const struct key_table *const present_help[] = {
+	&present_table, &lesson_table, &compare_table, &fieldview_keys, &pane_ladder_keys, &ui_keys_move,
+	&ui_keys_hscroll, &ui_keys_anywhere, NULL
+};
+
 /* Keys while the two runs are shown side by side. */
 static enum ui_result comparing_key(struct lesson_screen *s, int key)
 {
 	size_t last = s->cmp.target ? s->cmp.target - 1 : 0;
-	switch (key) {
-	case 'b': case TK_LEFT: case 'h':
+	switch (keys_action(&compare_table, key)) {
+	case C_BACK:
 		show_step(s, s->v.view > 0 ? s->v.view - 1 : 0);
 		return UI_REDRAW;
-	case 'f': case TK_RIGHT: case 'l':
+	case C_FORWARD:
 		show_step(s, s->v.view < last ? s->v.view + 1 : last);
 		return UI_REDRAW;
-	case TK_ESC: case 't': case 'q':
+	case C_LEAVE:
 		if (s->busy) {
 			snprintf(s->msg, sizeof s->msg, "the comparison is still running: wait for it to finish");
 			return UI_REDRAW;
 		}
 		leave_compare(s);
 		return UI_REDRAW;
-	case ' ': case TK_ENTER:
+	case C_RUN:
 		snprintf(s->msg, sizeof s->msg, "no steps run while comparing: Esc first, then Space goes on");
 		return UI_REDRAW;
-	case '?':
-		ui_push(s->ui, &ui_help, NULL, s->msg, sizeof s->msg);
-		return UI_REDRAW;
+	case C_HELP:
+		return UI_HELP;
 	default:
 		return pane_compare.key(s->compare_state, &s->v, key);
 	}
 }
 
-/* Presenter mode: a clicker sends Page Down / Page Up (some: arrows, space,
- * b or '.' for a blank screen).  Forward shows the next step already run, or
- * runs the next one; back shows the one before. */
+/* Forward shows the next step already run, or runs the next one; back
+ * shows the one before. */
 static enum ui_result present_key(struct lesson_screen *s, int key)
 {
 	size_t n = s->v.lesson->nsteps;
@@ -843,8 +902,8 @@ static enum ui_result present_key(struct lesson_screen *s, int key)
 		s->blank = false;   /* any key brings the lesson back */
 		return UI_REDRAW;
 	}
-	switch (key) {
-	case TK_PGDN: case ' ': case TK_RIGHT: case TK_DOWN: case TK_ENTER:
+	switch (keys_action(&present_table, key)) {
+	case P_NEXT:
 		if (s->v.view + 1 < s->v.done)
 			show_step(s, s->v.view + 1);
 		else if (s->v.done < n)
@@ -852,13 +911,13 @@ static enum ui_result present_key(struct lesson_screen *s, int key)
 		else
 			snprintf(s->msg, sizeof s->msg, "that was the last step (Q: the quiz)");
 		return UI_REDRAW;
-	case TK_PGUP: case TK_LEFT: case TK_UP: case TK_BACKSPACE:
+	case P_PREV:
 		show_step(s, s->v.view > 0 ? s->v.view - 1 : 0);
 		return UI_REDRAW;
-	case 'b': case '.':
+	case P_BLANK:
 		s->blank = true;
 		return UI_REDRAW;
-	case 'n':
+	case P_NOTES:
 		s->notes = !s->notes;
 		layout(s);
 		return UI_REDRAW;
@@ -900,6 +959,16 @@ static enum ui_result lesson_key(void *self, int key)
 		return toggles_key(s, key);
 	if (s->v.cmp)
 		return comparing_key(s, key);
+	if (key == TK_WHEEL_UP || key == TK_WHEEL_DOWN) {   /* the wheel scrolls the pane under the pointer */
+		int y, x;
+		term_click(&y, &x);
+		for (int i = 0; i < NPANES; i++)
+			if (rect_has(s->rect[i], y, x) && s->rect[i].h > 0) {
+				enum ui_result r = pane_at(s, i)->key(state_at(s, i), &s->v, key);
+				return r == UI_IGNORED ? UI_HANDLED : r;
+			}
+		return UI_HANDLED;
+	}
 	if (key == TK_CLICK) {   /* a click focuses the pane under it, which may act on it */
 		int y, x;
 		term_click(&y, &x);
@@ -919,21 +988,21 @@ static enum ui_result lesson_key(void *self, int key)
 		return r;
 	size_t n = s->v.lesson->nsteps;   /* b/f move among the steps run and the next one */
 	size_t last = s->v.done < n ? s->v.done : n ? n - 1 : 0;
-	switch (key) {
-	case ' ': case TK_ENTER:
+	switch (keys_action(&lesson_table, key)) {
+	case L_RUN:
 		run_step(s);
 		break;
-	case 'b': case TK_LEFT: case 'h':
+	case L_BACK:
 		show_step(s, s->v.view > 0 ? s->v.view - 1 : 0);
 		break;
-	case 'f': case TK_RIGHT: case 'l':
+	case L_FORWARD:
 		show_step(s, s->v.view < last ? s->v.view + 1 : last);
 		break;
-	case TK_TAB: case TK_BTAB:
+	case L_FOCUS: case L_FOCUS_BACK:
 		s->focus = (s->focus + (key == TK_TAB ? 1 : NPANES - 1)) % NPANES;
 		layout(s);
 		break;
-	case 'p':   /* C, then Python, then both side by side, then C again */
+	case L_CODE:   /* C, then Python, then both side by side, then C again */
 		if (s->v.both)
 			s->v.both = false;
 		else if (s->v.python)
@@ -942,15 +1011,15 @@ static enum ui_result lesson_key(void *self, int key)
 			s->v.python = true;
 		layout(s);
 		break;
-	case 'L':   /* the focus goes along, so the arrow keys move in the ladder */
+	case L_LADDER:   /* the focus goes along, so the arrow keys move in the ladder */
 		s->ladder = !s->ladder;
 		s->focus = P_PACKETS;
 		layout(s);
 		break;
-	case 's':
+	case L_TIMELINE:
 		ui_push(s->ui, &ui_timeline, &s->v, s->msg, sizeof s->msg);
 		break;
-	case 't':
+	case L_TOGGLE:
 		if (s->busy)
 			snprintf(s->msg, sizeof s->msg, "step %zu is still running...", s->v.done + 1);
 		else if (!s->v.lesson->ntoggles)
@@ -960,19 +1029,18 @@ static enum ui_result lesson_key(void *self, int key)
 		else
 			s->modal = MODAL_TOGGLES;
 		break;
-	case 'Q':
+	case L_QUIZ:
 		if (s->v.done < n)
 			snprintf(s->msg, sizeof s->msg, "the quiz comes after the last step: %zu to go", n - s->v.done);
 		else
 			ui_push(s->ui, &ui_quiz, s->v.lesson, s->msg, sizeof s->msg);
 		break;
-	case 'a':
+	case L_ADDR:
 		ui_push(s->ui, &ui_addr, NULL, s->msg, sizeof s->msg);
 		break;
-	case '?':
-		ui_push(s->ui, &ui_help, NULL, s->msg, sizeof s->msg);
-		break;
-	case 'q': case TK_ESC:
+	case L_HELP:
+		return UI_HELP;
+	case L_LEAVE:
 		if (!s->busy)
 			return UI_LEAVE;
 		s->leaving = true;
@@ -987,7 +1055,7 @@ static enum ui_result lesson_key(void *self, int key)
 const struct ui_screen ui_lesson = {
 	.name = "lesson",
 	.create = lesson_create, .destroy = lesson_destroy, .resize = lesson_resize,
-	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick,
+	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick, .help = lesson_help,
 };
 
 static void *present_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -1005,5 +1073,5 @@ static void *present_create(struct ui *ui, const void *arg, char *err, size_t er
 const struct ui_screen ui_present = {
 	.name = "present",
 	.create = present_create, .destroy = lesson_destroy, .resize = lesson_resize,
-	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick,
+	.draw = lesson_draw, .handle_key = lesson_key, .tick = lesson_tick, .help = present_help,
 };

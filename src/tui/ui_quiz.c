@@ -13,6 +13,7 @@
 #include "tui/ui.h"
 #include "lesson/progress.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct quiz {
 	bool right;                /* the last answer */
 	unsigned nright, asked;
 	char saved[300];           /* what became of the score */
+	char msg[120];             /* a key that is no answer, until the next key */
 	struct ui_lines lines;
 	size_t top;
 	int w, h, page;
@@ -172,7 +174,9 @@ static void quiz_draw(void *self)
 		else
 			term_text(y, x, text.w - 15, z->input.buf, TC_BOLD, 0, false);
 	}
-	if (z->phase == END)
+	if (z->msg[0])
+		snprintf(buf, sizeof buf, "%s", z->msg);
+	else if (z->phase == END)
 		snprintf(buf, sizeof buf, "%u right of %u", z->nright, z->asked);
 	else
 		snprintf(buf, sizeof buf, "%u right so far", z->nright);
@@ -189,19 +193,40 @@ static void submit(struct quiz *z)
 	z->phase = ANSWERED;
 }
 
+enum { Q_LEAVE = 1, Q_ENTER, Q_NEXT, Q_CHOOSE, Q_HELP };
+
+static const struct key_bind quiz_binds[] = {
+	{ { 'a', 'b', 'c', 'd', 'e', 'f' }, Q_CHOOSE, "choose that answer (or move to it with Up/Down)", "a-f" },
+	{ { TK_ENTER }, Q_ENTER, "submit the answer; once graded, the next question", NULL },
+	{ { ' ' }, Q_NEXT, "once graded, the next question", NULL },
+	{ { 0 }, 0, "a short answer is typed; Backspace and the arrows edit it, Enter submits", "typing" },
+	{ { '?' }, Q_HELP, "this help (not while typing an answer)", NULL },
+	{ { 'q', TK_ESC }, Q_LEAVE, "leave (a quiz left unfinished keeps no score)", NULL },
+};
+static const struct key_table quiz_table = KEY_TABLE("Quiz", quiz_binds);
+static const struct key_table *const quiz_help[] = { &quiz_table, &ui_keys_move, &ui_keys_anywhere, NULL };
+
 static enum ui_result quiz_key(void *self, int key)
 {
 	struct quiz *z = self;
-	if (key == TK_ESC)
+	const struct lesson_question *q = z->phase == END ? NULL : &z->l->questions[z->q];
+	bool typing = z->phase == ASK && !q->nchoices;
+	bool said = z->msg[0] != '\0';
+	z->msg[0] = '\0';
+	int a = keys_action(&quiz_table, key >= 'A' && key <= 'F' ? key - 'A' + 'a' : key);
+	if (typing && a != Q_LEAVE && a != Q_ENTER)   /* the field takes every other key */
+		return ui_input_key(&z->input, key, false) ? UI_REDRAW : UI_HANDLED;
+	if (a == Q_LEAVE)
 		return UI_LEAVE;
+	if (a == Q_HELP)
+		return UI_HELP;
 	if (z->phase == END) {
-		if (key == TK_ENTER || key == 'q')
+		if (a == Q_ENTER)
 			return UI_LEAVE;
 		return ui_scroll_key(key, &z->top, z->lines.n, z->page) ? UI_REDRAW : UI_HANDLED;
 	}
-	const struct lesson_question *q = &z->l->questions[z->q];
 	if (z->phase == ANSWERED) {
-		if (key != TK_ENTER && key != ' ')
+		if (a != Q_ENTER && a != Q_NEXT)
 			return ui_scroll_key(key, &z->top, z->lines.n, z->page) ? UI_REDRAW : UI_HANDLED;
 		z->phase = ASK;
 		z->top = 0;
@@ -213,29 +238,24 @@ static enum ui_result quiz_key(void *self, int key)
 		}
 		return UI_REDRAW;
 	}
-	if (key == TK_ENTER) {
+	if (a == Q_ENTER) {
 		if (q->nchoices || z->input.len)
 			submit(z);
 		return UI_REDRAW;
 	}
-	if (!q->nchoices)
-		return ui_input_key(&z->input, key, false) ? UI_REDRAW : UI_HANDLED;
-	if (key >= 'a' && key < 'a' + (int)q->nchoices) {
-		z->choice = (size_t)(key - 'a');
+	size_t k = a == Q_CHOOSE ? (size_t)(tolower(key) - 'a') : q->nchoices;
+	if (k < q->nchoices) {
+		z->choice = k;
 		return UI_REDRAW;
 	}
-	if (key >= 'A' && key < 'A' + (int)q->nchoices) {
-		z->choice = (size_t)(key - 'A');
+	long to = a == Q_CHOOSE ? -1 : ui_move(key, (long)z->choice, q->nchoices, 1);
+	if (to < 0 && isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
+		snprintf(z->msg, sizeof z->msg, "%c is not one of the answers: a to %c, then Enter", key,
+		         'a' + (int)q->nchoices - 1);
 		return UI_REDRAW;
 	}
-	if (key == '?') {
-		char err[128];
-		ui_push(z->ui, &ui_help, NULL, err, sizeof err);
-		return UI_REDRAW;
-	}
-	long to = ui_move(key, (long)z->choice, q->nchoices, 1);
 	if (to < 0)
-		return UI_HANDLED;
+		return said ? UI_REDRAW : UI_HANDLED;
 	z->choice = (size_t)to;
 	return UI_REDRAW;
 }
@@ -243,5 +263,5 @@ static enum ui_result quiz_key(void *self, int key)
 const struct ui_screen ui_quiz = {
 	.name = "quiz",
 	.create = quiz_create, .destroy = quiz_destroy, .resize = quiz_resize,
-	.draw = quiz_draw, .handle_key = quiz_key,
+	.draw = quiz_draw, .handle_key = quiz_key, .help = quiz_help,
 };

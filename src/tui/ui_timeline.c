@@ -199,28 +199,40 @@ static void timeline_draw(void *self)
 	              "Up Down  < >  s/Esc back");
 }
 
+enum { T_LEAVE = 1, T_LEFT, T_RIGHT, T_HELP };
+
+static const struct key_bind timeline_binds[] = {
+	{ { '<' }, T_LEFT, "the connection columns before (when they do not all fit)", NULL },
+	{ { '>' }, T_RIGHT, "the connection columns after", NULL },
+	{ { '?' }, T_HELP, "this help", NULL },
+	{ { 's', 'q', TK_ESC }, T_LEAVE, "back to the lesson", NULL },
+};
+static const struct key_table timeline_table = KEY_TABLE("TCP state timeline (s in a lesson)", timeline_binds);
+static const struct key_table *const timeline_help[] = { &timeline_table, &ui_keys_move, &ui_keys_anywhere, NULL };
+
 static enum ui_result timeline_key(void *self, int key)
 {
 	struct timeline *t = self;
-	if (key == 's' || key == 'q' || key == TK_ESC)
+	switch (keys_action(&timeline_table, key)) {
+	case T_LEAVE:
 		return UI_LEAVE;
-	if (key == '<' || key == '>') {   /* sideways a connection at a time */
-		if (key == '<' && t->first > 0)
+	case T_LEFT:   /* sideways a connection at a time */
+		if (t->first > 0)
 			t->first--;
-		else if (key == '>' && t->first + 1 < t->nconns)
+		return UI_REDRAW;
+	case T_RIGHT:
+		if (t->first + 1 < t->nconns)
 			t->first++;
 		return UI_REDRAW;
+	case T_HELP:
+		return UI_HELP;
+	default:
+		return ui_scroll_key(key, &t->top, t->v->done, t->h - 8) ? UI_REDRAW : UI_HANDLED;
 	}
-	if (key == '?') {
-		char err[128];
-		ui_push(t->ui, &ui_help, NULL, err, sizeof err);
-		return UI_REDRAW;
-	}
-	return ui_scroll_key(key, &t->top, t->v->done, t->h - 8) ? UI_REDRAW : UI_HANDLED;
 }
 
 const struct ui_screen ui_timeline = {
 	.name = "timeline",
 	.create = timeline_create, .destroy = timeline_destroy, .resize = timeline_resize,
-	.draw = timeline_draw, .handle_key = timeline_key,
+	.draw = timeline_draw, .handle_key = timeline_key, .help = timeline_help,
 };
