@@ -167,18 +167,29 @@ int lesson_args_parse(int argc, char **argv, struct lesson_args *a)
 	}
 	if (!a->dir)
 		a->dir = lesson_default_dir();
+	a->name = argv[0];
 	a->pos = argv + optind;
 	a->npos = argc - optind;
 	return -1;
 }
 
-struct lesson_catalog *lesson_args_catalog(const struct lesson_args *a)
+int lesson_cmd(int argc, char **argv, int (*run)(const struct lesson_args *a, const struct lesson_catalog *cat))
 {
+	struct lesson_args a;
+	int rc = lesson_args_parse(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (a.reset_progress)
+		return progress_reset(stdout);
 	char err[512];
-	struct lesson_catalog *cat = lesson_catalog_load(a->dir, err, sizeof err);
-	if (!cat)
+	struct lesson_catalog *cat = lesson_catalog_load(a.dir, err, sizeof err);
+	if (!cat) {
 		fprintf(stderr, "sockscope: %s\n", err);
-	return cat;
+		return 2;
+	}
+	rc = run(&a, cat);
+	lesson_catalog_free(cat);
+	return rc;
 }
 
 const struct lesson *lesson_args_lesson(const struct lesson_args *a, const struct lesson_catalog *cat, int i)
@@ -274,6 +285,13 @@ static int handout_cmd(const struct lesson *l, struct capture *cap, enum capture
 	return rc;
 }
 
+struct capture *lesson_capture(const struct lesson_args *a, enum capture_mode *mode, char *why, size_t n)
+{
+	/* Writing to a peer that has gone must be an error value, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	return capture_acquire(NULL, a->want, mode, why, n);
+}
+
 /* The options that need a lesson, or one kind of lesson, make sense. */
 static bool lesson_options_fit(const struct lesson_args *a, const struct lesson *l)
 {
@@ -359,12 +377,9 @@ static int run_lessons(const struct lesson_args *a, const struct lesson_catalog 
 {
 	if (!lesson_options_fit(a, l))
 		return 2;
-	/* Writing to a peer that has gone must be an error value, not a death. */
-	signal(SIGPIPE, SIG_IGN);
-	/* Before any thread: the no-root path may unshare the process. */
 	enum capture_mode mode;
 	char why[768];
-	struct capture *cap = capture_acquire(NULL, a->want, &mode, why, sizeof why);
+	struct capture *cap = lesson_capture(a, &mode, why, sizeof why);
 	int rc;
 	if (a->handout) {
 		rc = handout_cmd(l, cap, mode, &a->lopts, a->replay, why, a->handout, a->hopts.python);
@@ -391,40 +406,28 @@ static int run_lessons(const struct lesson_args *a, const struct lesson_catalog 
 	return rc;
 }
 
-int cmd_browser(int argc, char **argv)
+static int browser(const struct lesson_args *a, const struct lesson_catalog *cat)
 {
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	if (a.reset_progress)
-		return progress_reset(stdout);
-	if (a.npos) {
-		fprintf(stderr, "sockscope: unknown command '%s'\n", a.pos[0]);
+	if (a->npos) {
+		fprintf(stderr, "sockscope: unknown command '%s'\n", a->pos[0]);
 		cmd_usage(stderr);
 		return 2;
 	}
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
-	rc = run_lessons(&a, cat, NULL, false);
-	lesson_catalog_free(cat);
-	return rc;
+	return run_lessons(a, cat, NULL, false);
+}
+
+int cmd_browser(int argc, char **argv)
+{
+	return lesson_cmd(argc, argv, browser);
+}
+
+static int lesson(const struct lesson_args *a, const struct lesson_catalog *cat)
+{
+	const struct lesson *l = lesson_args_lesson(a, cat, 0);
+	return l ? run_lessons(a, cat, l, !strcmp(a->name, "present")) : 2;
 }
 
 int cmd_lesson(int argc, char **argv)
 {
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	if (a.reset_progress)
-		return progress_reset(stdout);
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
-	const struct lesson *l = lesson_args_lesson(&a, cat, 0);
-	rc = l ? run_lessons(&a, cat, l, !strcmp(argv[0], "present")) : 2;
-	lesson_catalog_free(cat);
-	return rc;
+	return lesson_cmd(argc, argv, lesson);
 }

@@ -7,21 +7,19 @@
 
 #include <stdio.h>
 
-int cmd_list(int argc, char **argv)
+static int list(const struct lesson_args *a, const struct lesson_catalog *cat)
 {
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
+	(void)a;
 	for (size_t i = 0; i < cat->n; i++)
 		printf("%2zu  %-20s %s\n", i + 1, cat->lessons[i]->id, cat->lessons[i]->title);
 	for (size_t i = 0; i < cat->nerrors; i++)
 		fprintf(stderr, "sockscope: %s\n", cat->errors[i]);
-	lesson_catalog_free(cat);
 	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	return lesson_cmd(argc, argv, list);
 }
 
 static int check_lessons(const char *dir)

@@ -40,21 +40,16 @@ int progress_reset(FILE *out)
 	return 0;
 }
 
+static int show(const struct lesson_args *a, const struct lesson_catalog *cat)
+{
+	(void)a;
+	return progress_show(cat, stdout);
+}
+
 int cmd_progress(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--reset"))
 			return progress_reset(stdout);
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	if (a.reset_progress)
-		return progress_reset(stdout);
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
-	rc = progress_show(cat, stdout);
-	lesson_catalog_free(cat);
-	return rc;
+	return lesson_cmd(argc, argv, show);
 }

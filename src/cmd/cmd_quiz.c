@@ -85,19 +85,17 @@ int quiz_run(const struct lesson *l, FILE *in, FILE *out)
 	return 0;
 }
 
+static int quiz(const struct lesson_args *a, const struct lesson_catalog *cat)
+{
+	if (!a->npos) {
+		fprintf(stderr, "sockscope: quiz needs a lesson id or number (sockscope list shows them)\n");
+		return 2;
+	}
+	const struct lesson *l = lesson_args_lesson(a, cat, 0);
+	return l ? quiz_run(l, stdin, stdout) : 2;
+}
+
 int cmd_quiz(int argc, char **argv)
 {
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
-	const struct lesson *l = a.npos ? lesson_args_lesson(&a, cat, 0) : NULL;
-	if (!a.npos)
-		fprintf(stderr, "sockscope: quiz needs a lesson id or number (sockscope list shows them)\n");
-	rc = l ? quiz_run(l, stdin, stdout) : 2;
-	lesson_catalog_free(cat);
-	return rc;
+	return lesson_cmd(argc, argv, quiz);
 }

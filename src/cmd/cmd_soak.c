@@ -8,7 +8,6 @@
 #include "cmd/opt.h"
 #include "text/headless.h"
 
-#include <signal.h>
 
 #include <dirent.h>
 #include <malloc.h>
@@ -162,24 +161,20 @@ int soak_run(const struct lesson_catalog *cat, struct capture *cap, enum capture
 	return same && failed == 0 ? 0 : 1;
 }
 
-int cmd_soak(int argc, char **argv)
+static int soak(const struct lesson_args *a, const struct lesson_catalog *cat)
 {
-	struct lesson_args a;
-	int rc = lesson_args_parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
 	long rounds;
-	if (!opt_number("soak ROUNDS", a.npos ? a.pos[0] : "", 1, 100000, &rounds))
+	if (!opt_number("soak ROUNDS", a->npos ? a->pos[0] : "", 1, 100000, &rounds))
 		return 2;
-	struct lesson_catalog *cat = lesson_args_catalog(&a);
-	if (!cat)
-		return 2;
-	signal(SIGPIPE, SIG_IGN);
 	enum capture_mode mode;
 	char why[768];
-	struct capture *cap = capture_acquire(NULL, a.want, &mode, why, sizeof why);   /* before any thread */
-	rc = soak_run(cat, cap, mode, &a.lopts, (unsigned)rounds, stdout);
+	struct capture *cap = lesson_capture(a, &mode, why, sizeof why);
+	int rc = soak_run(cat, cap, mode, &a->lopts, (unsigned)rounds, stdout);
 	capture_close(cap);
-	lesson_catalog_free(cat);
 	return rc;
+}
+
+int cmd_soak(int argc, char **argv)
+{
+	return lesson_cmd(argc, argv, soak);
 }

@@ -20,6 +20,7 @@ struct lesson_args {
 	const char *dir;                /* --lessons, else the default */
 	const char *compare, *replay, *handout, *theme;
 	bool headless, reset_progress;
+	const char *name;               /* the command ("lesson", "present", ...: argv[0]) */
 	char **pos;                     /* the arguments after the options (argv's) */
 	int npos;
 };
@@ -27,8 +28,13 @@ struct lesson_args {
 /* Parse argv (argv[0]: the command's name).  -1: go on; else the exit
  * status to return at once (--help, --version: 0; a bad option: 2, said). */
 int lesson_args_parse(int argc, char **argv, struct lesson_args *a);
-/* The lessons of a->dir; NULL after saying why on stderr. */
-struct lesson_catalog *lesson_args_catalog(const struct lesson_args *a);
+/* A lesson command: parse argv, honour --reset-progress, load the lessons,
+ * then run(a, cat); its status (2 when the options or lessons were bad). */
+int lesson_cmd(int argc, char **argv, int (*run)(const struct lesson_args *a, const struct lesson_catalog *cat));
+/* The capture for a lesson run (a->want), SIGPIPE ignored; call it before
+ * any thread exists (the no-root path unshares the process).  NULL with
+ * why when there is none; capture_close it. */
+struct capture *lesson_capture(const struct lesson_args *a, enum capture_mode *mode, char *why, size_t n);
 /* pos[i] as a lesson (number, id or unique prefix); NULL after saying why. */
 const struct lesson *lesson_args_lesson(const struct lesson_args *a, const struct lesson_catalog *cat, int i);
 
