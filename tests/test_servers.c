@@ -970,6 +970,91 @@ static void test_lifecycle(void)
 	}
 }
 
+/* The event loop: silent clients hold nobody up, each protocol's timeout
+ * reply, pipelined requests answered one by one, the idle flag. */
+static void test_loop(void)
+{
+	/* with the lessons' limits (30 s of silence allowed), 40 idle
+	 * connections and a new client is answered at once */
+	struct labsrv *s = start("http", 4, NULL);
+	if (s) {
+		int idle[40], n = 0;
+		for (int i = 0; i < 40; i++)
+			if ((idle[n] = client(4, SOCK_STREAM, labsrv_port(s))) >= 0)
+				n++;
+		EQ_INT(40, n);
+		struct resp *r = malloc(sizeof *r);
+		http_once(4, labsrv_port(s), "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", r);
+		EQ_INT(200, r->status);
+		/* two requests in one segment: two responses, in order */
+		struct cl *c = cl_open(4, labsrv_port(s));
+		send_str(c->fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+		http_read(c, r, false);
+		EQ_INT(200, r->status);
+		HAS(r->body, "Hello from the sockscope lab");
+		http_read(c, r, true);
+		EQ_INT(200, r->status);
+		HAS(r->head, "text/html");
+		CHECK(cl_eof(c));
+		cl_close(c);
+		free(r);
+		for (int i = 0; i < n; i++)
+			close(idle[i]);
+		/* everything answered and nothing pending: quiet within a moment */
+		bool idle_seen = false;
+		for (int i = 0; i < 200 && !idle_seen; i++) {
+			idle_seen = labsrv_idle(s);
+			usleep(5000);
+		}
+		CHECK(idle_seen);
+		labsrv_stop(s);
+	}
+	/* silence: HTTP mid-request 408, SMTP and FTP 421, then a clean close */
+	struct labsrv_limits lim = { .io_timeout_ms = 300 };
+	s = start("http", 4, &lim);
+	if (s) {
+		struct resp *r = malloc(sizeof *r);
+		struct cl *c = cl_open(4, labsrv_port(s));
+		send_str(c->fd, "GET / HTTP/1.1\r\nHost: x\r\n");
+		http_read(c, r, false);
+		EQ_INT(408, r->status);
+		CHECK(cl_eof(c));
+		cl_close(c);
+		c = cl_open(4, labsrv_port(s));   /* between requests: closed, nothing said */
+		CHECK(cl_eof(c));
+		cl_close(c);
+		free(r);
+		labsrv_stop(s);
+	}
+	const char *protos[] = { "smtp", "ftp" };
+	for (int k = 0; k < 2; k++) {
+		s = start(protos[k], 4, &lim);
+		if (!s)
+			continue;
+		struct cl *c = cl_open(4, labsrv_port(s));
+		char r[512];
+		cl_reply(c, r, sizeof r);
+		HAS(r, "220 ");
+		cl_reply(c, r, sizeof r);
+		HAS(r, "421 ");
+		HAS(r, "Timeout");
+		CHECK(cl_eof(c));
+		cl_close(c);
+		/* a line without end: 500 and a clean close, not a silent one */
+		c = cl_open(4, labsrv_port(s));
+		cl_reply(c, r, sizeof r);
+		char *junk = malloc(100000);
+		memset(junk, 'q', 100000);
+		send_all(c->fd, junk, 100000);
+		free(junk);
+		cl_reply(c, r, sizeof r);
+		HAS(r, "500 Line too long");
+		CHECK(cl_eof(c));
+		cl_close(c);
+		labsrv_stop(s);
+	}
+}
+
 int main(void)
 {
 	int probe = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -980,6 +1065,7 @@ int main(void)
 		close(probe);
 
 	test_lifecycle();
+	test_loop();
 	test_http(4);
 	test_smtp();
 	test_ftp(4);

@@ -456,9 +456,14 @@ static void start_drain(struct labsrv_conn *c, int64_t now)
  * answered one send each, as they came). */
 static void pump(struct labsrv_conn *c, int64_t now)
 {
-	for (int i = 0; i < FEEDS_PER_ROUND; i++) {
+	c->more = false;
+	for (int i = 0;; i++) {
 		if (c->closing || c->dead || c->out_len > 0)
 			break;
+		if (i == FEEDS_PER_ROUND) {
+			c->more = true;   /* the others' turn; loop_round comes back without waiting */
+			return;
+		}
 		int r = c->s->proto->feed(c);
 		if (r == LS_OK)
 			continue;
@@ -631,13 +636,14 @@ static bool loop_round(struct loop *L)
 		iu = (int)np;
 		p[np++] = (struct pollfd){ .fd = s->ufd, .events = POLLIN };
 	}
-	bool extra = false, pending = false;
+	bool extra = false, pending = false, more = false;
 	int64_t next = s->deadline_ms;
 	nfds_t first = np + 1;
 	for (size_t i = 0; i < L->n; i++) {
 		struct labsrv_conn *c = L->conn[i];
 		extra |= c->waits_extra;
 		pending |= c->out_len > 0;
+		more |= c->more;
 		short ev = 0;
 		if (c->draining || (!c->closing && !c->eof && c->end - c->beg < sizeof c->buf))
 			ev |= POLLIN;
@@ -653,12 +659,12 @@ static bool loop_round(struct loop *L)
 	p[np++] = (struct pollfd){ .fd = extra ? s->xfd : -1, .events = POLLIN };
 	np += L->n;
 	int64_t wait = next - now;
-	int t = wait < 0 ? 0 : wait > 60000 ? 60000 : (int)wait;
+	int t = wait < 0 || more ? 0 : wait > 60000 ? 60000 : (int)wait;
 	/* Quiet means: every request read so far is answered and sent.  Set
 	 * before poll() and cleared right after, before anything is read, so
 	 * bytes that wake the loop are still in the kernel's queue while the
 	 * flag says quiet. */
-	atomic_store(&s->quiet, !pending);
+	atomic_store(&s->quiet, !pending && !more);
 	int r = poll(p, np, t);
 	atomic_store(&s->quiet, false);
 	if (r < 0 && errno != EINTR)
@@ -675,6 +681,9 @@ static bool loop_round(struct loop *L)
 		if ((re & (POLLIN | POLLHUP | POLLERR)) && !c->dead)
 			readable(c, now);
 	}
+	for (size_t i = 0; i < n_polled; i++)
+		if (L->conn[i]->more && !L->conn[i]->dead)
+			pump(L->conn[i], now);
 	if (r > 0 && ix >= 0 && p[ix].revents)
 		for (size_t i = 0; i < n_polled; i++)
 			if (L->conn[i]->waits_extra && s->proto->extra) {

@@ -116,6 +116,7 @@ struct labsrv_conn {
 	bool dead;                    /* a socket error: close at once, nothing more to send */
 	bool draining;                /* FIN sent; reading and dropping until the peer's FIN */
 	bool waits_extra;             /* wants `extra` when the protocol's extra listener is readable */
+	bool more;                    /* its turn ended with requests still buffered: feed next round */
 	int requests;                 /* requests or commands taken on this connection */
 	int64_t deadline;             /* monotonic: when `timeout` is due (or the drain ends) */
 	int64_t last_active;          /* when bytes last came or went, to pick one to evict */
