@@ -514,12 +514,16 @@ static void readable(struct labsrv_conn *c, int64_t now)
 		drain(c, now);
 		return;
 	}
+	if (c->closing || c->eof)
+		return;   /* a hang-up seen with POLLOUT: flush() meets the error */
 	if (c->end == sizeof c->buf && c->beg > 0) {
 		memmove(c->buf, c->buf + c->beg, c->end - c->beg);
 		c->end -= c->beg;
 		c->beg = 0;
 	}
 	size_t room = sizeof c->buf - c->end;
+	if (room == 0)
+		return;   /* not asked for (the protocol waits): a 0-byte read would look like EOF */
 	if (room > LABSRV_READ_MAX)
 		room = LABSRV_READ_MAX;
 	ssize_t r = recv(c->fd, c->buf + c->end, room, MSG_DONTWAIT);
