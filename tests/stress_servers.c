@@ -309,49 +309,37 @@ static void took(struct load *l, int64_t t0, bool ok)
 #define TIMED(l, expr) do { int64_t t0_ = now_us(); bool ok_ = (expr); took((l), t0_, ok_); if (!ok_) goto out; } while (0)
 
 /* One connection's worth of requests; how many were made. */
-static int http_session(struct load *l)
+static int http_session(struct load *l, struct conn *c)
 {
-	struct conn c;
 	int made = 0;
-	if (!conn_open(&c, l->port)) {
-		atomic_fetch_add(l->failed, 1);
-		return 1;
-	}
 	for (int i = 0; i < 10; i++, made++) {
 		char req[256];
 		int n = snprintf(req, sizeof req, "GET /hello HTTP/1.1\r\nHost: lab\r\n%s\r\n",
 		                 i == 9 ? "Connection: close\r\n" : "");
-		TIMED(l, send_all(c.fd, req, (size_t)n) && http_response(&c) == 200);
+		TIMED(l, send_all(c->fd, req, (size_t)n) && http_response(c) == 200);
 	}
 out:
-	close(c.fd);
-	return made ? made : 1;
+	return made;
 }
 
-static int smtp_session(struct load *l)
+static int smtp_session(struct load *l, struct conn *c)
 {
-	struct conn c;
 	int made = 0;
-	if (!conn_open(&c, l->port)) {
-		atomic_fetch_add(l->failed, 1);
-		return 1;
-	}
 	static const char *const script[][2] = {
 		{ "EHLO client.sockscope.test", "250" }, { "MAIL FROM:<a@sockscope.test>", "250" },
 		{ "RCPT TO:<b@sockscope.test>", "250" }, { "DATA", "354" },
 		{ "Subject: load\r\n\r\nhello\r\n.", "250" }, { "NOOP", "250" }, { "RSET", "250" },
 		{ "NOOP", "250" }, { "QUIT", "221" },
 	};
-	TIMED(l, reply_is(&c, "220"));
+	TIMED(l, reply_is(c, "220"));
 	made++;
 	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++, made++)
-		TIMED(l, cmd(&c, script[i][0], script[i][1]));
+		TIMED(l, cmd(c, script[i][0], script[i][1]));
 out:
-	close(c.fd);
 	return made;
 }
 
-static bool ftp_retr(struct conn *c, struct load *l)
+static bool ftp_retr(struct conn *c)
 {
 	char line[256];
 	if (!send_all(c->fd, "EPSV\r\n", 6))
@@ -374,34 +362,27 @@ static bool ftp_retr(struct conn *c, struct load *l)
 		got += (size_t)r;
 	close(d);
 	line[got] = '\0';
-	(void)l;
 	return ok && strstr(line, "Hello over FTP") && reply_is(c, "226");
 }
 
-static int ftp_session(struct load *l)
+static int ftp_session(struct load *l, struct conn *c)
 {
-	struct conn c;
 	int made = 0;
-	if (!conn_open(&c, l->port)) {
-		atomic_fetch_add(l->failed, 1);
-		return 1;
-	}
 	static const char *const script[][2] = {
 		{ "USER anonymous", "331" }, { "PASS load@sockscope.test", "230" }, { "SYST", "215" },
 		{ "PWD", "257" }, { "TYPE I", "200" }, { "SIZE hello.txt", "213" }, { "NOOP", "200" },
 	};
-	TIMED(l, reply_is(&c, "220"));
+	TIMED(l, reply_is(c, "220"));
 	made++;
 	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++, made++)
-		TIMED(l, cmd(&c, script[i][0], script[i][1]));
+		TIMED(l, cmd(c, script[i][0], script[i][1]));
 	if (l->client == 0) {
-		TIMED(l, ftp_retr(&c, l));
+		TIMED(l, ftp_retr(c));
 		made++;
 	}
-	TIMED(l, cmd(&c, "QUIT", "221"));
+	TIMED(l, cmd(c, "QUIT", "221"));
 	made++;
 out:
-	close(c.fd);
 	return made;
 }
 
@@ -422,7 +403,7 @@ static bool dns_ok(const uint8_t *a, ssize_t n, unsigned id)
 	return n >= 12 && (a[0] << 8 | a[1]) == (int)id && (a[2] & 0x80) && (a[3] & 0x0f) == 0 && a[7] == 1;
 }
 
-static int dns_session(struct load *l)
+static int dns_session(struct load *l, struct conn *c)
 {
 	int made = 0;
 	uint8_t q[64], a[1024];
@@ -433,28 +414,23 @@ static int dns_session(struct load *l)
 		size_t n = dns_query(q, id);
 		TIMED(l, u >= 0 && send(u, q, n, 0) == (ssize_t)n && dns_ok(a, recv(u, a, sizeof a, 0), id));
 	}
-	struct conn c;
-	if (!conn_open(&c, l->port))
-		goto out;
 	for (int i = 0; i < 5; i++, made++) {
 		unsigned id = (unsigned)(l->client * 1000 + i) & 0xffff;
 		uint8_t m[66];
 		size_t n = dns_query(m + 2, id);
 		m[0] = 0;
 		m[1] = (uint8_t)n;
-		bool ok = send_all(c.fd, m, n + 2);
-		while (ok && (c.n < 2 || c.n < 2 + (size_t)((uint8_t)c.buf[0] << 8 | (uint8_t)c.buf[1])))
-			ok = fill(&c);
-		size_t len = ok ? (size_t)((uint8_t)c.buf[0] << 8 | (uint8_t)c.buf[1]) : 0;
-		TIMED(l, ok && dns_ok((uint8_t *)c.buf + 2, (ssize_t)len, id));
-		drop(&c, len + 2);
+		bool ok = send_all(c->fd, m, n + 2);
+		while (ok && (c->n < 2 || c->n < 2 + (size_t)((uint8_t)c->buf[0] << 8 | (uint8_t)c->buf[1])))
+			ok = fill(c);
+		size_t len = ok ? (size_t)((uint8_t)c->buf[0] << 8 | (uint8_t)c->buf[1]) : 0;
+		TIMED(l, ok && dns_ok((uint8_t *)c->buf + 2, (ssize_t)len, id));
+		drop(c, len + 2);
 	}
 out:
 	if (u >= 0)
 		close(u);
-	if (c.fd >= 0)
-		close(c.fd);
-	return made ? made : 1;
+	return made;
 }
 
 static bool echoed(struct conn *c, const char *msg, size_t n)
@@ -468,35 +444,36 @@ static bool echoed(struct conn *c, const char *msg, size_t n)
 	return ok;
 }
 
-static int echo_session(struct load *l)
+static int echo_session(struct load *l, struct conn *c)
 {
-	struct conn c;
 	int made = 0;
-	if (!conn_open(&c, l->port)) {
-		atomic_fetch_add(l->failed, 1);
-		return 1;
-	}
 	for (int i = 0; i < 10; i++, made++) {
 		char msg[64];
 		int n = snprintf(msg, sizeof msg, "client %d message %d\n", l->client, i);
-		TIMED(l, echoed(&c, msg, (size_t)n));
+		TIMED(l, echoed(c, msg, (size_t)n));
 	}
 out:
-	close(c.fd);
 	return made;
 }
 
 static void *load_main(void *arg)
 {
 	struct load *l = arg;
-	int (*session)(struct load *) = strcmp(l->proto, "http") == 0 ? http_session
+	int (*session)(struct load *, struct conn *) = strcmp(l->proto, "http") == 0 ? http_session
 	                                : strcmp(l->proto, "smtp") == 0 ? smtp_session
 	                                : strcmp(l->proto, "ftp") == 0 ? ftp_session
 	                                : strcmp(l->proto, "dns") == 0 ? dns_session
 	                                                               : echo_session;
 	/* the failure count also ends the loop, so a dead server cannot keep it going */
-	for (int made = 0; made < REQUESTS_EACH && atomic_load(l->failed) < 50;)
-		made += session(l);
+	static _Thread_local struct conn c;
+	for (int made = 0; made < REQUESTS_EACH && atomic_load(l->failed) < 50;) {
+		if (!conn_open(&c, l->port)) {
+			atomic_fetch_add(l->failed, 1);
+			continue;
+		}
+		made += session(l, &c);
+		close(c.fd);
+	}
 	return NULL;
 }
 
