@@ -331,6 +331,15 @@ static void test_http(int family)
 	strcat(big, "\r\n");
 	http_once(family, port, big, r);
 	EQ_INT(431, r->status);
+	/* a request line of 8191 bytes (LF only) leaves no room for a header
+	 * line, even a 9000-byte one: 431, the bound kept */
+	memcpy(big, "GET /", 5);
+	memset(big + 5, 'a', 8177);
+	strcpy(big + 8182, " HTTP/1.1\nX: ");
+	memset(big + 8195, 'b', 9000);
+	strcpy(big + 8195 + 9000, "\r\n\r\n");
+	http_once(family, port, big, r);
+	EQ_INT(431, r->status);
 	free(big);
 
 	/* POST /echo, also twice on one connection */

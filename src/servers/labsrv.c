@@ -690,7 +690,7 @@ static bool loop_round(struct loop *L)
 			pump(L->conn[i], now);
 	if (r > 0 && ix >= 0 && p[ix].revents)
 		for (size_t i = 0; i < n_polled; i++)
-			if (L->conn[i]->waits_extra && s->proto->extra) {
+			if (L->conn[i]->waits_extra && !L->conn[i]->dead && s->proto->extra) {
 				s->proto->extra(L->conn[i]);
 				pump(L->conn[i], now);
 			}

@@ -386,7 +386,9 @@ static int http_feed(struct labsrv_conn *c)
 			fail_reply(c, h->r.minor, status, reason_of(status), false, "");
 		return LS_OK;
 	case P_HEAD:
-		rc = labsrv_take_line(c, line, HEAD_MAX - h->total, &len, false);
+		/* what is left of HEAD_MAX: 0 (any line too long) once a long
+		 * request line has used it all */
+		rc = labsrv_take_line(c, line, h->total < HEAD_MAX ? HEAD_MAX - h->total : 0, &len, false);
 		if (rc < 0 || rc == LS_AGAIN)
 			return rc;
 		h->total += len + 2;
