@@ -421,6 +421,7 @@ struct loop {
 	size_t n;
 	unsigned accepted;
 	bool tcp_on, udp_on;
+	int64_t accept_after;         /* out of file descriptors: accept again from then on */
 	long dgrams, max_dgrams;
 };
 
@@ -569,6 +570,14 @@ static void accept_some(struct loop *L, int64_t now)
 	struct labsrv *s = L->s;
 	for (int k = 0; k < ACCEPTS_PER_ROUND && L->tcp_on; k++) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			/* The listener stays readable: without a pause the loop
+			 * would spin.  Room is made as for a full table. */
+			if (L->n > 0)
+				evict_one(L);
+			L->accept_after = now + 100;
+			return;
+		}
 		if (fd < 0)
 			return;   /* EAGAIN: none left; other errors: try again next round */
 		/* Replies are written whole, so Nagle has nothing to merge; it
@@ -632,7 +641,7 @@ static bool loop_round(struct loop *L)
 	nfds_t np = 0;
 	int il = -1, iu = -1, ix = -1;
 	p[np++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
-	if (L->tcp_on) {
+	if (L->tcp_on && now >= L->accept_after) {
 		il = (int)np;
 		p[np++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	}
@@ -659,6 +668,8 @@ static bool loop_round(struct loop *L)
 		if (c->deadline < next)
 			next = c->deadline;
 	}
+	if (L->tcp_on && il < 0 && L->accept_after < next)
+		next = L->accept_after;
 	ix = (int)np;
 	p[np++] = (struct pollfd){ .fd = extra ? s->xfd : -1, .events = POLLIN };
 	np += L->n;
@@ -736,6 +747,7 @@ static void *server_main(void *arg)
 	for (size_t i = 0; i < L->n; i++)
 		conn_free(L->conn[i]);
 	free(L);
+	atomic_store(&s->quiet, true);   /* nothing is left that could still be answered */
 	return NULL;
 }
 

@@ -113,7 +113,7 @@ struct labsrv_conn {
 	uint8_t *out;                 /* pending output (malloc'd), out_len bytes of out_cap */
 	size_t out_len, out_cap;
 	bool closing;                 /* labsrv_close: send what is pending, then close */
-	bool dead;                    /* a socket error: close at once, nothing more to send */
+	bool dead;                    /* close now: a socket error, the drain over, or evicted */
 	bool draining;                /* FIN sent; reading and dropping until the peer's FIN */
 	bool waits_extra;             /* wants `extra` when the protocol's extra listener is readable */
 	bool more;                    /* its turn ended with requests still buffered: feed next round */
