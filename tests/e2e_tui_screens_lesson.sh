@@ -129,4 +129,28 @@ wait_for 'STEP 6 OF 8' "item 6: Space past the prompt is not on step 6"
 ok "item 6: Space gets past a prediction prompt too"
 key q; wait_for 'EXITED-0' "the presenter did not quit"
 
+# ---- item 7: the presenter's packet list shows the flags; the call banner is cut at words
+CALLS=$("$BIN" lesson tcp-basics --replay "$REC/tcp-basics.pcapng" --headless | sed -n 's/^call: [a-z ]*: //p' | tr '\n' ' ')
+for size in 80x24 120x40; do
+	start_tui "p$size" "${size%x*}" "${size#*x}" present tcp-basics --replay "$REC/tcp-basics.pcapng"
+	wait_for 'STEP 1 OF 8' "the presenter did not open at $size"
+	for n in 1 2 3; do
+		key PageDown
+		wait_for "STEP $n OF 8" "Page Down did not go to step $n at $size"
+		wait_for 'ran: its packets are on the right' "step $n did not run at $size"
+	done
+	for f in 'Flags \[S\]' 'Flags \[S\.\]' 'Flags \[\.\]'; do
+		has "\* +[0-9]+ .*$f" "item 7: at $size the presenter's packet list does not show $f"
+	done
+	# each line of the calls (rows 3 and 4) ends with a whole word of what the calls printed
+	for row in 4 5; do
+		last=$(shot | sed -n "${row}p" | sed 's/[[:space:]]*$//; s/ *\(…\|\.\.\.\)$//' | awk '{ print $NF }')
+		[ -n "$last" ] || continue
+		printf ' %s \n' "$CALLS" | grep -qF -- " $last " ||
+			fail "item 7: at $size the call banner's line $row ends mid-word ('$last')"
+	done
+	ok "item 7: at $size the presenter shows SYN / SYN-ACK / ACK and cuts the calls at words"
+	key q; wait_for 'EXITED-0' "the presenter did not quit"
+done
+
 echo "all checks passed"

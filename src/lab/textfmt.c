@@ -23,6 +23,37 @@ void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n)
 	textfmt_list_line(p->index + 1, t, p->src, p->dst, p->proto, p->wirelen, p->summary, buf, n);
 }
 
+/* Widths at which the full line, then the line without time and length,
+ * still leave the summary 24 columns (enough for "Flags [S.], seq 0, ack 1"). */
+enum { FIT_FULL = 66 + 24, FIT_NO_TIME = 47 + 24 };
+
+static const char *port_of(const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	return colon ? colon + 1 : addr;
+}
+
+void textfmt_packet_line_fit(const struct lab_packet *p, int width, char *buf, size_t n)
+{
+	if (width >= FIT_FULL)
+		textfmt_packet_line(p, buf, n);
+	else if (width >= FIT_NO_TIME)
+		snprintf(buf, n, "%4u  %-15s > %-15s %-8s %s", (unsigned)p->index + 1, p->src, p->dst, p->proto, p->summary);
+	else
+		snprintf(buf, n, "%4u %5s > %-5s %-5s %s", (unsigned)p->index + 1, port_of(p->src), port_of(p->dst),
+		         p->proto, p->summary);
+}
+
+void textfmt_packet_heading_fit(int width, char *buf, size_t n)
+{
+	if (width >= FIT_FULL)
+		snprintf(buf, n, "%s", textfmt_packet_heading());
+	else if (width >= FIT_NO_TIME)
+		snprintf(buf, n, "%4s  %-15s   %-15s %-8s %s", "#", "source", "destination", "proto", "summary");
+	else
+		snprintf(buf, n, "%4s %5s   %-5s %-5s %s", "#", "port", "port", "proto", "summary");
+}
+
 const char *textfmt_packet_heading(void)
 {
 	return "   #      time  source            destination     proto      len  summary";

@@ -18,6 +18,14 @@ void textfmt_packet_line(const struct lab_packet *p, char *buf, size_t n);
 /* Column heading matching textfmt_packet_line. */
 const char *textfmt_packet_heading(void);
 
+/* A packet line for a list `width` columns wide: the columns least needed
+ * to tell packets apart go first -- the time and the length, then the
+ * addresses (down to their ports, as on loopback the address is the same
+ * on both ends) -- so the summary (SYN, SYN-ACK, ACK...) always shows.
+ * The heading has the same columns for the same width. */
+void textfmt_packet_line_fit(const struct lab_packet *p, int width, char *buf, size_t n);
+void textfmt_packet_heading_fit(int width, char *buf, size_t n);
+
 /* The same columns from their parts, for packets that are no lab_packet
  * (inspection of a capture file): `time` is already formatted ("0.000123",
  * "12:34:56.123456", "-") and right-aligned in 9 columns when shorter.

@@ -1,6 +1,7 @@
 /*
  * pane_packets.c — the captured packets, one textfmt line each (the same
- * text as the headless output).  The shown step's packets carry a '*' and a
+ * text as the headless output, less the columns the width has no room
+ * for: time and length go before the summary does).  The shown step's packets carry a '*' and a
  * colour, the others are dimmed; the cursor picks the packet of the detail
  * pane and follows new packets until the user moves it (End follows again).
  */
@@ -48,7 +49,8 @@ static void packets_draw(void *self, struct lesson_view *v, struct rect outer, b
 		return;
 	}
 	int head = in.h >= 3;   /* the column heading, when there is room for packets too */
-	ui_lines_add(&p->rows, textfmt_packet_heading(), TC_HEADING, ' ');
+	textfmt_packet_heading_fit(in.w - 2, line, sizeof line);   /* less the marker column */
+	ui_lines_add(&p->rows, line, TC_HEADING, ' ');
 	ui_lines_draw(&p->rows, (struct rect){ in.y, in.x, head, in.w }, 0, p->skip, true);
 	struct rect list = { in.y + head, in.x, in.h - head, in.w };
 	p->page = list.h;
@@ -65,7 +67,7 @@ static void packets_draw(void *self, struct lesson_view *v, struct rect outer, b
 	struct lab_packet pk;
 	for (size_t i = p->top; i < n && i < p->top + (size_t)list.h && lab_packet(v->lab, i, &pk); i++) {
 		bool mine = pk.step >= 0 && (size_t)pk.step == v->view;
-		textfmt_packet_line(&pk, line, sizeof line);
+		textfmt_packet_line_fit(&pk, in.w - 2, line, sizeof line);
 		ui_lines_add(&p->rows, line, (long)i == v->sel_packet ? TC_CURSOR : mine ? TC_STEP_PKT : TC_DIM,
 		             mine ? '*' : ' ');
 	}

@@ -46,7 +46,7 @@ enum { P_CODE, P_STEP, P_PACKETS, P_DETAIL };
 static const struct pane *const panes[NPANES] = { &pane_code, &pane_explain, &pane_packets, &pane_detail };
 /* Heights of the panes stacked in a narrow window (the focused one triples). */
 static const int stack_weight[NPANES] = { 3, 2, 3, 3 };
-#define PRESENT_BANNER 5   /* presenter mode: rows of the banner (title, calls, hint) */
+#define PRESENT_BANNER 6   /* presenter mode: rows of the banner (title, two of calls, hint) */
 #define PEER_BOX 3         /* two terminals, the server side: rows of the client's command box */
 
 /* What the worker thread runs. */
@@ -694,11 +694,28 @@ static void draw_banner(struct lesson_screen *s)
 		len += (size_t)snprintf(calls + len, sizeof calls - len, "%s%s: %s %s", k ? "   |   " : "",
 		                        res->out[k].role == ROLE_CLIENT ? "client" : "lab", res->out[k].call,
 		                        res->out[k].result);
-	int cw = (int)strlen(calls);
-	if (cw)
-		term_text(r.y + 2, cw < s->w ? (s->w - cw) / 2 : 1, s->w - 2, calls, TC_BOLD, 0, false);
+	/* Two lines of calls, wrapped at words; what does not fit ends in an
+	 * ellipsis after a whole word, never in the middle of one. */
+	struct ui_lines cl = { 0 };
+	if (calls[0])
+		ui_lines_wrap(&cl, calls, s->w - 2, TC_BOLD);
+	for (size_t k = 0; k < cl.n && k < 2; k++) {
+		char line[1100];
+		snprintf(line, sizeof line, "%s", cl.v[k].text);
+		if (k == 1 && cl.n > 2) {
+			size_t len = strlen(line);
+			while (len + 4 > (size_t)(s->w - 2) && len > 0) {   /* room for " ..." */
+				char *sp = memrchr(line, ' ', len);
+				len = sp ? (size_t)(sp - line) : 0;
+			}
+			snprintf(line + len, sizeof line - len, " %s", term_utf8() ? "\u2026" : "...");
+		}
+		int lw = (int)strlen(line);
+		term_text(r.y + 2 + (int)k, lw < s->w ? (s->w - lw) / 2 : 1, s->w - 2, line, TC_BOLD, 0, false);
+	}
+	ui_lines_free(&cl);
 	int sw = (int)strlen(sub);
-	term_text(r.y + 3, sw < s->w ? (s->w - sw) / 2 : 0, s->w, sub, TC_DIM, 0, false);
+	term_text(r.y + 4, sw < s->w ? (s->w - sw) / 2 : 0, s->w, sub, TC_DIM, 0, false);
 }
 
 /* Two terminals, the server side: what the other terminal must run, on a
