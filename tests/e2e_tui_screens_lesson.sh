@@ -153,4 +153,125 @@ for size in 80x24 120x40; do
 	key q; wait_for 'EXITED-0' "the presenter did not quit"
 done
 
+# ---- 80x24: the step's calls, its grade and every packet of a 3-packet step, no scrolling
+start_tui small 80 24 lesson tcp-basics --replay "$REC/tcp-basics.pcapng"
+wait_for 'Step 1/8' "the lesson did not open at 80x24"
+key Space; wait_for 'client: fd = socket\(' "step 1 did not run"
+key Space; wait_for 'client: setsockopt\(' "step 2 did not run"
+key Space; wait_for 'Step 3/8: Connect' "step 3 did not start"
+wait_for '3 packets on the wire' "80x24: the connect step's packet count is not shown"
+has 'client: connect\(fd, ' "80x24: the connect step's connect() is not shown"
+has 'lab server: conn = accept\(' "80x24: the connect step's accept() is not shown"
+for f in 'Flags \[S\]' 'Flags \[S\.\]' 'Flags \[\.\]'; do
+	has "\* +[0-9]+ .*$f" "80x24: the connect step's packet $f is not in the packet list"
+done
+ok "80x24: tcp-basics' connect step shows its calls and all three packets of the handshake"
+key Q
+wait_for 'the quiz comes after the last step: [0-9]+ to go' "80x24: a status message is cut"
+ok "80x24: a status message shows whole"
+key q; wait_for 'EXITED-0' "the lesson did not quit"
+start_tui grade 80 24 lesson stream-vs-datagram --replay "$REC/stream-vs-datagram.pcapng"
+wait_for 'Step 1/' "the lesson did not open at 80x24"
+key Space; wait_for 'Your answer' "the prediction was not asked"
+key 3 Enter
+wait_for 'Prediction: you said 3; the capture shows 3: right' "80x24: the prediction's grade is not shown without scrolling"
+for f in 'Flags \[S\]' 'Flags \[S\.\]' 'Flags \[\.\]'; do
+	has "\* +[0-9]+ .*$f" "80x24: the graded step's packet $f is not in the packet list"
+done
+has 'client: connect\(tcp, ' "80x24: the graded step's connect() is not shown"
+ok "80x24: a predicted connect step shows its calls, its grade and its three packets"
+key q; wait_for 'EXITED-0' "the lesson did not quit"
+
+# ---- wide terminals (200x50): the code pane grows to its longest line
+start_tui wide 200 50 lesson tcp-basics --replay "$REC/tcp-basics.pcapng"
+wait_for 'Step 1/8' "the lesson did not open at 200x50"
+key Space; wait_for 'client: fd = socket\(' "step 1 did not run"
+key Space; wait_for 'client: setsockopt\(' "step 2 did not run"
+key Space; wait_for 'Flags \[S\.\]' "step 3 did not run"
+has '\.sin_port = htons\([0-9]+\) \};' "wide: at 200x50 the code pane cuts the htons(...) line"
+has 'Flags \[S\.\], seq 0, ack 1' "wide: at 200x50 the packet list lost its summary"
+ok "wide: at 200x50 the code pane shows the whole htons(...) line, the packets their summaries"
+key q; wait_for 'EXITED-0' "the lesson did not quit"
+
+# ---- Esc cancels a running toggle re-run: it stops after the step it is in,
+# its lab is closed (no thread or socket left) and the lesson goes on
+mkdir -p "$TMP/slow"
+cat > "$TMP/slow/01-slow.lesson" <<'LESSON'
+title: Two slow steps
+summary: For the tests: steps 3 and 4 each wait three seconds in recv().
+family: 4
+lab: tcp-server
+toggle: other A switch the steps do not look at
+
+step: socket()
+client: socket stream
+c:
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+python:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+explain:
+    A socket.
+
+step: connect()
+client: connect
+server: accept
+c:
+    connect(fd, (struct sockaddr *)&addr, sizeof addr);
+    int conn = accept(listen_fd, NULL, NULL);
+python:
+    sock.connect(addr)
+explain:
+    The handshake.
+
+step: A three-second wait
+client: setsockopt SO_RCVTIMEO 3
+client: recv 1024
+c:
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    recv(fd, buf, sizeof buf, 0);
+python:
+    sock.recv(1024)
+explain:
+    Nobody sends anything.
+
+step: Another wait
+client: recv 1024
+c:
+    recv(fd, buf, sizeof buf, 0);
+python:
+    sock.recv(1024)
+explain:
+    Still nothing.
+LESSON
+"$BIN" check-lessons "$TMP/slow" > /dev/null || fail "Esc: the test's own lesson does not load"
+start_tui slow 80 24 --lessons="$TMP/slow" lesson slow
+wait_for 'Step 1/4' "Esc: the slow lesson did not open"
+key Space; wait_for 'client: fd = socket\(' "step 1 did not run"
+key Space; wait_for 'client: connect\(' "step 2 did not run"
+key Space; wait_for 'EAGAIN' "step 3 did not run" 200
+key Space; wait_for 'Step 4/4'; i=0
+while ! shot | grep -q 'Step 4/4' || ! shot | grep -Eq 'recv\(.*EAGAIN.*|all steps done'; do
+	i=$((i + 1)); [ $i -lt 200 ] || fail "step 4 did not end"; sleep 0.1
+done
+pid=$(pgrep -P "$(tm display -p -t slow '#{pane_pid}')" sockscope | head -1)
+[ -n "$pid" ] || fail "Esc: no sockscope process found"
+threads() { ls "/proc/$pid/task" | wc -l; }
+fds() { ls "/proc/$pid/fd" | wc -l; }
+t0=$(threads); f0=$(fds)
+key t; wait_for 'Toggles \(t\)' "Esc: t did not open the toggles"
+key Enter
+wait_for 'Re-running the lesson' "Esc: the re-run did not start"
+has 'Esc cancel' "Esc: the hint does not say Esc cancels the re-run"
+wait_for '2 of 4 steps done' "Esc: the re-run did not reach step 3" 100
+key Escape
+wait_for 're-run was cancelled after 3 steps' "Esc: Esc did not cancel the re-run after the step it was in" 100
+wait_for 'Step [0-9]/4' "Esc: the lesson screen did not come back"
+hasnt 'Re-running the lesson' "Esc: the re-run is still shown"
+i=0; while [ "$(threads)" -ne "$t0" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+[ "$(threads)" -eq "$t0" ] || fail "Esc: $(threads) threads after the cancel, $t0 before the re-run"
+[ "$(fds)" -eq "$f0" ] || fail "Esc: $(fds) open files after the cancel, $f0 before the re-run"
+[ -z "$(pgrep -P "$pid")" ] || fail "Esc: a child of sockscope is left after the cancel"
+ok "Esc cancels a running re-run after its step 3 of 4: threads ($t0) and open files ($f0) as before, no child"
+key q; wait_for 'EXITED-0' "the slow lesson did not quit"
+
 echo "all checks passed"

@@ -384,6 +384,20 @@ void lab_stop_capture(struct lab *lab)
 	}
 }
 
+int lab_resume_capture(struct lab *lab)
+{
+	if (!lab->cap || !lab->cap_stopped)
+		return 0;
+	char filter[512], err[256];
+	lab->nallports = demo_all_ports(lab->demo, lab->allports, 48);
+	demo_bpf_filter(lab->demo, filter, sizeof filter);
+	if (capture_set_filter(lab->cap, filter, err, sizeof err) < 0 ||
+	    capture_start(lab->cap, on_frame, lab, err, sizeof err) < 0)
+		return -1;
+	lab->cap_stopped = false;
+	return 0;
+}
+
 void lab_close(struct lab *lab)
 {
 	if (!lab)

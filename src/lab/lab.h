@@ -97,6 +97,10 @@ struct lab *lab_open_or_replay(const struct lesson *lesson, struct capture *cap,
 void lab_close(struct lab *lab);
 /* Stop capturing (the packets stay), so another lab may use the capture. */
 void lab_stop_capture(struct lab *lab);
+/* Capture again after lab_stop_capture, once the lab that took the capture
+ * over is closed (a comparison cancelled).  -1 when it cannot: the lab goes
+ * on without packets. */
+int lab_resume_capture(struct lab *lab);
 
 /* Run the next step for real.  Returns its index, or -1 when all have run.
  * Blocks until the step's calls returned and, with a capture, until every

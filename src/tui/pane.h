@@ -100,5 +100,11 @@ extern const struct pane pane_compare;
 
 /* Lines the code pane shows (head + steps + tail), for the layout. */
 size_t pane_code_lines(const struct lesson_view *v);
+/* Columns of its longest line (bytes; the code is ASCII), for the layout. */
+int pane_code_width(const struct lesson_view *v);
+/* Lines the step pane needs `width` columns wide: its calls, its packets
+ * and the grade of its prediction (what must show without scrolling), and
+ * with `all` the TCP states and the explanation too.  For the layout. */
+size_t pane_explain_lines(const struct lesson_view *v, int width, bool all);
 
 #endif

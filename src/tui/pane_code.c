@@ -134,6 +134,20 @@ size_t pane_code_lines(const struct lesson_view *v)
 	return n;
 }
 
+int pane_code_width(const struct lesson_view *v)
+{
+	struct ui_lines l = { 0 };
+	size_t first, last;
+	build(&l, v, &first, &last);
+	int w = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		int lw = (int)strlen(l.v[i].text);
+		w = lw > w ? lw : w;
+	}
+	ui_lines_free(&l);
+	return w;
+}
+
 static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool focus)
 {
 	struct code *c = self;

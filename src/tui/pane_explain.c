@@ -32,7 +32,9 @@ static void explain_destroy(void *self)
 	free(e);
 }
 
-static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int width)
+static void add_explanation(struct ui_lines *l, const struct lesson_view *v, int width);
+
+static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int width, bool states)
 {
 	char buf[1024];
 	const struct lab_step_result *r = lesson_view_result(v);
@@ -82,13 +84,31 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 			snprintf(buf, sizeof buf, "Prediction (%s): the capture shows %u", st->predict_q, seen);
 		ui_lines_wrap(l, buf, width, g < 0 ? TC_NORMAL : (unsigned long)g == seen ? TC_OK : TC_KEY);
 	}
-	if (r->nstates) {
+	if (states && r->nstates) {
 		ui_lines_add(l, "TCP states after it (the kernel's view; s: timeline):", TC_HEADING, ' ');
 		for (size_t i = 0; i < r->nstates; i++) {
 			snprintf(buf, sizeof buf, "  %s", r->states[i]);
 			ui_lines_wrap(l, buf, width, TC_NORMAL);
 		}
 	}
+}
+
+size_t pane_explain_lines(const struct lesson_view *v, int width, bool all)
+{
+	struct ui_lines l = { 0 };
+	if (v->view < v->lesson->nsteps) {
+		add_outcomes(&l, v, width, all);
+		if (all) {
+			ui_lines_add(&l, "", TC_NORMAL, ' ');
+			if (lesson_view_hides_step(v, v->view))
+				ui_lines_add(&l, "", TC_NORMAL, ' ');
+			else
+				add_explanation(&l, v, width);
+		}
+	}
+	size_t n = l.n;
+	ui_lines_free(&l);
+	return n;
 }
 
 static void add_explanation(struct ui_lines *l, const struct lesson_view *v, int width)
@@ -122,7 +142,7 @@ static void explain_draw(void *self, struct lesson_view *v, struct rect outer, b
 	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
 	ui_lines_clear(&e->lines);
 	if (v->view < ls->nsteps) {
-		add_outcomes(&e->lines, v, text.w);
+		add_outcomes(&e->lines, v, text.w, true);
 		ui_lines_add(&e->lines, "", TC_NORMAL, ' ');
 		if (lesson_view_hides_step(v, v->view))   /* it may state the answer */
 			ui_lines_wrap(&e->lines, "The explanation comes after your prediction.", text.w, TC_DIM);

@@ -70,6 +70,7 @@ struct lesson_screen {
 	atomic_bool finished;       /* the worker's job has returned */
 	atomic_int ran;             /* what lab_step returned (JOB_STEP) */
 	atomic_size_t cmp_ran;      /* steps the comparison's run has done (JOB_COMPARE) */
+	atomic_bool cancel;         /* Esc: the comparison's run stops after the step it is in */
 	size_t cmp_npackets;        /* its packets, as of the last tick */
 	struct lesson_compare cmp;  /* v.cmp points here while comparing */
 	bool leaving;               /* q pressed while a step runs */
@@ -103,6 +104,7 @@ static void *state_at(const struct lesson_screen *s, int i)
 static void lesson_destroy(void *self)
 {
 	struct lesson_screen *s = self;
+	atomic_store(&s->cancel, true);   /* a comparison's run need not catch up */
 	if (s->busy)
 		pthread_join(s->worker, NULL);   /* bounded: every call of a step is */
 	for (int i = 0; i < NPANES; i++)
@@ -214,6 +216,54 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	return s;
 }
 
+/* Stacked panes in a small window (80x24): what the step did must show
+ * without scrolling -- its calls and grade, and its packets (three rows at
+ * least, a handshake) -- so those rows are given first, then the focused
+ * pane what it would show, then the step's code, then the rest to the
+ * detail and the explanation.  False when the window is too short for
+ * that (the weights then share it). */
+static bool stacked_by_need(struct lesson_screen *s, int y, int h)
+{
+	enum { BORDER = 2, MAX_PACKETS = 8 };
+	int avail = h - BORDER * NPANES, cw = s->w - 4;   /* a box's inside, less the step pane's margin */
+	const struct lesson_view *v = &s->v;
+	if (v->view >= v->lesson->nsteps || avail < 12)
+		return false;
+	const struct lab_step_result *r = lesson_view_result(v);
+	int npk = r && r->npackets > 3 ? (int)r->npackets : 3;
+	const struct lesson_step *st = &v->lesson->steps[v->view];
+	int code = (int)(v->python ? st->py.n : lesson_step_code(st, v->family)->n) + 2;
+	int need[NPANES] = {
+		[P_CODE] = code,
+		[P_STEP] = (int)pane_explain_lines(v, cw, false),
+		[P_PACKETS] = 1 + (npk < MAX_PACKETS ? npk : MAX_PACKETS),
+		[P_DETAIL] = 6,
+	};
+	int full[NPANES] = {
+		[P_CODE] = (int)pane_code_lines(v), [P_STEP] = (int)pane_explain_lines(v, cw, true),
+		[P_PACKETS] = 1 + (int)v->npackets, [P_DETAIL] = avail,
+	};
+	int got[NPANES] = { 1, 1, 1, 1 }, left = avail - NPANES;
+	/* give pane i up to `to` rows, as far as they go */
+#define GIVE(i, to) do { int more_ = (to) - got[i]; more_ = more_ < left ? more_ : left; \
+		if (more_ > 0) { got[i] += more_; left -= more_; } } while (0)
+	GIVE(P_STEP, need[P_STEP]);
+	GIVE(P_PACKETS, need[P_PACKETS]);
+	GIVE(s->focus, need[s->focus] > 6 ? need[s->focus] : 6);
+	GIVE(P_CODE, need[P_CODE]);
+	GIVE(s->focus, full[s->focus]);
+	GIVE(P_DETAIL, need[P_DETAIL]);
+	GIVE(P_STEP, full[P_STEP]);
+	GIVE(P_DETAIL, avail);
+#undef GIVE
+	for (int i = 0; i < NPANES; i++) {
+		int ph = got[i] + BORDER + (i == NPANES - 1 ? left : 0);
+		s->rect[i] = (struct rect){ y, 0, ph, s->w };
+		y += ph;
+	}
+	return true;
+}
+
 /* Wide: code and step on the left, packets and detail on the right (a
  * packet line needs ~95 columns before its summary shows).  Middle: code
  * and step side by side above packets and detail at full width.  Narrow:
@@ -247,7 +297,14 @@ static void layout(struct lesson_screen *s)
 		return;
 	}
 	if (w >= WIDE_MIN) {
+		/* The code is as wide as its longest line (and its marks and box)
+		 * when the packets keep the room their whole lines need (~96);
+		 * never narrower than two fifths. */
 		int rw = w * 3 / 5 > 96 ? w * 3 / 5 : 96, lw = w - rw;
+		int want = pane_code_width(&s->v) + 4, most = w - 96;
+		if (want > lw)
+			lw = want < most ? want : most > lw ? most : lw;
+		rw = w - lw;
 		int code = (int)pane_code_lines(&s->v) + 2, cap = h * 11 / 20;
 		code = code < cap ? code : cap;
 		int pk = h * 2 / 5;
@@ -257,6 +314,8 @@ static void layout(struct lesson_screen *s)
 		s->rect[P_DETAIL] = (struct rect){ y + pk, lw, h - pk, rw };
 		return;
 	}
+	if (stacked_by_need(s, y, h))
+		return;
 	/* Every pane gets a line of text at least; the rest goes by weight. */
 	int total = 0, rest = h - 3 * NPANES > 0 ? h - 3 * NPANES : 0;
 	for (int i = 0; i < NPANES; i++)
@@ -292,7 +351,11 @@ static void *worker_main(void *arg)
 	struct lesson_screen *s = arg;
 	if (s->job == JOB_COMPARE) {
 		/* The fresh run catches up with the step the learner reached. */
-		while (lab_steps_done(s->cmp.fresh) < s->cmp.target && lab_step(s->cmp.fresh) >= 0)
+		/* Esc is looked at between steps: a step's calls run together on
+		 * both sides (the lab's thread waits for the client's), so one is
+		 * not cut in the middle; each is bounded by its timeouts. */
+		while (!atomic_load(&s->cancel) && lab_steps_done(s->cmp.fresh) < s->cmp.target &&
+		       lab_step(s->cmp.fresh) >= 0)
 			atomic_fetch_add(&s->cmp_ran, 1);
 	} else if (s->job == JOB_RESUME) {
 		/* The demo has real state (sockets, connections): the steps before
@@ -372,6 +435,24 @@ static void save_progress(struct lesson_screen *s)
 	progress_free(p);
 }
 
+/* Esc during the comparison's run: its lab (sockets, the lab's threads,
+ * its capture) is closed and the lesson goes on as it was, capturing again. */
+static void cancel_compare(struct lesson_screen *s)
+{
+	size_t ran = atomic_load(&s->cmp_ran);
+	atomic_store(&s->cancel, false);
+	lab_close(s->cmp.fresh);
+	s->v.cmp = NULL;
+	s->cmp = (struct lesson_compare){ 0 };
+	bool capturing = lab_resume_capture(s->v.lab) == 0;
+	if (!capturing)
+		s->v.no_capture = "the capture could not be taken back after the comparison was cancelled";
+	snprintf(s->msg, sizeof s->msg, "the re-run was cancelled after %zu step%s: the lesson goes on as it was", ran,
+	         ran == 1 ? "" : "s");
+	show_step(s, s->v.view);
+	layout(s);
+}
+
 /* The worker has finished its job: take in what it did. */
 static void job_done(struct lesson_screen *s)
 {
@@ -383,6 +464,10 @@ static void job_done(struct lesson_screen *s)
 		s->v.follow = true;
 		snprintf(s->msg, sizeof s->msg, s->v.done == s->resume_to ? "steps 1-%zu ran again: Space runs step %zu"
 		         : "only %zu steps could run again", s->v.done, s->v.done + 1);
+		return;
+	}
+	if (s->job == JOB_COMPARE && atomic_load(&s->cancel)) {
+		cancel_compare(s);
 		return;
 	}
 	if (s->job == JOB_COMPARE) {
@@ -749,6 +834,7 @@ static void lesson_draw(void *self)
 {
 	struct lesson_screen *s = self;
 	sync_lab(s);
+	layout(s);   /* the stacked panes' heights follow what the shown step needs */
 	if (s->present && s->blank) {   /* the room looks at the teacher now */
 		for (int y = 0; y < s->h; y++)
 			term_text(y, 0, s->w, "", TC_NORMAL, 0, true);
@@ -807,19 +893,24 @@ static void lesson_draw(void *self)
 	else
 		snprintf(step, sizeof step, "step %zu/%zu%s", s->v.view + 1, n, s->v.view >= s->v.done ? " (not run)" : "");
 	if (s->v.origin && !s->v.cmp)
-		snprintf(origin, sizeof origin, "  |  %s <- %s  (step %d)", s->v.origin->field, s->v.origin_expr,
+		snprintf(origin, sizeof origin, "%s <- %s  (step %d)  |  ", s->v.origin->field, s->v.origin_expr,
 		         s->v.origin_step + 1);
-	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
+	/* What the learner just did or was just told goes first (the field's
+	 * origin, a message), and in a narrow window the key hints give a
+	 * message their room ("? help" stays). */
+	snprintf(left, sizeof left, "%s%s%s%s  |  %s", origin, s->msg, s->msg[0] ? "  |  " : "", step, cap);
 	if (s->present)
 		snprintf(right, sizeof right, "PgDn/Space next  PgUp/b back  n notes  . blank  q leave");
 	else if (s->v.cmp)
-		snprintf(right, sizeof right, "b f steps  Esc leave  ? help");
+		snprintf(right, sizeof right, "%s", s->cmp.running ? "Esc cancel  ? help" : "b f steps  Esc leave  ? help");
 	else if (s->w >= WIDE_MIN)
 		snprintf(right, sizeof right, "Space run  b back  Tab focus: %s  p %s  ? help  q %s",
 		         pane_at(s, s->focus)->name, s->v.both ? "C" : s->v.python ? "both" : "Python",
 		         s->alone ? "quit" : "lessons");
 	else
 		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", pane_at(s, s->focus)->name);
+	if (s->msg[0] && s->w < WIDE_MIN && (int)(strlen(s->msg) + strlen(right)) + 6 > s->w)
+		snprintf(right, sizeof right, "? help");
 	ui_status_bar(s->h - 1, s->w, left, right);
 }
 
@@ -856,7 +947,7 @@ static const struct key_bind compare_binds[] = {
 	{ { 'f', TK_RIGHT, 'l' }, C_FORWARD, "compare the step after", NULL },
 	{ { ' ', TK_ENTER }, C_RUN, "no step runs while comparing: Esc first", NULL },
 	{ { '?' }, C_HELP, "this help", NULL },
-	{ { TK_ESC, 't', 'q' }, C_LEAVE, "leave the comparison; the lesson goes on with the toggle flipped", NULL },
+	{ { TK_ESC, 't', 'q' }, C_LEAVE, "leave the comparison; the lesson goes on with the toggle flipped (while it runs: cancel the re-run)", NULL },
 };
 static const struct key_table compare_table = KEY_TABLE("Comparing two runs (after t)", compare_binds);
 
@@ -894,8 +985,9 @@ static enum ui_result comparing_key(struct lesson_screen *s, int key)
 		show_step(s, s->v.view < last ? s->v.view + 1 : last);
 		return UI_REDRAW;
 	case C_LEAVE:
-		if (s->busy) {
-			snprintf(s->msg, sizeof s->msg, "the comparison is still running: wait for it to finish");
+		if (s->busy) {   /* cancel the re-run; the worker stops after the step it is in */
+			atomic_store(&s->cancel, true);
+			snprintf(s->msg, sizeof s->msg, "cancelling the re-run: it stops after the step it is in...");
 			return UI_REDRAW;
 		}
 		leave_compare(s);
