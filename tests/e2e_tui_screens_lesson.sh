@@ -44,6 +44,11 @@ wait_for 'Waiting for the server terminal: press Space there too' "two terminals
 ok "two terminals: the client says it waits for the server terminal"
 S=srv; key Space
 S=cli; wait_for 'client: setsockopt\(' "step 2 did not run on both sides"
+S=srv; has "Lab side's calls: this terminal's code" "two terminals: the server side's code pane is not its own"
+hasnt 'int fd = socket\(AF_INET' "two terminals: the server side shows the client's program"
+key Space; S=cli; key Space
+S=srv; wait_for '> +conn = accept\(listen_fd, ' "two terminals: the server side's code does not show its accept()"
+ok "two terminals: the server side shows its own side's calls as its code, labelled"
 S=cli; key q; wait_for 'EXITED-0' "the client side did not quit"
 S=srv; key q; wait_for 'EXITED-0' "the server side did not quit"
 

@@ -4,6 +4,9 @@
  * highlight bar, the steps not run yet dimmed.  It scrolls by itself to keep
  * the shown step in view, until the user scrolls it (focus + Up/Down).
  *
+ * Two terminals: the server side shows the lab side's calls instead (the
+ * lesson's program is the client's).
+ *
  * Bytes back to code: while the detail pane's selected field has an origin
  * (v->origin), the lines that set it are lit in the colour of the field's
  * highlighted bytes and marked '<', and they are what is kept in view.
@@ -93,11 +96,61 @@ static size_t light_origin(struct ui_lines *l, const char *needle, size_t lo, si
 	return n;
 }
 
+/* Two terminals, the server side: the lesson's program is the client's,
+ * which this terminal does not run.  Its own code is the lab side's calls
+ * of each step -- as they returned once the step ran, else the function
+ * and the socket each action calls -- under each step's title. */
+static void build_server(struct ui_lines *l, const struct lesson_view *v, size_t *first, size_t *last)
+{
+	const struct lesson *ls = v->lesson;
+	char line[400];
+	*first = *last = 0;
+	for (size_t i = 0; i < ls->nsteps; i++) {
+		const struct lesson_step *st = &ls->steps[i];
+		bool shown = i == v->view;
+		enum term_color c = shown ? TC_CURRENT : i < v->done ? TC_NORMAL : TC_PENDING;
+		size_t start = l->n;
+		snprintf(line, sizeof line, "/* step %zu: %s */", i + 1, lesson_view_step_title(v, i));
+		ui_lines_add(l, line, shown ? TC_CURRENT : TC_DIM, shown ? '>' : ' ');
+		const struct lab_step_result *r = i < v->done ? lab_result(v->lab, i) : NULL;
+		size_t calls = 0;
+		for (size_t k = 0; r && k < r->nout; k++)
+			if (r->out[k].role == ROLE_SERVER) {
+				snprintf(line, sizeof line, "    %s;", r->out[k].call);
+				ui_lines_add(l, line, c, shown ? '>' : ' ');
+				calls++;
+			}
+		for (size_t k = 0; !r && k < st->nactions; k++) {
+			const struct demo_action *a = &st->actions[k];
+			const char *func, *sock;
+			if (a->role != ROLE_SERVER || !demo_action_enabled(a, lab_toggles(v->lab)))
+				continue;
+			if (demo_action_call(a, &func, &sock))
+				snprintf(line, sizeof line, "    %s(%s, ...);", func, sock);
+			else
+				snprintf(line, sizeof line, "    /* %s */", demo_action_name(a));
+			ui_lines_add(l, line, c, shown ? '>' : ' ');
+			calls++;
+		}
+		if (!calls)
+			ui_lines_add(l, "    /* nothing on this side: the client's calls only */", TC_DIM, shown ? '>' : ' ');
+		if (shown) {
+			*first = start;
+			*last = l->n - 1;
+		}
+	}
+}
+
 /* Build the program's lines; [*first, *last] are the lines to keep in
  * view: the shown step's, or the origin's while one is lit. */
 static void build(struct ui_lines *l, const struct lesson_view *v, size_t *first, size_t *last)
 {
 	const struct lesson *ls = v->lesson;
+	if (lab_side(v->lab) == DEMO_SIDE_SERVER) {
+		ui_lines_clear(l);
+		build_server(l, v, first, last);
+		return;
+	}
 	size_t olo = 0, ohi = 0;   /* the origin's step's lines */
 	ui_lines_clear(l);
 	add_code(l, v, &ls->c_head, &ls->py_head, TC_NORMAL, ' ');
@@ -152,9 +205,12 @@ static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool
 {
 	struct code *c = self;
 	char title[96];
-	snprintf(title, sizeof title, "%s  (p: %s)",
-	         v->both ? "C | Python" : v->python ? "Python program" : "C program",
-	         v->both ? "C" : v->python ? "C and Python side by side" : "Python");
+	if (lab_side(v->lab) == DEMO_SIDE_SERVER)
+		snprintf(title, sizeof title, "Lab side's calls: this terminal's code (the program is the client's)");
+	else
+		snprintf(title, sizeof title, "%s  (p: %s)",
+		         v->both ? "C | Python" : v->python ? "Python program" : "C program",
+		         v->both ? "C" : v->python ? "C and Python side by side" : "Python");
 	struct rect in = term_box(outer, title, focus);
 	v->code_half = (in.w - 3) / 2;
 	size_t first, last;
