@@ -12,8 +12,11 @@
 # (times and ports aside).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${1:-$ROOT/build/sockscope}
-[ $# -gt 0 ] && shift
+BIN=$ROOT/build/sockscope
+if [ $# -gt 0 ] && [ -f "$1" ]; then   # a binary first, then the screens' names
+	BIN=$1
+	shift
+fi
 SCREENS=${*:-lesson present}
 W=${SCREEN_W:-80} H=${SCREEN_H:-24}
 OUT=$ROOT/docs/screens
@@ -46,26 +49,23 @@ save() {
 }
 rec() { echo "$ROOT/lessons/recordings/$1.pcapng"; }
 
-# The lesson screen after tcp-basics' connect step (step 3): its calls, the
-# graded prediction and the three packets of the handshake.
+# The lesson screen after lesson 1's first step: its calls, the graded
+# prediction and the three packets of the handshake.
 shot_lesson() {
-	start lesson tcp-basics --replay "$(rec tcp-basics)"
+	start lesson stream-vs-datagram --replay "$(rec stream-vs-datagram)"
 	wait_for 'Step 1/'
-	key Space; wait_for 'Step 1/.*'; wait_for 'socket\('
-	key Space; wait_for 'bind\('
 	key Space; wait_for 'Your answer'
 	key 3 Enter; wait_for 'Prediction: you said 3'
 	save lesson
 }
 
-# The presenter screen at the same step.
+# The presenter screen after tcp-basics' connect step (step 3).
 shot_present() {
 	start present tcp-basics --replay "$(rec tcp-basics)"
 	wait_for 'STEP 1 OF'
-	key PageDown; wait_for 'socket\('
-	key PageDown; wait_for 'STEP 2 OF'; wait_for 'bind\('
-	key PageDown; wait_for 'STEP 3 OF'
-	key PageDown; wait_for 'Flags \[S\.\]'
+	for n in 1 2 3; do
+		key PageDown; wait_for "STEP $n OF"; wait_for 'ran: its packets'
+	done
 	save present
 }
 

@@ -223,8 +223,9 @@ static void code_draw(void *self, struct lesson_view *v, struct rect outer, bool
 	c->seen_both = v->both;
 	c->seen_origin = v->origin;
 	if (!c->manual && c->lines.n) {   /* the step with a line of context either side */
-		size_t lo = first > 0 ? first - 1 : 0;
-		size_t hi = last + 1 < c->lines.n ? last + 1 : last;
+		bool room = last - first + 3 <= (size_t)(in.h > 0 ? in.h : 0);   /* else the step's own lines first */
+		size_t lo = first > 0 && room ? first - 1 : first;
+		size_t hi = last + 1 < c->lines.n && room ? last + 1 : last;
 		c->top = ui_scroll_into_view(c->top, lo, hi, in.h, c->lines.n);
 	}
 	c->page = in.h;
