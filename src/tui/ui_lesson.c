@@ -956,7 +956,7 @@ static const struct key_table compare_table = KEY_TABLE("Comparing two runs (aft
  * b and f still step back and forward. */
 static const struct key_bind present_binds[] = {
 	{ { TK_PGDN, ' ', TK_RIGHT, TK_DOWN, TK_ENTER }, P_NEXT,
-	  "the next step: shown if it ran, else run (a clicker's forward key)", NULL },
+	  "the next step: shown if it ran, else run (a clicker's forward key; it skips a prediction prompt)", NULL },
 	{ { TK_PGUP, TK_LEFT, TK_UP, TK_BACKSPACE }, P_PREV, "the step before (a clicker's back key)", NULL },
 	{ { 'n' }, P_NOTES, "the teacher's notes for the step (teacher: lines of the lesson file)", NULL },
 	{ { '.' }, P_BLANK, "blank the screen; any key brings the lesson back (b is back, as in a lesson)", NULL },
@@ -1047,19 +1047,22 @@ static enum ui_result lesson_key(void *self, int key)
 	}
 	if (s->modal == MODAL_RESUME && resume_key(s, key))
 		return UI_REDRAW;
-	if (s->modal == MODAL_PREDICT && s->present) {
+	if (s->modal == MODAL_PREDICT && s->present && key != TK_ENTER && key != TK_BACKSPACE) {
 		/* A clicker has no digits: its forward key skips the question
-		 * and runs the step, back closes it; the notes stay at hand. */
-		if (key == TK_PGDN || key == ' ' || key == TK_RIGHT || key == TK_DOWN)
+		 * and runs the step, back closes it; the notes stay at hand.
+		 * Enter and Backspace are the answer's. */
+		switch (keys_action(&present_table, key)) {
+		case P_NEXT:
 			return predict_key(s, TK_ESC);
-		if (key == TK_PGUP || key == TK_LEFT || key == TK_UP) {
+		case P_PREV:
 			s->modal = MODAL_NONE;
 			return UI_REDRAW;
-		}
-		if (key == 'n') {
+		case P_NOTES:
 			s->notes = !s->notes;
 			layout(s);
 			return UI_REDRAW;
+		default:
+			break;
 		}
 	}
 	if (s->modal == MODAL_PREDICT)
