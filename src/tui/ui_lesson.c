@@ -219,8 +219,8 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 /* Stacked panes in a small window (80x24): what the step did must show
  * without scrolling -- its calls and grade, and its packets (three rows at
  * least, a handshake) -- so those rows are given first, then the focused
- * pane what it would show, then the step's code, then the rest to the
- * detail and the explanation.  False when the window is too short for
+ * pane a few, the step's code, a few to the detail, the explanation,
+ * then the focused pane all it would show and the rest to the detail.  False when the window is too short for
  * that (the weights then share it). */
 static bool stacked_by_need(struct lesson_screen *s, int y, int h)
 {
@@ -230,14 +230,14 @@ static bool stacked_by_need(struct lesson_screen *s, int y, int h)
 	if (v->view >= v->lesson->nsteps || avail < 12)
 		return false;
 	const struct lab_step_result *r = lesson_view_result(v);
-	int npk = r && r->npackets > 3 ? (int)r->npackets : 3;
+	int npk = r && r->npackets > 3 ? (int)r->npackets : r || v->npackets ? 3 : 1;   /* 1: "(none yet)" */
 	const struct lesson_step *st = &v->lesson->steps[v->view];
 	int code = (int)(v->python ? st->py.n : lesson_step_code(st, v->family)->n) + 2;
 	int need[NPANES] = {
 		[P_CODE] = code,
 		[P_STEP] = (int)pane_explain_lines(v, cw, false),
 		[P_PACKETS] = 1 + (npk < MAX_PACKETS ? npk : MAX_PACKETS),
-		[P_DETAIL] = 6,
+		[P_DETAIL] = v->npackets ? 4 : 1,
 	};
 	int full[NPANES] = {
 		[P_CODE] = (int)pane_code_lines(v), [P_STEP] = (int)pane_explain_lines(v, cw, true),
@@ -251,9 +251,9 @@ static bool stacked_by_need(struct lesson_screen *s, int y, int h)
 	GIVE(P_PACKETS, need[P_PACKETS]);
 	GIVE(s->focus, need[s->focus] > 6 ? need[s->focus] : 6);
 	GIVE(P_CODE, need[P_CODE]);
-	GIVE(s->focus, full[s->focus]);
 	GIVE(P_DETAIL, need[P_DETAIL]);
 	GIVE(P_STEP, full[P_STEP]);
+	GIVE(s->focus, full[s->focus]);
 	GIVE(P_DETAIL, avail);
 #undef GIVE
 	for (int i = 0; i < NPANES; i++) {
