@@ -629,7 +629,12 @@ uint16_t lab_peer_port(const struct lab *lab) { return lab->peer && lab->opt.sid
 
 bool lab_peer_waiting(const struct lab *lab)
 {
-	return lab->opt.side == DEMO_SIDE_SERVER && lab->peer && atomic_load(&lab->hello_state) == 0;
+	return lab->opt.side == DEMO_SIDE_SERVER && lab->peer && atomic_load(&((struct lab *)lab)->hello_state) == 0;
+}
+
+bool lab_peer_joined(const struct lab *lab)
+{
+	return lab->opt.side == DEMO_SIDE_SERVER && lab->peer && atomic_load(&((struct lab *)lab)->hello_state) == 1;
 }
 
 const char *lab_waiting_for(const struct lab *lab)

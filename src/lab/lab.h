@@ -154,6 +154,8 @@ uint16_t lab_peer_port(const struct lab *lab);
 /* The server side before the client side has joined (its command is still
  * to be run in the other terminal). */
 bool lab_peer_waiting(const struct lab *lab);
+/* ... and once it has (its hello went through). */
+bool lab_peer_joined(const struct lab *lab);
 /* While a step of two terminals waits for the other one: what for ("the
  * client terminal to press Space too", ...); NULL when it does not wait.
  * Safe to call from another thread than the step's. */

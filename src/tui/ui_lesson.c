@@ -846,7 +846,7 @@ static void lesson_draw(void *self)
 		snprintf(tog, sizeof tog, "  -  toggles on: %s", lab_toggles(s->v.lab));
 	char side[160] = "";
 	if (lab_side(s->v.lab) == DEMO_SIDE_SERVER)
-		snprintf(side, sizeof side, "SERVER SIDE%s  -  ", s->peer_box ? "" : " (client side joined)");
+		snprintf(side, sizeof side, "SERVER SIDE%s  -  ", lab_peer_joined(s->v.lab) ? " (client side joined)" : "");
 	else if (lab_side(s->v.lab) == DEMO_SIDE_CLIENT)
 		snprintf(side, sizeof side, "CLIENT SIDE  -  ");
 	snprintf(left, sizeof left, "sockscope  -  %s%s  -  %sIPv%d, lab server %s port %u%s", side, s->v.lesson->title,
