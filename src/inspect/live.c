@@ -28,6 +28,9 @@ struct live {
 	uint64_t limit;             /* write at most this many frames (0: no limit) */
 	atomic_bool running, failed;
 	bool stopped;
+	/* The kernel's counters when the capture stopped (frozen set). */
+	atomic_bool frozen;
+	_Atomic unsigned final_recv, final_drop;
 };
 
 /* Snap length of the file: the capture's own (capture.c). */
@@ -142,6 +145,11 @@ void live_stop(struct live *l)
 		return;
 	l->stopped = true;
 	capture_stop(l->cap);   /* delivers what the kernel holds, then joins */
+	unsigned r = 0, d = 0;
+	capture_stats(l->cap, &r, &d);
+	atomic_store(&l->final_recv, r);
+	atomic_store(&l->final_drop, d);
+	atomic_store(&l->frozen, true);
 	atomic_store(&l->running, false);
 	if (l->w)
 		on_batch(l);
@@ -158,8 +166,15 @@ void live_stats(struct live *l, struct live_stats *out)
 {
 	out->written = atomic_load_explicit(&l->written, memory_order_relaxed);
 	out->received = out->dropped = 0;
-	capture_stats(l->cap, &out->received, &out->dropped);
+	if (atomic_load(&l->frozen)) {
+		out->received = atomic_load(&l->final_recv);
+		out->dropped = atomic_load(&l->final_drop);
+	} else {
+		capture_stats(l->cap, &out->received, &out->dropped);
+	}
 	out->running = atomic_load(&l->running);
+	out->limit = l->limit;
+	out->limit_reached = l->limit && out->written >= l->limit;
 	out->write_error = atomic_load(&l->failed) ? pcapw_error(l->w) : NULL;
 }
 

@@ -692,9 +692,11 @@ static enum ui_result do_stop(struct inspect_screen *s)
 		say(s, TC_ERROR, "S stops a live capture (sockscope inspect -i IFACE); this is a file");
 		return UI_REDRAW;
 	}
+	if (!s->lstats.running)
+		return UI_HANDLED;   /* the status line says it ended already */
+	/* The status line says "capture stopped: N packets": no message to repeat it. */
 	live_stop(s->live);
 	live_stats(s->live, &s->lstats);
-	say(s, TC_OK, "capture stopped: %llu packets kept", (unsigned long long)s->lstats.written);
 	return UI_REDRAW;
 }
 
@@ -858,9 +860,13 @@ static void progress_text(struct inspect_screen *s, char *buf, size_t n)
 	if (s->live) {
 		/* The kernel's counters, as tcpdump reports them when it ends. */
 		const struct live_stats *l = &s->lstats;
-		len = snprintf(buf, n, "%s %llu packets; kernel: %u received, %u dropped%s%s",
-		               l->running ? "live:" : "capture stopped:", pk, l->received, l->dropped,
-		               l->write_error ? "; writing failed: " : "", l->write_error ? l->write_error : "");
+		char limit[64] = "";
+		if (!l->running && l->limit_reached)
+			snprintf(limit, sizeof limit, " (-c %llu)", (unsigned long long)l->limit);
+		len = snprintf(buf, n, "%s %llu packets%s; kernel: %u received, %u dropped%s%s",
+		               l->running ? "live:" : l->limit_reached ? "capture ended:" : "capture stopped:", pk, limit,
+		               l->received, l->dropped, l->write_error ? "; writing failed: " : "",
+		               l->write_error ? l->write_error : "");
 	} else if (p->state == CAPFILE_SCANNING) {
 		unsigned pct = p->bytes_total ? (unsigned)(p->bytes_done * 100 / p->bytes_total) : 0;
 		len = snprintf(buf, n, "indexing %u%% (%llu packets)", pct, pk);
@@ -1051,6 +1057,10 @@ static enum ui_result inspect_tick(void *self)
 	if (s->live) {
 		struct live_stats l;
 		live_stats(s->live, &l);
+		if (l.running && l.limit_reached) {   /* -c N: the capture ends here, as tcpdump's does */
+			live_stop(s->live);
+			live_stats(s->live, &l);
+		}
 		stats_changed = l.received != s->lstats.received || l.dropped != s->lstats.dropped ||
 		                l.running != s->lstats.running || l.write_error != s->lstats.write_error;
 		s->lstats = l;
