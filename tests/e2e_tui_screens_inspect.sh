@@ -6,6 +6,8 @@
 #   item 5: search and display filter are independent and both shown;
 #   search: / finds the next matching line, n / N go on, wrapping, with a
 #           message; & is the display filter (tcpdump syntax);
+#   filter hint: a Wireshark-style filter is told to be tcpdump syntax and
+#           shown in its tcpdump form (screen and headless -f);
 #   item 9: `inspect -i lo -c N` ends the capture at N packets and says so
 #           once; S says "capture stopped" once (needs capture on lo);
 # The captures are built here (tests/inspect_pcaps.py), so no privilege is
@@ -118,6 +120,42 @@ wait_for 'only packet 9 matches "ARP"' "search: n on the only match did not say 
 key q
 wait_for 'EXITED-0' "q did not quit with status 0"
 ok "search: -s TEXT opens on its first match, the list whole"
+
+# ---- filter hint: Wireshark's syntax answered with tcpdump's form.
+ERR=$("$BIN" inspect "$MIX" --print -f 'tcp.port == 179' 2>&1 >/dev/null); RC=$?
+[ "$RC" -eq 2 ] || fail "filter hint: a bad -f did not exit with status 2 ($RC)"
+printf '%s\n' "$ERR" | grep -qF "filters are tcpdump (BPF) syntax, not Wireshark's: did you mean: tcp port 179" ||
+	fail "filter hint: headless -f 'tcp.port == 179' did not suggest tcp port 179: $ERR"
+ERR=$("$BIN" inspect "$MIX" --print -f 'ip.addr==10.0.0.1 && tcp.flags.syn==1' 2>&1 >/dev/null)
+printf '%s\n' "$ERR" | grep -qF "did you mean: host 10.0.0.1 and tcp[tcpflags] & tcp-syn != 0" ||
+	fail "filter hint: headless -f with ip.addr and tcp.flags.syn got no tcpdump form: $ERR"
+ERR=$("$BIN" inspect "$MIX" --print -f 'tcp portt 80' 2>&1 >/dev/null)
+printf '%s\n' "$ERR" | grep -qF "filters are tcpdump (BPF) syntax, see man pcap-filter" ||
+	fail "filter hint: a plain syntax error does not say the syntax is tcpdump's: $ERR"
+ok "filter hint: headless -f names tcpdump syntax and gives the tcpdump form"
+start_tui hint 80 24 inspect "$MIX"
+wait_for '^ 41 packets' "the status line does not show 41 packets"
+key '&'
+wait_for 'Display filter' "& did not open the display filter"
+key 'tcp.port == 80' Enter
+wait_for "not Wireshark's: did you mean:" "filter hint: the screen does not say the filter is tcpdump syntax"
+has 'tcp port 80  \(Tab takes it\)' "filter hint: the screen does not show the tcpdump form"
+key Tab
+wait_for '┃ tcp port 80 ' "filter hint: Tab did not put the tcpdump form in the field"
+key Enter
+wait_for 'Packets  filter: tcp port 80' "filter hint: the suggested filter was not applied"
+wait_for '^ 41 packets, 36 shown' "filter hint: tcp port 80 does not show 36 of 41 packets"
+key '&'
+wait_for 'Display filter' "& did not open the display filter"
+key BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+key 'dns' Enter
+wait_for 'did you mean: port 53' "filter hint: dns did not suggest port 53"
+key Escape
+wait_for 'bad filter, not applied; did you mean: port 53' "filter hint: the status line lost the hint after Esc"
+has 'Packets  filter: tcp port 80' "filter hint: a bad filter changed the filter applied"
+ok "filter hint: the screen shows the tcpdump form, Tab takes it, Esc keeps the old filter"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
 
 # ---- item 9: -c N ends a live capture (thread stopped, counters kept).
 if ! "$BIN" inspect -i lo --capture host --duration 0.1 >"$TMP/probe" 2>&1; then

@@ -8,9 +8,11 @@
  */
 #include "inspect/live.h"
 
+#include "inspect/bpfhint.h"
 #include "inspect/save.h"
 
 #include <errno.h>
+#include <pcap/pcap.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -82,6 +84,30 @@ static int temp_file(int *wfd, int *rfd, char *err, size_t errlen)
 	return 0;
 }
 
+static bool compiles_on(const char *bpf, void *ud)
+{
+	int lt = *(const int *)ud;
+	pcap_t *p = pcap_open_dead(lt, LIVE_SNAPLEN);
+	struct bpf_program prog;
+	bool ok = p && pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (ok)
+		pcap_freecode(&prog);
+	if (p)
+		pcap_close(p);
+	return ok;
+}
+
+/* The kernel filter; pcap's message told in tcpdump's terms when it fails. */
+static int set_filter(struct live *l, char *err, size_t errlen)
+{
+	char msg[1024];
+	if (capture_set_filter(l->cap, l->filter, msg, sizeof msg) == 0)
+		return 0;
+	int lt = capture_linktype(l->cap);
+	bpfhint_explain(l->filter, msg, compiles_on, &lt, err, errlen);
+	return -1;
+}
+
 struct live *live_open(const char *iface, enum capture_want want, const char *bpf, char *err, size_t errlen)
 {
 	struct live *l = calloc(1, sizeof *l);
@@ -97,7 +123,7 @@ struct live *live_open(const char *iface, enum capture_want want, const char *bp
 		return NULL;
 	}
 	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
-	if (capture_set_filter(l->cap, l->filter, err, errlen) < 0)
+	if (set_filter(l, err, errlen) < 0)
 		goto fail;
 	int wfd, rfd;
 	if (temp_file(&wfd, &rfd, err, errlen) < 0)
@@ -123,7 +149,7 @@ fail:
 int live_set_filter(struct live *l, const char *bpf, char *err, size_t errlen)
 {
 	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
-	return capture_set_filter(l->cap, l->filter, err, errlen);
+	return set_filter(l, err, errlen);
 }
 
 void live_limit(struct live *l, uint64_t frames)

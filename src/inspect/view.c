@@ -10,6 +10,7 @@
  */
 #include "inspect/view.h"
 
+#include "inspect/bpfhint.h"
 #include "lab/textfmt.h"
 
 #include <pcap/pcap.h>
@@ -153,6 +154,16 @@ bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p)
 	return pcap_offline_filter(&pg->bpf, &h, p->data) != 0;
 }
 
+/* Does bpf compile for the link type *ud?  (a suggestion is checked before it is offered) */
+static bool compiles_for(const char *bpf, void *ud)
+{
+	struct prog pg;
+	if (!compile(&pg, bpf, *(const int *)ud, NULL, 0))
+		return false;
+	pcap_freecode(&pg.bpf);
+	return true;
+}
+
 /* ---------------------------------------------------------------- view */
 
 struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const char *search, char *err,
@@ -182,10 +193,11 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 		 * reported before anything is shown. */
 		struct capfile_iface f;
 		int lt = capfile_iface(cf, 0, &f) ? f.linktype : LINK_ETHERNET;
-		char msg[PCAP_ERRBUF_SIZE + 64];
+		char msg[PCAP_ERRBUF_SIZE + 64], why[PCAP_ERRBUF_SIZE + 700];
 		struct prog *pg = &v->progs[v->nprogs++];
 		if (!compile(pg, v->filter, lt, msg, sizeof msg)) {
-			snprintf(err, errlen, "bad filter '%s': %s", v->filter, msg);
+			bpfhint_explain(v->filter, msg, compiles_for, &lt, why, sizeof why);
+			snprintf(err, errlen, "bad filter '%s': %s", v->filter, why);
 			inspect_view_free(v);
 			return NULL;
 		}

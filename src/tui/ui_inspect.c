@@ -29,6 +29,7 @@
  */
 #include "tui/ui.h"
 #include "tui/fieldview.h"
+#include "inspect/bpfhint.h"
 #include "inspect/conn.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"
@@ -228,8 +229,17 @@ static bool new_view(struct inspect_screen *s, const char *filter)
 
 static bool apply_filter(struct inspect_screen *s, const char *text)
 {
-	if (!new_view(s, text))
+	if (!new_view(s, text)) {
+		/* The status line keeps the gist after Esc; the box has it all. */
+		const char *dym = strstr(s->prompt_err, "did you mean: ");
+		say(s, TC_ERROR, "bad filter, not applied%s%s", dym ? "; " : " (tcpdump syntax: man pcap-filter)",
+		    dym ? dym : "");
+		if (dym) {
+			size_t k = strlen(s->prompt_err);
+			snprintf(s->prompt_err + k, sizeof s->prompt_err - k, "  (Tab takes it)");
+		}
 		return false;
+	}
 	say(s, TC_OK, "%s%s", *text ? "filter: " : "no filter", text);
 	return true;
 }
@@ -433,6 +443,14 @@ static enum ui_result prompt_key(struct inspect_screen *s, int key)
 		s->prompt_err[0] = '\0';
 		if (s->prompt->apply(s, s->in.buf))
 			s->prompt = NULL;
+		return UI_REDRAW;
+	}
+	char form[sizeof s->in.buf];
+	if (key == TK_TAB && s->prompt->action == I_FILTER && bpfhint_suggest(s->in.buf, form, sizeof form)) {
+		/* the tcpdump form of a Wireshark-style filter, to apply or edit */
+		snprintf(s->in.buf, sizeof s->in.buf, "%s", form);
+		s->in.len = s->in.cur = strlen(s->in.buf);
+		s->prompt_err[0] = '\0';
 		return UI_REDRAW;
 	}
 	if (ui_input_key(&s->in, key, s->prompt->digits)) {
@@ -958,15 +976,16 @@ static void draw_detail(struct inspect_screen *s, struct rect outer)
 static void draw_prompt(struct inspect_screen *s)
 {
 	int bw = s->w - 4 < 90 ? s->w - 4 : 90;
-	bool err = s->prompt_err[0] != '\0';
-	struct rect in = ui_dialog(s->w, s->h, bw, err ? 6 : 4, s->prompt->title);
+	/* The box grows with the error (a bad filter's "did you mean" comes
+	 * after pcap's words and must not be cut), up to 5 lines of it. */
+	struct ui_lines l = { 0 };
+	if (s->prompt_err[0])
+		ui_lines_wrap(&l, s->prompt_err, (bw < s->w - 2 ? bw : s->w - 2) - 4, TC_ERROR);
+	int nerr = (int)l.n < 5 ? (int)l.n : 5;
+	struct rect in = ui_dialog(s->w, s->h, bw, 4 + nerr, s->prompt->title);
 	ui_input_draw(&s->in, in.y, in.x + 1, in.w - 2);
-	if (err) {
-		struct ui_lines l = { 0 };
-		ui_lines_wrap(&l, s->prompt_err, in.w - 2, TC_ERROR);
-		ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 1, in.h - 2, in.w - 2 }, 0, 0, false);
-		ui_lines_free(&l);
-	}
+	ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 1, in.h - 2, in.w - 2 }, 0, 0, false);
+	ui_lines_free(&l);
 	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "Enter apply   Esc cancel", TC_DIM, 0, false);
 }
 
