@@ -8,6 +8,11 @@
 #           message; & is the display filter (tcpdump syntax);
 #   filter hint: a Wireshark-style filter is told to be tcpdump syntax and
 #           shown in its tcpdump form (screen and headless -f);
+#   wide: at 200x50 the field tree's rows under the hex dump take the whole
+#           width (the lesson's detail pane: the same fieldview), and the
+#           lesson face of item 2;
+#   columns: sized to the rows shown, long addresses cut in the middle, no
+#           lone '>', protocol and summary kept (80 and 120 columns);
 #   item 9: `inspect -i lo -c N` ends the capture at N packets and says so
 #           once; S says "capture stopped" once (needs capture on lo);
 # The captures are built here (tests/inspect_pcaps.py), so no privilege is
@@ -156,6 +161,64 @@ has 'Packets  filter: tcp port 80' "filter hint: a bad filter changed the filter
 ok "filter hint: the screen shows the tcpdump form, Tab takes it, Esc keeps the old filter"
 key q
 wait_for 'EXITED-0' "q did not quit with status 0"
+
+# ---- wide, and item 2 on the lesson face: the lesson's detail pane.
+start_tui wide 200 50 lesson tcp-basics
+wait_for 'press Space to run' "the lesson did not open"
+key Space
+wait_for 'client: fd = socket\(' "Space did not run step 1"
+key Space
+wait_for 'Step 2/8' "Space did not run step 2"
+wait_for 'client: setsockopt\(' "step 2 (setsockopt) did not run"
+key Space
+wait_for 'Step 3/8' "Space did not run step 3"
+wait_for 'client: connect\(|no capture:' "step 3 (connect) did not run"
+if shot | grep -q 'no capture:'; then
+	echo "skip - wide: no packet capture here (root or user namespaces needed)"
+else
+	wait_for 'Checksum: 0x[0-9a-f]+ \(unverified' "the detail pane does not show the TCP checksum"
+	has 'Checksum: 0x[0-9a-f]+ \(unverified: offloaded, it holds only the pseudo-header sum; the network card would fill it in\)' \
+		"wide: at 200x50 the tree's line under the hex dump is cut though the space is free"
+	ok "wide: at 200x50 the field tree's rows under the bytes use the pane's whole width"
+	key Tab Tab Tab
+	wait_for '┏━ ▶ Packet [0-9]+ .*fields and bytes' "three Tabs did not focus the detail pane"
+	has 'Destination port: [0-9]+' "TCP's fields do not show in the lesson's detail pane"
+	key Enter
+	wait_for '\+ Transmission Control Protocol' "Enter did not fold TCP in the lesson's detail pane"
+	hasnt 'Destination port: [0-9]+' "item 2: the lesson's folded TCP layer still shows its fields"
+	ok "item 2: a folded layer is one line in the lesson's detail pane too"
+fi
+
+# ---- columns: sized to what is shown, at 80 and 120 columns.
+for W in 80 120; do
+	start_tui "cols$W" "$W" 24 inspect "$MIX"
+	wait_for '^ 41 packets' "the status line does not show 41 packets"
+	key : 5 Enter
+	wait_for 'Frame 5: ' ":5 did not select packet 5"
+	key j j j j
+	wait_for 'Frame 9: ' "j did not reach packet 9"
+	# Rows 5-9 are on screen: IPv4, the long IPv4 pair, IPv6 both ways, ARP.
+	for P in 5 6 7 8 9; do
+		shot | grep -Eq "^[┃│] +$P  " || fail "columns ($W): row $P is not on screen"
+	done
+	ROW() { shot | grep -E "^[┃│] +$1  " | head -n 1; }   # the list is above the detail
+	ROW 7 | grep -Eq ' TLS +80  Flags \[P\.\]' || fail "columns ($W): the IPv6 row lost its protocol or summary: $(ROW 7)"
+	ROW 8 | grep -Eq ' TCP +74  Flags \[\.\]' || fail "columns ($W): the IPv6 row lost its protocol or summary: $(ROW 8)"
+	ROW 7 | grep -Eq '\[2001:[0-9a-f:]*…[0-9a-f:]*\]:443 > \[2001' ||
+		fail "columns ($W): the long IPv6 address is not cut in its middle, port kept: $(ROW 7)"
+	ROW 9 | grep -Eq '02:00:[0-9a-f:…]*01 +> ff:ff:[0-9a-f:…]*ff +ARP' ||
+		fail "columns ($W): the ARP row does not show its link addresses: $(ROW 9)"
+	hasnt '[0-9] +> +[A-Z]' "columns ($W): a row shows a lone '>'"
+	# The protocol column starts at the same place on every row.
+	COLS=$(for P in 5 6 7 8 9; do ROW "$P" | sed -E 's/ (HTTP|TCP|TLS|ARP) +[0-9]+  .*//' | LC_ALL=$LOC wc -m; done | sort -u | wc -l)
+	[ "$COLS" -eq 1 ] || fail "columns ($W): the protocol column is not in line on rows 5-9"
+	key q
+	wait_for 'EXITED-0' "q did not quit with status 0"
+done
+ok "columns: at 80 and 120 the protocol and summary stay in line, long addresses are cut in the middle, ARP shows its link addresses"
+# The headless list does not change: its fixed columns are the goldens'.
+"$BIN" inspect "$MIX" --print | sed -n 9p | grep -q '^   9  8.008000                  >                 ARP ' ||
+	fail "columns: the headless line of a row without IP changed"
 
 # ---- item 9: -c N ends a live capture (thread stopped, counters kept).
 if ! "$BIN" inspect -i lo --capture host --duration 0.1 >"$TMP/probe" 2>&1; then

@@ -925,15 +925,15 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	if (s->search[0] && len > 0 && (size_t)len < sizeof title)
 		snprintf(title + len, sizeof title - (size_t)len, "  search: %s", s->search);
 	struct rect in = term_box(outer, title, s->focus == FOCUS_LIST);
-	ui_lines_clear(&s->rows);
-	ui_lines_add(&s->rows, textfmt_packet_heading(), TC_HEADING, ' ');
 	int head = in.h >= 3;
-	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
 	struct rect list = { in.y + head, in.x, in.h - head, in.w };
 	s->page = list.h;
 	s->list_rect = list;
 	ui_lines_clear(&s->rows);
 	if (n == 0) {
+		ui_lines_add(&s->rows, textfmt_packet_heading(), TC_HEADING, ' ');
+		ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
+		ui_lines_clear(&s->rows);
 		bool done = inspect_view_direct(s->v) ? s->last.state != CAPFILE_SCANNING : s->view_done;
 		ui_lines_add(&s->rows, done ? (filtered(s) ? "(no packet matches)" : "(no packets in the file)") :
 		             "(reading the file...)", TC_DIM, ' ');
@@ -944,15 +944,31 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 		s->sel = n - 1;
 	s->top = ui_scroll_into_view(s->top, s->sel, s->sel, list.h, n);
 	s->drawn_top = inspect_view_packet(s->v, s->top);
-	for (size_t r = s->top; r < n && r < s->top + (size_t)list.h; r++) {
-		if (!inspect_view_line(s->v, r, s->time, line, sizeof line))
+	/* The columns are as wide as the rows on screen need (a long IPv6
+	 * address does not push every row's summary out of sight). */
+	size_t shown = 0, want = (size_t)(list.h > 0 ? list.h : 0);
+	struct inspect_cols *cols = want ? calloc(want, sizeof *cols) : NULL;
+	for (size_t r = s->top; cols && r < n && shown < want; r++, shown++)
+		if (!inspect_view_cols(s->v, r, s->time, &cols[shown]))
 			break;
+	struct inspect_layout lay;
+	inspect_layout_fit(&lay, cols, shown, list.w - 2, term_utf8() ? "\u2026" : "~");
+	inspect_layout_heading(&lay, line, sizeof line);
+	ui_lines_add(&s->rows, line, TC_HEADING, ' ');
+	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
+	ui_lines_clear(&s->rows);
+	for (size_t k = 0; k < shown; k++) {
+		size_t r = s->top + k;
+		inspect_layout_line(&lay, &cols[k], line, sizeof line);
 		bool marked = inspect_marks_test(s->marks, inspect_view_packet(s->v, r));
 		enum term_color c = r == s->sel ? (s->focus == FOCUS_LIST ? TC_CURSOR : TC_CURRENT) :
 		                    marked ? TC_KEY : TC_NORMAL;
 		ui_lines_add(&s->rows, line, c, marked ? '*' : ' ');
 		s->drawn_end = inspect_view_packet(s->v, r) + 1;
 	}
+	free(cols);
+	if (want && !cols)
+		ui_lines_add(&s->rows, "(out of memory)", TC_ERROR, ' ');
 	ui_lines_draw(&s->rows, list, 0, s->skip, true);
 }
 
@@ -968,8 +984,15 @@ static void draw_detail(struct inspect_screen *s, struct rect outer)
 	}
 	inspect_frame_info(s->cf, &p, title, sizeof title);
 	struct rect in = term_box(outer, title, s->focus != FOCUS_LIST);
-	if (!inspect_view_line(s->v, s->sel, s->time, line, sizeof line))
-		line[0] = '\0';
+	/* The row's whole line, laid out like the list's but for itself alone:
+	 * nothing cut, no lone '>' on a row without addresses. */
+	struct inspect_cols c;
+	struct inspect_layout lay;
+	line[0] = '\0';
+	if (inspect_view_cols(s->v, s->sel, s->time, &c)) {
+		inspect_layout_fit(&lay, &c, 1, 1 << 20, NULL);
+		inspect_layout_line(&lay, &c, line, sizeof line);
+	}
 	fieldview_draw(&s->fv, in, line, TC_STEP_PKT);
 }
 
