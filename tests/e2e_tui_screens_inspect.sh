@@ -13,6 +13,8 @@
 #           lesson face of item 2;
 #   columns: sized to the rows shown, long addresses cut in the middle, no
 #           lone '>', protocol and summary kept (80 and 120 columns);
+#   saving: w and e expand "~", name the file typed (never .partial) in an
+#           error, and ask before replacing a file (y/n);
 #   item 9: `inspect -i lo -c N` ends the capture at N packets and says so
 #           once; S says "capture stopped" once (needs capture on lo);
 # The captures are built here (tests/inspect_pcaps.py), so no privilege is
@@ -204,7 +206,7 @@ for W in 80 120; do
 	ROW() { shot | grep -E "^[┃│] +$1  " | head -n 1; }   # the list is above the detail
 	ROW 7 | grep -Eq ' TLS +80  Flags \[P\.\]' || fail "columns ($W): the IPv6 row lost its protocol or summary: $(ROW 7)"
 	ROW 8 | grep -Eq ' TCP +74  Flags \[\.\]' || fail "columns ($W): the IPv6 row lost its protocol or summary: $(ROW 8)"
-	ROW 7 | grep -Eq '\[2001:[0-9a-f:]*…[0-9a-f:]*\]:443 > \[2001' ||
+	ROW 7 | grep -Eq '\[2001:[0-9a-f:]*…[0-9a-f:]*\]:443 +> \[2001' ||
 		fail "columns ($W): the long IPv6 address is not cut in its middle, port kept: $(ROW 7)"
 	ROW 9 | grep -Eq '02:00:[0-9a-f:…]*01 +> ff:ff:[0-9a-f:…]*ff +ARP' ||
 		fail "columns ($W): the ARP row does not show its link addresses: $(ROW 9)"
@@ -219,6 +221,55 @@ ok "columns: at 80 and 120 the protocol and summary stay in line, long addresses
 # The headless list does not change: its fixed columns are the goldens'.
 "$BIN" inspect "$MIX" --print | sed -n 9p | grep -q '^   9  8.008000                  >                 ARP ' ||
 	fail "columns: the headless line of a row without IP changed"
+
+# ---- saving: ~ expanded, errors name the file typed, no silent overwrite.
+mkdir -p "$TMP/home"
+TUI_ENV="HOME=$TMP/home" start_tui save 80 24 inspect "$MIX"
+wait_for '^ 41 packets' "the status line does not show 41 packets"
+key w
+wait_for 'Save as pcap' "w did not open the save prompt"
+key '~/all.pcap' Enter
+wait_for 'saved the all to ~/all.pcap: 41 packets' "saving: w ~/all.pcap did not save 41 packets"
+[ "$("$BIN" inspect "$TMP/home/all.pcap" --print | wc -l)" -eq 41 ] || fail "saving: ~/all.pcap is not \$HOME/all.pcap with 41 packets"
+ok "saving: ~ is the home directory"
+key : 3 Enter
+wait_for 'Frame 3: ' ":3 did not select packet 3"
+key m
+wait_for 'marked packet 3; 1 marked' "m did not mark packet 3"
+key w
+wait_for 'Save as pcap' "w did not open the save prompt"
+key '~/all.pcap' Enter
+wait_for '~/all.pcap exists\. Replace it with the packets\?' "saving: an existing file is replaced without asking"
+key n
+wait_for 'not written: ~/all.pcap is as it was' "saving: n did not keep the file"
+[ "$("$BIN" inspect "$TMP/home/all.pcap" --print | wc -l)" -eq 41 ] || fail "saving: n changed the file"
+key w
+wait_for 'Save as pcap' "w did not open the save prompt"
+key '~/all.pcap' Enter
+wait_for 'Replace it with the packets\?' "saving: no question the second time"
+key y
+wait_for 'saved the marked to ~/all.pcap: 1 packets' "saving: y did not replace the file with the marked packet"
+[ "$("$BIN" inspect "$TMP/home/all.pcap" --print | wc -l)" -eq 1 ] || fail "saving: y did not replace the file"
+ok "saving: an existing file is replaced only after y; n keeps it"
+key w
+wait_for 'Save as pcap' "w did not open the save prompt"
+key '~/nodir/x.pcap' Enter
+wait_for "cannot write ~/nodir/x\.pcap: No such file or directory" "saving: the error does not name the file typed"
+hasnt '\.partial' "saving: the error names the internal .partial file"
+key Escape
+key e
+wait_for 'Export the list as text' "e did not open the export prompt"
+key '~/list.txt' Enter
+wait_for 'exported the list as text: 41 lines to ~/list.txt' "saving: e ~/list.txt did not export"
+key e
+wait_for 'Export the list as text' "e did not open the export prompt"
+key '~/list.txt' Enter
+wait_for '~/list.txt exists\. Replace it with the list as text\?' "saving: e replaces a file without asking"
+key Escape
+wait_for 'not written: ~/list.txt is as it was' "saving: Esc did not keep the file"
+ok "saving: an error names the file typed, not .partial; e asks too"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0"
 
 # ---- item 9: -c N ends a live capture (thread stopped, counters kept).
 if ! "$BIN" inspect -i lo --capture host --duration 0.1 >"$TMP/probe" 2>&1; then

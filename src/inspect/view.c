@@ -525,7 +525,7 @@ static int imax(int a, int b)
  * for them the wider addresses are cut first, to ADDR_MIN ("10.0.0.1:40000"
  * stays whole), then the time column goes, then the addresses are cut to
  * ADDR_LAST. */
-enum { SUMMARY_MIN = 18, ADDR_MIN = 16, ADDR_LAST = 8, SEP = 2 };
+enum { SUMMARY_MIN = 16, ADDR_MIN = 16, ADDR_LAST = 8, SEP = 2 };
 
 /* Take up to `over` columns from the wider address columns, down to floor. */
 static int shrink_addrs(struct inspect_layout *l, int over, int floor)
@@ -571,7 +571,7 @@ void inspect_layout_fit(struct inspect_layout *l, const struct inspect_cols *row
 	}
 	/* Columns left for the summary; over: how many are missing. */
 	int fixed = l->num + SEP + l->time + SEP + (l->src ? l->src + 3 + l->dst + SEP : 0) + l->proto + SEP + l->len + SEP;
-	int over = fixed + imax(SUMMARY_MIN, width / 4) - width;   /* a wide screen gives the summary more */
+	int over = fixed + imax(SUMMARY_MIN, width / 5) - width;   /* a wide screen gives the summary more */
 	over = shrink_addrs(l, over, ADDR_MIN);
 	if (over > 0) {   /* then the time: what was sent and by whom matters more than when */
 		over -= l->time + SEP;

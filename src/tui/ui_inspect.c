@@ -39,6 +39,7 @@
 #include "lab/textfmt.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,8 @@ struct inspect_screen {
 	struct fieldview fv;
 	long long fv_pkt;         /* the packet in fv, -1 none */
 	const struct prompt *prompt;   /* the open prompt, or NULL */
+	int confirm;              /* 'w' or 'e': asking whether to replace confirm_path, else 0 */
+	char confirm_typed[128], confirm_path[4096];
 	struct ui_input in;
 	char prompt_err[512];
 	char msg[512];
@@ -332,51 +335,127 @@ static void walk_all(struct inspect_screen *s)
 		walk(s, SIZE_MAX);
 }
 
-static bool apply_save(struct inspect_screen *s, const char *text)
+/* err with the expanded path put back as the user typed it ("~/x.pcap"). */
+static void typed_error(char *out, size_t n, const char *err, const char *path, const char *typed)
+{
+	const char *at = strstr(err, path);
+	if (!at || strcmp(path, typed) == 0)
+		snprintf(out, n, "%s", err);
+	else
+		snprintf(out, n, "%.*s%s%s", (int)(at - err), err, typed, at + strlen(path));
+}
+
+/* Write the packets (key 'w') or the list as text ('e') to path.  0, or
+ * -1 with msg set; on success msg says what was written. */
+static int write_out(struct inspect_screen *s, int key, const char *typed, const char *path, char *msg, size_t n)
 {
 	char err[512];
-	if (!*text) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the file to write");
-		return false;
-	}
 	walk_all(s);
-	bool marked = inspect_marks_count(s->marks) > 0;
-	long long n = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, text, err, sizeof err);
-	if (n < 0) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", err);
+	if (key == 'w') {
+		bool marked = inspect_marks_count(s->marks) > 0;
+		long long k = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, path, err, sizeof err);
+		if (k < 0) {
+			typed_error(msg, n, err, path, typed);
+			return -1;
+		}
+		snprintf(msg, n, "saved the %s to %s: %lld packets", marked ? "marked" : filtered(s) ? "shown" : "all", typed, k);
+		return 0;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(msg, n, "cannot write %s: %s", typed, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	size_t rows = inspect_view_rows(s->v), k = 0;
+	fprintf(f, "%s\n", textfmt_packet_heading());
+	for (size_t r = 0; r < rows; r++)
+		if (inspect_view_line(s->v, r, s->time, line, sizeof line) && fprintf(f, "%s\n", line) > 0)
+			k++;
+	if (fclose(f) != 0) {
+		snprintf(msg, n, "writing %s: %s", typed, strerror(errno));
+		return -1;
+	}
+	snprintf(msg, n, "exported the list as text: %zu lines to %s", k, typed);
+	return 0;
+}
+
+/* The save prompts: "~" expanded as a shell would, and an existing file
+ * is not replaced before the user said so (y/n). */
+static bool apply_write(struct inspect_screen *s, int key, const char *text)
+{
+	char path[sizeof s->confirm_path], msg[1024];
+	if (!*text) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the %s to write",
+		         key == 'w' ? "pcap file" : "text file");
 		return false;
 	}
-	char what[300];
-	snprintf(what, sizeof what, "%s to %s", marked ? "marked" : filtered(s) ? "shown" : "all", text);
-	say(s, TC_OK, "saved the %s: %lld packets", what, n);
+	if (inspect_expand_path(text, path, sizeof path) < 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "cannot tell where %.*s is: no such user or no home",
+		         (int)strcspn(text, "/"), text);
+		return false;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(s->prompt_err, sizeof s->prompt_err, "%s is a directory: type a file's name", text);
+			return false;
+		}
+		s->confirm = key;
+		snprintf(s->confirm_typed, sizeof s->confirm_typed, "%s", text);
+		snprintf(s->confirm_path, sizeof s->confirm_path, "%s", path);
+		return true;   /* the question replaces the prompt */
+	}
+	if (write_out(s, key, text, path, msg, sizeof msg) < 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", msg);
+		return false;
+	}
+	say(s, TC_OK, "%s", msg);
 	return true;
+}
+
+static bool apply_save(struct inspect_screen *s, const char *text)
+{
+	return apply_write(s, 'w', text);
 }
 
 /* The list as text, as shown: the heading and one line per row. */
 static bool apply_export(struct inspect_screen *s, const char *text)
 {
-	if (!*text) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the text file to write");
-		return false;
+	return apply_write(s, 'e', text);
+}
+
+/* The answer to "FILE exists: replace it?" */
+static enum ui_result confirm_key(struct inspect_screen *s, int key)
+{
+	char msg[1024];
+	if (key == 'y' || key == 'Y') {
+		int k = s->confirm;
+		s->confirm = 0;
+		int rc = write_out(s, k, s->confirm_typed, s->confirm_path, msg, sizeof msg);
+		say(s, rc < 0 ? TC_ERROR : TC_OK, "%s", msg);
+		return UI_REDRAW;
 	}
-	walk_all(s);
-	FILE *f = fopen(text, "w");
-	if (!f) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "cannot write %s: %s", text, strerror(errno));
-		return false;
+	if (key == 'n' || key == 'N' || key == TK_ESC || key == 'q') {
+		s->confirm = 0;
+		say(s, TC_OK, "not written: %s is as it was", s->confirm_typed);
+		return UI_REDRAW;
 	}
-	char line[1024];
-	size_t rows = inspect_view_rows(s->v), n = 0;
-	fprintf(f, "%s\n", textfmt_packet_heading());
-	for (size_t r = 0; r < rows; r++)
-		if (inspect_view_line(s->v, r, s->time, line, sizeof line) && fprintf(f, "%s\n", line) > 0)
-			n++;
-	if (fclose(f) != 0) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "writing %s: %s", text, strerror(errno));
-		return false;
-	}
-	say(s, TC_OK, "exported the list as text: %zu lines to %s", n, text);
-	return true;
+	return UI_HANDLED;
+}
+
+static void draw_confirm(struct inspect_screen *s)
+{
+	int bw = s->w - 4 < 80 ? s->w - 4 : 80;
+	struct rect in = ui_dialog(s->w, s->h, bw, 5, "The file exists");
+	struct ui_lines l = { 0 };
+	char text[600];
+	snprintf(text, sizeof text, "%s exists. Replace it with the %s?", s->confirm_typed,
+	         s->confirm == 'w' ? "packets" : "list as text");
+	ui_lines_wrap(&l, text, in.w - 2, TC_BOLD);
+	ui_lines_draw(&l, (struct rect){ in.y, in.x + 1, in.h - 1, in.w - 2 }, 0, 0, false);
+	ui_lines_free(&l);
+	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "y replace   n keep it (Esc)", TC_DIM, 0, false);
 }
 
 /* What the keys do: the actions below, and the prompts, by action. */
@@ -1073,7 +1152,9 @@ static void inspect_draw(void *self)
 	char hints[200];
 	key_hints(s, busy, (int)strlen(left), hints, sizeof hints);
 	ui_status_bar(s->h - 1, s->w, left, hints);
-	if (s->prompt)
+	if (s->confirm)
+		draw_confirm(s);
+	else if (s->prompt)
 		draw_prompt(s);
 	else if (s->damage_dialog)
 		draw_damage(s);
@@ -1128,6 +1209,8 @@ static enum ui_result inspect_key(void *self, int key)
 		s->damage_dialog = false;
 		return UI_REDRAW;
 	}
+	if (s->confirm)
+		return confirm_key(s, key);
 	if (s->prompt)
 		return prompt_key(s, key);
 	s->msg[0] = '\0';
