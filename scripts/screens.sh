@@ -17,7 +17,7 @@ if [ $# -gt 0 ] && [ -f "$1" ]; then   # a binary first, then the screens' names
 	BIN=$1
 	shift
 fi
-SCREENS=${*:-lesson present}
+SCREENS=${*:-lesson present inspect}
 W=${SCREEN_W:-80} H=${SCREEN_H:-24}
 OUT=$ROOT/docs/screens
 command -v tmux >/dev/null 2>&1 || { echo "screens.sh: tmux is not installed" >&2; exit 2; }
@@ -67,6 +67,16 @@ shot_present() {
 		key PageDown; wait_for "STEP $n OF"; wait_for 'ran: its packets'
 	done
 	save present
+}
+
+# The inspection screen on tcp-basics' recording: the list, and the
+# server's greeting (packet 4) in the field tree and bytes.
+shot_inspect() {
+	cd "$ROOT"   # the title names the file as given: the same on every machine
+	start inspect lessons/recordings/tcp-basics.pcapng
+	wait_for 'Flags \[S\],'
+	key : 4 Enter; wait_for 'Frame 4: '
+	save inspect
 }
 
 for s in $SCREENS; do

@@ -946,6 +946,54 @@ static void test_view_stream(void)
 	capfile_close(cf);
 }
 
+/* The screen's columns: sized to the rows given, addresses cut in their
+ * middle when the summary would lose its room, no arrow without addresses. */
+static void test_layout(void)
+{
+	struct inspect_cols c[3];
+	memset(c, 0, sizeof c);
+	c[0] = (struct inspect_cols){ .number = 7, .time = "6.006000", .src = "2001:db8:1234:5678:9abc:def0:1234:5678",
+	                              .dst = "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1", .sport = "443", .dport = "51000",
+	                              .v6 = true, .proto = "TLS", .len = 80, .summary = "Flags [P.], seq 0:6" };
+	c[1] = (struct inspect_cols){ .number = 10, .time = "9.009000", .src = "10.0.0.1", .dst = "10.0.0.53",
+	                              .sport = "41000", .dport = "53", .proto = "DNS", .len = 78, .summary = "DNS query" };
+	c[2] = (struct inspect_cols){ .number = 11, .time = "10.010000", .proto = "LLC", .len = 60, .summary = "STP" };
+	struct inspect_layout l;
+	char line[3][512], head[512];
+	/* Wide: nothing cut, every column as wide as its widest cell. */
+	inspect_layout_fit(&l, c, 3, 200, "~");
+	EQ_INT(2, l.num);
+	EQ_INT(9, l.time);
+	EQ_INT(44, l.src);   /* [2001:...:5678]:443 */
+	for (int i = 0; i < 3; i++)
+		inspect_layout_line(&l, &c[i], line[i], sizeof line[i]);
+	HAS(line[0], "[2001:db8:1234:5678:9abc:def0:1234:5678]:443 > [2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:51000");
+	CHECK(strstr(line[2], ">") == NULL);   /* no addresses: no lone arrow */
+	CHECK(strstr(line[0], "TLS") - line[0] == strstr(line[1], "DNS") - line[1]);
+	CHECK(strstr(line[0], "TLS") - line[0] == strstr(line[2], "LLC") - line[2]);
+	inspect_layout_heading(&l, head, sizeof head);
+	CHECK(strstr(head, "proto") - head == strstr(line[0], "TLS") - line[0]);
+	/* 76 columns (an 80-column screen's list): the addresses give way, cut
+	 * between groups, the ports kept; protocol and summary stay. */
+	inspect_layout_fit(&l, c, 3, 76, "~");
+	for (int i = 0; i < 3; i++)
+		inspect_layout_line(&l, &c[i], line[i], sizeof line[i]);
+	HAS(line[0], "]:443 ");
+	HAS(line[0], "]:51000");
+	HAS(line[0], "~");
+	HAS(line[1], "10.0.0.1:41000 ");   /* short ones stay whole */
+	HAS(line[1], "> 10.0.0.53:53 ");
+	char *summary = strstr(line[0], "Flags [P.]");
+	CHECK(summary && summary - line[0] + 16 <= 76);   /* 16 columns of summary fit in 76 */
+	CHECK(strstr(line[0], "TLS") - line[0] == strstr(line[1], "DNS") - line[1]);
+	/* 40 columns: the time column goes before the summary does. */
+	inspect_layout_fit(&l, c, 3, 40, "~");
+	EQ_INT(0, l.time);
+	inspect_layout_line(&l, &c[1], line[1], sizeof line[1]);
+	CHECK(strstr(line[1], "9.009000") == NULL);
+	HAS(line[1], "DNS");
+}
+
 static void test_time(void)
 {
 	char t[64];
@@ -982,6 +1030,7 @@ int main(void)
 	test_growing();
 	test_spb_comment();
 	test_view_stream();
+	test_layout();
 	test_time();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

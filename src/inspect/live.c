@@ -8,9 +8,11 @@
  */
 #include "inspect/live.h"
 
+#include "inspect/bpfhint.h"
 #include "inspect/save.h"
 
 #include <errno.h>
+#include <pcap/pcap.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,6 +30,9 @@ struct live {
 	uint64_t limit;             /* write at most this many frames (0: no limit) */
 	atomic_bool running, failed;
 	bool stopped;
+	/* The kernel's counters when the capture stopped (frozen set). */
+	atomic_bool frozen;
+	_Atomic unsigned final_recv, final_drop;
 };
 
 /* Snap length of the file: the capture's own (capture.c). */
@@ -79,6 +84,30 @@ static int temp_file(int *wfd, int *rfd, char *err, size_t errlen)
 	return 0;
 }
 
+static bool compiles_on(const char *bpf, void *ud)
+{
+	int lt = *(const int *)ud;
+	pcap_t *p = pcap_open_dead(lt, LIVE_SNAPLEN);
+	struct bpf_program prog;
+	bool ok = p && pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (ok)
+		pcap_freecode(&prog);
+	if (p)
+		pcap_close(p);
+	return ok;
+}
+
+/* The kernel filter; pcap's message told in tcpdump's terms when it fails. */
+static int set_filter(struct live *l, char *err, size_t errlen)
+{
+	char msg[1024];
+	if (capture_set_filter(l->cap, l->filter, msg, sizeof msg) == 0)
+		return 0;
+	int lt = capture_linktype(l->cap);
+	bpfhint_explain(l->filter, msg, compiles_on, &lt, err, errlen);
+	return -1;
+}
+
 struct live *live_open(const char *iface, enum capture_want want, const char *bpf, char *err, size_t errlen)
 {
 	struct live *l = calloc(1, sizeof *l);
@@ -94,7 +123,7 @@ struct live *live_open(const char *iface, enum capture_want want, const char *bp
 		return NULL;
 	}
 	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
-	if (capture_set_filter(l->cap, l->filter, err, errlen) < 0)
+	if (set_filter(l, err, errlen) < 0)
 		goto fail;
 	int wfd, rfd;
 	if (temp_file(&wfd, &rfd, err, errlen) < 0)
@@ -120,7 +149,7 @@ fail:
 int live_set_filter(struct live *l, const char *bpf, char *err, size_t errlen)
 {
 	snprintf(l->filter, sizeof l->filter, "%s", bpf ? bpf : "");
-	return capture_set_filter(l->cap, l->filter, err, errlen);
+	return set_filter(l, err, errlen);
 }
 
 void live_limit(struct live *l, uint64_t frames)
@@ -142,6 +171,11 @@ void live_stop(struct live *l)
 		return;
 	l->stopped = true;
 	capture_stop(l->cap);   /* delivers what the kernel holds, then joins */
+	unsigned r = 0, d = 0;
+	capture_stats(l->cap, &r, &d);
+	atomic_store(&l->final_recv, r);
+	atomic_store(&l->final_drop, d);
+	atomic_store(&l->frozen, true);
 	atomic_store(&l->running, false);
 	if (l->w)
 		on_batch(l);
@@ -158,8 +192,15 @@ void live_stats(struct live *l, struct live_stats *out)
 {
 	out->written = atomic_load_explicit(&l->written, memory_order_relaxed);
 	out->received = out->dropped = 0;
-	capture_stats(l->cap, &out->received, &out->dropped);
+	if (atomic_load(&l->frozen)) {
+		out->received = atomic_load(&l->final_recv);
+		out->dropped = atomic_load(&l->final_drop);
+	} else {
+		capture_stats(l->cap, &out->received, &out->dropped);
+	}
 	out->running = atomic_load(&l->running);
+	out->limit = l->limit;
+	out->limit_reached = l->limit && out->written >= l->limit;
 	out->write_error = atomic_load(&l->failed) ? pcapw_error(l->w) : NULL;
 }
 

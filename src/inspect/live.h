@@ -39,15 +39,19 @@ struct live *live_open(const char *iface, enum capture_want want, const char *bp
  * only after the capture had to be opened).  0, or -1 with pcap's message. */
 int live_set_filter(struct live *l, const char *bpf, char *err, size_t errlen);
 
-/* Before live_start: write at most this many frames (tcpdump's -c); the
- * capture goes on until live_stop, its stats counting what came after. */
+/* Before live_start: write at most this many frames (tcpdump's -c).  The
+ * frames after the limit are not written; the capture itself goes on until
+ * the reader calls live_stop (the capture thread cannot join itself), which
+ * it does when live_stats says limit_reached. */
 void live_limit(struct live *l, uint64_t frames);
 
 /* Start capturing.  0, or -1 with a message. */
 int live_start(struct live *l, char *err, size_t errlen);
 
 /* Stop capturing: the frames the kernel holds are still written, then the
- * file is complete (its capfile finishes indexing).  Idempotent. */
+ * file is complete (its capfile finishes indexing) and the kernel's
+ * counters are read one last time and kept (the socket stays open until
+ * live_close and the kernel would go on counting).  Idempotent. */
 void live_stop(struct live *l);
 
 /* The file being written, as a capfile: owned by l, valid until live_close. */
@@ -58,6 +62,8 @@ struct live_stats {
 	unsigned received;         /* kernel: frames that passed the filter */
 	unsigned dropped;          /* kernel: frames lost for lack of buffer space */
 	bool running;
+	uint64_t limit;            /* live_limit's, 0: none */
+	bool limit_reached;        /* written == limit: time to live_stop */
 	const char *write_error;   /* the file could not be written (disk full...), or NULL */
 };
 /* Safe from any thread. */

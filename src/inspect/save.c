@@ -4,6 +4,7 @@
 #include "inspect/save.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,8 @@ struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool 
 	w->nano = nano;
 	w->f = fopen(w->tmp, "wb");
 	if (!w->f) {
-		snprintf(err, errlen, "%s: %s", w->tmp, strerror(errno));
+		/* The user's name, not the .partial one: that is the file they asked for. */
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	write_header(w, linktype, snaplen);
@@ -242,10 +244,11 @@ int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen)
 		w->err = errno;
 	}
 	if (w->failed) {
-		snprintf(err, errlen, "%s: %s", w->tmp, strerror(w->err ? w->err : EIO));
+		snprintf(err, errlen, "writing %s: %s%s", w->path ? w->path : w->tmp, strerror(w->err ? w->err : EIO),
+		         w->path ? " (nothing was left there)" : "");
 		rc = -1;
 	} else if (w->path && commit && rename(w->tmp, w->path) != 0) {
-		snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", w->path, strerror(errno));
 		rc = -1;
 	}
 	if (w->path && (rc || !commit))
@@ -257,6 +260,40 @@ int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen)
 }
 
 /* ------------------------------------------------------------ saving */
+
+int inspect_expand_path(const char *in, char *out, size_t n)
+{
+	if (in[0] != '~') {
+		snprintf(out, n, "%s", in);
+		return 0;
+	}
+	const char *rest = in + 1 + strcspn(in + 1, "/");
+	const char *home = NULL;
+	size_t ulen = (size_t)(rest - in) - 1;
+	if (ulen == 0) {
+		home = getenv("HOME");
+		if (!home || !*home) {
+			struct passwd *pw = getpwuid(getuid());
+			home = pw ? pw->pw_dir : NULL;
+		}
+	} else {
+		char user[256];
+		if (ulen >= sizeof user) {
+			snprintf(out, n, "%s", in);
+			return -1;
+		}
+		memcpy(user, in + 1, ulen);
+		user[ulen] = '\0';
+		struct passwd *pw = getpwnam(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home) {
+		snprintf(out, n, "%s", in);
+		return -1;
+	}
+	int k = snprintf(out, n, "%s%s", home, rest);
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
 
 long long inspect_save(const struct capfile *cf, const struct inspect_view *v, const struct inspect_marks *marks,
                        const char *path, char *err, size_t errlen)

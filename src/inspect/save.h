@@ -37,7 +37,8 @@ int inspect_marks_parse(struct inspect_marks *m, const char *list, char *err, si
 
 /* ---- a pcap writer ---- */
 struct pcapw;
-/* Start OUT (written as OUT.partial until pcapw_close).  NULL with a message. */
+/* Start OUT (written as OUT.partial until pcapw_close).  NULL with a
+ * message; the messages name OUT, never OUT.partial. */
 struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool nano, char *err, size_t errlen);
 /* A writer on an open file descriptor (it owns fd from now on, also on
  * failure), for a file someone reads while it grows (inspect/live.c): no
@@ -59,5 +60,10 @@ int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen);
  * one link type.  Returns how many were written, or -1 with a message. */
 long long inspect_save(const struct capfile *cf, const struct inspect_view *v, const struct inspect_marks *marks,
                        const char *path, char *err, size_t errlen);
+
+/* A path as a shell would expand its leading "~" or "~user" (the save
+ * prompts take what a user types, with no shell in between).  0, or -1
+ * when the home is unknown or out is too small (out then holds in). */
+int inspect_expand_path(const char *in, char *out, size_t n);
 
 #endif

@@ -10,6 +10,8 @@
  */
 #include "inspect/view.h"
 
+#include "dissect/reader.h"
+#include "inspect/bpfhint.h"
 #include "lab/textfmt.h"
 
 #include <pcap/pcap.h>
@@ -153,6 +155,16 @@ bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p)
 	return pcap_offline_filter(&pg->bpf, &h, p->data) != 0;
 }
 
+/* Does bpf compile for the link type *ud?  (a suggestion is checked before it is offered) */
+static bool compiles_for(const char *bpf, void *ud)
+{
+	struct prog pg;
+	if (!compile(&pg, bpf, *(const int *)ud, NULL, 0))
+		return false;
+	pcap_freecode(&pg.bpf);
+	return true;
+}
+
 /* ---------------------------------------------------------------- view */
 
 struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const char *search, char *err,
@@ -182,10 +194,11 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 		 * reported before anything is shown. */
 		struct capfile_iface f;
 		int lt = capfile_iface(cf, 0, &f) ? f.linktype : LINK_ETHERNET;
-		char msg[PCAP_ERRBUF_SIZE + 64];
+		char msg[PCAP_ERRBUF_SIZE + 64], why[PCAP_ERRBUF_SIZE + 700];
 		struct prog *pg = &v->progs[v->nprogs++];
 		if (!compile(pg, v->filter, lt, msg, sizeof msg)) {
-			snprintf(err, errlen, "bad filter '%s': %s", v->filter, msg);
+			bpfhint_explain(v->filter, msg, compiles_for, &lt, why, sizeof why);
+			snprintf(err, errlen, "bad filter '%s': %s", v->filter, why);
 			inspect_view_free(v);
 			return NULL;
 		}
@@ -311,28 +324,73 @@ struct flowtab *inspect_view_flows(struct inspect_view *v)
 	return v->flows;
 }
 
-void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
-                  const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n)
+/* A row's columns; the list line (inspect_line) and the screen's layout
+ * (inspect_layout_*) are both made from them.  `link`: a row without IP
+ * names its link-layer addresses (the screen), else none (the headless
+ * line, whose text the goldens hold). */
+static void row_cols(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
+                     const char *summary, enum inspect_time mode, int64_t prev_ts, bool link, struct inspect_cols *c)
 {
-	char t[40], src[64], dst[64], proto[16], raw[160];
+	const struct pkt_info *i = &d->info;
+	memset(c, 0, sizeof *c);
+	c->number = p->number + 1;
+	c->len = p->wirelen;
 	inspect_time_text(mode, p->ts_ns, mode == INSPECT_TIME_REL ? inspect_first_time(cf) : CAPFILE_NO_TIME,
-	                  prev_ts, t, sizeof t);
-	dissect_endpoint(&d->info, true, src, sizeof src);
-	dissect_endpoint(&d->info, false, dst, sizeof dst);
-	snprintf(proto, sizeof proto, "%s", d->info.proto ? d->info.proto : "?");
+	                  prev_ts, c->time, sizeof c->time);
+	if (i->ip_version) {
+		c->v6 = i->ip_version == 6;
+		snprintf(c->src, sizeof c->src, "%s", i->src);
+		snprintf(c->dst, sizeof c->dst, "%s", i->dst);
+		if (i->has_ports) {
+			snprintf(c->sport, sizeof c->sport, "%u", i->sport);
+			snprintf(c->dport, sizeof c->dport, "%u", i->dport);
+		}
+	} else if (link && p->linktype == LINK_ETHERNET) {
+		struct rd r = rd_make(p->data, p->caplen);
+		uint8_t m[12];
+		rd_bytes(&r, m, sizeof m);
+		if (!r.short_) {
+			snprintf(c->dst, sizeof c->dst, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+			snprintf(c->src, sizeof c->src, "%02x:%02x:%02x:%02x:%02x:%02x", m[6], m[7], m[8], m[9], m[10], m[11]);
+		}
+	}
+	snprintf(c->proto, sizeof c->proto, "%s", i->proto ? i->proto : "?");
 	if (!dissect_linktype_name(p->linktype)) {
 		/* A link type the dissector does not know: libpcap's name for it and the first bytes. */
 		const char *name = pcap_datalink_val_to_name(p->linktype);
 		const char *desc = pcap_datalink_val_to_description(p->linktype);
-		snprintf(proto, sizeof proto, "%s", name ? name : "?");
-		int k = snprintf(raw, sizeof raw, "link type %d (%s), not decoded:", p->linktype, desc ? desc : "unknown");
-		for (uint32_t i = 0; i < p->caplen && i < 16 && k > 0 && (size_t)k + 4 < sizeof raw; i++)
-			k += snprintf(raw + k, sizeof raw - (size_t)k, " %02x", p->data[i]);
-		if (p->caplen > 16 && k > 0 && (size_t)k + 5 < sizeof raw)
-			snprintf(raw + k, sizeof raw - (size_t)k, " ...");
-		summary = raw;
+		snprintf(c->proto, sizeof c->proto, "%s", name ? name : "?");
+		int k = snprintf(c->summary, sizeof c->summary, "link type %d (%s), not decoded:", p->linktype,
+		                 desc ? desc : "unknown");
+		for (uint32_t b = 0; b < p->caplen && b < 16 && k > 0 && (size_t)k + 4 < sizeof c->summary; b++)
+			k += snprintf(c->summary + k, sizeof c->summary - (size_t)k, " %02x", p->data[b]);
+		if (p->caplen > 16 && k > 0 && (size_t)k + 5 < sizeof c->summary)
+			snprintf(c->summary + k, sizeof c->summary - (size_t)k, " ...");
+	} else {
+		snprintf(c->summary, sizeof c->summary, "%s", summary);
 	}
-	textfmt_list_line(p->number + 1, t, src, dst, proto, p->wirelen, summary, buf, n);
+}
+
+/* An endpoint as the list writes it: "10.0.0.1:80", "[::1]:443", "::1", a MAC. */
+static void endpoint_text(const char *addr, const char *port, bool v6, char *buf, size_t n)
+{
+	if (!*addr)
+		snprintf(buf, n, "%s", "");
+	else if (!*port)
+		snprintf(buf, n, "%s", addr);
+	else
+		snprintf(buf, n, v6 ? "[%s]:%s" : "%s:%s", addr, port);
+}
+
+void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
+                  const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n)
+{
+	struct inspect_cols c;
+	char src[80], dst[80];
+	row_cols(cf, p, d, summary, mode, prev_ts, false, &c);
+	endpoint_text(c.src, c.sport, c.v6, src, sizeof src);
+	endpoint_text(c.dst, c.dport, c.v6, dst, sizeof dst);
+	textfmt_list_line(c.number, c.time, src, dst, c.proto, c.len, c.summary, buf, n);
 }
 
 /* Put INSPECT_ABS_MARK right after a TCP summary's numbers, before ", win"
@@ -350,28 +408,246 @@ static void mark_absolute(char *summary, size_t n)
 	memcpy(at, INSPECT_ABS_MARK, m);
 }
 
-bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n)
+/* Dissect row `row` and summarise it as the screen shows it (see
+ * inspect_view_line); false when there is no such row. */
+static bool row_prepare(struct inspect_view *v, size_t row, struct capfile_packet *p, int64_t *prev,
+                        struct dissection *d, char *summary, size_t sn)
 {
-	struct capfile_packet p, q;
-	if (row >= inspect_view_rows(v) || !capfile_packet(v->cf, inspect_view_packet(v, row), &p))
+	struct capfile_packet q;
+	if (row >= inspect_view_rows(v) || !capfile_packet(v->cf, inspect_view_packet(v, row), p))
 		return false;
-	int64_t prev = row > 0 && capfile_packet(v->cf, inspect_view_packet(v, row - 1), &q) ? q.ts_ns : CAPFILE_NO_TIME;
-	struct dissection d;
-	char summary[512];
-	dissect_frame(p.linktype, p.data, p.caplen, p.wirelen, &d);
+	*prev = row > 0 && capfile_packet(v->cf, inspect_view_packet(v, row - 1), &q) ? q.ts_ns : CAPFILE_NO_TIME;
+	dissect_frame(p->linktype, p->data, p->caplen, p->wirelen, d);
 	/* A packet ahead of the walk must not be fed to the flow table: the
 	 * table takes the first seq it sees of a direction as that direction's
 	 * base, so feeding packet N before the packets that precede it would
 	 * make the walk's numbers relative to the wrong base.  Such a packet
 	 * is shown absolute, marked; walked packets were fed in order and
 	 * feeding one again changes nothing. */
-	bool ahead = p.number >= v->walked;
-	dissect_summary(&d, ahead ? NULL : v->flows, summary, sizeof summary);
-	if (ahead && d.info.tcp)
-		mark_absolute(summary, sizeof summary);
+	bool ahead = p->number >= v->walked;
+	dissect_summary(d, ahead ? NULL : v->flows, summary, sn);
+	if (ahead && d->info.tcp)
+		mark_absolute(summary, sn);
+	return true;
+}
+
+bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n)
+{
+	struct capfile_packet p;
+	struct dissection d;
+	char summary[512];
+	int64_t prev;
+	if (!row_prepare(v, row, &p, &prev, &d, summary, sizeof summary))
+		return false;
 	inspect_line(v->cf, &p, &d, summary, mode, prev, buf, n);
 	dissection_free(&d);
 	return true;
+}
+
+bool inspect_view_cols(struct inspect_view *v, size_t row, enum inspect_time mode, struct inspect_cols *c)
+{
+	struct capfile_packet p;
+	struct dissection d;
+	char summary[512];
+	int64_t prev;
+	if (!row_prepare(v, row, &p, &prev, &d, summary, sizeof summary))
+		return false;
+	row_cols(v->cf, &p, &d, summary, mode, prev, true, c);
+	dissection_free(&d);
+	return true;
+}
+
+/* ------------------------------------------------------------- layout */
+
+/* Display columns of UTF-8 text (the ellipsis is the only wide-byte text here). */
+static int cols_of(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The first `cols` display columns of s, as bytes. */
+static size_t bytes_of(const char *s, int cols)
+{
+	size_t b = 0;
+	for (int c = 0; s[b] && c <= cols; b++)
+		if (((unsigned char)s[b] & 0xC0) != 0x80 && c++ == cols)
+			break;
+	return b;
+}
+
+static int endpoint_cols(const char *addr, const char *port, bool v6)
+{
+	char e[96];
+	endpoint_text(addr, port, v6, e, sizeof e);
+	return cols_of(e);
+}
+
+/* An endpoint in at most w columns: the address cut in its middle
+ * ("2001:db8:…:1"), the port kept whole, as it says which side is which. */
+static void endpoint_fit(const struct inspect_layout *l, const char *addr, const char *port, bool v6, int w,
+                         char *buf, size_t n)
+{
+	char e[96];
+	endpoint_text(addr, port, v6, e, sizeof e);
+	if (cols_of(e) <= w) {
+		snprintf(buf, n, "%s", e);
+		return;
+	}
+	char suffix[16];
+	snprintf(suffix, sizeof suffix, "%s%s%s", *port && v6 ? "]" : "", *port ? ":" : "", port);
+	int room = w - cols_of(suffix) - (*port && v6) - cols_of(l->ellipsis);   /* "[" + head + … + tail */
+	if (room < 2) {   /* not even two digits of the address: the port alone, then the cut end */
+		snprintf(buf, n, "%s%.*s", l->ellipsis, (int)bytes_of(suffix, w - cols_of(l->ellipsis)), suffix);
+		return;
+	}
+	int alen = (int)strlen(addr), head = (room + 1) / 2, tail = room - head;
+	/* Cut between groups where a group fits: "2001:db8:…:5678", not "2001:d…78". */
+	int h = head, t = alen - tail;
+	while (h > 0 && addr[h - 1] != ':' && addr[h - 1] != '.')
+		h--;
+	while (t < alen && addr[t - 1] != ':' && addr[t - 1] != '.')
+		t++;
+	if (h > 0)
+		head = h;
+	const char *tp = t < alen ? addr + t : addr + alen - tail;
+	snprintf(buf, n, "%s%.*s%s%s%s", *port && v6 ? "[" : "", head, addr, l->ellipsis, tp, suffix);
+}
+
+static int imax(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* The summary keeps at least SUMMARY_MIN columns ("Flags [P.], seq 1:"):
+ * for them the wider addresses are cut first, to ADDR_MIN ("10.0.0.1:40000"
+ * stays whole), then the time column goes, then the addresses are cut to
+ * ADDR_LAST. */
+enum { SUMMARY_MIN = 16, ADDR_MIN = 16, ADDR_LAST = 8, SEP = 2 };
+
+/* Take up to `over` columns from the wider address columns, down to floor. */
+static int shrink_addrs(struct inspect_layout *l, int over, int floor)
+{
+	while (over > 0 && (l->src > floor || l->dst > floor)) {
+		int *wider = l->src >= l->dst ? &l->src : &l->dst;
+		int other = l->src >= l->dst ? l->dst : l->src;
+		int give = *wider - imax(floor, other);   /* down to the other one first */
+		if (give <= 0)
+			give = 1;
+		give = give < over ? give : over;
+		*wider -= give;
+		over -= give;
+	}
+	return over;
+}
+
+void inspect_layout_fit(struct inspect_layout *l, const struct inspect_cols *rows, size_t n, int width,
+                        const char *ellipsis)
+{
+	char num[24], len[16];
+	memset(l, 0, sizeof *l);
+	l->ellipsis = ellipsis ? ellipsis : "~";
+	l->num = 1;
+	l->time = 4;
+	l->proto = 5;
+	l->len = 3;
+	int src = 0, dst = 0;
+	for (size_t r = 0; r < n; r++) {
+		const struct inspect_cols *c = &rows[r];
+		snprintf(num, sizeof num, "%llu", (unsigned long long)c->number);
+		snprintf(len, sizeof len, "%u", c->len);
+		l->num = imax(l->num, (int)strlen(num));
+		l->time = imax(l->time, cols_of(c->time));
+		l->proto = imax(l->proto, cols_of(c->proto));
+		l->len = imax(l->len, (int)strlen(len));
+		src = imax(src, endpoint_cols(c->src, c->sport, c->v6));
+		dst = imax(dst, endpoint_cols(c->dst, c->dport, c->v6));
+	}
+	if (src || dst) {
+		l->src = imax(src, 6);    /* "source" */
+		l->dst = imax(dst, 11);   /* "destination" */
+	}
+	/* Columns left for the summary; over: how many are missing. */
+	int fixed = l->num + SEP + l->time + SEP + (l->src ? l->src + 3 + l->dst + SEP : 0) + l->proto + SEP + l->len + SEP;
+	int over = fixed + imax(SUMMARY_MIN, width / 5) - width;   /* a wide screen gives the summary more */
+	over = shrink_addrs(l, over, ADDR_MIN);
+	if (over > 0) {   /* then the time: what was sent and by whom matters more than when */
+		over -= l->time + SEP;
+		l->time = 0;
+	}
+	shrink_addrs(l, over, ADDR_LAST);
+	/* A cut between groups may leave a column wider than its cells: give
+	 * the columns back to the summary. */
+	if (l->src) {
+		int fs = 0, fd = 0;
+		char e[96];
+		for (size_t r = 0; r < n; r++) {
+			endpoint_fit(l, rows[r].src, rows[r].sport, rows[r].v6, l->src, e, sizeof e);
+			fs = imax(fs, cols_of(e));
+			endpoint_fit(l, rows[r].dst, rows[r].dport, rows[r].v6, l->dst, e, sizeof e);
+			fd = imax(fd, cols_of(e));
+		}
+		l->src = imax(fs, l->src < 6 ? l->src : 6);
+		l->dst = imax(fd, l->dst < 11 ? l->dst : 11);
+	}
+}
+
+/* s left (or right) in w columns, then the separator. */
+static size_t put_col(char *buf, size_t n, size_t at, const char *s, int w, bool right, int sep)
+{
+	if (at >= n)
+		return at;
+	int pad = w - cols_of(s);
+	int k = snprintf(buf + at, n - at, "%*s%s%*s", right && pad > 0 ? pad : 0, "", s,
+	                 (!right && pad > 0 ? pad : 0) + sep, "");
+	return k < 0 ? n : at + (size_t)k;
+}
+
+void inspect_layout_line(const struct inspect_layout *l, const struct inspect_cols *c, char *buf, size_t n)
+{
+	char num[24], len[16], a[96], b[96], proto[32];
+	size_t at = 0;
+	buf[0] = '\0';
+	snprintf(num, sizeof num, "%llu", (unsigned long long)c->number);
+	snprintf(len, sizeof len, "%u", c->len);
+	at = put_col(buf, n, at, num, l->num, true, SEP);
+	if (l->time)
+		at = put_col(buf, n, at, c->time, l->time, true, SEP);
+	if (l->src) {
+		endpoint_fit(l, c->src, c->sport, c->v6, l->src, a, sizeof a);
+		endpoint_fit(l, c->dst, c->dport, c->v6, l->dst, b, sizeof b);
+		at = put_col(buf, n, at, a, l->src, false, 0);
+		/* No arrow between two empty endpoints: a row without addresses. */
+		at = put_col(buf, n, at, *a || *b ? " > " : "   ", 3, false, 0);
+		at = put_col(buf, n, at, b, l->dst, false, SEP);
+	}
+	snprintf(proto, sizeof proto, "%s", c->proto);
+	at = put_col(buf, n, at, proto, l->proto, false, SEP);
+	at = put_col(buf, n, at, len, l->len, true, SEP);
+	if (at < n)
+		snprintf(buf + at, n - at, "%s", c->summary);
+}
+
+void inspect_layout_heading(const struct inspect_layout *l, char *buf, size_t n)
+{
+	char src[64], dst[64];
+	size_t at = 0;
+	buf[0] = '\0';
+	at = put_col(buf, n, at, "#", l->num, true, SEP);
+	if (l->time)
+		at = put_col(buf, n, at, "time", l->time, true, SEP);
+	if (l->src) {
+		snprintf(src, sizeof src, "%.*s", l->src, "source");
+		snprintf(dst, sizeof dst, "%.*s", l->dst, l->dst >= 11 ? "destination" : "dest");
+		at = put_col(buf, n, at, src, l->src, false, 3);
+		at = put_col(buf, n, at, dst, l->dst, false, SEP);
+	}
+	at = put_col(buf, n, at, "proto", l->proto, false, SEP);
+	at = put_col(buf, n, at, "len", l->len, true, SEP);
+	if (at < n)
+		snprintf(buf + at, n - at, "summary");
 }
 
 bool inspect_line_matches(const char *line, const char *text)

@@ -105,6 +105,38 @@ void inspect_line(const struct capfile *cf, const struct capfile_packet *p, cons
 
 bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n);
 
+/* A row's columns, apart: for a screen that sizes its columns to the rows
+ * it shows (inspect_layout_*).  The headless line (inspect_line) keeps
+ * its fixed widths, which the goldens and the tshark/tcpdump comparisons
+ * hold; a row without IP names no address there, while here an Ethernet
+ * frame's link addresses stand in. */
+struct inspect_cols {
+	uint64_t number;           /* from 1 */
+	char time[40];
+	char src[46], dst[46];     /* numeric IP addresses, MACs, or "" */
+	char sport[8], dport[8];   /* "" without ports */
+	bool v6;                   /* [addr]:port */
+	char proto[16];
+	uint32_t len;
+	char summary[512];
+};
+/* Row `row`'s columns, as inspect_view_line would write them. */
+bool inspect_view_cols(struct inspect_view *v, size_t row, enum inspect_time mode, struct inspect_cols *c);
+
+/* Column widths fitted to some rows and a width: each column as wide as
+ * its widest cell; when the summary would get fewer than 30 columns, the
+ * addresses shrink (cut in their middle, the port kept), then the time
+ * column goes.  `ellipsis` marks a cut ("…" on a UTF-8 terminal, "~"). */
+struct inspect_layout {
+	int num, time, src, dst, proto, len;   /* 0: left out */
+	const char *ellipsis;                  /* borrowed */
+};
+void inspect_layout_fit(struct inspect_layout *l, const struct inspect_cols *rows, size_t n, int width,
+                        const char *ellipsis);
+/* One row's line / the heading, laid out by l. */
+void inspect_layout_line(const struct inspect_layout *l, const struct inspect_cols *c, char *buf, size_t n);
+void inspect_layout_heading(const struct inspect_layout *l, char *buf, size_t n);
+
 /* Does a list line contain text?  Case matters only when text has a
  * capital letter (vim's smartcase): "http" finds "HTTP", "HTTP" not "http". */
 bool inspect_line_matches(const char *line, const char *text);

@@ -205,7 +205,15 @@ void fieldview_draw(struct fieldview *f, struct rect in, const char *headline, e
 	}
 	f->page = tree.h;
 	f->top = ui_scroll_into_view(f->top, f->sel, f->sel, tree.h, f->nvis);
-	ui_lines_draw(&f->lines, tree, f->top, 0, false);
+	/* Beside the bytes, the tree's rows below them take the whole width:
+	 * a wide screen's space under a short packet's dump is not left empty
+	 * while long field lines are cut beside it. */
+	int below = side ? hex.y + hexh : in.y + in.h;
+	for (int row = 0; row < tree.h && f->top + (size_t)row < f->lines.n; row++) {
+		const struct ui_line *ln = &f->lines.v[f->top + (size_t)row];
+		int y = tree.y + row, w = side && y >= below ? in.w - 1 : tree.w;
+		term_text(y, tree.x, w, ln->text, ln->color, 0, true);
+	}
 	if (caption)
 		term_text(hex.y - 1, hex.x, hex.w,
 		          f->hex ? "bytes (the cursor's field highlighted):" : "bytes (the selected field's highlighted):",

@@ -29,6 +29,7 @@
  */
 #include "tui/ui.h"
 #include "tui/fieldview.h"
+#include "inspect/bpfhint.h"
 #include "inspect/conn.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"
@@ -38,6 +39,7 @@
 #include "lab/textfmt.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +88,8 @@ struct inspect_screen {
 	struct fieldview fv;
 	long long fv_pkt;         /* the packet in fv, -1 none */
 	const struct prompt *prompt;   /* the open prompt, or NULL */
+	int confirm;              /* 'w' or 'e': asking whether to replace confirm_path, else 0 */
+	char confirm_typed[128], confirm_path[4096];
 	struct ui_input in;
 	char prompt_err[512];
 	char msg[512];
@@ -228,8 +232,17 @@ static bool new_view(struct inspect_screen *s, const char *filter)
 
 static bool apply_filter(struct inspect_screen *s, const char *text)
 {
-	if (!new_view(s, text))
+	if (!new_view(s, text)) {
+		/* The status line keeps the gist after Esc; the box has it all. */
+		const char *dym = strstr(s->prompt_err, "did you mean: ");
+		say(s, TC_ERROR, "bad filter, not applied%s%s", dym ? "; " : " (tcpdump syntax: man pcap-filter)",
+		    dym ? dym : "");
+		if (dym) {
+			size_t k = strlen(s->prompt_err);
+			snprintf(s->prompt_err + k, sizeof s->prompt_err - k, "  (Tab takes it)");
+		}
 		return false;
+	}
 	say(s, TC_OK, "%s%s", *text ? "filter: " : "no filter", text);
 	return true;
 }
@@ -322,51 +335,127 @@ static void walk_all(struct inspect_screen *s)
 		walk(s, SIZE_MAX);
 }
 
-static bool apply_save(struct inspect_screen *s, const char *text)
+/* err with the expanded path put back as the user typed it ("~/x.pcap"). */
+static void typed_error(char *out, size_t n, const char *err, const char *path, const char *typed)
+{
+	const char *at = strstr(err, path);
+	if (!at || strcmp(path, typed) == 0)
+		snprintf(out, n, "%s", err);
+	else
+		snprintf(out, n, "%.*s%s%s", (int)(at - err), err, typed, at + strlen(path));
+}
+
+/* Write the packets (key 'w') or the list as text ('e') to path.  0, or
+ * -1 with msg set; on success msg says what was written. */
+static int write_out(struct inspect_screen *s, int key, const char *typed, const char *path, char *msg, size_t n)
 {
 	char err[512];
-	if (!*text) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the file to write");
-		return false;
-	}
 	walk_all(s);
-	bool marked = inspect_marks_count(s->marks) > 0;
-	long long n = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, text, err, sizeof err);
-	if (n < 0) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", err);
+	if (key == 'w') {
+		bool marked = inspect_marks_count(s->marks) > 0;
+		long long k = inspect_save(s->cf, filtered(s) ? s->v : NULL, marked ? s->marks : NULL, path, err, sizeof err);
+		if (k < 0) {
+			typed_error(msg, n, err, path, typed);
+			return -1;
+		}
+		snprintf(msg, n, "saved the %s to %s: %lld packets", marked ? "marked" : filtered(s) ? "shown" : "all", typed, k);
+		return 0;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(msg, n, "cannot write %s: %s", typed, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	size_t rows = inspect_view_rows(s->v), k = 0;
+	fprintf(f, "%s\n", textfmt_packet_heading());
+	for (size_t r = 0; r < rows; r++)
+		if (inspect_view_line(s->v, r, s->time, line, sizeof line) && fprintf(f, "%s\n", line) > 0)
+			k++;
+	if (fclose(f) != 0) {
+		snprintf(msg, n, "writing %s: %s", typed, strerror(errno));
+		return -1;
+	}
+	snprintf(msg, n, "exported the list as text: %zu lines to %s", k, typed);
+	return 0;
+}
+
+/* The save prompts: "~" expanded as a shell would, and an existing file
+ * is not replaced before the user said so (y/n). */
+static bool apply_write(struct inspect_screen *s, int key, const char *text)
+{
+	char path[sizeof s->confirm_path], msg[1024];
+	if (!*text) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the %s to write",
+		         key == 'w' ? "pcap file" : "text file");
 		return false;
 	}
-	char what[300];
-	snprintf(what, sizeof what, "%s to %s", marked ? "marked" : filtered(s) ? "shown" : "all", text);
-	say(s, TC_OK, "saved the %s: %lld packets", what, n);
+	if (inspect_expand_path(text, path, sizeof path) < 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "cannot tell where %.*s is: no such user or no home",
+		         (int)strcspn(text, "/"), text);
+		return false;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(s->prompt_err, sizeof s->prompt_err, "%s is a directory: type a file's name", text);
+			return false;
+		}
+		s->confirm = key;
+		snprintf(s->confirm_typed, sizeof s->confirm_typed, "%s", text);
+		snprintf(s->confirm_path, sizeof s->confirm_path, "%s", path);
+		return true;   /* the question replaces the prompt */
+	}
+	if (write_out(s, key, text, path, msg, sizeof msg) < 0) {
+		snprintf(s->prompt_err, sizeof s->prompt_err, "%s", msg);
+		return false;
+	}
+	say(s, TC_OK, "%s", msg);
 	return true;
+}
+
+static bool apply_save(struct inspect_screen *s, const char *text)
+{
+	return apply_write(s, 'w', text);
 }
 
 /* The list as text, as shown: the heading and one line per row. */
 static bool apply_export(struct inspect_screen *s, const char *text)
 {
-	if (!*text) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "type the path of the text file to write");
-		return false;
+	return apply_write(s, 'e', text);
+}
+
+/* The answer to "FILE exists: replace it?" */
+static enum ui_result confirm_key(struct inspect_screen *s, int key)
+{
+	char msg[1024];
+	if (key == 'y' || key == 'Y') {
+		int k = s->confirm;
+		s->confirm = 0;
+		int rc = write_out(s, k, s->confirm_typed, s->confirm_path, msg, sizeof msg);
+		say(s, rc < 0 ? TC_ERROR : TC_OK, "%s", msg);
+		return UI_REDRAW;
 	}
-	walk_all(s);
-	FILE *f = fopen(text, "w");
-	if (!f) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "cannot write %s: %s", text, strerror(errno));
-		return false;
+	if (key == 'n' || key == 'N' || key == TK_ESC || key == 'q') {
+		s->confirm = 0;
+		say(s, TC_OK, "not written: %s is as it was", s->confirm_typed);
+		return UI_REDRAW;
 	}
-	char line[1024];
-	size_t rows = inspect_view_rows(s->v), n = 0;
-	fprintf(f, "%s\n", textfmt_packet_heading());
-	for (size_t r = 0; r < rows; r++)
-		if (inspect_view_line(s->v, r, s->time, line, sizeof line) && fprintf(f, "%s\n", line) > 0)
-			n++;
-	if (fclose(f) != 0) {
-		snprintf(s->prompt_err, sizeof s->prompt_err, "writing %s: %s", text, strerror(errno));
-		return false;
-	}
-	say(s, TC_OK, "exported the list as text: %zu lines to %s", n, text);
-	return true;
+	return UI_HANDLED;
+}
+
+static void draw_confirm(struct inspect_screen *s)
+{
+	int bw = s->w - 4 < 80 ? s->w - 4 : 80;
+	struct rect in = ui_dialog(s->w, s->h, bw, 5, "The file exists");
+	struct ui_lines l = { 0 };
+	char text[600];
+	snprintf(text, sizeof text, "%s exists. Replace it with the %s?", s->confirm_typed,
+	         s->confirm == 'w' ? "packets" : "list as text");
+	ui_lines_wrap(&l, text, in.w - 2, TC_BOLD);
+	ui_lines_draw(&l, (struct rect){ in.y, in.x + 1, in.h - 1, in.w - 2 }, 0, 0, false);
+	ui_lines_free(&l);
+	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "y replace   n keep it (Esc)", TC_DIM, 0, false);
 }
 
 /* What the keys do: the actions below, and the prompts, by action. */
@@ -433,6 +522,14 @@ static enum ui_result prompt_key(struct inspect_screen *s, int key)
 		s->prompt_err[0] = '\0';
 		if (s->prompt->apply(s, s->in.buf))
 			s->prompt = NULL;
+		return UI_REDRAW;
+	}
+	char form[sizeof s->in.buf];
+	if (key == TK_TAB && s->prompt->action == I_FILTER && bpfhint_suggest(s->in.buf, form, sizeof form)) {
+		/* the tcpdump form of a Wireshark-style filter, to apply or edit */
+		snprintf(s->in.buf, sizeof s->in.buf, "%s", form);
+		s->in.len = s->in.cur = strlen(s->in.buf);
+		s->prompt_err[0] = '\0';
 		return UI_REDRAW;
 	}
 	if (ui_input_key(&s->in, key, s->prompt->digits)) {
@@ -692,9 +789,11 @@ static enum ui_result do_stop(struct inspect_screen *s)
 		say(s, TC_ERROR, "S stops a live capture (sockscope inspect -i IFACE); this is a file");
 		return UI_REDRAW;
 	}
+	if (!s->lstats.running)
+		return UI_HANDLED;   /* the status line says it ended already */
+	/* The status line says "capture stopped: N packets": no message to repeat it. */
 	live_stop(s->live);
 	live_stats(s->live, &s->lstats);
-	say(s, TC_OK, "capture stopped: %llu packets kept", (unsigned long long)s->lstats.written);
 	return UI_REDRAW;
 }
 
@@ -858,9 +957,13 @@ static void progress_text(struct inspect_screen *s, char *buf, size_t n)
 	if (s->live) {
 		/* The kernel's counters, as tcpdump reports them when it ends. */
 		const struct live_stats *l = &s->lstats;
-		len = snprintf(buf, n, "%s %llu packets; kernel: %u received, %u dropped%s%s",
-		               l->running ? "live:" : "capture stopped:", pk, l->received, l->dropped,
-		               l->write_error ? "; writing failed: " : "", l->write_error ? l->write_error : "");
+		char limit[64] = "";
+		if (!l->running && l->limit_reached)
+			snprintf(limit, sizeof limit, " (-c %llu)", (unsigned long long)l->limit);
+		len = snprintf(buf, n, "%s %llu packets%s; kernel: %u received, %u dropped%s%s",
+		               l->running ? "live:" : l->limit_reached ? "capture ended:" : "capture stopped:", pk, limit,
+		               l->received, l->dropped, l->write_error ? "; writing failed: " : "",
+		               l->write_error ? l->write_error : "");
 	} else if (p->state == CAPFILE_SCANNING) {
 		unsigned pct = p->bytes_total ? (unsigned)(p->bytes_done * 100 / p->bytes_total) : 0;
 		len = snprintf(buf, n, "indexing %u%% (%llu packets)", pct, pk);
@@ -901,15 +1004,15 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	if (s->search[0] && len > 0 && (size_t)len < sizeof title)
 		snprintf(title + len, sizeof title - (size_t)len, "  search: %s", s->search);
 	struct rect in = term_box(outer, title, s->focus == FOCUS_LIST);
-	ui_lines_clear(&s->rows);
-	ui_lines_add(&s->rows, textfmt_packet_heading(), TC_HEADING, ' ');
 	int head = in.h >= 3;
-	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
 	struct rect list = { in.y + head, in.x, in.h - head, in.w };
 	s->page = list.h;
 	s->list_rect = list;
 	ui_lines_clear(&s->rows);
 	if (n == 0) {
+		ui_lines_add(&s->rows, textfmt_packet_heading(), TC_HEADING, ' ');
+		ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
+		ui_lines_clear(&s->rows);
 		bool done = inspect_view_direct(s->v) ? s->last.state != CAPFILE_SCANNING : s->view_done;
 		ui_lines_add(&s->rows, done ? (filtered(s) ? "(no packet matches)" : "(no packets in the file)") :
 		             "(reading the file...)", TC_DIM, ' ');
@@ -920,15 +1023,31 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 		s->sel = n - 1;
 	s->top = ui_scroll_into_view(s->top, s->sel, s->sel, list.h, n);
 	s->drawn_top = inspect_view_packet(s->v, s->top);
-	for (size_t r = s->top; r < n && r < s->top + (size_t)list.h; r++) {
-		if (!inspect_view_line(s->v, r, s->time, line, sizeof line))
+	/* The columns are as wide as the rows on screen need (a long IPv6
+	 * address does not push every row's summary out of sight). */
+	size_t shown = 0, want = (size_t)(list.h > 0 ? list.h : 0);
+	struct inspect_cols *cols = want ? calloc(want, sizeof *cols) : NULL;
+	for (size_t r = s->top; cols && r < n && shown < want; r++, shown++)
+		if (!inspect_view_cols(s->v, r, s->time, &cols[shown]))
 			break;
+	struct inspect_layout lay;
+	inspect_layout_fit(&lay, cols, shown, list.w - 2, term_utf8() ? "\u2026" : "~");
+	inspect_layout_heading(&lay, line, sizeof line);
+	ui_lines_add(&s->rows, line, TC_HEADING, ' ');
+	ui_lines_draw(&s->rows, (struct rect){ in.y, in.x, head, in.w }, 0, s->skip, true);
+	ui_lines_clear(&s->rows);
+	for (size_t k = 0; k < shown; k++) {
+		size_t r = s->top + k;
+		inspect_layout_line(&lay, &cols[k], line, sizeof line);
 		bool marked = inspect_marks_test(s->marks, inspect_view_packet(s->v, r));
 		enum term_color c = r == s->sel ? (s->focus == FOCUS_LIST ? TC_CURSOR : TC_CURRENT) :
 		                    marked ? TC_KEY : TC_NORMAL;
 		ui_lines_add(&s->rows, line, c, marked ? '*' : ' ');
 		s->drawn_end = inspect_view_packet(s->v, r) + 1;
 	}
+	free(cols);
+	if (want && !cols)
+		ui_lines_add(&s->rows, "(out of memory)", TC_ERROR, ' ');
 	ui_lines_draw(&s->rows, list, 0, s->skip, true);
 }
 
@@ -944,23 +1063,31 @@ static void draw_detail(struct inspect_screen *s, struct rect outer)
 	}
 	inspect_frame_info(s->cf, &p, title, sizeof title);
 	struct rect in = term_box(outer, title, s->focus != FOCUS_LIST);
-	if (!inspect_view_line(s->v, s->sel, s->time, line, sizeof line))
-		line[0] = '\0';
+	/* The row's whole line, laid out like the list's but for itself alone:
+	 * nothing cut, no lone '>' on a row without addresses. */
+	struct inspect_cols c;
+	struct inspect_layout lay;
+	line[0] = '\0';
+	if (inspect_view_cols(s->v, s->sel, s->time, &c)) {
+		inspect_layout_fit(&lay, &c, 1, 1 << 20, NULL);
+		inspect_layout_line(&lay, &c, line, sizeof line);
+	}
 	fieldview_draw(&s->fv, in, line, TC_STEP_PKT);
 }
 
 static void draw_prompt(struct inspect_screen *s)
 {
 	int bw = s->w - 4 < 90 ? s->w - 4 : 90;
-	bool err = s->prompt_err[0] != '\0';
-	struct rect in = ui_dialog(s->w, s->h, bw, err ? 6 : 4, s->prompt->title);
+	/* The box grows with the error (a bad filter's "did you mean" comes
+	 * after pcap's words and must not be cut), up to 5 lines of it. */
+	struct ui_lines l = { 0 };
+	if (s->prompt_err[0])
+		ui_lines_wrap(&l, s->prompt_err, (bw < s->w - 2 ? bw : s->w - 2) - 4, TC_ERROR);
+	int nerr = (int)l.n < 5 ? (int)l.n : 5;
+	struct rect in = ui_dialog(s->w, s->h, bw, 4 + nerr, s->prompt->title);
 	ui_input_draw(&s->in, in.y, in.x + 1, in.w - 2);
-	if (err) {
-		struct ui_lines l = { 0 };
-		ui_lines_wrap(&l, s->prompt_err, in.w - 2, TC_ERROR);
-		ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 1, in.h - 2, in.w - 2 }, 0, 0, false);
-		ui_lines_free(&l);
-	}
+	ui_lines_draw(&l, (struct rect){ in.y + 1, in.x + 1, in.h - 2, in.w - 2 }, 0, 0, false);
+	ui_lines_free(&l);
 	term_text(in.y + in.h - 1, in.x + 1, in.w - 2, "Enter apply   Esc cancel", TC_DIM, 0, false);
 }
 
@@ -1025,7 +1152,9 @@ static void inspect_draw(void *self)
 	char hints[200];
 	key_hints(s, busy, (int)strlen(left), hints, sizeof hints);
 	ui_status_bar(s->h - 1, s->w, left, hints);
-	if (s->prompt)
+	if (s->confirm)
+		draw_confirm(s);
+	else if (s->prompt)
 		draw_prompt(s);
 	else if (s->damage_dialog)
 		draw_damage(s);
@@ -1051,6 +1180,10 @@ static enum ui_result inspect_tick(void *self)
 	if (s->live) {
 		struct live_stats l;
 		live_stats(s->live, &l);
+		if (l.running && l.limit_reached) {   /* -c N: the capture ends here, as tcpdump's does */
+			live_stop(s->live);
+			live_stats(s->live, &l);
+		}
 		stats_changed = l.received != s->lstats.received || l.dropped != s->lstats.dropped ||
 		                l.running != s->lstats.running || l.write_error != s->lstats.write_error;
 		s->lstats = l;
@@ -1076,6 +1209,8 @@ static enum ui_result inspect_key(void *self, int key)
 		s->damage_dialog = false;
 		return UI_REDRAW;
 	}
+	if (s->confirm)
+		return confirm_key(s, key);
 	if (s->prompt)
 		return prompt_key(s, key);
 	s->msg[0] = '\0';
