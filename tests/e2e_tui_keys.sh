@@ -194,3 +194,17 @@ out=$("$BIN" lesson addresses --headless --replay "$SRC/lessons/recordings/addre
 printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' ||
 	fail "item 11: an origin with ... is not completed from the code: $(printf '%s\n' "$out" | grep '^origin: Dest')"
 ok "keys: item 11: origin lines name the whole call (--fields, handout, ... completed)"
+
+# ---- SOCKSCOPE_THEME=foo: a warning naming the themes, the default used ----
+tm new-session -d -s theme -x 80 -y 24 "env LC_ALL=$LOC TERM=screen SOCKSCOPE_THEME=foo $BIN 2>$TMP/theme.err; $AFTER" ||
+	fail "tmux could not start a session"
+S=theme
+wait_for 'Lessons \([0-9]+\)' "SOCKSCOPE_THEME=foo stopped the program"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0 under SOCKSCOPE_THEME=foo"
+[ "$(wc -l <"$TMP/theme.err")" -eq 1 ] && grep -q "SOCKSCOPE_THEME=foo is no theme (there are: dark, light, contrast); using dark" "$TMP/theme.err" ||
+	fail "SOCKSCOPE_THEME=foo: not one warning line naming the themes: $(cat "$TMP/theme.err")"
+out=$("$BIN" --theme=foo 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "no theme 'foo' (there are: dark, light, contrast)" ||
+	fail "--theme=foo: exit $rc: $out"
+ok "keys: SOCKSCOPE_THEME=foo warns (one line, the themes named) and uses the default; --theme=foo stays an error"
