@@ -92,6 +92,9 @@ static void test_help_lines(void)
 		CHECK_MSG(p.words == want, "%d words of %d at width %d", p.words, want, width);
 		CHECK_MSG(p.lines >= 1 + (int)table.n, "%d lines at width %d", p.lines, width);
 	}
+	struct page huge = { .width = 1000, .keyw = keys_column(tables, 1000) };
+	keys_help_lines(tables, 1000, emit, &huge);   /* wider than any line buffer: still ends, every word kept */
+	CHECK_MSG(huge.words == want, "%d words of %d at width 1000", huge.words, want);
 	struct page narrow = { .width = 30, .keyw = keys_column(tables, 30) };
 	struct page wide = { .width = 120, .keyw = keys_column(tables, 120) };
 	keys_help_lines(tables, 30, emit, &narrow);
