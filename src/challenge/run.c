@@ -447,7 +447,8 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		fprintf(out, "packets (%zu):\n", r.npkts);
 		for (size_t i = 0; i < r.npkts; i++) {
 			if (r.npkts > PRINT_MAX && i == PRINT_MAX / 2)
-				fprintf(out, "  ... %zu packets not shown ...\n", r.npkts - PRINT_MAX);
+				fprintf(out, "  ... %zu packet%s not shown ...\n", r.npkts - PRINT_MAX,
+				        r.npkts - PRINT_MAX == 1 ? "" : "s");
 			if (r.npkts > PRINT_MAX && i >= PRINT_MAX / 2 && i < r.npkts - PRINT_MAX / 2)
 				continue;
 			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);
