@@ -194,3 +194,29 @@ out=$("$BIN" lesson addresses --headless --replay "$SRC/lessons/recordings/addre
 printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' ||
 	fail "item 11: an origin with ... is not completed from the code: $(printf '%s\n' "$out" | grep '^origin: Dest')"
 ok "keys: item 11: origin lines name the whole call (--fields, handout, ... completed)"
+
+# ---- SOCKSCOPE_THEME=foo: a warning naming the themes, the default used ----
+tm new-session -d -s theme -x 80 -y 24 "env LC_ALL=$LOC TERM=screen SOCKSCOPE_THEME=foo $BIN 2>$TMP/theme.err; $AFTER" ||
+	fail "tmux could not start a session"
+S=theme
+wait_for 'Lessons \([0-9]+\)' "SOCKSCOPE_THEME=foo stopped the program"
+key q
+wait_for 'EXITED-0' "q did not quit with status 0 under SOCKSCOPE_THEME=foo"
+[ "$(wc -l <"$TMP/theme.err")" -eq 1 ] && grep -q "SOCKSCOPE_THEME=foo is no theme (there are: dark, light, contrast); using dark" "$TMP/theme.err" ||
+	fail "SOCKSCOPE_THEME=foo: not one warning line naming the themes: $(cat "$TMP/theme.err")"
+out=$("$BIN" --theme=foo 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "no theme 'foo' (there are: dark, light, contrast)" ||
+	fail "--theme=foo: exit $rc: $out"
+ok "keys: SOCKSCOPE_THEME=foo warns (one line, the themes named) and uses the default; --theme=foo stays an error"
+
+# ---- challenges: the values to export in a second terminal; "1 try" ----
+out=$(HOME=$TMP/home XDG_DATA_HOME= timeout 60 "$BIN" challenge http-client --wait 1 2>&1)
+port=$(printf '%s\n' "$out" | sed -n 's/^the lab: a server on 127\.0\.0\.1 port \([0-9]*\) (IPv4)$/\1/p')
+[ -n "$port" ] || fail "challenge: no lab port in: $out"
+printf '%s\n' "$out" | grep -q 'SOCKSCOPE_PORT are set only with --run' || fail "challenge: does not say the variables need --run: $out"
+printf '%s\n' "$out" | grep -qx "  export SOCKSCOPE_HOST=127.0.0.1 SOCKSCOPE_PORT=$port" ||
+	fail "challenge: waiting, no export line with the lab's port $port: $out"
+list=$(HOME=$TMP/home XDG_DATA_HOME= "$BIN" challenge 2>&1)
+printf '%s\n' "$list" | grep -q '^http-client  *not yet passed (1 try) ' || fail "challenge list after one try: $list"
+printf '%s\n' "$list" | grep -q '1 tries' && fail "challenge list says 1 tries: $list"
+ok "keys: challenge: waiting prints the export line for a second terminal; the list says 1 try"

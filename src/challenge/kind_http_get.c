@@ -557,7 +557,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 	struct http_lab *x = r->priv;
 	if (!x->connected) {
 		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
-		            "and port (they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+		            "and port (with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
 		if (r->ran && !r->exited)
 			verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
 		return;

@@ -127,7 +127,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 	char q[400];
 	if (!h->family_used) {
 		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
-		            "and port (they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+		            "and port (with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
 		return;
 	}
 	unsigned syn = chal_count_flag(r, true, 0x02);

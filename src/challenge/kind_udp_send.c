@@ -165,7 +165,7 @@ static void judge_nothing(struct chal_run *r, struct verdict *v)
 		return;
 	}
 	verdict_add(v, false, "nothing arrived at %s port %u: send the datagrams to the lab's address and port "
-	            "(they are in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+	            "(with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
 	for (size_t i = 0; i < r->npkts; i++) {
 		const struct pkt_info *in = &r->pkts[i].info;
 		bool unreach = in->icmp && ((in->ip_version == 4 && in->icmp_type == 3 && in->icmp_code == 3) ||

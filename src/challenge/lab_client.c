@@ -168,7 +168,7 @@ bool chal_judge_reached(const struct chal_run *r, bool listed, int err, struct v
 		            "bind %s (or %s) and listen()", r->port, r->host, r->host, r->family == 6 ? "::" : "0.0.0.0");
 	else if (err == ECANCELED)
 		verdict_add(v, false, "nothing listens on %s port %u: your server must bind that port and listen() (the "
-		            "port is in $SOCKSCOPE_PORT)%s%s", r->host, r->port, prog[0] ? "; " : "", prog);
+		            "port is in $SOCKSCOPE_PORT with --run)%s%s", r->host, r->port, prog[0] ? "; " : "", prog);
 	else
 		verdict_add(v, false, "the lab could not connect to %s port %u: %s%s%s", r->host, r->port,
 		            err == ETIMEDOUT ? "your server did not accept within 3 s" : strerror(err),

@@ -405,6 +405,9 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		fflush(out);
 		how = run_program(&r, cmd, c->seconds, client ? NULL : &side);
 	} else {
+		/* The task promises $SOCKSCOPE_HOST/PORT; only --run sets them. */
+		fprintf(out, "$SOCKSCOPE_HOST and $SOCKSCOPE_PORT are set only with --run; in the terminal you run your "
+		        "program from:\n  export SOCKSCOPE_HOST=%s SOCKSCOPE_PORT=%u\n", r.host, r.port);
 		fprintf(out, "now run your program (waiting up to %d s; Ctrl-C gives up)\n", o->wait_seconds);
 		fflush(out);
 		int64_t end = chal_now_ms() + (int64_t)o->wait_seconds * 1000;
@@ -444,7 +447,8 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		fprintf(out, "packets (%zu):\n", r.npkts);
 		for (size_t i = 0; i < r.npkts; i++) {
 			if (r.npkts > PRINT_MAX && i == PRINT_MAX / 2)
-				fprintf(out, "  ... %zu packets not shown ...\n", r.npkts - PRINT_MAX);
+				fprintf(out, "  ... %zu packet%s not shown ...\n", r.npkts - PRINT_MAX,
+				        r.npkts - PRINT_MAX == 1 ? "" : "s");
 			if (r.npkts > PRINT_MAX && i >= PRINT_MAX / 2 && i < r.npkts - PRINT_MAX / 2)
 				continue;
 			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 	           "       sockscope challenge NAME [options]  the task; then run your program and get a verdict\n"
 	           "  --run CMD        run your program (sh -c CMD; {host} and {port} are replaced, and\n"
 	           "                   $SOCKSCOPE_HOST, $SOCKSCOPE_PORT set); without it, sockscope waits for\n"
-	           "                   you to run it in another terminal\n"
+	           "                   you to run it in another terminal, and prints the export line\n"
+	           "                   that sets those two there\n"
 	           "  --wait SECONDS   without --run: how long to wait (default 120)\n"
 	           "  --capture MODE   auto (default), host or namespace\n"
 	           "  --dir DIR        read challenges from DIR (default: %s)\n", challenge_default_dir());
@@ -34,10 +35,9 @@ static int list(const struct challenge_list *l)
 		char id[80], res[64] = "not tried";
 		snprintf(id, sizeof id, "challenge:%s", l->c[i]->id);
 		const struct progress_entry *e = p ? progress_get(p, id) : NULL;
-		if (e && e->steps)
-			snprintf(res, sizeof res, "passed (%u tries)", e->asked);
-		else if (e)
-			snprintf(res, sizeof res, "not yet passed (%u tries)", e->asked);
+		if (e)
+			snprintf(res, sizeof res, "%s (%u %s)", e->steps ? "passed" : "not yet passed", e->asked,
+			         e->asked == 1 ? "try" : "tries");
 		printf("%-16s %-20s %s\n", l->c[i]->id, res, l->c[i]->title);
 	}
 	for (size_t i = 0; i < l->nerrors; i++)

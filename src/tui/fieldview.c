@@ -230,6 +230,9 @@ static enum ui_result hex_key(struct fieldview *f, int key)
 		{ TK_UP, -TEXTFMT_HEX_PER_LINE }, { 'k', -TEXTFMT_HEX_PER_LINE },
 		{ TK_DOWN, TEXTFMT_HEX_PER_LINE }, { 'j', TEXTFMT_HEX_PER_LINE },
 		{ TK_PGUP, -2 }, { TK_PGDN, 2 }, { TK_HOME, -3 }, { 'g', -3 }, { TK_END, 3 }, { 'G', 3 },
+		/* the rest of ui_keys_move: Ctrl-B/F (and Ctrl-U/D) a page, the wheel 3 rows */
+		{ 2, -2 }, { 6, 2 }, { 21, -2 }, { 4, 2 },
+		{ TK_WHEEL_UP, -3 * TEXTFMT_HEX_PER_LINE }, { TK_WHEEL_DOWN, 3 * TEXTFMT_HEX_PER_LINE },
 	};
 	if (f->caplen == 0)
 		return UI_IGNORED;

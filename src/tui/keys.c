@@ -79,6 +79,8 @@ void keys_help_lines(const struct key_table *const *tables, int width,
 {
 	int keyw = keys_column(tables, width);
 	int textw = width - keyw > 20 ? width - keyw : 20;
+	if (textw > 200)   /* within the line buffer below, so every word makes progress */
+		textw = 200;
 	for (size_t t = 0; tables[t]; t++) {
 		if (t)
 			emit(ctx, KEYS_BLANK, "", "");

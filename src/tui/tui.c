@@ -152,12 +152,20 @@ void tui_print_keys(FILE *f, bool man)
 int tui_run(const struct tui_context *ctx)
 {
 	char err[512];
-	const char *theme = ctx->theme ? ctx->theme : getenv("SOCKSCOPE_THEME");
-	if (!theme || !*theme)
-		theme = ctx->present ? "contrast" : "dark";
+	/* --theme is asked for on this command line: a wrong one is an error, as
+	 * any bad option.  $SOCKSCOPE_THEME may have been set long ago, for
+	 * another version: a wrong one is only worth a warning. */
+	const char *dflt = ctx->present ? "contrast" : "dark";
+	const char *env = getenv("SOCKSCOPE_THEME");
+	const char *theme = ctx->theme ? ctx->theme : env && *env ? env : dflt;
 	if (term_set_theme(theme) < 0) {
-		fprintf(stderr, "sockscope: no theme '%s' (there are: %s)\n", theme, term_theme_names());
-		return 2;
+		if (ctx->theme) {
+			fprintf(stderr, "sockscope: no theme '%s' (there are: %s)\n", theme, term_theme_names());
+			return 2;
+		}
+		fprintf(stderr, "sockscope: SOCKSCOPE_THEME=%s is no theme (there are: %s); using %s\n", theme,
+		        term_theme_names(), dflt);
+		term_set_theme(dflt);
 	}
 	struct ui ui = { .ctx = ctx };
 	int rc = 0;

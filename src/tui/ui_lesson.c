@@ -674,11 +674,20 @@ static void draw_resume(struct lesson_screen *s)
 
 /* Enter: the steps before run again, without their predictions, and the
  * lesson goes on; any other key starts from the start (and acts). */
+enum { R_RESUME = 1, R_START };
+static const struct key_bind resume_binds[] = {
+	{ { TK_ENTER }, R_RESUME, "run the steps before again (without their predictions) and go on from there", NULL },
+	{ { TK_ESC }, R_START, "start from the first step", NULL },
+	{ { 0 }, 0, "start from the first step, and do what the key does", "another key" },
+};
+static const struct key_table resume_table = KEY_TABLE("Welcome back (a lesson left halfway)", resume_binds);
+
 static bool resume_key(struct lesson_screen *s, int key)
 {
 	s->modal = MODAL_NONE;
-	if (key != TK_ENTER)
-		return key == TK_ESC;
+	int a = keys_action(&resume_table, key);
+	if (a != R_RESUME)
+		return a == R_START;
 	snprintf(s->msg, sizeof s->msg, "running steps 1-%zu again...", s->resume_to);
 	start_job(s, JOB_RESUME);
 	return true;
@@ -921,6 +930,7 @@ enum {
 	L_HELP, L_LEAVE,
 	C_BACK, C_FORWARD, C_LEAVE, C_RUN, C_HELP,
 	P_NEXT, P_PREV, P_BLANK, P_NOTES,
+	PP_SKIP, PP_CLOSE, PP_NOTES,
 };
 
 static const struct key_bind lesson_binds[] = {
@@ -964,13 +974,26 @@ static const struct key_bind present_binds[] = {
 static const struct key_table present_table =
 	KEY_TABLE("Presenting a lesson (sockscope present ID, or P in the browser)", present_binds);
 
+/* A prediction's question while presenting: a clicker has no digits, so
+ * its forward key skips the question and runs the step, back closes it;
+ * the notes stay at hand.  Digits and Enter are the prompt's own. */
+static const struct key_bind present_predict_binds[] = {
+	{ { TK_PGDN, ' ', TK_RIGHT, TK_DOWN }, PP_SKIP, "skip the question and run the step (a clicker's forward key)",
+	  NULL },
+	{ { TK_PGUP, TK_LEFT, TK_UP }, PP_CLOSE, "close the question; the step is not run", NULL },
+	{ { 'n' }, PP_NOTES, "the teacher's notes, also while the question is open", NULL },
+	{ { 0 }, 0, "the room's answer, then Enter: run the step and grade it; Esc skips the question", "digits" },
+};
+static const struct key_table present_predict_table =
+	KEY_TABLE("A prediction's question, presenting", present_predict_binds);
+
 static const struct key_table *const lesson_help[] = {
-	&lesson_table, &compare_table, &fieldview_keys, &pane_ladder_keys, &ui_keys_move, &ui_keys_hscroll,
+	&lesson_table, &resume_table, &compare_table, &fieldview_keys, &pane_ladder_keys, &ui_keys_move, &ui_keys_hscroll,
 	&ui_keys_anywhere, NULL
 };
 static const struct key_table *const present_help[] = {
-	&present_table, &lesson_table, &compare_table, &fieldview_keys, &pane_ladder_keys, &ui_keys_move,
-	&ui_keys_hscroll, &ui_keys_anywhere, NULL
+	&present_table, &present_predict_table, &lesson_table, &resume_table, &compare_table, &fieldview_keys,
+	&pane_ladder_keys, &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere, NULL
 };
 
 /* Keys while the two runs are shown side by side. */
@@ -1047,17 +1070,14 @@ static enum ui_result lesson_key(void *self, int key)
 	}
 	if (s->modal == MODAL_RESUME && resume_key(s, key))
 		return UI_REDRAW;
-	if (s->modal == MODAL_PREDICT && s->present && key != TK_ENTER && key != TK_BACKSPACE) {
-		/* A clicker has no digits: its forward key skips the question
-		 * and runs the step, back closes it; the notes stay at hand.
-		 * Enter and Backspace are the answer's. */
-		switch (keys_action(&present_table, key)) {
-		case P_NEXT:
+	if (s->modal == MODAL_PREDICT && s->present) {
+		switch (keys_action(&present_predict_table, key)) {
+		case PP_SKIP:
 			return predict_key(s, TK_ESC);
-		case P_PREV:
+		case PP_CLOSE:
 			s->modal = MODAL_NONE;
 			return UI_REDRAW;
-		case P_NOTES:
+		case PP_NOTES:
 			s->notes = !s->notes;
 			layout(s);
 			return UI_REDRAW;
