@@ -108,9 +108,9 @@ start_tui lesl 80 24 lesson tcp-basics --replay "$REC"
 wait_for 'Step 1/8' "the lesson did not open"
 for k in 1 2 3 4 5 6 7 8; do   # every step, a prediction skipped (Esc): two connections
 	key Space
-	wait_for "Predict, then capture|step $k/8  \|" "step $k did not run"
+	wait_for "Predict, then capture|step $k/8 " "step $k did not run"
 	shot | grep -q 'Predict, then capture' && key Escape
-	wait_for "step $k/8  \|" "step $k did not finish"
+	wait_for "step $k/8  \||all steps done" "step $k did not finish"
 done
 key L
 wait_for 'connection 1 of 2, \] next' "L did not show the ladder of the first of two connections"
