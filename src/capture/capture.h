@@ -83,12 +83,13 @@ int capture_linktype(const struct capture *c);
  * read last (at most 200 ms old); safe from any thread. */
 bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped);
 
-/* The device captured on ("lo", "eth0"...). */
+/* The device captured on ("lo", "eth0"...): c's, valid until capture_close. */
 const char *capture_iface(const struct capture *c);
 
 /* Stops the thread if running, closes the handle, frees c.  NULL is fine. */
 void capture_close(struct capture *c);
 
+/* "host", "namespace", "none": a static string. */
 const char *capture_mode_name(enum capture_mode m);
 /* --capture=auto|host|namespace|none; false for anything else. */
 bool capture_want_parse(const char *s, enum capture_want *out);

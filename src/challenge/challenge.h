@@ -55,7 +55,8 @@ struct challenge_list {
 };
 struct challenge_list *challenge_list_load(const char *dir, char *err, size_t errlen);
 void challenge_list_free(struct challenge_list *l);
-/* The challenges' directory: $SOCKSCOPE_CHALLENGES, else beside the lessons. */
+/* The challenges' directory: $SOCKSCOPE_CHALLENGES, else beside the lessons
+ * (a static buffer, the same for the whole run: never freed). */
 const char *challenge_default_dir(void);
 
 /* ---- a run, as the kinds see it ---- */
@@ -65,7 +66,8 @@ struct chal_packet {
 	int64_t ts_ns;
 	struct pkt_info info;           /* info.src/dst point into this struct: copied */
 	bool from_learner;              /* sent by the learner's program */
-	const uint8_t *payload;         /* info.payload_caplen bytes, or NULL */
+	const uint8_t *payload;         /* info.payload_caplen bytes, or NULL: the capture's (the run's
+	                                   capfile, or the test's frame), valid until the judging ends */
 	char line[512];                 /* as the lessons print it */
 };
 
@@ -135,8 +137,9 @@ struct chal_kind {
 	 * also called after a failed setup. */
 	void (*free)(struct chal_run *r);
 };
+/* The kind called name (a static table entry), or NULL. */
 const struct chal_kind *chal_kind_find(const char *name);
-/* "tcp-hello udp-send ..." for messages. */
+/* "tcp-hello udp-send ..." for messages: a static buffer, filled once. */
 const char *chal_kind_names(void);
 
 /* ---- helpers for the kinds ---- */

@@ -58,10 +58,11 @@ struct ipaddr {
 int ipaddr_parse(const char *text, struct ipaddr *a);
 
 /* Why the canonical text differs from `text` (what inet_ntop changed), or
- * NULL when they are the same. */
+ * NULL when they are the same: a static string. */
 const char *ipaddr_canonical_note(const struct ipaddr *a, const char *text);
 
-/* "loopback", "private", "link-local"... ("invalid" for IPADDR_CLASS_NONE). */
+/* "loopback", "private", "link-local"... ("invalid" for IPADDR_CLASS_NONE):
+ * static strings. */
 const char *ipaddr_class_name(enum ipaddr_class c);
 
 /* The bytes in hex, "c0 a8 00 01". */

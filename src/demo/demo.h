@@ -145,6 +145,7 @@ bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t 
  * such as "unknown action 'conect' for the client (known: socket, ...)". */
 int demo_action_parse(enum demo_role role, const char *text, struct demo_action *a,
                       char *err, size_t errlen);
+/* The verb's name ("connect"): a static string. */
 const char *demo_action_name(const struct demo_action *a);
 /* The C function an action's trace line calls and the socket it names
  * (for socket() and accept(): the socket they return).  False for actions
@@ -155,10 +156,11 @@ bool demo_action_call(const struct demo_action *a, const char **func, const char
  * and its datagram socket. */
 #define DEMO_LAB_LISTEN_SOCK "listen_fd"
 #define DEMO_LAB_UDP_SOCK "usock"
-/* The services a lesson's "lab:" line may name, space-separated. */
+/* The services a lesson's "lab:" line may name, space-separated (static). */
 const char *demo_lab_kinds(void);
 
-/* TCP state names as the kernel reports them (TCP_ESTABLISHED = 1 ...). */
+/* TCP state names as the kernel reports them (TCP_ESTABLISHED = 1 ...):
+ * static strings. */
 const char *demo_tcp_state_name(int state);
 
 #endif

@@ -179,7 +179,7 @@ enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t ca
                                   unsigned opts, struct dissection *d);
 
 /* Name of a link type for messages ("Ethernet", "Linux cooked (SLL2)"...),
- * or NULL when unknown. */
+ * a static string, or NULL when unknown. */
 const char *dissect_linktype_name(int linktype);
 
 /* Index of the deepest field that covers byte `off`, or -1. */

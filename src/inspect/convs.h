@@ -42,6 +42,6 @@ long inspect_conversations(const struct capfile *cf, const struct inspect_view *
 /* "TCP  127.0.0.1:38262  <-> 127.0.0.1:51349    10 packets   812 bytes  0.004603 s"
  * and a heading that matches. */
 void inspect_conv_line(const struct inspect_conv *c, char *buf, size_t n);
-const char *inspect_conv_heading(void);
+const char *inspect_conv_heading(void);   /* static */
 
 #endif

@@ -70,7 +70,7 @@ struct live_stats {
 void live_stats(struct live *l, struct live_stats *out);
 
 enum capture_mode live_mode(const struct live *l);
-const char *live_iface(const struct live *l);
+const char *live_iface(const struct live *l);   /* l's, valid until live_close */
 /* One line saying what is captured where, e.g. "live on lo, filter
  * 'tcp port 80'" or, in a namespace of our own, that only the traffic of
  * programs started inside it is seen. */

@@ -40,7 +40,8 @@ struct inspect_chunk {
 	uint64_t packet;       /* 0-based packet number (for GAP: the packet after the gap) */
 	uint32_t seq;          /* relative sequence number of the first byte (TCP) */
 	uint32_t len;          /* bytes */
-	const uint8_t *data;   /* len bytes for DATA and RETRANS; NULL otherwise */
+	const uint8_t *data;   /* len bytes for DATA and RETRANS, NULL otherwise: the capture file's
+	                          mapping, valid while the capfile is open */
 };
 
 struct inspect_stream {

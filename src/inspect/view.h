@@ -84,7 +84,8 @@ uint64_t inspect_view_walked(const struct inspect_view *v);
  * inspect_view_line accept any row below inspect_view_rows. */
 bool inspect_view_direct(const struct inspect_view *v);
 size_t inspect_view_rows(const struct inspect_view *v);
-/* The flow table the walk built (relative seq/ack for rows drawn later). */
+/* The flow table the walk built (relative seq/ack for rows drawn later):
+ * v's, valid until inspect_view_free. */
 struct flowtab *inspect_view_flows(struct inspect_view *v);
 
 /* Does packet p pass the view's BPF filter?  (true without a filter) */

@@ -107,6 +107,9 @@ int lab_resume_capture(struct lab *lab);
  * packet it caused has been captured (bounded). */
 int lab_step(struct lab *lab);
 size_t lab_steps_done(const struct lab *lab);
+/* Pointers returned by the accessors below are the lab's (or, for the
+ * lesson, the caller's own that the lab borrowed): valid until lab_close,
+ * never freed by the caller. */
 const struct lab_step_result *lab_result(const struct lab *lab, size_t step);
 
 const struct lesson *lab_lesson(const struct lab *lab);
@@ -157,7 +160,8 @@ bool lab_peer_waiting(const struct lab *lab);
 /* ... and once it has (its hello went through). */
 bool lab_peer_joined(const struct lab *lab);
 /* While a step of two terminals waits for the other one: what for ("the
- * client terminal to press Space too", ...); NULL when it does not wait.
+ * client terminal to press Space too", ...), a static string; NULL when it
+ * does not wait.
  * Safe to call from another thread than the step's. */
 const char *lab_waiting_for(const struct lab *lab);
 /* "; two terminals, the server side: in the other, run  sockscope lesson ID

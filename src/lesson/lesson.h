@@ -199,6 +199,7 @@ const struct lesson *lesson_catalog_lookup(const struct lesson_catalog *c, const
  * binary (../share/sockscope/lessons), else the source tree when run from
  * the build tree, else the install prefix.  `argv0_dir` is the directory
  * of the running binary (from /proc/self/exe). */
+/* A static buffer, the same for the whole run: never freed. */
 const char *lesson_default_dir(void);
 
 #endif
