@@ -46,6 +46,15 @@ shot | grep -E '^[^ ]+ +1[45][0-9]{4} .*Flags \[' | grep -qE 'ack [0-9]+ \(abs\)
 	fail "a TCP row near packet 150000 shows neither marked absolute nor relative seq/ack"
 ok ":150000 selects packet 150000"
 
+# A search through every row goes on over the ticks (200 ms a key, 50 ms a
+# tick), then says it found nothing; the selection stays.
+key /
+wait_for 'Search the lines for' "/ did not open the search"
+key 'zz no such text' Enter
+wait_for 'not found: "zz no such text"' "a search through $N rows did not end with 'not found'" 600
+has 'Frame 150000: ' "a search that found nothing moved the selection"
+ok "a search through $N rows ends, saying it found nothing"
+
 # Beyond the file: the last packet, with a message.
 key : 999999 Enter
 wait_for 'there is no packet 999999' ":999999 on a file of $N packets gave no message"

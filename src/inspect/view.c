@@ -417,7 +417,8 @@ static bool row_prepare(struct inspect_view *v, size_t row, struct capfile_packe
 	if (row >= inspect_view_rows(v) || !capfile_packet(v->cf, inspect_view_packet(v, row), p))
 		return false;
 	*prev = row > 0 && capfile_packet(v->cf, inspect_view_packet(v, row - 1), &q) ? q.ts_ns : CAPFILE_NO_TIME;
-	dissect_frame(p->linktype, p->data, p->caplen, p->wirelen, d);
+	/* The line needs the summary, not the fields' text (most of the cost). */
+	dissect_frame_opt(p->linktype, p->data, p->caplen, p->wirelen, DISSECT_NO_TEXT, d);
 	/* A packet ahead of the walk must not be fed to the flow table: the
 	 * table takes the first seq it sees of a direction as that direction's
 	 * base, so feeding packet N before the packets that precede it would

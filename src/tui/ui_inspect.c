@@ -247,9 +247,11 @@ static bool apply_filter(struct inspect_screen *s, const char *text)
 	return true;
 }
 
-/* Rows looked at per slice of a search, and how long a key may search
- * before the rest goes to the ticks. */
-enum { FIND_SLICE = 500, FIND_BUDGET_MS = 200 };
+/* Rows looked at per slice of a search, how long a key may search before
+ * the rest goes to the ticks, and how long a tick searches: longer than
+ * the walk's tick, as the ticks come 100 ms apart and a key waits at most
+ * this long. */
+enum { FIND_SLICE = 500, FIND_BUDGET_MS = 200, FIND_TICK_MS = 150 };
 
 /* Go on with the search under way for at most ms milliseconds. */
 static void find_run(struct inspect_screen *s, long long ms)
@@ -1172,7 +1174,7 @@ static enum ui_result inspect_tick(void *self)
 	walk_for(s, TICK_BUDGET_MS);
 	bool was_finding = s->finding;
 	if (s->finding)
-		find_run(s, TICK_BUDGET_MS);
+		find_run(s, FIND_TICK_MS);
 	if (follow && nrows(s) && !was_finding)
 		s->sel = nrows(s) - 1;
 	s->tick_rows = nrows(s);
