@@ -7,6 +7,10 @@ mixed.pcap mixes what makes a packet list's columns hard: a short IPv4 TCP
 connection (handshake, an HTTP request, its answer), a row with the longest
 IPv4 endpoints (212.9.51.132:50079 > 204.9.54.80:22), IPv6 rows with full
 32-digit addresses, ARP (no IP: link addresses only) and a DNS query.
+
+wide.pcap is one HTTP request whose field tree is taller than its hex dump
+and whose last header is 160 characters long: on a wide screen that line
+sits under the dump, where the whole width is free.
 """
 import os
 import sys
@@ -52,8 +56,15 @@ def mixed():
     return out
 
 
+def wide():
+    heads = b"".join(b"%c: %d\r\n" % (65 + i, i) for i in range(14))
+    req = b"GET / HTTP/1.1\r\n" + heads + b"User-Agent: " + b"sockscope-wide-" + b"x" * 130 + b"-end\r\n\r\n"
+    return [eth(tcp4("10.0.0.1", "10.0.0.2", 40000, 80, 1001, 5001, 0x18, 502, req))]
+
+
 def main():
     write_pcap(os.path.join(sys.argv[1], "mixed.pcap"), mixed())
+    write_pcap(os.path.join(sys.argv[1], "wide.pcap"), wide())
 
 
 if __name__ == "__main__":
