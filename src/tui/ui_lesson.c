@@ -902,12 +902,9 @@ static void lesson_draw(void *self)
 	else
 		snprintf(step, sizeof step, "step %zu/%zu%s", s->v.view + 1, n, s->v.view >= s->v.done ? " (not run)" : "");
 	if (s->v.origin && !s->v.cmp)
-		snprintf(origin, sizeof origin, "%s <- %s  (step %d)  |  ", s->v.origin->field, s->v.origin_expr,
+		snprintf(origin, sizeof origin, "  |  %s <- %s  (step %d)", s->v.origin->field, s->v.origin_expr,
 		         s->v.origin_step + 1);
-	/* What the learner just did or was just told goes first (the field's
-	 * origin, a message), and in a narrow window the key hints give a
-	 * message their room ("? help" stays). */
-	snprintf(left, sizeof left, "%s%s%s%s  |  %s", origin, s->msg, s->msg[0] ? "  |  " : "", step, cap);
+	snprintf(left, sizeof left, "%s%s%s%s  |  %s", step, origin, s->msg[0] ? "  |  " : "", s->msg, cap);
 	if (s->present)
 		snprintf(right, sizeof right, "PgDn/Space next  PgUp/b back  n notes  . blank  q leave");
 	else if (s->v.cmp)
@@ -918,7 +915,12 @@ static void lesson_draw(void *self)
 		         s->alone ? "quit" : "lessons");
 	else
 		snprintf(right, sizeof right, "Space run  Tab focus: %s  ? help", pane_at(s, s->focus)->name);
-	if (s->msg[0] && s->w < WIDE_MIN && (int)(strlen(s->msg) + strlen(right)) + 6 > s->w)
+	/* In a narrow window the key hints give a message their room: the
+	 * focus and "? help" stay as long as they can. */
+	int said = (int)(strlen(step) + strlen(s->msg)) + 11;
+	if (s->msg[0] && s->w < WIDE_MIN && !s->present && !s->v.cmp && said + (int)strlen(right) > s->w)
+		snprintf(right, sizeof right, "Tab focus: %s  ? help", pane_at(s, s->focus)->name);
+	if (s->msg[0] && s->w < WIDE_MIN && said + (int)strlen(right) > s->w)
 		snprintf(right, sizeof right, "? help");
 	ui_status_bar(s->h - 1, s->w, left, right);
 }
