@@ -866,15 +866,15 @@ static void test_view_stream(void)
 	/* chunks: GET, retrans, hello, world (out of order), gap, after a gap */
 	EQ_INT(6, s.n);
 	if (s.n == 6) {
-		EQ_INT(CHUNK_DATA, s.chunks[0].kind);
+		EQ_INT(INSPECT_CHUNK_DATA, s.chunks[0].kind);
 		EQ_INT(3, s.chunks[0].packet);
-		EQ_INT(CHUNK_RETRANS, s.chunks[1].kind);
-		EQ_INT(CHUNK_DATA, s.chunks[2].kind);
+		EQ_INT(INSPECT_CHUNK_RETRANS, s.chunks[1].kind);
+		EQ_INT(INSPECT_CHUNK_DATA, s.chunks[2].kind);
 		EQ_INT(6, s.chunks[2].packet);
 		CHECK(memcmp(s.chunks[2].data, "hello", 5) == 0);
 		EQ_INT(5, s.chunks[3].packet);
 		CHECK(s.chunks[3].out_of_order);
-		EQ_INT(CHUNK_GAP, s.chunks[4].kind);
+		EQ_INT(INSPECT_CHUNK_GAP, s.chunks[4].kind);
 		EQ_INT(11, s.chunks[4].seq);
 		EQ_INT(10, s.chunks[4].len);
 		EQ_INT(21, s.chunks[5].seq);

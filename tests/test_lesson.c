@@ -66,7 +66,7 @@ static void test_valid(void)
 		CHECK_MSG(s0->explain.n == 4 && s0->explain.lines[2][0] == '\0', "explain lines %zu", s0->explain.n);
 		CHECK_MSG(s0->nactions == 1 && strcmp(demo_action_name(&s0->actions[0]), "socket") == 0, "action");
 		CHECK_MSG(s1->nactions == 3, "actions %zu", s1->nactions);
-		CHECK_MSG(s1->actions[1].role == ROLE_SERVER, "role");
+		CHECK_MSG(s1->actions[1].role == DEMO_ROLE_SERVER, "role");
 		CHECK_MSG(s1->actions[2].arglen == 6 && memcmp(s1->actions[2].arg, "hi\r\n\0!", 6) == 0, "escapes");
 		/* one level of indentation removed, deeper kept (tab then spaces) */
 		CHECK_MSG(s1->c.n == 3 && strcmp(s1->c.lines[2], "    y();") == 0, "indent '%s'", s1->c.n == 3 ? s1->c.lines[2] : "");
@@ -190,8 +190,8 @@ static void test_valid3(void)
 	      st->expects[0].op == OP_GE && st->expects[0].n == 1, "window0 claim");
 	lesson_free(l);
 	struct demo_action a;
-	CHECK_MSG(demo_action_parse(ROLE_CLIENT, "throughput 0", &a, err, sizeof err) < 0, "throughput 0 MiB refused");
-	CHECK_MSG(demo_action_parse(ROLE_CLIENT, "connect local:", &a, err, sizeof err) < 0, "local: needs a name");
+	CHECK_MSG(demo_action_parse(DEMO_ROLE_CLIENT, "throughput 0", &a, err, sizeof err) < 0, "throughput 0 MiB refused");
+	CHECK_MSG(demo_action_parse(DEMO_ROLE_CLIENT, "connect local:", &a, err, sizeof err) < 0, "local: needs a name");
 }
 
 /* Each broken lesson must fail with exactly this message. */

@@ -1,7 +1,7 @@
 /*
  * kind_http_get.c — "an HTTP/1.1 client": the lab is a tiny HTTP/1.1
  * origin server (RFC 9110 semantics, RFC 9112 syntax) with one resource,
- * written here rather than reusing src/servers/srv_http.c so the judge
+ * written here rather than reusing src/servers/labsrv_http.c so the judge
  * gets the exact request bytes, the lab's decision and its timing, and the
  * lab can send its body in two segments.  The learner's client sends
  *

@@ -192,7 +192,7 @@ static void run_socket(struct demo *d, const struct demo_action *a, struct demo_
 		demo_errno_result(o, errno);
 		return;
 	}
-	long ms = a->role == ROLE_CLIENT ? CLIENT_SAFETY_TIMEOUT_S * 1000L : LAB_IO_TIMEOUT_MS;
+	long ms = a->role == DEMO_ROLE_CLIENT ? CLIENT_SAFETY_TIMEOUT_S * 1000L : LAB_IO_TIMEOUT_MS;
 	set_timeout(s->fd, SO_RCVTIMEO, ms);
 	set_timeout(s->fd, SO_SNDTIMEO, ms);
 	snprintf(o->result, sizeof o->result, "= %d (a new socket; nothing is sent yet)", s->fd);
@@ -264,7 +264,7 @@ static void run_connect(struct demo *d, const struct demo_action *a, struct demo
 static void run_accept(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
 	snprintf(o->call, sizeof o->call, "%s = accept(%s, &peer, &len)", a->sock, DEMO_LAB_LISTEN_SOCK);
-	struct demo_sock *l = demo_sock_find(d, ROLE_SERVER, DEMO_LAB_LISTEN_SOCK);
+	struct demo_sock *l = demo_sock_find(d, DEMO_ROLE_SERVER, DEMO_LAB_LISTEN_SOCK);
 	if (!l) {
 		demo_errno_result(o, EBADF);
 		return;
@@ -393,7 +393,7 @@ static void run_sendto(struct demo *d, const struct demo_action *a, struct demo_
 		snprintf(o->call, sizeof o->call, "sendto(%s, %s, ...)", a->sock, q);
 		return;
 	}
-	if (a->role == ROLE_SERVER && !a->target[0]) {
+	if (a->role == DEMO_ROLE_SERVER && !a->target[0]) {
 		/* the lab answers whoever sent it the last datagram */
 		ss = s->peer;
 		len = s->peerlen;
@@ -408,7 +408,7 @@ static void run_sendto(struct demo *d, const struct demo_action *a, struct demo_
 	format_addr(&ss, where, sizeof where);
 	snprintf(o->call, sizeof o->call, "sendto(%s, %s, %zu, 0, %s, %u)", a->sock, q, a->arglen, where,
 	         (unsigned)len);
-	bool bound = a->role == ROLE_CLIENT && bind_loopback_first(s, &ss);
+	bool bound = a->role == DEMO_ROLE_CLIENT && bind_loopback_first(s, &ss);
 	ssize_t n;
 	do   /* see do_recv */
 		n = sendto(s->fd, a->arg, a->arglen, MSG_NOSIGNAL, (struct sockaddr *)&ss, len);
@@ -559,7 +559,7 @@ static void run_setsockopt(struct demo *d, const struct demo_action *a, struct d
 		int fl = fcntl(s->fd, F_GETFL);
 		rc = fcntl(s->fd, F_SETFL, v ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 	} else if (so->opt == SO_RCVTIMEO || so->opt == SO_SNDTIMEO) {
-		if (a->role == ROLE_CLIENT && d->cfg.client_rcvtimeo_cap > 0 && v > d->cfg.client_rcvtimeo_cap)
+		if (a->role == DEMO_ROLE_CLIENT && d->cfg.client_rcvtimeo_cap > 0 && v > d->cfg.client_rcvtimeo_cap)
 			v = d->cfg.client_rcvtimeo_cap;
 		struct timeval tv = { .tv_sec = v };
 		rc = setsockopt(s->fd, so->level, so->opt, &tv, sizeof tv);
@@ -623,7 +623,7 @@ static void run_close(struct demo *d, const struct demo_action *a, struct demo_o
 	struct demo_sock *s = sock_of(d, a, o);
 	if (!s)
 		return;
-	if (a->role == ROLE_CLIENT)
+	if (a->role == DEMO_ROLE_CLIENT)
 		demo_note_closing(d, s);
 	int fd = s->fd;
 	s->fd = -1;
@@ -897,9 +897,9 @@ static void run_throughput(struct demo *d, const struct demo_action *a, struct d
 	         late ? ", stopped at the time limit" : "");
 }
 
-#define BOTH ((1u << ROLE_CLIENT) | (1u << ROLE_SERVER))
-#define CLIENT (1u << ROLE_CLIENT)
-#define SERVER (1u << ROLE_SERVER)
+#define BOTH ((1u << DEMO_ROLE_CLIENT) | (1u << DEMO_ROLE_SERVER))
+#define CLIENT (1u << DEMO_ROLE_CLIENT)
+#define SERVER (1u << DEMO_ROLE_SERVER)
 static const struct verb verbs[] = {
 	{ "socket",        "socket",        BOTH,   ARG_CHOICE,      "stream|dgram", run_socket },
 	{ "bind",          "bind",          CLIENT, ARG_TARGET,      NULL,           run_bind },
@@ -1151,7 +1151,7 @@ int demo_action_parse(enum demo_role role, const char *text, struct demo_action 
 	a->role = role;
 	/* Unnamed sockets: the client's "fd", the lab's accepted connection
 	 * "conn", the names the lessons' code gives them. */
-	snprintf(a->sock, sizeof a->sock, "%s", role == ROLE_SERVER ? "conn" : "fd");
+	snprintf(a->sock, sizeof a->sock, "%s", role == DEMO_ROLE_SERVER ? "conn" : "fd");
 	text = skip_ws(text);
 	if (*text == '@') {
 		const char *rest = next_word(text + 1, a->sock, sizeof a->sock);
@@ -1183,7 +1183,7 @@ int demo_action_parse(enum demo_role role, const char *text, struct demo_action 
 	if (sockless(v))
 		a->sock[0] = '\0';
 	/* The lab's datagram socket is "usock" unless the lesson names another. */
-	if (role == ROLE_SERVER && (v->run == run_recvfrom || v->run == run_sendto) && strcmp(a->sock, "conn") == 0)
+	if (role == DEMO_ROLE_SERVER && (v->run == run_recvfrom || v->run == run_sendto) && strcmp(a->sock, "conn") == 0)
 		snprintf(a->sock, sizeof a->sock, "%s", DEMO_LAB_UDP_SOCK);
 	return parse_args(v, rest, a, err, errlen);
 }

@@ -55,7 +55,7 @@ void demo_note_closing(struct demo *d, const struct demo_sock *s)
 
 struct demo_sock *demo_sock_new(struct demo *d, enum demo_role role, const char *name)
 {
-	if (role == ROLE_CLIENT)
+	if (role == DEMO_ROLE_CLIENT)
 		demo_note_closing(d, demo_sock_find(d, role, name));
 	demo_sock_close(demo_sock_find(d, role, name));
 	for (int i = 0; i < DEMO_MAX_SOCKS; i++) {
@@ -122,7 +122,7 @@ static int add_lab_socket(struct demo *d, const char *name, int type, uint16_t *
 		close(fd);
 		return -1;
 	}
-	struct demo_sock *s = demo_sock_new(d, ROLE_SERVER, name);
+	struct demo_sock *s = demo_sock_new(d, DEMO_ROLE_SERVER, name);
 	s->fd = fd;
 	s->type = type;
 	return 0;
@@ -143,7 +143,7 @@ static void *server_thread(void *arg)
 		d->job_pending = false;
 		pthread_mutex_unlock(&d->mu);
 		for (size_t i = 0; i < n; i++)
-			if (d->job[i].role == ROLE_SERVER)
+			if (d->job[i].role == DEMO_ROLE_SERVER)
 				demo_action_run(d, &d->job[i], &d->outs[i]);
 		pthread_mutex_lock(&d->mu);
 		d->job_done = true;
@@ -305,7 +305,7 @@ bool demo_learn_ports(struct demo *d)
 {
 	bool grew = false;
 	for (int i = 0; i < DEMO_MAX_SOCKS; i++) {
-		const struct demo_sock *s = &d->socks[ROLE_CLIENT][i];
+		const struct demo_sock *s = &d->socks[DEMO_ROLE_CLIENT][i];
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
 		if (s->fd < 0 || getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
@@ -405,10 +405,10 @@ size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nact
 	bool server_work = false;
 	for (size_t i = 0; i < nacts && n < DEMO_MAX_ACTIONS; i++)
 		if (demo_action_enabled(&acts[i], toggles) &&
-		    !(d->cfg.side == DEMO_SIDE_SERVER && acts[i].role == ROLE_CLIENT) &&
-		    !(d->cfg.side == DEMO_SIDE_CLIENT && acts[i].role == ROLE_SERVER)) {
+		    !(d->cfg.side == DEMO_SIDE_SERVER && acts[i].role == DEMO_ROLE_CLIENT) &&
+		    !(d->cfg.side == DEMO_SIDE_CLIENT && acts[i].role == DEMO_ROLE_SERVER)) {
 			d->job[n++] = acts[i];
-			server_work |= acts[i].role == ROLE_SERVER;
+			server_work |= acts[i].role == DEMO_ROLE_SERVER;
 		}
 	memset(d->outs, 0, sizeof d->outs);
 
@@ -421,7 +421,7 @@ size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nact
 		pthread_mutex_unlock(&d->mu);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (d->job[i].role == ROLE_CLIENT)
+		if (d->job[i].role == DEMO_ROLE_CLIENT)
 			demo_action_run(d, &d->job[i], &d->outs[i]);
 	if (server_work) {
 		/* Each server call is bounded by LAB_IO_TIMEOUT_MS; allow all of them. */
@@ -545,7 +545,7 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max)
 		for (int c = 0; c < DEMO_MAX_SOCKS && !lab && !ours; c++) {
 			struct sockaddr_storage ss;
 			socklen_t len = sizeof ss;
-			const struct demo_sock *cs = &d->socks[ROLE_CLIENT][c];
+			const struct demo_sock *cs = &d->socks[DEMO_ROLE_CLIENT][c];
 			if (cs->fd >= 0 && getsockname(cs->fd, (struct sockaddr *)&ss, &len) == 0)
 				ours = e[i].sport == ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 				                                                 : ((struct sockaddr_in *)&ss)->sin_port);

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum demo_role { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
+enum demo_role { DEMO_ROLE_CLIENT = 0, DEMO_ROLE_SERVER = 1 };
 
 #define DEMO_NAME_MAX 16
 
@@ -135,7 +135,7 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max);
 
 /* Put a boundary marker on the wire: a small UDP datagram from the marker
  * socket to itself, payload "SSMK" + kind + id.  Returns 0 or -1. */
-enum { MARK_START = 'S', MARK_END = 'E' };
+enum { DEMO_MARK_START = 'S', DEMO_MARK_END = 'E' };
 int demo_send_marker(struct demo *d, char kind, uint32_t id);
 /* Recognise a marker payload (as sent above); true with kind and id. */
 bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t *id);

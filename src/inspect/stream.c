@@ -56,11 +56,11 @@ static void push(struct walk *w, struct inspect_chunk c)
 		s->cap = ncap;
 	}
 	s->chunks[s->n++] = c;
-	if (c.kind == CHUNK_GAP)
+	if (c.kind == INSPECT_CHUNK_GAP)
 		s->gaps++;
-	else if (c.kind == CHUNK_RETRANS)
+	else if (c.kind == INSPECT_CHUNK_RETRANS)
 		s->retrans++;
-	else if (c.kind == CHUNK_DATA) {
+	else if (c.kind == INSPECT_CHUNK_DATA) {
 		if (c.out_of_order)
 			s->out_of_order++;
 		if (c.from_a)
@@ -79,19 +79,19 @@ static void deliver(struct walk *w, int k, uint64_t packet, uint32_t seq, uint32
 	uint32_t old = (uint32_t)-sdiff(seq, d->next);   /* bytes already delivered */
 	struct inspect_chunk c = { .from_a = k == 0, .packet = packet, .seq = seq - d->base };
 	if (old >= len) {
-		c.kind = CHUNK_RETRANS;
+		c.kind = INSPECT_CHUNK_RETRANS;
 		c.len = caplen;
 		c.data = data;
 		push(w, c);
 		return;
 	}
 	if (old > 0) {
-		c.kind = CHUNK_RETRANS;
+		c.kind = INSPECT_CHUNK_RETRANS;
 		c.len = old < caplen ? old : caplen;
 		c.data = data;
 		push(w, c);
 	}
-	c.kind = CHUNK_DATA;
+	c.kind = INSPECT_CHUNK_DATA;
 	c.out_of_order = ooo;
 	c.seq = d->next - d->base;
 	c.data = old < caplen ? data + old : NULL;
@@ -100,7 +100,7 @@ static void deliver(struct walk *w, int k, uint64_t packet, uint32_t seq, uint32
 		push(w, c);
 	if (caplen < len) {
 		uint32_t from = old > caplen ? old : caplen;
-		struct inspect_chunk m = { .kind = CHUNK_NOT_CAPTURED, .from_a = k == 0, .packet = packet,
+		struct inspect_chunk m = { .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = k == 0, .packet = packet,
 		                           .seq = seq + from - d->base, .len = len - from };
 		push(w, m);
 	}
@@ -136,7 +136,7 @@ static void gap_to(struct walk *w, int k, uint32_t upto, uint64_t packet)
 			upto = d->held[i].seq;
 	if (sdiff(upto, d->next) <= 0)
 		return;
-	struct inspect_chunk c = { .kind = CHUNK_GAP, .from_a = k == 0, .packet = packet, .seq = d->next - d->base,
+	struct inspect_chunk c = { .kind = INSPECT_CHUNK_GAP, .from_a = k == 0, .packet = packet, .seq = d->next - d->base,
 	                           .len = upto - d->next };
 	push(w, c);
 	d->next = upto;
@@ -242,10 +242,10 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 				tcp_segment(&w, from_a ? 0 : 1, &p, &d.info);
 			} else if (!s->tcp && d.info.udp && d.info.payload_len) {
 				uint32_t cap = d.info.payload_caplen < d.info.payload_len ? d.info.payload_caplen : d.info.payload_len;
-				push(&w, (struct inspect_chunk){ .kind = CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
+				push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
 				                                  .data = p.data + d.info.payload_off });
 				if (cap < d.info.payload_len)
-					push(&w, (struct inspect_chunk){ .kind = CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
+					push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
 					                                  .seq = cap, .len = d.info.payload_len - cap });
 			}
 		}
@@ -300,7 +300,7 @@ void inspect_stream_write(const struct inspect_stream *s, FILE *out)
 		const char *from = c->from_a ? a : b, *to = c->from_a ? b : a;
 		unsigned long long pk = (unsigned long long)c->packet + 1;
 		switch (c->kind) {
-		case CHUNK_DATA:
+		case INSPECT_CHUNK_DATA:
 			if (s->tcp)
 				fprintf(out, "==> %s > %s  packet %llu, seq %u, %u bytes%s\n", from, to, pk, c->seq, c->len,
 				        c->out_of_order ? " (arrived out of order)" : "");
@@ -308,15 +308,15 @@ void inspect_stream_write(const struct inspect_stream *s, FILE *out)
 				fprintf(out, "==> %s > %s  packet %llu, %u bytes\n", from, to, pk, c->len);
 			write_bytes(c->data, c->len, out);
 			break;
-		case CHUNK_GAP:
+		case INSPECT_CHUNK_GAP:
 			fprintf(out, "[gap: %u bytes of %s > %s never captured, seq %u to %u]\n", c->len, from, to, c->seq,
 			        c->seq + c->len);
 			break;
-		case CHUNK_RETRANS:
+		case INSPECT_CHUNK_RETRANS:
 			fprintf(out, "[retransmission: packet %llu, %s > %s, seq %u, %u bytes delivered before]\n", pk, from, to,
 			        c->seq, c->len);
 			break;
-		case CHUNK_NOT_CAPTURED:
+		case INSPECT_CHUNK_NOT_CAPTURED:
 			fprintf(out, "[not captured: %u more bytes of packet %llu, cut by the snapshot length]\n", c->len, pk);
 			break;
 		}

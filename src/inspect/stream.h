@@ -27,10 +27,10 @@
 #include "inspect/conn.h"
 
 enum inspect_chunk_kind {
-	CHUNK_DATA,            /* new bytes, in sequence */
-	CHUNK_GAP,             /* len bytes of the stream were never captured */
-	CHUNK_RETRANS,         /* a segment whose bytes were all delivered before */
-	CHUNK_NOT_CAPTURED,    /* the rest of a segment the snapshot length cut off */
+	INSPECT_CHUNK_DATA,            /* new bytes, in sequence */
+	INSPECT_CHUNK_GAP,             /* len bytes of the stream were never captured */
+	INSPECT_CHUNK_RETRANS,         /* a segment whose bytes were all delivered before */
+	INSPECT_CHUNK_NOT_CAPTURED,    /* the rest of a segment the snapshot length cut off */
 };
 
 struct inspect_chunk {

@@ -554,7 +554,7 @@ static void step(struct hw *w, size_t idx, size_t *next)
 		list_begin(w, "calls");
 		for (size_t i = 0; i < r->nout; i++) {
 			snprintf(line, sizeof line, "%s %s", r->out[i].call, r->out[i].result);
-			item(w, r->out[i].role == ROLE_CLIENT ? "client:" : "lab server:", line);
+			item(w, r->out[i].role == DEMO_ROLE_CLIENT ? "client:" : "lab server:", line);
 		}
 		list_end(w);
 	}

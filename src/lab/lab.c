@@ -143,7 +143,7 @@ static struct lab *lab_new(const struct lesson *lesson, const struct lab_options
 	lab->lesson = lesson;
 	if (opt)
 		lab->opt = *opt;
-	lab->cur_step = PKT_SETUP;
+	lab->cur_step = LAB_PKT_SETUP;
 	lab->last_end = -1;
 	pthread_mutex_init(&lab->mu, NULL);
 	pthread_cond_init(&lab->cv, NULL);
@@ -178,10 +178,10 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 		/* dropped */
 	} else if (marker) {
 		pthread_mutex_lock(&lab->mu);
-		if (kind == MARK_START) {
+		if (kind == DEMO_MARK_START) {
 			lab->cur_step = (int)id;
 		} else {
-			lab->cur_step = PKT_BETWEEN;
+			lab->cur_step = LAB_PKT_BETWEEN;
 			lab->last_end = id;
 			pthread_cond_broadcast(&lab->cv);
 		}
@@ -501,7 +501,7 @@ broken:
 	if (r->nout < LAB_MAX_OUTCOMES) {
 		struct demo_outcome *o = &r->out[r->nout++];
 		memset(o, 0, sizeof *o);
-		o->role = lab->opt.side == DEMO_SIDE_SERVER ? ROLE_SERVER : ROLE_CLIENT;
+		o->role = lab->opt.side == DEMO_SIDE_SERVER ? DEMO_ROLE_SERVER : DEMO_ROLE_CLIENT;
 		snprintf(o->call, sizeof o->call, "(two terminals)");
 		snprintf(o->result, sizeof o->result, "%s: this side goes on alone", e);
 		o->err = EPIPE;
@@ -526,7 +526,7 @@ static void swap_outcomes(struct lab *lab, struct lab_step_result *r)
 			continue;
 		struct demo_outcome *o = &r->peer_out[r->npeer++];
 		*tab = '\0';
-		o->role = role == ROLE_SERVER ? ROLE_SERVER : ROLE_CLIENT;
+		o->role = role == DEMO_ROLE_SERVER ? DEMO_ROLE_SERVER : DEMO_ROLE_CLIENT;
 		o->err = err;
 		snprintf(o->call, sizeof o->call, "%s", line + at);
 		snprintf(o->result, sizeof o->result, "%s", tab + 1);
@@ -571,7 +571,7 @@ static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
 	if (marking && grew)
 		refilter(lab);
 	if (marking)
-		demo_send_marker(lab->demo, MARK_START, (uint32_t)idx);
+		demo_send_marker(lab->demo, DEMO_MARK_START, (uint32_t)idx);
 	/* both START markers on the wire before either side's first call */
 	peer_meet(lab, "started", idx, PEER_CALLS_MS, r);
 	size_t before = r->nout;
@@ -586,7 +586,7 @@ static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
 	}
 	r->nstates = demo_tcp_states(lab->demo, r->states, sizeof r->states / sizeof r->states[0]);
 	if (marking) {
-		demo_send_marker(lab->demo, MARK_END, (uint32_t)idx);
+		demo_send_marker(lab->demo, DEMO_MARK_END, (uint32_t)idx);
 		r->attributed = wait_end_marker(lab, idx);
 	}
 }

@@ -27,8 +27,8 @@
 
 /* Attribution of a packet: the step (0-based) whose calls caused it, or: */
 enum {
-	PKT_SETUP = -1,        /* before the first step */
-	PKT_BETWEEN = -2,      /* between steps: a timer of the kernel's, not a call */
+	LAB_PKT_SETUP = -1,        /* before the first step */
+	LAB_PKT_BETWEEN = -2,      /* between steps: a timer of the kernel's, not a call */
 };
 
 struct lab_packet {
@@ -36,7 +36,7 @@ struct lab_packet {
 	struct timeval ts;
 	double rel;            /* seconds since the first packet of the lab */
 	uint32_t caplen, wirelen;
-	int step;              /* step index or PKT_SETUP / PKT_BETWEEN */
+	int step;              /* step index or LAB_PKT_SETUP / LAB_PKT_BETWEEN */
 	char src[64], dst[64]; /* "127.0.0.1:5000" */
 	char proto[12];
 	char summary[256];     /* tcpdump-like, seq/ack relative to the connection */
@@ -141,7 +141,7 @@ struct ladder_frame;
 struct lab_frames {
 	struct ladder_frame *f;
 	char (*tags)[64];
-	int *step;            /* each frame's step (or PKT_SETUP / PKT_BETWEEN) */
+	int *step;            /* each frame's step (or LAB_PKT_SETUP / LAB_PKT_BETWEEN) */
 	size_t n;
 };
 bool lab_frames_get(struct lab *lab, struct lab_frames *out);

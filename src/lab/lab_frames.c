@@ -78,7 +78,7 @@ bool lab_frames_get(struct lab *lab, struct lab_frames *out)
 			tag_packet(&p, lesson_step_code(&l->steps[p.step], lab_family(lab)), p.step + 1, prev,
 			           out->tags[i], sizeof out->tags[i]);
 		else
-			snprintf(out->tags[i], sizeof out->tags[i], "%s", p.step == PKT_SETUP ? "setup" : "kernel timer");
+			snprintf(out->tags[i], sizeof out->tags[i], "%s", p.step == LAB_PKT_SETUP ? "setup" : "kernel timer");
 		out->f[i] = (struct ladder_frame){ lab_linktype(lab), p.data, p.caplen, p.wirelen, p.index + 1, out->tags[i] };
 		out->step[i] = p.step;
 		out->n = i + 1;

@@ -132,7 +132,7 @@ static void step_name(int step, char *buf, size_t n)
 	if (step >= 0)
 		snprintf(buf, n, "step %d", step + 1);
 	else
-		snprintf(buf, n, "%s", step == PKT_SETUP ? "setup" : "between steps");
+		snprintf(buf, n, "%s", step == LAB_PKT_SETUP ? "setup" : "between steps");
 }
 
 int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
@@ -170,7 +170,7 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 		for (size_t i = 0; i < r->nout; i++) {
 			untab(r->out[i].call, a, sizeof a);
 			untab(r->out[i].result, b, sizeof b);
-			fact(&o, "step\t%zu\tcall\t%s\t%d\t%s\t%s", s + 1, r->out[i].role == ROLE_CLIENT ? "client" : "server",
+			fact(&o, "step\t%zu\tcall\t%s\t%d\t%s\t%s", s + 1, r->out[i].role == DEMO_ROLE_CLIENT ? "client" : "server",
 			     r->out[i].err, a, b);
 		}
 		for (size_t i = 0; i < r->nstates; i++) {
@@ -320,7 +320,7 @@ static int read_fact(char *line, const struct lesson *l, struct recording *r, ch
 			res->attributed = !strcmp(f[4], "attributed");
 		} else if (!strcmp(f[2], "call") && n == 7 && res->nout < LAB_MAX_OUTCOMES) {
 			struct demo_outcome *o = &res->out[res->nout++];
-			o->role = !strcmp(f[3], "client") ? ROLE_CLIENT : ROLE_SERVER;
+			o->role = !strcmp(f[3], "client") ? DEMO_ROLE_CLIENT : DEMO_ROLE_SERVER;
 			o->err = atoi(f[4]);
 			snprintf(o->call, sizeof o->call, "%s", f[5]);
 			snprintf(o->result, sizeof o->result, "%s", f[6]);
@@ -335,7 +335,7 @@ static int packet_step(const char *c)
 {
 	if (!strncmp(c, "step ", 5))
 		return atoi(c + 5) - 1;
-	return !strcmp(c, "setup") ? PKT_SETUP : PKT_BETWEEN;
+	return !strcmp(c, "setup") ? LAB_PKT_SETUP : LAB_PKT_BETWEEN;
 }
 
 int record_load(const char *path, const struct lesson *l, struct recording *r, char *err, size_t errlen)
@@ -386,7 +386,7 @@ int record_load(const char *path, const struct lesson *l, struct recording *r, c
 		q->wirelen = p.wirelen;
 		q->ts.tv_sec = (time_t)(p.ts_ns / 1000000000);
 		q->ts.tv_usec = (suseconds_t)(p.ts_ns % 1000000000 / 1000);
-		q->step = capfile_packet_comment(cf, i, 0, line, sizeof line) ? packet_step(line) : PKT_BETWEEN;
+		q->step = capfile_packet_comment(cf, i, 0, line, sizeof line) ? packet_step(line) : LAB_PKT_BETWEEN;
 		r->npkts++;
 	}
 	rc = 0;

@@ -39,7 +39,7 @@ struct record_packet {
 	struct timeval ts;
 	uint32_t caplen, wirelen;
 	uint8_t *data;
-	int step;                       /* 0-based, or PKT_SETUP / PKT_BETWEEN */
+	int step;                       /* 0-based, or LAB_PKT_SETUP / LAB_PKT_BETWEEN */
 };
 
 struct recording {

@@ -99,9 +99,9 @@ void textfmt_hex_line(const uint8_t *data, uint32_t len, uint32_t off, char *buf
 
 void textfmt_step_label(int step, char *buf, size_t n)
 {
-	if (step == PKT_SETUP)
+	if (step == LAB_PKT_SETUP)
 		snprintf(buf, n, "setup");
-	else if (step == PKT_BETWEEN)
+	else if (step == LAB_PKT_BETWEEN)
 		snprintf(buf, n, "between steps (a kernel timer, not a call)");
 	else
 		snprintf(buf, n, "step %d", step + 1);

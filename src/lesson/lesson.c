@@ -143,8 +143,8 @@ static const struct key keys[] = {
 	{ "python-head", LESSON_KEY, BLOCK,  LK(py_head), 0 },
 	{ "python-tail", LESSON_KEY, BLOCK,  LK(py_tail), 0 },
 	{ "step",        LESSON_KEY, SPECIAL, 0, 0 },
-	{ "client",      STEP_KEY,   ACTION, 0, ROLE_CLIENT },
-	{ "server",      STEP_KEY,   ACTION, 0, ROLE_SERVER },
+	{ "client",      STEP_KEY,   ACTION, 0, DEMO_ROLE_CLIENT },
+	{ "server",      STEP_KEY,   ACTION, 0, DEMO_ROLE_SERVER },
 	{ "c",           STEP_KEY,   BLOCK,  SK(c), 0 },
 	{ "c6",          STEP_KEY,   BLOCK,  SK(c6), 0 },
 	{ "python",      STEP_KEY,   BLOCK,  SK(py), 0 },
@@ -315,7 +315,7 @@ static void key_action(struct parser *p, const struct key *k, const char *cond, 
 	struct lesson *l = p->l;
 	struct lesson_step *s = p->step;
 	char why[512];
-	if (k->role == ROLE_SERVER && !l->lab_tcp_server && !l->lab_udp_server) {
+	if (k->role == DEMO_ROLE_SERVER && !l->lab_tcp_server && !l->lab_udp_server) {
 		fail(p, "server actions need the lab's server: add 'lab: tcp-server' above the first step");
 		return;
 	}

@@ -71,7 +71,7 @@ size_t lesson_lint_calls(const struct lesson *l, FILE *out)
 			fprintf(out, "ERROR   %s:%d: step %zu: the trace shows %s%s%s(%s) (%s: %s); the step's %s code "
 			        "does not (a line with %s() and %s)\n", l->path, st->line, s + 1, made ? sock : "",
 			        made ? " = " : "", func, made ? "..." : sock,
-			        st->actions[i].role == ROLE_CLIENT ? "client" : "server", demo_action_name(&st->actions[i]),
+			        st->actions[i].role == DEMO_ROLE_CLIENT ? "client" : "server", demo_action_name(&st->actions[i]),
 			        missing, func, sock);
 			bad++;
 		}

@@ -13,7 +13,7 @@
  * to send when the socket is writable.  The protocol's own state lives in
  * c->state (state_size bytes, zeroed, freed by labsrv.c).
  *
- * Servers whose way of serving is the lesson (srv_concurrent.c) bring
+ * Servers whose way of serving is the lesson (labsrv_concurrent.c) bring
  * their own loop (`run`) and wait through labsrv_wait instead.
  */
 #ifndef SOCKSCOPE_LABSRV_PRIV_H
@@ -66,7 +66,7 @@ struct labsrv_proto {
 	/* One UDP datagram: the reply's length in out, or -1 for no reply. */
 	ssize_t (*datagram)(struct labsrv *s, const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 	/* The whole server loop, for servers whose way of serving is the lesson
-	 * (srv_concurrent.c): runs on the server's thread instead of the shared
+	 * (labsrv_concurrent.c): runs on the server's thread instead of the shared
 	 * event loop, and must return promptly once labsrv_wait says LS_STOP. */
 	void (*run)(struct labsrv *s);
 };

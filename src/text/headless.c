@@ -201,10 +201,10 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		if (o->python)
 			print_block(out, "python", &s->py, lab_vars(lab));
 		for (size_t i = 0; i < r->nout; i++)
-			fprintf(out, "call: %s: %s %s\n", r->out[i].role == ROLE_CLIENT ? "client" : "lab server",
+			fprintf(out, "call: %s: %s %s\n", r->out[i].role == DEMO_ROLE_CLIENT ? "client" : "lab server",
 			        r->out[i].call, r->out[i].result);
 		for (size_t i = 0; i < r->npeer; i++)
-			fprintf(out, "other terminal's call: %s: %s %s\n", r->peer_out[i].role == ROLE_CLIENT ? "client" : "lab server",
+			fprintf(out, "other terminal's call: %s: %s %s\n", r->peer_out[i].role == DEMO_ROLE_CLIENT ? "client" : "lab server",
 			        r->peer_out[i].call, r->peer_out[i].result);
 		for (size_t i = 0; i < r->nstates; i++)
 			fprintf(out, "tcp state: %s\n", r->states[i]);

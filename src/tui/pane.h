@@ -52,7 +52,7 @@ struct lesson_view {
 	 * lesson screen finds the step's origin of that name for the code pane
 	 * (whose lines containing `origin_needle` light up) and the status line. */
 	char sel_field[FIELD_NAME_MAX];   /* "" when no field is selected */
-	int sel_field_step;           /* the selected packet's step, or PKT_SETUP / PKT_BETWEEN */
+	int sel_field_step;           /* the selected packet's step, or LAB_PKT_SETUP / LAB_PKT_BETWEEN */
 	const struct lesson_origin *origin;   /* NULL when the field has none */
 	int origin_step;
 	char origin_expr[256];        /* the origin's expression, expanded */

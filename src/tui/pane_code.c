@@ -115,7 +115,7 @@ static void build_server(struct ui_lines *l, const struct lesson_view *v, size_t
 		const struct lab_step_result *r = i < v->done ? lab_result(v->lab, i) : NULL;
 		size_t calls = 0;
 		for (size_t k = 0; r && k < r->nout; k++)
-			if (r->out[k].role == ROLE_SERVER) {
+			if (r->out[k].role == DEMO_ROLE_SERVER) {
 				snprintf(line, sizeof line, "    %s;", r->out[k].call);
 				ui_lines_add(l, line, c, shown ? '>' : ' ');
 				calls++;
@@ -123,7 +123,7 @@ static void build_server(struct ui_lines *l, const struct lesson_view *v, size_t
 		for (size_t k = 0; !r && k < st->nactions; k++) {
 			const struct demo_action *a = &st->actions[k];
 			const char *func, *sock;
-			if (a->role != ROLE_SERVER || !demo_action_enabled(a, lab_toggles(v->lab)))
+			if (a->role != DEMO_ROLE_SERVER || !demo_action_enabled(a, lab_toggles(v->lab)))
 				continue;
 			if (demo_action_call(a, &func, &sock))
 				snprintf(line, sizeof line, "    %s(%s, ...);", func, sock);

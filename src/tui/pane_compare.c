@@ -84,7 +84,7 @@ static void build(struct compare *c, const struct lesson_view *v, size_t st, int
 			ui_lines_clear(&c->wrap[k]);
 			if (i >= r[k]->nout)
 				continue;
-			snprintf(t, sizeof t, "%s: %s %s", r[k]->out[i].role == ROLE_CLIENT ? "client" : "lab",
+			snprintf(t, sizeof t, "%s: %s %s", r[k]->out[i].role == DEMO_ROLE_CLIENT ? "client" : "lab",
 			         r[k]->out[i].call, r[k]->out[i].result);
 			ui_lines_wrap(&c->wrap[k], t, half, TC_NORMAL);
 		}

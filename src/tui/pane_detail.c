@@ -52,7 +52,7 @@ static void publish(const struct detail *d, struct lesson_view *v)
 {
 	const struct field *f = fieldview_selected(&d->fv);
 	v->sel_field[0] = '\0';
-	v->sel_field_step = PKT_SETUP;
+	v->sel_field_step = LAB_PKT_SETUP;
 	if (d->pkt < 0 || !f)
 		return;
 	snprintf(v->sel_field, sizeof v->sel_field, "%s", f->name);

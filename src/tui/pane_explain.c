@@ -59,7 +59,7 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 	}
 	for (size_t i = 0; i < r->nout; i++) {
 		const struct demo_outcome *o = &r->out[i];
-		snprintf(buf, sizeof buf, "%s: %s %s", o->role == ROLE_CLIENT ? "client" : "lab server", o->call,
+		snprintf(buf, sizeof buf, "%s: %s %s", o->role == DEMO_ROLE_CLIENT ? "client" : "lab server", o->call,
 		         o->result);
 		ui_lines_wrap(l, buf, width, o->err ? TC_ERROR : TC_OK);
 	}

@@ -629,7 +629,7 @@ static enum ui_result do_follow(struct inspect_screen *s)
 		const char *pre = c->from_a ? "-> " : "<- ";
 		enum term_color col = c->from_a ? TC_DIR_A : TC_DIR_B;
 		switch (c->kind) {
-		case CHUNK_DATA:
+		case INSPECT_CHUNK_DATA:
 			if (c->out_of_order) {
 				snprintf(line, sizeof line, "%s[out of order: packet %llu arrived before bytes that precede it]", pre,
 				         (unsigned long long)c->packet + 1);
@@ -637,16 +637,16 @@ static enum ui_result do_follow(struct inspect_screen *s)
 			}
 			add_payload(&o, c, pre, col);
 			break;
-		case CHUNK_GAP:
+		case INSPECT_CHUNK_GAP:
 			snprintf(line, sizeof line, "%s[gap: %u bytes never captured, before seq %u]", pre, c->len, c->seq);
 			out_add(&o, line, TC_ERROR, (long long)c->packet);
 			break;
-		case CHUNK_RETRANS:
+		case INSPECT_CHUNK_RETRANS:
 			snprintf(line, sizeof line, "%s[retransmission: packet %llu sends seq %u again, %u bytes]", pre,
 			         (unsigned long long)c->packet + 1, c->seq, c->len);
 			out_add(&o, line, TC_DIM, (long long)c->packet);
 			break;
-		case CHUNK_NOT_CAPTURED:
+		case INSPECT_CHUNK_NOT_CAPTURED:
 			snprintf(line, sizeof line, "%s[%u bytes of packet %llu not captured: the snapshot length cut them]", pre,
 			         c->len, (unsigned long long)c->packet + 1);
 			out_add(&o, line, TC_ERROR, (long long)c->packet);

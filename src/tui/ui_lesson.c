@@ -201,7 +201,7 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	}
 	s->v.sel_packet = -1;
 	s->v.follow = true;
-	s->v.sel_field_step = PKT_SETUP;
+	s->v.sel_field_step = LAB_PKT_SETUP;
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
 	offer_resume(s);
@@ -786,7 +786,7 @@ static void draw_banner(struct lesson_screen *s)
 	const struct lab_step_result *res = i < s->v.done ? lab_result(s->v.lab, i) : NULL;
 	for (size_t k = 0, len = 0; res && k < res->nout && len < sizeof calls; k++)
 		len += (size_t)snprintf(calls + len, sizeof calls - len, "%s%s: %s %s", k ? "   |   " : "",
-		                        res->out[k].role == ROLE_CLIENT ? "client" : "lab", res->out[k].call,
+		                        res->out[k].role == DEMO_ROLE_CLIENT ? "client" : "lab", res->out[k].call,
 		                        res->out[k].result);
 	/* Two lines of calls, wrapped at words; what does not fit ends in an
 	 * ellipsis after a whole word, never in the middle of one. */

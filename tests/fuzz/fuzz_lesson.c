@@ -153,7 +153,7 @@ static void walk(const struct lesson *l, const char *name, long lines)
 			const char *verb = demo_action_name(a);
 			if (!verb || !*verb)
 				FAIL("step %zu action %zu has no verb", i, k);
-			if (a->role == ROLE_SERVER && !l->lab_tcp_server && !l->lab_udp_server)
+			if (a->role == DEMO_ROLE_SERVER && !l->lab_tcp_server && !l->lab_udp_server)
 				FAIL("step %zu: a server action without the lab's server", i);
 			if (a->arglen > sizeof a->arg || strnlen(a->sock, sizeof a->sock) == sizeof a->sock ||
 			    strnlen(a->target, sizeof a->target) == sizeof a->target ||

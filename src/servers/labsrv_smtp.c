@@ -1,5 +1,5 @@
 /*
- * srv_smtp.c — a small SMTP receiver after RFC 5321, with the SIZE
+ * labsrv_smtp.c — a small SMTP receiver after RFC 5321, with the SIZE
  * (RFC 1870) and 8BITMIME (RFC 6152) extensions, the only ones advertised.
  *
  * The dialogue: 220 greeting; HELO/EHLO; MAIL FROM:<path> [SIZE= BODY=];

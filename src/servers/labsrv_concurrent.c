@@ -1,5 +1,5 @@
 /*
- * srv_concurrent.c — one echo service served four ways, for the lesson on
+ * labsrv_concurrent.c — one echo service served four ways, for the lesson on
  * serving many clients: one client at a time (iterative), one thread per
  * client, one process per client (fork), and one event loop (poll over
  * non-blocking sockets).  Each echo is prefixed with who served it —

@@ -1,5 +1,5 @@
 /*
- * srv_ftp.c — a read-only FTP server after RFC 959, with EPSV from
+ * labsrv_ftp.c — a read-only FTP server after RFC 959, with EPSV from
  * RFC 2428 and SIZE/FEAT from RFC 3659 and RFC 2389, over a two-file
  * virtual directory ("/": hello.txt and README, the `files` table).
  *

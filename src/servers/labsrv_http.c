@@ -1,5 +1,5 @@
 /*
- * srv_http.c — a small HTTP/1.1 origin server after RFC 9110 (semantics)
+ * labsrv_http.c — a small HTTP/1.1 origin server after RFC 9110 (semantics)
  * and RFC 9112 (HTTP/1.1 message syntax).
  *
  * Resources (the `routes` table): GET/HEAD "/" (a short HTML page), GET/HEAD

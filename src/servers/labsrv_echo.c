@@ -1,5 +1,5 @@
 /*
- * srv_echo.c — TCP and UDP echo, after RFC 862 (Echo Protocol): whatever
+ * labsrv_echo.c — TCP and UDP echo, after RFC 862 (Echo Protocol): whatever
  * arrives is sent back unchanged.
  *
  * Bounds: a TCP connection echoes at most max_requests reads of up to

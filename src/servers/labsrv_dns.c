@@ -1,5 +1,5 @@
 /*
- * srv_dns.c — an authoritative DNS server for the tiny lab zone
+ * labsrv_dns.c — an authoritative DNS server for the tiny lab zone
  * "sockscope.test", after RFC 1035 (messages, name compression), RFC 1034
  * 4.3.2 (the lookup, CNAME chains), RFC 2308 (SOA in negative answers),
  * RFC 6891 (EDNS(0): dig sends an OPT record by default) and RFC 7766
