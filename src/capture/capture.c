@@ -8,6 +8,7 @@
  */
 #include "capture/capture.h"
 #include "capture/netns.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,7 @@ struct capture {
 	 * on a handle another thread is reading is not safe) and published
 	 * here for any thread. */
 	_Atomic unsigned st_recv, st_drop;
-	struct timespec st_when;
+	int64_t st_when;
 };
 
 /* Snap length: loopback frames are at most 64 KiB + headers. */
@@ -208,9 +209,8 @@ static void deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 /* Read the kernel counters (on the capture thread) at most every 200 ms. */
 static void refresh_stats(struct capture *c, bool now)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	long ms = (t.tv_sec - c->st_when.tv_sec) * 1000 + (t.tv_nsec - c->st_when.tv_nsec) / 1000000;
+	int64_t t = clock_ms();
+	int64_t ms = t - c->st_when;
 	struct pcap_stat st;
 	if ((now || ms >= 200) && pcap_stats(c->p, &st) == 0) {
 		atomic_store(&c->st_recv, st.ps_recv);

@@ -408,13 +408,6 @@ enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms)
 	return n > 0 ? CHAL_READY : CHAL_TIMEOUT;
 }
 
-int64_t chal_now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen)
 {
 	text_quote(b, n, out, outlen);

@@ -152,8 +152,6 @@ size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n);
 /* Count the learner's TCP segments with a flag (TCPF_*), or with data. */
 unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag);
 unsigned chal_count_data(const struct chal_run *r, bool learner);
-/* Milliseconds since the Unix epoch (monotonic, for the kinds' clocks). */
-int64_t chal_now_ms(void);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen);
 

@@ -15,6 +15,7 @@
  * No parameters.
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -71,9 +72,9 @@ struct conc {
  * waiting at most ms. */
 static enum res answer(const struct chal_run *r, struct conc_conn *c, int k, size_t want, int ms)
 {
-	int64_t until = chal_now_ms() + ms;
+	int64_t until = clock_ms() + ms;
 	while (c->ngot[k] < want) {
-		enum chal_wait w = chal_wait(r, c->fd, POLLIN, (int)(until - chal_now_ms()));
+		enum chal_wait w = chal_wait(r, c->fd, POLLIN, (int)(until - clock_ms()));
 		if (w == CHAL_STOPPED)
 			return RES_STOPPED;
 		if (w == CHAL_TIMEOUT)
@@ -145,11 +146,11 @@ static void lab(struct chal_run *r)
 	/* the lab's FIN on 1 and 3; then the server's */
 	for (int i = 0; i < NCONN; i += 2)
 		shutdown(h->c[i].fd, SHUT_WR);
-	int64_t until = chal_now_ms() + IO_MS;
+	int64_t until = clock_ms() + IO_MS;
 	for (int i = 0; i < NCONN; i += 2) {
 		struct conc_conn *c = &h->c[i];
 		while (!c->closed && !c->reset) {
-			int64_t left = until - chal_now_ms();
+			int64_t left = until - clock_ms();
 			if (left <= 0 || chal_wait(r, c->fd, POLLIN, (int)left) != CHAL_READY)
 				break;
 			char buf[256];

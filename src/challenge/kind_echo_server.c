@@ -18,6 +18,7 @@
  * Parameters: connections (1-8, default 3), big (bytes, default 200000).
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -158,11 +159,11 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 			return;
 	}
 	/* the big message, reading all the while */
-	int64_t last = chal_now_ms();
+	int64_t last = clock_ms();
 	while (c->got < c->total && !c->diff) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN | (c->sent < c->total ? POLLOUT : 0) },
 		                       { .fd = r->wake, .events = POLLIN } };
-		int64_t left = last + IO_MS - chal_now_ms();
+		int64_t left = last + IO_MS - clock_ms();
 		if (left <= 0) {
 			c->end = END_STALL;
 			return;
@@ -179,17 +180,17 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(c, fd))
 			return;
 		if (c->sent + c->got != before)
-			last = chal_now_ms();
+			last = clock_ms();
 	}
 	if (c->diff)
 		return;
 	c->end = END_ALL;
 	/* the lab's FIN; then the server's */
 	shutdown(fd, SHUT_WR);
-	int64_t until = chal_now_ms() + IO_MS;
+	int64_t until = clock_ms() + IO_MS;
 	c->closing = CLOSE_SILENT;
 	for (;;) {
-		int64_t left = until - chal_now_ms();
+		int64_t left = until - clock_ms();
 		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
 			return;
 		uint8_t buf[4096];

@@ -23,6 +23,7 @@
  * Parameters: long (the bytes of message 5, 100-60000, default 2000).
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -136,7 +137,7 @@ static enum fail check_reply(const struct framing *h, unsigned i)
 static enum fail await_replies(struct chal_run *r, int fd, int ms, unsigned want)
 {
 	struct framing *h = r->priv;
-	int64_t until = chal_now_ms() + ms;
+	int64_t until = clock_ms() + ms;
 	for (;;) {
 		unsigned before = h->nreply;
 		enum fail f = read_replies(h, fd);
@@ -152,7 +153,7 @@ static enum fail await_replies(struct chal_run *r, int fd, int ms, unsigned want
 			return f;
 		if (want && h->nreply >= want)
 			return FAIL_NONE;
-		int64_t left = until - chal_now_ms();
+		int64_t left = until - clock_ms();
 		if (left <= 0)
 			return want ? FAIL_SILENT : FAIL_NONE;
 		if (chal_wait(r, fd, POLLIN, (int)left) == CHAL_STOPPED)

@@ -28,6 +28,7 @@
  * 2000, at most BODY_MAX).
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -228,7 +229,7 @@ static const char *status_text(int s)
 /* Wait for fd to be readable, the wake pipe or the deadline; false unless fd. */
 static bool wait_in(const struct chal_run *r, int fd, int64_t deadline)
 {
-	int64_t left = deadline - chal_now_ms();
+	int64_t left = deadline - clock_ms();
 	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
 }
 
@@ -268,7 +269,7 @@ static void drain(struct chal_run *r, int fd, int64_t deadline)
 static void serve(struct chal_run *r, int fd)
 {
 	struct http_lab *x = r->priv;
-	int64_t end = chal_now_ms() + LIFE_MS;
+	int64_t end = clock_ms() + LIFE_MS;
 	struct head h;
 	for (;;) {
 		parse_head(x->req, x->nreq, &h);
@@ -327,7 +328,7 @@ static void serve(struct chal_run *r, int fd)
 	}
 	x->closed_by_lab = true;
 	shutdown(fd, SHUT_WR);
-	drain(r, fd, chal_now_ms() + LINGER_MS);
+	drain(r, fd, clock_ms() + LINGER_MS);
 }
 
 static void lab(struct chal_run *r)

@@ -15,6 +15,7 @@
  * Parameters: timeout (N, seconds, default 2).
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,7 +51,7 @@ struct tmo {
 static void lab(struct chal_run *r)
 {
 	struct tmo *t = r->priv;
-	int64_t end = chal_now_ms() + LIFE_MS;
+	int64_t end = clock_ms() + LIFE_MS;
 	if (chal_wait(r, r->lfd, POLLIN, LIFE_MS) != CHAL_READY)
 		return;
 	struct sockaddr_storage ss;
@@ -59,12 +60,12 @@ static void lab(struct chal_run *r)
 	if (fd < 0)
 		return;
 	t->connected = true;
-	t->conn_ms = chal_now_ms();
+	t->conn_ms = clock_ms();
 	t->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 	                                          : ((struct sockaddr_in *)&ss)->sin_port);
 	/* read whatever comes, never answer, until the client closes */
 	for (;;) {
-		int64_t left = end - chal_now_ms();
+		int64_t left = end - clock_ms();
 		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
 			break;
 		char buf[4096];
@@ -74,10 +75,10 @@ static void lab(struct chal_run *r)
 		if (n <= 0) {
 			t->eof = n == 0;
 			t->reset = n < 0 && errno == ECONNRESET;
-			t->close_ms = chal_now_ms();
+			t->close_ms = clock_ms();
 			break;
 		}
-		t->last_ms = chal_now_ms();
+		t->last_ms = clock_ms();
 		size_t keep = (size_t)n < sizeof t->got - t->ngot ? (size_t)n : sizeof t->got - t->ngot;
 		memcpy(t->got + t->ngot, buf, keep);
 		t->ngot += keep;

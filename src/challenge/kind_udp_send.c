@@ -18,6 +18,7 @@
  * timeout the task allows, seconds, default 2).
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,7 @@ struct dgram {
 	uint8_t data[KEEP];
 	size_t len;             /* its real length (MSG_TRUNC), may exceed KEEP */
 	uint16_t sport;
-	int64_t at_ms;          /* chal_now_ms() when read */
+	int64_t at_ms;          /* clock_ms() when read */
 };
 
 struct udp_send {
@@ -55,9 +56,9 @@ struct udp_send {
 static void lab(struct chal_run *r)
 {
 	struct udp_send *u = r->priv;
-	int64_t end = chal_now_ms() + LIFE_MS;
+	int64_t end = clock_ms() + LIFE_MS;
 	while (u->n < MAX_DGRAMS) {
-		int64_t left = end - chal_now_ms();
+		int64_t left = end - clock_ms();
 		if (left <= 0 || chal_wait(r, r->lfd, POLLIN, (int)left) != CHAL_READY)
 			break;
 		struct sockaddr_storage from;
@@ -71,7 +72,7 @@ static void lab(struct chal_run *r)
 			break;
 		}
 		g->len = (size_t)len;
-		g->at_ms = chal_now_ms();
+		g->at_ms = clock_ms();
 		g->sport = ntohs(from.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&from)->sin6_port
 		                                            : ((struct sockaddr_in *)&from)->sin_port);
 		if (u->ask < 0 && g->len == strlen(ASK) && !memcmp(g->data, ASK, g->len))
@@ -87,7 +88,7 @@ static int setup(struct chal_run *r, char *err, size_t errlen)
 	(void)err, (void)errlen;
 	struct udp_send *u = r->priv;
 	u->ask = -1;
-	u->start_ms = chal_now_ms();
+	u->start_ms = clock_ms();
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * share.
  */
 #include "challenge/challenge.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -123,15 +124,15 @@ int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e)
  * every second: each try is a SYN and an RST on the wire. */
 int chal_await_server(const struct chal_run *r, bool *listed, uint16_t *lport, int *e)
 {
-	int64_t end = chal_now_ms() + LIFE_MS, next = 0;
-	while (chal_now_ms() < end) {
+	int64_t end = clock_ms() + LIFE_MS, next = 0;
+	while (clock_ms() < end) {
 		int here = chal_listens(r->port);
 		*listed = *listed || here > 0;
-		if (here && chal_now_ms() >= next) {
+		if (here && clock_ms() >= next) {
 			int fd = chal_connect(r, IO_MS, lport, e);
 			if (fd >= 0 || *e != ECONNREFUSED)
 				return fd;
-			next = chal_now_ms() + (here > 0 ? 1000 : POLL_MS);
+			next = clock_ms() + (here > 0 ? 1000 : POLL_MS);
 		}
 		if (chal_stopped(r, POLL_MS))
 			break;

@@ -15,6 +15,7 @@
  */
 #include "challenge/run.h"
 
+#include "common/clock.h"
 #include "inspect/live.h"
 #include "inspect/view.h"
 #include "lesson/progress.h"
@@ -233,7 +234,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 		return end;
 	char port[16];
 	snprintf(port, sizeof port, "%u", r->port);
-	int64_t t0 = chal_now_ms(), done_at = -1;
+	int64_t t0 = clock_ms(), done_at = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -255,7 +256,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	r->ran = true;
 	bool eof = false;
 	for (;;) {
-		int64_t now = chal_now_ms(), left = t0 + seconds * 1000 - now;
+		int64_t now = clock_ms(), left = t0 + seconds * 1000 - now;
 		if (server && done_at < 0 && side_done(server))
 			done_at = now;
 		if (!eof) {
@@ -275,7 +276,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 			end = PROG_EXITED;
 			break;
 		}
-		if (done_at >= 0 && chal_now_ms() - done_at >= DONE_GRACE_MS) {
+		if (done_at >= 0 && clock_ms() - done_at >= DONE_GRACE_MS) {
 			stop_group(pid, &r->status);
 			end = PROG_SERVER_STOPPED;
 			break;
@@ -286,7 +287,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 		}
 	}
 	kill(-pid, SIGKILL);   /* what it left running in the background */
-	r->seconds = (double)(chal_now_ms() - t0) / 1000;
+	r->seconds = (double)(clock_ms() - t0) / 1000;
 	/* What it wrote just before it ended is still in the pipe (the loop
 	 * reads at most one buffer a round and stops when the program has
 	 * exited).  Non-blocking: a descendant outside the group may hold the
@@ -410,13 +411,13 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		        "program from:\n  export SOCKSCOPE_HOST=%s SOCKSCOPE_PORT=%u\n", r.host, r.port);
 		fprintf(out, "now run your program (waiting up to %d s; Ctrl-C gives up)\n", o->wait_seconds);
 		fflush(out);
-		int64_t end = chal_now_ms() + (int64_t)o->wait_seconds * 1000;
-		while (!side_done(&side) && chal_now_ms() < end)
+		int64_t end = clock_ms() + (int64_t)o->wait_seconds * 1000;
+		while (!side_done(&side) && clock_ms() < end)
 			sleep_ms(50);
 	}
 	/* a server that has ended has nobody left for the lab to talk to */
-	int64_t end = chal_now_ms() + (o->run && !client ? SERVER_GONE_MS : LAB_FINISH_MS);
-	while (!side_done(&side) && chal_now_ms() < end)
+	int64_t end = clock_ms() + (o->run && !client ? SERVER_GONE_MS : LAB_FINISH_MS);
+	while (!side_done(&side) && clock_ms() < end)
 		sleep_ms(20);
 	sleep_ms(SETTLE_MS);
 	side_stop(&side);
@@ -496,8 +497,8 @@ int challenge_judge_local(const struct challenge *c, const struct chal_learner *
 		return -1;
 	}
 	l->run(&r, l->arg);
-	int64_t end = chal_now_ms() + LAB_FINISH_MS;
-	while (!side_done(&side) && chal_now_ms() < end)
+	int64_t end = clock_ms() + LAB_FINISH_MS;
+	while (!side_done(&side) && clock_ms() < end)
 		sleep_ms(10);
 	side_stop(&side);
 	r.ran = l->ran;

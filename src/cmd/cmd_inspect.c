@@ -8,6 +8,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "common/clock.h"
 
 #include "inspect/capfile.h"
 #include "inspect/conn.h"
@@ -153,13 +154,6 @@ static int reap(pid_t pid, bool *exited, int status)
 	return status;
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Capture until a stop condition, printing lines as packets arrive when
  * print; then the capture file is complete.  Returns the exit status. */
 static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mode, bool print,
@@ -185,7 +179,7 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 	int child_status = 0;
 	if (o->exec && child < 0)
 		fprintf(stderr, "sockscope: cannot start '%s': %s\n", o->exec, strerror(errno));
-	double deadline = o->duration > 0 ? now_s() + o->duration : 0;
+	int64_t deadline = o->duration > 0 ? clock_us() + (int64_t)(o->duration * 1e6) : 0;
 	struct print_ctx c = { cf, mode, CAPFILE_NO_TIME, out };
 	bool stopping = false;
 	for (;;) {
@@ -202,7 +196,7 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 			live_stats(l, &ls);
 			if (child > 0 && !child_done && waitpid(child, &child_status, WNOHANG) == child)
 				child_done = true;
-			if (live_signal || (o->count && ls.written >= o->count) || (deadline > 0 && now_s() >= deadline) ||
+			if (live_signal || (o->count && ls.written >= o->count) || (deadline > 0 && clock_us() >= deadline) ||
 			    ls.write_error || (child > 0 && child_done) || (o->exec && child < 0)) {
 				live_stop(l);
 				stopping = true;
@@ -223,7 +217,7 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 		rc = 1;
 	}
 	if (child > 0 && !(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0) && !live_signal &&
-	    !(o->count && ls.written >= o->count) && !(deadline > 0 && now_s() >= deadline)) {
+	    !(o->count && ls.written >= o->count) && !(deadline > 0 && clock_us() >= deadline)) {
 		fprintf(stderr, "sockscope: the --exec command %s %d\n",
 		        WIFEXITED(child_status) ? "exited with status" : "was killed by signal",
 		        WIFEXITED(child_status) ? WEXITSTATUS(child_status) : WTERMSIG(child_status));

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "cmd/lesson_args.h"
 #include "cmd/opt.h"
+#include "common/clock.h"
 #include "text/headless.h"
 
 
@@ -129,8 +130,7 @@ int soak_run(const struct lesson_catalog *cat, struct capture *cap, enum capture
 	}
 	struct usage first = { 0 }, last = { 0 };
 	unsigned failed = 0;
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t t0 = clock_ms();
 	fprintf(out, "soak: %u rounds of %zu lessons over IPv4 and IPv6, capture %s\n", rounds, cat->n,
 	        cap ? capture_mode_name(mode) : "off (claims about packets are not checked)");
 	for (unsigned r = 1; r <= rounds; r++) {
@@ -143,10 +143,9 @@ int soak_run(const struct lesson_catalog *cat, struct capture *cap, enum capture
 			print_usage(out, "after round 1", &first);
 		}
 		if (r % 10 == 0 || r == rounds) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
 			char when[64];
 			snprintf(when, sizeof when, "after round %u (%.0f s, %u failed runs)", r,
-			         (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9, failed);
+			         (double)(clock_ms() - t0) / 1e3, failed);
 			print_usage(out, when, &last);
 			fflush(out);
 		}

@@ -10,6 +10,7 @@
  * captured between its two markers.  This replaces a guessed time window.
  */
 #include "demo/demo_priv.h"
+#include "common/clock.h"
 #include "demo/sockdiag.h"
 #include "servers/labsrv.h"
 
@@ -505,8 +506,7 @@ static bool server_owes(const struct demo *d, const struct sockdiag_entry *e, in
 
 bool demo_wait_quiet(struct demo *d, int max_ms)
 {
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	int64_t start = clock_ms();
 	for (;;) {
 		struct sockdiag_entry e[64];
 		int n = demo_sockets(d, e, 64);
@@ -517,9 +517,7 @@ bool demo_wait_quiet(struct demo *d, int max_ms)
 			busy |= in_flight(&e[i]);
 		if (!busy)
 			return true;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (ms >= max_ms)
+		if (clock_ms() - start >= max_ms)
 			return false;
 		usleep(500);
 	}

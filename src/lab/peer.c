@@ -2,6 +2,7 @@
  * peer.c — the two-terminal control channel (see peer.h).
  */
 #include "lab/peer.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,18 +61,11 @@ uint16_t peer_port(const struct peer *p)
 	return p->port;
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Wait for fd to become readable; false on timeout. */
 static bool wait_in(int fd, long long deadline)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		if (left <= 0)
 			return false;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -87,7 +81,7 @@ int peer_accept(struct peer *p, int timeout_ms, char *err, size_t errlen)
 {
 	if (p->fd >= 0)
 		return 0;
-	if (!wait_in(p->lfd, now_ms() + timeout_ms)) {
+	if (!wait_in(p->lfd, clock_ms() + timeout_ms)) {
 		snprintf(err, errlen, "the other terminal did not connect within %d s", timeout_ms / 1000);
 		return -1;
 	}
@@ -144,7 +138,7 @@ int peer_send(struct peer *p, char *err, size_t errlen, const char *fmt, ...)
 
 int peer_recv(struct peer *p, char *line, size_t n, int timeout_ms, char *err, size_t errlen)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	for (;;) {
 		char *nl = memchr(p->buf, '\n', p->have);
 		if (nl) {

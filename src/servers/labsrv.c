@@ -17,6 +17,7 @@
  * every poll() also watches the wake-up pipe.
  */
 #include "servers/labsrv_priv.h"
+#include "common/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,13 +46,6 @@ static const struct labsrv_limits default_limits = {
 const char *labsrv_protocols(void)
 {
 	return "http smtp ftp dns echo-tcp echo-udp echo-iterative echo-threads echo-fork echo-poll";
-}
-
-int64_t labsrv_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------ sockets */
@@ -108,7 +102,7 @@ int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, 
 static int wait_for(struct labsrv *s, int fd, short events, int timeout_ms)
 {
 	for (;;) {
-		int64_t now = labsrv_now_ms();
+		int64_t now = clock_ms();
 		if (atomic_load(&s->stopping) || now >= s->deadline_ms)
 			return LS_STOP;
 		int64_t left = s->deadline_ms - now;
@@ -122,7 +116,7 @@ static int wait_for(struct labsrv *s, int fd, short events, int timeout_ms)
 		if (p[1].revents)
 			return LS_STOP;
 		if (r == 0)
-			return labsrv_now_ms() >= s->deadline_ms ? LS_STOP : LS_TIMEOUT;
+			return clock_ms() >= s->deadline_ms ? LS_STOP : LS_TIMEOUT;
 		if (p[0].revents)
 			return 1;
 	}
@@ -215,7 +209,7 @@ int labsrv_out(struct labsrv_conn *c, const void *p, size_t n)
 		}
 		if (w > 0) {
 			off = (size_t)w;
-			c->last_active = labsrv_now_ms();
+			c->last_active = clock_ms();
 		}
 	}
 	if (off == n)
@@ -632,7 +626,7 @@ static void serve_datagram(struct labsrv *s)
 static bool loop_round(struct loop *L)
 {
 	struct labsrv *s = L->s;
-	int64_t now = labsrv_now_ms();
+	int64_t now = clock_ms();
 	if (atomic_load(&s->stopping) || now >= s->deadline_ms)
 		return false;
 	if (!L->tcp_on && !L->udp_on && L->n == 0)
@@ -686,7 +680,7 @@ static bool loop_round(struct loop *L)
 		return false;
 	if (r > 0 && p[0].revents)
 		return false;
-	now = labsrv_now_ms();
+	now = clock_ms();
 	size_t n_polled = L->n;
 	for (size_t i = 0; r > 0 && i < n_polled; i++) {
 		struct labsrv_conn *c = L->conn[i];
@@ -835,7 +829,7 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 		goto fail;
 	if (p->open && p->open(s, err, errlen) < 0)
 		goto fail;
-	s->deadline_ms = labsrv_now_ms() + s->lim.lifetime_ms;
+	s->deadline_ms = clock_ms() + s->lim.lifetime_ms;
 	if (pthread_create(&s->thread, NULL, server_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the %s server's thread", p->name);
 		goto fail;

@@ -13,6 +13,7 @@
  * blocking and kills any left at stop.
  */
 #include "servers/labsrv_priv.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -184,7 +185,7 @@ static void run_poll(struct labsrv *s)
 		p[np++] = (struct pollfd){ .fd = total < CONC_MAX_CLIENTS ? s->lfd : -1, .events = POLLIN };
 		for (unsigned i = 0; i < n; i++)
 			p[np++] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		int64_t left = s->deadline_ms - labsrv_now_ms();
+		int64_t left = s->deadline_ms - clock_ms();
 		if (left <= 0 || atomic_load(&s->stopping))
 			break;
 		int r = poll(p, np, left < s->lim.io_timeout_ms ? (int)left : s->lim.io_timeout_ms);

@@ -125,7 +125,6 @@ struct labsrv_conn {
 	void *state;                  /* the protocol's, proto->state_size bytes */
 };
 
-int64_t labsrv_now_ms(void);
 /* Wait for `events` on fd, for at most timeout_ms and the server's
  * remaining life.  1 ready, LS_TIMEOUT, or LS_STOP. */
 int labsrv_wait(struct labsrv *s, int fd, short events, int timeout_ms);

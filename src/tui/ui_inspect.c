@@ -29,6 +29,7 @@
  */
 #include "tui/ui.h"
 #include "tui/fieldview.h"
+#include "common/clock.h"
 #include "inspect/bpfhint.h"
 #include "inspect/conn.h"
 #include "inspect/convs.h"
@@ -172,21 +173,14 @@ static void walk(struct inspect_screen *s, size_t max)
 	settle(s);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Walk for at most ms milliseconds, stopping early once a jump landed. */
 static void walk_for(struct inspect_screen *s, long long ms)
 {
-	long long end = now_ms() + ms;
+	long long end = clock_ms() + ms;
 	bool jumping = s->want >= 0;
 	do
 		walk(s, SLICE);
-	while (!s->view_done && !(jumping && s->want < 0) && now_ms() < end);
+	while (!s->view_done && !(jumping && s->want < 0) && clock_ms() < end);
 }
 
 /* Jump now, or as soon as the list has got that far: a direct view as
@@ -256,12 +250,12 @@ enum { FIND_SLICE = 500, FIND_BUDGET_MS = 200, FIND_TICK_MS = 150 };
 /* Go on with the search under way for at most ms milliseconds. */
 static void find_run(struct inspect_screen *s, long long ms)
 {
-	long long end = now_ms() + ms;
+	long long end = clock_ms() + ms;
 	size_t row;
 	enum inspect_find_result r;
 	do
 		r = inspect_find_step(s->v, &s->find, s->time, FIND_SLICE, &row);
-	while (r == INSPECT_FIND_MORE && now_ms() < end);
+	while (r == INSPECT_FIND_MORE && clock_ms() < end);
 	if (r == INSPECT_FIND_MORE) {
 		say(s, TC_OK, "searching for \"%s\"... (row %zu of %zu)", s->find.text, s->find.pos + 1, nrows(s));
 		return;
