@@ -11,6 +11,7 @@
  * hanging it.
  */
 #include "servers/labsrv.h"
+#include "common/loopback.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,23 +40,6 @@ static struct labsrv *start(const char *proto, int family, const struct labsrv_l
 	return s;
 }
 
-static socklen_t addr_of(int family, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (family == 6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		a->sin6_port = htons(port);
-		return sizeof *a;
-	}
-	struct sockaddr_in *a = (struct sockaddr_in *)ss;
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a->sin_port = htons(port);
-	return sizeof *a;
-}
-
 /* A socket with a receive timeout so that a silent server fails the test. */
 static int client(int family, int type, uint16_t port)
 {
@@ -66,7 +50,7 @@ static int client(int family, int type, uint16_t port)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	struct sockaddr_storage ss;
-	socklen_t len = addr_of(family, port, &ss);
+	socklen_t len = loopback_addr(family, port, &ss);
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
 		close(fd);
 		return -1;
@@ -1068,7 +1052,7 @@ int main(void)
 {
 	int probe = socket(AF_INET6, SOCK_DGRAM, 0);
 	struct sockaddr_storage ss;
-	socklen_t len = addr_of(6, 0, &ss);
+	socklen_t len = loopback_addr(6, 0, &ss);
 	have_ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&ss, len) == 0;
 	if (probe >= 0)
 		close(probe);

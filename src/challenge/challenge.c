@@ -5,6 +5,7 @@
 #include "challenge/challenge.h"
 
 #include "common/text.h"
+#include "common/loopback.h"
 #include "lesson/lesson.h"
 
 #include <arpa/inet.h>
@@ -329,42 +330,7 @@ void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
 
 int chal_bind(int family, int type, uint16_t *port, char *err, size_t errlen)
 {
-	int af = family == 6 ? AF_INET6 : AF_INET;
-	int fd = socket(af, type | SOCK_CLOEXEC, 0);
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof ss);
-	if (fd >= 0 && af == AF_INET6) {
-		int one = 1;
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-	}
-	if (fd >= 0 && type == SOCK_STREAM) {
-		int one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	}
-	if (af == AF_INET6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		a->sin6_port = htons(*port);
-		len = sizeof *a;
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a->sin_port = htons(*port);
-		len = sizeof *a;
-	}
-	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-	    (type == SOCK_STREAM && listen(fd, 16) < 0)) {
-		snprintf(err, errlen, "the lab's %s socket on %s port %u: %s", type == SOCK_STREAM ? "TCP" : "UDP",
-		         af == AF_INET6 ? "::1" : "127.0.0.1", *port, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
-	return fd;
+	return loopback_bind(family, type, *port, type == SOCK_STREAM ? 16 : 0, port, err, errlen);
 }
 
 size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n)

@@ -5,6 +5,7 @@
  */
 #include "challenge/challenge.h"
 #include "common/clock.h"
+#include "common/loopback.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,21 +74,7 @@ int chal_pick_port(struct chal_run *r, char *err, size_t errlen)
 int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e)
 {
 	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof ss);
-	if (r->family == 6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		a->sin6_port = htons(r->port);
-		len = sizeof *a;
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a->sin_port = htons(r->port);
-		len = sizeof *a;
-	}
+	socklen_t len = loopback_addr(r->family, r->port, &ss);
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		*e = errno;

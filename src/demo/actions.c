@@ -9,6 +9,7 @@
  */
 #include "demo/demo_priv.h"
 #include "common/clock.h"
+#include "common/loopback.h"
 #include "common/text.h"
 
 #include <arpa/inet.h>
@@ -367,12 +368,9 @@ static bool bind_loopback_first(const struct demo_sock *s, const struct sockaddr
 	uint16_t port = v6 ? ((struct sockaddr_in6 *)&me)->sin6_port : ((struct sockaddr_in *)&me)->sin_port;
 	if (port != 0 || me.ss_family != to->ss_family)
 		return false;   /* bound already (by the lesson, or by connect) */
-	if (v6) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-		return bind(s->fd, (struct sockaddr *)&a, sizeof a) == 0;
-	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	return bind(s->fd, (struct sockaddr *)&a, sizeof a) == 0;
+	struct sockaddr_storage a;
+	len = loopback_addr(v6 ? 6 : 4, 0, &a);
+	return bind(s->fd, (struct sockaddr *)&a, len) == 0;
 }
 
 static void note_loopback_bind(struct demo_outcome *o, bool bound, bool v6)

@@ -11,6 +11,7 @@
  */
 #include "demo/demo_priv.h"
 #include "common/clock.h"
+#include "common/loopback.h"
 #include "demo/sockdiag.h"
 #include "servers/labsrv.h"
 
@@ -73,56 +74,15 @@ struct demo_sock *demo_sock_new(struct demo *d, enum demo_role role, const char 
 
 void demo_loopback(const struct demo *d, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
 {
-	memset(ss, 0, sizeof *ss);
-	if (d->af == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-		s6->sin6_port = htons(port);
-		*len = sizeof *s6;
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		s4->sin_port = htons(port);
-		*len = sizeof *s4;
-	}
-}
-
-/* A socket bound to loopback on a port the kernel picks (never a fixed one). */
-static int bind_loopback(int af, int type, struct sockaddr_storage *ss, socklen_t *len, uint16_t *port,
-                         char *err, size_t errlen)
-{
-	int fd = socket(af, type | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	struct demo tmp = { .af = af };
-	demo_loopback(&tmp, 0, ss, len);
-	if (bind(fd, (struct sockaddr *)ss, *len) < 0 || getsockname(fd, (struct sockaddr *)ss, len) < 0) {
-		snprintf(err, errlen, "binding a %s socket on %s: %s", type == SOCK_STREAM ? "TCP" : "UDP",
-		         af == AF_INET6 ? "::1" : "127.0.0.1", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)ss)->sin6_port : ((struct sockaddr_in *)ss)->sin_port);
-	return fd;
+	*len = loopback_addr(d->af == AF_INET6 ? 6 : 4, port, ss);
 }
 
 /* A lab-side socket under a fixed name (DEMO_LAB_LISTEN_SOCK, DEMO_LAB_UDP_SOCK). */
 static int add_lab_socket(struct demo *d, const char *name, int type, uint16_t *port, char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd = bind_loopback(d->af, type, &ss, &len, port, err, errlen);
+	int fd = loopback_bind(d->af == AF_INET6 ? 6 : 4, type, 0, type == SOCK_STREAM ? 8 : 0, port, err, errlen);
 	if (fd < 0)
 		return -1;
-	if (type == SOCK_STREAM && listen(fd, 8) < 0) {
-		snprintf(err, errlen, "listen: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
 	struct demo_sock *s = demo_sock_new(d, DEMO_ROLE_SERVER, name);
 	s->fd = fd;
 	s->type = type;
@@ -170,12 +130,10 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 
-	struct sockaddr_storage ss;
-	socklen_t len;
-	d->marker_fd = bind_loopback(AF_INET, SOCK_DGRAM, &d->marker_addr, &d->marker_len, &d->marker_port,
-	                             err, errlen);
+	d->marker_fd = loopback_bind(4, SOCK_DGRAM, 0, 0, &d->marker_port, err, errlen);
 	if (d->marker_fd < 0)
 		goto fail;
+	d->marker_len = loopback_addr(4, d->marker_port, &d->marker_addr);
 	if (cfg->side == DEMO_SIDE_CLIENT) {
 		/* The lab's side is another process's: only its ports are here. */
 		d->port = demo_target_port(d, "lab");
@@ -185,7 +143,7 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 	}
 	/* Bound but never listening: a SYN to it is answered with RST, and a
 	 * datagram to the same port number with ICMP port unreachable. */
-	d->closed_fd = bind_loopback(d->af, SOCK_STREAM, &ss, &len, &d->closed_port, err, errlen);
+	d->closed_fd = loopback_bind(d->af == AF_INET6 ? 6 : 4, SOCK_STREAM, 0, 0, &d->closed_port, err, errlen);
 	if (d->closed_fd < 0)
 		goto fail;
 	if (cfg->tcp_server && add_lab_socket(d, DEMO_LAB_LISTEN_SOCK, SOCK_STREAM, &d->port, err, errlen) < 0)

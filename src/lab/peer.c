@@ -3,6 +3,7 @@
  */
 #include "lab/peer.h"
 #include "common/clock.h"
+#include "common/loopback.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,16 +44,12 @@ static void nodelay(int fd)
 struct peer *peer_listen(char *err, size_t errlen)
 {
 	struct peer *p = peer_new();
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	if (!p || (p->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(p->lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(p->lfd, 1) < 0 ||
-	    getsockname(p->lfd, (struct sockaddr *)&a, &len) < 0) {
-		snprintf(err, errlen, "the control port for the other terminal: %s", p ? strerror(errno) : "out of memory");
+	char e[160] = "out of memory";
+	if (!p || (p->lfd = loopback_bind(4, SOCK_STREAM, 0, 1, &p->port, e, sizeof e)) < 0) {
+		snprintf(err, errlen, "the control port for the other terminal: %s", e);
 		peer_close(p);
 		return NULL;
 	}
-	p->port = ntohs(a.sin_port);
 	return p;
 }
 
@@ -99,9 +96,10 @@ int peer_accept(struct peer *p, int timeout_ms, char *err, size_t errlen)
 struct peer *peer_connect(uint16_t port, char *err, size_t errlen)
 {
 	struct peer *p = peer_new();
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_storage a;
+	socklen_t len = loopback_addr(4, port, &a);
 	if (!p || (p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    connect(p->fd, (struct sockaddr *)&a, sizeof a) < 0) {
+	    connect(p->fd, (struct sockaddr *)&a, len) < 0) {
 		snprintf(err, errlen, "cannot reach the server side on 127.0.0.1 port %u: %s (is `sockscope lesson ID "
 		         "--role server` running, and is that the port it shows?)", port, p ? strerror(errno) : "out of memory");
 		peer_close(p);

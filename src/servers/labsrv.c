@@ -18,6 +18,7 @@
  */
 #include "servers/labsrv_priv.h"
 #include "common/clock.h"
+#include "common/loopback.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,46 +58,7 @@ const char *labsrv_protocols(void)
 
 int labsrv_bind(int family, int type, uint16_t want, uint16_t *port, char *err, size_t errlen)
 {
-	int af = family == 6 ? AF_INET6 : AF_INET;
-	int fd = socket(af, type | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof ss);
-	if (af == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		int one = 1;
-		/* ::1 only, never an IPv4-mapped twin */
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-		s6->sin6_port = htons(want);
-		len = sizeof *s6;
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		s4->sin_port = htons(want);
-		len = sizeof *s4;
-	}
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-	    (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) < 0)) {
-		int e = errno;
-		char where[32] = "";
-		if (want)
-			snprintf(where, sizeof where, " port %u", want);
-		snprintf(err, errlen, "binding a %s socket on %s%s: %s%s", type == SOCK_STREAM ? "TCP" : "UDP",
-		         af == AF_INET6 ? "::1" : "127.0.0.1", where, strerror(e),
-		         e == EADDRINUSE ? " (another program has that port)" : "");
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(af == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	                             : ((struct sockaddr_in *)&ss)->sin_port);
-	return fd;
+	return loopback_bind(family, type, want, type == SOCK_STREAM ? LISTEN_BACKLOG : 0, port, err, errlen);
 }
 
 static int wait_for(struct labsrv *s, int fd, short events, int timeout_ms)
