@@ -918,7 +918,7 @@ static void test_view_stream(void)
 	CHECK(inspect_marks_parse(m, "1,3,5-6", err, sizeof err) == 0);
 	EQ_INT(4, inspect_marks_count(m));
 	CHECK(inspect_marks_test(m, 4) && !inspect_marks_test(m, 3));
-	CHECK(inspect_marks_toggle(m, 4));
+	inspect_marks_toggle(m, 4);
 	EQ_INT(3, inspect_marks_count(m));
 	CHECK(inspect_marks_parse(m, "0", err, sizeof err) < 0);
 	CHECK(inspect_marks_parse(m, "3-1", err, sizeof err) < 0);

@@ -7,6 +7,7 @@
  * capture_stop never waits on a blocked read.
  */
 #include "capture/capture.h"
+#include "common/mem.h"
 #include "capture/netns.h"
 #include "common/clock.h"
 
@@ -170,13 +171,7 @@ struct capture *capture_acquire(const char *iface, enum capture_want want, enum 
 			         loopback ? " The demos still run, without packets." : "");
 		return NULL;
 	}
-	struct capture *c = calloc(1, sizeof *c);
-	if (!c) {
-		pcap_close(p);
-		snprintf(why, whylen, "out of memory");
-		*mode = CAPTURE_NONE;
-		return NULL;
-	}
+	struct capture *c = xcalloc(1, sizeof *c);
 	c->p = p;
 	snprintf(c->iface, sizeof c->iface, "%s", iface);
 	c->wake[0] = c->wake[1] = -1;

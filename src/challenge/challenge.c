@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "common/loopback.h"
+#include "common/mem.h"
 #include "lesson/lesson.h"
 
 #include <arpa/inet.h>
@@ -24,21 +25,11 @@
 
 /* ------------------------------------------------------------ the file */
 
-static char *dupstr(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();   /* a few bytes of text: out of memory here is not recoverable */
-	return d;
-}
-
 /* Append a line to a text block. */
 static void block_add(char **block, const char *line)
 {
 	size_t old = *block ? strlen(*block) : 0, add = strlen(line);
-	char *b = realloc(*block, old + add + 2);
-	if (!b)
-		abort();
+	char *b = xrealloc(*block, old + add + 2);
 	if (old)
 		b[old++] = '\n';
 	memcpy(b + old, line, add + 1);
@@ -111,16 +102,14 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct challenge *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
-	c->path = dupstr(path);
+	struct challenge *c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	base += strspn(base, "0123456789");
 	if (*base == '-')
 		base++;
-	c->id = dupstr(base);
+	c->id = xstrdup(base);
 	char *dot = strstr(c->id, ".challenge");
 	if (dot)
 		*dot = '\0';
@@ -159,7 +148,7 @@ struct challenge *challenge_load(const char *path, char *err, size_t errlen)
 				snprintf(err, errlen, "%s:%d: '%s' given twice", path, n, line);
 				goto fail;
 			}
-			*dst = dupstr(val);
+			*dst = xstrdup(val);
 		} else if (!strcmp(line, "family")) {
 			if (strcmp(val, "4") && strcmp(val, "6")) {
 				snprintf(err, errlen, "%s:%d: family is 4 or 6, not '%s'", path, n, val);
@@ -259,21 +248,16 @@ struct challenge_list *challenge_list_load(const char *dir, char *err, size_t er
 	for (struct dirent *e; (e = readdir(d));) {
 		size_t l = strlen(e->d_name);
 		if (l > 10 && !strcmp(e->d_name + l - 10, ".challenge")) {
-			char **g = realloc(names, (nn + 1) * sizeof *names);
-			if (!g)
-				abort();
-			names = g;
-			names[nn++] = dupstr(e->d_name);
+			names = xreallocarray(names, nn + 1, sizeof *names);
+			names[nn++] = xstrdup(e->d_name);
 		}
 	}
 	closedir(d);
 	if (nn)
 		qsort(names, nn, sizeof *names, by_name);
-	struct challenge_list *l = calloc(1, sizeof *l);
-	l->c = calloc(nn ? nn : 1, sizeof *l->c);
-	l->errors = calloc(nn ? nn : 1, sizeof *l->errors);
-	if (!l->c || !l->errors)
-		abort();
+	struct challenge_list *l = xcalloc(1, sizeof *l);
+	l->c = xcalloc(nn, sizeof *l->c);
+	l->errors = xcalloc(nn, sizeof *l->errors);
 	for (size_t i = 0; i < nn; i++) {
 		char path[PATH_MAX], e[600];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -281,7 +265,7 @@ struct challenge_list *challenge_list_load(const char *dir, char *err, size_t er
 		if (c)
 			l->c[l->n++] = c;
 		else
-			l->errors[l->nerrors++] = dupstr(e);
+			l->errors[l->nerrors++] = xstrdup(e);
 		free(names[i]);
 	}
 	free(names);

@@ -16,6 +16,7 @@
 #include "challenge/run.h"
 
 #include "common/clock.h"
+#include "common/mem.h"
 #include "inspect/live.h"
 #include "inspect/view.h"
 #include "lesson/progress.h"
@@ -181,10 +182,7 @@ static void run_init(struct chal_run *r, struct lab_side *side, const struct cha
 static int run_start(struct chal_run *r, struct lab_side *side, char *err, size_t errlen)
 {
 	const struct chal_kind *k = r->c->k;
-	if (!(r->priv = calloc(1, k->priv_size ? k->priv_size : 1))) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	r->priv = xcalloc(1, k->priv_size);
 	if (serve_socket(k, r, err, errlen) < 0 || (k->setup && k->setup(r, err, errlen) < 0))
 		return -1;
 	return side_start(side, err, errlen);
@@ -329,9 +327,7 @@ static void collect(struct chal_run *r, struct capfile *cf)
 	while (capfile_index_step(cf, 65536) == CAPFILE_SCANNING)
 		;
 	uint64_t n = capfile_count(cf);
-	r->pkts = calloc(n ? n : 1, sizeof *r->pkts);
-	if (!r->pkts)
-		return;
+	r->pkts = xcalloc(n, sizeof *r->pkts);
 	struct flowtab *ft = flowtab_new();
 	int64_t prev = CAPFILE_NO_TIME;
 	for (uint64_t i = 0; i < n; i++) {
@@ -490,12 +486,11 @@ int challenge_judge_local(const struct challenge *c, const struct chal_learner *
 	struct chal_run r;
 	struct lab_side side;
 	run_init(&r, &side, c);
-	if (run_start(&r, &side, err, errlen) < 0 || !(r.pkts = calloc(LOCAL_PACKETS, sizeof *r.pkts))) {
-		if (r.priv && !r.pkts)
-			snprintf(err, errlen, "out of memory");
+	if (run_start(&r, &side, err, errlen) < 0) {
 		release_run(&r, &side);
 		return -1;
 	}
+	r.pkts = xcalloc(LOCAL_PACKETS, sizeof *r.pkts);
 	l->run(&r, l->arg);
 	int64_t end = clock_ms() + LAB_FINISH_MS;
 	while (!side_done(&side) && clock_ms() < end)

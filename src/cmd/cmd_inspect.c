@@ -468,8 +468,8 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (marked) {
 		marks = inspect_marks_new();
-		if (!marks || inspect_marks_parse(marks, marked, err, sizeof err) < 0) {
-			fprintf(stderr, "sockscope: %s\n", marks ? err : "out of memory");
+		if (inspect_marks_parse(marks, marked, err, sizeof err) < 0) {
+			fprintf(stderr, "sockscope: %s\n", err);
 			rc = 2;
 			goto out;
 		}

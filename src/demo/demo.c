@@ -10,6 +10,7 @@
  * captured between its two markers.  This replaces a guessed time window.
  */
 #include "demo/demo_priv.h"
+#include "common/mem.h"
 #include "common/clock.h"
 #include "common/loopback.h"
 #include "demo/sockdiag.h"
@@ -116,11 +117,7 @@ static void *server_thread(void *arg)
 
 struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 {
-	struct demo *d = calloc(1, sizeof *d);
-	if (!d) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct demo *d = xcalloc(1, sizeof *d);
 	d->cfg = *cfg;
 	d->af = cfg->family == 6 ? AF_INET6 : AF_INET;
 	d->marker_fd = d->closed_fd = -1;

@@ -11,6 +11,7 @@
  * (LINKTYPE_RAW/IPV4/IPV6 from the tcpdump.org link-type list).
  */
 #include "dissect/dissect_priv.h"
+#include "common/mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,13 +24,7 @@ static struct field *field_push(struct dissection *d)
 {
 	if (d->nfields == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 32;
-		struct field *f = realloc(d->fields, ncap * sizeof *f);
-		if (!f) {
-			/* Out of memory: nothing sensible can go on (see STYLE.md). */
-			fputs("sockscope: out of memory\n", stderr);
-			exit(EXIT_FAILURE);
-		}
-		d->fields = f;
+		d->fields = xreallocarray(d->fields, ncap, sizeof *d->fields);
 		d->cap = ncap;
 	}
 	return &d->fields[d->nfields++];   /* field_add sets every member */

@@ -18,6 +18,7 @@
  * 0x5c00 A lab.sockscope.test").
  */
 #include "dissect/dissect_priv.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ static bool ftp_data_is(const struct flowtab *t, const struct pkt_info *i)
 
 struct flowtab *flowtab_new(void)
 {
-	return calloc(1, sizeof(struct flowtab));
+	return xcalloc(1, sizeof(struct flowtab));
 }
 
 void flowtab_free(struct flowtab *t)
@@ -116,14 +117,12 @@ static struct flow *flow_find(struct flowtab *t, const char *src, uint16_t sport
 	return NULL;
 }
 
-/* Record a TCP segment's direction; returns its entry (NULL without memory). */
+/* Record a TCP segment's direction; returns its entry. */
 static struct flow *flow_note(struct flowtab *t, const struct pkt_info *i)
 {
 	struct flow *f = flow_find(t, i->src, i->sport, i->dst, i->dport);
 	if (!f) {
-		f = calloc(1, sizeof *f);
-		if (!f)
-			return NULL;   /* then the numbers stay absolute */
+		f = xcalloc(1, sizeof *f);
 		snprintf(f->src, sizeof f->src, "%s", i->src);
 		snprintf(f->dst, sizeof f->dst, "%s", i->dst);
 		f->sport = i->sport;
@@ -157,14 +156,12 @@ static const seen_t *seen_lookup(const struct flowtab *t, uint64_t h)
 	return *v ? v : NULL;
 }
 
-/* Remember a frame's findings (silently not, without memory). */
+/* Remember a frame's findings. */
 static void seen_insert(struct flowtab *t, uint64_t h, unsigned bits, unsigned dupn)
 {
 	if ((t->nseen + 1) * 4 > t->capseen * 3) {   /* keep it at most 3/4 full */
 		size_t ncap = t->capseen ? t->capseen * 2 : 1024;
-		seen_t *old = t->seen, *n = calloc(ncap, sizeof *n);
-		if (!n)
-			return;
+		seen_t *old = t->seen, *n = xcalloc(ncap, sizeof *n);
 		size_t ocap = t->capseen;
 		t->seen = n;
 		t->capseen = ncap;

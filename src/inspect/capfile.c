@@ -23,6 +23,7 @@
  * rather than "truncated".
  */
 #include "inspect/capfile.h"
+#include "common/mem.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -191,14 +192,8 @@ static bool add_packet(struct capfile *cf, uint64_t off, unsigned iface, int64_t
 		     (unsigned long long)off);
 		return false;
 	}
-	if (!cf->dir[c]) {
-		cf->dir[c] = malloc(CHUNK * sizeof(struct idx_rec));
-		if (!cf->dir[c]) {
-			stop(cf, "packet %llu at byte offset %llu: out of memory for the index",
-			     (unsigned long long)n + 1, (unsigned long long)off);
-			return false;
-		}
-	}
+	if (!cf->dir[c])
+		cf->dir[c] = xmalloc(CHUNK * sizeof(struct idx_rec));
 	struct idx_rec *r = &cf->dir[c][n & (CHUNK - 1)];
 	r->off_if = off << 16 | iface;
 	r->ts = ts;
@@ -219,8 +214,8 @@ static struct iface_priv *iface_add(struct capfile *cf)
 	if (n >= MAX_IFACES)
 		return NULL;
 	struct iface_priv **c = &cf->ifdir[n >> IF_CHUNK_SHIFT];
-	if (!*c && !(*c = calloc(IF_CHUNK, sizeof **c)))
-		return NULL;
+	if (!*c)
+		*c = xcalloc(IF_CHUNK, sizeof **c);
 	struct iface_priv *f = &(*c)[n & (IF_CHUNK - 1)];
 	memset(f, 0, sizeof *f);
 	f->exp = 6;
@@ -682,11 +677,7 @@ static bool recognise(struct capfile *cf)
 		}
 		uint16_t major = get16(p + 4, s->be), minor = get16(p + 6, s->be);
 		s->snaplen = get32(p + 16, s->be);
-		struct iface_priv *f = iface_add(cf);
-		if (!f) {
-			stop(cf, "out of memory");
-			return true;
-		}
+		struct iface_priv *f = iface_add(cf);   /* the first: always room for it */
 		/* The link type is the low 16 bits; the upper ones carry FCS information. */
 		f->pub.linktype = (int)(get32(p + 20, s->be) & 0xffff);
 		f->pub.snaplen = s->snaplen;
@@ -744,11 +735,7 @@ static bool map_file(struct capfile *cf, int fd, enum capfile_error *why, char *
 	atomic_store(&cf->size_pub, cf->size);
 	madvise(m, (size_t)cf->size, MADV_SEQUENTIAL);
 	cf->ndir = (size_t)(cf->map_len / MIN_RECORD / CHUNK) + 2;
-	cf->dir = calloc(cf->ndir, sizeof *cf->dir);
-	if (!cf->dir) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return false;
-	}
+	cf->dir = xcalloc(cf->ndir, sizeof *cf->dir);
 	if (!recognise(cf)) {
 		not_capture(cf, err, errlen);
 		*why = CAPFILE_ERR_NOT_CAPTURE;
@@ -757,14 +744,10 @@ static bool map_file(struct capfile *cf, int fd, enum capfile_error *why, char *
 	return true;
 }
 
-static struct capfile *new_capfile(const char *path, char *err, size_t errlen)
+static struct capfile *new_capfile(const char *path)
 {
-	struct capfile *cf = calloc(1, sizeof *cf);
-	if (!cf || !(cf->path = strdup(path))) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		free(cf);
-		return NULL;
-	}
+	struct capfile *cf = xcalloc(1, sizeof *cf);
+	cf->path = xstrdup(path);
 	cf->fd = -1;
 	return cf;
 }
@@ -775,9 +758,7 @@ struct capfile *capfile_open(const char *path, enum capfile_error *why, char *er
 	if (!why)
 		why = &dummy;
 	*why = CAPFILE_ERR_IO;
-	struct capfile *cf = new_capfile(path, err, errlen);
-	if (!cf)
-		return NULL;
+	struct capfile *cf = new_capfile(path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -796,11 +777,7 @@ struct capfile *capfile_open(const char *path, enum capfile_error *why, char *er
 struct capfile *capfile_open_live(int fd, const char *name, char *err, size_t errlen)
 {
 	enum capfile_error why;
-	struct capfile *cf = new_capfile(name, err, errlen);
-	if (!cf) {
-		close(fd);
-		return NULL;
-	}
+	struct capfile *cf = new_capfile(name);
 	cf->live = true;
 	cf->fd = fd;
 	if (!map_file(cf, fd, &why, err, errlen)) {

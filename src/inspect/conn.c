@@ -2,6 +2,7 @@
  * conn.c — a packet's connection and its ladder (see conn.h).
  */
 #include "inspect/conn.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,16 +92,8 @@ struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int
 		if (!inspect_conn_match(&c, &d.info, NULL))
 			continue;
 		if (nf == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct ladder_frame *g = realloc(fr, ncap * sizeof *g);
-			if (!g) {
-				free(fr);
-				dissection_free(&d);
-				snprintf(err, errlen, "out of memory");
-				return NULL;
-			}
-			fr = g;
-			cap = ncap;
+			cap = cap ? cap * 2 : 64;
+			fr = xreallocarray(fr, cap, sizeof *fr);
 		}
 		/* The frames point into the file's mapping, valid while cf is open. */
 		fr[nf++] = (struct ladder_frame){ .linktype = p.linktype, .data = p.data, .caplen = p.caplen,
@@ -108,15 +101,10 @@ struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int
 	}
 	dissection_free(&d);
 	struct ladder *l = ladder_build(fr, nf, NULL, width);
-	uint64_t *num = numbers && l ? malloc((nf ? nf : 1) * sizeof *num) : NULL;
+	uint64_t *num = numbers ? xcalloc(nf, sizeof *num) : NULL;
 	for (size_t i = 0; num && i < nf; i++)
 		num[i] = fr[i].number - 1;
 	free(fr);
-	if (!l || (numbers && !num)) {
-		ladder_free(l);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	if (numbers)
 		*numbers = num;
 	return l;

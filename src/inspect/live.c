@@ -7,6 +7,7 @@
  * runs on the reader's side.  The counters are atomics.
  */
 #include "inspect/live.h"
+#include "common/mem.h"
 
 #include "inspect/bpfhint.h"
 #include "inspect/save.h"
@@ -110,11 +111,7 @@ static int set_filter(struct live *l, char *err, size_t errlen)
 
 struct live *live_open(const char *iface, enum capture_want want, const char *bpf, char *err, size_t errlen)
 {
-	struct live *l = calloc(1, sizeof *l);
-	if (!l) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct live *l = xcalloc(1, sizeof *l);
 	char why[1024];
 	l->cap = capture_acquire(iface, want, &l->mode, why, sizeof why);
 	if (!l->cap) {

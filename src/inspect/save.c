@@ -2,6 +2,7 @@
  * save.c — marks and pcap output (see save.h).
  */
 #include "inspect/save.h"
+#include "common/mem.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -20,7 +21,7 @@ struct inspect_marks {
 
 struct inspect_marks *inspect_marks_new(void)
 {
-	return calloc(1, sizeof(struct inspect_marks));
+	return xcalloc(1, sizeof(struct inspect_marks));
 }
 
 void inspect_marks_free(struct inspect_marks *m)
@@ -35,17 +36,15 @@ bool inspect_marks_test(const struct inspect_marks *m, uint64_t n)
 	return n / 64 < m->nwords && (m->bits[n / 64] >> (n % 64) & 1);
 }
 
-bool inspect_marks_set(struct inspect_marks *m, uint64_t n, bool on)
+void inspect_marks_set(struct inspect_marks *m, uint64_t n, bool on)
 {
 	if (n / 64 >= m->nwords) {
 		if (!on)
-			return true;
+			return;
 		size_t nw = m->nwords ? m->nwords : 16;
 		while (nw <= n / 64)
 			nw *= 2;
-		uint64_t *b = realloc(m->bits, nw * sizeof *b);
-		if (!b)
-			return false;
+		uint64_t *b = xreallocarray(m->bits, nw, sizeof *b);
 		memset(b + m->nwords, 0, (nw - m->nwords) * sizeof *b);
 		m->bits = b;
 		m->nwords = nw;
@@ -58,12 +57,11 @@ bool inspect_marks_set(struct inspect_marks *m, uint64_t n, bool on)
 		m->bits[n / 64] &= ~((uint64_t)1 << (n % 64));
 		m->count--;
 	}
-	return true;
 }
 
-bool inspect_marks_toggle(struct inspect_marks *m, uint64_t n)
+void inspect_marks_toggle(struct inspect_marks *m, uint64_t n)
 {
-	return inspect_marks_set(m, n, !inspect_marks_test(m, n));
+	inspect_marks_set(m, n, !inspect_marks_test(m, n));
 }
 
 uint64_t inspect_marks_count(const struct inspect_marks *m)
@@ -92,10 +90,7 @@ int inspect_marks_parse(struct inspect_marks *m, const char *list, char *err, si
 			return -1;
 		}
 		for (unsigned long long k = a; k <= b; k++)
-			if (!inspect_marks_set(m, k - 1, true)) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
+			inspect_marks_set(m, k - 1, true);
 		if (*end == ',')
 			end++;
 		else if (*end)

@@ -26,9 +26,9 @@
 struct inspect_marks;
 struct inspect_marks *inspect_marks_new(void);
 void inspect_marks_free(struct inspect_marks *m);
-/* Mark or unmark packet n; false when memory ran out. */
-bool inspect_marks_set(struct inspect_marks *m, uint64_t n, bool on);
-bool inspect_marks_toggle(struct inspect_marks *m, uint64_t n);
+/* Mark or unmark packet n. */
+void inspect_marks_set(struct inspect_marks *m, uint64_t n, bool on);
+void inspect_marks_toggle(struct inspect_marks *m, uint64_t n);
 bool inspect_marks_test(const struct inspect_marks *m, uint64_t n);
 uint64_t inspect_marks_count(const struct inspect_marks *m);
 /* Mark the packets of a list of 1-based numbers and ranges: "1,3,5-7".

@@ -10,6 +10,7 @@
  * 2^32 (RFC 9293 section 3.4), compared through signed differences.
  */
 #include "inspect/stream.h"
+#include "common/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,6 @@ struct dir {
 struct walk {
 	struct inspect_stream *s;
 	struct dir d[2];       /* [0] from a, [1] from b */
-	bool oom;
 };
 
 static int32_t sdiff(uint32_t a, uint32_t b)
@@ -46,14 +46,8 @@ static void push(struct walk *w, struct inspect_chunk c)
 {
 	struct inspect_stream *s = w->s;
 	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		struct inspect_chunk *g = realloc(s->chunks, ncap * sizeof *g);
-		if (!g) {
-			w->oom = true;
-			return;
-		}
-		s->chunks = g;
-		s->cap = ncap;
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->chunks = xreallocarray(s->chunks, s->cap, sizeof *s->chunks);
 	}
 	s->chunks[s->n++] = c;
 	if (c.kind == INSPECT_CHUNK_GAP)
@@ -188,14 +182,8 @@ static void tcp_segment(struct walk *w, int k, const struct capfile_packet *p, c
 			drain(w, k, true);
 		} else {
 			if (d->nheld == d->capheld) {
-				size_t ncap = d->capheld ? d->capheld * 2 : 16;
-				struct held *g = realloc(d->held, ncap * sizeof *g);
-				if (!g) {
-					w->oom = true;
-					return;
-				}
-				d->held = g;
-				d->capheld = ncap;
+				d->capheld = d->capheld ? d->capheld * 2 : 16;
+				d->held = xreallocarray(d->held, d->capheld, sizeof *d->held);
 			}
 			d->held[d->nheld++] = (struct held){ p->number, seq, len, cap, data };
 			if (d->nheld > HELD_MAX)
@@ -219,7 +207,7 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 	bool first = true;
 	uint64_t total = capfile_count(cf);
 	struct dissection d = { 0 };
-	for (uint64_t k = 0; k < total && !w.oom; k++) {
+	for (uint64_t k = 0; k < total; k++) {
 		struct capfile_packet p;
 		if (!capfile_packet(cf, k, &p))
 			break;
@@ -252,16 +240,11 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 	}
 	dissection_free(&d);
 	/* The capture ended: what is still held follows holes never filled. */
-	for (int k = 0; k < 2 && s->tcp && !w.oom; k++)
-		while (w.d[k].nheld && !w.oom)
+	for (int k = 0; k < 2 && s->tcp; k++)
+		while (w.d[k].nheld)
 			gap_to(&w, k, hold_min(&w.d[k]), w.d[k].held[0].packet);
 	for (int k = 0; k < 2; k++)
 		free(w.d[k].held);
-	if (w.oom) {
-		inspect_stream_free(s);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 

@@ -55,7 +55,7 @@ struct inspect_stream {
 };
 
 /* Follow the connection of packet n (0-based), walking the packets indexed
- * so far.  0, or -1 with a message (not TCP/UDP, out of memory). */
+ * so far.  0, or -1 with a message (not TCP/UDP). */
 int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_stream *s, char *err, size_t errlen);
 void inspect_stream_free(struct inspect_stream *s);
 

@@ -9,6 +9,7 @@
  * cannot be compiled for matches nothing.
  */
 #include "inspect/view.h"
+#include "common/mem.h"
 
 #include "dissect/reader.h"
 #include "inspect/bpfhint.h"
@@ -170,23 +171,18 @@ static bool compiles_for(const char *bpf, void *ud)
 struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const char *search, char *err,
                                       size_t errlen)
 {
-	struct inspect_view *v = calloc(1, sizeof *v);
-	if (!v)
-		goto oom;
+	struct inspect_view *v = xcalloc(1, sizeof *v);
 	v->cf = cf;
 	v->prev_ts = CAPFILE_NO_TIME;
 	v->flows = flowtab_new();
-	if (!v->flows)
-		goto oom;
-	if (bpf && *bpf && !(v->filter = strdup(bpf)))
-		goto oom;
-	if (search && *search && !(v->search = strdup(search)))
-		goto oom;
+	if (bpf && *bpf)
+		v->filter = xstrdup(bpf);
+	if (search && *search)
+		v->search = xstrdup(search);
 	v->identity = !v->filter && !v->search;
 	if (!v->identity) {
 		v->ndir = (size_t)(capfile_size(cf) / 16 / ROW_CHUNK) + 2;
-		if (!(v->dir = calloc(v->ndir, sizeof *v->dir)))
-			goto oom;
+		v->dir = xcalloc(v->ndir, sizeof *v->dir);
 	}
 	if (v->filter) {
 		/* Check the expression now, for the link type of the first
@@ -204,10 +200,6 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 		}
 	}
 	return v;
-oom:
-	snprintf(err, errlen, "out of memory");
-	inspect_view_free(v);
-	return NULL;
 }
 
 void inspect_view_free(struct inspect_view *v)
@@ -234,8 +226,8 @@ static bool add_row(struct inspect_view *v, uint64_t pkt)
 		size_t c = n >> ROW_SHIFT;
 		if (c >= v->ndir)
 			return false;
-		if (!v->dir[c] && !(v->dir[c] = malloc(ROW_CHUNK * sizeof(uint64_t))))
-			return false;
+		if (!v->dir[c])
+			v->dir[c] = xmalloc(ROW_CHUNK * sizeof(uint64_t));
 		v->dir[c][n & (ROW_CHUNK - 1)] = pkt;
 	}
 	atomic_store_explicit(&v->count, n + 1, memory_order_release);
@@ -266,7 +258,7 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 		if (pass) {
 			size_t row = inspect_view_count(v);
 			if (!add_row(v, p.number))
-				return true;   /* out of memory: the view ends here */
+				return true;   /* past the row directory: the view ends here */
 			if (cb)
 				cb(ud, row, &p, d, summary);
 		}

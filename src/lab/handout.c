@@ -11,6 +11,7 @@
 #include "lab/handout.h"
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
+#include "common/mem.h"
 #include "common/text.h"
 
 #include <ctype.h>
@@ -30,7 +31,6 @@ struct hw {
 	enum handout_format fmt;
 	struct lab *lab;
 	const struct handout_opts *o;
-	bool oom;
 };
 
 static bool html(const struct hw *w) { return w->fmt == HANDOUT_HTML; }
@@ -44,25 +44,14 @@ struct lines {
 
 static void lines_add(struct hw *w, struct lines *l, const char *fmt, ...)
 {
-	char *s = NULL;
+	(void)w;
 	va_list ap;
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		w->oom = true;
-		return;
-	}
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			free(s);
-			w->oom = true;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = s;
 }
@@ -166,15 +155,10 @@ static void put_text(struct hw *w, const char *s)
 
 static void put_textf(struct hw *w, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		w->oom = true;
-		return;
-	}
 	put_text(w, s);
 	free(s);
 }
@@ -193,15 +177,10 @@ static void raw(struct hw *w, const char *fmt, ...)
 /* A heading; `id` names it for the HTML table of contents (may be NULL). */
 static void heading(struct hw *w, int level, const char *id, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		w->oom = true;
-		return;
-	}
 	if (html(w)) {
 		if (id)
 			raw(w, "<h%d id=\"%s\">", level, id);
@@ -327,10 +306,8 @@ static void prose(struct hw *w, const struct text_block *b)
 		if (is_prose || blank)
 			prose_flush_pre(w, &pre);
 		if (is_prose) {
-			if (!pf && !(pf = open_memstream(&text, &len))) {
-				w->oom = true;
-				break;
-			}
+			if (!pf && !(pf = open_memstream(&text, &len)))
+				mem_oom();
 			if (ftell(pf) > 0)
 				fputc(' ', pf);
 			fputs(line, pf);
@@ -620,10 +597,7 @@ static void ladders(struct hw *w)
 		para(w, "Nothing was captured, so there is no ladder to draw.");
 		goto done;
 	}
-	if (!lab_frames_get(w->lab, &fr)) {
-		w->oom = true;
-		goto done;
-	}
+	lab_frames_get(w->lab, &fr);
 	size_t nc = ladder_connections(fr.f, fr.n, &c);
 	if (!nc)
 		para(w, "No TCP connection was captured.");
@@ -637,10 +611,6 @@ static void ladders(struct hw *w)
 		ladder_endpoint(&c[k], false, b, sizeof b);
 		heading(w, 3, NULL, "%s <-> %s, %zu segments", a, b, c[k].npackets);
 		struct ladder *lad = ladder_build(fr.f, fr.n, &c[k], 100);
-		if (!lad) {
-			w->oom = true;
-			continue;
-		}
 		struct lines l = { 0 };
 		for (size_t r = 0; r < lad->nrows; r++)
 			lines_add(w, &l, "%s", lad->rows[r].text);
@@ -992,10 +962,6 @@ int handout_write(struct lab *lab, enum handout_format fmt, const struct handout
 	questions(&w);
 	doc_end(&w);
 
-	if (w.oom) {
-		snprintf(err, errlen, "out of memory while writing the handout");
-		return -1;
-	}
 	if (fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "could not write the handout: %s", strerror(errno ? errno : EIO));
 		return -1;
@@ -1029,11 +995,7 @@ int handout_write_file(struct lab *lab, const char *path, const struct handout_o
 		snprintf(err, errlen, "%s: a handout is Markdown (a name ending in .md) or HTML (.html)", path);
 		return -1;
 	}
-	char *partial = NULL;
-	if (asprintf(&partial, "%s.partial", path) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	char *partial = xasprintf("%s.partial", path);
 	FILE *f = fopen(partial, "w");
 	if (!f) {
 		snprintf(err, errlen, "cannot write %s: %s", partial, strerror(errno));

@@ -8,6 +8,7 @@
  * deterministic) and waits until the END marker has been captured.
  */
 #include "lab/lab.h"
+#include "common/mem.h"
 #include "dissect/dissect.h"
 #include "lab/peer.h"
 #include "lab/record.h"
@@ -133,13 +134,9 @@ static bool foreign_icmp(const struct lab *lab, const struct pkt_info *i)
 }
 
 /* A lab of nothing yet: lesson, locks, results, flow table. */
-static struct lab *lab_new(const struct lesson *lesson, const struct lab_options *opt, char *err, size_t errlen)
+static struct lab *lab_new(const struct lesson *lesson, const struct lab_options *opt)
 {
-	struct lab *lab = calloc(1, sizeof *lab);
-	if (!lab) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct lab *lab = xcalloc(1, sizeof *lab);
 	lab->lesson = lesson;
 	if (opt)
 		lab->opt = *opt;
@@ -147,13 +144,8 @@ static struct lab *lab_new(const struct lesson *lesson, const struct lab_options
 	lab->last_end = -1;
 	pthread_mutex_init(&lab->mu, NULL);
 	pthread_cond_init(&lab->cv, NULL);
-	lab->results = calloc(lesson->nsteps ? lesson->nsteps : 1, sizeof *lab->results);
+	lab->results = xcalloc(lesson->nsteps, sizeof *lab->results);
 	lab->flows = flowtab_new();
-	if (!lab->results || !lab->flows) {
-		snprintf(err, errlen, "out of memory");
-		lab_close(lab);
-		return NULL;
-	}
 	return lab;
 }
 
@@ -270,9 +262,7 @@ static int server_hello(struct lab *lab, char *err, size_t errlen)
 struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                      const struct lab_options *opt, char *err, size_t errlen)
 {
-	struct lab *lab = lab_new(lesson, opt, err, errlen);
-	if (!lab)
-		return NULL;
+	struct lab *lab = lab_new(lesson, opt);
 	lab->family = lab->opt.family ? lab->opt.family : lesson->family;
 	if (demo_toggle_on(lab->opt.toggles, "ipv6"))
 		lab->family = 6;
@@ -336,13 +326,9 @@ fail:
 
 struct lab *lab_open_replay(const struct lesson *lesson, const char *path, char *err, size_t errlen)
 {
-	struct lab *lab = lab_new(lesson, NULL, err, errlen);
-	if (!lab)
-		return NULL;
-	lab->rec = calloc(1, sizeof *lab->rec);
-	if (!lab->rec || record_load(path, lesson, lab->rec, err, errlen) < 0) {
-		if (!lab->rec)
-			snprintf(err, errlen, "out of memory");
+	struct lab *lab = lab_new(lesson, NULL);
+	lab->rec = xcalloc(1, sizeof *lab->rec);
+	if (record_load(path, lesson, lab->rec, err, errlen) < 0) {
 		free(lab->rec);
 		lab->rec = NULL;
 		lab_close(lab);

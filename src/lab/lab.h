@@ -144,7 +144,7 @@ struct lab_frames {
 	int *step;            /* each frame's step (or LAB_PKT_SETUP / LAB_PKT_BETWEEN) */
 	size_t n;
 };
-bool lab_frames_get(struct lab *lab, struct lab_frames *out);
+void lab_frames_get(struct lab *lab, struct lab_frames *out);
 void lab_frames_free(struct lab_frames *fr);
 
 /* "capturing on lo, 12 packets, 0 dropped" or why there is no capture. */

@@ -13,6 +13,7 @@
 #include "lab/lab.h"
 #include "lab/ladder.h"
 #include "dissect/dissect.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,18 +60,14 @@ static void tag_packet(const struct lab_packet *p, const struct text_block *code
 		ladder_step_tag(step, code->lines, code->n, buf, n);
 }
 
-bool lab_frames_get(struct lab *lab, struct lab_frames *out)
+void lab_frames_get(struct lab *lab, struct lab_frames *out)
 {
 	const struct lesson *l = lab_lesson(lab);
 	size_t n = lab_packet_count(lab);
 	memset(out, 0, sizeof *out);
-	out->f = calloc(n ? n : 1, sizeof *out->f);
-	out->tags = calloc(n ? n : 1, sizeof *out->tags);
-	out->step = calloc(n ? n : 1, sizeof *out->step);
-	if (!out->f || !out->tags || !out->step) {
-		lab_frames_free(out);
-		return false;
-	}
+	out->f = xcalloc(n, sizeof *out->f);
+	out->tags = xcalloc(n, sizeof *out->tags);
+	out->step = xcalloc(n, sizeof *out->step);
 	struct lab_packet p;
 	for (size_t i = 0; i < n && lab_packet(lab, i, &p); i++) {
 		const char *prev = i && out->step[i - 1] == p.step ? out->tags[i - 1] : NULL;
@@ -83,7 +80,6 @@ bool lab_frames_get(struct lab *lab, struct lab_frames *out)
 		out->step[i] = p.step;
 		out->n = i + 1;
 	}
-	return true;
 }
 
 void lab_frames_free(struct lab_frames *fr)

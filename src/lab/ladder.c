@@ -12,6 +12,7 @@
  */
 #include "lab/ladder.h"
 #include "dissect/dissect.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,13 +68,7 @@ size_t ladder_connections(const struct ladder_frame *frames, size_t n, struct la
 			if (c == nc) {
 				if (nc == cap) {
 					size_t ncap = cap ? 2 * cap : 8;
-					struct ladder_conn *nv = realloc(v, ncap * sizeof *nv);
-					if (!nv) {
-						dissection_free(&d);
-						free(v);
-						return 0;
-					}
-					v = nv;
+					v = xreallocarray(v, ncap, sizeof *v);
 					cap = ncap;
 				}
 				v[nc++] = conn_from(&d.info, k);
@@ -212,28 +207,16 @@ static void label(const struct arrow *a, size_t w, char *buf, size_t n)
 
 struct rows {
 	struct ladder *l;
-	bool failed;
 };
 
 static void add_row(struct rows *r, const char *text, long frame)
 {
 	struct ladder *l = r->l;
-	if (r->failed)
-		return;
-	struct ladder_row *v = realloc(l->rows, (l->nrows + 1) * sizeof *v);
-	char *t = NULL;
-	if (v) {
-		l->rows = v;
-		size_t len = strlen(text);
-		while (len && text[len - 1] == ' ')
-			len--;
-		t = strndup(text, len);
-	}
-	if (!t) {
-		r->failed = true;
-		return;
-	}
-	l->rows[l->nrows++] = (struct ladder_row){ t, frame };
+	l->rows = xreallocarray(l->rows, l->nrows + 1, sizeof *l->rows);
+	size_t len = strlen(text);
+	while (len && text[len - 1] == ' ')
+		len--;
+	l->rows[l->nrows++] = (struct ladder_row){ xstrndup(text, len), frame };
 }
 
 /* Put s into the row at column x (clipped to the row). */
@@ -327,11 +310,7 @@ static void draw(struct rows *r, const struct arrow *a, size_t na, int width)
 	span = span < want ? span : want;
 	int lx = numw, rx = numw + span + 1;
 
-	char *row = malloc((size_t)width + 1);
-	if (!row) {
-		r->failed = true;
-		return;
-	}
+	char *row = xmalloc((size_t)width + 1);
 	heading(r, row, width, lx, rx);
 	spacer(r, row, width, lx, rx);
 	for (size_t k = 0; k < na; k++) {
@@ -367,12 +346,10 @@ static void draw(struct rows *r, const struct arrow *a, size_t na, int width)
 struct ladder *ladder_build(const struct ladder_frame *frames, size_t n, const struct ladder_conn *conn,
                             int width)
 {
-	struct ladder *l = calloc(1, sizeof *l);
+	struct ladder *l = xcalloc(1, sizeof *l);
 	struct flowtab *t = flowtab_new();
 	struct arrow *a = NULL;
 	size_t na = 0, cap = 0;
-	if (!l || !t)
-		goto fail;
 	l->width = width > LADDER_MIN_WIDTH ? width : LADDER_MIN_WIDTH;
 	if (conn) {
 		l->conn = *conn;
@@ -390,12 +367,7 @@ struct ladder *ladder_build(const struct ladder_frame *frames, size_t n, const s
 		if (d.info.tcp && d.info.has_ports && conn_has(&l->conn, &d.info, &ltr)) {
 			if (na == cap) {
 				size_t ncap = cap ? 2 * cap : 32;
-				struct arrow *nv = realloc(a, ncap * sizeof *nv);
-				if (!nv) {
-					dissection_free(&d);
-					goto fail;
-				}
-				a = nv;
+				a = xreallocarray(a, ncap, sizeof *a);
 				cap = ncap;
 			}
 			uint32_t seq = 0, ack = 0;
@@ -411,19 +383,12 @@ struct ladder *ladder_build(const struct ladder_frame *frames, size_t n, const s
 		dissection_free(&d);
 	}
 	if (na) {
-		struct rows r = { l, false };
+		struct rows r = { l };
 		draw(&r, a, na, l->width);
-		if (r.failed)
-			goto fail;
 	}
 	free(a);
 	flowtab_free(t);
 	return l;
-fail:
-	free(a);
-	flowtab_free(t);
-	ladder_free(l);
-	return NULL;
 }
 
 void ladder_free(struct ladder *l)

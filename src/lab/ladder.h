@@ -69,7 +69,7 @@ struct ladder_conn {
 
 /* The TCP connections among n frames, in the order of their first segment.
  * Returns how many; *out is a malloc'd array of them (the caller frees it),
- * NULL when there are none or memory ran out (then 0 is returned). */
+ * NULL when there are none. */
 size_t ladder_connections(const struct ladder_frame *frames, size_t n, struct ladder_conn **out);
 
 /* "127.0.0.1:51234" or "[::1]:40123" for one end of a connection. */
@@ -95,7 +95,7 @@ struct ladder {
 /* Draw `conn` (NULL: the first TCP connection in the frames) in rows of at
  * most `width` columns.  Labels that do not fit drop their least telling
  * parts first (options, window, ack, seq); tags are cut to their column.
- * Returns NULL only when memory ran out; free with ladder_free. */
+ * Never NULL; free with ladder_free. */
 struct ladder *ladder_build(const struct ladder_frame *frames, size_t n, const struct ladder_conn *conn,
                             int width);
 void ladder_free(struct ladder *l);

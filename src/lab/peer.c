@@ -2,6 +2,7 @@
  * peer.c — the two-terminal control channel (see peer.h).
  */
 #include "lab/peer.h"
+#include "common/mem.h"
 #include "common/clock.h"
 #include "common/loopback.h"
 
@@ -29,9 +30,8 @@ struct peer {
 
 static struct peer *peer_new(void)
 {
-	struct peer *p = calloc(1, sizeof *p);
-	if (p)
-		p->lfd = p->fd = -1;
+	struct peer *p = xcalloc(1, sizeof *p);
+	p->lfd = p->fd = -1;
 	return p;
 }
 
@@ -44,8 +44,8 @@ static void nodelay(int fd)
 struct peer *peer_listen(char *err, size_t errlen)
 {
 	struct peer *p = peer_new();
-	char e[160] = "out of memory";
-	if (!p || (p->lfd = loopback_bind(4, SOCK_STREAM, 0, 1, &p->port, e, sizeof e)) < 0) {
+	char e[160];
+	if ((p->lfd = loopback_bind(4, SOCK_STREAM, 0, 1, &p->port, e, sizeof e)) < 0) {
 		snprintf(err, errlen, "the control port for the other terminal: %s", e);
 		peer_close(p);
 		return NULL;
@@ -98,10 +98,10 @@ struct peer *peer_connect(uint16_t port, char *err, size_t errlen)
 	struct peer *p = peer_new();
 	struct sockaddr_storage a;
 	socklen_t len = loopback_addr(4, port, &a);
-	if (!p || (p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	if ((p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(p->fd, (struct sockaddr *)&a, len) < 0) {
 		snprintf(err, errlen, "cannot reach the server side on 127.0.0.1 port %u: %s (is `sockscope lesson ID "
-		         "--role server` running, and is that the port it shows?)", port, p ? strerror(errno) : "out of memory");
+		         "--role server` running, and is that the port it shows?)", port, strerror(errno));
 		peer_close(p);
 		return NULL;
 	}

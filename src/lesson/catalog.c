@@ -6,6 +6,7 @@
  * message and leaves the other lessons available.
  */
 #include "lesson/lesson.h"
+#include "common/mem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,15 +22,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int push(void *arrp, size_t *n, void *item)
+static void push(void *arrp, size_t *n, void *item)
 {
 	void ***arr = arrp;
-	void **grown = realloc(*arr, (*n + 1) * sizeof *grown);
-	if (!grown)
-		return -1;
-	grown[(*n)++] = item;
-	*arr = grown;
-	return 0;
+	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+	(*arr)[(*n)++] = item;
 }
 
 struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t errlen)
@@ -39,24 +36,18 @@ struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t er
 		snprintf(err, errlen, "%s: cannot open the lesson directory: %s", dir, strerror(errno));
 		return NULL;
 	}
-	struct lesson_catalog *c = calloc(1, sizeof *c);
+	struct lesson_catalog *c = xcalloc(1, sizeof *c);
 	char **names = NULL;
 	size_t nnames = 0;
-	if (!c || !(c->dir = strdup(dir)))
-		goto oom;
+	c->dir = xstrdup(dir);
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		if (len > 7 && strcmp(e->d_name + len - 7, ".lesson") == 0 && e->d_name[0] != '.') {
-			char *name = strdup(e->d_name);
-			if (!name || push(&names, &nnames, name) < 0) {
-				free(name);
-				goto oom;
-			}
+			push(&names, &nnames, xstrdup(e->d_name));
 		}
 	}
 	closedir(d);
-	d = NULL;
 	qsort(names, nnames, sizeof *names, cmp_names);
 	for (size_t i = 0; i < nnames; i++) {
 		char path[PATH_MAX], msg[512];
@@ -67,24 +58,15 @@ struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t er
 			lesson_free(l);
 			l = NULL;
 		}
-		if (l ? push(&c->lessons, &c->n, l) < 0 : push(&c->errors, &c->nerrors, strdup(msg)) < 0) {
-			lesson_free(l);
-			goto oom;
-		}
+		if (l)
+			push(&c->lessons, &c->n, l);
+		else
+			push(&c->errors, &c->nerrors, xstrdup(msg));
 	}
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	return c;
-oom:
-	if (d)
-		closedir(d);
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	lesson_catalog_free(c);
-	snprintf(err, errlen, "out of memory reading %s", dir);
-	return NULL;
 }
 
 void lesson_catalog_free(struct lesson_catalog *c)

@@ -8,6 +8,7 @@
  * a structural error would mostly be noise).
  */
 #include "lesson/lesson.h"
+#include "common/mem.h"
 #include "common/text.h"
 
 #include <ctype.h>
@@ -47,24 +48,11 @@ static void fail(struct parser *p, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *xstrdup(struct parser *p, const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		fail(p, "out of memory");
-	return d;
-}
-
 static void block_add(struct parser *p, struct text_block *b, const char *text)
 {
-	char **lines = realloc(b->lines, (b->n + 1) * sizeof *lines);
-	if (!lines) {
-		fail(p, "out of memory");
-		return;
-	}
-	b->lines = lines;
-	if ((b->lines[b->n] = xstrdup(p, text)))
-		b->n++;
+	(void)p;
+	b->lines = xreallocarray(b->lines, b->n + 1, sizeof *b->lines);
+	b->lines[b->n++] = xstrdup(text);
 }
 
 static void block_free(struct text_block *b)
@@ -208,16 +196,11 @@ static void new_step(struct parser *p, const char *title)
 		fail(p, "'step:' needs a title, e.g. 'step: Connect to the server'");
 		return;
 	}
-	struct lesson_step *steps = realloc(l->steps, (l->nsteps + 1) * sizeof *steps);
-	if (!steps) {
-		fail(p, "out of memory");
-		return;
-	}
-	l->steps = steps;
+	l->steps = xreallocarray(l->steps, l->nsteps + 1, sizeof *l->steps);
 	p->step = &l->steps[l->nsteps++];
 	memset(p->step, 0, sizeof *p->step);
 	p->step->line = p->line;
-	p->step->title = xstrdup(p, title);
+	p->step->title = xstrdup(title);
 }
 
 /* Checks a finished step (called at the next step and at the end). */
@@ -286,7 +269,7 @@ static void key_toggle(struct parser *p, const char *value)
 		struct lesson_toggle *t = &l->toggles[l->ntoggles++];
 		memcpy(t->name, value, wl);
 		t->name[wl] = '\0';
-		t->label = xstrdup(p, label);
+		t->label = xstrdup(label);
 	}
 }
 
@@ -349,7 +332,7 @@ static void key_predict(struct parser *p, const char *value)
 	for (size_t i = 1; i < sizeof predict_names / sizeof predict_names[0]; i++)
 		if (strlen(predict_names[i]) == wl && strncmp(predict_names[i], value, wl) == 0 && *q) {
 			p->step->predict = (enum predict_kind)i;
-			p->step->predict_q = xstrdup(p, q);
+			p->step->predict_q = xstrdup(q);
 			return;
 		}
 	fail(p, "'predict' needs what is counted (packets, client-packets, server-packets, data-packets, syn, fin, "
@@ -370,7 +353,7 @@ static void key_origin(struct parser *p, const char *value)
 	}
 	struct lesson_origin *o = &s->origins[s->norigins++];
 	snprintf(o->field, sizeof o->field, "%.*s", (int)(eq - value), value);
-	o->expr = xstrdup(p, eq + 3);
+	o->expr = xstrdup(eq + 3);
 }
 
 static const char expect_usage[] =
@@ -440,17 +423,12 @@ static void key_quiz(struct parser *p, const char *key, const char *value)
 		return;
 	}
 	if (strcmp(key, "question") == 0) {
-		struct lesson_question *q = realloc(l->questions, (l->nquestions + 1) * sizeof *q);
-		if (!q) {
-			fail(p, "out of memory");
-			return;
-		}
-		l->questions = q;
-		q = &l->questions[l->nquestions++];
+		l->questions = xreallocarray(l->questions, l->nquestions + 1, sizeof *l->questions);
+		struct lesson_question *q = &l->questions[l->nquestions++];
 		memset(q, 0, sizeof *q);
 		q->line = p->line;
 		q->answer = -2;   /* not given yet */
-		q->text = xstrdup(p, value);
+		q->text = xstrdup(value);
 		return;
 	}
 	if (!l->nquestions) {
@@ -462,15 +440,15 @@ static void key_quiz(struct parser *p, const char *key, const char *value)
 		if (q->nchoices == LESSON_MAX_CHOICES)
 			fail(p, "a question may have at most %d choices", LESSON_MAX_CHOICES);
 		else
-			q->choices[q->nchoices++] = xstrdup(p, value);
+			q->choices[q->nchoices++] = xstrdup(value);
 	} else if (strcmp(key, "why") == 0) {
 		free(q->why);
-		q->why = xstrdup(p, value);
+		q->why = xstrdup(value);
 	} else if (q->answer != -2) {
 		fail(p, "this question already has an answer");
 	} else if (value[0] == '=') {
 		q->answer = -1;
-		q->answer_text = xstrdup(p, value + 1 + strspn(value + 1, " "));
+		q->answer_text = xstrdup(value + 1 + strspn(value + 1, " "));
 	} else if (value[0] >= 'a' && value[0] < 'a' + (int)q->nchoices && !value[1]) {
 		q->answer = value[0] - 'a';
 	} else {
@@ -532,7 +510,7 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		else if (!*value)
 			fail(p, "'%s' needs a value on the same line", k->name);
 		else
-			*slot = xstrdup(p, value);
+			*slot = xstrdup(value);
 	} else if (k->kind == BLOCK) {
 		struct text_block *b = (struct text_block *)((char *)base + k->offset);
 		if (b->n) {
@@ -641,20 +619,14 @@ static char *id_from_path(const char *path)
 	size_t n = strlen(base);
 	if (n > 7 && strcmp(base + n - 7, ".lesson") == 0)
 		n -= 7;
-	return strndup(base, n);
+	return xstrndup(base, n);
 }
 
 struct lesson *lesson_parse(const char *name, const char *text, char *err, size_t errlen)
 {
 	struct parser p = { .name = name, .err = err, .errlen = errlen };
-	p.l = calloc(1, sizeof *p.l);
-	char *copy = strdup(text);
-	if (!p.l || !copy) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		free(copy);
-		free(p.l);
-		return NULL;
-	}
+	p.l = xcalloc(1, sizeof *p.l);
+	char *copy = xstrdup(text);
 	p.l->family = 4;
 	/* strtok would merge empty lines; walk by hand to count every line. */
 	char *line = copy;
@@ -688,10 +660,8 @@ struct lesson *lesson_parse(const char *name, const char *text, char *err, size_
 		}
 	}
 	if (!p.failed) {
-		p.l->path = strdup(name);
+		p.l->path = xstrdup(name);
 		p.l->id = id_from_path(name);
-		if (!p.l->path || !p.l->id)
-			fail(&p, "out of memory");
 	}
 	if (p.failed) {
 		lesson_free(p.l);
@@ -707,12 +677,12 @@ struct lesson *lesson_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
-	char *buf = malloc(MAX_LESSON_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, MAX_LESSON_BYTES + 1, f) : 0;
+	char *buf = xmalloc(MAX_LESSON_BYTES + 1);
+	size_t n = fread(buf, 1, MAX_LESSON_BYTES + 1, f);
 	int rerr = ferror(f);
 	fclose(f);
-	if (!buf || rerr) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(EIO) : "out of memory");
+	if (rerr) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EIO));
 		free(buf);
 		return NULL;
 	}

@@ -2,6 +2,7 @@
  * progress.c — the learner's progress file (format in progress.h).
  */
 #include "lesson/progress.h"
+#include "common/mem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -40,10 +41,7 @@ static struct progress_entry *get_or_add(struct progress *p, const char *id)
 	struct progress_entry *e = find(p, id);
 	if (e || strlen(id) >= sizeof e->id)
 		return e;
-	struct progress_entry *grown = realloc(p->e, (p->n + 1) * sizeof *grown);
-	if (!grown)
-		return NULL;
-	p->e = grown;
+	p->e = xreallocarray(p->e, p->n + 1, sizeof *p->e);
 	e = &p->e[p->n++];
 	memset(e, 0, sizeof *e);
 	snprintf(e->id, sizeof e->id, "%s", id);
@@ -52,9 +50,7 @@ static struct progress_entry *get_or_add(struct progress *p, const char *id)
 
 struct progress *progress_load(const char *path)
 {
-	struct progress *p = calloc(1, sizeof *p);
-	if (!p)
-		return NULL;
+	struct progress *p = xcalloc(1, sizeof *p);
 	if (path)
 		snprintf(p->path, sizeof p->path, "%s", path);
 	else if (!progress_default_path(p->path, sizeof p->path))

@@ -33,7 +33,7 @@ struct progress {
 bool progress_default_path(char *buf, size_t n);
 
 /* Load (a missing file is an empty progress).  NULL path = the default.
- * Never fails for a bad line; NULL only when out of memory. */
+ * Never fails (a bad line is skipped); never NULL. */
 struct progress *progress_load(const char *path);
 void progress_free(struct progress *p);
 

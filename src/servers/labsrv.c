@@ -17,6 +17,7 @@
  * every poll() also watches the wake-up pipe.
  */
 #include "servers/labsrv_priv.h"
+#include "common/mem.h"
 #include "common/clock.h"
 #include "common/loopback.h"
 
@@ -767,11 +768,7 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 		snprintf(err, errlen, "address family must be 4 or 6, not %d", family);
 		return NULL;
 	}
-	struct labsrv *s = calloc(1, sizeof *s);
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct labsrv *s = xcalloc(1, sizeof *s);
 	s->proto = p;
 	s->family = family;
 	s->lfd = s->ufd = s->xfd = s->wake[0] = s->wake[1] = -1;

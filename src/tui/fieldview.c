@@ -5,6 +5,7 @@
  * and the inspection screen.
  */
 #include "tui/fieldview.h"
+#include "common/mem.h"
 #include "lab/textfmt.h"
 
 #include <stdio.h>
@@ -61,13 +62,8 @@ void fieldview_set(struct fieldview *f, int linktype, const uint8_t *data, uint3
 	f->have = true;
 	f->data = data;
 	f->caplen = caplen;
-	size_t n = f->d.nfields ? f->d.nfields : 1;
-	f->folded = calloc(n, sizeof *f->folded);
-	f->vis = calloc(n, sizeof *f->vis);
-	if (!f->folded || !f->vis) {
-		fieldview_clear(f);
-		return;
-	}
+	f->folded = xcalloc(f->d.nfields, sizeof *f->folded);
+	f->vis = xcalloc(f->d.nfields, sizeof *f->vis);
 	size_t inner = 0;   /* the innermost layer that has fields of its own */
 	for (size_t i = 0; i < f->d.nfields; i++)
 		if (f->d.fields[i].depth == 0 && has_children(&f->d, i))

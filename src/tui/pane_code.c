@@ -12,6 +12,7 @@
  * highlighted bytes and marked '<', and they are what is kept in view.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ struct code {
 
 static void *code_create(void)
 {
-	return calloc(1, sizeof(struct code));
+	return xcalloc(1, sizeof(struct code));
 }
 
 static void code_destroy(void *self)

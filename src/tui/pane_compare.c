@@ -11,6 +11,7 @@
  * screen's worker thread), the pane says how far it has got.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 #include "lab/textfmt.h"
 
 #include <stdio.h>
@@ -34,7 +35,7 @@ struct compare {
 
 static void *compare_create(void)
 {
-	return calloc(1, sizeof(struct compare));
+	return xcalloc(1, sizeof(struct compare));
 }
 
 static void compare_destroy(void *self)
@@ -49,12 +50,8 @@ static void compare_destroy(void *self)
 static void add_row(struct compare *c, const char *left, const char *right, enum term_color color, char mark)
 {
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 32;
-		struct row *r = realloc(c->rows, cap * sizeof *r);
-		if (!r)
-			return;   /* a row less on screen */
-		c->rows = r;
-		c->cap = cap;
+		c->cap = c->cap ? 2 * c->cap : 32;
+		c->rows = xreallocarray(c->rows, c->cap, sizeof *c->rows);
 	}
 	struct row *r = &c->rows[c->n++];
 	snprintf(r->text[0], sizeof r->text[0], "%s", left);

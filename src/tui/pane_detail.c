@@ -5,6 +5,7 @@
  * The packet is dissected once when the selection changes.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 #include "tui/fieldview.h"
 #include "lab/textfmt.h"
 
@@ -20,9 +21,8 @@ struct detail {
 
 static void *detail_create(void)
 {
-	struct detail *d = calloc(1, sizeof *d);
-	if (d)
-		d->pkt = -1;
+	struct detail *d = xcalloc(1, sizeof *d);
+	d->pkt = -1;
 	return d;
 }
 

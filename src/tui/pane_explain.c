@@ -9,6 +9,7 @@
  * their own line and indentation.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ struct explain {
 
 static void *explain_create(void)
 {
-	return calloc(1, sizeof(struct explain));
+	return xcalloc(1, sizeof(struct explain));
 }
 
 static void explain_destroy(void *self)

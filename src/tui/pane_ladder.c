@@ -11,6 +11,7 @@
  * packets arrive, the pane's width changes or another connection is chosen.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 #include "lab/ladder.h"
 
 #include <stdio.h>
@@ -30,7 +31,7 @@ struct ladder_pane {
 
 static void *ladder_create(void)
 {
-	return calloc(1, sizeof(struct ladder_pane));
+	return xcalloc(1, sizeof(struct ladder_pane));
 }
 
 static void forget(struct ladder_pane *p)
@@ -55,19 +56,18 @@ static void build(struct ladder_pane *p, struct lesson_view *v, int width)
 	forget(p);
 	struct lab_frames fr;
 	struct ladder_conn *c = NULL;
-	if (lab_frames_get(v->lab, &fr)) {
-		p->step = fr.step;   /* kept: the pane owns it from here */
-		fr.step = NULL;
-		p->nconn = ladder_connections(fr.f, fr.n, &c);
-		if (p->conn >= p->nconn)
-			p->conn = 0;
-		p->lad = ladder_build(fr.f, fr.n, p->nconn ? &c[p->conn] : NULL, width);
-		p->head = 0;
-		while (p->lad && p->head < p->lad->nrows && p->lad->rows[p->head].frame < 0)
-			p->head++;
-		free(c);
-		lab_frames_free(&fr);
-	}
+	lab_frames_get(v->lab, &fr);
+	p->step = fr.step;   /* kept: the pane owns it from here */
+	fr.step = NULL;
+	p->nconn = ladder_connections(fr.f, fr.n, &c);
+	if (p->conn >= p->nconn)
+		p->conn = 0;
+	p->lad = ladder_build(fr.f, fr.n, p->nconn ? &c[p->conn] : NULL, width);
+	p->head = 0;
+	while (p->lad && p->head < p->lad->nrows && p->lad->rows[p->head].frame < 0)
+		p->head++;
+	free(c);
+	lab_frames_free(&fr);
 	p->built_n = v->npackets;
 	p->built_w = width;
 }
@@ -164,9 +164,7 @@ static enum ui_result ladder_key(void *self, struct lesson_view *v, int key)
 	if (!p->lad)
 		return UI_IGNORED;
 	/* Move among the arrows only: the heading and spacers draw no packet. */
-	long *arrows = calloc(p->lad->nrows ? p->lad->nrows : 1, sizeof *arrows);
-	if (!arrows)
-		return UI_HANDLED;
+	long *arrows = xcalloc(p->lad->nrows, sizeof *arrows);
 	size_t na = 0;
 	long cur = cursor_row(p, v), at = 0;
 	for (size_t r = 0; r < p->lad->nrows; r++)

@@ -6,6 +6,7 @@
  * pane and follows new packets until the user moves it (End follows again).
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 #include "lab/textfmt.h"
 
 #include <stdio.h>
@@ -20,7 +21,7 @@ struct packets {
 
 static void *packets_create(void)
 {
-	return calloc(1, sizeof(struct packets));
+	return xcalloc(1, sizeof(struct packets));
 }
 
 static void packets_destroy(void *self)

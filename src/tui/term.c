@@ -20,6 +20,9 @@
  *    curses started, written back with tcsetattr, and the terminal's own
  *    "leave the full-screen mode" strings read from terminfo at start-up,
  *    written with write), say so on stderr, and die of the same signal.
+ *  - out of memory (common/mem.h), on whichever thread: the same restore
+ *    as a fatal signal's, registered as mem's hook while curses has the
+ *    terminal, runs before the message and exit(1).
  *
  * Handlers run on whichever thread the kernel picks: each only sets a flag
  * the main loop reads (or, on the fatal paths, touches nothing but the
@@ -29,6 +32,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include "tui/term.h"
+
+#include "common/mem.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -339,6 +344,9 @@ int term_init(char *err, size_t errlen)
 	add_reset("rmcup");
 	active = true;
 	in_curses = 1;
+	/* It touches nothing but the terminal, so it is safe on any thread, as
+	 * the allocation that failed may be on the capture's or the lab's. */
+	mem_set_oom_hook(restore_from_handler);
 	static bool registered;
 	if (!registered)
 		atexit(term_end);
@@ -366,6 +374,7 @@ void term_end(void)
 	curs_set(1);
 	endwin();
 	in_curses = 0;
+	mem_set_oom_hook(NULL);
 	delscreen(screen);
 	screen = NULL;
 }

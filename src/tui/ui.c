@@ -3,6 +3,7 @@
  * (the one text-wrap routine lives here), scrolling, the status bar.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,16 +54,10 @@ void ui_lines_free(struct ui_lines *l)
 void ui_lines_add(struct ui_lines *l, const char *text, enum term_color c, char mark)
 {
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct ui_line *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return;   /* a line less on screen; the program goes on */
-		l->v = v;
-		l->cap = cap;
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
-	char *t = strdup(text);
-	if (t)
-		l->v[l->n++] = (struct ui_line){ t, c, mark };
+	l->v[l->n++] = (struct ui_line){ xstrdup(text), c, mark };
 }
 
 void ui_lines_wrap(struct ui_lines *l, const char *text, int width, enum term_color c)

@@ -8,6 +8,7 @@
  * only lays it out, as `sockscope addr` does on a plain terminal.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 #include "common/ipaddr.h"
 
 #include <stdio.h>
@@ -24,11 +25,8 @@ struct addr_screen {
 static void *addr_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	(void)arg;
-	struct addr_screen *a = calloc(1, sizeof *a);
-	if (!a) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	(void)err, (void)errlen;
+	struct addr_screen *a = xcalloc(1, sizeof *a);
 	a->ui = ui;
 	return a;
 }

@@ -7,6 +7,7 @@
  * with no steps is a quiz and opens straight into its questions.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 #include "lesson/progress.h"
 
 #include <stdio.h>
@@ -27,16 +28,11 @@ struct browser {
 static void *browser_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	(void)arg;
-	struct browser *b = calloc(1, sizeof *b);
+	(void)err, (void)errlen;
+	struct browser *b = xcalloc(1, sizeof *b);
 	const struct tui_context *ctx = ui_context(ui);
-	size_t n = ctx->catalog->n ? ctx->catalog->n : 1;
-	if (!b || !(b->first = calloc(n, sizeof *b->first)) || !(b->last = calloc(n, sizeof *b->last))) {
-		if (b)
-			free(b->first);
-		free(b);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	b->first = xcalloc(ctx->catalog->n, sizeof *b->first);
+	b->last = xcalloc(ctx->catalog->n, sizeof *b->last);
 	b->ui = ui;
 	b->ctx = ctx;
 	return b;

@@ -5,6 +5,7 @@
  * margin) and the text is wrapped to it again on every resize.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +33,8 @@ struct help {
 static void *help_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	(void)ui;
-	struct help *s = calloc(1, sizeof *s);
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	(void)err, (void)errlen;
+	struct help *s = xcalloc(1, sizeof *s);
 	s->tables = arg ? arg : fallback;
 	s->built_w = -1;
 	return s;

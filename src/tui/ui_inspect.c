@@ -28,6 +28,7 @@
  * handed to ui_jumplist, which hands back the packet to jump to.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 #include "tui/fieldview.h"
 #include "common/clock.h"
 #include "inspect/bpfhint.h"
@@ -540,34 +541,25 @@ static enum ui_result prompt_key(struct inspect_screen *s, int key)
 struct lines_out {
 	struct ui_jumplist j;
 	size_t cap;
-	bool oom;
 };
 
 static void out_add(struct lines_out *o, const char *text, enum term_color c, long long pkt)
 {
 	if (o->j.lines.n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 64;
-		long long *p = realloc(o->j.packet, cap * sizeof *p);
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->j.packet = p;
-		o->cap = cap;
+		o->cap = o->cap ? o->cap * 2 : 64;
+		o->j.packet = xreallocarray(o->j.packet, o->cap, sizeof *o->j.packet);
 	}
-	size_t before = o->j.lines.n;
+	o->j.packet[o->j.lines.n] = pkt;
 	ui_lines_add(&o->j.lines, text, c, ' ');
-	if (o->j.lines.n > before)
-		o->j.packet[before] = pkt;
 }
 
 static enum ui_result show_lines(struct inspect_screen *s, struct lines_out *o)
 {
 	char err[256];
-	if (o->oom || ui_push(s->ui, &ui_jumplist, &o->j, err, sizeof err) < 0) {
+	if (ui_push(s->ui, &ui_jumplist, &o->j, err, sizeof err) < 0) {
 		ui_lines_free(&o->j.lines);
 		free(o->j.packet);
-		say(s, TC_ERROR, "%s", o->oom ? "out of memory" : err);
+		say(s, TC_ERROR, "%s", err);
 	}
 	return UI_REDRAW;
 }
@@ -704,12 +696,6 @@ static bool ladder_lines(struct inspect_screen *s, long long pkt, struct lines_o
 	}
 	free(num);
 	ladder_free(l);
-	if (o->oom) {
-		ui_lines_free(&o->j.lines);
-		free(o->j.packet);
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
 	return true;
 }
 
@@ -826,10 +812,7 @@ static enum ui_result do_mark(struct inspect_screen *s)
 	long long pkt = sel_packet(s);
 	if (pkt < 0)
 		return UI_HANDLED;
-	if (!inspect_marks_toggle(s->marks, (uint64_t)pkt)) {
-		say(s, TC_ERROR, "out of memory");
-		return UI_REDRAW;
-	}
+	inspect_marks_toggle(s->marks, (uint64_t)pkt);
 	say(s, TC_OK, "%s packet %lld; %llu marked (w saves the marked packets)",
 	    inspect_marks_test(s->marks, (uint64_t)pkt) ? "marked" : "unmarked", pkt + 1,
 	    (unsigned long long)inspect_marks_count(s->marks));
@@ -874,11 +857,7 @@ static const struct action {
 static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	const struct tui_inspect *ti = arg;
-	struct inspect_screen *s = calloc(1, sizeof *s);
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct inspect_screen *s = xcalloc(1, sizeof *s);
 	s->ui = ui;
 	s->cf = ti->cf;
 	s->live = ti->live;
@@ -887,10 +866,8 @@ static void *inspect_create(struct ui *ui, const void *arg, char *err, size_t er
 	snprintf(s->filter, sizeof s->filter, "%s", ti->filter ? ti->filter : "");
 	snprintf(s->search, sizeof s->search, "%s", ti->search ? ti->search : "");
 	s->marks = inspect_marks_new();
-	s->v = s->marks ? inspect_view_new(s->cf, s->filter, NULL, err, errlen) : NULL;
+	s->v = inspect_view_new(s->cf, s->filter, NULL, err, errlen);
 	if (!s->v) {
-		if (!s->marks)
-			snprintf(err, errlen, "out of memory");
 		inspect_marks_free(s->marks);
 		free(s);
 		return NULL;
@@ -1022,8 +999,8 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 	/* The columns are as wide as the rows on screen need (a long IPv6
 	 * address does not push every row's summary out of sight). */
 	size_t shown = 0, want = (size_t)(list.h > 0 ? list.h : 0);
-	struct inspect_cols *cols = want ? calloc(want, sizeof *cols) : NULL;
-	for (size_t r = s->top; cols && r < n && shown < want; r++, shown++)
+	struct inspect_cols *cols = xcalloc(want, sizeof *cols);
+	for (size_t r = s->top; r < n && shown < want; r++, shown++)
 		if (!inspect_view_cols(s->v, r, s->time, &cols[shown]))
 			break;
 	struct inspect_layout lay;
@@ -1042,8 +1019,6 @@ static void draw_list(struct inspect_screen *s, struct rect outer)
 		s->drawn_end = inspect_view_packet(s->v, r) + 1;
 	}
 	free(cols);
-	if (want && !cols)
-		ui_lines_add(&s->rows, "(out of memory)", TC_ERROR, ' ');
 	ui_lines_draw(&s->rows, list, 0, s->skip, true);
 }
 

@@ -6,6 +6,7 @@
  * the line's packet back to the inspection screen and leaves.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,8 @@ struct jumplist {
 
 static void *jumplist_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
-	struct jumplist *s = calloc(1, sizeof *s);
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	(void)err, (void)errlen;
+	struct jumplist *s = xcalloc(1, sizeof *s);
 	s->ui = ui;
 	s->j = *(const struct ui_jumplist *)arg;
 	if (s->j.head > s->j.lines.n)

@@ -27,6 +27,7 @@
  *    explorer.
  */
 #include "lab/textfmt.h"
+#include "common/mem.h"
 #include "tui/fieldview.h"
 #include "tui/pane.h"
 #include "lab/record.h"
@@ -173,12 +174,8 @@ static void offer_resume(struct lesson_screen *s)
 static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
 	const struct lesson *l = arg;
-	struct lesson_screen *s = calloc(1, sizeof *s);
-	if (!s || !(s->v.guess = malloc((l->nsteps ? l->nsteps : 1) * sizeof *s->v.guess))) {
-		free(s);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	struct lesson_screen *s = xcalloc(1, sizeof *s);
+	s->v.guess = xcalloc(l->nsteps, sizeof *s->v.guess);
 	s->ui = ui;
 	s->ctx = ui_context(ui);
 	s->v.lesson = l;
@@ -208,11 +205,7 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	s->ladder_state = pane_ladder.create();
 	s->compare_state = pane_compare.create();
 	for (int i = 0; i < NPANES; i++)
-		if (!s->ladder_state || !s->compare_state || !(s->state[i] = panes[i]->create())) {
-			snprintf(err, errlen, "out of memory");
-			lesson_destroy(s);
-			return NULL;
-		}
+		s->state[i] = panes[i]->create();
 	return s;
 }
 
@@ -581,14 +574,6 @@ static void start_compare(struct lesson_screen *s, size_t ti)
 static void leave_compare(struct lesson_screen *s)
 {
 	void *detail = pane_detail.create(), *ladder = pane_ladder.create();
-	if (!detail || !ladder) {
-		if (detail)
-			pane_detail.destroy(detail);
-		if (ladder)
-			pane_ladder.destroy(ladder);
-		snprintf(s->msg, sizeof s->msg, "out of memory");
-		return;
-	}
 	pane_detail.destroy(s->state[P_DETAIL]);
 	pane_ladder.destroy(s->ladder_state);
 	s->state[P_DETAIL] = detail;

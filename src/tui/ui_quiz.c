@@ -11,6 +11,7 @@
  * nothing about what was learnt.
  */
 #include "tui/ui.h"
+#include "common/mem.h"
 #include "lesson/progress.h"
 
 #include <ctype.h>
@@ -38,11 +39,8 @@ struct quiz {
 
 static void *quiz_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
-	struct quiz *z = calloc(1, sizeof *z);
-	if (!z) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	(void)err, (void)errlen;
+	struct quiz *z = xcalloc(1, sizeof *z);
 	z->ui = ui;
 	z->l = arg;
 	z->phase = z->l->nquestions ? ASK : END;   /* no questions: straight to the recap */
@@ -67,10 +65,6 @@ static void save_score(struct quiz *z)
 {
 	struct progress *p = progress_load(NULL);
 	char err[256];
-	if (!p) {
-		snprintf(z->saved, sizeof z->saved, "(score not kept: out of memory)");
-		return;
-	}
 	progress_quiz(p, z->l->id, z->nright, z->asked);
 	if (progress_save(p, err, sizeof err) < 0)
 		snprintf(z->saved, sizeof z->saved, "(score not kept: %s)", err);

@@ -13,6 +13,7 @@
  * asks for a redraw of the whole stack.
  */
 #include "tui/pane.h"
+#include "common/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +39,8 @@ struct timeline {
 
 static void *timeline_create(struct ui *ui, const void *arg, char *err, size_t errlen)
 {
-	struct timeline *t = calloc(1, sizeof *t);
-	if (!t) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	(void)err, (void)errlen;
+	struct timeline *t = xcalloc(1, sizeof *t);
 	t->ui = ui;
 	t->v = arg;
 	return t;

@@ -1,0 +1,123 @@
+/*
+ * test_common.c — the shared plumbing of src/common/: the clock, the
+ * loopback bind, and the out-of-memory rule (the hook runs, the message is
+ * written, the status is 1), on real sockets and a real child process.
+ */
+#include "common/clock.h"
+#include "common/loopback.h"
+#include "common/mem.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static void test_clock(void)
+{
+	int64_t a = clock_ms(), au = clock_us();
+	usleep(20000);
+	int64_t b = clock_ms(), bu = clock_us();
+	CHECK_MSG(b - a >= 20, "20 ms of sleep measured as %lld ms", (long long)(b - a));
+	CHECK_MSG(bu - au >= 20000, "20 ms of sleep measured as %lld us", (long long)(bu - au));
+	/* the same clock: microseconds / 1000 within a millisecond of clock_ms */
+	CHECK(llabs(clock_us() / 1000 - clock_ms()) <= 1);
+}
+
+static void test_loopback(int family)
+{
+	char err[256];
+	uint16_t port = 0;
+	int fd = loopback_bind(family, SOCK_STREAM, 0, 4, &port, err, sizeof err);
+	if (fd < 0 && family == 6) {
+		printf("test_common: no IPv6 loopback here (%s), skipping it\n", err);
+		return;
+	}
+	CHECK_MSG(fd >= 0, "bind: %s", err);
+	CHECK(port != 0);
+	/* bound where it says, and listening: a connect is accepted */
+	struct sockaddr_storage ss, got;
+	socklen_t len = loopback_addr(family, port, &ss), glen = sizeof got;
+	CHECK(getsockname(fd, (struct sockaddr *)&got, &glen) == 0 && glen == len && !memcmp(&got, &ss, len));
+	int c = socket(ss.ss_family, SOCK_STREAM, 0);
+	CHECK(c >= 0 && connect(c, (struct sockaddr *)&ss, len) == 0);
+	int a = accept(fd, NULL, NULL);
+	CHECK(a >= 0);
+	close(a);
+	close(c);
+	/* the same port again while it listens: an error that names it */
+	uint16_t again = 0;
+	CHECK(loopback_bind(family, SOCK_STREAM, port, 4, &again, err, sizeof err) < 0);
+	char want[64];
+	snprintf(want, sizeof want, "port %u: ", port);
+	CHECK_MSG(strstr(err, want) && strstr(err, "another program has that port"), "message: %s", err);
+	close(fd);
+	/* a datagram socket: bound, and a datagram to it arrives */
+	uint16_t uport = 0;
+	int u = loopback_bind(family, SOCK_DGRAM, 0, 0, &uport, err, sizeof err);
+	CHECK_MSG(u >= 0 && uport, "udp bind: %s", err);
+	len = loopback_addr(family, uport, &ss);
+	int s = socket(ss.ss_family, SOCK_DGRAM, 0);
+	CHECK(sendto(s, "hi", 2, 0, (struct sockaddr *)&ss, len) == 2);
+	char buf[8];
+	CHECK(recv(u, buf, sizeof buf, 0) == 2 && !memcmp(buf, "hi", 2));
+	close(s);
+	close(u);
+}
+
+static void hook(void)
+{
+	static const char m[] = "hook ran\n";
+	ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+	(void)w;
+}
+
+/* The rule on failure, in a child: a product that overflows fails as a
+ * real out of memory does, without asking the allocator (so a sanitizer's
+ * own allocator cannot step in first). */
+static void test_oom(void)
+{
+	void *p = xcalloc(0, 8);   /* zero is a valid request, never NULL */
+	CHECK(p != NULL);
+	free(p);
+	char *s = xasprintf("%s-%d", "ab", 7);
+	EQ_STR("ab-7", s);
+	free(s);
+	int pipefd[2];
+	CHECK(pipe(pipefd) == 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		mem_set_oom_hook(hook);
+		xreallocarray(NULL, SIZE_MAX / 2, 4);
+		_exit(0);   /* not reached */
+	}
+	close(pipefd[1]);
+	char out[256];
+	size_t n = 0;
+	for (ssize_t k; n < sizeof out - 1 && (k = read(pipefd[0], out + n, sizeof out - 1 - n)) > 0;)
+		n += (size_t)k;
+	out[n] = '\0';
+	close(pipefd[0]);
+	int st = 0;
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
+	EQ_STR("hook ran\nsockscope: out of memory\n", out);
+}
+
+int main(void)
+{
+	test_clock();
+	test_loopback(4);
+	test_loopback(6);
+	test_oom();
+	return check_done("test_common");
+}
