@@ -1,11 +1,13 @@
 /*
  * test_common.c — the shared plumbing of src/common/: the clock, the
  * loopback bind, and the out-of-memory rule (the hook runs, the message is
- * written, the status is 1), on real sockets and a real child process.
+ * written, the status is 1), growable arrays, on real sockets and a real
+ * child process.
  */
 #include "common/clock.h"
 #include "common/loopback.h"
 #include "common/mem.h"
+#include "common/vec.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -113,8 +115,28 @@ static void test_oom(void)
 	EQ_STR("hook ran\nsockscope: out of memory\n", out);
 }
 
+static void test_vec(void)
+{
+	long *v = NULL;
+	size_t n = 0, cap = 0;
+	for (long i = 0; i < 1000; i++)
+		VEC_PUSH(v, n, cap, i * 3);
+	EQ_INT(1000, n);
+	CHECK(cap >= n && cap < 2 * n + 16);   /* doubling, not a step per push */
+	long bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += v[i] != (long)i * 3;
+	EQ_INT(0, bad);
+	/* room while it fits: the same block, the capacity unchanged */
+	size_t before = cap;
+	long *same = vec_room(v, cap - 1, &cap, sizeof *v);
+	CHECK(same == v && cap == before);
+	free(v);
+}
+
 int main(void)
 {
+	test_vec();
 	test_clock();
 	test_loopback(4);
 	test_loopback(6);

@@ -11,7 +11,7 @@
  * (LINKTYPE_RAW/IPV4/IPV6 from the tcpdump.org link-type list).
  */
 #include "dissect/dissect_priv.h"
-#include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,11 +22,7 @@
 
 static struct field *field_push(struct dissection *d)
 {
-	if (d->nfields == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 32;
-		d->fields = xreallocarray(d->fields, ncap, sizeof *d->fields);
-		d->cap = ncap;
-	}
+	d->fields = vec_room(d->fields, d->nfields, &d->cap, sizeof *d->fields);
 	return &d->fields[d->nfields++];   /* field_add sets every member */
 }
 

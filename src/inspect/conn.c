@@ -3,6 +3,7 @@
  */
 #include "inspect/conn.h"
 #include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,10 +92,7 @@ struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int
 		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
 		if (!inspect_conn_match(&c, &d.info, NULL))
 			continue;
-		if (nf == cap) {
-			cap = cap ? cap * 2 : 64;
-			fr = xreallocarray(fr, cap, sizeof *fr);
-		}
+		fr = vec_room(fr, nf, &cap, sizeof *fr);
 		/* The frames point into the file's mapping, valid while cf is open. */
 		fr[nf++] = (struct ladder_frame){ .linktype = p.linktype, .data = p.data, .caplen = p.caplen,
 		                                  .wirelen = p.wirelen, .number = (uint32_t)(k + 1), .tag = NULL };

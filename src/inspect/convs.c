@@ -5,6 +5,7 @@
  */
 #include "inspect/convs.h"
 #include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,10 +79,7 @@ static void count_packet(struct table *t, const struct capfile_packet *p, const 
 			break;
 		}
 	if (!c) {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 64;
-			t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
-		}
+		t->v = vec_room(t->v, t->n, &t->cap, sizeof *t->v);
 		c = &t->v[t->n];
 		memset(c, 0, sizeof *c);
 		c->ip_proto = i->ip_proto;

@@ -10,7 +10,7 @@
  * 2^32 (RFC 9293 section 3.4), compared through signed differences.
  */
 #include "inspect/stream.h"
-#include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +45,7 @@ static int32_t sdiff(uint32_t a, uint32_t b)
 static void push(struct walk *w, struct inspect_chunk c)
 {
 	struct inspect_stream *s = w->s;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->chunks = xreallocarray(s->chunks, s->cap, sizeof *s->chunks);
-	}
-	s->chunks[s->n++] = c;
+	VEC_PUSH(s->chunks, s->n, s->cap, c);
 	if (c.kind == INSPECT_CHUNK_GAP)
 		s->gaps++;
 	else if (c.kind == INSPECT_CHUNK_RETRANS)
@@ -181,10 +177,7 @@ static void tcp_segment(struct walk *w, int k, const struct capfile_packet *p, c
 			deliver(w, k, p->number, seq, len, cap, data, false);
 			drain(w, k, true);
 		} else {
-			if (d->nheld == d->capheld) {
-				d->capheld = d->capheld ? d->capheld * 2 : 16;
-				d->held = xreallocarray(d->held, d->capheld, sizeof *d->held);
-			}
+			d->held = vec_room(d->held, d->nheld, &d->capheld, sizeof *d->held);
 			d->held[d->nheld++] = (struct held){ p->number, seq, len, cap, data };
 			if (d->nheld > HELD_MAX)
 				gap_to(w, k, hold_min(d), p->number);

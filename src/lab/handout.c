@@ -12,6 +12,7 @@
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
 #include "common/mem.h"
+#include "common/vec.h"
 #include "common/text.h"
 
 #include <ctype.h>
@@ -49,11 +50,7 @@ static void lines_add(struct hw *w, struct lines *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
-	l->v[l->n++] = s;
+	VEC_PUSH(l->v, l->n, l->cap, s);
 }
 
 static void lines_free(struct lines *l)

@@ -9,6 +9,7 @@
  */
 #include "lab/lab.h"
 #include "common/mem.h"
+#include "common/vec.h"
 #include "dissect/dissect.h"
 #include "lab/peer.h"
 #include "lab/record.h"
@@ -78,9 +79,7 @@ struct lab {
 static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
                          const uint8_t *data, const struct dissection *d)
 {
-	uint8_t *copy = malloc(caplen ? caplen : 1);
-	if (!copy)
-		return;   /* under memory pressure a frame is lost, not the program */
+	uint8_t *copy = xmalloc(caplen);
 	memcpy(copy, data, caplen);
 
 	struct lab_packet p = { .ts = *ts, .caplen = caplen, .wirelen = wirelen, .data = copy };
@@ -99,17 +98,7 @@ static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t cap
 	dissect_summary(d, lab->flows, p.summary, sizeof p.summary);
 
 	pthread_mutex_lock(&lab->mu);
-	if (lab->npkts == lab->cap_pkts) {
-		size_t ncap = lab->cap_pkts ? lab->cap_pkts * 2 : 64;
-		struct lab_packet *grown = realloc(lab->pkts, ncap * sizeof *grown);
-		if (!grown) {
-			pthread_mutex_unlock(&lab->mu);
-			free(copy);
-			return;
-		}
-		lab->pkts = grown;
-		lab->cap_pkts = ncap;
-	}
+	lab->pkts = vec_room(lab->pkts, lab->npkts, &lab->cap_pkts, sizeof *lab->pkts);
 	if (lab->npkts == 0)
 		lab->t0 = *ts;
 	p.rel = (double)(ts->tv_sec - lab->t0.tv_sec) + (double)(ts->tv_usec - lab->t0.tv_usec) / 1e6;

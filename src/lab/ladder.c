@@ -13,6 +13,7 @@
 #include "lab/ladder.h"
 #include "dissect/dissect.h"
 #include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +66,8 @@ size_t ladder_connections(const struct ladder_frame *frames, size_t n, struct la
 			size_t c = 0;
 			while (c < nc && !conn_has(&v[c], &d.info, &ltr))
 				c++;
-			if (c == nc) {
-				if (nc == cap) {
-					size_t ncap = cap ? 2 * cap : 8;
-					v = xreallocarray(v, ncap, sizeof *v);
-					cap = ncap;
-				}
-				v[nc++] = conn_from(&d.info, k);
-			}
+			if (c == nc)
+				VEC_PUSH(v, nc, cap, conn_from(&d.info, k));
 			v[c].npackets++;
 		}
 		dissection_free(&d);
@@ -365,11 +360,7 @@ struct ladder *ladder_build(const struct ladder_frame *frames, size_t n, const s
 			l->found = true;
 		}
 		if (d.info.tcp && d.info.has_ports && conn_has(&l->conn, &d.info, &ltr)) {
-			if (na == cap) {
-				size_t ncap = cap ? 2 * cap : 32;
-				a = xreallocarray(a, ncap, sizeof *a);
-				cap = ncap;
-			}
+			a = vec_room(a, na, &cap, sizeof *a);
 			uint32_t seq = 0, ack = 0;
 			flowtab_relative(t, &d, &seq, &ack);
 			struct arrow *ar = &a[na++];

@@ -12,6 +12,7 @@
  */
 #include "tui/pane.h"
 #include "common/mem.h"
+#include "common/vec.h"
 #include "lab/textfmt.h"
 
 #include <stdio.h>
@@ -49,10 +50,7 @@ static void compare_destroy(void *self)
 
 static void add_row(struct compare *c, const char *left, const char *right, enum term_color color, char mark)
 {
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 32;
-		c->rows = xreallocarray(c->rows, c->cap, sizeof *c->rows);
-	}
+	c->rows = vec_room(c->rows, c->n, &c->cap, sizeof *c->rows);
 	struct row *r = &c->rows[c->n++];
 	snprintf(r->text[0], sizeof r->text[0], "%s", left);
 	snprintf(r->text[1], sizeof r->text[1], "%s", right ? right : "");

@@ -4,6 +4,7 @@
  */
 #include "tui/ui.h"
 #include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +54,7 @@ void ui_lines_free(struct ui_lines *l)
 
 void ui_lines_add(struct ui_lines *l, const char *text, enum term_color c, char mark)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = vec_room(l->v, l->n, &l->cap, sizeof *l->v);
 	l->v[l->n++] = (struct ui_line){ xstrdup(text), c, mark };
 }
 

@@ -29,6 +29,7 @@
  */
 #include "tui/ui.h"
 #include "common/mem.h"
+#include "common/vec.h"
 #include "tui/fieldview.h"
 #include "common/clock.h"
 #include "inspect/bpfhint.h"
@@ -545,10 +546,7 @@ struct lines_out {
 
 static void out_add(struct lines_out *o, const char *text, enum term_color c, long long pkt)
 {
-	if (o->j.lines.n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 64;
-		o->j.packet = xreallocarray(o->j.packet, o->cap, sizeof *o->j.packet);
-	}
+	o->j.packet = vec_room(o->j.packet, o->j.lines.n, &o->cap, sizeof *o->j.packet);
 	o->j.packet[o->j.lines.n] = pkt;
 	ui_lines_add(&o->j.lines, text, c, ' ');
 }
