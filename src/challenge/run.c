@@ -341,20 +341,29 @@ static void collect(struct chal_run *r, struct capfile *cf)
 	r->captured = true;
 }
 
+struct result {
+	const struct challenge *c;
+	bool pass;
+};
+
+/* A challenge's entry: steps 1 of 1 once ever passed, quiz = this try
+ * passed of how many tries. */
+static void add_result(struct progress *p, void *arg)
+{
+	const struct result *r = arg;
+	char id[80];
+	snprintf(id, sizeof id, "challenge:%s", r->c->id);
+	const struct progress_entry *e = progress_get(p, id);
+	unsigned tries = e ? e->asked + 1 : 1, passed = (e && e->steps) || r->pass;
+	progress_steps(p, id, passed, 1);
+	progress_quiz(p, id, r->pass, tries);
+}
+
 static void save_result(const struct challenge *c, bool pass, FILE *out)
 {
-	struct progress *p = progress_load(NULL);
-	if (!p)
-		return;
-	char id[80], err[512];
-	snprintf(id, sizeof id, "challenge:%s", c->id);
-	const struct progress_entry *e = progress_get(p, id);
-	unsigned tries = e ? e->asked + 1 : 1, passed = (e && e->steps) || pass;
-	progress_steps(p, id, passed, 1);
-	progress_quiz(p, id, pass, tries);
-	if (progress_save(p, err, sizeof err) < 0)
+	char err[512];
+	if (progress_update(add_result, &(struct result){ c, pass }, err, sizeof err) < 0)
 		fprintf(out, "(progress not saved: %s)\n", err);
-	progress_free(p);
 }
 
 int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *out)

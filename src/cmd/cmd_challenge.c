@@ -34,7 +34,7 @@ static int list(const struct challenge_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		char id[80], res[64] = "not tried";
 		snprintf(id, sizeof id, "challenge:%s", l->c[i]->id);
-		const struct progress_entry *e = p ? progress_get(p, id) : NULL;
+		const struct progress_entry *e = progress_get(p, id);
 		if (e)
 			snprintf(res, sizeof res, "%s (%u %s)", e->steps ? "passed" : "not yet passed", e->asked,
 			         e->asked == 1 ? "try" : "tries");

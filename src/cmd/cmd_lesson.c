@@ -211,14 +211,9 @@ const struct lesson *lesson_args_lesson(const struct lesson_args *a, const struc
 /* Steps reached count as progress, from the screen and from headless runs. */
 static void save_steps(const struct lesson *l, size_t done)
 {
-	struct progress *p = progress_load(NULL);
 	char err[512];
-	if (!p)
-		return;
-	progress_steps(p, l->id, (unsigned)done, (unsigned)l->nsteps);
-	if (progress_save(p, err, sizeof err) < 0)
+	if (progress_update_steps(l->id, (unsigned)done, (unsigned)l->nsteps, err, sizeof err) < 0)
 		fprintf(stderr, "sockscope: progress not saved: %s\n", err);
-	progress_free(p);
 }
 
 /* Toggle and compare: the lesson once as asked, once with `toggle` on. */

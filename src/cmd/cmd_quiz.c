@@ -14,14 +14,9 @@
 
 static void save_quiz(const char *id, unsigned right, unsigned asked, FILE *out)
 {
-	struct progress *p = progress_load(NULL);
 	char err[512];
-	if (!p)
-		return;
-	progress_quiz(p, id, right, asked);
-	if (progress_save(p, err, sizeof err) < 0)
+	if (progress_update_quiz(id, right, asked, err, sizeof err) < 0)
 		fprintf(out, "(progress not saved: %s)\n", err);
-	progress_free(p);
 }
 
 /* Is line an answer to q at all: one of its letters, or for a short answer

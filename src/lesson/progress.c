@@ -155,6 +155,42 @@ int progress_save(const struct progress *p, char *err, size_t errlen)
 	return 0;
 }
 
+int progress_update(void (*fn)(struct progress *p, void *arg), void *arg, char *err, size_t errlen)
+{
+	struct progress *p = progress_load(NULL);
+	fn(p, arg);
+	int r = progress_save(p, err, errlen);
+	progress_free(p);
+	return r;
+}
+
+struct counts {
+	const char *id;
+	unsigned a, b;
+};
+
+static void set_steps(struct progress *p, void *arg)
+{
+	const struct counts *c = arg;
+	progress_steps(p, c->id, c->a, c->b);
+}
+
+static void set_quiz(struct progress *p, void *arg)
+{
+	const struct counts *c = arg;
+	progress_quiz(p, c->id, c->a, c->b);
+}
+
+int progress_update_steps(const char *id, unsigned steps, unsigned nsteps, char *err, size_t errlen)
+{
+	return progress_update(set_steps, &(struct counts){ id, steps, nsteps }, err, errlen);
+}
+
+int progress_update_quiz(const char *id, unsigned right, unsigned asked, char *err, size_t errlen)
+{
+	return progress_update(set_quiz, &(struct counts){ id, right, asked }, err, errlen);
+}
+
 void progress_describe(const struct progress_entry *e, char *buf, size_t n)
 {
 	if (!e || (!e->steps && !e->asked)) {

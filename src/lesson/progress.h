@@ -44,6 +44,14 @@ void progress_quiz(struct progress *p, const char *id, unsigned right, unsigned 
 /* Write it (creating the directory); 0, or -1 with the reason in err. */
 int progress_save(const struct progress *p, char *err, size_t errlen);
 
+/* The one way a result is kept: load the default file, let fn change it,
+ * save it.  0, or -1 with the reason in err (the change is then lost, the
+ * file as it was). */
+int progress_update(void (*fn)(struct progress *p, void *arg), void *arg, char *err, size_t errlen);
+/* progress_update with progress_steps or progress_quiz. */
+int progress_update_steps(const char *id, unsigned steps, unsigned nsteps, char *err, size_t errlen);
+int progress_update_quiz(const char *id, unsigned right, unsigned asked, char *err, size_t errlen);
+
 /* "not started", "3/8 steps", "done, quiz 2/3" */
 void progress_describe(const struct progress_entry *e, char *buf, size_t n);
 

@@ -162,7 +162,7 @@ static void set_lab(struct lesson_screen *s, struct lab *lab)
 static void offer_resume(struct lesson_screen *s)
 {
 	struct progress *p = progress_load(NULL);
-	const struct progress_entry *e = p ? progress_get(p, s->v.lesson->id) : NULL;
+	const struct progress_entry *e = progress_get(p, s->v.lesson->id);
 	if (e && e->steps > 0 && e->steps < s->v.lesson->nsteps && e->nsteps == s->v.lesson->nsteps &&
 	    !lab_replaying(s->v.lab) && lab_side(s->v.lab) == DEMO_SIDE_BOTH) {
 		s->resume_to = e->steps;
@@ -416,16 +416,12 @@ static void run_step(struct lesson_screen *s)
  * once, and the lesson goes on. */
 static void save_progress(struct lesson_screen *s)
 {
-	struct progress *p = progress_load(NULL);
 	char err[256];
-	if (!p)
-		return;
-	progress_steps(p, s->v.lesson->id, (unsigned)s->v.done, (unsigned)s->v.lesson->nsteps);
-	if (progress_save(p, err, sizeof err) < 0 && !s->progress_warned) {
+	if (progress_update_steps(s->v.lesson->id, (unsigned)s->v.done, (unsigned)s->v.lesson->nsteps, err,
+	                          sizeof err) < 0 && !s->progress_warned) {
 		s->progress_warned = true;
 		snprintf(s->msg, sizeof s->msg, "progress not saved: %s", err);
 	}
-	progress_free(p);
 }
 
 /* Esc during the comparison's run: its lab (sockets, the lab's threads,

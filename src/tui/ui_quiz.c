@@ -63,14 +63,11 @@ static void quiz_resize(void *self, int w, int h)
 
 static void save_score(struct quiz *z)
 {
-	struct progress *p = progress_load(NULL);
 	char err[256];
-	progress_quiz(p, z->l->id, z->nright, z->asked);
-	if (progress_save(p, err, sizeof err) < 0)
+	if (progress_update_quiz(z->l->id, z->nright, z->asked, err, sizeof err) < 0)
 		snprintf(z->saved, sizeof z->saved, "(score not kept: %s)", err);
 	else
 		snprintf(z->saved, sizeof z->saved, "(kept: `sockscope progress` lists it)");
-	progress_free(p);
 }
 
 static void add_block(struct ui_lines *l, const char *heading, const struct text_block *b, int width)
