@@ -7,9 +7,13 @@
 #include "common/clock.h"
 #include "common/loopback.h"
 #include "common/mem.h"
+#include "common/proc.h"
 #include "common/vec.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -134,8 +138,76 @@ static void test_vec(void)
 	free(v);
 }
 
+/* pid has ended: no such process, or a zombie its new parent has not
+ * reaped yet (in a container, pid 1 may never reap). */
+static bool ended(pid_t pid)
+{
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return true;
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* Read fd to its end (bounded by the buffer) into buf. */
+static void read_all(int fd, char *buf, size_t n)
+{
+	size_t k = 0;
+	for (ssize_t r; k < n - 1 && (r = read(fd, buf + k, n - 1 - k)) > 0;)
+		k += (size_t)r;
+	buf[k] = '\0';
+}
+
+static void test_proc(void)
+{
+	/* its environment and its output */
+	int pfd[2];
+	CHECK(pipe(pfd) == 0);
+	pid_t pid = proc_spawn("echo \"$SS_A-$SS_B\"", pfd[1], PROC_KEEP, (const char *const[]){ "SS_A=1", "SS_B=two", NULL });
+	close(pfd[1]);
+	CHECK(pid > 0);
+	char out[256];
+	read_all(pfd[0], out, sizeof out);
+	close(pfd[0]);
+	EQ_STR("1-two\n", out);
+	int st;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	/* a command that ignores TERM and leaves a child of its own in the
+	 * background: stopping it ends both (the group's KILL) */
+	CHECK(pipe(pfd) == 0);
+	pid = proc_spawn("trap '' TERM; sleep 60 & echo $!; wait", pfd[1], PROC_NULL, NULL);
+	close(pfd[1]);
+	CHECK(pid > 0);
+	char line[32] = "";
+	size_t k = 0;
+	while (k < sizeof line - 1 && read(pfd[0], line + k, 1) == 1 && line[k] != '\n')
+		k++;
+	line[k] = '\0';
+	pid_t bg = (pid_t)atoi(line);
+	CHECK_MSG(bg > 0, "background pid: '%s'", line);
+	st = proc_stop(pid);
+	CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
+	bool gone = false;   /* the KILL is delivered asynchronously: a bounded wait */
+	for (int i = 0; i < 500 && !gone && bg > 0; i++) {
+		gone = ended(bg);
+		if (!gone)
+			usleep(10000);
+	}
+	CHECK_MSG(gone, "the background child %d still runs", (int)bg);
+	close(pfd[0]);
+}
+
 int main(void)
 {
+	test_proc();
 	test_vec();
 	test_clock();
 	test_loopback(4);

@@ -16,6 +16,7 @@
 #include "challenge/run.h"
 
 #include "common/clock.h"
+#include "common/proc.h"
 #include "common/mem.h"
 #include "inspect/live.h"
 #include "inspect/view.h"
@@ -77,16 +78,6 @@ static void print_block(FILE *out, const char *text, const struct chal_run *r)
 		fprintf(out, "  %s\n", line);
 		p += l + (p[l] == '\n');
 	}
-}
-
-/* TERM, then KILL, the process group of pid; reap pid into *status. */
-static void stop_group(pid_t pid, int *status)
-{
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 20 && waitpid(pid, status, WNOHANG) != pid; i++)
-		sleep_ms(10);
-	kill(-pid, SIGKILL);
-	waitpid(pid, status, 0);
 }
 
 /* One read of the program's standard output into r->out (what does not
@@ -230,27 +221,16 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return end;
-	char port[16];
-	snprintf(port, sizeof port, "%u", r->port);
+	char port[32], host[80];
+	snprintf(port, sizeof port, "SOCKSCOPE_PORT=%u", r->port);
+	snprintf(host, sizeof host, "SOCKSCOPE_HOST=%s", r->host);
 	int64_t t0 = clock_ms(), done_at = -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		dup2(pfd[1], STDOUT_FILENO);
-		setenv("SOCKSCOPE_PORT", port, 1);
-		setenv("SOCKSCOPE_HOST", r->host, 1);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	pid_t pid = proc_spawn(cmd, pfd[1], PROC_KEEP, (const char *const[]){ port, host, NULL });
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);
 		return end;
 	}
-	setpgid(pid, pid);
 	r->ran = true;
 	bool eof = false;
 	for (;;) {
@@ -275,12 +255,12 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 			break;
 		}
 		if (done_at >= 0 && clock_ms() - done_at >= DONE_GRACE_MS) {
-			stop_group(pid, &r->status);
+			r->status = proc_stop(pid);
 			end = PROG_SERVER_STOPPED;
 			break;
 		}
 		if (left <= 0) {
-			stop_group(pid, &r->status);
+			r->status = proc_stop(pid);
 			break;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "common/clock.h"
+#include "common/proc.h"
 
 #include "inspect/capfile.h"
 #include "inspect/conn.h"
@@ -113,45 +114,20 @@ static void on_live_signal(int sig)
 }
 
 /* sh -c CMD in a process group of its own (so that stopping it stops what
- * it started), stdin from /dev/null, output to our stderr or nowhere. */
+ * it started), its output to our stderr (stdout is the packet lines) or
+ * nowhere. */
 static pid_t spawn(const char *cmd, bool quiet)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			if (quiet)
-				dup2(null, STDERR_FILENO);
-		}
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		setpgid(pid, pid);
-	return pid;
+	return quiet ? proc_spawn(cmd, PROC_NULL, PROC_NULL, NULL) : proc_spawn(cmd, STDERR_FILENO, PROC_KEEP, NULL);
 }
 
-/* Stop the --exec command if it still runs (TERM, then KILL after 2 s) and
- * return its wait status. */
+/* Stop the --exec command if it still runs and return its wait status. */
 static int reap(pid_t pid, bool *exited, int status)
 {
 	if (pid <= 0 || *exited)
 		return status;
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		if (i == 199) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
-		}
-		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	}
 	*exited = true;
-	return status;
+	return proc_stop(pid);
 }
 
 /* Capture until a stop condition, printing lines as packets arrive when

@@ -1,0 +1,67 @@
+/*
+ * proc.c — commands in a process group of their own (see proc.h).
+ *
+ * The grace between TERM and KILL: long enough for a program that handles
+ * TERM to close its sockets and flush its output (so the capture shows its
+ * FIN, not the RST of a killed process), short enough that one ignoring
+ * TERM does not hold a verdict or a capture up noticeably.
+ */
+#include "common/proc.h"
+
+#include "common/clock.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+pid_t proc_spawn(const char *cmd, int out_fd, int err_fd, const char *const env[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		/* stdout first: out_fd may be our stderr, which err_fd then replaces */
+		if (out_fd != PROC_KEEP)
+			dup2(out_fd == PROC_NULL ? null : out_fd, STDOUT_FILENO);
+		if (err_fd != PROC_KEEP)
+			dup2(err_fd == PROC_NULL ? null : err_fd, STDERR_FILENO);
+		for (size_t i = 0; env && env[i]; i++) {
+			const char *eq = strchr(env[i], '=');
+			if (!eq)
+				continue;
+			char name[64];
+			size_t n = (size_t)(eq - env[i]) < sizeof name ? (size_t)(eq - env[i]) : sizeof name - 1;
+			memcpy(name, env[i], n);
+			name[n] = '\0';
+			setenv(name, eq + 1, 1);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		setpgid(pid, pid);   /* also here: a signal sent before the child ran must reach the group */
+	return pid;
+}
+
+int proc_stop(pid_t pid)
+{
+	int status = 0;
+	kill(-pid, SIGTERM);
+	bool reaped = false;
+	for (int64_t end = clock_ms() + PROC_GRACE_MS; !reaped && clock_ms() < end;) {
+		reaped = waitpid(pid, &status, WNOHANG) == pid;
+		if (!reaped)
+			nanosleep(&(struct timespec){ 0, 10 * 1000000 }, NULL);
+	}
+	kill(-pid, SIGKILL);   /* the leader if it held on, and what it left in the background */
+	if (!reaped)
+		waitpid(pid, &status, 0);
+	return status;
+}

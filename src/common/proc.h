@@ -1,0 +1,30 @@
+/*
+ * proc.h — a shell command run in a process group of its own, and stopped
+ * with all it started.
+ *
+ * The command (a learner's program, `inspect -i --exec`) may start others
+ * in the background; putting it in its own group lets one signal reach
+ * them all, so none is left running after sockscope is done with it.
+ */
+#ifndef SOCKSCOPE_PROC_H
+#define SOCKSCOPE_PROC_H
+
+#include <sys/types.h>
+
+/* For proc_spawn's fds: /dev/null; keep ours. */
+enum { PROC_NULL = -2, PROC_KEEP = -1 };
+
+/* Start `sh -c cmd` as the leader of a new process group, stdin from
+ * /dev/null, stdout to out_fd and stderr to err_fd (or PROC_NULL /
+ * PROC_KEEP), with env's "NAME=value" strings (NULL-ended, or NULL) added
+ * to its environment.  The pid, or -1 (errno) when fork fails. */
+pid_t proc_spawn(const char *cmd, int out_fd, int err_fd, const char *const env[]);
+
+/* How long a stopped command has between TERM and KILL (see proc.c). */
+enum { PROC_GRACE_MS = 500 };
+
+/* Stop pid's group: TERM, PROC_GRACE_MS for pid to exit, then KILL for
+ * whatever of the group is left.  Reaps pid; returns its wait status. */
+int proc_stop(pid_t pid);
+
+#endif
