@@ -5,6 +5,7 @@
  * child process.
  */
 #include "common/clock.h"
+#include "common/dirlist.h"
 #include "common/loopback.h"
 #include "common/mem.h"
 #include "common/proc.h"
@@ -205,8 +206,40 @@ static void test_proc(void)
 	close(pfd[0]);
 }
 
+static void test_dirlist(void)
+{
+	char dir[] = "/tmp/test_common.XXXXXX", path[300];
+	CHECK(mkdtemp(dir) != NULL);
+	const char *names[] = { "20-b.lesson", "03-a.lesson", ".#03-a.lesson", "notes.txt", ".lesson", "x.lesson.bak" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		FILE *f = fopen(path, "w");
+		CHECK(f != NULL);
+		if (f)
+			fclose(f);
+	}
+	struct dirlist l;
+	EQ_INT(0, dirlist_load(dir, ".lesson", &l));
+	EQ_INT(2, l.n);
+	char want[300];
+	snprintf(want, sizeof want, "%s/03-a.lesson", dir);
+	EQ_STR(want, l.n > 0 ? l.paths[0] : "");
+	snprintf(want, sizeof want, "%s/20-b.lesson", dir);
+	EQ_STR(want, l.n > 1 ? l.paths[1] : "");
+	dirlist_free(&l);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	/* a directory that is not there: -1 and errno for the caller's message */
+	errno = 0;
+	CHECK(dirlist_load(dir, ".lesson", &l) < 0 && errno == ENOENT && l.n == 0);
+}
+
 int main(void)
 {
+	test_dirlist();
 	test_proc();
 	test_vec();
 	test_clock();

@@ -5,12 +5,12 @@
 #include "challenge/challenge.h"
 
 #include "common/text.h"
+#include "common/dirlist.h"
 #include "common/loopback.h"
 #include "common/mem.h"
 #include "lesson/lesson.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -231,44 +231,25 @@ long challenge_num(const struct challenge *c, const char *name)
 	return x;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct challenge_list *challenge_list_load(const char *dir, char *err, size_t errlen)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
+	struct dirlist files;
+	if (dirlist_load(dir, ".challenge", &files) < 0) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
-	char **names = NULL;
-	size_t nn = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t l = strlen(e->d_name);
-		if (l > 10 && !strcmp(e->d_name + l - 10, ".challenge")) {
-			names = xreallocarray(names, nn + 1, sizeof *names);
-			names[nn++] = xstrdup(e->d_name);
-		}
-	}
-	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof *names, by_name);
 	struct challenge_list *l = xcalloc(1, sizeof *l);
-	l->c = xcalloc(nn, sizeof *l->c);
-	l->errors = xcalloc(nn, sizeof *l->errors);
-	for (size_t i = 0; i < nn; i++) {
-		char path[PATH_MAX], e[600];
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		struct challenge *c = challenge_load(path, e, sizeof e);
+	l->c = xcalloc(files.n, sizeof *l->c);
+	l->errors = xcalloc(files.n, sizeof *l->errors);
+	for (size_t i = 0; i < files.n; i++) {
+		char e[600];
+		struct challenge *c = challenge_load(files.paths[i], e, sizeof e);
 		if (c)
 			l->c[l->n++] = c;
 		else
 			l->errors[l->nerrors++] = xstrdup(e);
-		free(names[i]);
 	}
-	free(names);
+	dirlist_free(&files);
 	return l;
 }
 

@@ -6,9 +6,9 @@
  * message and leaves the other lessons available.
  */
 #include "lesson/lesson.h"
+#include "common/dirlist.h"
 #include "common/mem.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,11 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static void push(void *arrp, size_t *n, void *item)
 {
@@ -31,27 +26,16 @@ static void push(void *arrp, size_t *n, void *item)
 
 struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t errlen)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
+	struct dirlist files;
+	if (dirlist_load(dir, ".lesson", &files) < 0) {
 		snprintf(err, errlen, "%s: cannot open the lesson directory: %s", dir, strerror(errno));
 		return NULL;
 	}
 	struct lesson_catalog *c = xcalloc(1, sizeof *c);
-	char **names = NULL;
-	size_t nnames = 0;
 	c->dir = xstrdup(dir);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (len > 7 && strcmp(e->d_name + len - 7, ".lesson") == 0 && e->d_name[0] != '.') {
-			push(&names, &nnames, xstrdup(e->d_name));
-		}
-	}
-	closedir(d);
-	qsort(names, nnames, sizeof *names, cmp_names);
-	for (size_t i = 0; i < nnames; i++) {
-		char path[PATH_MAX], msg[512];
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+	for (size_t i = 0; i < files.n; i++) {
+		const char *path = files.paths[i];
+		char msg[512];
 		struct lesson *l = lesson_load(path, msg, sizeof msg);
 		if (l && lesson_catalog_find(c, l->id)) {
 			snprintf(msg, sizeof msg, "%s:1: another lesson already has the id '%s'", path, l->id);
@@ -63,9 +47,7 @@ struct lesson_catalog *lesson_catalog_load(const char *dir, char *err, size_t er
 		else
 			push(&c->errors, &c->nerrors, xstrdup(msg));
 	}
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	dirlist_free(&files);
 	return c;
 }
 
