@@ -5,6 +5,7 @@
  * command gets them after its name, as if written there.
  */
 #include "cmd/cmd.h"
+#include "common/mem.h"
 
 #include <stdlib.h>
 
@@ -16,9 +17,7 @@ int main(int argc, char **argv)
 		const struct cmd_entry *e = cmd_find(argv[i]);
 		if (!e)
 			continue;       /* an option's value; else the browser names the unknown word */
-		char **v = malloc(sizeof *v * (size_t)(argc + 1));
-		if (!v)
-			return 2;
+		char **v = xcalloc((size_t)argc + 1, sizeof *v);
 		int n = 0;
 		v[n++] = argv[i];
 		for (int k = 1; k < argc; k++)
