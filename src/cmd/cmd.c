@@ -19,6 +19,7 @@ static const struct cmd_entry table[] = {
 	{ "inspect", "FILE [options]", "a pcap/pcapng file (-i IFACE: a live capture):\npackets, streams, conversations",
 	  cmd_inspect },
 	{ "challenge", "[NAME] [options]", "write a client or server; the lab checks it on the wire", cmd_challenge },
+	{ "trace", "[options] -- PROGRAM [ARGS...]", "run any program: its network calls, each with\nthe packets it caused and its source line", cmd_trace },
 	{ "keys", "[--man]", "every screen's keys (--man: the man page's KEYS)", cmd_keys },
 	{ "soak", "ROUNDS", "every lesson ROUNDS times in one process; checks\nthat fds, threads, children and heap do not grow",
 	  cmd_soak },

@@ -36,6 +36,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_challenge(int argc, char **argv);
 int cmd_soak(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -405,19 +405,6 @@ size_t demo_run_step(struct demo *d, const struct demo_action *acts, size_t nact
 	return k;
 }
 
-static bool in_flight(const struct sockdiag_entry *e)
-{
-	switch (e->state) {
-	case TCP_SYN_SENT: case TCP_SYN_RECV: case TCP_FIN_WAIT1:
-	case TCP_CLOSING: case TCP_LAST_ACK:
-		return true;
-	case TCP_LISTEN: case TCP_TIME_WAIT: case TCP_CLOSE:
-		return false;
-	default:
-		return e->unacked > 0;
-	}
-}
-
 /* Every TCP socket touching a demo port, each once. */
 static int demo_sockets(struct demo *d, struct sockdiag_entry *e, int max)
 {
@@ -469,7 +456,7 @@ bool demo_wait_quiet(struct demo *d, int max_ms)
 			return false;   /* cannot ask the kernel: the caller still sends the marker */
 		bool busy = server_owes(d, e, n);
 		for (int i = 0; i < n; i++)
-			busy |= in_flight(&e[i]);
+			busy |= sockdiag_in_flight(&e[i]);
 		if (!busy)
 			return true;
 		if (clock_ms() - start >= max_ms)
@@ -519,13 +506,18 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max)
 
 #define MARKER_MAGIC "SSMK"
 
-int demo_send_marker(struct demo *d, char kind, uint32_t id)
+void demo_marker_bytes(char kind, uint32_t id, uint8_t msg[DEMO_MARKER_LEN])
 {
-	uint8_t msg[9];
 	memcpy(msg, MARKER_MAGIC, 4);
 	msg[4] = (uint8_t)kind;
 	uint32_t be = htonl(id);
 	memcpy(msg + 5, &be, 4);
+}
+
+int demo_send_marker(struct demo *d, char kind, uint32_t id)
+{
+	uint8_t msg[DEMO_MARKER_LEN];
+	demo_marker_bytes(kind, id, msg);
 	ssize_t w = sendto(d->marker_fd, msg, sizeof msg, 0, (struct sockaddr *)&d->marker_addr, d->marker_len);
 	/* Drain our own datagrams so the socket's buffer never fills. */
 	uint8_t sink[16];
@@ -536,7 +528,7 @@ int demo_send_marker(struct demo *d, char kind, uint32_t id)
 
 bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t *id)
 {
-	if (len != 9 || memcmp(payload, MARKER_MAGIC, 4) != 0)
+	if (len != DEMO_MARKER_LEN || memcmp(payload, MARKER_MAGIC, 4) != 0)
 		return false;
 	uint32_t be;
 	memcpy(&be, payload + 5, 4);

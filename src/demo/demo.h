@@ -137,6 +137,11 @@ size_t demo_tcp_states(struct demo *d, char lines[][96], size_t max);
  * socket to itself, payload "SSMK" + kind + id.  Returns 0 or -1. */
 enum { DEMO_MARK_START = 'S', DEMO_MARK_END = 'E' };
 int demo_send_marker(struct demo *d, char kind, uint32_t id);
+/* The marker's bytes, for a program that sends markers from a socket of
+ * its own (sockscope trace, src/trace/attrib.c): the same format, so one
+ * parser reads both. */
+#define DEMO_MARKER_LEN 9
+void demo_marker_bytes(char kind, uint32_t id, uint8_t msg[DEMO_MARKER_LEN]);
 /* Recognise a marker payload (as sent above); true with kind and id. */
 bool demo_parse_marker(const uint8_t *payload, size_t len, char *kind, uint32_t *id);
 

@@ -91,3 +91,16 @@ int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t m
 		}
 	}
 }
+
+bool sockdiag_in_flight(const struct sockdiag_entry *e)
+{
+	switch (e->state) {
+	case TCP_SYN_SENT: case TCP_SYN_RECV: case TCP_FIN_WAIT1:
+	case TCP_CLOSING: case TCP_LAST_ACK:
+		return true;
+	case TCP_LISTEN: case TCP_TIME_WAIT: case TCP_CLOSE:
+		return false;
+	default:
+		return e->unacked > 0;
+	}
+}

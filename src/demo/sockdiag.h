@@ -9,6 +9,7 @@
 #ifndef SOCKSCOPE_SOCKDIAG_H
 #define SOCKSCOPE_SOCKDIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,11 @@ struct sockdiag_entry {
  * Writes at most max entries; returns how many there are (may exceed max),
  * or -1 with errno set when the kernel cannot be asked. */
 int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t max);
+
+/* Has the kernel still something to do on this socket before it is quiet:
+ * a handshake or close in flight, or data sent and not yet acknowledged?
+ * (A listener, TIME_WAIT and CLOSE are quiet.)  Shared by the lab's step
+ * boundaries and sockscope trace's call boundaries. */
+bool sockdiag_in_flight(const struct sockdiag_entry *e);
 
 #endif

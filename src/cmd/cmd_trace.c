@@ -1,0 +1,78 @@
+/*
+ * cmd_trace.c — `sockscope trace [options] -- PROGRAM [ARGS...]`: any
+ * program's network calls, each with the packets it caused (src/trace/).
+ *
+ * Everything after "--" (or from the first word that is no option) is the
+ * program and its arguments, passed on untouched.  This first slice has
+ * the headless face only: --headless is accepted so scripts that ask for
+ * it keep working once a screen exists.
+ */
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "trace/trace.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT 60
+#define MAX_TIMEOUT 86400
+
+static void trace_usage(FILE *f)
+{
+	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines] -- PROGRAM [ARGS...]\n"
+	           "  Runs PROGRAM (found in PATH as a shell would) in the lab's capture and prints\n"
+	           "  each of its network calls as strace does, with the packets that call put on\n"
+	           "  the wire and, for a program built with -g, the file:line that made it.\n"
+	           "  --headless     print the calls and packets as text (the only face so far)\n"
+	           "  --timeout S    end the program after S seconds (default %d); exit status 124\n"
+	           "  --capture MODE auto (default), host, namespace or none (calls only)\n"
+	           "  --no-lines     do not look for source lines\n"
+	           "Exit status: the program's own; 128+N when signal N killed it; 127 when it\n"
+	           "cannot be run.\n",
+	           DEFAULT_TIMEOUT);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_options o = { .timeout_s = DEFAULT_TIMEOUT, .capture = CAPTURE_WANT_AUTO };
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		const char *eq = strchr(a, '=');
+		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			trace_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--headless")) {
+			/* the only face of this slice */
+		} else if (!strcmp(a, "--no-lines")) {
+			o.no_lines = true;
+		} else if (!strncmp(a, "--timeout", nl) && nl == 9) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!opt_seconds("--timeout", v, 0.001, MAX_TIMEOUT, &o.timeout_s))
+				return 2;
+		} else if (!strncmp(a, "--capture", nl) && nl == 9) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!opt_capture(v ? v : "", true, &o.capture))
+				return 2;
+		} else {
+			fprintf(stderr, "sockscope trace: unknown option '%s'\n", a);
+			trace_usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "sockscope trace: which program? (sockscope trace -- PROGRAM ARGS...)\n");
+		trace_usage(stderr);
+		return 2;
+	}
+	o.argv = argv + i;
+	return trace_run(&o, stdout, stderr);
+}

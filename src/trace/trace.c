@@ -1,0 +1,681 @@
+/*
+ * trace.c — the engine of sockscope trace: run a program under ptrace and
+ * stop it at its network calls.
+ *
+ * How a call is stopped: the child asks to be traced (PTRACE_TRACEME),
+ * stops itself so the tracer can set its options (EXITKILL, follow fork,
+ * vfork, clone and exec, seccomp events), installs a seccomp filter that
+ * returns SECCOMP_RET_TRACE for the calls of syscalls.c's table and
+ * SECCOMP_RET_ALLOW for every other, and execs the program.  So the
+ * program runs at full speed except at those calls: at each the tracer
+ * gets a PTRACE_EVENT_SECCOMP stop at entry (PTRACE_GET_SYSCALL_INFO gives
+ * the number and arguments on any architecture), resumes it with
+ * PTRACE_SYSCALL to get the exit stop, and resumes it with PTRACE_CONT.
+ * The seccomp filter is inherited by every child and survives exec.
+ *
+ * While a call is stopped at entry the tracer learns the ports it names and
+ * opens its packet window (attrib.c); at exit it reads what the call
+ * returned, waits for its packets and prints the block (text.c), all
+ * before the program runs on.
+ *
+ * The end: when the program's first process exits (or --timeout, or our own
+ * SIGINT/SIGTERM), every process it left is killed (each traced one and its
+ * process group) and reaped, boundedly; PTRACE_O_EXITKILL kills them too
+ * should sockscope itself die.
+ */
+#include "trace/trace.h"
+#include "trace/trace_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define TRACE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define TRACE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "sockscope trace knows the seccomp architecture of x86_64 and aarch64 only"
+#endif
+
+/* The kernel's internal "restart me" values a syscall exit may show when a
+ * signal interrupted it (include/linux/errno.h, not exported to users). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+#define MAX_TRACEES 1024
+/* How long the end waits for killed processes to be reaped. */
+#define REAP_MS 3000
+
+enum tstate { T_FREE = 0, T_RUNNING, T_IN_CALL };
+
+struct tracee {
+	pid_t tid;
+	pid_t tgid;
+	enum tstate state;
+	bool started;            /* its first stop was seen */
+	struct trace_call call;
+};
+
+struct tracer {
+	const struct trace_options *o;
+	FILE *err;
+	struct tracee t[MAX_TRACEES];
+	pid_t main_pid;
+	int main_status;
+	bool main_done;
+	bool exec_seen;
+	int ntracees;
+	bool seen_socket;
+	struct trace_attrib *attrib;
+	struct trace_lines *lines;
+	struct trace_text *text;
+	bool nodebug_said;
+	pid_t pids_seen;
+};
+
+static volatile sig_atomic_t got_alarm, got_stop_signal;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	got_stop_signal = 1;
+}
+
+static struct tracee *find(struct tracer *tr, pid_t tid)
+{
+	for (int i = 0; i < MAX_TRACEES; i++)
+		if (tr->t[i].state != T_FREE && tr->t[i].tid == tid)
+			return &tr->t[i];
+	return NULL;
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	pid_t tgid = tid;
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+static struct tracee *add(struct tracer *tr, pid_t tid)
+{
+	struct tracee *e = find(tr, tid);
+	if (e)
+		return e;
+	for (int i = 0; i < MAX_TRACEES; i++) {
+		if (tr->t[i].state == T_FREE) {
+			e = &tr->t[i];
+			memset(e, 0, sizeof *e);
+			e->tid = tid;
+			e->tgid = tgid_of(tid);
+			e->state = T_RUNNING;
+			tr->ntracees++;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static void forget(struct tracer *tr, struct tracee *e)
+{
+	e->state = T_FREE;
+	tr->ntracees--;
+}
+
+/* ---- the child ---- */
+
+static int install_filter(void)
+{
+	long nrs[64];
+	size_t n = trace_sysc_numbers(nrs, 64);
+	struct sock_filter f[3 + 2 * 64 + 2];
+	size_t k = 0;
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	/* another architecture's calls (a 32-bit int 0x80) are let through */
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TRACE_AUDIT_ARCH, 1, 0);
+	size_t allow_from_arch = k++;
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < n; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nrs[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	}
+	f[allow_from_arch] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = (unsigned short)k, .filter = f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* In the child: never returns.  Failures go to the parent through the
+ * close-on-exec pipe as an errno and a stage. */
+static void child(char **argv, int report)
+{
+	setpgid(0, 0);
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
+		int e[2] = { errno, 1 };
+		if (write(report, e, sizeof e) < 0)
+			_exit(126);
+		_exit(126);
+	}
+	raise(SIGSTOP);   /* the tracer sets its options now */
+	if (install_filter() < 0) {
+		int e[2] = { errno, 2 };
+		if (write(report, e, sizeof e) < 0)
+			_exit(126);
+		_exit(126);
+	}
+	execvp(argv[0], argv);
+	int e[2] = { errno, 3 };
+	if (write(report, e, sizeof e) < 0)
+		_exit(TRACE_EXIT_NOT_FOUND);
+	_exit(TRACE_EXIT_NOT_FOUND);
+}
+
+/* Is the program there and runnable?  As execvp looks it up, so that "not
+ * found" is said before anything starts. */
+static bool findable(const char *prog, char *why, size_t n)
+{
+	if (strchr(prog, '/')) {
+		if (access(prog, X_OK) == 0)
+			return true;
+		snprintf(why, n, "cannot run '%s': %s", prog, strerror(errno));
+		return false;
+	}
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, ":");
+		char full[4096];
+		snprintf(full, sizeof full, "%.*s%s%s", (int)len, p, len ? "/" : "", prog);
+		struct stat st;
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return true;
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	snprintf(why, n, "'%s' was not found in PATH", prog);
+	return false;
+}
+
+/* ---- calls ---- */
+
+static void resume(pid_t tid, enum __ptrace_request how, int sig)
+{
+	ptrace(how, tid, NULL, (void *)(long)sig);
+}
+
+static void learn_fd(struct tracer *tr, pid_t tid, int fd)
+{
+	struct trace_sock s;
+	char d[192];
+	trace_fd_describe(tid, fd, d, sizeof d, &s);
+	if (s.is_socket) {
+		tr->seen_socket = true;
+		attrib_learn(tr->attrib, &s);
+	}
+}
+
+static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
+{
+	const struct trace_sysc *sc = trace_sysc_find((long)si->seccomp.nr);
+	if (!sc || ((sc->flags & TS_WAITS) && !tr->seen_socket)) {
+		resume(e->tid, PTRACE_CONT, 0);
+		return;
+	}
+	struct trace_call *c = &e->call;
+	memset(c, 0, sizeof *c);
+	c->tid = e->tid;
+	c->sc = sc;
+	memcpy(c->args, si->seccomp.args, sizeof c->args);
+	if (sc->flags & TS_FD0) {
+		trace_fd_describe(e->tid, (int)c->args[0], c->fd0, sizeof c->fd0, &c->sock0);
+		if ((sc->flags & TS_ONLY_SOCK) && !c->sock0.is_socket) {
+			resume(e->tid, PTRACE_CONT, 0);
+			return;
+		}
+		if (c->sock0.is_socket) {
+			tr->seen_socket = true;
+			attrib_learn(tr->attrib, &c->sock0);
+		}
+	}
+	/* The port a call is about to use is watched before it is used. */
+	uint16_t port = trace_call_dest_port(c);
+	if (port)
+		attrib_learn_port(tr->attrib, port);
+	if (!tr->o->no_lines) {
+		bool nodebug = false;
+		lines_where(tr->lines, e->tgid, e->tid, c->where, sizeof c->where, &nodebug);
+		if (nodebug && !tr->nodebug_said) {
+			tr->nodebug_said = true;
+			fprintf(tr->err, "sockscope: no debug info in the program's own code (build it with -g for "
+			                 "source lines): calls are shown one by one, without lines\n");
+		}
+	}
+	if (sc->flags & TS_WINDOW)
+		c->window = attrib_begin(tr->attrib);
+	e->state = T_IN_CALL;
+	resume(e->tid, PTRACE_SYSCALL, 0);
+}
+
+static void on_exit_stop(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
+{
+	struct trace_call *c = &e->call;
+	int64_t rv = si->exit.rval;
+	if (si->exit.is_error &&
+	    (rv == -ERESTARTSYS || rv == -ERESTARTNOINTR || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK)) {
+		/* A signal came; the call restarts (or fails with EINTR) after it. */
+		c->restarting = 1;
+		resume(e->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
+	c->ret = rv;
+	c->is_error = si->exit.is_error;
+	if (!c->is_error) {
+		if (c->sc->flags & TS_NEWFD)
+			learn_fd(tr, e->tid, (int)c->ret);
+		else if ((c->sc->flags & TS_FD0) && c->sc->nr != SYS_close)
+			learn_fd(tr, e->tid, (int)c->args[0]);   /* its ports now (after bind, connect) */
+	}
+	if (c->window) {
+		attrib_end(tr->attrib, c->window);
+		text_window(tr->text, c, tr->attrib);
+	} else {
+		text_call(tr->text, c);
+	}
+	e->state = T_RUNNING;
+	resume(e->tid, PTRACE_CONT, 0);
+}
+
+/* A syscall stop (entry or exit) while a call is open. */
+static void on_syscall_stop(struct tracer *tr, struct tracee *e)
+{
+	struct __ptrace_syscall_info si;
+	memset(&si, 0, sizeof si);
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof si, &si) <= 0) {
+		resume(e->tid, PTRACE_CONT, 0);
+		return;
+	}
+	if (e->state != T_IN_CALL) {
+		resume(e->tid, PTRACE_CONT, 0);
+		return;
+	}
+	if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
+		on_exit_stop(tr, e, &si);
+		return;
+	}
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY && e->call.restarting && (long)si.entry.nr != e->call.sc->nr &&
+	    (long)si.entry.nr != SYS_restart_syscall) {
+		/* The interrupted call was not restarted: it failed with EINTR. */
+		e->call.ret = -EINTR;
+		e->call.is_error = true;
+		if (e->call.window) {
+			attrib_end(tr->attrib, e->call.window);
+			text_window(tr->text, &e->call, tr->attrib);
+		} else {
+			text_call(tr->text, &e->call);
+		}
+		e->state = T_RUNNING;
+		resume(e->tid, PTRACE_CONT, 0);
+		return;
+	}
+	resume(e->tid, PTRACE_SYSCALL, 0);
+}
+
+static void on_seccomp(struct tracer *tr, struct tracee *e)
+{
+	struct __ptrace_syscall_info si;
+	memset(&si, 0, sizeof si);
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof si, &si) <= 0 ||
+	    si.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		resume(e->tid, PTRACE_CONT, 0);
+		return;
+	}
+	if (e->state == T_IN_CALL) {
+		/* the restart of an interrupted call: the same call goes on */
+		resume(e->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
+	on_entry(tr, e, &si);
+}
+
+/* ---- processes ---- */
+
+static const char *signame(int sig)
+{
+	const char *s = sigabbrev_np(sig);
+	static _Thread_local char buf[32];
+	snprintf(buf, sizeof buf, "SIG%s", s ? s : "?");
+	return buf;
+}
+
+static void on_event(struct tracer *tr, struct tracee *e, int event)
+{
+	unsigned long msg = 0;
+	ptrace(PTRACE_GETEVENTMSG, e->tid, NULL, &msg);
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: {
+		struct tracee *n = add(tr, (pid_t)msg);
+		if (n && event == PTRACE_EVENT_CLONE)
+			n->tgid = e->tgid;   /* a thread, unless CLONE_THREAD was off: re-read at its first stop */
+		text_many(tr->text);
+		text_note(tr->text, e->tid, "%s() = %lu", event == PTRACE_EVENT_FORK ? "fork"
+		                                         : event == PTRACE_EVENT_VFORK ? "vfork" : "clone", msg);
+		break;
+	}
+	case PTRACE_EVENT_EXEC: {
+		pid_t former = (pid_t)msg;
+		if (former != e->tid) {
+			struct tracee *old = find(tr, former);
+			if (old)
+				forget(tr, old);
+		}
+		lines_forget(tr->lines, e->tgid);
+		if (!tr->exec_seen && e->tid == tr->main_pid) {
+			tr->exec_seen = true;
+		} else {
+			char exe[4096] = "?", path[64];
+			snprintf(path, sizeof path, "/proc/%d/exe", (int)e->tid);
+			ssize_t k = readlink(path, exe, sizeof exe - 1);
+			exe[k > 0 ? k : 1] = '\0';
+			text_note(tr->text, e->tid, "execve(\"%s\") = 0", exe);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	resume(e->tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+}
+
+static void handle(struct tracer *tr, pid_t tid, int status)
+{
+	struct tracee *e = find(tr, tid);
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (tid == tr->main_pid) {
+			tr->main_done = true;
+			tr->main_status = status;
+		}
+		if (e) {
+			if (e->tgid == tid)
+				lines_forget(tr->lines, tid);
+			forget(tr, e);
+		}
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (!e) {
+		e = add(tr, tid);
+		if (!e) {
+			/* more processes than we can follow: let it go untraced */
+			ptrace(PTRACE_DETACH, tid, NULL, NULL);
+			return;
+		}
+	}
+	int sig = WSTOPSIG(status);
+	int event = status >> 16;
+	if (!e->started) {
+		e->started = true;
+		e->tgid = tgid_of(tid);
+		if (sig == SIGSTOP && !event) {
+			resume(tid, PTRACE_CONT, 0);   /* the stop a new tracee starts with */
+			return;
+		}
+	}
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(tr, e);
+	} else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+		on_seccomp(tr, e);
+	} else if (sig == SIGTRAP && event) {
+		on_event(tr, e, event);
+	} else {
+		/* a signal for the program: deliver it */
+		resume(tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : PTRACE_CONT, sig);
+	}
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Kill whatever the program left (its traced processes and its process
+ * group) and reap them; bounded. */
+static int end_all(struct tracer *tr)
+{
+	int left = 0;
+	for (int i = 0; i < MAX_TRACEES; i++)
+		if (tr->t[i].state != T_FREE && tr->t[i].tid == tr->t[i].tgid) {
+			kill(tr->t[i].tid, SIGKILL);
+			left++;
+		}
+	kill(-tr->main_pid, SIGKILL);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct itimerval it = { .it_value = { 0, 100000 }, .it_interval = { 0, 100000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (ms_since(&t0) < REAP_MS) {
+		int status;
+		pid_t p = waitpid(-1, &status, __WALL);
+		if (p < 0 && errno == ECHILD)
+			break;
+		if (p > 0)
+			handle(tr, p, status);
+	}
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	return left;
+}
+
+int trace_run(const struct trace_options *o, FILE *out, FILE *err)
+{
+	char why[512];
+	if (!o->argv || !o->argv[0]) {
+		fprintf(err, "sockscope trace: which program? (sockscope trace -- PROGRAM ARGS...)\n");
+		return 2;
+	}
+	if (!findable(o->argv[0], why, sizeof why)) {
+		fprintf(err, "sockscope trace: %s\n", why);
+		return TRACE_EXIT_NOT_FOUND;
+	}
+
+	struct tracer *tr = calloc(1, sizeof *tr);
+	if (!tr) {
+		fprintf(err, "sockscope trace: out of memory\n");
+		return 1;
+	}
+	tr->o = o;
+	tr->err = err;
+	int rc = 1;
+	enum capture_mode mode;
+	/* Before any thread: the capture may unshare us into a namespace, and
+	 * the program, forked after, runs in there with us. */
+	tr->attrib = attrib_open(o->capture, &mode, why, sizeof why);
+	tr->text = text_new(out);
+	if (!tr->attrib || !tr->text) {
+		fprintf(err, "sockscope trace: out of memory\n");
+		goto done;
+	}
+	if (mode == CAPTURE_NONE)
+		fprintf(err, "sockscope trace: no capture (%s): calls only, without their packets\n", why);
+	else
+		fprintf(err, "sockscope trace: capturing on %s\n", capture_mode_name(mode));
+	if (!o->no_lines) {
+		tr->lines = lines_new(why, sizeof why);
+		if (!tr->lines)
+			fprintf(err, "sockscope trace: %s\n", why);
+	}
+
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(err, "sockscope trace: %s\n", strerror(errno));
+		goto done;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(err, "sockscope trace: cannot fork: %s\n", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		goto done;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		child(o->argv, pipefd[1]);
+	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
+	tr->main_pid = pid;
+	setpgid(pid, pid);   /* also here, so that killing the group cannot miss it */
+
+	/* Our own signals: the timer and a request to stop end the wait in
+	 * waitpid (no SA_RESTART); the capture thread, started after, blocks them. */
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	char cerr[256] = "";
+	int started = attrib_start(tr->attrib, cerr, sizeof cerr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started < 0)
+		fprintf(err, "sockscope trace: the capture did not start (%s): calls only\n", cerr);
+
+	/* The child's first stop: set the options, let it go on. */
+	int status;
+	pid_t w;
+	do
+		w = waitpid(pid, &status, __WALL);
+	while (w < 0 && errno == EINTR);
+	if (w != pid || !WIFSTOPPED(status)) {
+		int e[2] = { 0, 0 };
+		ssize_t k = read(pipefd[0], e, sizeof e);
+		fprintf(err, "sockscope trace: the program could not be traced: %s\n",
+		        k == sizeof e && e[1] == 1 ? strerror(e[0]) : "it ended before its first stop");
+		close(pipefd[0]);
+		goto done;
+	}
+	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+	            PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)opts) < 0) {
+		fprintf(err, "sockscope trace: ptrace refused its options: %s\n", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		close(pipefd[0]);
+		goto done;
+	}
+	struct tracee *first = add(tr, pid);
+	first->started = true;
+	resume(pid, PTRACE_CONT, 0);
+
+	struct itimerval it = { .it_value = { (time_t)o->timeout_s,
+	                                      (suseconds_t)((o->timeout_s - (double)(time_t)o->timeout_s) * 1e6) } };
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	bool timed_out = false, stopped = false;
+	/* Bounded by the timer: every wait ends by an event or SIGALRM. */
+	while (!tr->main_done) {
+		if (got_alarm) {
+			timed_out = true;
+			break;
+		}
+		if (got_stop_signal) {
+			stopped = true;
+			break;
+		}
+		w = waitpid(-1, &status, __WALL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		handle(tr, w, status);
+	}
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+
+	int failed[2] = { 0, 0 };
+	ssize_t fk = read(pipefd[0], failed, sizeof failed);
+	close(pipefd[0]);
+
+	int left = end_all(tr);
+	/* What the kernel sends for the sockets the program left open (its
+	 * exit closes them): one last window. */
+	uint32_t last = attrib_begin(tr->attrib);
+	attrib_end(tr->attrib, last);
+	text_tail(tr->text, tr->attrib, last);
+	attrib_stop(tr->attrib);
+	text_tail(tr->text, tr->attrib, last);
+
+	if (fk == (ssize_t)sizeof failed) {
+		fprintf(err, "sockscope trace: %s '%s': %s\n", failed[1] == 3 ? "cannot run" : "cannot trace",
+		        o->argv[0], strerror(failed[0]));
+		rc = failed[1] == 3 ? TRACE_EXIT_NOT_FOUND : 1;
+	} else if (timed_out) {
+		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s\n",
+		        o->timeout_s, left > 1 ? " and the processes it started" : "");
+		rc = TRACE_EXIT_TIMEOUT;
+	} else if (stopped) {
+		fprintf(err, "sockscope trace: interrupted: ended the program\n");
+		rc = 130;
+	} else if (tr->main_done && WIFEXITED(tr->main_status)) {
+		rc = WEXITSTATUS(tr->main_status);
+		fprintf(err, "sockscope trace: the program exited with status %d%s\n", rc,
+		        left ? "; the processes it left were ended" : "");
+	} else if (tr->main_done && WIFSIGNALED(tr->main_status)) {
+		int sig = WTERMSIG(tr->main_status);
+		fprintf(err, "sockscope trace: the program was killed by %s (%s)%s\n", signame(sig), strsignal(sig),
+		        WCOREDUMP(tr->main_status) ? ", core dumped" : "");
+		rc = 128 + sig;
+	}
+done:
+	lines_free(tr->lines);
+	text_free(tr->text);
+	attrib_close(tr->attrib);
+	free(tr);
+	return rc;
+}

@@ -1,0 +1,147 @@
+/*
+ * trace_priv.h — what the pieces of src/trace/ share: one stopped call, the
+ * table of calls it knows how to decode, what a tracee's descriptor is, the
+ * capture with its markers, source lines, and the text of a block.
+ *
+ * Ownership: everything here is owned by the engine (trace.c) for the
+ * length of one trace_run; nothing is shared with another thread except
+ * through attrib.c, which locks.
+ */
+#ifndef SOCKSCOPE_TRACE_PRIV_H
+#define SOCKSCOPE_TRACE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "capture/capture.h"
+
+/* ---- what a descriptor of the tracee is (syscalls.c) ---- */
+
+struct trace_sock {
+	bool is_socket;
+	uint32_t inode;
+	char proto[8];      /* "TCP", "UDP", "TCPv6", "UNIX", "" when not found */
+	int family;         /* AF_INET, AF_INET6, AF_UNIX, 0 */
+	bool tcp;
+	uint16_t lport, rport;
+	int state;          /* TCP state from /proc/net/tcp, 0 if none */
+};
+
+/* Describe fd of process pid: "3<TCP 127.0.0.1:40312->127.0.0.1:8080>",
+ * "3<UDP 127.0.0.1:5353>", "3</dev/null>"; fills *s (may be NULL). */
+void trace_fd_describe(pid_t pid, int fd, char *buf, size_t n, struct trace_sock *s);
+/* Is fd of pid a socket?  (cheaper than a description: one readlink) */
+bool trace_fd_is_socket(pid_t pid, int fd);
+
+/* Read up to n bytes at addr of pid; the count read, -1 on failure. */
+ssize_t trace_peek(pid_t pid, uint64_t addr, void *buf, size_t n);
+
+/* ---- one call (syscalls.c decodes, trace.c runs) ---- */
+
+struct trace_sysc;
+
+struct trace_call {
+	pid_t tid;
+	const struct trace_sysc *sc;
+	uint64_t args[6];
+	int64_t ret;
+	bool is_error;
+	char fd0[192];          /* the first argument's descriptor, described at entry */
+	struct trace_sock sock0;
+	uint32_t window;        /* marker id of its packet window, 0 when it has none */
+	char where[320];        /* "client.c:23" (lines.c) or "" */
+	int restarting;         /* interrupted by a signal: 1 waiting for its restart */
+};
+
+enum {
+	TS_FD0 = 1,        /* the first argument is a descriptor */
+	TS_ONLY_SOCK = 2,  /* shown only when that descriptor is a socket (read, close...) */
+	TS_WINDOW = 4,     /* may put packets on the wire or wait for them: bracketed by markers */
+	TS_WAITS = 8,      /* poll, select, epoll: shown once the program has a socket */
+	TS_NEWFD = 16,     /* returns a new descriptor (socket, accept) */
+};
+
+struct trace_sysc {
+	const char *name;
+	long nr;
+	unsigned flags;
+	/* Append the arguments (without the name and parentheses) at exit. */
+	void (*args)(const struct trace_call *c, char *buf, size_t n);
+	/* Append what the call returned beyond its value ("[3, 4]", data read). */
+	void (*result)(const struct trace_call *c, char *buf, size_t n);
+};
+
+const struct trace_sysc *trace_sysc_find(long nr);
+/* The numbers of every call in the table (for the seccomp filter). */
+size_t trace_sysc_numbers(long *out, size_t max);
+/* "connect(3<TCP>, {AF_INET, 127.0.0.1:8080}, 16) = 0" */
+void trace_call_text(const struct trace_call *c, char *buf, size_t n);
+/* The destination a call names before it runs (connect, sendto, bind), for
+ * the ports to watch: its port or 0. */
+uint16_t trace_call_dest_port(const struct trace_call *c);
+
+/* ---- the capture and its markers (attrib.c) ---- */
+
+struct trace_attrib;
+
+/* Open the capture (single-threaded: may unshare into a namespace) and the
+ * marker socket.  Never NULL unless out of memory; *mode says what was
+ * obtained and why holds the reason when there is no capture. */
+struct trace_attrib *attrib_open(enum capture_want want, enum capture_mode *mode, char *why, size_t whylen);
+/* Start the capture thread.  -1 with err. */
+int attrib_start(struct trace_attrib *a, char *err, size_t errlen);
+bool attrib_capturing(const struct trace_attrib *a);
+/* Watch a port (TCP or UDP) and a socket of the program. */
+void attrib_learn(struct trace_attrib *a, const struct trace_sock *s);
+void attrib_learn_port(struct trace_attrib *a, uint16_t port);
+/* Open a call's window: the START marker.  Returns its id. */
+uint32_t attrib_begin(struct trace_attrib *a);
+/* Close it: wait (bounded) until nothing of the program's TCP sockets is in
+ * flight, send the END marker, wait until the capture has read it.  False
+ * when a bound was hit (what follows may be attributed late). */
+bool attrib_end(struct trace_attrib *a, uint32_t id);
+
+/* A packet's window: the call's marker id, or ATTRIB_BETWEEN. */
+#define ATTRIB_BETWEEN 0u
+typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line);
+/* Hand over every packet read up to the last END marker (all of them when
+ * everything is true), in capture order; each is handed once. */
+void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud);
+/* Stop the capture; frames read are kept for a last attrib_drain. */
+void attrib_stop(struct trace_attrib *a);
+void attrib_close(struct trace_attrib *a);
+
+/* ---- source lines (lines.c) ---- */
+
+struct trace_lines;
+/* NULL when built without libdw (*why says so). */
+struct trace_lines *lines_new(char *why, size_t whylen);
+/* The program's own file:line that made the call tid is stopped in, or ""
+ * (no debug info there: *nodebug set once per process image). */
+void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, bool *nodebug);
+/* A process image is gone (exec, exit): forget what was read of it. */
+void lines_forget(struct trace_lines *l, pid_t tgid);
+void lines_free(struct trace_lines *l);
+
+/* ---- the headless text (text.c) ---- */
+
+struct trace_text;
+struct trace_text *text_new(FILE *out);
+void text_free(struct trace_text *t);
+/* More than one process: lines get "[pid N]". */
+void text_many(struct trace_text *t);
+/* A call that has no window: its line at once. */
+void text_call(struct trace_text *t, const struct trace_call *c);
+/* A windowed call that ended: the packets read meanwhile (those between
+ * calls first, labelled so), then the call and its own packets. */
+void text_window(struct trace_text *t, const struct trace_call *c, struct trace_attrib *a);
+/* Something about a process: "[pid 12] fork() = 13", "exited with 0". */
+void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The end: packets after the last call, those of the window `last` (the
+ * program's end) under their own heading. */
+void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last);
+
+#endif
