@@ -860,6 +860,10 @@ void trace_call_text(const struct trace_call *c, char *buf, size_t n)
 	ap(buf, n, "%s(", c->sc->name);
 	c->sc->args(c, buf, n);
 	ap(buf, n, ") = ");
+	if (c->unfinished) {
+		ap(buf, n, "? <still waiting after %.1f s when the trace ended>", (double)c->waited_ms / 1000);
+		return;
+	}
 	if (c->is_error) {
 		int e = (int)-c->ret;
 		const char *name = strerrorname_np(e);

@@ -286,6 +286,7 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 	}
 	if (sc->flags & TS_WINDOW)
 		c->window = attrib_begin(tr->attrib);
+	clock_gettime(CLOCK_MONOTONIC, &c->entered);
 	e->state = T_IN_CALL;
 	resume(e->tid, PTRACE_SYSCALL, 0);
 }
@@ -422,6 +423,9 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 	resume(e->tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 }
 
+static const char *signame(int sig);
+static long ms_since(const struct timespec *t0);
+
 static void handle(struct tracer *tr, pid_t tid, int status)
 {
 	struct tracee *e = find(tr, tid);
@@ -464,7 +468,16 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	} else if (sig == SIGTRAP && event) {
 		on_event(tr, e, event);
 	} else {
-		/* a signal for the program: deliver it */
+		/* a signal for the program: deliver it; one that is a fault is
+		 * said with the line it happened on */
+		if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT) {
+			char where[320] = "";
+			bool nodebug;
+			if (!tr->o->no_lines)
+				lines_where(tr->lines, e->tgid, tid, where, sizeof where, &nodebug);
+			text_note(tr->text, tid, "--- %s (%s)%s%s ---", signame(sig), strsignal(sig), where[0] ? " at " : "",
+			          where);
+		}
 		resume(tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : PTRACE_CONT, sig);
 	}
 }
@@ -543,6 +556,9 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			fprintf(err, "sockscope trace: %s\n", why);
 	}
 
+	/* Orphans of the program (a daemon's first fork) become ours, so the
+	 * end reaps them and leaves no zombie behind. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		fprintf(err, "sockscope trace: %s\n", strerror(errno));
@@ -638,14 +654,31 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	setitimer(ITIMER_REAL, &off, NULL);
 
+	/* Calls still waiting (a recv nobody answers): shown as such, with
+	 * what they caught meanwhile, before their processes are ended. */
+	for (int i = 0; i < MAX_TRACEES; i++) {
+		struct tracee *e = &tr->t[i];
+		if (e->state != T_IN_CALL)
+			continue;
+		e->call.unfinished = true;
+		e->call.waited_ms = ms_since(&e->call.entered);
+		e->call.is_error = true;   /* their buffers hold nothing yet: shown as addresses */
+		if (e->call.window) {
+			attrib_end(tr->attrib, e->call.window);
+			text_window(tr->text, &e->call, tr->attrib);
+		} else {
+			text_call(tr->text, &e->call);
+		}
+	}
+
 	int failed[2] = { 0, 0 };
 	ssize_t fk = read(pipefd[0], failed, sizeof failed);
 	close(pipefd[0]);
 
-	int left = end_all(tr);
 	/* What the kernel sends for the sockets the program left open (its
-	 * exit closes them): one last window. */
+	 * end closes them): one last window, opened before anything is killed. */
 	uint32_t last = attrib_begin(tr->attrib);
+	int left = end_all(tr);
 	attrib_end(tr->attrib, last);
 	text_tail(tr->text, tr->attrib, last);
 	attrib_stop(tr->attrib);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "capture/capture.h"
 
@@ -54,6 +55,9 @@ struct trace_call {
 	uint32_t window;        /* marker id of its packet window, 0 when it has none */
 	char where[320];        /* "client.c:23" (lines.c) or "" */
 	int restarting;         /* interrupted by a signal: 1 waiting for its restart */
+	bool unfinished;        /* still waiting when the trace ended */
+	struct timespec entered;
+	long waited_ms;         /* how long an unfinished call had waited */
 };
 
 enum {
