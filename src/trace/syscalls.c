@@ -342,7 +342,7 @@ static const struct name fcntl_cmds[] = { N(F_DUPFD), N(F_GETFD), N(F_SETFD), N(
 static const struct name oflags[] = { N(O_WRONLY), N(O_RDWR), N(O_APPEND), N(O_NONBLOCK), N(O_ASYNC),
 	                              N(O_CLOEXEC) };
 static const struct name pollev[] = { N(POLLIN), N(POLLPRI), N(POLLOUT), N(POLLERR), N(POLLHUP), N(POLLNVAL),
-	                              N(POLLRDHUP) };
+	                              N(POLLRDNORM), N(POLLRDBAND), N(POLLWRNORM), N(POLLWRBAND), N(POLLRDHUP) };
 static const struct name epollev[] = { N(EPOLLIN), N(EPOLLPRI), N(EPOLLOUT), N(EPOLLERR), N(EPOLLHUP),
 	                               N(EPOLLRDHUP), N(EPOLLET), N(EPOLLONESHOT) };
 static const struct name epollops[] = { N(EPOLL_CTL_ADD), N(EPOLL_CTL_DEL), N(EPOLL_CTL_MOD) };
@@ -699,8 +699,12 @@ static void a_fcntl(const struct trace_call *c, char *b, size_t n)
 static void r_fcntl(const struct trace_call *c, char *b, size_t n)
 {
 	if ((long)c->args[1] == F_GETFL && !c->is_error) {
-		ap(b, n, " (flags ");
-		AP_FLAGS(b, n, oflags, (unsigned long)c->ret & ~(unsigned long)O_ACCMODE);
+		unsigned long fl = (unsigned long)c->ret;
+		ap(b, n, " (flags %s", (fl & O_ACCMODE) == O_RDWR ? "O_RDWR" : (fl & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDONLY");
+		if (fl & ~(unsigned long)O_ACCMODE) {
+			ap(b, n, "|");
+			AP_FLAGS(b, n, oflags, fl & ~(unsigned long)O_ACCMODE);
+		}
 		ap(b, n, ")");
 	}
 }

@@ -32,6 +32,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,11 +281,13 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 		lines_where(tr->lines, e->tgid, e->tid, c->where, sizeof c->where, &nodebug);
 		if (nodebug && !tr->nodebug_said) {
 			tr->nodebug_said = true;
-			fprintf(tr->err, "sockscope: no debug info in the program's own code (build it with -g for "
+			fprintf(tr->err, "sockscope trace: no debug info in the program's own code (build it with -g for "
 			                 "source lines): calls are shown one by one, without lines\n");
 		}
 	}
-	if (sc->flags & TS_WINDOW)
+	/* Only an IP socket (or a wait on many) can put packets on the loopback. */
+	bool ip = !(sc->flags & TS_FD0) || c->sock0.family == AF_INET || c->sock0.family == AF_INET6;
+	if ((sc->flags & TS_WINDOW) && ip)
 		c->window = attrib_begin(tr->attrib);
 	clock_gettime(CLOCK_MONOTONIC, &c->entered);
 	e->state = T_IN_CALL;
