@@ -50,8 +50,13 @@
 
 struct apkt {
 	uint32_t window;
+	bool handed;
 	char *line;
 };
+
+/* Windows open at once: one per thread stopped in a call (bounded: a
+ * thread past this many shares the latest window). */
+#define MAX_OPEN 64
 
 struct trace_attrib {
 	struct capture *cap;
@@ -77,8 +82,11 @@ struct trace_attrib {
 	size_t npkts, cap_pkts;
 	size_t upto;                     /* packets before the last END marker read */
 	size_t drained;
-	uint32_t cur;                    /* window of the next packet */
-	int64_t last_end;
+	uint32_t cur;                    /* window of the next packet: the latest open one */
+	uint32_t open[MAX_OPEN];         /* windows whose START was read and END not yet */
+	size_t nopen;
+	unsigned long ends_sent;         /* END markers sent (by the tracer, one at a time) */
+	unsigned long ends_seen;         /* and read by the capture */
 	int64_t first_ns;
 	uint64_t number;
 };
@@ -103,7 +111,6 @@ struct trace_attrib *attrib_open(enum capture_want want, enum capture_mode *mode
 	if (!a)
 		return NULL;
 	a->marker_fd = -1;
-	a->last_end = -1;
 	a->first_ns = CAPFILE_NO_TIME;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
@@ -161,10 +168,20 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	pthread_mutex_lock(&a->mu);
 	if (marker) {
 		if (kind == DEMO_MARK_START) {
+			if (a->nopen < MAX_OPEN)
+				a->open[a->nopen++] = id;
 			a->cur = id;
 		} else {
-			a->cur = ATTRIB_BETWEEN;
-			a->last_end = id;
+			/* Another thread's call may still be open: the packets
+			 * from here on are its, not between calls. */
+			for (size_t k = 0; k < a->nopen; k++)
+				if (a->open[k] == id) {
+					memmove(&a->open[k], &a->open[k + 1], (a->nopen - k - 1) * sizeof a->open[0]);
+					a->nopen--;
+					break;
+				}
+			a->cur = a->nopen ? a->open[a->nopen - 1] : ATTRIB_BETWEEN;
+			a->ends_seen++;
 			a->upto = a->npkts;
 			pthread_cond_broadcast(&a->cv);
 		}
@@ -189,7 +206,7 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 		}
 		char *copy = strdup(line);
 		if (copy && a->npkts < a->cap_pkts)
-			a->pkts[a->npkts++] = (struct apkt){ a->cur, copy };
+			a->pkts[a->npkts++] = (struct apkt){ a->cur, false, copy };
 		else
 			free(copy);   /* under memory pressure a packet is lost, not the trace */
 	}
@@ -317,6 +334,9 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 		}
 		usleep(200);
 	}
+	pthread_mutex_lock(&a->mu);
+	unsigned long want = ++a->ends_sent;
+	pthread_mutex_unlock(&a->mu);
 	if (send_marker(a, DEMO_MARK_END, id) < 0)
 		return false;
 	struct timespec dl;
@@ -324,20 +344,40 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 	dl.tv_sec += MARKER_WAIT_MS / 1000;
 	pthread_mutex_lock(&a->mu);
 	int rc = 0;
-	while (a->last_end < (int64_t)id && rc != ETIMEDOUT)
+	while (a->ends_seen < want && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&a->cv, &a->mu, &dl);
-	bool seen = a->last_end >= (int64_t)id;
+	bool seen = a->ends_seen >= want;
 	pthread_mutex_unlock(&a->mu);
 	return ok && seen;
 }
 
+static bool still_open(const struct trace_attrib *a, uint32_t w)
+{
+	for (size_t k = 0; k < a->nopen; k++)
+		if (a->open[k] == w)
+			return true;
+	return false;
+}
+
 void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud)
 {
-	/* Lines are handed out under the lock: the callback only prints. */
+	/* Lines are handed out under the lock: the callback only prints.  A
+	 * packet of a window still open (another thread's call) waits for
+	 * that call's own block. */
 	pthread_mutex_lock(&a->mu);
 	size_t end = everything ? a->npkts : a->upto;
-	for (; a->drained < end; a->drained++)
-		cb(ud, a->pkts[a->drained].window, a->pkts[a->drained].line);
+	bool prefix = true;
+	for (size_t i = a->drained; i < end; i++) {
+		struct apkt *p = &a->pkts[i];
+		if (!p->handed && (everything || !still_open(a, p->window))) {
+			cb(ud, p->window, p->line);
+			p->handed = true;
+		}
+		if (prefix && p->handed)
+			a->drained = i + 1;
+		else
+			prefix = false;
+	}
 	pthread_mutex_unlock(&a->mu);
 }
 
