@@ -20,6 +20,19 @@
 
 int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t max)
 {
+	return sockdiag_tcp_ports(family, &port, 1, out, max);
+}
+
+static bool port_in(uint16_t p, const uint16_t *ports, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ports[i] == p)
+			return true;
+	return false;
+}
+
+int sockdiag_tcp_ports(int family, const uint16_t *ports, size_t nports, struct sockdiag_entry *out, size_t max)
+{
 	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (s < 0)
 		return -1;
@@ -70,7 +83,7 @@ int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t m
 			}
 			struct inet_diag_msg *m = NLMSG_DATA(h);
 			uint16_t sp = ntohs(m->id.idiag_sport), dp = ntohs(m->id.idiag_dport);
-			if (sp != port && dp != port)
+			if (!port_in(sp, ports, nports) && !port_in(dp, ports, nports))
 				continue;
 			struct sockdiag_entry e = { .family = m->idiag_family, .state = m->idiag_state,
 			                            .sport = sp, .dport = dp, .inode = m->idiag_inode,

@@ -26,6 +26,11 @@ struct sockdiag_entry {
  * Writes at most max entries; returns how many there are (may exceed max),
  * or -1 with errno set when the kernel cannot be asked. */
 int sockdiag_tcp(int family, uint16_t port, struct sockdiag_entry *out, size_t max);
+/* The same for any of nports ports, in one dump: each dump walks the
+ * kernel's whole connection table (about 1.7 ms on a machine of 24 GiB),
+ * so asking once for all the ports of a program is what keeps a traced
+ * call fast (sockscope trace). */
+int sockdiag_tcp_ports(int family, const uint16_t *ports, size_t nports, struct sockdiag_entry *out, size_t max);
 
 /* Has the kernel still something to do on this socket before it is quiet:
  * a handshake or close in flight, or data sent and not yet acknowledged?

@@ -75,6 +75,7 @@ struct trace_attrib {
 	size_t ntcp;
 	uint32_t inodes[MAX_INODES];     /* its sockets, to tell them from a peer's */
 	size_t ninodes;
+	unsigned families;               /* bit 0: AF_INET TCP sockets seen, bit 1: AF_INET6 */
 
 	/* capture thread side, under mu */
 	struct flowtab *flows;
@@ -240,6 +241,7 @@ void attrib_learn(struct trace_attrib *a, const struct trace_sock *s)
 	add_port(a->ports, &a->nports, s->lport);
 	add_port(a->ports, &a->nports, s->rport);
 	if (s->tcp) {
+		a->families |= s->family == AF_INET6 ? 2u : 1u;
 		add_port(a->tcp_ports, &a->ntcp, s->lport);
 		add_port(a->tcp_ports, &a->ntcp, s->rport);
 	}
@@ -301,16 +303,16 @@ static int look(struct trace_attrib *a)
 	pthread_mutex_unlock(&a->mu);
 	bool busy = false, owes = false;
 	static const int fams[] = { AF_INET, AF_INET6 };
-	for (size_t f = 0; f < 2; f++) {
-		for (size_t p = 0; p < np; p++) {
-			struct sockdiag_entry e[64];
-			int k = sockdiag_tcp(fams[f], ports[p], e, 64);
-			if (k < 0)
-				return -1;
-			for (int i = 0; i < k && i < 64; i++) {
-				busy |= sockdiag_in_flight(&e[i]);
-				owes |= peer_owes(a, &e[i], ports, np);
-			}
+	for (size_t f = 0; f < 2 && np; f++) {
+		if (!(a->families & (1u << f)))
+			continue;   /* one dump per family the program uses */
+		struct sockdiag_entry e[256];
+		int k = sockdiag_tcp_ports(fams[f], ports, np, e, 256);
+		if (k < 0)
+			return -1;
+		for (int i = 0; i < k && i < 256; i++) {
+			busy |= sockdiag_in_flight(&e[i]);
+			owes |= peer_owes(a, &e[i], ports, np);
 		}
 	}
 	return busy ? 1 : owes ? 2 : 0;
@@ -323,6 +325,7 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 	bool ok = true;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	useconds_t pause_us = 100;
 	for (;;) {
 		int r = look(a);
 		if (r <= 0)
@@ -332,7 +335,11 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 			ok = r == 2;   /* a peer that does not answer is its business, not a lost packet */
 			break;
 		}
-		usleep(200);
+		/* Most calls are quiet within a look or two; one waiting for a
+		 * delayed ACK (40 ms) should not burn a core on dumps meanwhile. */
+		usleep(pause_us);
+		if (pause_us < 4000)
+			pause_us *= 2;
 	}
 	pthread_mutex_lock(&a->mu);
 	unsigned long want = ++a->ends_sent;
