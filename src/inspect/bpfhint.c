@@ -11,6 +11,7 @@
 #include "inspect/bpfhint.h"
 
 #include <ctype.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -268,4 +269,16 @@ void bpfhint_explain(const char *expr, const char *pcap_msg, bool (*compiles)(co
 	else
 		snprintf(out, n, "%s; filters are tcpdump (BPF) syntax, see man pcap-filter (e.g. tcp port 80, host 10.0.0.1)",
 		         pcap_msg);
+}
+
+bool bpfhint_compiles(const char *bpf, void *linktype)
+{
+	pcap_t *p = pcap_open_dead(*(const int *)linktype, 65535);
+	struct bpf_program prog;
+	bool ok = p && pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (ok)
+		pcap_freecode(&prog);
+	if (p)
+		pcap_close(p);
+	return ok;
 }

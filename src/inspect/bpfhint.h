@@ -7,8 +7,8 @@
  *
  * Role: the inspection screen's filter prompt, `inspect -f` and the live
  * capture filter all pass pcap's error through bpfhint_explain, so the
- * same advice shows on every face.  No curses, no pcap handle: text in,
- * text out.
+ * same advice shows on every face.  No curses; text in, text out (a
+ * suggestion is checked with a dead pcap handle before it is offered).
  */
 #ifndef SOCKSCOPE_INSPECT_BPFHINT_H
 #define SOCKSCOPE_INSPECT_BPFHINT_H
@@ -31,5 +31,8 @@ bool bpfhint_suggest(const char *expr, char *out, size_t n);
  * the caller check the suggestion with the link type at hand. */
 void bpfhint_explain(const char *expr, const char *pcap_msg, bool (*compiles)(const char *bpf, void *ud), void *ud,
                      char *out, size_t n);
+/* The `compiles` every caller passes: does bpf compile for the link type
+ * *(const int *)linktype (through a dead pcap handle; nothing is opened)? */
+bool bpfhint_compiles(const char *bpf, void *linktype);
 
 #endif

@@ -85,19 +85,6 @@ static int temp_file(int *wfd, int *rfd, char *err, size_t errlen)
 	return 0;
 }
 
-static bool compiles_on(const char *bpf, void *ud)
-{
-	int lt = *(const int *)ud;
-	pcap_t *p = pcap_open_dead(lt, LIVE_SNAPLEN);
-	struct bpf_program prog;
-	bool ok = p && pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
-	if (ok)
-		pcap_freecode(&prog);
-	if (p)
-		pcap_close(p);
-	return ok;
-}
-
 /* The kernel filter; pcap's message told in tcpdump's terms when it fails. */
 static int set_filter(struct live *l, char *err, size_t errlen)
 {
@@ -105,7 +92,7 @@ static int set_filter(struct live *l, char *err, size_t errlen)
 	if (capture_set_filter(l->cap, l->filter, msg, sizeof msg) == 0)
 		return 0;
 	int lt = capture_linktype(l->cap);
-	bpfhint_explain(l->filter, msg, compiles_on, &lt, err, errlen);
+	bpfhint_explain(l->filter, msg, bpfhint_compiles, &lt, err, errlen);
 	return -1;
 }
 

@@ -156,16 +156,6 @@ bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p)
 	return pcap_offline_filter(&pg->bpf, &h, p->data) != 0;
 }
 
-/* Does bpf compile for the link type *ud?  (a suggestion is checked before it is offered) */
-static bool compiles_for(const char *bpf, void *ud)
-{
-	struct prog pg;
-	if (!compile(&pg, bpf, *(const int *)ud, NULL, 0))
-		return false;
-	pcap_freecode(&pg.bpf);
-	return true;
-}
-
 /* ---------------------------------------------------------------- view */
 
 struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const char *search, char *err,
@@ -193,7 +183,7 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 		char msg[PCAP_ERRBUF_SIZE + 64], why[PCAP_ERRBUF_SIZE + 700];
 		struct prog *pg = &v->progs[v->nprogs++];
 		if (!compile(pg, v->filter, lt, msg, sizeof msg)) {
-			bpfhint_explain(v->filter, msg, compiles_for, &lt, why, sizeof why);
+			bpfhint_explain(v->filter, msg, bpfhint_compiles, &lt, why, sizeof why);
 			snprintf(err, errlen, "bad filter '%s': %s", v->filter, why);
 			inspect_view_free(v);
 			return NULL;
