@@ -10,7 +10,7 @@
  */
 #include "pktbuild.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/conn.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"

@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "common/proc.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/conn.h"
 #include "inspect/live.h"
 #include "inspect/convs.h"

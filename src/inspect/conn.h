@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "dissect/dissect.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "lab/ladder.h"
 
 struct inspect_conn {

@@ -2,12 +2,12 @@
  * record.c — lesson runs as pcapng recordings (see record.h).
  *
  * Written here with a few lines of pcapng of our own (little-endian, one
- * interface, microsecond timestamps); read back through inspect/capfile.c,
+ * interface, microsecond timestamps); read back through capfile/capfile.c,
  * the one bounds-checked reader of capture files, and its comment access.
  */
 #include "lab/record.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -187,7 +187,7 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 	at = block_start(&o, BT_IDB);
 	put16(&o, (uint16_t)lab_linktype(lab));
 	put16(&o, 0);
-	put32(&o, 262144);
+	put32(&o, CAPFILE_SNAPLEN);
 	block_end(&o, at);
 
 	struct lab_packet p;

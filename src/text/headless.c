@@ -4,7 +4,7 @@
 #include "text/headless.h"
 #include "lab/record.h"
 #include "dissect/dissect.h"
-#include "inspect/save.h"
+#include "capfile/write.h"
 #include "lab/ladder.h"
 #include "lab/textfmt.h"
 #include "common/text.h"
@@ -142,7 +142,8 @@ static void print_ladders(struct lab *lab, FILE *out)
 static int write_packets(struct lab *lab, const char *path, FILE *out)
 {
 	char err[512];
-	struct pcapw *w = pcapw_open(path, lab_linktype(lab), 262144, false, err, sizeof err);
+	struct capfile_write_opts wo = { .format = CAPFILE_PCAP, .linktype = lab_linktype(lab), .snaplen = CAPFILE_SNAPLEN };
+	struct capfile_writer *w = capfile_writer_open(path, &wo, err, sizeof err);
 	if (!w) {
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 1;
@@ -150,8 +151,9 @@ static int write_packets(struct lab *lab, const char *path, FILE *out)
 	struct lab_packet p;
 	size_t i = 0;
 	for (; lab_packet(lab, i, &p); i++)
-		pcapw_write(w, (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000, p.caplen, p.wirelen, p.data);
-	if (pcapw_close(w, true, err, sizeof err) < 0) {
+		capfile_writer_packet(w, (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000, p.caplen,
+		                      p.wirelen, p.data, NULL);
+	if (capfile_writer_close(w, true, err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 1;
 	}
