@@ -1,7 +1,7 @@
 /*
  * cmd_inspect.c — the headless face of inspection mode: the packet list,
  * one packet's fields and bytes, a followed stream, the conversations, a
- * ladder, and saving, all from src/inspect/ and src/lab/textfmt.c, which
+ * ladder, and saving, all from src/inspect/ and src/render/textfmt.c, which
  * the inspection screens use too.  With -i, the same on a live capture
  * (src/inspect/live.c): lines are printed as packets arrive, until a count,
  * a duration, the end of an --exec command or Ctrl-C.
@@ -18,8 +18,8 @@
 #include "inspect/save.h"
 #include "inspect/stream.h"
 #include "inspect/view.h"
-#include "lab/ladder.h"
-#include "lab/textfmt.h"
+#include "render/ladder.h"
+#include "render/textfmt.h"
 #include "tui/tui.h"
 
 #include <errno.h>

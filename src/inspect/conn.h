@@ -17,7 +17,7 @@
 
 #include "dissect/dissect.h"
 #include "capfile/capfile.h"
-#include "lab/ladder.h"
+#include "render/ladder.h"
 
 struct inspect_conn {
 	uint8_t ip_proto;          /* 6 TCP, 17 UDP */

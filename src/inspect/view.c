@@ -13,7 +13,7 @@
 
 #include "dissect/reader.h"
 #include "inspect/bpfhint.h"
-#include "lab/textfmt.h"
+#include "render/textfmt.h"
 
 #include <pcap/pcap.h>
 #include <ctype.h>
