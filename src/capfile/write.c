@@ -9,6 +9,8 @@
  */
 #include "capfile/write.h"
 
+#include "common/mem.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,22 +65,15 @@ static void emit(struct capfile_writer *w, const void *p, size_t n)
 struct block {
 	uint8_t *b;
 	size_t n, cap;
-	bool oom;
 };
 
 static void bput(struct block *k, const void *p, size_t n)
 {
-	if (k->oom || !n)
+	if (!n)
 		return;
 	if (k->n + n > k->cap) {
-		size_t cap = (k->n + n) * 2 + 256;
-		uint8_t *b = realloc(k->b, cap);
-		if (!b) {
-			k->oom = true;
-			return;
-		}
-		k->b = b;
-		k->cap = cap;
+		k->cap = (k->n + n) * 2 + 256;
+		k->b = xrealloc(k->b, k->cap);
 	}
 	memcpy(k->b + k->n, p, n);
 	k->n += n;
@@ -121,14 +116,9 @@ static void block_begin(struct block *k, uint32_t type)
 static void block_finish(struct capfile_writer *w, struct block *k)
 {
 	bput32(k, 0);
-	if (k->oom) {
-		w->failed = true;
-		w->err = ENOMEM;
-	} else {
-		put32(k->b + 4, (uint32_t)k->n);
-		put32(k->b + k->n - 4, (uint32_t)k->n);
-		emit(w, k->b, k->n);
-	}
+	put32(k->b + 4, (uint32_t)k->n);
+	put32(k->b + k->n - 4, (uint32_t)k->n);
+	emit(w, k->b, k->n);
 	free(k->b);
 	*k = (struct block){ 0 };
 }

@@ -10,6 +10,8 @@
 
 #include "capfile/capfile.h"
 #include "capfile/write.h"
+#include "common/mem.h"
+#include "common/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +28,6 @@
 struct facts {
 	char **v;
 	size_t n, cap;
-	bool oom;
 };
 
 /* A section header comment, printf-style; tabs separate fields, so none
@@ -39,22 +40,7 @@ static void fact(struct facts *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (f->oom)
-		return;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 32;
-		char **v = realloc(f->v, cap * sizeof *v);
-		if (!v) {
-			f->oom = true;
-			return;
-		}
-		f->v = v;
-		f->cap = cap;
-	}
-	if (!(f->v[f->n] = strdup(line)))
-		f->oom = true;
-	else
-		f->n++;
+	VEC_PUSH(f->v, f->n, f->cap, xstrdup(line));
 }
 
 static void facts_free(struct facts *f)
@@ -133,11 +119,6 @@ int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 		}
 	}
 	fact(&f, "ran\t%zu\tof\t%zu", lab_steps_done(lab), l->nsteps);
-	if (f.oom) {
-		facts_free(&f);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 
 	/* Microseconds, the pcapng default: the lab's packets carry a timeval. */
 	struct capfile_write_opts o = {
