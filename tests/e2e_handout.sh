@@ -1,4 +1,4 @@
-# e2e_handout.sh — `sockscope lesson ID --handout FILE` (src/lab/handout.c):
+# e2e_handout.sh — `sockscope lesson ID --handout FILE` (src/text/handout.c):
 # Markdown and HTML handouts of tcp-basics from its shipped recording (no
 # capture rights needed) and, when capture works, from a live run; their
 # content (step titles, the C code with the run's port, packet lines, the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""handout_check.py — checks of a handout (src/lab/handout.c) that need a
+"""handout_check.py — checks of a handout (src/text/handout.c) that need a
 parser, for tests/e2e_handout.sh.  Standard library only.
 
   handout_check.py html FILE [--title TEXT]... [--text TEXT]... [--not-text TEXT]...

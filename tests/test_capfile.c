@@ -4,13 +4,16 @@
  * byte orders, nanosecond pcap, pcapng with several interfaces and link
  * types, if_tsresol/if_tsoffset, EPB/SPB/OPB, unknown blocks, two
  * sections of different byte orders; every truncation point; damaged
- * lengths; random mutations; the background indexer; then the view (BPF
+ * lengths; random mutations; the background indexer; the writer (pcap
+ * byte for byte as built here, pcapng with comments and both time
+ * resolutions, read back); then the view (BPF
  * filter, search), follow stream (out of order, retransmission, gap),
  * conversations, marks and saving.
  */
 #include "pktbuild.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
+#include "capfile/write.h"
 #include "inspect/conn.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"
@@ -1014,6 +1017,104 @@ static void test_time(void)
 	CHECK(!inspect_time_parse("later", &m));
 }
 
+/* ------------------------------------------------------------- writer */
+
+static const char *read_back(const char *path, size_t *n)
+{
+	static uint8_t b[4096];
+	FILE *f = fopen(path, "rb");
+	*n = f ? fread(b, 1, sizeof b, f) : 0;
+	if (f)
+		fclose(f);
+	return (const char *)b;
+}
+
+static void write_three(struct capfile_writer *w, bool nano, const char *const comments[3])
+{
+	for (int i = 0; i < 3; i++)
+		EQ_INT(0, capfile_writer_packet(w, (1700000000LL + i) * 1000000000LL + (nano ? 123456789 : 123456000),
+		                                frames[i].n, frames[i].n + (i == 2 ? 100 : 0), frames[i].b,
+		                                comments ? comments[i] : NULL));
+}
+
+static void test_writer(void)
+{
+	char err[256], path[128], buf[256];
+	snprintf(path, sizeof path, "%s/w.pcap", tmpdir);
+	/* pcap: the very bytes of the file built by hand above */
+	for (int nano = 0; nano < 2; nano++) {
+		struct buf f = { 0 };
+		size_t ends[3], n;
+		build_pcap(&f, false, nano, ends);
+		remove(path);
+		struct capfile_write_opts o = { .format = CAPFILE_PCAP, .linktype = 1, .snaplen = 65535, .nano = nano };
+		struct capfile_writer *w = capfile_writer_open(path, &o, err, sizeof err);
+		CHECK(w != NULL);
+		if (!w)
+			continue;
+		CHECK(access(path, F_OK) != 0);   /* only path.partial until it is complete */
+		write_three(w, nano, NULL);
+		CHECK(capfile_writer_error(w) == NULL);
+		EQ_INT(0, capfile_writer_close(w, true, err, sizeof err));
+		const char *b = read_back(path, &n);
+		EQ_INT(f.n, n);
+		CHECK(n == f.n && memcmp(b, f.b, n) == 0);
+		free(f.b);
+	}
+
+	/* pcapng: section comments, a comment per packet (or none), both resolutions */
+	static const char *const shb[] = { "first line", "second\tline, 13" };
+	static const char *const pc[3] = { "step 1", NULL, "between steps" };
+	snprintf(path, sizeof path, "%s/w.pcapng", tmpdir);
+	for (int nano = 0; nano < 2; nano++) {
+		struct capfile_write_opts o = { .format = CAPFILE_PCAPNG, .linktype = 1, .nano = nano,
+		                                .comments = shb, .ncomments = 2, .userappl = "test_capfile" };
+		struct capfile_writer *w = capfile_writer_open(path, &o, err, sizeof err);
+		CHECK(w != NULL);
+		if (!w)
+			continue;
+		write_three(w, nano, pc);
+		EQ_INT(0, capfile_writer_close(w, true, err, sizeof err));
+		struct capfile *cf = open_all(path, err, sizeof err);
+		CHECK(cf != NULL);
+		if (!cf)
+			continue;
+		EQ_INT(CAPFILE_PCAPNG, capfile_format(cf));
+		check_three(cf, nano, nano ? "pcapng written in ns" : "pcapng written in us");
+		struct capfile_iface ifc;
+		CHECK(capfile_iface(cf, 0, &ifc));
+		EQ_INT(CAPFILE_SNAPLEN, ifc.snaplen);
+		EQ_INT(nano ? 9 : 6, ifc.ts_digits);
+		CHECK(capfile_header_comment(cf, 0, buf, sizeof buf));
+		EQ_STR("first line", buf);
+		CHECK(capfile_header_comment(cf, 1, buf, sizeof buf));
+		EQ_STR("second\tline, 13", buf);
+		CHECK(!capfile_header_comment(cf, 2, buf, sizeof buf));
+		CHECK(capfile_packet_comment(cf, 0, 0, buf, sizeof buf));
+		EQ_STR("step 1", buf);
+		CHECK(!capfile_packet_comment(cf, 1, 0, buf, sizeof buf));
+		CHECK(capfile_packet_comment(cf, 2, 0, buf, sizeof buf));
+		EQ_STR("between steps", buf);
+		capfile_close(cf);
+	}
+
+	/* not committed: nothing is left, neither the file nor its .partial */
+	snprintf(path, sizeof path, "%s/gone.pcap", tmpdir);
+	struct capfile_write_opts o = { .format = CAPFILE_PCAP, .linktype = 1 };
+	struct capfile_writer *w = capfile_writer_open(path, &o, err, sizeof err);
+	CHECK(w != NULL);
+	if (w) {
+		write_three(w, false, NULL);
+		EQ_INT(0, capfile_writer_close(w, false, err, sizeof err));
+		CHECK(access(path, F_OK) != 0);
+		snprintf(buf, sizeof buf, "%s.partial", path);
+		CHECK(access(buf, F_OK) != 0);
+	}
+	/* a directory that is not there: a message naming the file */
+	CHECK(capfile_writer_open("/nonexistent/x.pcap", &o, err, sizeof err) == NULL);
+	CHECK(strstr(err, "cannot write /nonexistent/x.pcap: ") != NULL);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_capfile.XXXXXX");
@@ -1029,6 +1130,7 @@ int main(void)
 	test_thread();
 	test_growing();
 	test_spb_comment();
+	test_writer();
 	test_view_stream();
 	test_layout();
 	test_time();

@@ -7,7 +7,7 @@
  * sender's ISN, relative ack = ack - the peer's ISN (RFC 9293's sequence
  * space, as tcpdump and Wireshark show it).
  */
-#include "lab/ladder.h"
+#include "render/ladder.h"
 #include "dissect/dissect.h"
 
 #include "pktbuild.h"

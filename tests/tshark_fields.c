@@ -25,7 +25,7 @@
  * both sides.  With KEYs, only those facts are printed.
  */
 #include "dissect/dissect.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "common/mem.h"
 #include "capture/netns.h"
 #include "common/clock.h"
+#include "capfile/capfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +43,9 @@ struct capture {
 	int64_t st_when;
 };
 
-/* Snap length: loopback frames are at most 64 KiB + headers. */
-#define SNAPLEN 262144
+/* Snap length: loopback frames are at most 64 KiB + headers, so the
+ * capture files' own (capfile.h) takes every frame whole. */
+
 #define BUFFER_BYTES (4 << 20)
 
 /* The devices libpcap can open, for a message about one that does not exist. */
@@ -81,7 +83,7 @@ static pcap_t *open_device(const char *iface, char *err, size_t errlen, bool *pe
 		snprintf(err, errlen, "pcap_create(%s): %s", iface, ebuf);
 		return NULL;
 	}
-	pcap_set_snaplen(p, SNAPLEN);
+	pcap_set_snaplen(p, CAPFILE_SNAPLEN);
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, BUFFER_BYTES);
 	pcap_set_timeout(p, 50);

@@ -1,7 +1,7 @@
 /*
  * cmd_inspect.c — the headless face of inspection mode: the packet list,
  * one packet's fields and bytes, a followed stream, the conversations, a
- * ladder, and saving, all from src/inspect/ and src/lab/textfmt.c, which
+ * ladder, and saving, all from src/inspect/ and src/render/textfmt.c, which
  * the inspection screens use too.  With -i, the same on a live capture
  * (src/inspect/live.c): lines are printed as packets arrive, until a count,
  * a duration, the end of an --exec command or Ctrl-C.
@@ -11,15 +11,15 @@
 #include "common/clock.h"
 #include "common/proc.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/conn.h"
 #include "inspect/live.h"
 #include "inspect/convs.h"
 #include "inspect/save.h"
 #include "inspect/stream.h"
 #include "inspect/view.h"
-#include "lab/ladder.h"
-#include "lab/textfmt.h"
+#include "render/ladder.h"
+#include "render/textfmt.h"
 #include "tui/tui.h"
 
 #include <errno.h>

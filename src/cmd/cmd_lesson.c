@@ -7,7 +7,7 @@
 #include "cmd/lesson_args.h"
 #include "cmd/opt.h"
 
-#include "lab/handout.h"
+#include "text/handout.h"
 #include "lesson/progress.h"
 #include "tui/tui.h"
 

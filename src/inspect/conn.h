@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 #include "dissect/dissect.h"
-#include "inspect/capfile.h"
-#include "lab/ladder.h"
+#include "capfile/capfile.h"
+#include "render/ladder.h"
 
 struct inspect_conn {
 	uint8_t ip_proto;          /* 6 TCP, 17 UDP */

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/view.h"
 
 struct inspect_conv {

@@ -2,15 +2,15 @@
  * live.c — a live capture into a growing pcap file (see live.h).
  *
  * Threads: frames arrive on the capture thread, which alone writes the
- * file (pcapw, buffered) and flushes it after every batch, so the reader
+ * file (capfile/write.h, buffered) and flushes it after every batch, so the reader
  * sees whole batches soon after they arrive; the capfile's own indexing
  * runs on the reader's side.  The counters are atomics.
  */
 #include "inspect/live.h"
 #include "common/mem.h"
 
+#include "capfile/write.h"
 #include "inspect/bpfhint.h"
-#include "inspect/save.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -25,7 +25,7 @@ struct live {
 	struct capture *cap;
 	enum capture_mode mode;
 	char filter[256];
-	struct pcapw *w;
+	struct capfile_writer *w;
 	struct capfile *cf;
 	_Atomic uint64_t written;
 	uint64_t limit;             /* write at most this many frames (0: no limit) */
@@ -36,9 +36,6 @@ struct live {
 	_Atomic unsigned final_recv, final_drop;
 };
 
-/* Snap length of the file: the capture's own (capture.c). */
-#define LIVE_SNAPLEN 262144
-
 static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen, const uint8_t *data)
 {
 	struct live *l = ud;
@@ -47,7 +44,7 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	if (l->limit && atomic_load_explicit(&l->written, memory_order_relaxed) >= l->limit)
 		return;
 	int64_t ns = (int64_t)ts->tv_sec * 1000000000 + (int64_t)ts->tv_usec * 1000;
-	if (pcapw_write(l->w, ns, caplen, wirelen, data) < 0)
+	if (capfile_writer_packet(l->w, ns, caplen, wirelen, data, NULL) < 0)
 		atomic_store(&l->failed, true);
 	else
 		atomic_fetch_add_explicit(&l->written, 1, memory_order_relaxed);
@@ -56,7 +53,7 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 static void on_batch(void *ud)
 {
 	struct live *l = ud;
-	if (!atomic_load_explicit(&l->failed, memory_order_relaxed) && pcapw_flush(l->w) < 0)
+	if (!atomic_load_explicit(&l->failed, memory_order_relaxed) && capfile_writer_flush(l->w) < 0)
 		atomic_store(&l->failed, true);
 }
 
@@ -114,10 +111,13 @@ struct live *live_open(const char *iface, enum capture_want want, const char *bp
 		goto fail;
 	char name[128];
 	snprintf(name, sizeof name, "live capture on %s", capture_iface(l->cap));
-	l->w = pcapw_fdopen(wfd, name, capture_linktype(l->cap), LIVE_SNAPLEN, false, err, errlen);
-	if (!l->w || pcapw_flush(l->w) < 0) {
+	/* The file's snap length is the capture's own (capture.c). */
+	struct capfile_write_opts wo = { .format = CAPFILE_PCAP, .linktype = capture_linktype(l->cap),
+	                                 .snaplen = CAPFILE_SNAPLEN };
+	l->w = capfile_writer_fdopen(wfd, name, &wo, err, errlen);
+	if (!l->w || capfile_writer_flush(l->w) < 0) {
 		if (l->w)
-			snprintf(err, errlen, "writing the capture file: %s", pcapw_error(l->w));
+			snprintf(err, errlen, "writing the capture file: %s", capfile_writer_error(l->w));
 		close(rfd);
 		goto fail;
 	}
@@ -185,7 +185,7 @@ void live_stats(struct live *l, struct live_stats *out)
 	out->running = atomic_load(&l->running);
 	out->limit = l->limit;
 	out->limit_reached = l->limit && out->written >= l->limit;
-	out->write_error = atomic_load(&l->failed) ? pcapw_error(l->w) : NULL;
+	out->write_error = atomic_load(&l->failed) ? capfile_writer_error(l->w) : NULL;
 }
 
 enum capture_mode live_mode(const struct live *l)
@@ -215,7 +215,7 @@ void live_close(struct live *l)
 	live_stop(l);
 	char err[256];
 	if (l->w)
-		pcapw_close(l->w, false, err, sizeof err);
+		capfile_writer_close(l->w, false, err, sizeof err);
 	capfile_close(l->cf);
 	capture_close(l->cap);
 	free(l);

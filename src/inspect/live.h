@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 
 struct live;
 

@@ -1,8 +1,10 @@
 /*
- * save.c — marks and pcap output (see save.h).
+ * save.c — marks, and saving packets through the capture file writer (see save.h).
  */
 #include "inspect/save.h"
 #include "common/mem.h"
+
+#include "capfile/write.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -103,157 +105,6 @@ bad:
 	return -1;
 }
 
-/* ------------------------------------------------------------ writer */
-
-struct pcapw {
-	FILE *f;
-	char *path, *tmp;
-	bool nano;
-	bool failed;
-	int err;
-};
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	/* Written little-endian; the magic tells readers which order. */
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void write_header(struct pcapw *w, int linktype, uint32_t snaplen)
-{
-	uint8_t h[24];
-	put32(h, w->nano ? 0xa1b23c4d : 0xa1b2c3d4);
-	put16(h + 4, 2);
-	put16(h + 6, 4);
-	put32(h + 8, 0);
-	put32(h + 12, 0);
-	put32(h + 16, snaplen);
-	put32(h + 20, (uint32_t)linktype);
-	if (fwrite(h, sizeof h, 1, w->f) != 1) {
-		w->failed = true;
-		w->err = errno;
-	}
-}
-
-struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool nano, char *err, size_t errlen)
-{
-	struct pcapw *w = calloc(1, sizeof *w);
-	size_t n = strlen(path) + sizeof ".partial";
-	if (!w || !(w->path = strdup(path)) || !(w->tmp = malloc(n))) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	snprintf(w->tmp, n, "%s.partial", path);
-	w->nano = nano;
-	w->f = fopen(w->tmp, "wb");
-	if (!w->f) {
-		/* The user's name, not the .partial one: that is the file they asked for. */
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	write_header(w, linktype, snaplen);
-	return w;
-fail:
-	if (w) {
-		if (w->f)
-			fclose(w->f);
-		free(w->path);
-		free(w->tmp);
-		free(w);
-	}
-	return NULL;
-}
-
-struct pcapw *pcapw_fdopen(int fd, const char *name, int linktype, uint32_t snaplen, bool nano, char *err,
-                           size_t errlen)
-{
-	struct pcapw *w = calloc(1, sizeof *w);
-	if (!w || !(w->tmp = strdup(name))) {
-		snprintf(err, errlen, "out of memory");
-		free(w);
-		close(fd);
-		return NULL;
-	}
-	w->nano = nano;
-	w->f = fdopen(fd, "wb");
-	if (!w->f) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno));
-		close(fd);
-		free(w->tmp);
-		free(w);
-		return NULL;
-	}
-	setvbuf(w->f, NULL, _IOFBF, 1 << 18);
-	write_header(w, linktype, snaplen);
-	return w;
-}
-
-int pcapw_flush(struct pcapw *w)
-{
-	if (!w->failed && fflush(w->f) != 0) {
-		w->failed = true;
-		w->err = errno;
-	}
-	return w->failed ? -1 : 0;
-}
-
-const char *pcapw_error(const struct pcapw *w)
-{
-	return w->failed ? strerror(w->err ? w->err : EIO) : NULL;
-}
-
-int pcapw_write(struct pcapw *w, int64_t ts_ns, uint32_t caplen, uint32_t wirelen, const uint8_t *data)
-{
-	if (w->failed)
-		return -1;
-	if (ts_ns == CAPFILE_NO_TIME || ts_ns < 0)
-		ts_ns = 0;
-	uint8_t h[16];
-	uint64_t sec = (uint64_t)ts_ns / 1000000000u, frac = (uint64_t)ts_ns % 1000000000u;
-	put32(h, (uint32_t)sec);
-	put32(h + 4, (uint32_t)(w->nano ? frac : frac / 1000));
-	put32(h + 8, caplen);
-	put32(h + 12, wirelen);
-	if (fwrite(h, sizeof h, 1, w->f) != 1 || (caplen && fwrite(data, caplen, 1, w->f) != 1)) {
-		w->failed = true;
-		w->err = errno;
-		return -1;
-	}
-	return 0;
-}
-
-int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen)
-{
-	int rc = 0;
-	if (fclose(w->f) != 0 && !w->failed) {
-		w->failed = true;
-		w->err = errno;
-	}
-	if (w->failed) {
-		snprintf(err, errlen, "writing %s: %s%s", w->path ? w->path : w->tmp, strerror(w->err ? w->err : EIO),
-		         w->path ? " (nothing was left there)" : "");
-		rc = -1;
-	} else if (w->path && commit && rename(w->tmp, w->path) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", w->path, strerror(errno));
-		rc = -1;
-	}
-	if (w->path && (rc || !commit))
-		remove(w->tmp);
-	free(w->path);
-	free(w->tmp);
-	free(w);
-	return rc;
-}
-
 /* ------------------------------------------------------------ saving */
 
 int inspect_expand_path(const char *in, char *out, size_t n)
@@ -296,7 +147,7 @@ long long inspect_save(const struct capfile *cf, const struct inspect_view *v, c
 	uint64_t total = v ? inspect_view_count(v) : capfile_count(cf);
 	/* First pass: one link type?  the largest record?  finer than microseconds? */
 	int linktype = -1;
-	uint32_t snap = 262144;
+	uint32_t snap = CAPFILE_SNAPLEN;
 	bool nano = false;
 	for (uint64_t r = 0; r < total; r++) {
 		struct capfile_packet p;
@@ -320,7 +171,8 @@ long long inspect_save(const struct capfile *cf, const struct inspect_view *v, c
 		struct capfile_iface f;
 		linktype = capfile_iface(cf, 0, &f) ? f.linktype : LINK_ETHERNET;
 	}
-	struct pcapw *w = pcapw_open(path, linktype, snap, nano, err, errlen);
+	struct capfile_write_opts o = { .format = CAPFILE_PCAP, .linktype = linktype, .snaplen = snap, .nano = nano };
+	struct capfile_writer *w = capfile_writer_open(path, &o, err, errlen);
 	if (!w)
 		return -1;
 	long long written = 0;
@@ -330,14 +182,14 @@ long long inspect_save(const struct capfile *cf, const struct inspect_view *v, c
 		uint64_t n = v ? inspect_view_packet(v, (size_t)r) : r;
 		if ((marks && !inspect_marks_test(marks, n)) || !capfile_packet(cf, n, &p))
 			continue;
-		if (pcapw_write(w, p.ts_ns, p.caplen, p.wirelen, p.data) < 0)
+		if (capfile_writer_packet(w, p.ts_ns, p.caplen, p.wirelen, p.data, NULL) < 0)
 			break;
 		if (++written % 8192 == 0) {
 			capfile_forget(cf, forgot, n);   /* see capfile.h: resident memory stays small */
 			forgot = n;
 		}
 	}
-	if (pcapw_close(w, true, err, errlen) < 0)
+	if (capfile_writer_close(w, true, err, errlen) < 0)
 		return -1;
 	return written;
 }

@@ -1,16 +1,15 @@
 /*
- * save.h — marked packets, and writing packets to a pcap file.
+ * save.h — marked packets, and saving packets to a pcap file.
  *
  * Role: "mark this packet" and "save all / the filtered / the marked
- * packets" of the inspection screen, `sockscope inspect FILE --write OUT
- * [--marked LIST]`, and `sockscope lesson ID --headless --write OUT`
- * (the lab's own packets, through the writer below).
+ * packets" of the inspection screen and `sockscope inspect FILE --write
+ * OUT [--marked LIST]`.
  *
- * The output is classic pcap (draft-ietf-opsawg-pcap): one link type per
- * file, microsecond timestamps unless a packet's interface records finer
- * ones (then the nanosecond magic).  It is written to OUT.partial and
- * renamed over OUT only when complete, so a failed save never leaves half
- * a file under the name asked for.
+ * The output is classic pcap, written by capfile/write.h: one link type
+ * per file, microsecond timestamps unless a packet's interface records
+ * finer ones (then the nanosecond magic).  It is written to OUT.partial
+ * and renamed over OUT only when complete, so a failed save never leaves
+ * half a file under the name asked for.
  */
 #ifndef SOCKSCOPE_INSPECT_SAVE_H
 #define SOCKSCOPE_INSPECT_SAVE_H
@@ -19,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/view.h"
 
 /* ---- the marked set: a bitmap of packet numbers (0-based) ---- */
@@ -34,26 +33,6 @@ uint64_t inspect_marks_count(const struct inspect_marks *m);
 /* Mark the packets of a list of 1-based numbers and ranges: "1,3,5-7".
  * 0, or -1 with a message. */
 int inspect_marks_parse(struct inspect_marks *m, const char *list, char *err, size_t errlen);
-
-/* ---- a pcap writer ---- */
-struct pcapw;
-/* Start OUT (written as OUT.partial until pcapw_close).  NULL with a
- * message; the messages name OUT, never OUT.partial. */
-struct pcapw *pcapw_open(const char *path, int linktype, uint32_t snaplen, bool nano, char *err, size_t errlen);
-/* A writer on an open file descriptor (it owns fd from now on, also on
- * failure), for a file someone reads while it grows (inspect/live.c): no
- * OUT.partial and no rename; name is for messages.  NULL with a message. */
-struct pcapw *pcapw_fdopen(int fd, const char *name, int linktype, uint32_t snaplen, bool nano, char *err,
-                           size_t errlen);
-/* Hand what is buffered to the file.  0, or -1 (pcapw_error says why). */
-int pcapw_flush(struct pcapw *w);
-/* Why writing failed (strerror text), or NULL while it has not. */
-const char *pcapw_error(const struct pcapw *w);
-/* A record; ts_ns since 1970 (CAPFILE_NO_TIME is written as 0).  0 or -1 (see pcapw_close). */
-int pcapw_write(struct pcapw *w, int64_t ts_ns, uint32_t caplen, uint32_t wirelen, const uint8_t *data);
-/* Finish: commit renames the file into place; otherwise (or on any write
- * error) it is removed.  0, or -1 with a message.  Frees w. */
-int pcapw_close(struct pcapw *w, bool commit, char *err, size_t errlen);
 
 /* Save the packets that are rows of v (all indexed packets when v is NULL)
  * and marked in marks (no restriction when NULL).  All of them must share

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/conn.h"
 
 enum inspect_chunk_kind {

@@ -13,7 +13,7 @@
 
 #include "dissect/reader.h"
 #include "inspect/bpfhint.h"
-#include "lab/textfmt.h"
+#include "render/textfmt.h"
 
 #include <pcap/pcap.h>
 #include <ctype.h>
@@ -24,7 +24,7 @@
 #include <strings.h>
 #include <time.h>
 
-enum { ROW_SHIFT = 16, ROW_CHUNK = 1 << ROW_SHIFT, MAX_PROGS = 16, SNAP = 262144,
+enum { ROW_SHIFT = 16, ROW_CHUNK = 1 << ROW_SHIFT, MAX_PROGS = 16,
        FORGET = 8192 /* packets walked between capfile_forget hints */ };
 
 struct prog {
@@ -115,7 +115,7 @@ static bool compile(struct prog *pg, const char *filter, int linktype, char *err
 {
 	pg->linktype = linktype;
 	pg->ok = false;
-	pcap_t *dead = pcap_open_dead(linktype, SNAP);
+	pcap_t *dead = pcap_open_dead(linktype, CAPFILE_SNAPLEN);
 	if (!dead) {
 		if (err)
 			snprintf(err, errlen, "libpcap cannot open a handle of link type %d", linktype);

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "dissect/dissect.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 
 enum inspect_time {
 	INSPECT_TIME_ABS,     /* time of day, local: "12:34:56.123456" */

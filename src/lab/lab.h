@@ -134,7 +134,7 @@ const char *lab_toggles(const struct lab *lab);
 bool lab_expect_applies(const struct lab *lab, const struct lesson_expect *e);
 bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *e, char *seen, size_t n);
 
-/* The packets so far as ladder frames (lab/ladder.h), each tagged with the
+/* The packets so far as ladder frames (render/ladder.h), each tagged with the
  * call that caused it ("step 3 connect()"); frames point into the lab's
  * packet data.  lab_frames_free releases the arrays. */
 struct ladder_frame;

@@ -11,7 +11,7 @@
  * takes the tag of the step's packet before it: it answers that one.
  */
 #include "lab/lab.h"
-#include "lab/ladder.h"
+#include "render/ladder.h"
 #include "dissect/dissect.h"
 #include "common/mem.h"
 

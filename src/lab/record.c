@@ -1,15 +1,18 @@
 /*
  * record.c — lesson runs as pcapng recordings (see record.h).
  *
- * Written here with a few lines of pcapng of our own (little-endian, one
- * interface, microsecond timestamps); read back through inspect/capfile.c,
- * the one bounds-checked reader of capture files, and its comment access.
+ * What a recording says is decided here (the facts in the section
+ * header's comments, a step name on every packet); the pcapng bytes are
+ * written by capfile/write.c and read back by capfile/capfile.c, the one
+ * bounds-checked reader of capture files, through its comment access.
  */
 #include "lab/record.h"
 
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
+#include "capfile/write.h"
+#include "common/mem.h"
+#include "common/vec.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,92 +20,34 @@
 #include <time.h>
 
 #define RECORD_MAGIC "sockscope recording 1"
-enum { BT_SHB = 0x0A0D0D0A, BT_IDB = 1, BT_EPB = 6, OPT_COMMENT = 1, SHB_USERAPPL = 4 };
 
 /* ------------------------------------------------------------ writing */
 
-struct out {
-	uint8_t *b;
+/* The section header's comments, collected before the file is opened (a
+ * pcapng section header comes first and holds them all). */
+struct facts {
+	char **v;
 	size_t n, cap;
-	bool oom;
 };
-
-static void put(struct out *o, const void *p, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->n + n > o->cap) {
-		size_t cap = (o->n + n) * 2 + 4096;
-		uint8_t *b = realloc(o->b, cap);
-		if (!b) {
-			o->oom = true;
-			return;
-		}
-		o->b = b;
-		o->cap = cap;
-	}
-	memcpy(o->b + o->n, p, n);
-	o->n += n;
-}
-
-static void put32(struct out *o, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	put(o, b, 4);
-}
-
-static void put16(struct out *o, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-	put(o, b, 2);
-}
-
-static void pad4(struct out *o)
-{
-	static const uint8_t z[4];
-	put(o, z, (4 - o->n % 4) % 4);
-}
-
-/* An option: code, length, value padded to 4 bytes. */
-static void option(struct out *o, uint16_t code, const char *text)
-{
-	size_t len = strlen(text);
-	if (len > 65535)
-		len = 65535;
-	put16(o, code);
-	put16(o, (uint16_t)len);
-	put(o, text, len);
-	pad4(o);
-}
-
-static size_t block_start(struct out *o, uint32_t type)
-{
-	size_t at = o->n;
-	put32(o, type);
-	put32(o, 0);   /* the length, set by block_end */
-	return at;
-}
-
-static void block_end(struct out *o, size_t at)
-{
-	uint32_t len = (uint32_t)(o->n - at + 4);
-	put32(o, len);
-	if (!o->oom)
-		for (int i = 0; i < 4; i++)
-			o->b[at + 4 + (size_t)i] = (uint8_t)(len >> (8 * i));
-}
 
 /* A section header comment, printf-style; tabs separate fields, so none
  * may come from the text itself. */
-static void fact(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fact(struct out *o, const char *fmt, ...)
+static void fact(struct facts *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fact(struct facts *f, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	option(o, OPT_COMMENT, line);
+	VEC_PUSH(f->v, f->n, f->cap, xstrdup(line));
+}
+
+static void facts_free(struct facts *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
 }
 
 static void untab(const char *in, char *out, size_t n)
@@ -138,100 +83,60 @@ static void step_name(int step, char *buf, size_t n)
 int record_write(struct lab *lab, const char *path, char *err, size_t errlen)
 {
 	const struct lesson *l = lab_lesson(lab);
-	struct out o = { 0 };
+	struct facts f = { 0 };
 	char a[300], b[300];
 
-	size_t at = block_start(&o, BT_SHB);
-	put32(&o, 0x1A2B3C4D);
-	put16(&o, 1);
-	put16(&o, 0);
-	put32(&o, 0xffffffff);   /* section length: not given */
-	put32(&o, 0xffffffff);
-	fact(&o, "%s", RECORD_MAGIC);
-	fact(&o, "lesson\t%s\t%016llx", l->id, (unsigned long long)record_lesson_hash(l));
+	fact(&f, "%s", RECORD_MAGIC);
+	fact(&f, "lesson\t%s\t%016llx", l->id, (unsigned long long)record_lesson_hash(l));
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(a, sizeof a, "%Y-%m-%d %H:%M UTC", &tm);
-	fact(&o, "made\t%s", a);
-	fact(&o, "family\t%d", lab_family(lab));
-	fact(&o, "toggles\t%s", lab_toggles(lab));
+	fact(&f, "made\t%s", a);
+	fact(&f, "family\t%d", lab_family(lab));
+	fact(&f, "toggles\t%s", lab_toggles(lab));
 	const struct lesson_vars *v = lab_vars(lab);
 	for (size_t i = 0; i < v->nnamed; i++)
-		fact(&o, "port\t%s\t%u", v->named[i].name, v->named[i].port);
+		fact(&f, "port\t%s\t%u", v->named[i].name, v->named[i].port);
 	uint16_t ports[16];
 	size_t np = lab_lab_ports(lab, ports, 16);
 	for (size_t i = 0; i < np; i++)
-		fact(&o, "labport\t%u", ports[i]);
+		fact(&f, "labport\t%u", ports[i]);
 	for (size_t s = 0; s < lab_steps_done(lab); s++) {
 		const struct lab_step_result *r = lab_result(lab, s);
-		fact(&o, "step\t%zu\trun\t%s\t%s", s + 1, r->quiet ? "quiet" : "noisy",
+		fact(&f, "step\t%zu\trun\t%s\t%s", s + 1, r->quiet ? "quiet" : "noisy",
 		     r->attributed ? "attributed" : "unattributed");
 		for (size_t i = 0; i < r->nout; i++) {
 			untab(r->out[i].call, a, sizeof a);
 			untab(r->out[i].result, b, sizeof b);
-			fact(&o, "step\t%zu\tcall\t%s\t%d\t%s\t%s", s + 1, r->out[i].role == DEMO_ROLE_CLIENT ? "client" : "server",
+			fact(&f, "step\t%zu\tcall\t%s\t%d\t%s\t%s", s + 1,
+			     r->out[i].role == DEMO_ROLE_CLIENT ? "client" : "server",
 			     r->out[i].err, a, b);
 		}
 		for (size_t i = 0; i < r->nstates; i++) {
 			untab(r->states[i], a, sizeof a);
-			fact(&o, "step\t%zu\tstate\t%s", s + 1, a);
+			fact(&f, "step\t%zu\tstate\t%s", s + 1, a);
 		}
 	}
-	fact(&o, "ran\t%zu\tof\t%zu", lab_steps_done(lab), l->nsteps);
-	snprintf(a, sizeof a, "sockscope %s", "lesson recording");
-	option(&o, SHB_USERAPPL, a);
-	put32(&o, 0);   /* opt_endofopt */
-	block_end(&o, at);
+	fact(&f, "ran\t%zu\tof\t%zu", lab_steps_done(lab), l->nsteps);
 
-	at = block_start(&o, BT_IDB);
-	put16(&o, (uint16_t)lab_linktype(lab));
-	put16(&o, 0);
-	put32(&o, 262144);
-	block_end(&o, at);
-
+	/* Microseconds, the pcapng default: the lab's packets carry a timeval. */
+	struct capfile_write_opts o = {
+		.format = CAPFILE_PCAPNG, .linktype = lab_linktype(lab), .snaplen = CAPFILE_SNAPLEN,
+		.comments = (const char *const *)f.v, .ncomments = f.n, .userappl = "sockscope lesson recording",
+	};
+	struct capfile_writer *w = capfile_writer_open(path, &o, err, errlen);
+	facts_free(&f);
+	if (!w)
+		return -1;
 	struct lab_packet p;
 	for (size_t i = 0; lab_packet(lab, i, &p); i++) {
-		uint64_t us = (uint64_t)p.ts.tv_sec * 1000000u + (uint64_t)p.ts.tv_usec;
-		at = block_start(&o, BT_EPB);
-		put32(&o, 0);
-		put32(&o, (uint32_t)(us >> 32));
-		put32(&o, (uint32_t)us);
-		put32(&o, p.caplen);
-		put32(&o, p.wirelen);
-		put(&o, p.data, p.caplen);
-		pad4(&o);
 		step_name(p.step, a, sizeof a);
-		option(&o, OPT_COMMENT, a);
-		put32(&o, 0);
-		block_end(&o, at);
+		int64_t ns = (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000;
+		if (capfile_writer_packet(w, ns, p.caplen, p.wirelen, p.data, a) < 0)
+			break;
 	}
-	if (o.oom) {
-		free(o.b);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* Written beside, then renamed: a failed write leaves no half file. */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.partial", path);
-	FILE *f = fopen(tmp, "wb");
-	int rc = 0;
-	if (!f || fwrite(o.b, 1, o.n, f) != o.n) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		rc = -1;
-	}
-	if (f && fclose(f) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (rc)
-		remove(tmp);
-	free(o.b);
-	return rc;
+	return capfile_writer_close(w, true, err, errlen);
 }
 
 int record_finish(struct lab *lab, const char *path, char *msg, size_t n)

@@ -4,9 +4,10 @@
 #include "text/headless.h"
 #include "lab/record.h"
 #include "dissect/dissect.h"
-#include "inspect/save.h"
-#include "lab/ladder.h"
-#include "lab/textfmt.h"
+#include "capfile/write.h"
+#include "render/ladder.h"
+#include "render/textfmt.h"
+#include "lab/lab_text.h"
 #include "common/text.h"
 
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static void print_block(FILE *out, const char *label, const struct text_block *b
 static void print_packet(struct lab *lab, const struct lab_packet *p, const struct headless_opts *o, FILE *out)
 {
 	char line[1024];
-	textfmt_packet_line(p, line, sizeof line);
+	lab_packet_line(p, line, sizeof line);
 	fprintf(out, "  %s\n", line);
 
 	struct dissection d;
@@ -56,7 +57,7 @@ static void print_untied(struct lab *lab, size_t *next, const struct headless_op
 	struct lab_packet p;
 	char label[64];
 	while (lab_packet(lab, *next, &p) && p.step < 0) {
-		textfmt_step_label(p.step, label, sizeof label);
+		lab_step_label(p.step, label, sizeof label);
 		fprintf(out, "packet of %s:\n", label);
 		print_packet(lab, &p, o, out);
 		(*next)++;
@@ -142,7 +143,8 @@ static void print_ladders(struct lab *lab, FILE *out)
 static int write_packets(struct lab *lab, const char *path, FILE *out)
 {
 	char err[512];
-	struct pcapw *w = pcapw_open(path, lab_linktype(lab), 262144, false, err, sizeof err);
+	struct capfile_write_opts wo = { .format = CAPFILE_PCAP, .linktype = lab_linktype(lab), .snaplen = CAPFILE_SNAPLEN };
+	struct capfile_writer *w = capfile_writer_open(path, &wo, err, sizeof err);
 	if (!w) {
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 1;
@@ -150,8 +152,9 @@ static int write_packets(struct lab *lab, const char *path, FILE *out)
 	struct lab_packet p;
 	size_t i = 0;
 	for (; lab_packet(lab, i, &p); i++)
-		pcapw_write(w, (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000, p.caplen, p.wirelen, p.data);
-	if (pcapw_close(w, true, err, sizeof err) < 0) {
+		capfile_writer_packet(w, (int64_t)p.ts.tv_sec * 1000000000 + (int64_t)p.ts.tv_usec * 1000, p.caplen,
+		                      p.wirelen, p.data, NULL);
+	if (capfile_writer_close(w, true, err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
 		return 1;
 	}
@@ -206,7 +209,7 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		for (size_t i = 0; i < r->nstates; i++)
 			fprintf(out, "tcp state: %s\n", r->states[i]);
 		for (size_t i = 0; i < s->norigins; i++) {
-			textfmt_origin(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
+			lab_origin_text(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
 			fprintf(out, "origin: %s <- %s\n", s->origins[i].field, line);
 		}
 		if (s->predict && lab_capturing(lab))
@@ -275,7 +278,7 @@ void headless_compare(struct lab *a, struct lab *b, const char *toggle, FILE *ou
 			for (int k = 0; k < 2; k++) {
 				struct lab_packet p;
 				if (i < r[k]->npackets && lab_packet(labs[k], r[k]->first_packet + i, &p))
-					textfmt_packet_shape(&p, shape[k], sizeof shape[k]);
+					lab_packet_shape(&p, shape[k], sizeof shape[k]);
 			}
 			fprintf(out, " %c %-44s | %s\n", strcmp(shape[0], shape[1]) ? '!' : ' ', shape[0], shape[1]);
 		}

@@ -26,7 +26,7 @@
 #include "demo/sockdiag.h"
 #include "dissect/dissect.h"
 #include "inspect/view.h"
-#include "lab/textfmt.h"
+#include "render/textfmt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

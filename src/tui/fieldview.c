@@ -5,8 +5,8 @@
  * and the inspection screen.
  */
 #include "tui/fieldview.h"
+#include "render/textfmt.h"
 #include "common/mem.h"
-#include "lab/textfmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * pane_compare.c — toggle and compare (key t): the shown step of two runs
  * of the lesson side by side, on the left without the toggle and on the
  * right with it.  Each side lists the step's calls with what they returned,
- * then its packets by shape (textfmt_packet_shape: who sent it, flags,
+ * then its packets by shape (lab_packet_shape: who sent it, flags,
  * length — the same text as `--compare` prints), and a row whose shapes
  * differ is marked '!'.  Times and sequence numbers are left out on purpose:
  * they differ in every run and would hide what the toggle changed.
@@ -11,9 +11,9 @@
  * screen's worker thread), the pane says how far it has got.
  */
 #include "tui/pane.h"
+#include "lab/lab_text.h"
 #include "common/mem.h"
 #include "common/vec.h"
-#include "lab/textfmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +99,7 @@ static void build(struct compare *c, const struct lesson_view *v, size_t st, int
 		for (int k = 0; k < 2; k++) {
 			struct lab_packet p;
 			if (i < r[k]->npackets && lab_packet(cmp->side[k], r[k]->first_packet + i, &p))
-				textfmt_packet_shape(&p, shape[k], sizeof shape[k]);
+				lab_packet_shape(&p, shape[k], sizeof shape[k]);
 		}
 		bool diff = strcmp(shape[0], shape[1]) != 0;
 		differ += diff;

@@ -7,7 +7,7 @@
 #include "tui/pane.h"
 #include "common/mem.h"
 #include "tui/fieldview.h"
-#include "lab/textfmt.h"
+#include "lab/lab_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +71,7 @@ static void detail_draw(void *self, struct lesson_view *v, struct rect outer, bo
 		          "Select a packet in the packet list." : "No packets yet.", TC_DIM, 0, false);
 		return;
 	}
-	textfmt_step_label(d->p.step, label, sizeof label);
+	lab_step_label(d->p.step, label, sizeof label);
 	snprintf(title, sizeof title, "Packet %ld (%s): fields and bytes", d->pkt + 1, label);
 	struct rect in = term_box(outer, title, focus);
 	snprintf(line, sizeof line, "%s > %s  %s", d->p.src, d->p.dst, d->p.summary);

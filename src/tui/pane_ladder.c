@@ -1,6 +1,6 @@
 /*
  * pane_ladder.c — the packet pane's other face (key L): the lesson's TCP
- * connection as a ladder diagram, from lab/ladder.h, the very rows the
+ * connection as a ladder diagram, from render/ladder.h, the very rows the
  * headless --ladder output prints.
  *
  * It shares the packet selection with the packet list: the cursor is the
@@ -11,8 +11,8 @@
  * packets arrive, the pane's width changes or another connection is chosen.
  */
 #include "tui/pane.h"
+#include "render/ladder.h"
 #include "common/mem.h"
-#include "lab/ladder.h"
 
 #include <stdio.h>
 #include <stdlib.h>

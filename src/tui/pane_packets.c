@@ -6,8 +6,9 @@
  * pane and follows new packets until the user moves it (End follows again).
  */
 #include "tui/pane.h"
+#include "render/textfmt.h"
+#include "lab/lab_text.h"
 #include "common/mem.h"
-#include "lab/textfmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ static void packets_draw(void *self, struct lesson_view *v, struct rect outer, b
 	struct lab_packet pk;
 	for (size_t i = p->top; i < n && i < p->top + (size_t)list.h && lab_packet(v->lab, i, &pk); i++) {
 		bool mine = pk.step >= 0 && (size_t)pk.step == v->view;
-		textfmt_packet_line_fit(&pk, in.w - 2, line, sizeof line);
+		lab_packet_line_fit(&pk, in.w - 2, line, sizeof line);
 		ui_lines_add(&p->rows, line, (long)i == v->sel_packet ? TC_CURSOR : mine ? TC_STEP_PKT : TC_DIM,
 		             mine ? '*' : ' ');
 	}

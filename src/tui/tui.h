@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "inspect/live.h"
 #include "inspect/view.h"
 #include "lesson/lesson.h"

@@ -38,8 +38,8 @@
 #include "inspect/save.h"
 #include "inspect/stream.h"
 #include "inspect/view.h"
-#include "lab/ladder.h"
-#include "lab/textfmt.h"
+#include "render/ladder.h"
+#include "render/textfmt.h"
 
 #include <errno.h>
 #include <sys/stat.h>

@@ -26,7 +26,7 @@
  *    once all steps have run, s the TCP state timeline, a the address
  *    explorer.
  */
-#include "lab/textfmt.h"
+#include "lab/lab_text.h"
 #include "common/mem.h"
 #include "tui/fieldview.h"
 #include "tui/pane.h"
@@ -614,7 +614,7 @@ static void find_origin(struct lesson_view *v)
 		}
 	if (!v->origin)
 		return;
-	textfmt_origin(step, v->origin, v->vars, v->family, v->origin_expr, sizeof v->origin_expr);
+	lab_origin_text(step, v->origin, v->vars, v->family, v->origin_expr, sizeof v->origin_expr);
 	/* "inet_pton(AF_INET, "127.0.0.1", ...)": the code has the real last
 	 * argument, so the line is found by what comes before the dots. */
 	const char *dots = strstr(v->origin_expr, "...");

@@ -1,6 +1,6 @@
 /*
  * fuzz_capfile.c — a libFuzzer target for the capture-file reader
- * (src/inspect/capfile.c) and what inspection does with its packets.
+ * (src/capfile/capfile.c) and what inspection does with its packets.
  *
  * Input: the whole file.  It is written to a memfd made once (truncated
  * and rewritten per input) and opened by its /proc/self/fd path, as
@@ -44,7 +44,7 @@
  * Built by -DSOCKSCOPE_FUZZ=ON with clang; see docs/fuzzing.md.
  */
 #include "dissect/dissect.h"
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 
 #include <fcntl.h>
 #include <sanitizer/asan_interface.h>   /* poisoning the bytes a live file has not written yet */

@@ -22,7 +22,7 @@
  * writer said it has finished (capfile_live_end) a cut record means "not yet"
  * rather than "truncated".
  */
-#include "inspect/capfile.h"
+#include "capfile/capfile.h"
 #include "common/mem.h"
 
 #include <errno.h>
@@ -46,9 +46,8 @@ enum {
 	MAX_IFACES = 65536,                /* the index keeps 16 bits of interface */
 	MIN_RECORD = 16,                   /* smallest packet record of either format */
 	PCAP_HDR = 24,
-	/* libpcap's own ceiling for a record's captured length (MAXIMUM_SNAPLEN);
-	 * a record may exceed a file's snaplen up to this and still be read. */
-	MAX_CAPLEN = 262144,
+	/* a record may exceed a file's snaplen up to this and still be read */
+	MAX_CAPLEN = CAPFILE_SNAPLEN,
 	SLICE = 4096,                      /* packets per slice of the background scan */
 };
 #define DROP_BEHIND (8u << 20)        /* hand scanned pages back every 8 MiB */

@@ -2,9 +2,10 @@
  * capfile.h — a pcap or pcapng file opened for inspection: an index of its
  * packets and random access to any of them.
  *
- * Role: the bottom of inspection mode.  The screens, the headless output
- * (`sockscope inspect FILE --print`) and the tests all read files through
- * it.  No curses, no printing.
+ * Role: the one reader of capture files (capfile/write.h is the one
+ * writer).  Inspection's screens and headless output (`sockscope inspect
+ * FILE --print`), a live capture's growing file, the replay of a recording
+ * and the tests all read files through it.  No curses, no printing.
  *
  * Why our own reader and not libpcap's pcap_open_offline: libpcap reads a
  * file front to back and cannot seek to packet N, and it gives up on a
@@ -59,6 +60,11 @@ enum capfile_state {
 	CAPFILE_COMPLETE,         /* every packet of the file is indexed */
 	CAPFILE_DAMAGED,          /* the scan stopped at damage: see capfile_stop_reason */
 };
+
+/* The snap length of our own captures and files, and the longest record
+ * the reader takes beyond a file's own snaplen: libpcap's MAXIMUM_SNAPLEN,
+ * so a packet libpcap would capture whole is never cut or refused here. */
+#define CAPFILE_SNAPLEN 262144u
 
 /* A packet's timestamp when its record has none (pcapng simple packet block). */
 #define CAPFILE_NO_TIME INT64_MIN

@@ -8,9 +8,10 @@
  * written without going through put_text (escaping for the format) or a
  * preformatted block (a fence that no content can close, or escaped <pre>).
  */
-#include "lab/handout.h"
-#include "lab/ladder.h"
-#include "lab/textfmt.h"
+#include "text/handout.h"
+#include "render/ladder.h"
+#include "render/textfmt.h"
+#include "lab/lab_text.h"
 #include "common/mem.h"
 #include "common/vec.h"
 #include "common/text.h"
@@ -399,7 +400,7 @@ static void packets(struct hw *w, size_t first, size_t n, const char *label)
 		struct lines l = { 0 };
 		lines_add(w, &l, "%s", textfmt_packet_heading());
 		for (size_t i = first; i < first + n && lab_packet(w->lab, i, &p); i++) {
-			textfmt_packet_line(&p, line, sizeof line);
+			lab_packet_line(&p, line, sizeof line);
 			lines_add(w, &l, "%s", line);
 			data_text(&p, data, sizeof data);
 			if (data[0])
@@ -449,7 +450,7 @@ static void untied_packets(struct hw *w, size_t *next, const char *when)
 			n++;
 		}
 		char label[64], what[160];
-		textfmt_step_label(kind, label, sizeof label);
+		lab_step_label(kind, label, sizeof label);
 		snprintf(what, sizeof what, "%zu packet%s of %s, %s", n, n == 1 ? "" : "s", label, when);
 		if (html(w))
 			raw(w, "<p class=\"untied\">");
@@ -544,7 +545,7 @@ static void step(struct hw *w, size_t idx, size_t *next)
 		para(w, "Header fields this code set:");
 		list_begin(w, "origins");
 		for (size_t i = 0; i < s->norigins; i++) {
-			textfmt_origin(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
+			lab_origin_text(s, &s->origins[i], lab_vars(lab), lab_family(lab), line, sizeof line);
 			char what[1100];
 			snprintf(what, sizeof what, "set by %s", line);
 			item(w, s->origins[i].field, what);

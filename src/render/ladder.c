@@ -10,7 +10,7 @@
  *   [number] |<---------------- span ---------------->| [tag]
  *            L                                        R
  */
-#include "lab/ladder.h"
+#include "render/ladder.h"
 #include "dissect/dissect.h"
 #include "common/mem.h"
 #include "common/vec.h"
