@@ -9,6 +9,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "servers/labsrv.h"
 #include "trace/trace.h"
 
 #include <stdbool.h>
@@ -20,7 +21,8 @@
 
 static void trace_usage(FILE *f)
 {
-	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines] -- PROGRAM [ARGS...]\n"
+	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines]\n"
+	           "                       [--serve PROTO]... [-4|-6] -- PROGRAM [ARGS...]\n"
 	           "  Runs PROGRAM (found in PATH as a shell would) in the lab's capture and prints\n"
 	           "  each of its network calls as strace does, with the packets that call put on\n"
 	           "  the wire and, for a program built with -g, the file:line that made it.\n"
@@ -28,14 +30,18 @@ static void trace_usage(FILE *f)
 	           "  --timeout S    end the program after S seconds (default %d); exit status 124\n"
 	           "  --capture MODE auto (default), host, namespace or none (calls only)\n"
 	           "  --no-lines     do not look for source lines\n"
+	           "  --serve PROTO  start the lab's PROTO server (%s) as the other end,\n"
+	           "                 up to %d times; in ARGS {port} is the first server's port,\n"
+	           "                 {port:PROTO} that server's, {host} its address\n"
+	           "  -4, -6         the servers listen on 127.0.0.1 (default) or ::1\n"
 	           "Exit status: the program's own; 128+N when signal N killed it; 127 when it\n"
 	           "cannot be run.\n",
-	           DEFAULT_TIMEOUT);
+	           DEFAULT_TIMEOUT, labsrv_protocols(), TRACE_MAX_SERVE);
 }
 
 int cmd_trace(int argc, char **argv)
 {
-	struct trace_options o = { .timeout_s = DEFAULT_TIMEOUT, .capture = CAPTURE_WANT_AUTO };
+	struct trace_options o = { .timeout_s = DEFAULT_TIMEOUT, .capture = CAPTURE_WANT_AUTO, .family = 4 };
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -58,6 +64,19 @@ int cmd_trace(int argc, char **argv)
 			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!opt_seconds("--timeout", v, 0.001, MAX_TIMEOUT, &o.timeout_s))
 				return 2;
+		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
+			o.family = a[1] - '0';
+		} else if (!strncmp(a, "--serve", nl) && nl == 7) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v || !*v) {
+				fprintf(stderr, "sockscope trace: --serve takes a protocol: %s\n", labsrv_protocols());
+				return 2;
+			}
+			if (o.nserve == TRACE_MAX_SERVE) {
+				fprintf(stderr, "sockscope trace: at most %d --serve\n", TRACE_MAX_SERVE);
+				return 2;
+			}
+			o.serve[o.nserve++] = v;
 		} else if (!strncmp(a, "--capture", nl) && nl == 9) {
 			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!opt_capture(v ? v : "", true, &o.capture))

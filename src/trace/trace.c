@@ -89,6 +89,8 @@ struct tracer {
 	struct trace_text *text;
 	bool nodebug_said;
 	pid_t pids_seen;
+	struct trace_serve serve;   /* --serve's servers (n == 0: none) */
+	char **argv;                /* the program's, {port} and {host} replaced */
 };
 
 static volatile sig_atomic_t got_alarm, got_stop_signal;
@@ -559,6 +561,35 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			fprintf(err, "sockscope trace: %s\n", why);
 	}
 
+	/* --serve: the lab's servers, in the capture's namespace, on threads
+	 * that leave our signals to this one; then {port} and {host}. */
+	char **argv = o->argv;
+	if (o->nserve) {
+		sigset_t all, was;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &was);
+		int sv = serve_start(&tr->serve, o->serve, o->nserve, o->family, why, sizeof why);
+		pthread_sigmask(SIG_SETMASK, &was, NULL);
+		if (sv < 0) {
+			fprintf(err, "sockscope trace: %s\n", why);
+			rc = 2;
+			goto done;
+		}
+		uint16_t ports[TRACE_MAX_SERVE * 4];
+		size_t np = serve_ports(&tr->serve, ports, sizeof ports / sizeof ports[0]);
+		for (size_t i = 0; i < np; i++)
+			attrib_learn_port(tr->attrib, ports[i]);
+		for (int i = 0; i < tr->serve.n; i++)
+			fprintf(err, "sockscope trace: the lab's %s server listens on %s port %u\n", tr->serve.proto[i],
+			        o->family == 6 ? "::1" : "127.0.0.1", (unsigned)serve_port(&tr->serve, i));
+	}
+	argv = tr->argv = serve_expand(&tr->serve, o->argv, why, sizeof why);
+	if (!argv) {
+		fprintf(err, "sockscope trace: %s\n", why);
+		rc = 2;
+		goto done;
+	}
+
 	/* Orphans of the program (a daemon's first fork) become ours, so the
 	 * end reaps them and leaves no zombie behind. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -576,7 +607,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(o->argv, pipefd[1]);
+		child(argv, pipefd[1]);
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
@@ -682,6 +713,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	 * end closes them): one last window, opened before anything is killed. */
 	uint32_t last = attrib_begin(tr->attrib);
 	int left = end_all(tr);
+	serve_stop(&tr->serve);
 	attrib_end(tr->attrib, last);
 	text_tail(tr->text, tr->attrib, last);
 	attrib_stop(tr->attrib);
@@ -689,7 +721,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 
 	if (fk == (ssize_t)sizeof failed) {
 		fprintf(err, "sockscope trace: %s '%s': %s\n", failed[1] == 3 ? "cannot run" : "cannot trace",
-		        o->argv[0], strerror(failed[0]));
+		        argv[0], strerror(failed[0]));
 		rc = failed[1] == 3 ? TRACE_EXIT_NOT_FOUND : 1;
 	} else if (timed_out) {
 		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s\n",
@@ -709,6 +741,8 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		rc = 128 + sig;
 	}
 done:
+	serve_stop(&tr->serve);
+	serve_free_argv(tr->argv);
 	lines_free(tr->lines);
 	text_free(tr->text);
 	attrib_close(tr->attrib);

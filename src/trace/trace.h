@@ -23,11 +23,17 @@
 #define TRACE_EXIT_NOT_FOUND 127
 #define TRACE_EXIT_TIMEOUT 124
 
+/* How many --serve servers one trace may start. */
+#define TRACE_MAX_SERVE 4
+
 struct trace_options {
 	char **argv;                /* PROGRAM ARGS..., NULL-ended; borrowed */
 	double timeout_s;           /* end the program after this long (> 0) */
 	enum capture_want capture;  /* where to capture (auto: host, else namespace) */
 	bool no_lines;              /* do not unwind calls to source lines */
+	const char *serve[TRACE_MAX_SERVE]; /* --serve PROTO: lab servers as the other end; borrowed */
+	int nserve;
+	int family;                 /* 4 or 6: where --serve listens and what {host} is */
 };
 
 /* Run the program to its end (or the timeout), printing every call and its

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "capture/capture.h"
+#include "trace/trace.h"
 
 /* ---- what a descriptor of the tracee is (syscalls.c) ---- */
 
@@ -129,6 +130,29 @@ void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t
 /* A process image is gone (exec, exit): forget what was read of it. */
 void lines_forget(struct trace_lines *l, pid_t tgid);
 void lines_free(struct trace_lines *l);
+
+/* ---- the lab's servers as the other end (serve.c) ---- */
+
+struct labsrv;
+struct trace_serve {
+	struct labsrv *srv[TRACE_MAX_SERVE];
+	const char *proto[TRACE_MAX_SERVE];   /* borrowed from the options */
+	int n;
+	int family;                           /* 4 or 6 */
+};
+/* Start a server for each protocol (after the capture is open, so that a
+ * namespace of ours holds them).  -1 with err, none left running. */
+int serve_start(struct trace_serve *s, const char *const *protos, int n, int family, char *err, size_t errlen);
+void serve_stop(struct trace_serve *s);
+/* The port server i listens on. */
+uint16_t serve_port(const struct trace_serve *s, int i);
+/* Every port the servers listen on or may use. */
+size_t serve_ports(const struct trace_serve *s, uint16_t *out, size_t max);
+/* argv with {host}, {port} and {port:PROTO} replaced: a new NULL-ended
+ * array the caller frees with serve_free_argv; NULL with err when a word
+ * names a server that was not asked for.  Other braces are left alone. */
+char **serve_expand(const struct trace_serve *s, char **argv, char *err, size_t errlen);
+void serve_free_argv(char **argv);
 
 /* ---- the headless text (text.c) ---- */
 
