@@ -45,6 +45,12 @@ python3 "$src/tshark_pcaps.py" "$dir" || fail "tshark_pcaps.py failed"
 for f in vlan arp ipv4frag ipv6ext icmp tls dhcp tcpanalysis; do
 	compare "$dir/$f.pcap"
 done
+# link layers and encapsulations (tests/tshark_links.py): PPP, Cisco HDLC,
+# Frame Relay, ARCNET, IPNET, IPoIB; MPLS, PPPoE, MACsec over Ethernet
+python3 "$src/tshark_links.py" "$dir" || fail "tshark_links.py failed"
+for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap; do
+	compare "$dir/$f.pcap"
+done
 
 # --------------------------------------------------------- real traffic
 if "$bin" lesson tcp-basics --headless --write "$dir/lesson.pcap" > "$dir/lesson.out" 2>&1 &&

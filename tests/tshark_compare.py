@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 
-MULTI = {"tcp.analysis", "dns.qry.name", "dns.qry.type", "dns.a", "dns.aaaa", "dns.cname", "dns.resp.ttl",
+MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "dns.aaaa", "dns.cname", "dns.resp.ttl",
          "tls.handshake.ciphersuite", "tls.handshake.extensions_alpn_str",
          "tls.handshake.extensions.supported_version"}
 

@@ -252,10 +252,14 @@ static const struct ethertype {
 	{ 0x8035, "RARP", dis_arp },
 	{ 0x8100, "802.1Q VLAN", dis_vlan },
 	{ 0x86dd, "IPv6", dis_ipv6 },
-	{ 0x8847, "MPLS", NULL },
+	{ 0x8847, "MPLS", dis_mpls },
+	{ 0x8848, "MPLS multicast", dis_mpls },
+	{ 0x8863, "PPPoE discovery", dis_pppoe },
+	{ 0x8864, "PPPoE session", dis_pppoe },
 	{ 0x888e, "EAPOL", NULL },
 	{ 0x88a8, "802.1ad VLAN", dis_vlan },
 	{ 0x88cc, "LLDP", NULL },
+	{ 0x88e5, "MACsec", dis_macsec },
 };
 
 static const struct ethertype *ethertype_find(uint16_t type)
@@ -500,6 +504,11 @@ static void link_ipv4(struct dctx *c)
 	dis_ipv4(c);
 }
 
+static void link_pppoe(struct dctx *c)
+{
+	dis_pppoe(c);
+}
+
 static void link_ipv6(struct dctx *c)
 {
 	dis_ipv6(c);
@@ -520,6 +529,14 @@ static const struct link {
 	{ LINK_IPV4, "Raw IPv4", link_ipv4 },
 	{ LINK_IPV6, "Raw IPv6", link_ipv6 },
 	{ LINK_LINUX_SLL2, "Linux cooked (SLL2)", dis_link_sll2 },
+	{ LINK_PPP, "PPP", dis_link_ppp },
+	{ LINK_PPP_HDLC, "PPP in HDLC-like framing", dis_link_ppp_hdlc },
+	{ LINK_PPP_ETHER, "PPPoE", link_pppoe },
+	{ LINK_C_HDLC, "Cisco HDLC", dis_link_chdlc },
+	{ LINK_FRELAY, "Frame Relay", dis_link_fr },
+	{ LINK_ARCNET_LINUX, "Linux ARCNET", dis_link_arcnet },
+	{ LINK_IPNET, "Solaris IPNET", dis_link_ipnet },
+	{ LINK_IPOIB, "IP over InfiniBand", dis_link_ipoib },
 };
 
 static const struct link *link_find(int type)

@@ -42,11 +42,19 @@
 enum {
 	LINK_NULL = 0,         /* BSD loopback: 4-byte host-order family */
 	LINK_ETHERNET = 1,
+	LINK_PPP = 9,          /* PPP, "ff 03" framing optional */
+	LINK_PPP_HDLC = 50,    /* PPP in HDLC-like framing, or Cisco HDLC */
+	LINK_PPP_ETHER = 51,   /* PPPoE header first */
 	LINK_RAW = 101,        /* raw IPv4/IPv6, version from the first nibble */
+	LINK_C_HDLC = 104,     /* Cisco HDLC */
+	LINK_FRELAY = 107,     /* Frame Relay, Q.922 address first */
 	LINK_LOOP = 108,       /* OpenBSD loopback: 4-byte network-order family */
 	LINK_LINUX_SLL = 113,
+	LINK_ARCNET_LINUX = 129,
+	LINK_IPNET = 226,      /* Solaris IP observability devices */
 	LINK_IPV4 = 228,
 	LINK_IPV6 = 229,
+	LINK_IPOIB = 242,      /* IP over InfiniBand */
 	LINK_LINUX_SLL2 = 276,
 };
 

@@ -112,6 +112,16 @@ void dis_link_null(struct dctx *c);
 void dis_link_loop(struct dctx *c);
 void dis_link_sll(struct dctx *c);
 void dis_link_sll2(struct dctx *c);
+void dis_link_ppp(struct dctx *c);        /* link_ppp.c: PPP, PPP in HDLC framing, PPPoE */
+void dis_link_ppp_hdlc(struct dctx *c);
+uint32_t dis_pppoe(struct dctx *c);
+void dis_link_chdlc(struct dctx *c);      /* link_chdlc.c */
+void dis_link_fr(struct dctx *c);         /* link_fr.c */
+void dis_link_arcnet(struct dctx *c);     /* link_arcnet.c */
+void dis_link_ipnet(struct dctx *c);      /* link_ipnet.c */
+void dis_link_ipoib(struct dctx *c);      /* link_ipoib.c */
+uint32_t dis_mpls(struct dctx *c);
+uint32_t dis_macsec(struct dctx *c);      /* proto_macsec.c: 802.1AE SecTAG */        /* proto_mpls.c: a label stack and what it carries */
 uint32_t dis_vlan(struct dctx *c);    /* an 802.1Q/802.1ad tag (link_ether.c) */
 uint32_t dis_arp(struct dctx *c);    /* ARP and RARP (proto_arp.c) */
 uint32_t dis_ipv4(struct dctx *c);   /* return the length the header announces */

@@ -1,0 +1,201 @@
+/*
+ * test_dissect_links.c — the link layers of serial, WAN and other non-LAN
+ * captures (PPP, PPPoE, Cisco HDLC, Frame Relay, ARCNET, Solaris IPNET,
+ * IP over InfiniBand) and the encapsulations MPLS and MACsec, on frames
+ * built byte by byte here from the layouts of their RFCs and standards.
+ *
+ * Each case is a link header before the same UDP datagram over IPv4 or
+ * IPv6: the test checks the layer, one field's value, that the UDP header
+ * is found right after the header (its offset), and then, through valid(),
+ * every shorter capture of the frame (each truncation reported, no field
+ * outside the captured bytes, under ASan too) and random byte flips.
+ */
+#include "dissect/dissect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pktbuild.h"
+
+static void test_link_headers(void)
+{
+	struct pkt u, ip4, ip6, f;
+	udp(&u, 51000, 53, "hey");
+	ip4.n = 0;
+	ipv4(&ip4, 17, &u);
+	ip6.n = 0;
+	ipv6(&ip6, 17, &u);
+	struct dissection d;
+
+	static const struct {
+		const char *what;
+		int lt;
+		uint8_t hdr[48];
+		uint32_t hlen;
+		int v6;
+		const char *layer, *field, *value;
+	} cases[] = {
+		{ "PPP framed", LINK_PPP, { 0xff, 0x03, 0x00, 0x21 }, 4, 0, "Point-to-Point Protocol", "Protocol",
+		  "0x0021 (IPv4)" },
+		{ "PPP ACFC+PFC", LINK_PPP, { 0x57 }, 1, 1, "Point-to-Point Protocol", "Protocol",
+		  "0x57 (IPv6, compressed)" },
+		{ "PPP in HDLC framing", LINK_PPP_HDLC, { 0xff, 0x03, 0x00, 0x57 }, 4, 1, "Point-to-Point Protocol",
+		  "Protocol", "0x0057 (IPv6)" },
+		{ "Cisco PPP in HDLC framing", LINK_PPP_HDLC, { 0x0f, 0x00, 0x08, 0x00 }, 4, 0, "Cisco HDLC", "Protocol",
+		  "0x0800 (IPv4)" },
+		{ "Cisco HDLC", LINK_C_HDLC, { 0x8f, 0x00, 0x86, 0xdd }, 4, 1, "Cisco HDLC", "Address",
+		  "0x8f (broadcast)" },
+		{ "PPPoE link type", LINK_PPP_ETHER, { 0x11, 0x00, 0x12, 0x34, 0x00, 33, 0x00, 0x21 }, 8, 0,
+		  "PPP over Ethernet", "Session ID", "0x1234" },
+		{ "FR NLPID IPv4", LINK_FRELAY, { 0x18, 0x41, 0x03, 0xcc }, 4, 0, "Frame Relay", "DLCI", "100" },
+		{ "FR pad NLPID IPv6", LINK_FRELAY, { 0x18, 0x41, 0x03, 0x00, 0x8e }, 5, 1, "Frame Relay", "NLPID",
+		  "0x00 (padding)" },
+		{ "FR SNAP", LINK_FRELAY, { 0x18, 0x41, 0x03, 0x00, 0x80, 0, 0, 0, 0x08, 0x00 }, 10, 0, "SNAP", "Type",
+		  "0x0800 (IPv4)" },
+		{ "FR Cisco", LINK_FRELAY, { 0x48, 0xe1, 0x86, 0xdd }, 4, 1, "Frame Relay", "DLCI", "302" },
+		{ "FR 3-byte address", LINK_FRELAY, { 0x18, 0x40, 0x05, 0x03, 0xcc }, 5, 0, "Frame Relay", "DLCI",
+		  "6401" },
+		{ "ARCNET RFC 1201", LINK_ARCNET_LINUX, { 1, 2, 0, 0, 0xd4, 0, 0, 1 }, 8, 0, "ARCNET", "Protocol ID",
+		  "212 (IPv4 (RFC 1201))" },
+		{ "ARCNET RFC 1201 exception", LINK_ARCNET_LINUX, { 1, 2, 0, 0, 0xd4, 0xff, 0xff, 0xff, 0xd4, 0, 0, 7 },
+		  12, 0, "ARCNET", "Sequence number", "7" },
+		{ "ARCNET RFC 2497 IPv6", LINK_ARCNET_LINUX, { 1, 0, 0, 0, 0xc4, 0, 0, 1 }, 8, 1, "ARCNET",
+		  "Destination", "0 (broadcast)" },
+		{ "ARCNET RFC 1051", LINK_ARCNET_LINUX, { 1, 2, 0, 0, 0xf0 }, 5, 0, "ARCNET", "Protocol ID",
+		  "240 (IPv4 (RFC 1051))" },
+		{ "IPNET IPv4", LINK_IPNET, { 1, 2, 0, 1, 0, 0, 0, 31, 0, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff },
+		  24, 0, "Solaris IPNET", "Type", "1 (outbound)" },
+		{ "IPNET IPv6", LINK_IPNET, { 1, 26, 0, 0, 0, 0, 0, 51, 0, 0, 0, 3 }, 24, 1, "Solaris IPNET", "Family",
+		  "26 (IPv6)" },
+		{ "IPoIB", LINK_IPOIB,
+		  { [20] = 0x80, 0x00, 0x05, 0x50, 0xfe, 0x80, [36] = 0x66, 0x4a, 0xb4, 0x51, 0x08, 0x00 }, 44, 0,
+		  "IP over InfiniBand", "Destination GID", "fe80::664a:b451" },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const struct pkt *ip = cases[k].v6 ? &ip6 : &ip4;
+		f.n = 0;
+		pmem(&f, cases[k].hdr, cases[k].hlen);
+		pmem(&f, ip->b, ip->n);
+		enum dis_status st = dis(cases[k].lt, &f, &d);
+		if (st != DIS_OK)
+			fprintf(stderr, "%s: %s\n", cases[k].what, d.problem);
+		EQ_INT(DIS_OK, st);
+		EQ_STR(cases[k].layer, fld(&d, cases[k].layer)->name);
+		EQ_STR(cases[k].value, fld_in(&d, cases[k].layer, cases[k].field)->value);
+		EQ_INT(cases[k].hlen + (cases[k].v6 ? 40 : 20), fld(&d, "Source port")->off);
+		EQ_STR("UDP, length 3", summary(&d, NULL));
+		dissection_free(&d);
+		valid(cases[k].what, cases[k].lt, &f);
+	}
+
+	/* A cut link header says which header and how much it needs. */
+	f.n = 0;
+	pmem(&f, cases[0].hdr, 3);
+	EQ_INT(DIS_TRUNCATED, dis(LINK_PPP, &f, &d));
+	EQ_STR("truncated: PPP protocol field needs 2 bytes, 1 captured", d.problem);
+	dissection_free(&d);
+	f.n = 0;
+	pmem(&f, cases[15].hdr, 10);
+	EQ_INT(DIS_TRUNCATED, dis(LINK_IPNET, &f, &d));
+	EQ_STR("truncated: IPNET header needs 24 bytes, 10 captured", d.problem);
+	dissection_free(&d);
+}
+
+static void test_encapsulations(void)
+{
+	struct pkt u, ip4, ip6, f;
+	udp(&u, 51000, 53, "hey");
+	ip4.n = 0;
+	ipv4(&ip4, 17, &u);
+	ip6.n = 0;
+	ipv6(&ip6, 17, &u);
+	struct dissection d;
+
+	/* Two MPLS labels over Ethernet, the bottom one with TTL 63. */
+	ether(&f, 0x8847);
+	p32(&f, 100704u << 12 | 0u << 9 | 0 << 8 | 64);
+	p32(&f, 16u << 12 | 5u << 9 | 1 << 8 | 63);
+	pmem(&f, ip4.b, ip4.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_FIELD(&d, "Label stack entry", 14, 4, "label 100704, tc 0, ttl 64");
+	EQ_FIELD(&d, "Label", 14, 3, "100704");
+	EQ_STR("0", fld_in(&d, "MPLS label stack", "Traffic class")->value);
+	EQ_STR("2 labels, bottom 16", fld(&d, "MPLS label stack")->value);
+	EQ_INT(22 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("MPLS over Ethernet", LINK_ETHERNET, &f);
+
+	/* The IPv6 explicit null label names IPv6 outright. */
+	ether(&f, 0x8847);
+	p32(&f, 2u << 12 | 1 << 8 | 1);
+	pmem(&f, ip6.b, ip6.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("label 2, tc 0, [S], ttl 1", val(&d, "Label stack entry"));
+	EQ_STR("2 (IPv6 explicit null)", val(&d, "Label"));
+	EQ_STR("set", val(&d, "Bottom of stack"));
+	EQ_STR("Internet Protocol version 6", fld(&d, "Internet Protocol version 6")->name);
+	dissection_free(&d);
+	valid("MPLS IPv6 explicit null", LINK_ETHERNET, &f);
+
+	/* MPLS over PPP. */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 0xff, 0x03, 0x02, 0x81 }, 4);
+	p32(&f, 300u << 12 | 1 << 8 | 1);
+	pmem(&f, ip4.b, ip4.n);
+	EQ_INT(DIS_OK, dis(LINK_PPP, &f, &d));
+	EQ_STR("0x0281 (MPLS unicast)", val(&d, "Protocol"));
+	EQ_INT(8 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("MPLS over PPP", LINK_PPP, &f);
+
+	/* A PPPoE session over Ethernet. */
+	ether(&f, 0x8864);
+	pmem(&f, (const uint8_t[]){ 0x11, 0x00, 0xbe, 0xef }, 4);
+	p16(&f, 2 + ip6.n);
+	p16(&f, 0x0057);
+	pmem(&f, ip6.b, ip6.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("session data, session 0xbeef", fld(&d, "PPP over Ethernet")->value);
+	EQ_INT(22 + 40, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("PPPoE session", LINK_ETHERNET, &f);
+
+	/* MACsec, integrity only, with an SCI: the frame inside, then the ICV. */
+	ether(&f, 0x88e5);
+	p8(&f, 0x20);   /* TCI: SC */
+	p8(&f, 0);      /* short length 0: the data runs to the ICV */
+	p32(&f, 66);
+	pmem(&f, (const uint8_t[]){ 0xca, 0xf9, 0xdf, 0x4f, 0x50, 0x9a, 0x00, 0x64 }, 8);
+	p16(&f, 0x0800);
+	pmem(&f, ip4.b, ip4.n);
+	for (int i = 0; i < 16; i++)
+		p8(&f, 0xa0 + (unsigned)i);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_FIELD(&d, "Packet number", 16, 4, "66");
+	EQ_STR("ca:f9:df:4f:50:9a:00:64", val(&d, "SCI"));
+	EQ_INT(30 + 20, fld(&d, "Source port")->off);
+	EQ_INT((int)(f.n - 16), fld(&d, "MACsec ICV")->off);
+	EQ_STR("UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("MACsec", LINK_ETHERNET, &f);
+
+	/* Encrypted MACsec: bytes only, and said so. */
+	ether(&f, 0x88e5);
+	p8(&f, 0x0c);   /* E and C */
+	p8(&f, 0);
+	p32(&f, 7);
+	for (int i = 0; i < 40; i++)
+		p8(&f, (unsigned)i);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("AN 0, PN 7, encrypted", fld(&d, "MACsec")->value);
+	EQ_STR("(missing)", fld(&d, "Internet Protocol version 4")->name);
+	dissection_free(&d);
+	valid("MACsec encrypted", LINK_ETHERNET, &f);
+}
+
+int main(void)
+{
+	test_link_headers();
+	test_encapsulations();
+	return check_done("test_dissect_links");
+}

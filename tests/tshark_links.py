@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""tshark_links.py DIR — write hand-built captures of the link layers and
+encapsulations that loopback cannot produce (PPP, PPP in HDLC framing,
+Cisco HDLC, Frame Relay in its three encapsulations, Linux ARCNET, Solaris
+IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet), one file
+per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
+and compare field by field.  Each frame carries a UDP datagram or a TCP
+segment with correct checksums, built with tests/tshark_pcaps.py's builders.
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_pcaps import eth, ipv4, ipv6, pseudo6, tcp4, udp, udp4, write_pcap  # noqa: E402
+
+A4, B4 = "192.0.2.1", "198.51.100.7"
+A6, B6 = "2001:db8::1", "2001:db8:1::7"
+
+
+def udp6(src, dst, sport, dport, payload):
+    return ipv6(src, dst, 17, udp(sport, dport, payload, lambda n: pseudo6(src, dst, 17, n)))
+
+
+V4 = udp4(A4, B4, 40000, 53, b"hello")
+V6 = udp6(A6, B6, 40001, 5353, b"hi there")
+T4 = tcp4(A4, B4, 40002, 80, 1000, 0, 0x02, 65535)
+
+
+def mpls(label, tc, bottom, ttl):
+    return struct.pack("!I", label << 12 | tc << 9 | bottom << 8 | ttl)
+
+
+FILES = {
+    # name: (LINKTYPE, frames)
+    "ppp": (9, [b"\xff\x03\x00\x21" + V4, b"\xff\x03\x00\x57" + V6, b"\x21" + T4,
+                b"\xff\x03\x02\x81" + mpls(100704, 0, 1, 1) + V4]),
+    "ppp_hdlc": (50, [b"\xff\x03\x00\x21" + V4, b"\x0f\x00\x86\xdd" + V6]),
+    "chdlc": (104, [b"\x0f\x00\x08\x00" + V4, b"\x8f\x00\x86\xdd" + V6]),
+    "frelay": (107, [b"\x18\x41\x03\xcc" + V4, b"\x18\x41\x03\x8e" + V6, b"\x48\xe1\x86\xdd" + V6,
+                     b"\x18\x41\x03\x00\x80\x00\x00\x00\x08\x00" + T4]),
+    "arcnet": (129, [b"\x01\x02\x00\x00\xd4\x00\x00\x01" + V4, b"\x01\x00\x00\x00\xf0" + T4]),
+    "ipnet": (226, [struct.pack("!BBHIIIII", 1, 2, 1, len(V4), 2, 0, 0, 0) + V4,
+                    struct.pack("!BBHIIIII", 1, 26, 0, len(V6), 3, 0, 0, 0) + V6]),
+    "ipoib": (242, [bytes(20) + bytes.fromhex("80000550fe800000000000000010e000664ab451") + b"\x08\x00\x00\x00" + V4,
+                    bytes(20) + bytes.fromhex("80000550fe800000000000000010e000664ab451") + b"\x86\xdd\x00\x00" + V6]),
+    "encap": (1, [eth(mpls(100704, 0, 0, 64) + mpls(16, 5, 1, 63) + V4, 0x8847),
+                  eth(mpls(2, 0, 1, 1) + V6, 0x8847),
+                  eth(struct.pack("!BBHH", 0x11, 0, 0xbeef, 2 + len(V6)) + b"\x00\x57" + V6, 0x8864),
+                  eth(struct.pack("!BBI", 0x20, 0, 66) + bytes.fromhex("caf9df4f509a0064") + b"\x08\x00" + V4
+                      + bytes(range(16)), 0x88e5)]),
+}
+
+
+def main():
+    d = sys.argv[1]
+    for name, (lt, frames) in FILES.items():
+        write_pcap(os.path.join(d, name + ".pcap"), frames, linktype=lt)
+
+
+if __name__ == "__main__":
+    main()
