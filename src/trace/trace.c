@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +73,10 @@ struct tracee {
 	enum tstate state;
 	bool started;            /* its first stop was seen */
 	struct trace_call call;
+	/* Python's line runner reports this thread's lines (pyrun.c): its
+	 * calls are shown at pyline, never unwound into the interpreter. */
+	bool py;
+	char pyline[320];
 };
 
 struct tracer {
@@ -91,6 +96,10 @@ struct tracer {
 	pid_t pids_seen;
 	struct trace_serve serve;   /* --serve's servers (n == 0: none) */
 	char **argv;                /* the program's, {port} and {host} replaced */
+	char **pyargv;              /* argv run by Python's line runner, or NULL */
+	int line_fd;                /* the runner's report descriptor (/dev/null), -1 */
+	char **envp;                /* environ and line_env, for the runner (pointers borrowed) */
+	char line_env[64];
 };
 
 static volatile sig_atomic_t got_alarm, got_stop_signal;
@@ -182,9 +191,11 @@ static int install_filter(void)
 
 /* In the child: never returns.  Failures go to the parent through the
  * close-on-exec pipe as an errno and a stage. */
-static void child(char **argv, int report)
+static void child(char **argv, char **envp, int line_fd, int report)
 {
 	setpgid(0, 0);
+	if (line_fd >= 0)
+		fcntl(line_fd, F_SETFD, 0);   /* the runner's, across exec */
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		int e[2] = { errno, 1 };
 		if (write(report, e, sizeof e) < 0)
@@ -198,7 +209,7 @@ static void child(char **argv, int report)
 			_exit(126);
 		_exit(126);
 	}
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, envp);
 	int e[2] = { errno, 3 };
 	if (write(report, e, sizeof e) < 0)
 		_exit(TRACE_EXIT_NOT_FOUND);
@@ -207,8 +218,9 @@ static void child(char **argv, int report)
 
 /* Is the program there and runnable?  As execvp looks it up, so that "not
  * found" is said before anything starts. */
-static bool findable(const char *prog, char *why, size_t n)
+static bool findable(const char *prog, char *found, size_t foundn, char *why, size_t n)
 {
+	snprintf(found, foundn, "%s", prog);
 	if (strchr(prog, '/')) {
 		if (access(prog, X_OK) == 0)
 			return true;
@@ -223,8 +235,10 @@ static bool findable(const char *prog, char *why, size_t n)
 		char full[4096];
 		snprintf(full, sizeof full, "%.*s%s%s", (int)len, p, len ? "/" : "", prog);
 		struct stat st;
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) {
+			snprintf(found, foundn, "%s", full);
 			return true;
+		}
 		p += len;
 		if (*p == ':')
 			p++;
@@ -251,8 +265,49 @@ static void learn_fd(struct tracer *tr, pid_t tid, int fd)
 	}
 }
 
+/* Skip the call the thread is stopped at (seccomp entry), as if it had
+ * returned ret. */
+static bool skip_call(pid_t tid, long ret)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &r) < 0)
+		return false;
+	r.orig_rax = (unsigned long long)-1;   /* no call: the kernel leaves rax as set here */
+	r.rax = (unsigned long long)ret;
+	return ptrace(PTRACE_SETREGS, tid, NULL, &r) == 0;
+#else
+	/* Not done here: the report goes on to /dev/null, which is as harmless. */
+	(void)tid;
+	(void)ret;
+	return false;
+#endif
+}
+
+/* Is this write the line runner's report (pyrun.c)?  Then it is the
+ * thread's line from now on, and the write is skipped. */
+static bool line_report(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
+{
+	if (tr->line_fd < 0 || (long)si->seccomp.nr != SYS_write || si->seccomp.args[0] != (uint64_t)tr->line_fd)
+		return false;
+	char buf[4096 + 64];
+	size_t n = si->seccomp.args[2];
+	if (n > sizeof buf)
+		return false;
+	ssize_t got = trace_peek(e->tid, si->seccomp.args[1], buf, n);
+	bool resumed;
+	if (got != (ssize_t)n || !pyrun_parse(buf, n, e->pyline, sizeof e->pyline, &resumed))
+		return false;
+	e->py = true;
+	skip_call(e->tid, (long)n);
+	resume(e->tid, PTRACE_CONT, 0);
+	return true;
+}
+
 static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
 {
+	if (line_report(tr, e, si))
+		return;
 	const struct trace_sysc *sc = trace_sysc_find((long)si->seccomp.nr);
 	if (!sc || ((sc->flags & TS_WAITS) && !tr->seen_socket)) {
 		resume(e->tid, PTRACE_CONT, 0);
@@ -278,7 +333,9 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 	uint16_t port = trace_call_dest_port(c);
 	if (port)
 		attrib_learn_port(tr->attrib, port);
-	if (!tr->o->no_lines) {
+	if (e->py) {
+		snprintf(c->where, sizeof c->where, "%s", e->pyline);
+	} else if (!tr->o->no_lines) {
 		bool nodebug = false;
 		lines_where(tr->lines, e->tgid, e->tid, c->where, sizeof c->where, &nodebug);
 		if (nodebug && !tr->nodebug_said) {
@@ -398,6 +455,13 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 		struct tracee *n = add(tr, (pid_t)msg);
 		if (n && event == PTRACE_EVENT_CLONE)
 			n->tgid = e->tgid;   /* a thread, unless CLONE_THREAD was off: re-read at its first stop */
+		if (n) {
+			/* A forked Python goes on at the line that forked; a new
+			 * thread has no line of its own until it runs one. */
+			n->py = e->py;
+			if (event != PTRACE_EVENT_CLONE)
+				memcpy(n->pyline, e->pyline, sizeof n->pyline);
+		}
 		text_many(tr->text);
 		text_note(tr->text, e->tid, "%s() = %lu", event == PTRACE_EVENT_FORK ? "fork"
 		                                         : event == PTRACE_EVENT_VFORK ? "vfork" : "clone", msg);
@@ -411,6 +475,8 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 				forget(tr, old);
 		}
 		lines_forget(tr->lines, e->tgid);
+		e->py = false;   /* a new program: the runner reports again if it runs one */
+		e->pyline[0] = '\0';
 		if (!tr->exec_seen && e->tid == tr->main_pid) {
 			tr->exec_seen = true;
 		} else {
@@ -478,7 +544,9 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT) {
 			char where[320] = "";
 			bool nodebug;
-			if (!tr->o->no_lines)
+			if (e->py)
+				snprintf(where, sizeof where, "%s", e->pyline);
+			else if (!tr->o->no_lines)
 				lines_where(tr->lines, e->tgid, tid, where, sizeof where, &nodebug);
 			text_note(tr->text, tid, "--- %s (%s)%s%s ---", signame(sig), strsignal(sig), where[0] ? " at " : "",
 			          where);
@@ -529,7 +597,8 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		fprintf(err, "sockscope trace: which program? (sockscope trace -- PROGRAM ARGS...)\n");
 		return 2;
 	}
-	if (!findable(o->argv[0], why, sizeof why)) {
+	char found[4096];
+	if (!findable(o->argv[0], found, sizeof found, why, sizeof why)) {
 		fprintf(err, "sockscope trace: %s\n", why);
 		return TRACE_EXIT_NOT_FOUND;
 	}
@@ -541,6 +610,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	}
 	tr->o = o;
 	tr->err = err;
+	tr->line_fd = -1;
 	int rc = 1;
 	enum capture_mode mode;
 	/* Before any thread: the capture may unshare us into a namespace, and
@@ -590,6 +660,44 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		goto done;
 	}
 
+	/* A Python script runs under the line runner, which reports to a
+	 * /dev/null descriptor of its own, named in its environment. */
+	char **envp = environ;
+	if (!o->no_lines) {
+		char note[4096 + 512];
+		tr->pyargv = pyrun_argv(argv, found, note, sizeof note);
+		if (note[0])
+			fprintf(err, "sockscope trace: %s\n", note);
+		if (tr->pyargv) {
+			tr->line_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+			if (tr->line_fd >= 0) {
+				/* high, where a program's own descriptors seldom go */
+				int high = fcntl(tr->line_fd, F_DUPFD_CLOEXEC, 200);
+				if (high >= 0) {
+					close(tr->line_fd);
+					tr->line_fd = high;
+				}
+			}
+			size_t ne = 0;
+			while (environ[ne])
+				ne++;
+			tr->envp = calloc(ne + 2, sizeof(char *));
+			if (tr->line_fd < 0 || !tr->envp) {
+				fprintf(err, "sockscope trace: Python's line runner cannot be given its descriptor: %s\n",
+				        strerror(errno));
+				goto done;
+			}
+			size_t k = 0;
+			for (size_t i = 0; i < ne; i++)
+				if (strncmp(environ[i], PYRUN_ENV "=", sizeof PYRUN_ENV))
+					tr->envp[k++] = environ[i];
+			snprintf(tr->line_env, sizeof tr->line_env, "%s=%d", PYRUN_ENV, tr->line_fd);
+			tr->envp[k] = tr->line_env;
+			envp = tr->envp;
+			argv = tr->pyargv;
+		}
+	}
+
 	/* Orphans of the program (a daemon's first fork) become ours, so the
 	 * end reaps them and leaves no zombie behind. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -607,7 +715,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(argv, pipefd[1]);
+		child(argv, envp, tr->line_fd, pipefd[1]);
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
@@ -743,6 +851,10 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 done:
 	serve_stop(&tr->serve);
 	serve_free_argv(tr->argv);
+	pyrun_free_argv(tr->pyargv);
+	free(tr->envp);
+	if (tr->line_fd >= 0)
+		close(tr->line_fd);
 	lines_free(tr->lines);
 	text_free(tr->text);
 	attrib_close(tr->attrib);

@@ -131,6 +131,23 @@ void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t
 void lines_forget(struct trace_lines *l, pid_t tgid);
 void lines_free(struct trace_lines *l);
 
+/* ---- Python lines (pyrun.c) ---- */
+
+/* The environment variable that names the runner's report descriptor. */
+#define PYRUN_ENV "SOCKSCOPE_TRACE_LINE_FD"
+/* Where the line runner (assets/trace/pylines.py) is, or NULL. */
+const char *pyrun_runner(void);
+/* When argv runs a Python script (python3 [OPTIONS] SCRIPT | -m MODULE, or
+ * a file whose #! names python; found: argv[0] as PATH resolves it), the
+ * same command run by the line runner: a new NULL-ended array to free with
+ * pyrun_free_argv.  Else NULL.  *note gets what to tell the user ("" when
+ * it is no Python at all). */
+char **pyrun_argv(char **argv, const char *found, char *note, size_t n);
+void pyrun_free_argv(char **argv);
+/* Is this write's data (n bytes) a report of the runner?  Then *where is
+ * "script.py:12" and *resumed says the line goes on after a return. */
+bool pyrun_parse(const char *buf, size_t n, char *where, size_t wn, bool *resumed);
+
 /* ---- the lab's servers as the other end (serve.c) ---- */
 
 struct labsrv;
