@@ -797,11 +797,18 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	setitimer(ITIMER_REAL, &off, NULL);
 
 	/* Calls still waiting (a recv nobody answers): shown as such, with
-	 * what they caught meanwhile, before their processes are ended. */
+	 * what they caught meanwhile, before their processes are ended.  The
+	 * first is named again in the end's note: it is why the program
+	 * never finished (recv before send against a server that waits for
+	 * the request). */
+	char waiting[512] = "";
 	for (int i = 0; i < MAX_TRACEES; i++) {
 		struct tracee *e = &tr->t[i];
 		if (e->state != T_IN_CALL)
 			continue;
+		if (!waiting[0])
+			snprintf(waiting, sizeof waiting, "; %s()%s%s had waited %.1f s for what never came", e->call.sc->name,
+			         e->call.where[0] ? " at " : "", e->call.where, (double)ms_since(&e->call.entered) / 1000);
 		e->call.unfinished = true;
 		e->call.waited_ms = ms_since(&e->call.entered);
 		e->call.is_error = true;   /* their buffers hold nothing yet: shown as addresses */
@@ -832,8 +839,8 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		        argv[0], strerror(failed[0]));
 		rc = failed[1] == 3 ? TRACE_EXIT_NOT_FOUND : 1;
 	} else if (timed_out) {
-		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s\n",
-		        o->timeout_s, left > 1 ? " and the processes it started" : "");
+		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s%s\n",
+		        o->timeout_s, left > 1 ? " and the processes it started" : "", waiting);
 		rc = TRACE_EXIT_TIMEOUT;
 	} else if (stopped) {
 		fprintf(err, "sockscope trace: interrupted: ended the program\n");
