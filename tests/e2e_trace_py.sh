@@ -21,6 +21,8 @@ probe=$("$bin" trace --capture none -- true 2>&1)
 case $probe in
 *"could not be traced"*|*"ptrace refused"*) echo "SKIP: ptrace is refused here: $probe"; exit 77 ;;
 esac
+cap=$(trace_capture "$bin")
+echo "note: tracing with --capture $cap"
 
 L() { grep -n "@$1\$" "$src/http_client.py" | cut -d: -f1; }
 # block FILE NAME: the block of the call at the line marked @NAME (the call
@@ -72,7 +74,7 @@ check() {
 }
 
 run() {
-	"$bin" trace --timeout 20 --serve http -- "$@" > "$dir/c.out" 2> "$dir/c.err"; rc=$?
+	"$bin" trace --capture "$cap" --timeout 20 --serve http -- "$@" > "$dir/c.out" 2> "$dir/c.err"; rc=$?
 }
 run python3 "$src/http_client.py" '{port}'; check "python3 SCRIPT"
 run python3 -u "$src/http_client.py" '{port}'; check "python3 -u SCRIPT"
@@ -84,11 +86,11 @@ PATH="$dir:$PATH" run http_client.py '{port}'; check "#!/usr/bin/env python3"
 expect_in "$(cat "$dir/c.err")" "Python (#!/usr/bin/env python3)" "#!: the interpreter line is named"
 src=$sh_src
 # python3 -m MODULE, from the script's directory
-(cd "$src" && "$bin" trace --timeout 20 --serve http -- python3 -m http_client '{port}' > "$dir/c.out" 2> "$dir/c.err")
+(cd "$src" && "$bin" trace --capture "$cap" --timeout 20 --serve http -- python3 -m http_client '{port}' > "$dir/c.out" 2> "$dir/c.err")
 rc=$?; check "python3 -m MODULE"
 
 # --no-lines: no runner, no lines
-"$bin" trace --no-lines --timeout 20 --serve http -- python3 "$src/http_client.py" '{port}' > "$dir/n.out" 2> "$dir/n.err"
+"$bin" trace --capture "$cap" --no-lines --timeout 20 --serve http -- python3 "$src/http_client.py" '{port}' > "$dir/n.out" 2> "$dir/n.err"
 rc=$?
 [ $rc -eq 0 ] && pass "--no-lines: exits 0" || fail "--no-lines: exit $rc"
 expect_not_in "$(cat "$dir/n.err")" "line runner" "--no-lines: no runner"

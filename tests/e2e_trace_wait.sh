@@ -19,11 +19,13 @@ probe=$("$bin" trace --capture none -- true 2>&1)
 case $probe in
 *"could not be traced"*|*"ptrace refused"*) echo "SKIP: ptrace is refused here: $probe"; exit 77 ;;
 esac
+cap=$(trace_capture "$bin")
+echo "note: tracing with --capture $cap"
 expect_in "$("$bin" trace --help)" "end the program after S seconds (default 60); exit status 124" \
 	"the usage says the default timeout (60 s)"
 
 L() { grep -n "@$1 \*/" "$src/recv_first.c" | cut -d: -f1; }
-"$bin" trace --timeout 2 --serve http -- "$dir/recv_first" '{port}' > "$dir/w.out" 2> "$dir/w.err"; rc=$?
+"$bin" trace --capture "$cap" --timeout 2 --serve http -- "$dir/recv_first" '{port}' > "$dir/w.out" 2> "$dir/w.err"; rc=$?
 cat "$dir/w.out" "$dir/w.err"
 [ $rc -eq 124 ] && pass "ended by --timeout: exit 124" || fail "exit $rc"
 recv=$(grep "^recv_first.c:$(L recv)  recvfrom(" "$dir/w.out")

@@ -80,20 +80,21 @@ def _install(fd, top):
 	# but late frames still call us.
 	write = os.write
 	realpath = os.path.realpath
+	magic = _MAGIC
 
 	def own(filename):
-		# Is a code object's file one of the script's own?  Asked once a file.
-		v = own_cache.get(filename)
-		if v is None:
+		# The absolute path of a code object's file when it is one of the
+		# script's own (else None): asked once a file.
+		v = own_cache.get(filename, False)
+		if v is False:
 			p = realpath(filename) if not filename.startswith("<") else ""
-			v = p.startswith(top) and not any(p.startswith(d) or p == d for d in not_own)
-			own_cache[filename] = v
+			mine = p.startswith(top) and not any(p.startswith(d) or p == d for d in not_own)
+			v = own_cache[filename] = p.encode(errors="replace") if mine else None
 		return v
 
 	def report(kind, frame):
 		try:
-			write(fd, b"%s%s %s:%d" % (_MAGIC, kind, frame.f_code.co_filename.encode(errors="replace"),
-			                           frame.f_lineno))
+			write(fd, b"%s%s %s:%d" % (magic, kind, own(frame.f_code.co_filename), frame.f_lineno))
 		except OSError:
 			pass
 
@@ -104,7 +105,7 @@ def _install(fd, top):
 			# Back in the nearest frame of the script's own (if any): the
 			# calls that follow are that line's.
 			f = frame.f_back
-			while f is not None and not own(f.f_code.co_filename):
+			while f is not None and own(f.f_code.co_filename) is None:
 				f = f.f_back
 			if f is not None:
 				report(b"R", f)
@@ -113,7 +114,7 @@ def _install(fd, top):
 	def call(frame, event, arg):
 		# Only the script's own frames get line events: the rest runs at
 		# the interpreter's speed.
-		return local if own(frame.f_code.co_filename) else None
+		return local if own(frame.f_code.co_filename) is not None else None
 
 	threading.settrace(call)
 	sys.settrace(call)

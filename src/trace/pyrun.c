@@ -66,7 +66,7 @@ const char *pyrun_runner(void)
 }
 
 /* python, python3, python3.12, pypy3: an interpreter the runner runs under. */
-static bool is_python(const char *path)
+bool pyrun_is_python(const char *path)
 {
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
@@ -185,7 +185,7 @@ static char **python_cmd(char **argv, const char *runner, char *why, size_t n)
 char **pyrun_argv(char **argv, const char *found, char *note, size_t n)
 {
 	note[0] = '\0';
-	if (is_python(argv[0]) || is_python(found)) {
+	if (pyrun_is_python(argv[0]) || pyrun_is_python(found)) {
 		const char *runner = pyrun_runner();
 		if (!runner) {
 			snprintf(note, n, "Python's line runner (%s) is not installed: calls are shown without Python lines",
@@ -224,7 +224,7 @@ char **pyrun_argv(char **argv, const char *found, char *note, size_t n)
 			arg[--len] = '\0';
 	}
 	const char *py = !strcmp(strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp, "env") ? arg : interp;
-	if (!*py || !is_python(py) || strchr(arg, ' '))
+	if (!*py || !pyrun_is_python(py) || strchr(arg, ' '))
 		return NULL;
 	const char *runner = pyrun_runner();
 	if (!runner) {
@@ -256,7 +256,7 @@ char **pyrun_argv(char **argv, const char *found, char *note, size_t n)
 	return v;
 }
 
-bool pyrun_parse(const char *buf, size_t n, char *where, size_t wn, bool *resumed)
+bool pyrun_parse(const char *buf, size_t n, char *path, size_t pathlen, int *line, bool *resumed)
 {
 	if (n < MAGIC_LEN + 4 || memcmp(buf, MAGIC, MAGIC_LEN) != 0)
 		return false;
@@ -270,12 +270,15 @@ bool pyrun_parse(const char *buf, size_t n, char *where, size_t wn, bool *resume
 	for (const char *q = p; q < end; q++)
 		if (*q == ':')
 			colon = q;
-	if (!colon || colon + 1 >= end)
+	if (!colon || colon + 1 >= end || colon == p)
 		return false;
-	const char *base = p;
-	for (const char *q = p; q < colon; q++)
-		if (*q == '/')
-			base = q + 1;
-	snprintf(where, wn, "%.*s", (int)(end - base), base);
+	int v = 0;
+	for (const char *q = colon + 1; q < end; q++) {
+		if (*q < '0' || *q > '9' || v > 10000000)
+			return false;
+		v = v * 10 + (*q - '0');
+	}
+	*line = v;
+	snprintf(path, pathlen, "%.*s", (int)(colon - p), p);
 	return true;
 }
