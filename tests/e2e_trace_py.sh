@@ -103,6 +103,21 @@ out=$("$bin" trace --capture none -- python3 -c 'import socket; socket.socket().
 	"python3 -c: no script, said" || fail "python3 -c exits $rc: $out"
 expect_in "$out" "socket(AF_INET, SOCK_STREAM" "python3 -c: its calls are shown"
 
+# a script that raises: its traceback as python3 prints it (from the
+# script's frames, none of the runner's), exit 1; one that is not there:
+# python's own message, exit 2
+printf 'import socket\ns = socket.socket()\nraise ValueError("boom")\n' > "$dir/boom.py"
+out=$("$bin" trace --capture none -- python3 "$dir/boom.py" 2>&1); rc=$?
+[ $rc -eq 1 ] && pass "a script that raises: exit 1" || fail "the raising script exits $rc: $out"
+[ "$(printf '%s\n' "$out" | grep -A1 '^Traceback (most recent call last):$' | sed -n 2p)" = \
+	"  File \"$dir/boom.py\", line 3, in <module>" ] && pass "its traceback starts at the script's line" \
+	|| fail "the traceback: $out"
+expect_not_in "$out" "pylines.py\", line" "the runner is not in the traceback"
+expect_in "$out" "boom.py:2  socket(AF_INET, SOCK_STREAM" "its socket() at its line"
+out=$("$bin" trace --capture none -- python3 "$dir/nope.py" 2>&1); rc=$?
+[ $rc -eq 2 ] && expect_in "$out" "can't open file '$dir/nope.py': [Errno 2] No such file or directory" \
+	"a script that is not there: python's message, exit 2" || fail "a missing script exits $rc: $out"
+
 # --- threads: each call at its own thread's line ---
 T() { grep -n "@$1\$" "$src/py_threads.py" | cut -d: -f1; }
 "$bin" trace --capture none --timeout 30 -- python3 "$src/py_threads.py" 40 > "$dir/t.out" 2> "$dir/t.err"; rc=$?

@@ -63,13 +63,31 @@ def _main():
 		except OSError:
 			fd = -1
 
+	if module is None and not os.path.isfile(argv[0]):
+		# as python3 SCRIPT says it
+		sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n"
+		                 % (os.path.basename(sys.executable), argv[0]))
+		return 2
 	if fd >= 0:
 		_install(fd, top + os.sep)
 	sys.argv = argv
-	if module is not None:
-		runpy.run_module(module, run_name="__main__", alter_sys=True)
-	else:
-		runpy.run_path(argv[0], run_name="__main__")
+	try:
+		if module is not None:
+			runpy.run_module(module, run_name="__main__", alter_sys=True)
+		else:
+			runpy.run_path(argv[0], run_name="__main__")
+	except (SystemExit, KeyboardInterrupt):
+		raise
+	except BaseException as e:
+		# The traceback as python3 SCRIPT prints it: from the script's
+		# frames on, without the runner's and runpy's.
+		tb = e.__traceback__
+		runner = (__file__, runpy.__file__, "<frozen runpy>")
+		while tb is not None and tb.tb_frame.f_code.co_filename in runner:
+			tb = tb.tb_next
+		sys.settrace(None)
+		sys.excepthook(type(e), e.with_traceback(tb), tb)
+		return 1
 	return 0
 
 

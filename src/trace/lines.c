@@ -233,7 +233,9 @@ static int scan_module(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 	dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &path, NULL);
 	/* the file is known once its ELF was opened; its name is the path
 	 * /proc/PID/maps gives */
-	if (system_module(path ? path : name))
+	const char *mod = path ? path : name;
+	/* nor a system program's own, should its debug info be installed */
+	if (system_module(mod) || !strncmp(mod, "/usr/", 5) || !strncmp(mod, "/bin/", 5) || !strncmp(mod, "/sbin/", 6))
 		return DWARF_CB_OK;
 	Dwarf_Addr bias;
 	for (Dwarf_Die *cu = NULL; (cu = dwfl_module_nextcu(m, cu, &bias));) {
