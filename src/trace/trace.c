@@ -344,13 +344,16 @@ static void source_line(struct tracer *tr, const char *path, int n, char *buf, s
 		memset(&tr->src[k], 0, sizeof tr->src[k]);
 		tr->src[k].path = strdup(path);
 		FILE *f = fopen(path, "re");
-		if (f) {
+		struct stat st;
+		if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
 			/* a source file, not a log: its first 4 MB */
-			tr->src[k].data = malloc(4 << 20);
+			size_t want = st.st_size < (4 << 20) ? (size_t)st.st_size : (size_t)4 << 20;
+			tr->src[k].data = malloc(want ? want : 1);
 			if (tr->src[k].data)
-				tr->src[k].len = fread(tr->src[k].data, 1, 4 << 20, f);
-			fclose(f);
+				tr->src[k].len = fread(tr->src[k].data, 1, want, f);
 		}
+		if (f)
+			fclose(f);
 	}
 	const char *p = tr->src[k].data, *end = p + tr->src[k].len;
 	if (!p)
@@ -364,8 +367,8 @@ static void source_line(struct tracer *tr, const char *path, int n, char *buf, s
 	size_t m = 0;
 	while (p + m < end && p[m] != '\n' && p[m] != '\r')
 		m++;
-	if (m > 100)
-		snprintf(buf, len, "%.97s...", p);
+	if (m > 160)
+		snprintf(buf, len, "%.157s...", p);
 	else
 		snprintf(buf, len, "%.*s", (int)m, p);
 }
@@ -398,8 +401,8 @@ static void line_flush_hidden(struct tracer *tr, struct tracee *e)
 	char list[128] = "";
 	for (int i = 0; i < l->nhidden_lines; i++)
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", i ? ", " : "", l->hidden_lines[i]);
-	text_under(tr->text, e->tid, "(%u more run%s of line%s %s%s, each shown %d times already: nothing on the wire)", l->hidden,
-	           l->hidden == 1 ? "" : "s", l->nhidden_lines == 1 ? "" : "s", list,
+	text_under(tr->text, e->tid, "(%u more run%s of line%s %s%s, each shown %d times already: nothing on the wire)",
+	           l->hidden, l->hidden == 1 ? "" : "s", l->nhidden_lines == 1 ? "" : "s", list,
 	           l->nhidden_lines == (int)(sizeof l->hidden_lines / sizeof l->hidden_lines[0]) ? ", ..." : "",
 	           LINE_SHOWN_RUNS);
 	l->hidden = 0;
@@ -410,7 +413,7 @@ static void line_show(struct tracer *tr, struct tracee *e)
 {
 	struct line_state *l = &e->ln;
 	line_flush_hidden(tr, e);
-	char src[128], suffix[64] = "";
+	char src[192], suffix[64] = "";
 	source_line(tr, l->path, l->line, src, sizeof src);
 	if (l->cont)
 		snprintf(suffix, sizeof suffix, "(back in it after a return)");
