@@ -44,3 +44,14 @@ start_serve() {
 
 # count_in TEXT PATTERN: lines of TEXT that contain PATTERN.
 count_in() { printf '%s\n' "$1" | grep -cF -- "$2"; }
+
+# trace_capture BIN: the --capture a trace test runs with: a namespace of
+# sockscope's own when one can be made, since its lo carries only the
+# test's packets (the host's lo, busy with other tests or benchmarks, can
+# overrun the capture and lose a marker), else auto.
+trace_capture() {
+	case $("$1" trace --capture namespace -- true 2>&1) in
+	*"capturing on lo (own namespace)"*) echo namespace ;;
+	*) echo auto ;;
+	esac
+}

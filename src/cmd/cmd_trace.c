@@ -21,15 +21,19 @@
 
 static void trace_usage(FILE *f)
 {
-	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines]\n"
+	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines|--lines]\n"
 	           "                       [--serve PROTO]... [-4|-6] -- PROGRAM [ARGS...]\n"
 	           "  Runs PROGRAM (found in PATH as a shell would) in the lab's capture and prints\n"
 	           "  each of its network calls as strace does, with the packets that call put on\n"
-	           "  the wire and, for a program built with -g, the file:line that made it.\n"
+	           "  the wire and, for a program built with -g or a Python script, the file:line\n"
+	           "  that made it (python3 SCRIPT, python3 -m MODULE, a #! script: Python's lines).\n"
 	           "  --headless     print the calls and packets as text (the only face so far)\n"
 	           "  --timeout S    end the program after S seconds (default %d); exit status 124\n"
 	           "  --capture MODE auto (default), host, namespace or none (calls only)\n"
-	           "  --no-lines     do not look for source lines\n"
+	           "  --no-lines     do not look for source lines (nor run Python's line runner)\n"
+	           "  --lines        step line by line through the program's own code (C built\n"
+	           "                 with -g, a Python script): one block per line run, its calls\n"
+	           "                 and their packets under it; a line run often is collapsed\n"
 	           "  --serve PROTO  start the lab's PROTO server (%s) as the other end,\n"
 	           "                 up to %d times; in ARGS {port} is the first server's port,\n"
 	           "                 {port:PROTO} that server's, {host} its address\n"
@@ -60,6 +64,8 @@ int cmd_trace(int argc, char **argv)
 			/* the only face of this slice */
 		} else if (!strcmp(a, "--no-lines")) {
 			o.no_lines = true;
+		} else if (!strcmp(a, "--lines")) {
+			o.lines = true;
 		} else if (!strncmp(a, "--timeout", nl) && nl == 9) {
 			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!opt_seconds("--timeout", v, 0.001, MAX_TIMEOUT, &o.timeout_s))
@@ -86,6 +92,10 @@ int cmd_trace(int argc, char **argv)
 			trace_usage(stderr);
 			return 2;
 		}
+	}
+	if (o.lines && o.no_lines) {
+		fprintf(stderr, "sockscope trace: --lines and --no-lines: which one?\n");
+		return 2;
 	}
 	if (i >= argc) {
 		fprintf(stderr, "sockscope trace: which program? (sockscope trace -- PROGRAM ARGS...)\n");

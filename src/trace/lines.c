@@ -12,6 +12,14 @@
  * which).  One Dwfl per process image, made at its first call and dropped
  * at exec or exit.
  *
+ * --lines (lines_bps_*): at a program's exec, before it runs, the line
+ * table of its own modules (is_stmt rows of files that are not the
+ * system's headers) gives one address per row that begins a statement;
+ * an int3 goes on each (PTRACE_POKETEXT, the byte it replaces kept).  A
+ * hit tells trace.c which line begins; it puts the byte back, steps the
+ * thread over it and puts the int3 again.  A forked child has the same
+ * bytes in its copy of memory: it gets a copy of the table.
+ *
  * Built without libdw (SOCKSCOPE_HAVE_LIBDW unset), lines_new says so and
  * every call is shown without a line.
  */
@@ -24,6 +32,7 @@
 
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <sys/ptrace.h>
 #include <unistd.h>
 
 #define MAX_PROCS 64
@@ -171,6 +180,232 @@ void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t
 	}
 }
 
+/* ---- breakpoints on every line (--lines) ---- */
+
+#define MAX_BPS 200000   /* a bound on what one image gets: a big program is stepped in part */
+#define INT3 0xCC
+
+struct bp {
+	uint64_t addr;
+	uint32_t file;    /* index in files */
+	int line;
+	uint8_t orig;     /* the byte the int3 replaced */
+};
+
+struct trace_bps {
+	struct bp *bp;    /* sorted by addr */
+	size_t n, cap;
+	char **files;     /* owned */
+	size_t nfiles;
+};
+
+static uint32_t file_index(struct trace_bps *b, const char *path)
+{
+	/* a CU names few files; the last one is asked again and again */
+	for (size_t i = b->nfiles; i-- > 0;)
+		if (!strcmp(b->files[i], path))
+			return (uint32_t)i;
+	char **f = realloc(b->files, (b->nfiles + 1) * sizeof *f);
+	if (!f)
+		return UINT32_MAX;
+	b->files = f;
+	if (!(f[b->nfiles] = strdup(path)))
+		return UINT32_MAX;
+	return (uint32_t)b->nfiles++;
+}
+
+static int cmp_bp(const void *x, const void *y)
+{
+	const struct bp *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+struct scan {
+	struct trace_bps *b;
+};
+
+static int scan_module(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr start, void *arg)
+{
+	(void)ud;
+	(void)start;
+	struct scan *sc = arg;
+	const char *path = NULL;
+	dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &path, NULL);
+	/* the file is known once its ELF was opened; its name is the path
+	 * /proc/PID/maps gives */
+	const char *mod = path ? path : name;
+	/* nor a system program's own, should its debug info be installed */
+	if (system_module(mod) || !strncmp(mod, "/usr/", 5) || !strncmp(mod, "/bin/", 5) || !strncmp(mod, "/sbin/", 6))
+		return DWARF_CB_OK;
+	Dwarf_Addr bias;
+	for (Dwarf_Die *cu = NULL; (cu = dwfl_module_nextcu(m, cu, &bias));) {
+		size_t nl = 0;
+		if (dwfl_getsrclines(cu, &nl) != 0)
+			continue;
+		for (size_t i = 0; i < nl; i++) {
+			Dwfl_Line *l = dwfl_onesrcline(cu, i);
+			Dwarf_Addr addr, b2;
+			int lineno = 0;
+			const char *file = l ? dwfl_lineinfo(l, &addr, &lineno, NULL, NULL, NULL) : NULL;
+			Dwarf_Line *dl = l ? dwfl_dwarf_line(l, &b2) : NULL;
+			bool stmt = false, end = true;
+			if (!file || lineno <= 0 || !dl || dwarf_linebeginstatement(dl, &stmt) || dwarf_lineendsequence(dl, &end))
+				continue;
+			/* the system's headers (inline functions of libc's) are not the program's lines */
+			if (!stmt || end || !strncmp(file, "/usr/", 5))
+				continue;
+			struct trace_bps *b = sc->b;
+			if (b->n == MAX_BPS)
+				return DWARF_CB_ABORT;
+			if (b->n == b->cap) {
+				size_t cap = b->cap ? 2 * b->cap : 256;
+				struct bp *nb = realloc(b->bp, cap * sizeof *nb);
+				if (!nb)
+					return DWARF_CB_ABORT;
+				b->bp = nb;
+				b->cap = cap;
+			}
+			uint32_t fi = file_index(b, file);
+			if (fi == UINT32_MAX)
+				return DWARF_CB_ABORT;
+			b->bp[b->n++] = (struct bp){ .addr = addr, .file = fi, .line = lineno };
+		}
+	}
+	return DWARF_CB_OK;
+}
+
+/* Write byte v at addr of tid (the word around it read and written back),
+ * giving the byte it replaced. */
+static int poke_byte(pid_t tid, uint64_t addr, uint8_t v, uint8_t *was)
+{
+	errno = 0;
+	long w = ptrace(PTRACE_PEEKTEXT, tid, (void *)(uintptr_t)addr, NULL);
+	if (errno)
+		return -1;
+	uint8_t bytes[sizeof w];
+	memcpy(bytes, &w, sizeof w);
+	if (was)
+		*was = bytes[0];
+	bytes[0] = v;
+	memcpy(&w, bytes, sizeof w);
+	return (int)ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)addr, (void *)w);
+}
+
+struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	if (!l)
+		return NULL;
+	Dwfl *d = dwfl_begin(&l->cb);
+	if (!d)
+		return NULL;
+	struct trace_bps *b = calloc(1, sizeof *b);
+	if (!b) {
+		dwfl_end(d);
+		return NULL;
+	}
+	/* At exec only the program and its loader are mapped: its own code is. */
+	struct scan sc = { .b = b };
+	if (dwfl_linux_proc_report(d, tgid) == 0 && dwfl_report_end(d, NULL, NULL) == 0)
+		dwfl_getmodules(d, scan_module, &sc, 0);
+	dwfl_end(d);
+	if (b->n == MAX_BPS)
+		snprintf(why, whylen, "only the first %d line table rows get a breakpoint", MAX_BPS);
+	qsort(b->bp, b->n, sizeof *b->bp, cmp_bp);
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		/* one int3 an address (a row repeated), the first row's line */
+		if (k && b->bp[k - 1].addr == b->bp[i].addr)
+			continue;
+		if (poke_byte(tid, b->bp[i].addr, INT3, &b->bp[i].orig) < 0)
+			continue;
+		b->bp[k++] = b->bp[i];
+	}
+	b->n = k;
+	if (!b->n) {
+		lines_bps_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+struct trace_bps *lines_bps_fork(struct trace_bps *b)
+{
+	struct trace_bps *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->bp = malloc(b->n * sizeof *c->bp);
+	if (!c->bp) {
+		free(c);
+		return NULL;
+	}
+	memcpy(c->bp, b->bp, b->n * sizeof *c->bp);
+	c->n = c->cap = b->n;
+	/* the file names are the parent's: the parent's table outlives ours
+	 * only by chance, so they are copied */
+	c->files = calloc(b->nfiles ? b->nfiles : 1, sizeof *c->files);
+	if (!c->files) {
+		lines_bps_free(c);
+		return NULL;
+	}
+	for (size_t i = 0; i < b->nfiles; i++) {
+		if (!(c->files[i] = strdup(b->files[i]))) {
+			lines_bps_free(c);
+			return NULL;
+		}
+		c->nfiles++;
+	}
+	return c;
+}
+
+void lines_bps_free(struct trace_bps *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->nfiles; i++)
+		free(b->files[i]);
+	free(b->files);
+	free(b->bp);
+	free(b);
+}
+
+size_t lines_bps_count(const struct trace_bps *b) { return b ? b->n : 0; }
+
+static struct bp *bp_find(struct trace_bps *b, uint64_t addr)
+{
+	size_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->bp[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n && b->bp[lo].addr == addr ? &b->bp[lo] : NULL;
+}
+
+bool lines_bps_hit(struct trace_bps *b, uint64_t addr, const char **path, int *line)
+{
+	struct bp *p = b ? bp_find(b, addr) : NULL;
+	if (!p)
+		return false;
+	*path = b->files[p->file];
+	*line = p->line;
+	return true;
+}
+
+int lines_bps_lift(struct trace_bps *b, pid_t tid, uint64_t addr)
+{
+	struct bp *p = bp_find(b, addr);
+	return p ? poke_byte(tid, addr, p->orig, NULL) : -1;
+}
+
+int lines_bps_put(struct trace_bps *b, pid_t tid, uint64_t addr)
+{
+	struct bp *p = bp_find(b, addr);
+	return p ? poke_byte(tid, addr, INT3, NULL) : -1;
+}
+
 #else /* no libdw */
 
 struct trace_lines {
@@ -200,5 +435,52 @@ void lines_forget(struct trace_lines *l, pid_t tgid)
 }
 
 void lines_free(struct trace_lines *l) { (void)l; }
+
+struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, char *why, size_t whylen)
+{
+	(void)l;
+	(void)tgid;
+	(void)tid;
+	snprintf(why, whylen, "built without libdw");
+	return NULL;
+}
+
+struct trace_bps *lines_bps_fork(struct trace_bps *b)
+{
+	(void)b;
+	return NULL;
+}
+
+void lines_bps_free(struct trace_bps *b) { (void)b; }
+size_t lines_bps_count(const struct trace_bps *b)
+{
+	(void)b;
+	return 0;
+}
+
+bool lines_bps_hit(struct trace_bps *b, uint64_t addr, const char **path, int *line)
+{
+	(void)b;
+	(void)addr;
+	(void)path;
+	(void)line;
+	return false;
+}
+
+int lines_bps_lift(struct trace_bps *b, pid_t tid, uint64_t addr)
+{
+	(void)b;
+	(void)tid;
+	(void)addr;
+	return -1;
+}
+
+int lines_bps_put(struct trace_bps *b, pid_t tid, uint64_t addr)
+{
+	(void)b;
+	(void)tid;
+	(void)addr;
+	return -1;
+}
 
 #endif

@@ -37,6 +37,8 @@ static void head(struct trace_text *t, const struct trace_call *c)
 {
 	char text[2048];
 	trace_call_text(c, text, sizeof text);
+	if (c->under_line)
+		fputs("    ", t->out);   /* --lines: the line's heading is above */
 	if (t->many)
 		fprintf(t->out, "[pid %d] ", (int)c->tid);
 	if (c->where[0])
@@ -96,7 +98,7 @@ void text_window(struct trace_text *t, const struct trace_call *c, struct trace_
 	if (!d.call_printed)
 		head(t, c);
 	if (!d.own && attrib_capturing(a))
-		fprintf(t->out, "    (nothing on the wire)\n");
+		fprintf(t->out, "%s    (nothing on the wire)\n", c->under_line ? "    " : "");
 	fflush(t->out);
 }
 
@@ -104,6 +106,27 @@ void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...)
 {
 	if (t->many)
 		fprintf(t->out, "[pid %d] ", (int)pid);
+	va_list va;
+	va_start(va, fmt);
+	vfprintf(t->out, fmt, va);
+	va_end(va);
+	fputc('\n', t->out);
+	fflush(t->out);
+}
+
+void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix)
+{
+	if (t->many)
+		fprintf(t->out, "[pid %d] ", (int)tid);
+	fprintf(t->out, "%s  %s%s%s\n", where, source, suffix[0] && source[0] ? "  " : "", suffix);
+	fflush(t->out);
+}
+
+void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
+{
+	fputs("    ", t->out);
+	if (t->many)
+		fprintf(t->out, "[pid %d] ", (int)tid);
 	va_list va;
 	va_start(va, fmt);
 	vfprintf(t->out, fmt, va);

@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +73,28 @@ struct tracee {
 	enum tstate state;
 	bool started;            /* its first stop was seen */
 	struct trace_call call;
+	/* Python's line runner reports this thread's lines (pyrun.c): its
+	 * calls are shown at pyline, never unwound into the interpreter. */
+	bool py;
+	char pyline[320];
+	/* --lines */
+	bool announced;          /* its fork/clone event was seen (or it is the first) */
+	bool held;               /* stopped at its first stop until then */
+	uint64_t step_addr;      /* stepping over the int3 at this address, 0 */
+	struct line_state {
+		bool open;           /* a line began and no other since */
+		bool shown;          /* its heading was printed */
+		bool cont;           /* back in it after a return (Python's R) */
+		int calls;
+		unsigned runs;       /* the how-manieth time it runs */
+		int line;
+		char where[320];     /* "client.c:14" */
+		char path[1024];
+		/* lines run since the last heading and not shown */
+		unsigned hidden;
+		int hidden_lines[8];
+		int nhidden_lines;
+	} ln;
 };
 
 struct tracer {
@@ -91,7 +114,24 @@ struct tracer {
 	pid_t pids_seen;
 	struct trace_serve serve;   /* --serve's servers (n == 0: none) */
 	char **argv;                /* the program's, {port} and {host} replaced */
+	char **pyargv;              /* argv run by Python's line runner, or NULL */
+	int line_fd;                /* the runner's report descriptor (/dev/null), -1 */
+	char **envp;                /* environ and line_env, for the runner (pointers borrowed) */
+	char line_env[64];
+	/* --lines: each process image's breakpoints, by tgid (threads share it) */
+	struct { pid_t tgid; struct trace_bps *b; } img[64];
+	bool step_lines;            /* --lines, and it can be done here */
+	bool lines_said;
+	/* how often each line ran ("client.c:14" hashed), to collapse loops */
+	struct { uint64_t key; unsigned runs; } runs[4096];
+	/* source files read for the headings */
+	struct { char *path; char *data; size_t len; } src[8];
+	int src_next;
 };
+
+/* A line runs with its heading printed this many times; after, only when
+ * it makes a call (a loop of a million turns prints a few blocks). */
+#define LINE_SHOWN_RUNS 3
 
 static volatile sig_atomic_t got_alarm, got_stop_signal;
 
@@ -182,9 +222,11 @@ static int install_filter(void)
 
 /* In the child: never returns.  Failures go to the parent through the
  * close-on-exec pipe as an errno and a stage. */
-static void child(char **argv, int report)
+static void child(char **argv, char **envp, int line_fd, int report)
 {
 	setpgid(0, 0);
+	if (line_fd >= 0)
+		fcntl(line_fd, F_SETFD, 0);   /* the runner's, across exec */
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		int e[2] = { errno, 1 };
 		if (write(report, e, sizeof e) < 0)
@@ -198,7 +240,7 @@ static void child(char **argv, int report)
 			_exit(126);
 		_exit(126);
 	}
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, envp);
 	int e[2] = { errno, 3 };
 	if (write(report, e, sizeof e) < 0)
 		_exit(TRACE_EXIT_NOT_FOUND);
@@ -207,8 +249,9 @@ static void child(char **argv, int report)
 
 /* Is the program there and runnable?  As execvp looks it up, so that "not
  * found" is said before anything starts. */
-static bool findable(const char *prog, char *why, size_t n)
+static bool findable(const char *prog, char *found, size_t foundn, char *why, size_t n)
 {
+	snprintf(found, foundn, "%s", prog);
 	if (strchr(prog, '/')) {
 		if (access(prog, X_OK) == 0)
 			return true;
@@ -223,8 +266,10 @@ static bool findable(const char *prog, char *why, size_t n)
 		char full[4096];
 		snprintf(full, sizeof full, "%.*s%s%s", (int)len, p, len ? "/" : "", prog);
 		struct stat st;
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) {
+			snprintf(found, foundn, "%s", full);
 			return true;
+		}
 		p += len;
 		if (*p == ':')
 			p++;
@@ -251,8 +296,305 @@ static void learn_fd(struct tracer *tr, pid_t tid, int fd)
 	}
 }
 
+/* ---- --lines: one block per line run ---- */
+
+static struct trace_bps **image_slot(struct tracer *tr, pid_t tgid, bool make)
+{
+	for (size_t i = 0; i < sizeof tr->img / sizeof tr->img[0]; i++)
+		if (tr->img[i].b && tr->img[i].tgid == tgid)
+			return &tr->img[i].b;
+	if (!make)
+		return NULL;
+	for (size_t i = 0; i < sizeof tr->img / sizeof tr->img[0]; i++)
+		if (!tr->img[i].b) {
+			tr->img[i].tgid = tgid;
+			return &tr->img[i].b;
+		}
+	return NULL;
+}
+
+static struct trace_bps *image_of(struct tracer *tr, pid_t tgid)
+{
+	struct trace_bps **b = image_slot(tr, tgid, false);
+	return b ? *b : NULL;
+}
+
+static void image_drop(struct tracer *tr, pid_t tgid)
+{
+	struct trace_bps **b = image_slot(tr, tgid, false);
+	if (b) {
+		lines_bps_free(*b);
+		*b = NULL;
+	}
+}
+
+/* Line n of a source file, its indentation dropped, "" when unreadable. */
+static void source_line(struct tracer *tr, const char *path, int n, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	int k = -1;
+	for (int i = 0; i < 8; i++)
+		if (tr->src[i].path && !strcmp(tr->src[i].path, path))
+			k = i;
+	if (k < 0) {
+		k = tr->src_next;
+		tr->src_next = (tr->src_next + 1) % 8;
+		free(tr->src[k].path);
+		free(tr->src[k].data);
+		memset(&tr->src[k], 0, sizeof tr->src[k]);
+		tr->src[k].path = strdup(path);
+		FILE *f = fopen(path, "re");
+		struct stat st;
+		if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+			/* a source file, not a log: its first 4 MB */
+			size_t want = st.st_size < (4 << 20) ? (size_t)st.st_size : (size_t)4 << 20;
+			tr->src[k].data = malloc(want ? want : 1);
+			if (tr->src[k].data)
+				tr->src[k].len = fread(tr->src[k].data, 1, want, f);
+		}
+		if (f)
+			fclose(f);
+	}
+	const char *p = tr->src[k].data, *end = p + tr->src[k].len;
+	if (!p)
+		return;
+	for (int i = 1; i < n && p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	size_t m = 0;
+	while (p + m < end && p[m] != '\n' && p[m] != '\r')
+		m++;
+	if (m > 160)
+		snprintf(buf, len, "%.157s...", p);
+	else
+		snprintf(buf, len, "%.*s", (int)m, p);
+}
+
+static unsigned count_run(struct tracer *tr, const char *path, int line)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = path; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	h = (h ^ (uint64_t)line) * 1099511628211ull;
+	h |= 1;   /* 0 is a free slot */
+	size_t n = sizeof tr->runs / sizeof tr->runs[0];
+	for (size_t i = 0, j = h % n; i < n; i++, j = (j + 1) % n) {
+		if (tr->runs[j].key == h)
+			return ++tr->runs[j].runs;
+		if (!tr->runs[j].key) {
+			tr->runs[j].key = h;
+			return tr->runs[j].runs = 1;
+		}
+	}
+	return LINE_SHOWN_RUNS + 1;   /* a program of more lines than this: collapsed */
+}
+
+/* The lines that ran unshown since the last heading, said once. */
+static void line_flush_hidden(struct tracer *tr, struct tracee *e)
+{
+	struct line_state *l = &e->ln;
+	if (!l->hidden)
+		return;
+	char list[128] = "";
+	for (int i = 0; i < l->nhidden_lines; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", i ? ", " : "", l->hidden_lines[i]);
+	text_under(tr->text, e->tid, "(%u more run%s of line%s %s%s, each shown %d times already: nothing on the wire)",
+	           l->hidden, l->hidden == 1 ? "" : "s", l->nhidden_lines == 1 ? "" : "s", list,
+	           l->nhidden_lines == (int)(sizeof l->hidden_lines / sizeof l->hidden_lines[0]) ? ", ..." : "",
+	           LINE_SHOWN_RUNS);
+	l->hidden = 0;
+	l->nhidden_lines = 0;
+}
+
+static void line_show(struct tracer *tr, struct tracee *e)
+{
+	struct line_state *l = &e->ln;
+	line_flush_hidden(tr, e);
+	char src[192], suffix[64] = "";
+	source_line(tr, l->path, l->line, src, sizeof src);
+	if (l->cont)
+		snprintf(suffix, sizeof suffix, "(back in it after a return)");
+	else if (l->runs > LINE_SHOWN_RUNS)
+		snprintf(suffix, sizeof suffix, "(run %u)", l->runs);
+	text_line(tr->text, e->tid, l->where, src, suffix);
+	l->shown = true;
+}
+
+/* The thread's line is over (another begins, or the thread ends). */
+static void line_close(struct tracer *tr, struct tracee *e)
+{
+	struct line_state *l = &e->ln;
+	if (!l->open)
+		return;
+	l->open = false;
+	if (l->shown && !l->calls) {
+		text_under(tr->text, e->tid, "(nothing on the wire)");
+	} else if (!l->shown && !l->cont) {
+		l->hidden++;
+		bool known = false;
+		for (int i = 0; i < l->nhidden_lines; i++)
+			known |= l->hidden_lines[i] == l->line;
+		if (!known && l->nhidden_lines < (int)(sizeof l->hidden_lines / sizeof l->hidden_lines[0]))
+			l->hidden_lines[l->nhidden_lines++] = l->line;
+	}
+}
+
+/* A line of the program's own begins on thread e (a breakpoint, or the
+ * Python runner's report). */
+static void line_begin(struct tracer *tr, struct tracee *e, const char *path, int line, bool cont)
+{
+	struct line_state *l = &e->ln;
+	/* One statement may have several rows (its call, then the test of
+	 * what it returned): the same line again at once is the same run, as
+	 * a debugger's "next" sees it. */
+	if (l->open && l->line == line && !strcmp(l->path, path))
+		return;
+	line_close(tr, e);
+	const char *base = strrchr(path, '/');
+	snprintf(l->where, sizeof l->where, "%s:%d", base ? base + 1 : path, line);
+	snprintf(l->path, sizeof l->path, "%s", path);
+	l->line = line;
+	l->calls = 0;
+	l->cont = cont;
+	l->open = true;
+	l->shown = false;
+	/* back after a return: shown only if a call follows there */
+	l->runs = cont ? 0 : count_run(tr, path, line);
+	if (!cont && l->runs <= LINE_SHOWN_RUNS)
+		line_show(tr, e);
+}
+
+/* A call on thread e: under its line's heading, printed first if the
+ * line was collapsed. */
+static void line_call(struct tracer *tr, struct tracee *e, struct trace_call *c)
+{
+	if (!tr->step_lines || !e->ln.open)
+		return;
+	if (!e->ln.shown)
+		line_show(tr, e);
+	e->ln.calls++;
+	c->under_line = true;
+}
+
+/* A SIGTRAP: one of the int3s of --lines (or the single step over one)? */
+static bool on_trap(struct tracer *tr, struct tracee *e)
+{
+#if defined(__x86_64__)
+	struct trace_bps *b = image_of(tr, e->tgid);
+	if (!b)
+		return false;
+	siginfo_t si;
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETSIGINFO, e->tid, NULL, &si) < 0 || ptrace(PTRACE_GETREGS, e->tid, NULL, &r) < 0)
+		return false;
+	if (e->step_addr && si.si_code == TRAP_TRACE) {
+		lines_bps_put(b, e->tid, e->step_addr);
+		e->step_addr = 0;
+		resume(e->tid, PTRACE_CONT, 0);
+		return true;
+	}
+	const char *path;
+	int line;
+	uint64_t at = r.rip - 1;   /* after an int3 the PC is past it */
+	if (si.si_code != SI_KERNEL || !lines_bps_hit(b, at, &path, &line))
+		return false;
+	r.rip = at;
+	if (ptrace(PTRACE_SETREGS, e->tid, NULL, &r) < 0 || lines_bps_lift(b, e->tid, at) < 0)
+		return false;
+	/* Other threads of the process run on meanwhile and may pass this
+	 * one line unseen while its byte is back: a line missed, never a
+	 * wrong one. */
+	e->step_addr = at;
+	line_begin(tr, e, path, line, false);
+	resume(e->tid, PTRACE_SINGLESTEP, 0);
+	return true;
+#else
+	(void)tr;
+	(void)e;
+	return false;
+#endif
+}
+
+/* A program image starts (exec): its breakpoints, before it runs. */
+static void lines_at_exec(struct tracer *tr, struct tracee *e)
+{
+	image_drop(tr, e->tgid);
+	e->step_addr = 0;
+	char why[256], exe[4096] = "?", path[64];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)e->tid);
+	ssize_t k = readlink(path, exe, sizeof exe - 1);
+	exe[k > 0 ? k : 1] = '\0';
+	/* An interpreter's own C is not the program's lines: the script's
+	 * are (Python's runner reports them). */
+	if (pyrun_is_python(exe))
+		return;
+	struct trace_bps *b = lines_bps_new(tr->lines, e->tgid, e->tid, why, sizeof why);
+	struct trace_bps **slot = b ? image_slot(tr, e->tgid, true) : NULL;
+	if (b && !slot) {
+		lines_bps_free(b);
+		b = NULL;
+	}
+	if (slot)
+		*slot = b;
+	if (b) {
+		fprintf(tr->err, "sockscope trace: --lines: %zu line-table rows of %s's own code are stepped%s%s\n",
+		        lines_bps_count(b), exe, why[0] ? "; " : "", why);
+		tr->lines_said = true;
+	}
+}
+
+/* Skip the call the thread is stopped at (seccomp entry), as if it had
+ * returned ret. */
+static bool skip_call(pid_t tid, long ret)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &r) < 0)
+		return false;
+	r.orig_rax = (unsigned long long)-1;   /* no call: the kernel leaves rax as set here */
+	r.rax = (unsigned long long)ret;
+	return ptrace(PTRACE_SETREGS, tid, NULL, &r) == 0;
+#else
+	/* Not done here: the report goes on to /dev/null, which is as harmless. */
+	(void)tid;
+	(void)ret;
+	return false;
+#endif
+}
+
+/* Is this write the line runner's report (pyrun.c)?  Then it is the
+ * thread's line from now on, and the write is skipped. */
+static bool line_report(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
+{
+	if (tr->line_fd < 0 || (long)si->seccomp.nr != SYS_write || si->seccomp.args[0] != (uint64_t)tr->line_fd)
+		return false;
+	char buf[4096 + 64];
+	size_t n = si->seccomp.args[2];
+	if (n > sizeof buf)
+		return false;
+	ssize_t got = trace_peek(e->tid, si->seccomp.args[1], buf, n);
+	bool resumed;
+	char path[1024];
+	int line;
+	if (got != (ssize_t)n || !pyrun_parse(buf, n, path, sizeof path, &line, &resumed))
+		return false;
+	const char *base = strrchr(path, '/');
+	snprintf(e->pyline, sizeof e->pyline, "%s:%d", base ? base + 1 : path, line);
+	e->py = true;
+	if (tr->step_lines)
+		line_begin(tr, e, path, line, resumed);
+	skip_call(e->tid, (long)n);
+	resume(e->tid, PTRACE_CONT, 0);
+	return true;
+}
+
 static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_syscall_info *si)
 {
+	if (line_report(tr, e, si))
+		return;
 	const struct trace_sysc *sc = trace_sysc_find((long)si->seccomp.nr);
 	if (!sc || ((sc->flags & TS_WAITS) && !tr->seen_socket)) {
 		resume(e->tid, PTRACE_CONT, 0);
@@ -278,7 +620,12 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 	uint16_t port = trace_call_dest_port(c);
 	if (port)
 		attrib_learn_port(tr->attrib, port);
-	if (!tr->o->no_lines) {
+	line_call(tr, e, c);
+	if (c->under_line) {
+		/* its line's heading says where */
+	} else if (e->py) {
+		snprintf(c->where, sizeof c->where, "%s", e->pyline);
+	} else if (!tr->o->no_lines) {
 		bool nodebug = false;
 		lines_where(tr->lines, e->tgid, e->tid, c->where, sizeof c->where, &nodebug);
 		if (nodebug && !tr->nodebug_said) {
@@ -398,6 +745,27 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 		struct tracee *n = add(tr, (pid_t)msg);
 		if (n && event == PTRACE_EVENT_CLONE)
 			n->tgid = e->tgid;   /* a thread, unless CLONE_THREAD was off: re-read at its first stop */
+		if (n) {
+			/* A forked Python goes on at the line that forked; a new
+			 * thread has no line of its own until it runs one. */
+			n->py = e->py;
+			if (event != PTRACE_EVENT_CLONE)
+				memcpy(n->pyline, e->pyline, sizeof n->pyline);
+			/* --lines: a new process has the parent's int3s in its memory,
+			 * so it gets a copy of the table; a thread shares the table. */
+			struct trace_bps *pb = image_of(tr, e->tgid);
+			pid_t ctgid = tgid_of((pid_t)msg);
+			if (pb && ctgid != e->tgid && !image_of(tr, ctgid)) {
+				struct trace_bps **slot = image_slot(tr, ctgid, true);
+				if (slot)
+					*slot = lines_bps_fork(pb);
+			}
+			n->announced = true;
+			if (n->held) {
+				n->held = false;
+				resume(n->tid, PTRACE_CONT, 0);
+			}
+		}
 		text_many(tr->text);
 		text_note(tr->text, e->tid, "%s() = %lu", event == PTRACE_EVENT_FORK ? "fork"
 		                                         : event == PTRACE_EVENT_VFORK ? "vfork" : "clone", msg);
@@ -411,6 +779,12 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 				forget(tr, old);
 		}
 		lines_forget(tr->lines, e->tgid);
+		e->py = false;   /* a new program: the runner reports again if it runs one */
+		e->pyline[0] = '\0';
+		if (tr->step_lines) {
+			line_close(tr, e);
+			lines_at_exec(tr, e);
+		}
 		if (!tr->exec_seen && e->tid == tr->main_pid) {
 			tr->exec_seen = true;
 		} else {
@@ -440,8 +814,12 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			tr->main_status = status;
 		}
 		if (e) {
-			if (e->tgid == tid)
+			line_close(tr, e);
+			line_flush_hidden(tr, e);
+			if (e->tgid == tid) {
 				lines_forget(tr->lines, tid);
+				image_drop(tr, tid);
+			}
 			forget(tr, e);
 		}
 		return;
@@ -462,6 +840,13 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		e->started = true;
 		e->tgid = tgid_of(tid);
 		if (sig == SIGSTOP && !event) {
+			/* --lines: a child seen before its parent's fork event is
+			 * held until then, when it gets its copy of the int3 table
+			 * (run on, it would die of the first one). */
+			if (tr->step_lines && !e->announced && tid != tr->main_pid) {
+				e->held = true;
+				return;
+			}
 			resume(tid, PTRACE_CONT, 0);   /* the stop a new tracee starts with */
 			return;
 		}
@@ -472,18 +857,26 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		on_seccomp(tr, e);
 	} else if (sig == SIGTRAP && event) {
 		on_event(tr, e, event);
+	} else if (sig == SIGTRAP && tr->step_lines && on_trap(tr, e)) {
+		/* a line began (or the step over its int3 ended) */
 	} else {
 		/* a signal for the program: deliver it; one that is a fault is
 		 * said with the line it happened on */
 		if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT) {
 			char where[320] = "";
 			bool nodebug;
-			if (!tr->o->no_lines)
+			if (e->ln.open)
+				snprintf(where, sizeof where, "%s", e->ln.where);
+			else if (e->py)
+				snprintf(where, sizeof where, "%s", e->pyline);
+			else if (!tr->o->no_lines)
 				lines_where(tr->lines, e->tgid, tid, where, sizeof where, &nodebug);
 			text_note(tr->text, tid, "--- %s (%s)%s%s ---", signame(sig), strsignal(sig), where[0] ? " at " : "",
 			          where);
 		}
-		resume(tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : PTRACE_CONT, sig);
+		/* a signal while stepping over an int3: the step goes on into
+		 * the handler, where its trap puts the int3 back */
+		resume(tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : e->step_addr ? PTRACE_SINGLESTEP : PTRACE_CONT, sig);
 	}
 }
 
@@ -529,7 +922,8 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		fprintf(err, "sockscope trace: which program? (sockscope trace -- PROGRAM ARGS...)\n");
 		return 2;
 	}
-	if (!findable(o->argv[0], why, sizeof why)) {
+	char found[4096];
+	if (!findable(o->argv[0], found, sizeof found, why, sizeof why)) {
 		fprintf(err, "sockscope trace: %s\n", why);
 		return TRACE_EXIT_NOT_FOUND;
 	}
@@ -541,6 +935,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	}
 	tr->o = o;
 	tr->err = err;
+	tr->line_fd = -1;
 	int rc = 1;
 	enum capture_mode mode;
 	/* Before any thread: the capture may unshare us into a namespace, and
@@ -559,6 +954,15 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		tr->lines = lines_new(why, sizeof why);
 		if (!tr->lines)
 			fprintf(err, "sockscope trace: %s\n", why);
+	}
+	if (o->lines) {
+#if defined(__x86_64__)
+		tr->step_lines = true;
+#else
+		fprintf(err, "sockscope trace: --lines steps x86_64 programs only (its int3): calls are shown one by one\n");
+#endif
+		if (!tr->lines && !o->no_lines)
+			fprintf(err, "sockscope trace: --lines reads C's line tables with libdw: a Python script's lines only\n");
 	}
 
 	/* --serve: the lab's servers, in the capture's namespace, on threads
@@ -590,6 +994,44 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		goto done;
 	}
 
+	/* A Python script runs under the line runner, which reports to a
+	 * /dev/null descriptor of its own, named in its environment. */
+	char **envp = environ;
+	if (!o->no_lines) {
+		char note[4096 + 512];
+		tr->pyargv = pyrun_argv(argv, found, note, sizeof note);
+		if (note[0])
+			fprintf(err, "sockscope trace: %s\n", note);
+		if (tr->pyargv) {
+			tr->line_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+			if (tr->line_fd >= 0) {
+				/* high, where a program's own descriptors seldom go */
+				int high = fcntl(tr->line_fd, F_DUPFD_CLOEXEC, 200);
+				if (high >= 0) {
+					close(tr->line_fd);
+					tr->line_fd = high;
+				}
+			}
+			size_t ne = 0;
+			while (environ[ne])
+				ne++;
+			tr->envp = calloc(ne + 2, sizeof(char *));
+			if (tr->line_fd < 0 || !tr->envp) {
+				fprintf(err, "sockscope trace: Python's line runner cannot be given its descriptor: %s\n",
+				        strerror(errno));
+				goto done;
+			}
+			size_t k = 0;
+			for (size_t i = 0; i < ne; i++)
+				if (strncmp(environ[i], PYRUN_ENV "=", sizeof PYRUN_ENV))
+					tr->envp[k++] = environ[i];
+			snprintf(tr->line_env, sizeof tr->line_env, "%s=%d", PYRUN_ENV, tr->line_fd);
+			tr->envp[k] = tr->line_env;
+			envp = tr->envp;
+			argv = tr->pyargv;
+		}
+	}
+
 	/* Orphans of the program (a daemon's first fork) become ours, so the
 	 * end reaps them and leaves no zombie behind. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -607,7 +1049,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(argv, pipefd[1]);
+		child(argv, envp, tr->line_fd, pipefd[1]);
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
@@ -689,11 +1131,18 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	setitimer(ITIMER_REAL, &off, NULL);
 
 	/* Calls still waiting (a recv nobody answers): shown as such, with
-	 * what they caught meanwhile, before their processes are ended. */
+	 * what they caught meanwhile, before their processes are ended.  The
+	 * first is named again in the end's note: it is why the program
+	 * never finished (recv before send against a server that waits for
+	 * the request). */
+	char waiting[512] = "";
 	for (int i = 0; i < MAX_TRACEES; i++) {
 		struct tracee *e = &tr->t[i];
 		if (e->state != T_IN_CALL)
 			continue;
+		if (!waiting[0])
+			snprintf(waiting, sizeof waiting, "; %s()%s%s had waited %.1f s for what never came", e->call.sc->name,
+			         e->call.where[0] ? " at " : "", e->call.where, (double)ms_since(&e->call.entered) / 1000);
 		e->call.unfinished = true;
 		e->call.waited_ms = ms_since(&e->call.entered);
 		e->call.is_error = true;   /* their buffers hold nothing yet: shown as addresses */
@@ -704,6 +1153,15 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			text_call(tr->text, &e->call);
 		}
 	}
+
+	for (int i = 0; i < MAX_TRACEES; i++)
+		if (tr->t[i].state != T_FREE) {
+			line_close(tr, &tr->t[i]);
+			line_flush_hidden(tr, &tr->t[i]);
+		}
+	if (tr->step_lines && !tr->lines_said && !tr->pyargv)
+		fprintf(err, "sockscope trace: --lines: no line table of the program's own code (build it with -g -O0): "
+		             "calls are shown one by one\n");
 
 	int failed[2] = { 0, 0 };
 	ssize_t fk = read(pipefd[0], failed, sizeof failed);
@@ -724,8 +1182,8 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		        argv[0], strerror(failed[0]));
 		rc = failed[1] == 3 ? TRACE_EXIT_NOT_FOUND : 1;
 	} else if (timed_out) {
-		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s\n",
-		        o->timeout_s, left > 1 ? " and the processes it started" : "");
+		fprintf(err, "sockscope trace: the program did not finish within %g s (--timeout): ended it%s%s\n",
+		        o->timeout_s, left > 1 ? " and the processes it started" : "", waiting);
 		rc = TRACE_EXIT_TIMEOUT;
 	} else if (stopped) {
 		fprintf(err, "sockscope trace: interrupted: ended the program\n");
@@ -743,6 +1201,16 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 done:
 	serve_stop(&tr->serve);
 	serve_free_argv(tr->argv);
+	pyrun_free_argv(tr->pyargv);
+	for (size_t i = 0; i < sizeof tr->img / sizeof tr->img[0]; i++)
+		lines_bps_free(tr->img[i].b);
+	for (int i = 0; i < 8; i++) {
+		free(tr->src[i].path);
+		free(tr->src[i].data);
+	}
+	free(tr->envp);
+	if (tr->line_fd >= 0)
+		close(tr->line_fd);
 	lines_free(tr->lines);
 	text_free(tr->text);
 	attrib_close(tr->attrib);

@@ -31,6 +31,7 @@ struct trace_options {
 	double timeout_s;           /* end the program after this long (> 0) */
 	enum capture_want capture;  /* where to capture (auto: host, else namespace) */
 	bool no_lines;              /* do not unwind calls to source lines */
+	bool lines;                 /* --lines: every line of the program's own code, its calls under it */
 	const char *serve[TRACE_MAX_SERVE]; /* --serve PROTO: lab servers as the other end; borrowed */
 	int nserve;
 	int family;                 /* 4 or 6: where --serve listens and what {host} is */

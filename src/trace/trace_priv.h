@@ -59,6 +59,7 @@ struct trace_call {
 	bool unfinished;        /* still waiting when the trace ended */
 	struct timespec entered;
 	long waited_ms;         /* how long an unfinished call had waited */
+	bool under_line;        /* --lines: printed under its line's heading, indented */
 };
 
 enum {
@@ -131,6 +132,44 @@ void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t
 void lines_forget(struct trace_lines *l, pid_t tgid);
 void lines_free(struct trace_lines *l);
 
+/* --lines: the breakpoints of one process image, one on every line-table
+ * row of the program's own code that begins a statement. */
+struct trace_bps;
+/* Read the line table of tgid's own modules (stopped at its exec, through
+ * tid) and put an int3 on each row: NULL when there is none (no debug
+ * info, a system program); *why says when only a part got one. */
+struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, char *why, size_t whylen);
+/* A forked child's copy of its parent's (its memory holds the same int3s). */
+struct trace_bps *lines_bps_fork(struct trace_bps *b);
+void lines_bps_free(struct trace_bps *b);
+size_t lines_bps_count(const struct trace_bps *b);
+/* Is addr one of the breakpoints?  Then its source file (full path, valid
+ * while b lives) and line. */
+bool lines_bps_hit(struct trace_bps *b, uint64_t addr, const char **path, int *line);
+/* Put back the byte at addr (to step over it), or the int3 again. */
+int lines_bps_lift(struct trace_bps *b, pid_t tid, uint64_t addr);
+int lines_bps_put(struct trace_bps *b, pid_t tid, uint64_t addr);
+
+/* ---- Python lines (pyrun.c) ---- */
+
+/* The environment variable that names the runner's report descriptor. */
+#define PYRUN_ENV "SOCKSCOPE_TRACE_LINE_FD"
+/* Where the line runner (assets/trace/pylines.py) is, or NULL. */
+const char *pyrun_runner(void);
+/* When argv runs a Python script (python3 [OPTIONS] SCRIPT | -m MODULE, or
+ * a file whose #! names python; found: argv[0] as PATH resolves it), the
+ * same command run by the line runner: a new NULL-ended array to free with
+ * pyrun_free_argv.  Else NULL.  *note gets what to tell the user ("" when
+ * it is no Python at all). */
+char **pyrun_argv(char **argv, const char *found, char *note, size_t n);
+void pyrun_free_argv(char **argv);
+/* Is this file name a Python interpreter's (python3, python3.12, pypy3)? */
+bool pyrun_is_python(const char *path);
+/* Is this write's data (n bytes) a report of the runner?  Then *path is
+ * the script's file (absolute), *line its line, and *resumed says the
+ * line goes on after a function of the script's returned into it. */
+bool pyrun_parse(const char *buf, size_t n, char *path, size_t pathlen, int *line, bool *resumed);
+
 /* ---- the lab's servers as the other end (serve.c) ---- */
 
 struct labsrv;
@@ -171,5 +210,9 @@ void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...) __attribut
 /* The end: packets after the last call, those of the window `last` (the
  * program's end) under their own heading. */
 void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last);
+/* --lines: a line's heading ("client.c:14  connect(fd, ...);"), and a
+ * note under it, indented ("(nothing on the wire)"). */
+void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix);
+void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
