@@ -190,6 +190,33 @@ static void tcp_segment(struct walk *w, int k, const struct capfile_packet *p, c
 	}
 }
 
+/* One packet of the connection, in file order. */
+static void packet(void *ctx, const struct capfile_packet *p, const struct pkt_info *i, bool from_a)
+{
+	struct walk *w = ctx;
+	struct inspect_stream *s = w->s;
+	uint64_t k = p->number;
+	/* The client is endpoint a: the sender of the first SYN, else of the first packet. */
+	if (s->packets == 0 && !from_a && (!s->tcp || (i->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)) {
+		inspect_conn_swap(&s->conn);
+		from_a = true;
+	} else if (s->packets == 0 && from_a && s->tcp && (i->tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
+		inspect_conn_swap(&s->conn);
+		from_a = false;
+	}
+	s->packets++;
+	if (s->tcp && i->tcp) {
+		tcp_segment(w, from_a ? 0 : 1, p, i);
+	} else if (!s->tcp && i->udp && i->payload_len) {
+		uint32_t cap = i->payload_caplen < i->payload_len ? i->payload_caplen : i->payload_len;
+		push(w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
+		                                 .data = p->data + i->payload_off });
+		if (cap < i->payload_len)
+			push(w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
+			                                 .seq = cap, .len = i->payload_len - cap });
+	}
+}
+
 int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_stream *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
@@ -197,41 +224,7 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 		return -1;
 	s->tcp = s->conn.ip_proto == 6;
 	struct walk w = { .s = s };
-	bool first = true;
-	uint64_t total = capfile_count(cf);
-	struct dissection d = { 0 };
-	for (uint64_t k = 0; k < total; k++) {
-		struct capfile_packet p;
-		if (!capfile_packet(cf, k, &p))
-			break;
-		if (k && k % 8192 == 0)
-			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
-		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
-		bool from_a;
-		if (inspect_conn_match(&s->conn, &d.info, &from_a)) {
-			/* The client is endpoint a: the sender of the first SYN, else of the first packet. */
-			if (first && !from_a && (!s->tcp || (d.info.tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)) {
-				inspect_conn_swap(&s->conn);
-				from_a = true;
-			} else if (first && from_a && s->tcp && (d.info.tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
-				inspect_conn_swap(&s->conn);
-				from_a = false;
-			}
-			first = false;
-			s->packets++;
-			if (s->tcp && d.info.tcp) {
-				tcp_segment(&w, from_a ? 0 : 1, &p, &d.info);
-			} else if (!s->tcp && d.info.udp && d.info.payload_len) {
-				uint32_t cap = d.info.payload_caplen < d.info.payload_len ? d.info.payload_caplen : d.info.payload_len;
-				push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
-				                                  .data = p.data + d.info.payload_off });
-				if (cap < d.info.payload_len)
-					push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
-					                                  .seq = cap, .len = d.info.payload_len - cap });
-			}
-		}
-	}
-	dissection_free(&d);
+	inspect_conn_walk(cf, &s->conn, packet, &w);
 	/* The capture ended: what is still held follows holes never filled. */
 	for (int k = 0; k < 2 && s->tcp; k++)
 		while (w.d[k].nheld)
