@@ -130,9 +130,10 @@ ok "q quits with status 0 and a sane terminal"
 # What a person sees in the followed stream is what `inspect --follow`
 # prints: at 80x24 the box holds the headless lines, the heading on top,
 # each cut in the box's last column when longer (the mark: an ellipsis, or
-# $ without UTF-8), and '>' scrolls every line 8 columns sideways.  Once on
-# the lesson's capture (the client's data packet), once on a hand-built one
-# with a retransmission, a segment out of order and lines wider than the box.
+# $ without UTF-8), and '>' scrolls every line 8 columns sideways.  On the
+# lesson's capture (the client's data packet), on a hand-built one with a
+# retransmission, a segment out of order and lines wider than the box, and
+# on TLS records (binary bytes and a tab).
 #
 # follow_shown TEXT SKIP: true when the screen's box shows TEXT's lines so,
 # scrolled SKIP columns, from some first line on; else prints where not.
@@ -211,6 +212,11 @@ grep -q '(arrived out of order)$' "$TMP/analysis.txt" && grep -q '^\[retransmiss
 	[ "$(awk 'length > 77' "$TMP/analysis.txt" | wc -l)" -ge 2 ] ||
 	fail "the hand-built stream lacks a segment out of order, a retransmission or long lines: $(cat "$TMP/analysis.txt")"
 ok "a stream with a retransmission, a segment out of order and lines wider than the box: line for line --follow 1"
+# TLS records: bytes that are not text (shown as '.'), a tab among them
+# (widened to the next 8-column stop on both faces).
+follow_compare binary "$TMP/tls.pcap" 4
+grep -q '\.\.\.\.     *' "$TMP/binary.txt" || fail "the TLS stream has no widened tab: $(cat "$TMP/binary.txt")"
+ok "a stream of binary records with a tab: line for line --follow 4"
 
 OUT=$("$BIN" inspect "$TMP/out.pcap" --print) || fail "the saved file does not read back"
 [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 ] || fail "the saved file has not one packet: $OUT"
