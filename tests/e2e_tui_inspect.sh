@@ -6,6 +6,8 @@
 # keeps the old list; ":5" jumps to packet 5; the followed stream shows the
 # server's welcome before the client's "Hello, World!"; the conversations
 # list and the ladder; a marked packet saved alone; q leaves a sane terminal.
+# Then, at 80x24, the followed stream on screen is line for line what
+# `inspect --follow` prints for the same capture.
 #
 # usage: sh tests/e2e_tui_inspect.sh /path/to/sockscope      (exit 77: skipped)
 # Every wait polls the screen (at most 10 s); no fixed sleep synchronises.
@@ -79,10 +81,10 @@ wait_for 'Frame 4: ' ": 4 did not select packet 4"
 key F
 wait_for 'Follow TCP stream' "F did not open the followed stream"
 wait_for 'Welcome to the sockscope lab!' "the stream lacks the server's welcome"
-shot | grep -n -e 'Welcome to the sockscope lab!' -e 'Hello, World!' | head -2 | tr '\n' ' ' |
-	grep -Eq '^[0-9]+:.*<- Welcome to the sockscope lab!.* [0-9]+:.*-> Hello, World!' ||
-	fail "the stream does not show '<- Welcome...' before '-> Hello, World!'"
-ok "follow shows the welcome (<-) before Hello, World! (->)"
+shot | grep -n -e '. Welcome to the sockscope lab! ' -e '. Hello, World! ' | head -2 | tr '\n' ' ' |
+	grep -Eq '^[0-9]+:.*Welcome to the sockscope lab!.* [0-9]+:.*Hello, World!' ||
+	fail "the stream does not show the welcome before 'Hello, World!'"
+ok "follow shows the welcome before Hello, World!"
 key Escape
 wait_for 'Frame 4: ' "Esc did not leave the stream"
 
@@ -124,6 +126,97 @@ key q
 wait_for 'EXITED-0' "q did not quit with status 0"
 wait_for 'BADMODES-0-END' "the terminal was left in raw/no-echo mode"
 ok "q quits with status 0 and a sane terminal"
+
+# What a person sees in the followed stream is what `inspect --follow`
+# prints: at 80x24 the box holds the headless lines, the heading on top,
+# each cut in the box's last column when longer (the mark: an ellipsis, or
+# $ without UTF-8), and '>' scrolls every line 8 columns sideways.  On the
+# lesson's capture (the client's data packet), on a hand-built one with a
+# retransmission, a segment out of order and lines wider than the box, and
+# on TLS records (binary bytes and a tab).
+#
+# follow_shown TEXT SKIP: true when the screen's box shows TEXT's lines so,
+# scrolled SKIP columns, from some first line on; else prints where not.
+follow_shown() {
+	shot >"$TMP/screen.txt"
+	python3 - "$TMP/screen.txt" "$1" "$2" <<'PY'
+import sys
+rows = open(sys.argv[1], encoding="utf-8", errors="replace").read().split("\n")
+lines = open(sys.argv[2], encoding="utf-8").read().split("\n")[:-1]
+skip = int(sys.argv[3])
+while rows and rows[-1] == "":
+    rows.pop()
+# the rows: the box's top border, its inside, its bottom border, the status bar
+inside = rows[1:-2]
+width = len(rows[0]) - 3   # a border and a space on the left, a border on the right
+
+
+def seen(row):
+    return row[2:2 + width]
+
+
+def drawn(line):
+    v = line[skip:]
+    return v.ljust(width) if len(v) <= width else v[:width - 1] + "\u2026"
+
+
+def same(row, line):
+    a, b = seen(row), drawn(line)
+    return a == b or (b.endswith("\u2026") and a == b[:-1] + "$")
+
+
+if not inside or not lines or not same(inside[0], lines[0]):
+    print("heading: screen %r, headless %r" % (seen(inside[0]) if inside else "", drawn(lines[0]) if lines else ""))
+    sys.exit(1)
+body = inside[1:]
+for top in range(max(1, len(lines) - 1)):
+    want = lines[1 + top:1 + top + len(body)]
+    if all(same(r, want[i]) if i < len(want) else seen(r).strip() == "" for i, r in enumerate(body)):
+        sys.exit(0)
+for i, r in enumerate(body):
+    if i + 1 < len(lines) and not same(r, lines[1 + i]):
+        print("row %d: screen %r, headless %r" % (i + 2, seen(r), drawn(lines[1 + i])))
+        break
+sys.exit(1)
+PY
+}
+# follow_compare NAME FILE PACKET: FILE on an 80x24 screen, PACKET's stream
+# followed and compared with --follow PACKET, at once and 32 columns right.
+follow_compare() {
+	"$BIN" inspect "$2" --follow "$3" >"$TMP/$1.txt" || fail "inspect --follow $3 failed on $2"
+	[ "$(grep -c '^==> ' "$TMP/$1.txt")" -ge 2 ] || fail "the headless stream of $2 has not two chunks: $(cat "$TMP/$1.txt")"
+	start_tui "$1" 80 24 inspect "$2"
+	wait_for 'Frame 1: ' "$1: the inspection screen did not open"
+	key : "$3" Enter
+	wait_for "Frame $3: " "$1: :$3 did not select packet $3"
+	key F
+	wait_for 'Follow (TCP|UDP) stream' "$1: F did not open the followed stream"
+	for skip in 0 32; do
+		[ "$skip" -eq 0 ] || key '>' '>' '>' '>'
+		i=0
+		until why=$(follow_shown "$TMP/$1.txt" "$skip"); do
+			i=$((i + 1))
+			[ $i -lt 100 ] || fail "$1: scrolled $skip columns, the stream on screen is not what --follow $3 prints: $why"
+			sleep 0.1
+		done
+	done
+	key q q
+	wait_for 'EXITED-0' "$1: q q did not quit with status 0"
+	wait_for 'BADMODES-0-END' "$1: the terminal was left in raw/no-echo mode"
+}
+follow_compare lesson "$TMP/t.pcap" 4
+ok "at 80x24 the lesson's followed stream is line for line what --follow 4 prints (also 32 columns right)"
+python3 "$(dirname "$0")/tshark_pcaps.py" "$TMP" || fail "tshark_pcaps.py failed"
+follow_compare analysis "$TMP/tcpanalysis.pcap" 1
+grep -q '(arrived out of order)$' "$TMP/analysis.txt" && grep -q '^\[retransmission: packet ' "$TMP/analysis.txt" &&
+	[ "$(awk 'length > 77' "$TMP/analysis.txt" | wc -l)" -ge 2 ] ||
+	fail "the hand-built stream lacks a segment out of order, a retransmission or long lines: $(cat "$TMP/analysis.txt")"
+ok "a stream with a retransmission, a segment out of order and lines wider than the box: line for line --follow 1"
+# TLS records: bytes that are not text (shown as '.'), a tab among them
+# (widened to the next 8-column stop on both faces).
+follow_compare binary "$TMP/tls.pcap" 4
+grep -q '\.\.\.\.     *' "$TMP/binary.txt" || fail "the TLS stream has no widened tab: $(cat "$TMP/binary.txt")"
+ok "a stream of binary records with a tab: line for line --follow 4"
 
 OUT=$("$BIN" inspect "$TMP/out.pcap" --print) || fail "the saved file does not read back"
 [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 ] || fail "the saved file has not one packet: $OUT"

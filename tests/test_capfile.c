@@ -7,7 +7,8 @@
  * lengths; random mutations; the background indexer; the writer (pcap
  * byte for byte as built here, pcapng with comments and both time
  * resolutions, read back); then the view (BPF
- * filter, search), follow stream (out of order, retransmission, gap),
+ * filter, search), follow stream (out of order, retransmission, gap; its
+ * lines of text),
  * conversations, marks and saving.
  */
 #include "pktbuild.h"
@@ -1115,6 +1116,91 @@ static void test_writer(void)
 	CHECK(strstr(err, "cannot write /nonexistent/x.pcap: ") != NULL);
 }
 
+/* The stream's lines, the one text both faces show, on a stream made by
+ * hand: a tab widens to the next multiple of 8 columns, CR before LF goes,
+ * another control byte is '.', bytes after the last newline are a line of
+ * their own, a long line is never cut; each line says who sent it. */
+struct got_lines {
+	char text[8][400];
+	enum inspect_line_kind kind[8];
+	enum inspect_side side[8];
+	long long packet[8];
+	int n;
+};
+
+static void got_line(void *ctx, const struct inspect_line *l)
+{
+	struct got_lines *g = ctx;
+	if (g->n < 8) {
+		snprintf(g->text[g->n], sizeof g->text[g->n], "%s", l->text);
+		g->kind[g->n] = l->kind;
+		g->side[g->n] = l->side;
+		g->packet[g->n] = l->packet;
+	}
+	g->n++;
+}
+
+static void test_stream_lines(void)
+{
+	static const uint8_t req[] = "ab\tc\r\nx\x01y\r";
+	uint8_t longer[300];
+	memset(longer, 'L', sizeof longer);
+	struct inspect_chunk chunks[] = {
+		{ .kind = INSPECT_CHUNK_DATA, .from_a = true, .packet = 3, .seq = 1, .len = sizeof req - 1, .data = req },
+		{ .kind = INSPECT_CHUNK_GAP, .from_a = false, .packet = 5, .seq = 1, .len = 7 },
+		{ .kind = INSPECT_CHUNK_DATA, .from_a = false, .packet = 6, .seq = 8, .len = sizeof longer, .data = longer },
+	};
+	struct inspect_stream s = { .conn = { .ip_proto = 6, .ip_version = 4, .a = "127.0.0.1", .b = "127.0.0.2",
+	                                      .aport = 40000, .bport = 80 },
+	                            .tcp = true, .chunks = chunks, .n = 3, .packets = 7, .bytes_a = 10,
+	                            .bytes_b = 300, .gaps = 1 };
+	struct got_lines g = { .n = 0 };
+	inspect_stream_lines(&s, got_line, &g);
+	EQ_INT(7, g.n);
+	EQ_STR("TCP stream 127.0.0.1:40000 <-> 127.0.0.2:80: 7 packets, 10 bytes 127.0.0.1:40000 > 127.0.0.2:80, "
+	       "300 bytes 127.0.0.2:80 > 127.0.0.1:40000; 1 gaps, 0 retransmissions, 0 out of order", g.text[0]);
+	EQ_INT(INSPECT_LINE_HEADING, g.kind[0]);
+	EQ_INT(INSPECT_SIDE_NONE, g.side[0]);
+	EQ_INT(-1, g.packet[0]);
+	EQ_STR("==> 127.0.0.1:40000 > 127.0.0.2:80  packet 4, seq 1, 10 bytes", g.text[1]);
+	EQ_INT(INSPECT_LINE_SENT, g.kind[1]);
+	EQ_INT(INSPECT_SIDE_A, g.side[1]);
+	EQ_INT(3, g.packet[1]);
+	EQ_STR("ab      c", g.text[2]);
+	EQ_STR("x.y.", g.text[3]);
+	EQ_INT(INSPECT_LINE_BYTES, g.kind[3]);
+	EQ_INT(INSPECT_SIDE_A, g.side[3]);
+	EQ_STR("[gap: 7 bytes of 127.0.0.2:80 > 127.0.0.1:40000 never captured, seq 1 to 8]", g.text[4]);
+	EQ_INT(INSPECT_LINE_LACKING, g.kind[4]);
+	EQ_INT(INSPECT_SIDE_B, g.side[4]);
+	EQ_STR("==> 127.0.0.2:80 > 127.0.0.1:40000  packet 7, seq 8, 300 bytes", g.text[5]);
+	EQ_INT(300, (long long)strlen(g.text[6]));
+	EQ_INT(INSPECT_SIDE_B, g.side[6]);
+	EQ_INT(6, g.packet[6]);
+
+	/* what the headless output prints: the same lines, a newline each */
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *mf = open_memstream(&text, &tlen);
+	inspect_stream_write(&s, mf);
+	fclose(mf);
+	char want[2048];
+	int k = snprintf(want, sizeof want, "%s\n%s\n%s\n%s\n%s\n%s\n", g.text[0], g.text[1], g.text[2], g.text[3],
+	                 g.text[4], g.text[5]);
+	memset(want + k, 'L', 300);
+	snprintf(want + k + 300, sizeof want - (size_t)k - 300, "\n");
+	EQ_STR(want, text);
+	free(text);
+
+	/* no payload at all: a line says so */
+	s.n = 0;
+	g.n = 0;
+	inspect_stream_lines(&s, got_line, &g);
+	EQ_INT(2, g.n);
+	EQ_STR("(no payload in either direction)", g.text[1]);
+	EQ_INT(INSPECT_LINE_EMPTY, g.kind[1]);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_capfile.XXXXXX");
@@ -1132,6 +1218,7 @@ int main(void)
 	test_spb_comment();
 	test_writer();
 	test_view_stream();
+	test_stream_lines();
 	test_layout();
 	test_time();
 	char cmd[128];

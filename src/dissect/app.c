@@ -293,22 +293,24 @@ static bool smtp_or_ftp(struct dctx *c, const struct dis_seg *s)
 
 typedef bool (*app_decoder)(struct dctx *c, const struct dis_seg *s);
 
-/* IANA service ports. */
+/* IANA service ports.  A line protocol (SMTP, FTP) has no decoder of its
+ * own: on its port, dis_lines decodes the payload with its table. */
 static const struct app_port {
 	uint16_t port;
 	bool tcp;
 	app_decoder decode;
+	const struct dis_lineproto *lines;
 } app_ports[] = {
-	{ 80, true, dis_http },
-	{ 8080, true, dis_http },
-	{ 25, true, dis_smtp },
-	{ 587, true, dis_smtp },
-	{ 21, true, dis_ftp },
-	{ 53, true, dis_dns },
-	{ 53, false, dis_dns },
-	{ 443, true, dis_tls },
-	{ 67, false, dis_dhcp },
-	{ 68, false, dis_dhcp },
+	{ 80, true, dis_http, NULL },
+	{ 8080, true, dis_http, NULL },
+	{ 25, true, NULL, &dis_smtp_proto },
+	{ 587, true, NULL, &dis_smtp_proto },
+	{ 21, true, NULL, &dis_ftp_proto },
+	{ 53, true, dis_dns, NULL },
+	{ 53, false, dis_dns, NULL },
+	{ 443, true, dis_tls, NULL },
+	{ 67, false, dis_dhcp, NULL },
+	{ 68, false, dis_dhcp, NULL },
 };
 
 /* Tried in order when no port decided; each looks before it records. */
@@ -322,11 +324,11 @@ static const struct app_content {
 	{ true, true, dis_dns },
 };
 
-static app_decoder port_decoder(uint16_t port, bool tcp)
+static const struct app_port *port_find(uint16_t port, bool tcp)
 {
 	for (size_t k = 0; k < DIS_COUNT(app_ports); k++)
 		if (app_ports[k].port == port && app_ports[k].tcp == tcp)
-			return app_ports[k].decode;
+			return &app_ports[k];
 	return NULL;
 }
 
@@ -346,9 +348,13 @@ bool dis_app(struct dctx *c, uint32_t off, uint32_t len)
 	 * for a request, the source's for a reply; try both. */
 	const uint16_t ports[2] = { i->dport, i->sport };
 	for (int k = 0; k < 2; k++) {
-		app_decoder d = port_decoder(ports[k], s.tcp);
+		const struct app_port *p = port_find(ports[k], s.tcp);
 		s.by_port = true;
-		if (d && d(&a, &s))
+		if (p && p->lines) {
+			dis_lines(&a, &s, p->lines, NULL);
+			return true;
+		}
+		if (p && p->decode(&a, &s))
 			return true;
 	}
 	s.by_port = false;

@@ -122,12 +122,32 @@ void dis_flag(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *n
 	dis_field(c, sub, off, len, name, help, "%s", set ? "set" : "not set");
 }
 
+const void *dis_find(const void *table, size_t n, size_t size, unsigned key)
+{
+	const char *e = table;
+	for (size_t i = 0; i < n; i++, e += size) {
+		unsigned k;
+		memcpy(&k, e, sizeof k);   /* the key leads every entry (DIS_FIND checks) */
+		if (k == key)
+			return e;
+	}
+	return NULL;
+}
+
 const char *dis_name(const struct dis_name *t, size_t n, unsigned v)
 {
-	for (size_t i = 0; i < n; i++)
-		if (t[i].v == v)
-			return t[i].name;
-	return NULL;
+	const struct dis_name *e = dis_find(t, n, sizeof *t, v);
+	return e ? e->name : NULL;
+}
+
+const char *dis_icmp_type_name(const struct dis_icmp_type *t)
+{
+	return t ? t->name : NULL;
+}
+
+const char *dis_icmp_code_name(const struct dis_icmp_type *t, uint8_t code)
+{
+	return t && t->codes ? dis_name(t->codes, t->ncodes, code) : NULL;
 }
 
 /* -------------------------------------------------------------- problems */
@@ -243,7 +263,7 @@ void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len)
 
 /* IEEE EtherType registry values. */
 static const struct ethertype {
-	uint16_t type;
+	unsigned type;
 	const char *name;
 	uint32_t (*decode)(struct dctx *c);
 } ethertypes[] = {
@@ -262,17 +282,9 @@ static const struct ethertype {
 	{ 0x88e5, "MACsec", dis_macsec },
 };
 
-static const struct ethertype *ethertype_find(uint16_t type)
-{
-	for (size_t i = 0; i < DIS_COUNT(ethertypes); i++)
-		if (ethertypes[i].type == type)
-			return &ethertypes[i];
-	return NULL;
-}
-
 const char *dis_ethertype_name(uint16_t type)
 {
-	const struct ethertype *e = ethertype_find(type);
+	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
 	return e ? e->name : NULL;
 }
 
@@ -285,7 +297,7 @@ void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_
 
 uint32_t dis_ethertype(struct dctx *c, uint16_t type)
 {
-	const struct ethertype *e = ethertype_find(type);
+	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
 	if (e && e->decode)
 		return e->decode(c);
 
@@ -306,7 +318,7 @@ uint32_t dis_ethertype(struct dctx *c, uint16_t type)
 /* IANA protocol numbers.  Extension headers are listed for their names;
  * proto_ipv6.c walks them before it dispatches here. */
 static const struct ipproto {
-	uint8_t num;
+	unsigned num;
 	const char *name;
 	void (*decode)(struct dctx *c, uint32_t len);
 } ipprotos[] = {
@@ -332,38 +344,52 @@ static const struct ipproto {
 	{ 136, "UDP-Lite", NULL },
 };
 
-static const struct ipproto *ipproto_find(uint8_t num)
-{
-	for (size_t i = 0; i < DIS_COUNT(ipprotos); i++)
-		if (ipprotos[i].num == num)
-			return &ipprotos[i];
-	return NULL;
-}
-
 const char *dis_ipproto_name(uint8_t proto)
 {
-	const struct ipproto *p = ipproto_find(proto);
+	const struct ipproto *p = DIS_FIND(ipprotos, num, proto);
 	return p ? p->name : NULL;
 }
 
-void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len)
+void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_off, bool more)
 {
-	const struct ipproto *p = ipproto_find(proto);
+	const struct ipproto *p = DIS_FIND(ipprotos, num, proto);
+	char name[FIELD_NAME_MAX];
+	if (frag_off) {
+		snprintf(name, sizeof name, "%s fragment data", p ? p->name : "IP");
+		c->info->fragment = true;
+		c->info->frag_offset = frag_off;
+		c->info->l4_len = len;
+		dis_data(c, name, c->r.off, len);
+		return;
+	}
 	if (!c->quoted)
 		c->info->l4_len = len;
 	if (p && p->decode) {
+		bool was = c->partial;
+		c->partial = more;
 		p->decode(c, len);
+		c->partial = was;
 		return;
 	}
 	if (len == 0 && proto == 59)
 		return;   /* "no next header" with nothing after it: all is well */
-	char name[FIELD_NAME_MAX];
 	if (p)
 		snprintf(name, sizeof name, "%s", p->name);
 	else
 		snprintf(name, sizeof name, "IP protocol %u", proto);
 	dis_data(c, name, c->r.off, len);
 	dis_unsupported(c, "%s is not decoded", name);
+}
+
+void dis_ports(struct dctx *c, uint32_t off, uint16_t sport, uint16_t dport)
+{
+	dis_field(c, 1, off, 2, "Source port", "The sending socket's port", "%u", sport);
+	dis_field(c, 1, off + 2, 2, "Destination port", "The receiving socket's port", "%u", dport);
+	if (rd_has(&c->r, off, 4)) {
+		c->info->has_ports = true;
+		c->info->sport = sport;
+		c->info->dport = dport;
+	}
 }
 
 /* ------------------------------------------------- ICMP's quoted packet */
@@ -517,7 +543,7 @@ static void link_ipv6(struct dctx *c)
 /* ------------------------------------------------------------- link types */
 
 static const struct link {
-	int type;
+	unsigned type;
 	const char *name;
 	void (*decode)(struct dctx *c);
 } links[] = {
@@ -539,17 +565,11 @@ static const struct link {
 	{ LINK_IPOIB, "IP over InfiniBand", dis_link_ipoib },
 };
 
-static const struct link *link_find(int type)
-{
-	for (size_t i = 0; i < DIS_COUNT(links); i++)
-		if (links[i].type == type)
-			return &links[i];
-	return NULL;
-}
-
+/* A link type is an int in pcap's API; a negative one (never a real
+ * type) becomes a key no entry has. */
 const char *dissect_linktype_name(int linktype)
 {
-	const struct link *l = link_find(linktype);
+	const struct link *l = DIS_FIND(links, type, (unsigned)linktype);
 	return l ? l->name : NULL;
 }
 
@@ -574,7 +594,7 @@ enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t ca
 	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info };
 	d->info.frame_hash = rd_hash(&c.r) ^ (uint64_t)linktype << 56 ^ wirelen;
 
-	const struct link *l = link_find(linktype);
+	const struct link *l = DIS_FIND(links, type, (unsigned)linktype);
 	if (l) {
 		l->decode(&c);
 	} else {

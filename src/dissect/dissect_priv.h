@@ -30,12 +30,25 @@ struct dctx {
 	uint32_t dst_sum;       /*   address, for the TCP/UDP pseudo-header (set by dis_ipv4/6) */
 };
 
-/* A number -> name table, looked up linearly (all are short). */
+/* Tables keyed by a number (EtherTypes, IP protocols, link types, ICMP
+ * types, options...): each entry begins with its key, an unsigned, so one
+ * lookup serves every table, linearly (all are short).  struct dis_name is
+ * the plainest such table. */
 struct dis_name {
 	unsigned v;
 	const char *name;
 };
 #define DIS_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* The entry of n entries of size bytes at table whose key is key, or NULL. */
+const void *dis_find(const void *table, size_t n, size_t size, unsigned key);
+/* dis_find on an array, after checking at compile time that member is
+ * the entries' first field and an unsigned. */
+#define DIS_FIND(table, member, key)                                                                  \
+	(sizeof(struct {                                                                              \
+		_Static_assert(offsetof(__typeof__((table)[0]), member) == 0 &&                       \
+		               sizeof(table)[0].member == sizeof(unsigned), "a table's key comes first"); \
+		int unused;                                                                           \
+	}) ? dis_find((table), DIS_COUNT(table), sizeof(table)[0], (key)) : NULL)
 const char *dis_name(const struct dis_name *t, size_t n, unsigned v);
 
 /* ---- recording fields (dissect.c) ----
@@ -78,9 +91,17 @@ uint32_t dis_ethertype(struct dctx *c, uint16_t type);
 const char *dis_ethertype_name(uint16_t type);
 /* A depth-1 field "0x0800 (IPv4)" for an EtherType at off. */
 void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_t type);
-/* Dispatch on an IP protocol number with the reader at its header; len is
- * what the IP header leaves for it. */
-void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len);
+/* The source and destination ports that TCP and UDP headers begin with,
+ * at off: their fields, and info's ports once their 4 bytes were captured
+ * (even when the rest of the header was not: a cut segment still names
+ * its ports). */
+void dis_ports(struct dctx *c, uint32_t off, uint16_t sport, uint16_t dport);
+/* What an IPv4 or IPv6 header leaves, len bytes with the reader at their
+ * start, the same for both: dispatched on the IP protocol number; but of a
+ * fragment after the first (frag_off, in bytes, not 0) only the data, as
+ * its transport header travelled in the first.  more: more fragments
+ * follow, so the inner headers may announce more than len. */
+void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_off, bool more);
 const char *dis_ipproto_name(uint8_t proto);
 /* The IP packet quoted by an ICMP/ICMPv6 error, [off, off+len) of the frame:
  * decoded at depth 1 into info->quote. */
@@ -157,8 +178,6 @@ struct dis_seg {
 /* Returns whether an application decoder took the payload. */
 bool dis_app(struct dctx *c, uint32_t off, uint32_t len);
 bool dis_http(struct dctx *c, const struct dis_seg *s);
-bool dis_smtp(struct dctx *c, const struct dis_seg *s);
-bool dis_ftp(struct dctx *c, const struct dis_seg *s);
 bool dis_dns(struct dctx *c, const struct dis_seg *s);
 bool dis_tls(struct dctx *c, const struct dis_seg *s);   /* proto_tls.c */
 bool dis_dhcp(struct dctx *c, const struct dis_seg *s);  /* proto_dhcp.c */
@@ -214,10 +233,30 @@ int dis_lines_score(struct dctx *c, const struct dis_seg *s, const struct dis_li
  * that SMTP and FTP could both have sent ("SMTP/FTP"). */
 void dis_lines(struct dctx *c, const struct dis_seg *s, const struct dis_lineproto *p, const char *name);
 
-/* Names used by the summaries (proto_icmp.c, proto_icmp6.c); NULL if unknown. */
-const char *dis_icmp_type_name(uint8_t type);
-const char *dis_icmp_code_name(uint8_t type, uint8_t code);
-const char *dis_icmp6_type_name(uint8_t type);
-const char *dis_icmp6_code_name(uint8_t type, uint8_t code);
+/* An ICMP or ICMPv6 message type (the tables of proto_icmp.c and
+ * proto_icmp6.c); kind is the file's own enum. */
+struct dis_icmp_type {
+	unsigned type;
+	int kind;
+	const char *name;
+	const struct dis_name *codes;   /* what the code means, or NULL */
+	size_t ncodes;
+	const char *help;
+};
+/* The type's entry, NULL if unknown (also for the summaries). */
+const struct dis_icmp_type *dis_icmp_type(uint8_t type);
+const struct dis_icmp_type *dis_icmp6_type(uint8_t type);
+/* t's name, and the name of its code; NULL when t is NULL or the code unknown (dissect.c). */
+const char *dis_icmp_type_name(const struct dis_icmp_type *t);
+const char *dis_icmp_code_name(const struct dis_icmp_type *t, uint8_t code);
+/* What ICMP and ICMPv6 messages share, as RFC 4443 keeps RFC 792's header
+ * (proto_icmp.c): the Type and Code fields of the message at o; an echo's
+ * Identifier and Sequence number fields; and once the 8-byte header is
+ * read, true with the layer's value and info's type and code set, or
+ * false when the header was not all captured (reported as `what`). */
+void dis_icmp_type_fields(struct dctx *c, uint32_t o, const struct dis_icmp_type *t, uint8_t type, uint8_t code);
+void dis_icmp_echo_fields(struct dctx *c, uint32_t o, uint16_t id, uint16_t seq);
+bool dis_icmp_header_done(struct dctx *c, int layer, uint32_t o, const char *what, const struct dis_icmp_type *t,
+                          uint8_t type, uint8_t code);
 
 #endif

@@ -10,7 +10,7 @@
 #include "dissect/dissect_priv.h"
 
 static const struct family {
-	uint32_t af;
+	unsigned af;
 	const char *name;
 	uint32_t (*decode)(struct dctx *c);
 } families[] = {
@@ -32,10 +32,7 @@ static void loopback(struct dctx *c, const char *layer, bool host_order)
 	} else if (host_order) {
 		order = "big-endian";
 	}
-	const struct family *f = NULL;
-	for (size_t i = 0; i < DIS_COUNT(families); i++)
-		if (families[i].af == v)
-			f = &families[i];
+	const struct family *f = DIS_FIND(families, af, v);
 
 	c->info->proto = "Loopback";
 	dis_layer(c, 0, 4, layer, "The loopback interface's header: just the address family", NULL);

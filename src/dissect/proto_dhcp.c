@@ -33,7 +33,7 @@ static const struct dis_name msg_helps[] = {
 };
 
 static const struct opt {
-	uint8_t code;
+	unsigned code;
 	const char *name;
 	char kind;           /* 'a' addresses, 't' seconds, 's' text, 'm' message type, 'p' list of codes, 'u' u16, 'x' bytes */
 	const char *help;
@@ -59,14 +59,6 @@ static const struct opt {
 	{ 119, "Domain search", 'x', NULL },
 	{ 121, "Classless static route", 'x', NULL },
 };
-
-static const struct opt *opt_find(uint8_t code)
-{
-	for (size_t k = 0; k < DIS_COUNT(opts); k++)
-		if (opts[k].code == code)
-			return &opts[k];
-	return NULL;
-}
 
 static void ip_text(const uint8_t *a, char *buf, size_t n)
 {
@@ -121,7 +113,7 @@ static void opt_value(struct rd *r, const struct opt *o, uint8_t code, uint8_t n
 	case 'p':
 		for (unsigned k = 0; k < n; k++) {
 			uint8_t p = rd_u8(r);
-			const struct opt *po = opt_find(p);
+			const struct opt *po = DIS_FIND(opts, code, p);
 			dis_appendf(v, vn, "%s%u%s%s%s", k ? ", " : "", p, po ? " (" : "", po ? po->name : "",
 			            po ? ")" : "");
 		}
@@ -217,7 +209,7 @@ bool dis_dhcp(struct dctx *c, const struct dis_seg *s)
 			}
 			if (!rd_has(&q, q.off, n))
 				break;   /* cut by the capture: dis_payload says so */
-			const struct opt *op_ = opt_find(code);
+			const struct opt *op_ = DIS_FIND(opts, code, code);
 			char nb[FIELD_NAME_MAX], v[FIELD_VALUE_MAX];
 			snprintf(nb, sizeof nb, "%s", op_ ? op_->name : "Option");
 			if (!op_)

@@ -257,21 +257,17 @@ static void name_fields(struct dns *m, int sub, uint32_t start, const char *fnam
 
 /* ------------------------------------------------------------ questions */
 
-static const char *type_name(uint16_t t, char *buf, size_t n)
+/* A table entry's mnemonic (its name up to a ':', as in "NXDOMAIN: no such
+ * name"), else its number in `generic` ("TYPE%u" and "CLASS%u" are RFC
+ * 3597's form for types and classes without a mnemonic); in buf. */
+static const char *mnemonic(const struct dis_name *t, size_t n, unsigned v, const char *generic, char *buf,
+                            size_t bn)
 {
-	const char *s = dis_name(dns_types, DIS_COUNT(dns_types), t);
+	const char *s = dis_name(t, n, v);
 	if (s)
-		return s;
-	snprintf(buf, n, "TYPE%u", t);
-	return buf;
-}
-
-static const char *class_name(uint16_t cl, char *buf, size_t n)
-{
-	const char *s = dis_name(dns_classes, DIS_COUNT(dns_classes), cl);
-	if (s)
-		return s;
-	snprintf(buf, n, "CLASS%u", cl);
+		snprintf(buf, bn, "%.*s", (int)strcspn(s, ":"), s);
+	else
+		snprintf(buf, bn, generic, v);
 	return buf;
 }
 
@@ -285,7 +281,8 @@ static uint32_t question(struct dns *m, uint32_t pos, unsigned k)
 	ok = ok && need(m, p, 4, m->end, "question", "the message");
 	uint16_t type = ok ? be16_at(m, p) : 0, cls = ok ? be16_at(m, p + 2) : 0;
 	char tb[16], cb[16];
-	const char *tn = type_name(type, tb, sizeof tb), *cn = class_name(cls, cb, sizeof cb);
+	const char *tn = mnemonic(dns_types, DIS_COUNT(dns_types), type, "TYPE%u", tb, sizeof tb);
+	const char *cn = mnemonic(dns_classes, DIS_COUNT(dns_classes), cls, "CLASS%u", cb, sizeof cb);
 	if (ok)
 		dis_field(c, 2, pos, p + 4 - pos, "Question", "A name and the type of record asked for",
 		          "%s: type %s, class %s", nm.text, tn, cn);
@@ -421,7 +418,8 @@ static uint32_t record(struct dns *m, uint32_t pos, const char *what, bool answe
 	uint16_t type = be16_at(m, p), cls = be16_at(m, p + 2), rl = be16_at(m, p + 8);
 	uint32_t ttl = be32_at(m, p + 4);
 	char tb[16], cb[16];
-	const char *tn = type_name(type, tb, sizeof tb), *cn = class_name(cls, cb, sizeof cb);
+	const char *tn = mnemonic(dns_types, DIS_COUNT(dns_types), type, "TYPE%u", tb, sizeof tb);
+	const char *cn = mnemonic(dns_classes, DIS_COUNT(dns_classes), cls, "CLASS%u", cb, sizeof cb);
 	int idx = (int)c->d->nfields;
 	dis_group(c, 2, pos, p + 10 + rl - pos, what, NULL, "%s: type %s", nm.text, tn);
 	name_fields(m, 3, pos, "Name", &nm);
@@ -467,16 +465,6 @@ static const struct {
 	{ "Additional", "Additional record", "More records the server thinks useful; EDNS's OPT lives here" },
 };
 
-/* The mnemonic of a table entry "NXDOMAIN: ...", or "<what> N". */
-static void mnemonic(const struct dis_name *t, size_t n, unsigned v, const char *what, char *buf, size_t bn)
-{
-	const char *s = dis_name(t, n, v);
-	if (s)
-		snprintf(buf, bn, "%.*s", (int)strcspn(s, ":"), s);
-	else
-		snprintf(buf, bn, "%s %u", what, v);
-}
-
 /* The message [o, end); lenoff is where DNS over TCP's length prefix is
  * (the layer then starts there), else 0. */
 static void message(struct dctx *c, uint32_t o, uint32_t end, bool split, uint32_t lenoff)
@@ -491,8 +479,8 @@ static void message(struct dctx *c, uint32_t o, uint32_t end, bool split, uint32
 	const char *rn = dis_name(dns_rcodes, DIS_COUNT(dns_rcodes), rcode);
 
 	char rcn[16], opn[16];
-	mnemonic(dns_rcodes, DIS_COUNT(dns_rcodes), rcode, "RCODE", rcn, sizeof rcn);
-	mnemonic(dns_opcodes, DIS_COUNT(dns_opcodes), opcode, "opcode", opn, sizeof opn);
+	mnemonic(dns_rcodes, DIS_COUNT(dns_rcodes), rcode, "RCODE %u", rcn, sizeof rcn);
+	mnemonic(dns_opcodes, DIS_COUNT(dns_opcodes), opcode, "opcode %u", opn, sizeof opn);
 
 	uint32_t lo = lenoff ? lenoff : o;
 	int L = dis_layer(c, lo, end - lo, "Domain Name System", "Names to addresses and more: a question "

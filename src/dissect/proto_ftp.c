@@ -271,11 +271,3 @@ const struct dis_lineproto dis_ftp_proto = {
 	.reply = ftp_reply,
 	.command = ftp_command,
 };
-
-bool dis_ftp(struct dctx *c, const struct dis_seg *s)
-{
-	if (!s->by_port && dis_lines_score(c, s, &dis_ftp_proto) == 0)
-		return false;
-	dis_lines(c, s, &dis_ftp_proto, NULL);
-	return true;
-}

@@ -31,14 +31,7 @@ static const struct dis_name param_codes[] = {
 	{ 0, "pointer indicates the error" }, { 1, "missing a required option" }, { 2, "bad length" },
 };
 
-static const struct icmp_type {
-	uint8_t type;
-	enum icmp_kind kind;
-	const char *name;
-	const struct dis_name *codes;
-	size_t ncodes;
-	const char *help;
-} icmp_types[] = {
+static const struct dis_icmp_type icmp_types[] = {
 	{ 0, K_ECHO, "echo reply", NULL, 0, "The answer to an echo request (ping)" },
 	{ 3, K_ERROR, "destination unreachable", unreach_codes, DIS_COUNT(unreach_codes),
 	  "The packet quoted below could not be delivered; the code says why" },
@@ -54,24 +47,36 @@ static const struct icmp_type {
 	{ 14, K_ECHO, "timestamp reply", NULL, 0, "The answer to a timestamp request" },
 };
 
-static const struct icmp_type *type_find(uint8_t type)
+const struct dis_icmp_type *dis_icmp_type(uint8_t type)
 {
-	for (size_t i = 0; i < DIS_COUNT(icmp_types); i++)
-		if (icmp_types[i].type == type)
-			return &icmp_types[i];
-	return NULL;
+	return DIS_FIND(icmp_types, type, type);
 }
 
-const char *dis_icmp_type_name(uint8_t type)
+void dis_icmp_type_fields(struct dctx *c, uint32_t o, const struct dis_icmp_type *t, uint8_t type, uint8_t code)
 {
-	const struct icmp_type *t = type_find(type);
-	return t ? t->name : NULL;
+	const char *cn = dis_icmp_code_name(t, code);
+	dis_field(c, 1, o, 1, "Type", t ? t->help : NULL, "%u (%s)", type, t ? t->name : "unknown");
+	dis_field(c, 1, o + 1, 1, "Code", "Refines the type", cn ? "%u (%s)" : "%u", code, cn);
 }
 
-const char *dis_icmp_code_name(uint8_t type, uint8_t code)
+void dis_icmp_echo_fields(struct dctx *c, uint32_t o, uint16_t id, uint16_t seq)
 {
-	const struct icmp_type *t = type_find(type);
-	return t && t->codes ? dis_name(t->codes, t->ncodes, code) : NULL;
+	dis_field(c, 1, o + 4, 2, "Identifier", "Chosen by the sender to match replies to requests", "%u", id);
+	dis_field(c, 1, o + 6, 2, "Sequence number", "Counts the requests: 1, 2, 3...", "%u", seq);
+}
+
+bool dis_icmp_header_done(struct dctx *c, int layer, uint32_t o, const char *what, const struct dis_icmp_type *t,
+                          uint8_t type, uint8_t code)
+{
+	if (c->r.short_) {
+		dis_truncated(c, what, o, ICMP_HDR);
+		return false;
+	}
+	dis_value(c, layer, "%s", t ? t->name : "unknown type");
+	c->info->icmp = true;
+	c->info->icmp_type = type;
+	c->info->icmp_code = code;
+	return true;
 }
 
 /* The second 4 bytes of an error message's header. */
@@ -101,8 +106,7 @@ void dis_icmp(struct dctx *c, uint32_t len)
 	uint32_t o = r->off;
 	uint8_t type = rd_u8(r), code = rd_u8(r);
 	uint16_t sum = rd_be16(r), id = rd_be16(r), seq = rd_be16(r);
-	const struct icmp_type *t = type_find(type);
-	const char *cn = dis_icmp_code_name(type, code);
+	const struct dis_icmp_type *t = dis_icmp_type(type);
 	struct pkt_info *i = c->info;
 	char ck[64];
 	dis_cksum_text(c, o, len, 2, 0, sum, ck, sizeof ck);
@@ -110,28 +114,18 @@ void dis_icmp(struct dctx *c, uint32_t len)
 	i->proto = "ICMP";
 	int L = dis_layer(c, o, len > ICMP_HDR ? len : ICMP_HDR, "Internet Control Message Protocol",
 	                  "ICMP carries error reports and diagnostics (ping) for IPv4", NULL);
-	dis_field(c, 1, o, 1, "Type", t ? t->help : NULL, "%u (%s)", type, t ? t->name : "unknown");
-	dis_field(c, 1, o + 1, 1, "Code", "Refines the type", cn ? "%u (%s)" : "%u", code, cn);
+	dis_icmp_type_fields(c, o, t, type, code);
 	dis_field(c, 1, o + 2, 2, "Checksum", "Ones'-complement sum over the whole ICMP message",
 	          "%s", ck);
-	enum icmp_kind kind = t ? t->kind : K_OTHER;
-	if (kind == K_ECHO) {
-		dis_field(c, 1, o + 4, 2, "Identifier", "Chosen by the sender to match replies to requests",
-		          "%u", id);
-		dis_field(c, 1, o + 6, 2, "Sequence number", "Counts the requests: 1, 2, 3...", "%u", seq);
-	} else if (kind == K_ERROR) {
+	enum icmp_kind kind = t ? (enum icmp_kind)t->kind : K_OTHER;
+	if (kind == K_ECHO)
+		dis_icmp_echo_fields(c, o, id, seq);
+	else if (kind == K_ERROR)
 		error_rest(c, o, type, code);
-	} else {
+	else
 		dis_hex(c, 1, o + 4, 4, "Rest of header", NULL);
-	}
-	if (r->short_) {
-		dis_truncated(c, "ICMP header", o, ICMP_HDR);
+	if (!dis_icmp_header_done(c, L, o, "ICMP header", t, type, code))
 		return;
-	}
-	dis_value(c, L, "%s", t ? t->name : "unknown type");
-	i->icmp = true;
-	i->icmp_type = type;
-	i->icmp_code = code;
 	if (len < ICMP_HDR) {
 		dis_malformed(c, "ICMP message length %u is less than its 8-byte header", len);
 		return;

@@ -29,14 +29,7 @@ static const struct dis_name param_codes[] = {
 	{ 2, "unrecognized IPv6 option" },
 };
 
-static const struct icmp6_type {
-	uint8_t type;
-	enum icmp6_kind kind;
-	const char *name;
-	const struct dis_name *codes;
-	size_t ncodes;
-	const char *help;
-} icmp6_types[] = {
+static const struct dis_icmp_type icmp6_types[] = {
 	{ 1, K_ERROR, "destination unreachable", unreach_codes, DIS_COUNT(unreach_codes),
 	  "The packet quoted below could not be delivered; the code says why" },
 	{ 2, K_ERROR, "packet too big", NULL, 0,
@@ -67,24 +60,9 @@ static const struct dis_name nd_options[] = {
 	{ 25, "Recursive DNS servers" },
 };
 
-static const struct icmp6_type *type_find(uint8_t type)
+const struct dis_icmp_type *dis_icmp6_type(uint8_t type)
 {
-	for (size_t i = 0; i < DIS_COUNT(icmp6_types); i++)
-		if (icmp6_types[i].type == type)
-			return &icmp6_types[i];
-	return NULL;
-}
-
-const char *dis_icmp6_type_name(uint8_t type)
-{
-	const struct icmp6_type *t = type_find(type);
-	return t ? t->name : NULL;
-}
-
-const char *dis_icmp6_code_name(uint8_t type, uint8_t code)
-{
-	const struct icmp6_type *t = type_find(type);
-	return t && t->codes ? dis_name(t->codes, t->ncodes, code) : NULL;
+	return DIS_FIND(icmp6_types, type, type);
 }
 
 /* The sum of the IPv6 pseudo-header (RFC 8200 §8.1): the address sums
@@ -179,7 +157,7 @@ static void nd_body(struct dctx *c, enum icmp6_kind kind, uint32_t o, uint32_t l
 	}
 	if (p > o + len) {
 		dis_malformed(c, "ICMPv6 %s of %u bytes is shorter than its %u-byte header",
-		              dis_icmp6_type_name(c->info->icmp_type), len, p - o);
+		              dis_icmp_type_name(dis_icmp6_type(c->info->icmp_type)), len, p - o);
 		return;
 	}
 	nd_options_walk(c, p, o + len);
@@ -191,10 +169,9 @@ void dis_icmp6(struct dctx *c, uint32_t len)
 	uint32_t o = r->off;
 	uint8_t type = rd_u8(r), code = rd_u8(r);
 	uint16_t sum = rd_be16(r), id = rd_be16(r), seq = rd_be16(r);
-	const struct icmp6_type *t = type_find(type);
-	const char *cn = dis_icmp6_code_name(type, code);
+	const struct dis_icmp_type *t = dis_icmp6_type(type);
 	struct pkt_info *i = c->info;
-	enum icmp6_kind kind = t ? t->kind : K_OTHER;
+	enum icmp6_kind kind = t ? (enum icmp6_kind)t->kind : K_OTHER;
 	char ck[64];
 	uint32_t pseudo;
 	if (pseudo_sum(c, len, &pseudo))
@@ -206,14 +183,11 @@ void dis_icmp6(struct dctx *c, uint32_t len)
 	int L = dis_layer(c, o, len > ICMP6_HDR ? len : ICMP6_HDR, "Internet Control Message Protocol v6",
 	                  "ICMPv6 carries error reports, diagnostics (ping) and neighbor discovery for IPv6",
 	                  NULL);
-	dis_field(c, 1, o, 1, "Type", t ? t->help : NULL, "%u (%s)", type, t ? t->name : "unknown");
-	dis_field(c, 1, o + 1, 1, "Code", "Refines the type", cn ? "%u (%s)" : "%u", code, cn);
+	dis_icmp_type_fields(c, o, t, type, code);
 	dis_field(c, 1, o + 2, 2, "Checksum",
 	          "Ones'-complement sum over an IPv6 pseudo-header and the whole message", "%s", ck);
 	if (kind == K_ECHO) {
-		dis_field(c, 1, o + 4, 2, "Identifier", "Chosen by the sender to match replies to requests",
-		          "%u", id);
-		dis_field(c, 1, o + 6, 2, "Sequence number", "Counts the requests: 1, 2, 3...", "%u", seq);
+		dis_icmp_echo_fields(c, o, id, seq);
 	} else if (kind == K_ERROR) {
 		uint32_t w = (uint32_t)id << 16 | seq;
 		if (type == 2)
@@ -224,14 +198,8 @@ void dis_icmp6(struct dctx *c, uint32_t len)
 		else
 			dis_field(c, 1, o + 4, 4, "Unused", "Zero in this message type", "0x%08x", w);
 	}
-	if (r->short_) {
-		dis_truncated(c, "ICMPv6 header", o, ICMP6_HDR);
+	if (!dis_icmp_header_done(c, L, o, "ICMPv6 header", t, type, code))
 		return;
-	}
-	dis_value(c, L, "%s", t ? t->name : "unknown type");
-	i->icmp = true;
-	i->icmp_type = type;
-	i->icmp_code = code;
 	if (len < ICMP6_HDR) {
 		dis_malformed(c, "ICMPv6 message length %u is less than 8", len);
 		return;

@@ -197,19 +197,6 @@ uint32_t dis_ipv4(struct dctx *c)
 	rd_seek(r, o + hl);
 	c->src_sum = (uint32_t)(a[0] << 8 | a[1]) + (uint32_t)(a[2] << 8 | a[3]);
 	c->dst_sum = (uint32_t)(b[0] << 8 | b[1]) + (uint32_t)(b[2] << 8 | b[3]);
-	i->fragment = foff != 0;
-	i->frag_offset = foff;
-	if (foff) {
-		/* No transport header here: it travelled in the first fragment. */
-		char name[FIELD_NAME_MAX];
-		snprintf(name, sizeof name, "%s fragment data", pname ? pname : "IP");
-		dis_data(c, name, o + hl, tot - hl);
-		i->l4_len = tot - hl;
-		return tot;
-	}
-	bool was = c->partial;
-	c->partial = mf;
-	dis_ip_payload(c, proto, tot - hl);
-	c->partial = was;
+	dis_ip_payload(c, proto, tot - hl, foff, mf);
 	return tot;
 }

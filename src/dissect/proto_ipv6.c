@@ -256,19 +256,8 @@ uint32_t dis_ipv6(struct dctx *c)
 	if (is_ext(nh)) {
 		dis_data(c, "IPv6 extension headers", p, left);
 		dis_unsupported(c, "more than %d IPv6 extension headers", MAX_EXT);
-	} else if (frag & ~1u) {
-		const char *pn = dis_ipproto_name(nh);
-		char name[FIELD_NAME_MAX];
-		snprintf(name, sizeof name, "%s fragment data", pn ? pn : "IP");
-		i->fragment = true;
-		i->frag_offset = frag & ~1u;
-		i->l4_len = left;
-		dis_data(c, name, p, left);
 	} else {
-		bool was = c->partial;
-		c->partial = frag & 1u;
-		dis_ip_payload(c, nh, left);
-		c->partial = was;
+		dis_ip_payload(c, nh, left, frag & ~1u, frag & 1u);
 	}
 	return IPV6_HDR + plen;
 }

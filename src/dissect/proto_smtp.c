@@ -93,11 +93,3 @@ const struct dis_lineproto dis_smtp_proto = {
 	.nhints = DIS_COUNT(smtp_hints),
 	.message_data = true,
 };
-
-bool dis_smtp(struct dctx *c, const struct dis_seg *s)
-{
-	if (!s->by_port && dis_lines_score(c, s, &dis_smtp_proto) == 0)
-		return false;
-	dis_lines(c, s, &dis_smtp_proto, NULL);
-	return true;
-}

@@ -30,7 +30,7 @@ static const struct tcpflag {
 };
 
 static const struct tcpopt {
-	uint8_t kind;
+	unsigned kind;
 	uint8_t len;        /* the length it must have, 0 when variable */
 	const char *name;   /* field name */
 	const char *tag;    /* tcpdump's word for it */
@@ -57,14 +57,6 @@ static const struct tcpopt {
 	{ 30, 0, "Multipath TCP", "mptcp", "Spreads one connection over several paths (RFC 8684)" },
 	{ 34, 0, "Fast Open cookie", "tfo", "Lets a later SYN carry data (RFC 7413)" },
 };
-
-static const struct tcpopt *opt_find(uint8_t kind)
-{
-	for (size_t i = 0; i < DIS_COUNT(tcpopts); i++)
-		if (tcpopts[i].kind == kind)
-			return &tcpopts[i];
-	return NULL;
-}
 
 /* The value of one option of length olen >= 2, with r just past its kind
  * and length bytes; also appended tcpdump-style to the option list `list`. */
@@ -107,7 +99,7 @@ static void opt_value(struct rd *r, uint8_t kind, uint32_t olen, char *val, size
 		break;
 	}
 	default: {
-		const struct tcpopt *t = opt_find(kind);
+		const struct tcpopt *t = DIS_FIND(tcpopts, kind, kind);
 		snprintf(val, vn, "kind %u, %u bytes", kind, olen);
 		if (t)
 			dis_appendf(list, ln, "%s", t->tag);
@@ -132,7 +124,7 @@ static void options(struct dctx *c, uint32_t o, uint32_t end)
 	while (r->off < end) {
 		uint32_t p = r->off;
 		uint8_t kind = rd_u8(r);
-		const struct tcpopt *t = opt_find(kind);
+		const struct tcpopt *t = DIS_FIND(tcpopts, kind, kind);
 		if (r->short_)
 			return;
 		if (list[0])
@@ -194,8 +186,7 @@ void dis_tcp(struct dctx *c, uint32_t len)
 	i->proto = "TCP";
 	int L = dis_layer(c, o, hl > TCP_MIN_HDR ? hl : TCP_MIN_HDR, "Transmission Control Protocol",
 	                  "TCP turns packets into a reliable, ordered byte stream between two ports", NULL);
-	dis_field(c, 1, o, 2, "Source port", "The sending socket's port", "%u", sport);
-	dis_field(c, 1, o + 2, 2, "Destination port", "The receiving socket's port", "%u", dport);
+	dis_ports(c, o, sport, dport);
 	dis_field(c, 1, o + 4, 4, "Sequence number",
 	          "Number of this segment's first data byte; SYN and FIN each use up one number. "
 	          "In a SYN it is the initial sequence number (ISN)", "%u", seq);
@@ -221,11 +212,6 @@ void dis_tcp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 18, 2, "Urgent pointer",
 	          "With URG: where urgent data ends, counted from the sequence number", "%u", urp);
 
-	if (rd_has(r, o, 4)) {
-		i->has_ports = true;
-		i->sport = sport;
-		i->dport = dport;
-	}
 	if (r->short_) {
 		dis_truncated(c, "TCP header", o, TCP_MIN_HDR);
 		return;

@@ -23,8 +23,7 @@ void dis_udp(struct dctx *c, uint32_t len)
 	int L = dis_layer(c, o, UDP_HDR, "User Datagram Protocol",
 	                  "UDP carries single messages between two ports, with no connection and no "
 	                  "delivery guarantee", NULL);
-	dis_field(c, 1, o, 2, "Source port", "The sending socket's port", "%u", sport);
-	dis_field(c, 1, o + 2, 2, "Destination port", "The receiving socket's port", "%u", dport);
+	dis_ports(c, o, sport, dport);
 	dis_field(c, 1, o + 4, 2, "Length", "Bytes in the datagram: the 8-byte header and the data",
 	          "%u", ulen);
 	char ck[FIELD_VALUE_MAX];
@@ -37,11 +36,6 @@ void dis_udp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 6, 2, "Checksum",
 	          "Ones'-complement sum over a pseudo-header (addresses, protocol, length), the UDP header "
 	          "and data; 0 means none, which IPv6 forbids outside some tunnels", "%s", ck);
-	if (rd_has(r, o, 4)) {
-		i->has_ports = true;
-		i->sport = sport;
-		i->dport = dport;
-	}
 	if (r->short_) {
 		dis_truncated(c, "UDP header", o, UDP_HDR);
 		return;

@@ -417,8 +417,8 @@ static void quoted_port(const struct pkt_quote *q, char *buf, size_t n)
 static void sum_icmp(const struct pkt_info *i, char *buf, size_t n)
 {
 	const struct pkt_quote *q = &i->quote;
-	const char *tn = dis_icmp_type_name(i->icmp_type);
-	const char *cn = dis_icmp_code_name(i->icmp_type, i->icmp_code);
+	const struct dis_icmp_type *t = dis_icmp_type(i->icmp_type);
+	const char *tn = dis_icmp_type_name(t), *cn = dis_icmp_code_name(t, i->icmp_code);
 	char what[120];
 	if (i->icmp_type == 0 || i->icmp_type == 8 || i->icmp_type == 13 || i->icmp_type == 14) {
 		snprintf(buf, n, "ICMP %s, id %u, seq %u", tn, i->icmp_id, i->icmp_seq);
@@ -455,8 +455,8 @@ static void sum_icmp(const struct pkt_info *i, char *buf, size_t n)
 static void sum_icmp6(const struct pkt_info *i, char *buf, size_t n)
 {
 	const struct pkt_quote *q = &i->quote;
-	const char *tn = dis_icmp6_type_name(i->icmp_type);
-	const char *cn = dis_icmp6_code_name(i->icmp_type, i->icmp_code);
+	const struct dis_icmp_type *t = dis_icmp6_type(i->icmp_type);
+	const char *tn = dis_icmp_type_name(t), *cn = dis_icmp_code_name(t, i->icmp_code);
 	char what[120];
 	if (tn)
 		snprintf(buf, n, "ICMP6, %s", tn);

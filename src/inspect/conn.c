@@ -69,6 +69,39 @@ void inspect_conn_endpoint(const struct inspect_conn *c, bool a, char *buf, size
 		snprintf(buf, n, "%s:%u", addr, port);
 }
 
+void inspect_conn_walk(const struct capfile *cf, struct inspect_conn *c, inspect_conn_fn fn, void *ctx)
+{
+	uint64_t total = capfile_count(cf);
+	struct dissection d = { 0 };
+	for (uint64_t k = 0; k < total; k++) {
+		struct capfile_packet p;
+		if (!capfile_packet(cf, k, &p))
+			break;
+		if (k && k % 8192 == 0)
+			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
+		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
+		bool from_a;
+		if (inspect_conn_match(c, &d.info, &from_a))
+			fn(ctx, &p, &d.info, from_a);
+	}
+	dissection_free(&d);
+}
+
+struct frames {
+	struct ladder_frame *v;
+	size_t n, cap;
+};
+
+static void ladder_frame(void *ctx, const struct capfile_packet *p, const struct pkt_info *i, bool from_a)
+{
+	(void)i, (void)from_a;
+	struct frames *f = ctx;
+	/* The frames point into the file's mapping, valid while cf is open. */
+	VEC_PUSH(f->v, f->n, f->cap, ((struct ladder_frame){ .linktype = p->linktype, .data = p->data,
+	                                                     .caplen = p->caplen, .wirelen = p->wirelen,
+	                                                     .number = (uint32_t)(p->number + 1), .tag = NULL }));
+}
+
 struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int width, uint64_t **numbers,
                                       char *err, size_t errlen)
 {
@@ -79,25 +112,10 @@ struct ladder *inspect_ladder_numbered(const struct capfile *cf, uint64_t n, int
 		snprintf(err, errlen, "packet %llu is UDP: a ladder draws a TCP connection", (unsigned long long)n + 1);
 		return NULL;
 	}
-	struct ladder_frame *fr = NULL;
-	size_t nf = 0, cap = 0;
-	uint64_t total = capfile_count(cf);
-	struct dissection d = { 0 };
-	for (uint64_t k = 0; k < total; k++) {
-		struct capfile_packet p;
-		if (!capfile_packet(cf, k, &p))
-			break;
-		if (k && k % 8192 == 0)
-			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
-		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
-		if (!inspect_conn_match(&c, &d.info, NULL))
-			continue;
-		fr = vec_room(fr, nf, &cap, sizeof *fr);
-		/* The frames point into the file's mapping, valid while cf is open. */
-		fr[nf++] = (struct ladder_frame){ .linktype = p.linktype, .data = p.data, .caplen = p.caplen,
-		                                  .wirelen = p.wirelen, .number = (uint32_t)(k + 1), .tag = NULL };
-	}
-	dissection_free(&d);
+	struct frames f = { 0 };
+	inspect_conn_walk(cf, &c, ladder_frame, &f);
+	struct ladder_frame *fr = f.v;
+	size_t nf = f.n;
 	struct ladder *l = ladder_build(fr, nf, NULL, width);
 	uint64_t *num = numbers ? xcalloc(nf, sizeof *num) : NULL;
 	for (size_t i = 0; num && i < nf; i++)

@@ -33,6 +33,13 @@ bool inspect_conn_of(const struct capfile *cf, uint64_t n, struct inspect_conn *
 bool inspect_conn_match(const struct inspect_conn *c, const struct pkt_info *i, bool *from_a);
 /* Swap the endpoints (a becomes b). */
 void inspect_conn_swap(struct inspect_conn *c);
+/* Call fn for every packet of c indexed so far, in file order, with the
+ * packet, its decoding (no text: DISSECT_NO_TEXT) and whether a sent it;
+ * fn may swap *c's endpoints as it goes.  The packets' memory is handed
+ * back to the system behind the walk, so a big file stays small in memory;
+ * p and i are valid during the call only (p->data: while cf is open). */
+typedef void (*inspect_conn_fn)(void *ctx, const struct capfile_packet *p, const struct pkt_info *i, bool from_a);
+void inspect_conn_walk(const struct capfile *cf, struct inspect_conn *c, inspect_conn_fn fn, void *ctx);
 /* "127.0.0.1:5000" or "[::1]:5000" for endpoint a (true) or b. */
 void inspect_conn_endpoint(const struct inspect_conn *c, bool a, char *buf, size_t n);
 

@@ -190,6 +190,33 @@ static void tcp_segment(struct walk *w, int k, const struct capfile_packet *p, c
 	}
 }
 
+/* One packet of the connection, in file order. */
+static void packet(void *ctx, const struct capfile_packet *p, const struct pkt_info *i, bool from_a)
+{
+	struct walk *w = ctx;
+	struct inspect_stream *s = w->s;
+	uint64_t k = p->number;
+	/* The client is endpoint a: the sender of the first SYN, else of the first packet. */
+	if (s->packets == 0 && !from_a && (!s->tcp || (i->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)) {
+		inspect_conn_swap(&s->conn);
+		from_a = true;
+	} else if (s->packets == 0 && from_a && s->tcp && (i->tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
+		inspect_conn_swap(&s->conn);
+		from_a = false;
+	}
+	s->packets++;
+	if (s->tcp && i->tcp) {
+		tcp_segment(w, from_a ? 0 : 1, p, i);
+	} else if (!s->tcp && i->udp && i->payload_len) {
+		uint32_t cap = i->payload_caplen < i->payload_len ? i->payload_caplen : i->payload_len;
+		push(w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
+		                                 .data = p->data + i->payload_off });
+		if (cap < i->payload_len)
+			push(w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
+			                                 .seq = cap, .len = i->payload_len - cap });
+	}
+}
+
 int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_stream *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
@@ -197,41 +224,7 @@ int inspect_stream_build(const struct capfile *cf, uint64_t n, struct inspect_st
 		return -1;
 	s->tcp = s->conn.ip_proto == 6;
 	struct walk w = { .s = s };
-	bool first = true;
-	uint64_t total = capfile_count(cf);
-	struct dissection d = { 0 };
-	for (uint64_t k = 0; k < total; k++) {
-		struct capfile_packet p;
-		if (!capfile_packet(cf, k, &p))
-			break;
-		if (k && k % 8192 == 0)
-			capfile_forget(cf, k - 8192, k);   /* see capfile.h: resident memory stays small */
-		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &d);
-		bool from_a;
-		if (inspect_conn_match(&s->conn, &d.info, &from_a)) {
-			/* The client is endpoint a: the sender of the first SYN, else of the first packet. */
-			if (first && !from_a && (!s->tcp || (d.info.tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)) {
-				inspect_conn_swap(&s->conn);
-				from_a = true;
-			} else if (first && from_a && s->tcp && (d.info.tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
-				inspect_conn_swap(&s->conn);
-				from_a = false;
-			}
-			first = false;
-			s->packets++;
-			if (s->tcp && d.info.tcp) {
-				tcp_segment(&w, from_a ? 0 : 1, &p, &d.info);
-			} else if (!s->tcp && d.info.udp && d.info.payload_len) {
-				uint32_t cap = d.info.payload_caplen < d.info.payload_len ? d.info.payload_caplen : d.info.payload_len;
-				push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_DATA, .from_a = from_a, .packet = k, .len = cap,
-				                                  .data = p.data + d.info.payload_off });
-				if (cap < d.info.payload_len)
-					push(&w, (struct inspect_chunk){ .kind = INSPECT_CHUNK_NOT_CAPTURED, .from_a = from_a, .packet = k,
-					                                  .seq = cap, .len = d.info.payload_len - cap });
-			}
-		}
-	}
-	dissection_free(&d);
+	inspect_conn_walk(cf, &s->conn, packet, &w);
 	/* The capture ended: what is still held follows holes never filled. */
 	for (int k = 0; k < 2 && s->tcp; k++)
 		while (w.d[k].nheld)
@@ -248,53 +241,120 @@ void inspect_stream_free(struct inspect_stream *s)
 	s->n = s->cap = 0;
 }
 
-static void write_bytes(const uint8_t *p, uint32_t n, FILE *out)
+/* A line being built: grown as needed, since a line of the bytes is
+ * never cut (the screen scrolls sideways; the headless output is text). */
+struct lbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* Append c; the line stays NUL-terminated (room for one more). */
+static void lbuf_put(struct lbuf *b, char c)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		uint8_t b = p[i];
-		if (b == '\r' && i + 1 < n && p[i + 1] == '\n')
-			continue;
-		putc((b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t' ? b : '.', out);
-	}
-	if (n && p[n - 1] != '\n')
-		putc('\n', out);
+	b->p = vec_room(b->p, b->n + 1, &b->cap, 1);
+	b->p[b->n++] = c;
+	b->p[b->n] = '\0';
 }
 
-void inspect_stream_write(const struct inspect_stream *s, FILE *out)
+struct emit {
+	inspect_line_fn fn;
+	void *ctx;
+	struct inspect_line l;
+};
+
+static void emit(struct emit *e, enum inspect_line_kind kind, const char *text)
 {
-	char a[64], b[64];
+	e->l.kind = kind;
+	e->l.text = text;
+	e->fn(e->ctx, &e->l);
+}
+
+/* A chunk's bytes, a line per line they hold. */
+static void emit_bytes(struct emit *e, const struct inspect_chunk *c, struct lbuf *b)
+{
+	b->n = 0;
+	for (uint32_t i = 0; i < c->len; i++) {
+		uint8_t ch = c->data[i];
+		if (ch == '\r' && i + 1 < c->len && c->data[i + 1] == '\n')
+			continue;
+		if (ch == '\n') {
+			emit(e, INSPECT_LINE_BYTES, b->n ? b->p : "");
+			b->n = 0;
+		} else if (ch == '\t') {
+			do
+				lbuf_put(b, ' ');
+			while (b->n % 8);
+		} else {
+			lbuf_put(b, ch >= 0x20 && ch < 0x7f ? (char)ch : '.');
+		}
+	}
+	if (b->n)   /* bytes after the last newline make a line of their own */
+		emit(e, INSPECT_LINE_BYTES, b->p);
+}
+
+void inspect_stream_lines(const struct inspect_stream *s, inspect_line_fn fn, void *ctx)
+{
+	char a[64], b[64], line[512];
+	struct emit e = { .fn = fn, .ctx = ctx, .l = { .packet = -1 } };
+	struct lbuf lb = { 0 };
 	inspect_conn_endpoint(&s->conn, true, a, sizeof a);
 	inspect_conn_endpoint(&s->conn, false, b, sizeof b);
-	fprintf(out, "%s stream %s <-> %s: %llu packets, %llu bytes %s > %s, %llu bytes %s > %s", s->tcp ? "TCP" : "UDP",
-	        a, b, (unsigned long long)s->packets, (unsigned long long)s->bytes_a, a, b, (unsigned long long)s->bytes_b,
-	        b, a);
-	if (s->tcp)
-		fprintf(out, "; %u gaps, %u retransmissions, %u out of order", s->gaps, s->retrans, s->out_of_order);
-	fputc('\n', out);
+	int n = snprintf(line, sizeof line, "%s stream %s <-> %s: %llu packets, %llu bytes %s > %s, %llu bytes %s > %s",
+	                 s->tcp ? "TCP" : "UDP", a, b, (unsigned long long)s->packets, (unsigned long long)s->bytes_a, a,
+	                 b, (unsigned long long)s->bytes_b, b, a);
+	if (s->tcp && n >= 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, "; %u gaps, %u retransmissions, %u out of order", s->gaps,
+		         s->retrans, s->out_of_order);
+	emit(&e, INSPECT_LINE_HEADING, line);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct inspect_chunk *c = &s->chunks[i];
 		const char *from = c->from_a ? a : b, *to = c->from_a ? b : a;
 		unsigned long long pk = (unsigned long long)c->packet + 1;
+		e.l.side = c->from_a ? INSPECT_SIDE_A : INSPECT_SIDE_B;
+		e.l.packet = (long long)c->packet;
+		e.l.chunk = c;
 		switch (c->kind) {
 		case INSPECT_CHUNK_DATA:
 			if (s->tcp)
-				fprintf(out, "==> %s > %s  packet %llu, seq %u, %u bytes%s\n", from, to, pk, c->seq, c->len,
-				        c->out_of_order ? " (arrived out of order)" : "");
+				snprintf(line, sizeof line, "==> %s > %s  packet %llu, seq %u, %u bytes%s", from, to, pk, c->seq,
+				         c->len, c->out_of_order ? " (arrived out of order)" : "");
 			else
-				fprintf(out, "==> %s > %s  packet %llu, %u bytes\n", from, to, pk, c->len);
-			write_bytes(c->data, c->len, out);
+				snprintf(line, sizeof line, "==> %s > %s  packet %llu, %u bytes", from, to, pk, c->len);
+			emit(&e, INSPECT_LINE_SENT, line);
+			emit_bytes(&e, c, &lb);
 			break;
 		case INSPECT_CHUNK_GAP:
-			fprintf(out, "[gap: %u bytes of %s > %s never captured, seq %u to %u]\n", c->len, from, to, c->seq,
-			        c->seq + c->len);
+			snprintf(line, sizeof line, "[gap: %u bytes of %s > %s never captured, seq %u to %u]", c->len, from, to,
+			         c->seq, c->seq + c->len);
+			emit(&e, INSPECT_LINE_LACKING, line);
 			break;
 		case INSPECT_CHUNK_RETRANS:
-			fprintf(out, "[retransmission: packet %llu, %s > %s, seq %u, %u bytes delivered before]\n", pk, from, to,
-			        c->seq, c->len);
+			snprintf(line, sizeof line, "[retransmission: packet %llu, %s > %s, seq %u, %u bytes delivered before]", pk,
+			         from, to, c->seq, c->len);
+			emit(&e, INSPECT_LINE_AGAIN, line);
 			break;
 		case INSPECT_CHUNK_NOT_CAPTURED:
-			fprintf(out, "[not captured: %u more bytes of packet %llu, cut by the snapshot length]\n", c->len, pk);
+			snprintf(line, sizeof line, "[not captured: %u more bytes of packet %llu, cut by the snapshot length]",
+			         c->len, pk);
+			emit(&e, INSPECT_LINE_LACKING, line);
 			break;
 		}
 	}
+	if (s->n == 0) {
+		e.l = (struct inspect_line){ .packet = -1 };
+		emit(&e, INSPECT_LINE_EMPTY, "(no payload in either direction)");
+	}
+	free(lb.p);
+}
+
+static void write_line(void *ctx, const struct inspect_line *l)
+{
+	FILE *out = ctx;
+	fputs(l->text, out);
+	putc('\n', out);
+}
+
+void inspect_stream_write(const struct inspect_stream *s, FILE *out)
+{
+	inspect_stream_lines(s, write_line, out);
 }

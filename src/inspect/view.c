@@ -364,15 +364,21 @@ static void endpoint_text(const char *addr, const char *port, bool v6, char *buf
 		snprintf(buf, n, v6 ? "[%s]:%s" : "%s:%s", addr, port);
 }
 
+/* The list's line of a row's columns (the --print line). */
+static void cols_line(const struct inspect_cols *c, char *buf, size_t n)
+{
+	char src[80], dst[80];
+	endpoint_text(c->src, c->sport, c->v6, src, sizeof src);
+	endpoint_text(c->dst, c->dport, c->v6, dst, sizeof dst);
+	textfmt_list_line(c->number, c->time, src, dst, c->proto, c->len, c->summary, buf, n);
+}
+
 void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
                   const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n)
 {
 	struct inspect_cols c;
-	char src[80], dst[80];
 	row_cols(cf, p, d, summary, mode, prev_ts, false, &c);
-	endpoint_text(c.src, c.sport, c.v6, src, sizeof src);
-	endpoint_text(c.dst, c.dport, c.v6, dst, sizeof dst);
-	textfmt_list_line(c.number, c.time, src, dst, c.proto, c.len, c.summary, buf, n);
+	cols_line(&c, buf, n);
 }
 
 /* Put INSPECT_ABS_MARK right after a TCP summary's numbers, before ", win"
@@ -414,7 +420,8 @@ static bool row_prepare(struct inspect_view *v, size_t row, struct capfile_packe
 	return true;
 }
 
-bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n)
+/* Row `row`'s columns; link: a packet without IP shows its link addresses. */
+static bool view_cols(struct inspect_view *v, size_t row, enum inspect_time mode, bool link, struct inspect_cols *c)
 {
 	struct capfile_packet p;
 	struct dissection d;
@@ -422,22 +429,23 @@ bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mod
 	int64_t prev;
 	if (!row_prepare(v, row, &p, &prev, &d, summary, sizeof summary))
 		return false;
-	inspect_line(v->cf, &p, &d, summary, mode, prev, buf, n);
+	row_cols(v->cf, &p, &d, summary, mode, prev, link, c);
 	dissection_free(&d);
+	return true;
+}
+
+bool inspect_view_line(struct inspect_view *v, size_t row, enum inspect_time mode, char *buf, size_t n)
+{
+	struct inspect_cols c;
+	if (!view_cols(v, row, mode, false, &c))
+		return false;
+	cols_line(&c, buf, n);
 	return true;
 }
 
 bool inspect_view_cols(struct inspect_view *v, size_t row, enum inspect_time mode, struct inspect_cols *c)
 {
-	struct capfile_packet p;
-	struct dissection d;
-	char summary[512];
-	int64_t prev;
-	if (!row_prepare(v, row, &p, &prev, &d, summary, sizeof summary))
-		return false;
-	row_cols(v->cf, &p, &d, summary, mode, prev, true, c);
-	dissection_free(&d);
-	return true;
+	return view_cols(v, row, mode, true, c);
 }
 
 /* ------------------------------------------------------------- layout */

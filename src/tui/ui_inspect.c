@@ -474,8 +474,8 @@ static const struct key_bind inspect_binds[] = {
 	{ { '&' }, I_FILTER, "display filter in tcpdump (BPF) syntax (pcap-filter(7)), empty: none; one that does "
 	  "not compile keeps the list as it was and says why", NULL },
 	{ { 'T' }, I_TIME, "the time column: time of day, since the first packet, since the previous row", NULL },
-	{ { 'F' }, I_FOLLOW, "follow the TCP stream or UDP flow: -> sent by one end, <- by the other (Enter in the "
-	  "list does too)", NULL },
+	{ { 'F' }, I_FOLLOW, "follow the TCP stream or UDP flow, as inspect --follow prints it: ==> says who sent "
+	  "the bytes below, each end in its colour (Enter in the list does too)", NULL },
 	{ { 'c' }, I_CONVS, "the conversations (among the packets shown): endpoints, packets, bytes, duration", NULL },
 	{ { 'L' }, I_LADDER, "the ladder diagram of the selected packet's TCP connection", NULL },
 	{ { 'm' }, I_MARK, "mark or unmark the packet ('*' in the list)", NULL },
@@ -562,35 +562,26 @@ static enum ui_result show_lines(struct inspect_screen *s, struct lines_out *o)
 	return UI_REDRAW;
 }
 
-/* A chunk's bytes as lines, each with the direction's prefix. */
-static void add_payload(struct lines_out *o, const struct inspect_chunk *c, const char *pre, enum term_color col)
+/* A line of the followed stream, as the core wrote it: only its colour is
+ * the screen's, from who sent it and what the line is. */
+static void follow_line(void *ctx, const struct inspect_line *l)
 {
-	char line[200];
-	size_t n = 0;
-	for (uint32_t i = 0; i <= c->len; i++) {
-		bool end = i == c->len;
-		unsigned char b = end ? '\n' : c->data[i];
-		if (b == '\r' && i + 1 < c->len && c->data[i + 1] == '\n')
-			continue;
-		if (b == '\n' || n + 1 >= sizeof line - 8) {
-			if (!(end && n == 0 && i > 0)) {
-				char shown[220];
-				snprintf(shown, sizeof shown, "%s%.*s", pre, (int)n, line);
-				out_add(o, shown, col, (long long)c->packet);
-			}
-			n = 0;
-			if (b == '\n')
-				continue;
-		}
-		line[n++] = b == '\t' ? ' ' : b >= 32 && b < 127 ? (char)b : '.';
+	enum term_color c = l->side == INSPECT_SIDE_A ? TC_DIR_A : TC_DIR_B;
+	switch (l->kind) {
+	case INSPECT_LINE_HEADING: c = TC_HEADING; break;
+	case INSPECT_LINE_EMPTY: case INSPECT_LINE_AGAIN: c = TC_DIM; break;
+	case INSPECT_LINE_LACKING: c = TC_ERROR; break;
+	case INSPECT_LINE_SENT: if (l->chunk && l->chunk->out_of_order) c = TC_ERROR; break;
+	case INSPECT_LINE_BYTES: break;
 	}
+	out_add(ctx, l->text, c, l->packet);
 }
 
 static enum ui_result do_follow(struct inspect_screen *s)
 {
 	long long pkt = sel_packet(s);
 	struct inspect_stream st;
-	char err[256], a[64], b[64], line[512];
+	char err[256], a[64], b[64];
 	if (pkt < 0)
 		return UI_HANDLED;
 	if (inspect_stream_build(s->cf, (uint64_t)pkt, &st, err, sizeof err) < 0) {
@@ -599,46 +590,10 @@ static enum ui_result do_follow(struct inspect_screen *s)
 	}
 	inspect_conn_endpoint(&st.conn, true, a, sizeof a);
 	inspect_conn_endpoint(&st.conn, false, b, sizeof b);
-	struct lines_out o = { .j = { .head = 2, .jump = &s->jump } };
+	struct lines_out o = { .j = { .head = 1, .jump = &s->jump } };
 	snprintf(o.j.title, sizeof o.j.title, "Follow %s stream: %s <-> %s", st.tcp ? "TCP" : "UDP", a, b);
-	o.j.hint = "-> sent by the first endpoint, <- by the second; [ ] what the capture lacks";
-	snprintf(line, sizeof line, "%llu packets; %llu bytes from %s, %llu from %s; %u gaps, %u retransmissions, %u out of order",
-	         (unsigned long long)st.packets, (unsigned long long)st.bytes_a, a, (unsigned long long)st.bytes_b, b,
-	         st.gaps, st.retrans, st.out_of_order);
-	out_add(&o, line, TC_HEADING, -1);
-	snprintf(line, sizeof line, "-> %s sent (this colour)    <- %s sent (this colour)", a, b);
-	out_add(&o, line, TC_BOLD, -1);
-	for (size_t i = 0; i < st.n; i++) {
-		const struct inspect_chunk *c = &st.chunks[i];
-		const char *pre = c->from_a ? "-> " : "<- ";
-		enum term_color col = c->from_a ? TC_DIR_A : TC_DIR_B;
-		switch (c->kind) {
-		case INSPECT_CHUNK_DATA:
-			if (c->out_of_order) {
-				snprintf(line, sizeof line, "%s[out of order: packet %llu arrived before bytes that precede it]", pre,
-				         (unsigned long long)c->packet + 1);
-				out_add(&o, line, TC_ERROR, (long long)c->packet);
-			}
-			add_payload(&o, c, pre, col);
-			break;
-		case INSPECT_CHUNK_GAP:
-			snprintf(line, sizeof line, "%s[gap: %u bytes never captured, before seq %u]", pre, c->len, c->seq);
-			out_add(&o, line, TC_ERROR, (long long)c->packet);
-			break;
-		case INSPECT_CHUNK_RETRANS:
-			snprintf(line, sizeof line, "%s[retransmission: packet %llu sends seq %u again, %u bytes]", pre,
-			         (unsigned long long)c->packet + 1, c->seq, c->len);
-			out_add(&o, line, TC_DIM, (long long)c->packet);
-			break;
-		case INSPECT_CHUNK_NOT_CAPTURED:
-			snprintf(line, sizeof line, "%s[%u bytes of packet %llu not captured: the snapshot length cut them]", pre,
-			         c->len, (unsigned long long)c->packet + 1);
-			out_add(&o, line, TC_ERROR, (long long)c->packet);
-			break;
-		}
-	}
-	if (st.n == 0)
-		out_add(&o, "(no payload in either direction)", TC_DIM, -1);
+	o.j.hint = "==> sender; [ ] lacking or resent";
+	inspect_stream_lines(&st, follow_line, &o);
 	inspect_stream_free(&st);
 	return show_lines(s, &o);
 }
