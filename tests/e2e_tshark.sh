@@ -46,9 +46,10 @@ for f in vlan arp ipv4frag ipv6ext icmp tls dhcp tcpanalysis; do
 	compare "$dir/$f.pcap"
 done
 # link layers and encapsulations (tests/tshark_links.py): PPP, Cisco HDLC,
-# Frame Relay, ARCNET, IPNET, IPoIB; MPLS, PPPoE, MACsec over Ethernet
+# Frame Relay, ARCNET, IPNET, IPoIB; MPLS, PPPoE, MACsec over Ethernet;
+# IP in IP, GRE, ERSPAN, VXLAN, Geneve, NSH
 python3 "$src/tshark_links.py" "$dir" || fail "tshark_links.py failed"
-for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap; do
+for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap tunnels; do
 	compare "$dir/$f.pcap"
 done
 

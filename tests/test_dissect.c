@@ -647,15 +647,17 @@ static void test_edges(void)
 
 	/* An IP protocol that is not decoded. */
 	ether(&f, 0x0800);
-	ipv4(&f, 47, &s);
+	ipv4(&f, 50, &s);
 	EQ_INT(DIS_UNSUPPORTED, dis(LINK_ETHERNET, &f, &d));
-	EQ_STR("unsupported: GRE is not decoded", d.problem);
-	EQ_STR("GRE, length 18", summary(&d, NULL));
+	EQ_STR("unsupported: ESP is not decoded", d.problem);
+	EQ_STR("ESP, length 18", summary(&d, NULL));
 	dissection_free(&d);
 
 	/* Random bytes behind every link type. */
 	static const int lts[] = { LINK_NULL, LINK_ETHERNET, LINK_RAW, LINK_LOOP, LINK_LINUX_SLL,
-	                           LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL2 };
+	                           LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL2, LINK_PPP, LINK_PPP_HDLC,
+	                           LINK_PPP_ETHER, LINK_C_HDLC, LINK_FRELAY, LINK_ARCNET_LINUX, LINK_IPNET,
+	                           LINK_IPOIB };
 	for (int round = 0; round < 4000; round++) {
 		uint32_t len = xorshift() % 120;
 		uint8_t *b = malloc(len ? len : 1);
@@ -663,7 +665,7 @@ static void test_edges(void)
 			b[k] = (uint8_t)xorshift();
 		if (len > 20 && round % 2)
 			b[xorshift() % 8] = round % 4 == 1 ? 0x45 : 0x60;   /* help it look like IP */
-		int lt = lts[round % 8];
+		int lt = lts[round % (int)(sizeof lts / sizeof lts[0])];
 		dissect_frame(lt, b, len, len, &d);
 		char buf[256];
 		dissect_summary(&d, NULL, buf, sizeof buf);

@@ -193,9 +193,186 @@ static void test_encapsulations(void)
 	valid("MACsec encrypted", LINK_ETHERNET, &f);
 }
 
+/* UDP around raw bytes (pktbuild's udp() takes a C string). */
+static void udp_raw(struct pkt *s, unsigned sport, unsigned dport, const struct pkt *payload)
+{
+	s->n = 0;
+	p16(s, sport);
+	p16(s, dport);
+	p16(s, 8 + payload->n);
+	p16(s, 0);   /* no checksum: allowed over IPv4 */
+	pmem(s, payload->b, payload->n);
+}
+
+static const uint8_t OUT_A[4] = { 192, 0, 2, 1 }, OUT_B[4] = { 192, 0, 2, 2 };
+
+/* ether + IPv4 192.0.2.1 > 192.0.2.2 around l4 of IP protocol proto. */
+static void outer4(struct pkt *f, unsigned proto, const struct pkt *l4)
+{
+	ether(f, 0x0800);
+	ipv4_from(f, proto, OUT_A, OUT_B, l4);
+}
+
+static void test_tunnels(void)
+{
+	struct pkt u, ip4, ip6, t, l4, f;
+	udp(&u, 51000, 53, "hey");
+	ip4.n = 0;
+	ipv4(&ip4, 17, &u);
+	ip6.n = 0;
+	ipv6(&ip6, 17, &u);
+	struct dissection d;
+
+	/* IP in IP, and 6in4: the inner packet is what the list shows. */
+	outer4(&f, 4, &ip4);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("192.0.2.1 > 192.0.2.2 IP in IP: UDP, length 3", summary(&d, NULL));
+	EQ_STR("127.0.0.1", d.info.src);
+	EQ_INT(51000, d.info.sport);
+	EQ_INT(14 + 20 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("IP in IP", LINK_ETHERNET, &f);
+	outer4(&f, 41, &ip6);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("192.0.2.1 > 192.0.2.2 IPv6 in IP: UDP, length 3", summary(&d, NULL));
+	EQ_INT(6, d.info.ip_version);
+	dissection_free(&d);
+	valid("6in4", LINK_ETHERNET, &f);
+
+	/* GRE with key and sequence number around IPv4. */
+	t.n = 0;
+	p16(&t, 0x3000);
+	p16(&t, 0x0800);
+	p32(&t, 0xabcd);
+	p32(&t, 42);
+	pmem(&t, ip4.b, ip4.n);
+	outer4(&f, 47, &t);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_FIELD(&d, "Key", 38, 4, "0x0000abcd");
+	EQ_FIELD(&d, "Sequence number", 42, 4, "42");
+	EQ_STR("GREv0, proto IPv4, key", fld(&d, "Generic Routing Encapsulation")->value);
+	EQ_STR("192.0.2.1 > 192.0.2.2 GREv0 key 0xabcd: UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("GRE key seq", LINK_ETHERNET, &f);
+
+	/* GRE transparent Ethernet bridging: an Ethernet frame inside. */
+	t.n = 0;
+	p16(&t, 0);
+	p16(&t, 0x6558);
+	struct pkt e;
+	ether(&e, 0x86dd);
+	pmem(&e, ip6.b, ip6.n);
+	pmem(&t, e.b, e.n);
+	outer4(&f, 47, &t);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("Ethernet II", fld_in(&d, "Generic Routing Encapsulation", "Ethernet II")->name);
+	EQ_INT(14 + 20 + 4 + 14 + 40, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("GRE TEB", LINK_ETHERNET, &f);
+
+	/* PPTP's enhanced GRE (version 1) around PPP around IPv4. */
+	t.n = 0;
+	p16(&t, 0x3001);   /* K, S, version 1 */
+	p16(&t, 0x880b);
+	p16(&t, (unsigned)(4 + ip4.n));
+	p16(&t, 7);
+	p32(&t, 1);
+	pmem(&t, (const uint8_t[]){ 0xff, 0x03, 0x00, 0x21 }, 4);
+	pmem(&t, ip4.b, ip4.n);
+	outer4(&f, 47, &t);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_FIELD(&d, "Call ID", 40, 2, "7");
+	EQ_STR("0x0021 (IPv4)", fld_in(&d, "Point-to-Point Protocol", "Protocol")->value);
+	dissection_free(&d);
+	valid("PPTP GRE", LINK_ETHERNET, &f);
+
+	/* ERSPAN type II: GRE with S, an 8-byte header, the mirrored frame. */
+	t.n = 0;
+	p16(&t, 0x1000);
+	p16(&t, 0x88be);
+	p32(&t, 5);
+	p16(&t, 1u << 12 | 100);
+	p16(&t, 3u << 13 | 77);
+	p32(&t, 9);
+	ether(&e, 0x0800);
+	pmem(&e, ip4.b, ip4.n);
+	pmem(&t, e.b, e.n);
+	outer4(&f, 47, &t);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("session 77, VLAN 100", fld(&d, "ERSPAN type II")->value);
+	EQ_STR("192.0.2.1 > 192.0.2.2 GREv0 ERSPAN: UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("ERSPAN II", LINK_ETHERNET, &f);
+
+	/* VXLAN on UDP 4789: VNI 4660, an Ethernet frame with IPv4 inside. */
+	t.n = 0;
+	p32(&t, 0x08000000);
+	p32(&t, 4660u << 8);
+	ether(&e, 0x0800);
+	pmem(&e, ip4.b, ip4.n);
+	pmem(&t, e.b, e.n);
+	udp_raw(&l4, 40000, 4789, &t);
+	outer4(&f, 17, &l4);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_FIELD(&d, "VNI", 46, 3, "4660");
+	EQ_STR("192.0.2.1 > 192.0.2.2 VXLAN vni 4660: UDP, length 3", summary(&d, NULL));
+	EQ_INT(53, d.info.dport);
+	dissection_free(&d);
+	valid("VXLAN", LINK_ETHERNET, &f);
+
+	/* Geneve on UDP 6081 with one 8-byte option, IPv6 by its EtherType. */
+	t.n = 0;
+	p8(&t, 2);         /* version 0, options 2 words */
+	p8(&t, 0x40);      /* C */
+	p16(&t, 0x86dd);
+	p32(&t, 10u << 8);
+	p16(&t, 0x0101);   /* option class */
+	p8(&t, 0x80);      /* type */
+	p8(&t, 1);         /* one more word */
+	p32(&t, 0xdeadbeef);
+	pmem(&t, ip6.b, ip6.n);
+	udp_raw(&l4, 40000, 6081, &t);
+	outer4(&f, 17, &l4);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("class 0x0101, type 0x80, 8 bytes", val(&d, "Option"));
+	EQ_STR("192.0.2.1 > 192.0.2.2 Geneve vni 10: UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("Geneve", LINK_ETHERNET, &f);
+
+	/* NSH over Ethernet: base and service path headers, IPv4 next. */
+	ether(&f, 0x894f);
+	p16(&f, 63u << 6 | 2);
+	p8(&f, 1);
+	p8(&f, 1);
+	p32(&f, 300u << 8 | 254);
+	pmem(&f, ip4.b, ip4.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("SPI 300, SI 254, next IPv4", fld(&d, "Network Service Header")->value);
+	EQ_STR("NSH SPI 300 SI 254: UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("NSH", LINK_ETHERNET, &f);
+
+	/* GRE inside GRE inside ... : decoded to DIS_MAX_TUNNELS, then said. */
+	struct pkt in = ip4, g;
+	for (int k = 0; k < 12; k++) {
+		g.n = 0;
+		p16(&g, 0);
+		p16(&g, 0x0800);
+		pmem(&g, in.b, in.n);
+		in.n = 0;
+		ipv4_from(&in, 47, OUT_A, OUT_B, &g);
+	}
+	ether(&f, 0x0800);
+	pmem(&f, in.b, in.n);
+	EQ_INT(DIS_UNSUPPORTED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("unsupported: more than 8 tunnels inside each other are not decoded", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_link_headers();
 	test_encapsulations();
+	test_tunnels();
 	return check_done("test_dissect_links");
 }

@@ -2,7 +2,8 @@
 """tshark_links.py DIR — write hand-built captures of the link layers and
 encapsulations that loopback cannot produce (PPP, PPP in HDLC framing,
 Cisco HDLC, Frame Relay in its three encapsulations, Linux ARCNET, Solaris
-IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet), one file
+IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet; tunnels:
+IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH), one file
 per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
@@ -31,6 +32,25 @@ def mpls(label, tc, bottom, ttl):
     return struct.pack("!I", label << 12 | tc << 9 | bottom << 8 | ttl)
 
 
+def gre(flags, proto, extra, payload):
+    return struct.pack("!HH", flags, proto) + extra + payload
+
+
+def l2(payload, etype=0x0800):
+    return eth(payload, etype)
+
+
+TUNNELS = [
+    ipv4(A4, "203.0.113.9", 4, V4),                                              # IP in IP
+    ipv4(A4, "203.0.113.9", 41, V6),                                             # 6in4
+    ipv4(A4, "203.0.113.9", 47, gre(0x3000, 0x0800, struct.pack("!II", 0xABCD, 42), T4)),
+    ipv4(A4, "203.0.113.9", 47, gre(0x0000, 0x6558, b"", l2(V6, 0x86DD))),      # transparent bridging
+    ipv4(A4, "203.0.113.9", 47, gre(0x1000, 0x88BE, struct.pack("!I", 5),
+                                   struct.pack("!HHI", 1 << 12 | 100, 3 << 13 | 77, 9) + l2(V4))),  # ERSPAN II
+    udp4(A4, "203.0.113.9", 40000, 4789, struct.pack("!II", 0x08000000, 4660 << 8) + l2(V4)),
+    udp4(A4, "203.0.113.9", 40000, 6081, struct.pack("!BBHI", 0, 0, 0x6558, 10 << 8) + l2(V6, 0x86DD)),
+]
+
 FILES = {
     # name: (LINKTYPE, frames)
     "ppp": (9, [b"\xff\x03\x00\x21" + V4, b"\xff\x03\x00\x57" + V6, b"\x21" + T4,
@@ -49,6 +69,7 @@ FILES = {
                   eth(struct.pack("!BBHH", 0x11, 0, 0xbeef, 2 + len(V6)) + b"\x00\x57" + V6, 0x8864),
                   eth(struct.pack("!BBI", 0x20, 0, 66) + bytes.fromhex("caf9df4f509a0064") + b"\x08\x00" + V4
                       + bytes(range(16)), 0x88e5)]),
+    "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
 }
 
 

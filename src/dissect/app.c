@@ -311,6 +311,10 @@ static const struct app_port {
 	{ 443, true, dis_tls, NULL },
 	{ 67, false, dis_dhcp, NULL },
 	{ 68, false, dis_dhcp, NULL },
+	{ 4789, false, dis_vxlan, NULL },
+	{ 4790, false, dis_vxlan, NULL },
+	{ 6081, false, dis_geneve, NULL },
+	{ 6635, false, dis_mpls_udp, NULL },
 };
 
 /* Tried in order when no port decided; each looks before it records. */

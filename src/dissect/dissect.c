@@ -269,18 +269,29 @@ static const struct ethertype {
 } ethertypes[] = {
 	{ 0x0800, "IPv4", dis_ipv4 },
 	{ 0x0806, "ARP", dis_arp },
+	{ 0x22eb, "ERSPAN type III", NULL },
+	{ 0x6558, "Transparent Ethernet bridging", NULL },
 	{ 0x8035, "RARP", dis_arp },
 	{ 0x8100, "802.1Q VLAN", dis_vlan },
 	{ 0x86dd, "IPv6", dis_ipv6 },
+	{ 0x880b, "PPP", NULL },
 	{ 0x8847, "MPLS", dis_mpls },
 	{ 0x8848, "MPLS multicast", dis_mpls },
 	{ 0x8863, "PPPoE discovery", dis_pppoe },
 	{ 0x8864, "PPPoE session", dis_pppoe },
 	{ 0x888e, "EAPOL", NULL },
 	{ 0x88a8, "802.1ad VLAN", dis_vlan },
+	{ 0x88be, "ERSPAN", NULL },
 	{ 0x88cc, "LLDP", NULL },
 	{ 0x88e5, "MACsec", dis_macsec },
+	{ 0x894f, "NSH", dis_nsh },
 };
+
+bool dis_ethertype_decodes(uint16_t type)
+{
+	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	return e && e->decode;
+}
 
 const char *dis_ethertype_name(uint16_t type)
 {
@@ -325,13 +336,13 @@ static const struct ipproto {
 	{ 0, "IPv6 hop-by-hop options", NULL },
 	{ 1, "ICMP", dis_icmp },
 	{ 2, "IGMP", NULL },
-	{ 4, "IPv4 in IP", NULL },
+	{ 4, "IPv4 in IP", dis_ipip },
 	{ 6, "TCP", dis_tcp },
 	{ 17, "UDP", dis_udp },
-	{ 41, "IPv6 in IP", NULL },
+	{ 41, "IPv6 in IP", dis_ip6ip },
 	{ 43, "IPv6 routing header", NULL },
 	{ 44, "IPv6 fragment header", NULL },
-	{ 47, "GRE", NULL },
+	{ 47, "GRE", dis_gre },
 	{ 50, "ESP", NULL },
 	{ 51, "AH", NULL },
 	{ 58, "ICMPv6", dis_icmp6 },

@@ -142,6 +142,12 @@ struct pkt_info {
 	uint64_t frame_hash;       /* of the captured bytes: the flow table's identity of a packet */
 	unsigned tcp_analysis;     /* TCPA_* bits */
 	unsigned tcp_dupack;       /* with TCPA_DUP_ACK: 1 for the first duplicate, 2 ... */
+
+	/* Tunnels (GRE, VXLAN, Geneve, IP in IP, NSH): every field above then
+	 * describes the innermost packet, as the list shows it; this says what
+	 * it was carried in, outermost first, for the summary's prefix:
+	 * "192.0.2.1 > 192.0.2.2 VXLAN vni 7: " ("" when not tunnelled). */
+	char tunnel[128];
 };
 
 /* TCP analysis per connection and direction (like tshark's tcp.analysis.*). */

@@ -26,6 +26,7 @@ struct dctx {
 	bool quoted;            /* inside an ICMP error: no problems, no payload */
 	bool partial;           /* the IP payload is a first fragment: inner lengths may exceed it */
 	uint8_t nest;           /* VLAN tags passed, to bound stacked tags */
+	uint8_t tunnels;        /* encapsulations entered (GRE, VXLAN, IP in IP...), to bound them */
 	uint32_t src_sum;       /* ones'-complement sums of the IP source and (final) destination */
 	uint32_t dst_sum;       /*   address, for the TCP/UDP pseudo-header (set by dis_ipv4/6) */
 };
@@ -89,6 +90,8 @@ void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len);
  * the length the network header announces (0 when unknown). */
 uint32_t dis_ethertype(struct dctx *c, uint16_t type);
 const char *dis_ethertype_name(uint16_t type);
+/* Whether dis_ethertype decodes what follows type (else: bytes). */
+bool dis_ethertype_decodes(uint16_t type);
 /* A depth-1 field "0x0800 (IPv4)" for an EtherType at off. */
 void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_t type);
 /* The source and destination ports that TCP and UDP headers begin with,
@@ -128,7 +131,7 @@ void dis_appendf(char *buf, size_t n, const char *fmt, ...) DIS_PRINTF(3, 4);
 void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn);
 
 /* ---- link layers (link_*.c), network and transport layers (proto_*.c) ---- */
-void dis_link_ether(struct dctx *c);
+void dis_link_ether(struct dctx *c);      /* from the reader's position: also inside tunnels */
 void dis_link_null(struct dctx *c);
 void dis_link_loop(struct dctx *c);
 void dis_link_sll(struct dctx *c);
@@ -142,7 +145,21 @@ void dis_link_arcnet(struct dctx *c);     /* link_arcnet.c */
 void dis_link_ipnet(struct dctx *c);      /* link_ipnet.c */
 void dis_link_ipoib(struct dctx *c);      /* link_ipoib.c */
 uint32_t dis_mpls(struct dctx *c);
-uint32_t dis_macsec(struct dctx *c);      /* proto_macsec.c: 802.1AE SecTAG */        /* proto_mpls.c: a label stack and what it carries */
+uint32_t dis_macsec(struct dctx *c);      /* proto_macsec.c: 802.1AE SecTAG */
+/* Tunnels (proto_ipip.c, proto_gre.c, proto_vxlan.c, proto_geneve.c).
+ * dis_tunnel_enter counts one more encapsulation and says false, having
+ * recorded why, past DIS_MAX_TUNNELS: a crafted frame of nested tunnels
+ * must not recurse without bound. */
+enum { DIS_MAX_TUNNELS = 8 };
+struct dis_seg;
+bool dis_tunnel_enter(struct dctx *c, const char *what);
+void dis_ipip(struct dctx *c, uint32_t len);      /* IP protocol 4: IPv4 in IP */
+void dis_ip6ip(struct dctx *c, uint32_t len);     /* IP protocol 41: IPv6 in IP */
+void dis_gre(struct dctx *c, uint32_t len);       /* IP protocol 47 */
+bool dis_vxlan(struct dctx *c, const struct dis_seg *s);
+bool dis_geneve(struct dctx *c, const struct dis_seg *s);
+bool dis_mpls_udp(struct dctx *c, const struct dis_seg *s);  /* proto_mpls.c: RFC 7510, UDP 6635 */
+uint32_t dis_nsh(struct dctx *c);                 /* proto_nsh.c, EtherType 0x894f */        /* proto_mpls.c: a label stack and what it carries */
 uint32_t dis_vlan(struct dctx *c);    /* an 802.1Q/802.1ad tag (link_ether.c) */
 uint32_t dis_arp(struct dctx *c);    /* ARP and RARP (proto_arp.c) */
 uint32_t dis_ipv4(struct dctx *c);   /* return the length the header announces */

@@ -92,9 +92,12 @@ static uint32_t llc(struct dctx *c, uint32_t len)
 	return len;
 }
 
+/* The frame from the reader's position: offset 0 for the link layer, or
+ * inside a tunnel (VXLAN, Geneve, GRE's transparent bridging, ERSPAN). */
 void dis_link_ether(struct dctx *c)
 {
 	struct rd *r = &c->r;
+	uint32_t o = r->off;
 	uint8_t dst[6], src[6];
 	rd_bytes(r, dst, 6);
 	rd_bytes(r, src, 6);
@@ -102,17 +105,17 @@ void dis_link_ether(struct dctx *c)
 	bool is_len = !r->short_ && type <= 1500;   /* IEEE 802.3: a length, not a type */
 
 	c->info->proto = "Ethernet";
-	int L = dis_layer(c, 0, ETHER_HDR, is_len ? "IEEE 802.3 Ethernet" : "Ethernet II",
+	int L = dis_layer(c, o, ETHER_HDR, is_len ? "IEEE 802.3 Ethernet" : "Ethernet II",
 	                  "The frame on the local link: who sends it, who receives it, what it carries",
 	                  NULL);
-	show_address(c, 0, "Destination", "Hardware (MAC) address of the receiving interface", dst);
-	show_address(c, 6, "Source", "Hardware (MAC) address of the sending interface", src);
+	show_address(c, o, "Destination", "Hardware (MAC) address of the receiving interface", dst);
+	show_address(c, o + 6, "Source", "Hardware (MAC) address of the sending interface", src);
 	if (is_len)
-		dis_field(c, 1, 12, 2, "Length", "IEEE 802.3: the number of data bytes that follow", "%u", type);
+		dis_field(c, 1, o + 12, 2, "Length", "IEEE 802.3: the number of data bytes that follow", "%u", type);
 	else
-		dis_ethertype_field(c, 12, "Type", type);
+		dis_ethertype_field(c, o + 12, "Type", type);
 	if (r->short_) {
-		dis_truncated(c, "Ethernet header", 0, ETHER_HDR);
+		dis_truncated(c, "Ethernet header", o, ETHER_HDR);
 		return;
 	}
 	char s[24], d[24];
@@ -121,13 +124,13 @@ void dis_link_ether(struct dctx *c)
 	dis_value(c, L, "%s > %s", s, d);
 
 	if (is_len) {
-		trailer(c, ETHER_HDR, llc(c, type));
+		trailer(c, o + ETHER_HDR, llc(c, type));
 	} else if (type < 0x600) {
-		dis_data(c, "Ethernet data", ETHER_HDR, rd_left(r));
+		dis_data(c, "Ethernet data", o + ETHER_HDR, rd_left(r));
 		dis_malformed(c, "Ethernet type 0x%04x is neither a length (up to 1500) nor an EtherType "
 		              "(0x0600 and up)", type);
 	} else {
-		trailer(c, ETHER_HDR, dis_ethertype(c, type));
+		trailer(c, o + ETHER_HDR, dis_ethertype(c, type));
 	}
 }
 

@@ -70,3 +70,13 @@ uint32_t dis_mpls(struct dctx *c)
 	}
 	return 0;
 }
+
+/* MPLS in UDP (RFC 7510): the label stack is the whole UDP payload's start. */
+bool dis_mpls_udp(struct dctx *c, const struct dis_seg *s)
+{
+	if (s->tcp || !s->by_port)
+		return false;
+	if (dis_tunnel_enter(c, "MPLS-in-UDP"))
+		dis_mpls(c);
+	return true;
+}

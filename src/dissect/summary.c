@@ -501,10 +501,25 @@ static void sum_other(const struct dissection *d, char *buf, size_t n)
 		snprintf(buf, n, "%s", i->proto ? i->proto : "?");
 }
 
+static void summary_of(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
+
 char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n)
 {
 	if (!n)
 		return buf;
+	if (!d->info.tunnel[0]) {
+		summary_of(d, t, buf, n);
+		return buf;
+	}
+	/* The inner packet's summary after what carried it (tcpdump's order). */
+	int k = snprintf(buf, n, "%s: ", d->info.tunnel);
+	if (k >= 0 && (size_t)k < n)
+		summary_of(d, t, buf + k, n - (size_t)k);
+	return buf;
+}
+
+static void summary_of(const struct dissection *d, struct flowtab *t, char *buf, size_t n)
+{
 	const struct pkt_info *i = &d->info;
 	if (i->tcp) {
 		sum_tcp(i, t, buf, n);
@@ -530,7 +545,6 @@ char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, 
 		dis_appendf(buf, n, " [truncated]");
 	else if (d->status == DIS_MALFORMED)
 		dis_appendf(buf, n, " [%s]", d->problem);
-	return buf;
 }
 
 void dissect_endpoint(const struct pkt_info *i, bool source, char *buf, size_t n)
