@@ -47,9 +47,9 @@ for f in vlan arp ipv4frag ipv6ext icmp tls dhcp tcpanalysis; do
 done
 # link layers and encapsulations (tests/tshark_links.py): PPP, Cisco HDLC,
 # Frame Relay, ARCNET, IPNET, IPoIB; MPLS, PPPoE, MACsec over Ethernet;
-# IP in IP, GRE, ERSPAN, VXLAN, Geneve, NSH
+# IP in IP, GRE, ERSPAN, VXLAN, Geneve, NSH; NFLOG, pflog, 802.11, radiotap, PPI
 python3 "$src/tshark_links.py" "$dir" || fail "tshark_links.py failed"
-for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap tunnels; do
+for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap tunnels nflog pflog wifi radiotap ppi pktap; do
 	compare "$dir/$f.pcap"
 done
 

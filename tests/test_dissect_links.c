@@ -369,8 +369,132 @@ static void test_tunnels(void)
 	dissection_free(&d);
 }
 
+/* Wi-Fi data from the AP (From DS) to a station, with LLC/SNAP. */
+static void wifi_data(struct pkt *f, bool qos, const struct pkt *ip, unsigned ethertype)
+{
+	static const uint8_t sta[6] = { 2, 0, 0, 0, 0, 1 }, ap[6] = { 2, 0, 0, 0, 0, 0xaa }, src[6] = { 2, 0, 0, 0, 0, 2 };
+	p8(f, qos ? 0x88 : 0x08);
+	p8(f, 0x02);
+	p16(f, 0x2c00);   /* duration 44, little-endian */
+	pmem(f, sta, 6);
+	pmem(f, ap, 6);
+	pmem(f, src, 6);
+	p16(f, 0x1000);   /* sequence 1 */
+	if (qos)
+		p16(f, 0);
+	pmem(f, (const uint8_t[]){ 0xaa, 0xaa, 0x03, 0, 0, 0 }, 6);
+	p16(f, ethertype);
+	pmem(f, ip->b, ip->n);
+}
+
+static void test_capture_headers(void)
+{
+	struct pkt u, ip4, ip6, f;
+	udp(&u, 51000, 53, "hey");
+	ip4.n = 0;
+	ipv4(&ip4, 17, &u);
+	ip6.n = 0;
+	ipv6(&ip6, 17, &u);
+	struct dissection d;
+
+	/* NFLOG: a prefix attribute, then the payload attribute (little-endian TLVs). */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 2, 0, 0, 5, 8, 0, 10, 0, 'a', 'b', 'c', 0 }, 12);
+	p8(&f, 4 + ip4.n);
+	pmem(&f, (const uint8_t[]){ 0, 9, 0 }, 3);
+	pmem(&f, ip4.b, ip4.n);
+	EQ_INT(DIS_OK, dis(LINK_NFLOG, &f, &d));
+	EQ_STR("abc", val(&d, "Prefix"));
+	EQ_STR("group 5", fld(&d, "Linux netfilter log (NFLOG)")->value);
+	EQ_INT(16 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("NFLOG", LINK_NFLOG, &f);
+
+	/* pflog: a 61-byte header padded to 64, IPv6 as OpenBSD numbers it (24). */
+	f.n = 0;
+	p8(&f, 61);
+	p8(&f, 24);
+	p8(&f, 1);   /* block */
+	p8(&f, 0);
+	pmem(&f, "em0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	pmem(&f, (const uint8_t[16]){ 0 }, 16);
+	p32(&f, 3);
+	while (f.n < 64)
+		p8(&f, 0);
+	pmem(&f, ip6.b, ip6.n);
+	EQ_INT(DIS_OK, dis(LINK_PFLOG, &f, &d));
+	EQ_STR("1 (block)", val(&d, "Action"));
+	EQ_STR("em0", val(&d, "Interface"));
+	EQ_STR("rule 3, block", fld(&d, "pf log")->value);
+	EQ_INT(64 + 40, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("pflog", LINK_PFLOG, &f);
+
+	/* PKTAP: a 108-byte little-endian header, then an Ethernet frame. */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 108, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0 }, 12);
+	pmem(&f, "en0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
+	while (f.n < 52)
+		p8(&f, 0);
+	pmem(&f, (const uint8_t[]){ 0x39, 0x30, 0, 0 }, 4);   /* pid 12345 */
+	pmem(&f, "curl\0\0\0\0\0\0\0\0\0\0\0\0\0", 17);
+	while (f.n < 108)
+		p8(&f, 0);
+	struct pkt e;
+	ether(&e, 0x0800);
+	pmem(&e, ip4.b, ip4.n);
+	pmem(&f, e.b, e.n);
+	EQ_INT(DIS_OK, dis(LINK_PKTAP, &f, &d));
+	EQ_STR("en0, curl[12345]", fld(&d, "Apple PKTAP")->value);
+	EQ_INT(108 + 14 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("PKTAP", LINK_PKTAP, &f);
+
+	/* 802.11 data from the AP, and QoS data over IPv6. */
+	f.n = 0;
+	wifi_data(&f, false, &ip4, 0x0800);
+	EQ_INT(DIS_OK, dis(LINK_IEEE802_11, &f, &d));
+	EQ_FIELD(&d, "BSSID", 10, 6, "02:00:00:00:00:aa");
+	EQ_STR("44", val(&d, "Duration"));
+	EQ_INT(32 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("802.11 data", LINK_IEEE802_11, &f);
+	f.n = 0;
+	wifi_data(&f, true, &ip6, 0x86dd);
+	EQ_INT(DIS_OK, dis(LINK_IEEE802_11, &f, &d));
+	EQ_STR("data, QoS data", val(&d, "Type/subtype"));
+	EQ_INT(34 + 40, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("802.11 QoS data", LINK_IEEE802_11, &f);
+
+	/* Radiotap with flags (FCS at the end), rate, channel and signal. */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 0, 0, 15, 0, 0x2e, 0, 0, 0, 0x10, 12, 0x85, 0x09, 0xa0, 0x00, 0xd8 }, 15);
+	wifi_data(&f, false, &ip4, 0x0800);
+	p32(&f, 0x11223344);   /* the FCS */
+	EQ_INT(DIS_OK, dis(LINK_RADIOTAP, &f, &d));
+	EQ_STR("6 Mb/s", val(&d, "Rate"));
+	EQ_STR("2437 MHz", val(&d, "Channel"));
+	EQ_STR("-40 dBm", val(&d, "Antenna signal"));
+	EQ_INT(15 + 32 + 20, fld(&d, "Source port")->off);
+	EQ_STR("UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("radiotap", LINK_RADIOTAP, &f);
+
+	/* PPI naming 802.11. */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 0, 0, 8, 0, 105, 0, 0, 0 }, 8);
+	wifi_data(&f, false, &ip4, 0x0800);
+	EQ_INT(DIS_OK, dis(LINK_PPI, &f, &d));
+	EQ_STR("link type 105", fld(&d, "Per-Packet Information")->value);
+	EQ_INT(8 + 32 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("PPI", LINK_PPI, &f);
+}
+
 int main(void)
 {
+	test_capture_headers();
 	test_link_headers();
 	test_encapsulations();
 	test_tunnels();

@@ -3,7 +3,8 @@
 encapsulations that loopback cannot produce (PPP, PPP in HDLC framing,
 Cisco HDLC, Frame Relay in its three encapsulations, Linux ARCNET, Solaris
 IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet; tunnels:
-IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH), one file
+IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH; NFLOG,
+pflog, 802.11 alone and after radiotap and PPI), one file
 per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
@@ -51,6 +52,30 @@ TUNNELS = [
     udp4(A4, "203.0.113.9", 40000, 6081, struct.pack("!BBHI", 0, 0, 0x6558, 10 << 8) + l2(V6, 0x86DD)),
 ]
 
+def wifi(payload, etype=0x0800, qos=False):
+    fc = bytes([0x88 if qos else 0x08, 0x02])
+    hdr = fc + struct.pack("<H", 44) + bytes.fromhex("020000000001" "0200000000aa" "020000000002") + struct.pack("<H", 16)
+    return hdr + (b"\0\0" if qos else b"") + bytes.fromhex("aaaa03000000") + struct.pack("!H", etype) + payload
+
+
+def nflog(payload, family=2):
+    prefix = b"abc\0"
+    return (struct.pack("!BBH", family, 0, 5) + struct.pack("<HH", 4 + len(prefix), 10) + prefix
+            + struct.pack("<HH", 4 + len(payload), 9) + payload)
+
+
+def pflog(payload, af=2):
+    h = struct.pack("!BBBB", 61, af, 1, 0) + b"em0".ljust(16, b"\0") + bytes(16) + struct.pack("!I", 3)
+    return h.ljust(64, b"\0") + payload
+
+
+def pktap(frame):
+    h = struct.pack("<III", 108, 1, 1) + b"en0".ljust(24, b"\0") + bytes(16) + struct.pack("<I", 12345)
+    return (h + b"curl".ljust(17, b"\0")).ljust(108, b"\0") + frame
+
+
+RADIOTAP = bytes([0, 0, 15, 0, 0x2E, 0, 0, 0, 0x10, 12, 0x85, 0x09, 0xA0, 0x00, 0xD8])
+
 FILES = {
     # name: (LINKTYPE, frames)
     "ppp": (9, [b"\xff\x03\x00\x21" + V4, b"\xff\x03\x00\x57" + V6, b"\x21" + T4,
@@ -69,6 +94,12 @@ FILES = {
                   eth(struct.pack("!BBHH", 0x11, 0, 0xbeef, 2 + len(V6)) + b"\x00\x57" + V6, 0x8864),
                   eth(struct.pack("!BBI", 0x20, 0, 66) + bytes.fromhex("caf9df4f509a0064") + b"\x08\x00" + V4
                       + bytes(range(16)), 0x88e5)]),
+    "nflog": (239, [nflog(V4), nflog(V6, 10)]),
+    "pflog": (117, [pflog(V4), pflog(V6, 24)]),
+    "wifi": (105, [wifi(V4), wifi(V6, 0x86DD, True)]),
+    "radiotap": (127, [RADIOTAP + wifi(V4) + b"\x11\x22\x33\x44"]),
+    "pktap": (258, [pktap(eth(V4)), pktap(eth(V6, 0x86DD))]),
+    "ppi": (192, [bytes([0, 0, 8, 0, 105, 0, 0, 0]) + wifi(T4)]),
     "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
 }
 

@@ -574,6 +574,12 @@ static const struct link {
 	{ LINK_ARCNET_LINUX, "Linux ARCNET", dis_link_arcnet },
 	{ LINK_IPNET, "Solaris IPNET", dis_link_ipnet },
 	{ LINK_IPOIB, "IP over InfiniBand", dis_link_ipoib },
+	{ LINK_NFLOG, "Linux NFLOG", dis_link_nflog },
+	{ LINK_PFLOG, "OpenBSD pflog", dis_link_pflog },
+	{ LINK_PKTAP, "Apple PKTAP", dis_link_pktap },
+	{ LINK_IEEE802_11, "IEEE 802.11", dis_link_80211 },
+	{ LINK_RADIOTAP, "802.11 with radiotap", dis_link_radiotap },
+	{ LINK_PPI, "PPI", dis_link_ppi },
 };
 
 /* A link type is an int in pcap's API; a negative one (never a real

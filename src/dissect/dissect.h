@@ -48,13 +48,19 @@ enum {
 	LINK_RAW = 101,        /* raw IPv4/IPv6, version from the first nibble */
 	LINK_C_HDLC = 104,     /* Cisco HDLC */
 	LINK_FRELAY = 107,     /* Frame Relay, Q.922 address first */
+	LINK_IEEE802_11 = 105, /* Wi-Fi frames */
 	LINK_LOOP = 108,       /* OpenBSD loopback: 4-byte network-order family */
 	LINK_LINUX_SLL = 113,
+	LINK_PFLOG = 117,      /* pf's log device */
+	LINK_RADIOTAP = 127,   /* radiotap, then 802.11 */
 	LINK_ARCNET_LINUX = 129,
+	LINK_PPI = 192,        /* CACE PPI, then the DLT it names */
 	LINK_IPNET = 226,      /* Solaris IP observability devices */
 	LINK_IPV4 = 228,
 	LINK_IPV6 = 229,
+	LINK_NFLOG = 239,      /* Linux netfilter log */
 	LINK_IPOIB = 242,      /* IP over InfiniBand */
+	LINK_PKTAP = 258,      /* Apple PKTAP */
 	LINK_LINUX_SLL2 = 276,
 };
 

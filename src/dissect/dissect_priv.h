@@ -144,6 +144,13 @@ void dis_link_fr(struct dctx *c);         /* link_fr.c */
 void dis_link_arcnet(struct dctx *c);     /* link_arcnet.c */
 void dis_link_ipnet(struct dctx *c);      /* link_ipnet.c */
 void dis_link_ipoib(struct dctx *c);      /* link_ipoib.c */
+void dis_link_nflog(struct dctx *c);      /* link_nflog.c */
+void dis_link_pflog(struct dctx *c);      /* link_pflog.c */
+void dis_link_pktap(struct dctx *c);      /* link_pktap.c */
+void dis_link_80211(struct dctx *c);      /* link_80211.c */
+void dis_80211_frame(struct dctx *c, bool fcs);   /* from the reader; fcs: 4 bytes of FCS at the end */
+void dis_link_radiotap(struct dctx *c);   /* link_radiotap.c: radiotap and PPI before 802.11 */
+void dis_link_ppi(struct dctx *c);
 uint32_t dis_mpls(struct dctx *c);
 uint32_t dis_macsec(struct dctx *c);      /* proto_macsec.c: 802.1AE SecTAG */
 /* Tunnels (proto_ipip.c, proto_gre.c, proto_vxlan.c, proto_geneve.c).

@@ -23,6 +23,7 @@ static const struct family {
 static void loopback(struct dctx *c, const char *layer, bool host_order)
 {
 	struct rd *r = &c->r;
+	uint32_t o = r->off;   /* 0, or after PKTAP's header */
 	uint32_t v = rd_be32(r);
 	const char *order = "network byte order";
 	/* Families are small numbers: a value in the top half is little-endian. */
@@ -35,17 +36,17 @@ static void loopback(struct dctx *c, const char *layer, bool host_order)
 	const struct family *f = DIS_FIND(families, af, v);
 
 	c->info->proto = "Loopback";
-	dis_layer(c, 0, 4, layer, "The loopback interface's header: just the address family", NULL);
-	dis_field(c, 1, 0, 4, "Family", "Which protocol follows (an AF_ address family value)",
+	dis_layer(c, o, 4, layer, "The loopback interface's header: just the address family", NULL);
+	dis_field(c, 1, o, 4, "Family", "Which protocol follows (an AF_ address family value)",
 	          "%u (%s, %s)", v, f ? f->name : "unknown", order);
 	if (r->short_) {
-		dis_truncated(c, "loopback header", 0, 4);
+		dis_truncated(c, "loopback header", o, 4);
 		return;
 	}
 	if (f) {
 		f->decode(c);
 	} else {
-		dis_data(c, "Loopback data", 4, rd_left(r));
+		dis_data(c, "Loopback data", o + 4, rd_left(r));
 		dis_unsupported(c, "address family %u is not decoded", v);
 	}
 }
