@@ -186,12 +186,7 @@ int labsrv_out(struct labsrv_conn *c, const void *p, size_t n)
 		size_t cap = c->out_cap ? c->out_cap : 4096;
 		while (cap < need)
 			cap *= 2;
-		uint8_t *grown = realloc(c->out, cap);
-		if (!grown) {
-			c->dead = true;
-			return LS_ERR;
-		}
-		c->out = grown;
+		c->out = xrealloc(c->out, cap);
 		c->out_cap = cap;
 	}
 	memcpy(c->out + c->out_len, b + off, n - off);
@@ -542,13 +537,8 @@ static void accept_some(struct loop *L, int64_t now)
 		 * delayed ACK. */
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		struct labsrv_conn *c = calloc(1, sizeof *c);
-		void *state = c && s->proto->state_size ? calloc(1, s->proto->state_size) : NULL;
-		if (!c || (s->proto->state_size && !state)) {
-			free(c);
-			close(fd);
-			continue;
-		}
+		struct labsrv_conn *c = xcalloc(1, sizeof *c);
+		void *state = s->proto->state_size ? xcalloc(1, s->proto->state_size) : NULL;
 		if (L->n == LABSRV_MAX_OPEN)
 			evict_one(L);
 		c->s = s;
@@ -690,9 +680,7 @@ static void *server_main(void *arg)
 		s->proto->run(s);
 		return NULL;
 	}
-	struct loop *L = calloc(1, sizeof *L);
-	if (!L)
-		return NULL;
+	struct loop *L = xcalloc(1, sizeof *L);
 	L->s = s;
 	L->tcp_on = s->lfd >= 0;
 	L->udp_on = s->ufd >= 0;

@@ -20,6 +20,7 @@
  * Content-Length.
  */
 #include "servers/labsrv_priv.h"
+#include "common/mem.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -337,9 +338,7 @@ static int headers_done(struct labsrv_conn *c, struct http_conn *h)
 		if (r->expect_continue && r->minor >= 1 && n > 0 &&
 		    labsrv_out(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
 			return LS_ERR;
-		h->body = malloc(n ? n : 1);
-		if (!h->body)
-			return LS_ERR;
+		h->body = xmalloc(n ? n : 1);
 		h->rt = rt;
 		h->phase = P_BODY;
 		return LS_OK;
