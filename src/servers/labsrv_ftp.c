@@ -56,6 +56,7 @@ struct ftp_cmd {
 	const char *name;
 	bool needs_login;
 	int (*run)(struct ftp *f, const char *arg);   /* 0, or an LS_ error to close */
+	const char *fixed;   /* instead of run: the one reply, whatever the argument */
 };
 
 static int reply(struct ftp *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -194,35 +195,11 @@ static int cmd_pass(struct ftp *f, const char *arg)
 	return reply(f, "230 Login successful");
 }
 
-static int cmd_syst(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "215 UNIX Type: L8");
-}
-
-static int cmd_feat(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "211-Features:\r\n EPSV\r\n SIZE\r\n211 End");
-}
-
-static int cmd_noop(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "200 NOOP ok");
-}
-
 static int cmd_quit(struct ftp *f, const char *arg)
 {
 	(void)arg;
 	labsrv_close(f->c);
 	return reply(f, "221 Goodbye");
-}
-
-static int cmd_pwd(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "257 \"/\" is the current directory");
 }
 
 static int cmd_cwd(struct ftp *f, const char *arg)
@@ -231,12 +208,6 @@ static int cmd_cwd(struct ftp *f, const char *arg)
 	resolve(arg, &dir);
 	if (!dir)
 		return reply(f, "550 %.64s: No such directory", arg);
-	return reply(f, "250 Directory changed to /");
-}
-
-static int cmd_cdup(struct ftp *f, const char *arg)
-{
-	(void)arg;
 	return reply(f, "250 Directory changed to /");
 }
 
@@ -351,14 +322,27 @@ static int cmd_nlst(struct ftp *f, const char *arg)
 	return list(f, arg, true);
 }
 
+#define PWD_REPLY "257 \"/\" is the current directory"
 static const struct ftp_cmd commands[] = {
-	{ "USER", false, cmd_user }, { "PASS", false, cmd_pass }, { "QUIT", false, cmd_quit },
-	{ "SYST", false, cmd_syst }, { "FEAT", false, cmd_feat }, { "NOOP", false, cmd_noop },
-	{ "PWD", true, cmd_pwd }, { "XPWD", true, cmd_pwd }, { "CWD", true, cmd_cwd },
-	{ "CDUP", true, cmd_cdup }, { "TYPE", true, cmd_type }, { "MODE", true, cmd_mode },
-	{ "STRU", true, cmd_stru }, { "PASV", true, cmd_pasv }, { "EPSV", true, cmd_epsv },
-	{ "SIZE", true, cmd_size }, { "RETR", true, cmd_retr }, { "LIST", true, cmd_list },
-	{ "NLST", true, cmd_nlst },
+	{ "USER", false, cmd_user, NULL },
+	{ "PASS", false, cmd_pass, NULL },
+	{ "QUIT", false, cmd_quit, NULL },
+	{ "SYST", false, NULL, "215 UNIX Type: L8" },
+	{ "FEAT", false, NULL, "211-Features:\r\n EPSV\r\n SIZE\r\n211 End" },
+	{ "NOOP", false, NULL, "200 NOOP ok" },
+	{ "PWD", true, NULL, PWD_REPLY },
+	{ "XPWD", true, NULL, PWD_REPLY },
+	{ "CWD", true, cmd_cwd, NULL },
+	{ "CDUP", true, NULL, "250 Directory changed to /" },
+	{ "TYPE", true, cmd_type, NULL },
+	{ "MODE", true, cmd_mode, NULL },
+	{ "STRU", true, cmd_stru, NULL },
+	{ "PASV", true, cmd_pasv, NULL },
+	{ "EPSV", true, cmd_epsv, NULL },
+	{ "SIZE", true, cmd_size, NULL },
+	{ "RETR", true, cmd_retr, NULL },
+	{ "LIST", true, cmd_list, NULL },
+	{ "NLST", true, cmd_nlst, NULL },
 };
 
 /* Known to FTP, not offered by a read-only passive-only server. */
@@ -375,7 +359,7 @@ static int ftp_run(void *ctx, const void *entry, const char *arg)
 		arg++;
 	if (cmd->needs_login && !f->logged_in)
 		return reply(f, "530 Please login with USER and PASS");
-	return cmd->run(f, arg);
+	return cmd->fixed ? reply(f, "%s", cmd->fixed) : cmd->run(f, arg);
 }
 
 static const struct labsrv_cmdloop loop = {

@@ -106,24 +106,28 @@ static bool domain_ok(const char *d)
 
 /* ------------------------------------------------------------ commands */
 
-static int cmd_helo(struct smtp *t, const char *arg)
+/* HELO and EHLO start afresh alike (RFC 5321 4.1.4); EHLO also turns the
+ * extensions on, so its reply lists them. */
+static int greet(struct smtp *t, const char *arg, bool esmtp)
 {
 	if (!*arg)
-		return reply(t, "501 Syntax: HELO hostname");
+		return reply(t, "501 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
 	reset_tx(t);
 	t->st = S_READY;
-	t->esmtp = false;
-	return reply(t, "250 %s", HOSTNAME);
+	t->esmtp = esmtp;
+	if (!esmtp)
+		return reply(t, "250 %s", HOSTNAME);
+	return reply(t, "250-%s greets %.64s\r\n250-SIZE %d\r\n250 8BITMIME", HOSTNAME, arg, MSG_MAX);
+}
+
+static int cmd_helo(struct smtp *t, const char *arg)
+{
+	return greet(t, arg, false);
 }
 
 static int cmd_ehlo(struct smtp *t, const char *arg)
 {
-	if (!*arg)
-		return reply(t, "501 Syntax: EHLO hostname");
-	reset_tx(t);
-	t->st = S_READY;
-	t->esmtp = true;
-	return reply(t, "250-%s greets %.64s\r\n250-SIZE %d\r\n250 8BITMIME", HOSTNAME, arg, MSG_MAX);
+	return greet(t, arg, true);
 }
 
 static int cmd_mail(struct smtp *t, const char *arg)
