@@ -227,26 +227,19 @@ int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...)
 	return labsrv_out(c, buf, (size_t)n);
 }
 
-int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap)
+int labsrv_reply(struct labsrv_conn *c, const char *fmt, ...)
 {
 	char buf[600];
+	va_list ap;
+	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
 	if (n < 0)
 		return LS_ERR;
 	if ((size_t)n > sizeof buf - 3)
 		n = (int)sizeof buf - 3;
 	memcpy(buf + n, "\r\n", 3);
 	return labsrv_out(c, buf, (size_t)n + 2);
-}
-
-static int reply_line(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reply_line(struct labsrv_conn *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = labsrv_vreply(c, fmt, ap);
-	va_end(ap);
-	return rc;
 }
 
 void labsrv_close(struct labsrv_conn *c)
@@ -266,7 +259,7 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		return LS_AGAIN;
 	if (rc == LS_ERR) {
 		/* no end of line in sight: say why, and stop reading */
-		reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		labsrv_reply(c, "500 Line too long (at most %zu octets)", l->line_max);
 		labsrv_close(c);
 		return LS_AGAIN;
 	}
@@ -274,9 +267,9 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		return rc;
 	c->requests++;
 	if (rc == LS_LONG) {
-		rc = reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		rc = labsrv_reply(c, "500 Line too long (at most %zu octets)", l->line_max);
 	} else if (len == 0 || !labsrv_text_ok(line, len)) {
-		rc = reply_line(c, "500 Syntax error, command unrecognized");
+		rc = labsrv_reply(c, "500 Syntax error, command unrecognized");
 	} else {
 		const void *cmd = NULL;
 		for (size_t k = 0; k < l->ncmds && !cmd; k++) {
@@ -290,14 +283,14 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		if (cmd)
 			rc = l->run(ctx, cmd, line + strcspn(line, " "));
 		else if (known)
-			rc = reply_line(c, "502 Command not supported here");
+			rc = labsrv_reply(c, "502 Command not supported here");
 		else
-			rc = reply_line(c, "500 Syntax error, command unrecognized");
+			rc = labsrv_reply(c, "500 Syntax error, command unrecognized");
 	}
 	if (rc < 0)
 		return rc;
 	if (!c->closing && c->requests >= c->s->lim.max_requests) {
-		reply_line(c, "%s", l->too_many);
+		labsrv_reply(c, "%s", l->too_many);
 		labsrv_close(c);
 	}
 	return LS_OK;
@@ -305,7 +298,7 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 
 void labsrv_command_timeout(struct labsrv_conn *c, const struct labsrv_cmdloop *l)
 {
-	reply_line(c, "%s", l->timed_out);
+	labsrv_reply(c, "%s", l->timed_out);
 	labsrv_close(c);
 }
 
