@@ -109,12 +109,9 @@ static void lesson_destroy(void *self)
 	if (s->busy)
 		pthread_join(s->worker, NULL);   /* bounded: every call of a step is */
 	for (int i = 0; i < NPANES; i++)
-		if (s->state[i])
-			panes[i]->destroy(s->state[i]);
-	if (s->ladder_state)
-		pane_ladder.destroy(s->ladder_state);
-	if (s->compare_state)
-		pane_compare.destroy(s->compare_state);
+		pane_free(panes[i], s->state[i]);
+	pane_free(&pane_ladder, s->ladder_state);
+	pane_free(&pane_compare, s->compare_state);
 	if (s->v.cmp)
 		lab_close(s->cmp.fresh);
 	ui_lines_free(&s->notes_lines);
@@ -202,10 +199,10 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
 	offer_resume(s);
-	s->ladder_state = pane_ladder.create();
-	s->compare_state = pane_compare.create();
+	s->ladder_state = pane_new(&pane_ladder);
+	s->compare_state = pane_new(&pane_compare);
 	for (int i = 0; i < NPANES; i++)
-		s->state[i] = panes[i]->create();
+		s->state[i] = pane_new(panes[i]);
 	return s;
 }
 
@@ -569,9 +566,9 @@ static void start_compare(struct lesson_screen *s, size_t ti)
  * bytes, its ladder) start afresh, before the old run is closed. */
 static void leave_compare(struct lesson_screen *s)
 {
-	void *detail = pane_detail.create(), *ladder = pane_ladder.create();
-	pane_detail.destroy(s->state[P_DETAIL]);
-	pane_ladder.destroy(s->ladder_state);
+	void *detail = pane_new(&pane_detail), *ladder = pane_new(&pane_ladder);
+	pane_free(&pane_detail, s->state[P_DETAIL]);
+	pane_free(&pane_ladder, s->ladder_state);
 	s->state[P_DETAIL] = detail;
 	s->ladder_state = ladder;
 	struct lab *old = s->v.lab;
