@@ -115,6 +115,8 @@ size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t 
  * the new position in a list of n entries shown `page` at a time, or -1
  * when key does not move. */
 long ui_move(int key, long cur, size_t n, int page);
+/* The same for a list's selection: true when key moved *cur. */
+bool ui_move_key(int key, size_t *cur, size_t n, int page);
 
 /* Scrolling text by its top line (code, explanation): true when key moved
  * *top, a line list of n lines shown `page` at a time. */

@@ -157,13 +157,8 @@ static enum ui_result browser_key(void *self, int key)
 		}
 		return UI_REDRAW;
 	}
-	default: {
-		long to = ui_move(key, (long)b->sel, n, 1);
-		if (to < 0)
-			return UI_IGNORED;
-		b->sel = (size_t)to;
-		return UI_REDRAW;
-	}
+	default:
+		return ui_move_key(key, &b->sel, n, 1) ? UI_REDRAW : UI_IGNORED;
 	}
 }
 

@@ -122,11 +122,7 @@ static enum ui_result jumplist_key(void *self, int key)
 	}
 	if (ui_hscroll_key(key, &s->skip))
 		return UI_REDRAW;
-	long to = ui_move(key, (long)s->cur, n, s->page);
-	if (to < 0)
-		return UI_IGNORED;
-	s->cur = (size_t)to;
-	return UI_REDRAW;
+	return ui_move_key(key, &s->cur, n, s->page) ? UI_REDRAW : UI_IGNORED;
 }
 
 const struct ui_screen ui_jumplist = {

@@ -717,10 +717,7 @@ static enum ui_result toggles_key(struct lesson_screen *s, int key)
 	if (key >= '1' && key < '1' + (int)n)
 		s->menu_sel = (size_t)(key - '1');
 	else if (key != TK_ENTER) {
-		long to = ui_move(key, (long)s->menu_sel, n, 1);
-		if (to >= 0)
-			s->menu_sel = (size_t)to;
-		return to >= 0 ? UI_REDRAW : UI_HANDLED;
+		return ui_move_key(key, &s->menu_sel, n, 1) ? UI_REDRAW : UI_HANDLED;
 	}
 	s->modal = MODAL_NONE;
 	start_compare(s, s->menu_sel);

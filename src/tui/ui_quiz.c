@@ -239,16 +239,14 @@ static enum ui_result quiz_key(void *self, int key)
 		z->choice = k;
 		return UI_REDRAW;
 	}
-	long to = a == Q_CHOOSE ? -1 : ui_move(key, (long)z->choice, q->nchoices, 1);
-	if (to < 0 && isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
+	if (a != Q_CHOOSE && ui_move_key(key, &z->choice, q->nchoices, 1))
+		return UI_REDRAW;
+	if (isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
 		snprintf(z->msg, sizeof z->msg, "%c is not one of the answers: a to %c, then Enter", key,
 		         'a' + (int)q->nchoices - 1);
 		return UI_REDRAW;
 	}
-	if (to < 0)
-		return said ? UI_REDRAW : UI_HANDLED;
-	z->choice = (size_t)to;
-	return UI_REDRAW;
+	return said ? UI_REDRAW : UI_HANDLED;
 }
 
 const struct ui_screen ui_quiz = {
