@@ -4,6 +4,7 @@
  */
 #include "challenge/challenge.h"
 
+#include "common/clock.h"
 #include "common/text.h"
 #include "common/dirlist.h"
 #include "common/loopback.h"
@@ -366,6 +367,12 @@ enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms)
 	if (n > 0 && p[1].revents)
 		return CHAL_STOPPED;
 	return n > 0 ? CHAL_READY : CHAL_TIMEOUT;
+}
+
+bool chal_readable(const struct chal_run *r, int fd, int64_t deadline)
+{
+	int64_t left = deadline - clock_ms();
+	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
 }
 
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen)

@@ -179,6 +179,9 @@ int chal_listens(uint16_t port);
  * r->wake: what a lab side's every wait is. */
 enum chal_wait { CHAL_READY, CHAL_TIMEOUT, CHAL_STOPPED };
 enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms);
+/* Wait for fd to be readable until deadline (clock_ms), watching r->wake:
+ * true when it is; false when the time is up or the lab side must stop. */
+bool chal_readable(const struct chal_run *r, int fd, int64_t deadline);
 /* Sleep up to ms, or until the lab side must stop (true). */
 bool chal_stopped(const struct chal_run *r, int ms);
 /* A free port for the learner's server (r->port, r->host): the runner

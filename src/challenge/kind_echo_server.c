@@ -190,8 +190,7 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 	int64_t until = clock_ms() + IO_MS;
 	c->closing = CLOSE_SILENT;
 	for (;;) {
-		int64_t left = until - clock_ms();
-		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
+		if (!chal_readable(r, fd, until))
 			return;
 		uint8_t buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);

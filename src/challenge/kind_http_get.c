@@ -214,13 +214,6 @@ static int decide(const struct http_lab *x, const struct head *h, char *reason, 
 
 /* ---- the lab's server ---- */
 
-/* Wait for fd to be readable, the wake pipe or the deadline; false unless fd. */
-static bool wait_in(const struct chal_run *r, int fd, int64_t deadline)
-{
-	int64_t left = deadline - clock_ms();
-	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
-}
-
 static bool send_all(int fd, const char *b, size_t n)
 {
 	while (n) {
@@ -235,7 +228,7 @@ static bool send_all(int fd, const char *b, size_t n)
 	return true;
 }
 
-/* One recv from the client once wait_in said it has something; at the end
+/* One recv from the client once chal_readable said it has something; at the end
  * of the connection (0 or -1) how it ended is noted for the judge. */
 static ssize_t take(struct http_lab *x, int fd, void *buf, size_t n)
 {
@@ -255,7 +248,7 @@ static void drain(struct chal_run *r, int fd, int64_t deadline)
 {
 	struct http_lab *x = r->priv;
 	size_t total = 0;
-	while (total < DRAIN_CAP && wait_in(r, fd, deadline)) {
+	while (total < DRAIN_CAP && chal_readable(r, fd, deadline)) {
 		char buf[4096];
 		ssize_t k = take(x, fd, buf, sizeof buf);
 		if (k <= 0)
@@ -271,7 +264,7 @@ static void serve(struct chal_run *r, int fd)
 	struct head h;
 	for (;;) {
 		parse_head(x->req, x->nreq, &h);
-		if (h.complete || x->nreq >= HEAD_MAX || !wait_in(r, fd, end))
+		if (h.complete || x->nreq >= HEAD_MAX || !chal_readable(r, fd, end))
 			break;
 		ssize_t k = take(x, fd, x->req + x->nreq, HEAD_MAX - x->nreq);
 		if (k <= 0)
