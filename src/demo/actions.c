@@ -469,6 +469,8 @@ static void do_recv(struct demo *d, const struct demo_action *a, struct demo_out
 		snprintf(o->call, sizeof o->call, "recv(%s, buf, %ld, %s)", a->sock, a->num, fl);
 	if (!s)
 		return;
+	/* The lesson's buffer, of the size it asks for: its failure is this
+	 * call's ENOMEM, as in the learner's own program (not mem.h's rule). */
 	uint8_t *buf = malloc((size_t)a->num + 1);
 	if (!buf) {
 		demo_errno_result(o, ENOMEM);
@@ -858,7 +860,7 @@ static void run_throughput(struct demo *d, const struct demo_action *a, struct d
 		demo_errno_result(o, -rc);
 		return;
 	}
-	char *buf = calloc(1, (size_t)chunk);
+	char *buf = calloc(1, (size_t)chunk);   /* the lesson's chunk size: ENOMEM is its result */
 	struct sink k = { .fd = kfd };
 	pthread_t th;
 	if (!buf || pthread_create(&th, NULL, sink_main, &k) != 0) {
