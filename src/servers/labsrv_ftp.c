@@ -106,8 +106,8 @@ static int transfer(struct ftp *f, const char *what, const char *data, size_t n)
 	memcpy(f->data, data, n);
 	f->data_len = n;
 	f->c->waits_extra = true;
-	return labsrv_reply(f->c, "150 Opening %s mode data connection for %s (%zu bytes)", f->ascii ? "ASCII" : "BINARY",
-	             what, n);
+	return labsrv_reply(f->c, "150 Opening %s mode data connection for %s (%zu bytes)",
+	                    f->ascii ? "ASCII" : "BINARY", what, n);
 }
 
 /* The data listener is readable while this connection waits for its data
@@ -221,7 +221,8 @@ static int cmd_mode(struct ftp *f, const char *arg)
 
 static int cmd_stru(struct ftp *f, const char *arg)
 {
-	return labsrv_reply(f->c, strcasecmp(arg, "F") == 0 ? "200 Structure set to F" : "504 Only structure F is implemented");
+	return labsrv_reply(f->c, strcasecmp(arg, "F") == 0 ? "200 Structure set to F"
+	                                                    : "504 Only structure F is implemented");
 }
 
 static int cmd_pasv(struct ftp *f, const char *arg)

@@ -140,7 +140,8 @@ static int cmd_mail(struct smtp *t, const char *arg)
 			return labsrv_reply(t->c, "555 MAIL parameters need EHLO");
 		if (n > 5 && strncasecmp(rest, "SIZE=", 5) == 0 && strspn(rest + 5, "0123456789") == n - 5) {
 			if (n - 5 > 9 || strtol(rest + 5, NULL, 10) > MSG_MAX)
-				return labsrv_reply(t->c, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
+				return labsrv_reply(t->c, "552 Message size exceeds fixed maximum message size (%d)",
+				                    MSG_MAX);
 		} else if (!(n == 9 && strncasecmp(rest, "BODY=7BIT", 9) == 0) &&
 		           !(n == 13 && strncasecmp(rest, "BODY=8BITMIME", 13) == 0)) {
 			return labsrv_reply(t->c, "555 MAIL parameter not recognized or not supported");
@@ -165,7 +166,8 @@ static int cmd_rcpt(struct smtp *t, const char *arg)
 		return labsrv_reply(t->c, "555 RCPT parameters not recognized or not supported");
 	const char *at = strrchr(addr, '@');
 	if (!(at ? domain_ok(at + 1) : strcasecmp(addr, "postmaster") == 0))
-		return labsrv_reply(t->c, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr, HOSTNAME);
+		return labsrv_reply(t->c, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr,
+		                    HOSTNAME);
 	if (t->m.nrcpt >= RCPT_MAX)
 		return labsrv_reply(t->c, "452 Too many recipients");
 	size_t used = strlen(t->m.rcpt);
@@ -180,7 +182,8 @@ static int cmd_data(struct smtp *t, const char *arg)
 	if (*arg)
 		return labsrv_reply(t->c, "501 Syntax: DATA");
 	if (t->st != S_RCPT)
-		return labsrv_reply(t->c, t->st == S_MAIL ? "503 Need RCPT before DATA" : "503 Need MAIL and RCPT before DATA");
+		return labsrv_reply(t->c, t->st == S_MAIL ? "503 Need RCPT before DATA"
+		                                          : "503 Need MAIL and RCPT before DATA");
 	t->in_data = true;
 	t->data_too_long = false;
 	t->data_read = 0;
