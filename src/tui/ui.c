@@ -223,6 +223,13 @@ long ui_move(int key, long cur, size_t n, int page)
 	return to < 0 ? 0 : to;
 }
 
+void ui_resize_size(void *self, int w, int h)
+{
+	struct ui_size *sz = self;
+	sz->w = w;
+	sz->h = h;
+}
+
 bool ui_move_key(int key, size_t *cur, size_t n, int page)
 {
 	long to = ui_move(key, (long)*cur, n, page);

@@ -47,6 +47,15 @@ struct ui_screen {
 	const struct key_table *const *help;
 };
 
+/* The size a screen draws at.  A screen that needs nothing more from a
+ * resize keeps this as the first member of its state and takes
+ * ui_resize_size as its `resize` (a pointer to a struct points to its
+ * first member, so the one hook serves them all). */
+struct ui_size {
+	int w, h;
+};
+void ui_resize_size(void *self, int w, int h);
+
 extern const struct ui_screen ui_browser, ui_lesson, ui_present, ui_help;
 /* The check-yourself questions, then the recap (arg: the lesson). */
 extern const struct ui_screen ui_quiz;
