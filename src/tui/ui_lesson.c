@@ -1002,6 +1002,15 @@ static enum ui_result comparing_key(struct lesson_screen *s, int key)
 	}
 }
 
+/* The teacher's notes (n), from the presenter's keys and while a
+ * prediction is asked alike: the layout makes room for them or takes it back. */
+static enum ui_result flip_notes(struct lesson_screen *s)
+{
+	s->notes = !s->notes;
+	layout(s);
+	return UI_REDRAW;
+}
+
 /* Forward shows the next step already run, or runs the next one; back
  * shows the one before. */
 static enum ui_result present_key(struct lesson_screen *s, int key)
@@ -1027,9 +1036,7 @@ static enum ui_result present_key(struct lesson_screen *s, int key)
 		s->blank = true;
 		return UI_REDRAW;
 	case P_NOTES:
-		s->notes = !s->notes;
-		layout(s);
-		return UI_REDRAW;
+		return flip_notes(s);
 	default:
 		return UI_IGNORED;
 	}
@@ -1055,9 +1062,7 @@ static enum ui_result lesson_key(void *self, int key)
 			s->modal = MODAL_NONE;
 			return UI_REDRAW;
 		case PP_NOTES:
-			s->notes = !s->notes;
-			layout(s);
-			return UI_REDRAW;
+			return flip_notes(s);
 		default:
 			break;
 		}
