@@ -4,7 +4,9 @@
  * scripted learner talks to it over loopback sockets, and the packets the
  * judge reads are frames built here (no capture, no privilege needed).
  * Each case is a typical program, right or wrong, and the finding its
- * verdict must contain; the parameter checks of challenge_load too.
+ * verdict must contain; the parameter checks of challenge_load too, and
+ * the helpers the judges share (chal_lab_data, chal_judge_connected) on
+ * packets made here.
  */
 #include "challenge/challenge.h"
 #include "challenge/run.h"
@@ -490,8 +492,78 @@ static void test_params(void)
 	unlink(path);
 }
 
+/* ---- helpers the judges share, on packets made here ---- */
+
+static struct chal_packet seg(bool learner, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t len)
+{
+	struct chal_packet p = { .from_learner = learner };
+	p.info.tcp = true;
+	p.info.sport = sport;
+	p.info.tcp_flags = flags;
+	p.info.seq = seq;
+	p.info.payload_len = len;
+	return p;
+}
+
+static void test_lab_data(void)
+{
+	/* the lab's connection from port 5000: data before its SYN has no offset;
+	 * a retransmission keeps the offset it had; the learner's segments and
+	 * another port's are not the lab's; sequence numbers wrap modulo 2^32 */
+	struct chal_packet pk[] = {
+		seg(false, 5000, 0x18, 7, 4),                  /* before the SYN: passed over */
+		seg(false, 5000, 0x02, 0xfffffffeu, 0),        /* SYN: the stream starts at 0xffffffff */
+		seg(true, 8080, 0x12, 100, 0),
+		seg(false, 5000, 0x18, 0xffffffffu, 5),        /* offset 0 */
+		seg(true, 8080, 0x18, 101, 9),                 /* the learner's */
+		seg(false, 5001, 0x18, 0xffffffffu, 5),        /* another port */
+		seg(false, 5000, 0x10, 4, 0),                  /* a bare ACK */
+		seg(false, 5000, 0x18, 4, 3),                  /* offset 5, past the wrap */
+		seg(false, 5000, 0x18, 0xffffffffu, 5),        /* a retransmission: offset 0 again */
+	};
+	struct chal_run r = { .pkts = pk, .npkts = sizeof pk / sizeof pk[0] };
+	struct chal_segs it = { 0 };
+	size_t off = 99, offs[8], at[8], n = 0;
+	const struct chal_packet *q;
+	while (n < 8 && (q = chal_lab_data(&r, 5000, &it, &off))) {
+		CHECK(q == &pk[it.i - 1]);
+		offs[n] = off;
+		at[n++] = it.i;
+	}
+	EQ_INT(3, (int)n);
+	EQ_INT(0, (int)offs[0]);
+	EQ_INT(4, (int)at[0]);
+	EQ_INT(5, (int)offs[1]);
+	EQ_INT(8, (int)at[1]);
+	EQ_INT(0, (int)offs[2]);
+	EQ_INT(9, (int)at[2]);
+	CHECK(chal_lab_data(&r, 5000, &it, &off) == NULL);   /* and stays at the end */
+	it = (struct chal_segs){ 0 };
+	CHECK(chal_lab_data(&r, 6000, &it, &off) == NULL);
+}
+
+static void test_judge_connected(void)
+{
+	struct chal_run r = { .port = 4242, .host = "127.0.0.1", .ran = true, .exited = false, .seconds = 5 };
+	struct verdict v = { 0 };
+	CHECK(chal_judge_connected(&r, true, &v));
+	EQ_INT(0, (int)v.n);
+	CHECK(!chal_judge_connected(&r, false, &v));
+	EQ_INT(2, (int)v.n);
+	CHECK(!v.f[0].ok && !v.f[1].ok);
+	HAS(v.f[0].text, "nothing connected to 127.0.0.1 port 4242");
+	HAS(v.f[1].text, "still running after 5 s: it was stopped");
+	/* a program that ended by itself was not stopped: one finding */
+	r.exited = true;
+	v = (struct verdict){ 0 };
+	CHECK(!chal_judge_connected(&r, false, &v));
+	EQ_INT(1, (int)v.n);
+}
+
 int main(void)
 {
+	test_lab_data();
+	test_judge_connected();
 	test_params();
 	test_tcp_hello();
 	test_nobody();

@@ -252,6 +252,23 @@ static int64_t to_ns(const struct iface_priv *f, uint64_t t)
 	return (int64_t)s;
 }
 
+/* Does the scan stop at s.pos, before a record or block begins?  Not when
+ * a byte is there; else *st says whether a live file may yet grow
+ * (SCANNING) or the file ended cleanly between two records (COMPLETE). */
+static bool scan_at_end(struct capfile *cf, enum capfile_state *st)
+{
+	int more = need(cf, cf->s.pos, 1);
+	if (more > 0)
+		return false;
+	if (more == 0) {
+		*st = CAPFILE_SCANNING;
+	} else {
+		complete(cf);
+		*st = CAPFILE_COMPLETE;
+	}
+	return true;
+}
+
 /* ---------------------------------------------------------- classic pcap */
 
 static enum capfile_state scan_pcap(struct capfile *cf, size_t max)
@@ -259,14 +276,11 @@ static enum capfile_state scan_pcap(struct capfile *cf, size_t max)
 	struct scan *s = &cf->s;
 	for (size_t k = 0; k < max; k++) {
 		uint64_t n = atomic_load_explicit(&cf->count, memory_order_relaxed) + 1;
-		int more = need(cf, s->pos, 1);
+		enum capfile_state st;
+		if (scan_at_end(cf, &st))
+			return st;
+		int more = need(cf, s->pos, s->rec_hdr);
 		if (more <= 0) {
-			if (more == 0)
-				return CAPFILE_SCANNING;
-			complete(cf);
-			return CAPFILE_COMPLETE;
-		}
-		if ((more = need(cf, s->pos, s->rec_hdr)) <= 0) {
 			if (more == 0)
 				return CAPFILE_SCANNING;
 			stop(cf, "packet %llu at byte offset %llu: the record header is cut off after %llu of %u bytes "
@@ -470,14 +484,11 @@ static enum capfile_state scan_pcapng(struct capfile *cf, size_t max)
 	char what[96];
 	for (size_t k = 0; k < max;) {
 		uint64_t n = atomic_load_explicit(&cf->count, memory_order_relaxed) + 1;
-		int more = need(cf, s->pos, 1);
+		enum capfile_state st;
+		if (scan_at_end(cf, &st))
+			return st;
+		int more = need(cf, s->pos, 12);
 		if (more <= 0) {
-			if (more == 0)
-				return CAPFILE_SCANNING;
-			complete(cf);
-			return CAPFILE_COMPLETE;
-		}
-		if ((more = need(cf, s->pos, 12)) <= 0) {
 			if (more == 0)
 				return CAPFILE_SCANNING;
 			stop(cf, "block at byte offset %llu (after packet %llu): the block header is cut off after %llu "

@@ -179,42 +179,27 @@ static void write_header(struct capfile_writer *w, const struct capfile_write_op
 struct capfile_writer *capfile_writer_open(const char *path, const struct capfile_write_opts *o, char *err,
                                            size_t errlen)
 {
-	struct capfile_writer *w = calloc(1, sizeof *w);
-	size_t n = strlen(path) + sizeof ".partial";
-	if (!w || !(w->path = strdup(path)) || !(w->tmp = malloc(n))) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	snprintf(w->tmp, n, "%s.partial", path);
+	struct capfile_writer *w = xcalloc(1, sizeof *w);
+	w->path = xstrdup(path);
+	w->tmp = xasprintf("%s.partial", path);
 	w->f = fopen(w->tmp, "wb");
 	if (!w->f) {
 		/* The user's name, not the .partial one: that is the file they asked for. */
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	write_header(w, o);
-	return w;
-fail:
-	if (w) {
-		if (w->f)
-			fclose(w->f);
 		free(w->path);
 		free(w->tmp);
 		free(w);
+		return NULL;
 	}
-	return NULL;
+	write_header(w, o);
+	return w;
 }
 
 struct capfile_writer *capfile_writer_fdopen(int fd, const char *name, const struct capfile_write_opts *o,
                                              char *err, size_t errlen)
 {
-	struct capfile_writer *w = calloc(1, sizeof *w);
-	if (!w || !(w->tmp = strdup(name))) {
-		snprintf(err, errlen, "out of memory");
-		free(w);
-		close(fd);
-		return NULL;
-	}
+	struct capfile_writer *w = xcalloc(1, sizeof *w);
+	w->tmp = xstrdup(name);
 	w->f = fdopen(fd, "wb");
 	if (!w->f) {
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));

@@ -4,6 +4,7 @@
  */
 #include "challenge/challenge.h"
 
+#include "common/clock.h"
 #include "common/text.h"
 #include "common/dirlist.h"
 #include "common/loopback.h"
@@ -322,6 +323,35 @@ unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag)
 	return c;
 }
 
+const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport, struct chal_segs *it, size_t *off)
+{
+	while (it->i < r->npkts) {
+		const struct chal_packet *q = &r->pkts[it->i++];
+		const struct pkt_info *p = &q->info;
+		if (q->from_learner || !p->tcp || p->sport != lport)
+			continue;
+		if (p->tcp_flags & TCPF_SYN) {
+			it->isn = p->seq;
+			it->syn = true;
+		} else if (it->syn && p->payload_len) {
+			*off = (uint32_t)(p->seq - it->isn - 1);   /* modulo 2^32, as sequence numbers count */
+			return q;
+		}
+	}
+	return NULL;
+}
+
+bool chal_judge_connected(const struct chal_run *r, bool connected, struct verdict *v)
+{
+	if (connected)
+		return true;
+	verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address and port "
+	            "(with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
+	if (r->ran && !r->exited)
+		verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
+	return false;
+}
+
 unsigned chal_count_data(const struct chal_run *r, bool learner)
 {
 	unsigned c = 0;
@@ -337,6 +367,12 @@ enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms)
 	if (n > 0 && p[1].revents)
 		return CHAL_STOPPED;
 	return n > 0 ? CHAL_READY : CHAL_TIMEOUT;
+}
+
+bool chal_readable(const struct chal_run *r, int fd, int64_t deadline)
+{
+	int64_t left = deadline - clock_ms();
+	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
 }
 
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen)

@@ -154,6 +154,21 @@ unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag);
 unsigned chal_count_data(const struct chal_run *r, bool learner);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen);
+/* The lab's segments with data on its connection from port lport, in
+ * capture order, each with its offset in the lab's byte stream (0: the
+ * first byte after its SYN; a retransmission has the offset it had): the
+ * next after *it (zeroed to start), or NULL when none is left.  The packet
+ * is r's, its number in the capture it->i. */
+struct chal_segs {
+	size_t i;
+	uint32_t isn;
+	bool syn;
+};
+const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport, struct chal_segs *it, size_t *off);
+/* The first finding of a client kind: whether the learner's program
+ * connected to the lab.  When it did not, the verdict says so, and that the
+ * program was stopped if it was (false: there is nothing more to judge). */
+bool chal_judge_connected(const struct chal_run *r, bool connected, struct verdict *v);
 
 /* ---- the lab as a client of the learner's server (lab_client.c) ---- */
 
@@ -164,6 +179,9 @@ int chal_listens(uint16_t port);
  * r->wake: what a lab side's every wait is. */
 enum chal_wait { CHAL_READY, CHAL_TIMEOUT, CHAL_STOPPED };
 enum chal_wait chal_wait(const struct chal_run *r, int fd, short events, int ms);
+/* Wait for fd to be readable until deadline (clock_ms), watching r->wake:
+ * true when it is; false when the time is up or the lab side must stop. */
+bool chal_readable(const struct chal_run *r, int fd, int64_t deadline);
 /* Sleep up to ms, or until the lab side must stop (true). */
 bool chal_stopped(const struct chal_run *r, int ms);
 /* A free port for the learner's server (r->port, r->host): the runner

@@ -150,8 +150,7 @@ static void lab(struct chal_run *r)
 	for (int i = 0; i < NCONN; i += 2) {
 		struct conc_conn *c = &h->c[i];
 		while (!c->closed && !c->reset) {
-			int64_t left = until - clock_ms();
-			if (left <= 0 || chal_wait(r, c->fd, POLLIN, (int)left) != CHAL_READY)
+			if (!chal_readable(r, c->fd, until))
 				break;
 			char buf[256];
 			ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);

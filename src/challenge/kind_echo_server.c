@@ -190,8 +190,7 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 	int64_t until = clock_ms() + IO_MS;
 	c->closing = CLOSE_SILENT;
 	for (;;) {
-		int64_t left = until - clock_ms();
-		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
+		if (!chal_readable(r, fd, until))
 			return;
 		uint8_t buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -257,19 +256,10 @@ static const char *const nth[] = { "first", "second", "third", "fourth", "fifth"
 static unsigned line_segments(const struct chal_run *r, const struct echo_conn *c)
 {
 	unsigned n = 0;
-	uint32_t isn = 0;
-	bool syn = false;
-	for (size_t i = 0; i < r->npkts; i++) {
-		const struct pkt_info *p = &r->pkts[i].info;
-		if (r->pkts[i].from_learner || !p->tcp || p->sport != c->lport)
-			continue;
-		if (p->tcp_flags & 0x02) {
-			isn = p->seq;
-			syn = true;
-		} else if (syn && p->payload_len && p->seq - isn - 1 < c->nline) {
-			n++;
-		}
-	}
+	struct chal_segs it = { 0 };
+	size_t off;
+	while (chal_lab_data(r, c->lport, &it, &off))
+		n += off < c->nline;
 	return n;
 }
 

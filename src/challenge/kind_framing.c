@@ -273,23 +273,16 @@ static unsigned segments(const struct chal_run *r, const struct framing *h, size
                          size_t n)
 {
 	unsigned count = 0, num[3] = { 0 }, len[3] = { 0 }, last = 0;
-	uint32_t isn = 0;
-	bool syn = false;
-	size_t covered = from;
-	for (size_t i = 0; i < r->npkts; i++) {
-		const struct pkt_info *p = &r->pkts[i].info;
-		if (r->pkts[i].from_learner || !p->tcp || p->sport != h->lport)
-			continue;
-		if (p->tcp_flags & 0x02) {
-			isn = p->seq;
-			syn = true;
-			continue;
-		}
-		size_t off = p->seq - isn - 1, end = off + p->payload_len;
-		if (!syn || !p->payload_len || end <= covered || off >= to)
+	size_t covered = from, off;
+	struct chal_segs it = { 0 };
+	const struct chal_packet *q;
+	while ((q = chal_lab_data(r, h->lport, &it, &off))) {
+		const struct pkt_info *p = &q->info;
+		size_t end = off + p->payload_len;
+		if (end <= covered || off >= to)
 			continue;           /* not this range, or a retransmission of what was counted */
 		covered = end;
-		last = (unsigned)i + 1;
+		last = (unsigned)it.i;
 		if (count < 3) {
 			num[count] = last;
 			len[count] = p->payload_len;

@@ -29,6 +29,7 @@
  */
 #include "challenge/challenge.h"
 #include "common/clock.h"
+#include "servers/labsrv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -211,27 +212,7 @@ static int decide(const struct http_lab *x, const struct head *h, char *reason, 
 	return 200;
 }
 
-static const char *status_text(int s)
-{
-	switch (s) {
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 501: return "Not Implemented";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Error";
-	}
-}
-
 /* ---- the lab's server ---- */
-
-/* Wait for fd to be readable, the wake pipe or the deadline; false unless fd. */
-static bool wait_in(const struct chal_run *r, int fd, int64_t deadline)
-{
-	int64_t left = deadline - clock_ms();
-	return left > 0 && chal_wait(r, fd, POLLIN, (int)left) == CHAL_READY;
-}
 
 static bool send_all(int fd, const char *b, size_t n)
 {
@@ -247,21 +228,31 @@ static bool send_all(int fd, const char *b, size_t n)
 	return true;
 }
 
+/* One recv from the client once chal_readable said it has something; at the end
+ * of the connection (0 or -1) how it ended is noted for the judge. */
+static ssize_t take(struct http_lab *x, int fd, void *buf, size_t n)
+{
+	ssize_t k;
+	do
+		k = recv(fd, buf, n, 0);
+	while (k < 0 && errno == EINTR);
+	if (k <= 0) {
+		x->eof = k == 0;
+		x->reset = k < 0 && errno == ECONNRESET;
+	}
+	return k;
+}
+
 /* Read and throw away until the client closes, the cap or the deadline. */
 static void drain(struct chal_run *r, int fd, int64_t deadline)
 {
 	struct http_lab *x = r->priv;
 	size_t total = 0;
-	while (total < DRAIN_CAP && wait_in(r, fd, deadline)) {
+	while (total < DRAIN_CAP && chal_readable(r, fd, deadline)) {
 		char buf[4096];
-		ssize_t k = recv(fd, buf, sizeof buf, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			x->eof = k == 0;
-			x->reset = k < 0 && errno == ECONNRESET;
+		ssize_t k = take(x, fd, buf, sizeof buf);
+		if (k <= 0)
 			return;
-		}
 		total += (size_t)k;
 	}
 }
@@ -273,16 +264,11 @@ static void serve(struct chal_run *r, int fd)
 	struct head h;
 	for (;;) {
 		parse_head(x->req, x->nreq, &h);
-		if (h.complete || x->nreq >= HEAD_MAX || !wait_in(r, fd, end))
+		if (h.complete || x->nreq >= HEAD_MAX || !chal_readable(r, fd, end))
 			break;
-		ssize_t k = recv(fd, x->req + x->nreq, HEAD_MAX - x->nreq, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			x->eof = k == 0;
-			x->reset = k < 0 && errno == ECONNRESET;
+		ssize_t k = take(x, fd, x->req + x->nreq, HEAD_MAX - x->nreq);
+		if (k <= 0)
 			return;
-		}
 		x->nreq += (size_t)k;
 	}
 	if (!h.complete && x->nreq < HEAD_MAX)
@@ -297,12 +283,12 @@ static void serve(struct chal_run *r, int fd)
 	size_t blen = x->blen;
 	char ebody[200];
 	if (status != 200) {
-		blen = (size_t)snprintf(ebody, sizeof ebody, "%d %s: %s\n", status, status_text(status), x->reason);
+		blen = (size_t)snprintf(ebody, sizeof ebody, "%d %s: %s\n", status, labsrv_http_reason(status), x->reason);
 		body = ebody;
 	}
 	char head[512];
 	int hl = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nServer: sockscope-lab\r\nContent-Type: text/plain; "
-	                  "charset=utf-8\r\nContent-Length: %zu\r\n%s\r\n", status, status_text(status), blen,
+	                  "charset=utf-8\r\nContent-Length: %zu\r\n%s\r\n", status, labsrv_http_reason(status), blen,
 	                  keep ? "" : "Connection: close\r\n");
 	x->status = status;
 	/* the body in two segments, GAP_MS apart: a client must read until it has them all */
@@ -489,7 +475,7 @@ static void judge_body(struct chal_run *r, struct http_lab *x, struct verdict *v
 		snprintf(segs, sizeof segs, " (the response came in %u segment%s: %s)", c, c == 1 ? "" : "s", pk);
 	if (x->status != 200) {
 		verdict_add(v, false, "the lab answered \"%d %s\" instead of the page%s: %s", x->status,
-		            status_text(x->status), segs, x->reason);
+		            labsrv_http_reason(x->status), segs, x->reason);
 		return;
 	}
 	if (!r->ran || (!r->exited && !r->nout))
@@ -556,13 +542,8 @@ static void judge_end(struct chal_run *r, struct http_lab *x, const struct head 
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct http_lab *x = r->priv;
-	if (!x->connected) {
-		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
-		            "and port (with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
-		if (r->ran && !r->exited)
-			verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
+	if (!chal_judge_connected(r, x->connected, v))
 		return;
-	}
 	struct head h;
 	parse_head(x->req, x->nreq, &h);
 	if (!x->nreq) {

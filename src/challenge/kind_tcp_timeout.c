@@ -65,8 +65,7 @@ static void lab(struct chal_run *r)
 	                                          : ((struct sockaddr_in *)&ss)->sin_port);
 	/* read whatever comes, never answer, until the client closes */
 	for (;;) {
-		int64_t left = end - clock_ms();
-		if (left <= 0 || chal_wait(r, fd, POLLIN, (int)left) != CHAL_READY)
+		if (!chal_readable(r, fd, end))
 			break;
 		char buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -134,13 +133,8 @@ static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct tmo *t = r->priv;
 	int n = (int)challenge_num(r->c, "timeout");
-	if (!t->connected) {
-		verdict_add(v, false, "nothing connected to %s port %u: a client calls connect() to the lab's address "
-		            "and port (with --run, also in $SOCKSCOPE_HOST and $SOCKSCOPE_PORT)", r->host, r->port);
-		if (r->ran && !r->exited)
-			verdict_add(v, false, "and your program was still running after %.0f s: it was stopped", r->seconds);
+	if (!chal_judge_connected(r, t->connected, v))
 		return;
-	}
 	struct wire w;
 	read_wire(r, t->cport, &w);
 	char q[400], fq[80], at[64] = "";

@@ -58,8 +58,7 @@ static void lab(struct chal_run *r)
 	struct udp_send *u = r->priv;
 	int64_t end = clock_ms() + LIFE_MS;
 	while (u->n < MAX_DGRAMS) {
-		int64_t left = end - clock_ms();
-		if (left <= 0 || chal_wait(r, r->lfd, POLLIN, (int)left) != CHAL_READY)
+		if (!chal_readable(r, r->lfd, end))
 			break;
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof from;

@@ -65,3 +65,17 @@ int proc_stop(pid_t pid)
 		waitpid(pid, &status, 0);
 	return status;
 }
+
+int proc_exe_dir(char *out, size_t n)
+{
+	if (n < 2)
+		return -1;
+	ssize_t k = readlink("/proc/self/exe", out, n - 1);
+	if (k <= 0 || (size_t)k >= n - 1)   /* n - 1 bytes read: perhaps cut */
+		return -1;
+	out[k] = '\0';
+	char *slash = strrchr(out, '/');
+	if (slash)
+		*slash = '\0';
+	return 0;
+}

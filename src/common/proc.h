@@ -5,10 +5,13 @@
  * The command (a learner's program, `inspect -i --exec`) may start others
  * in the background; putting it in its own group lets one signal reach
  * them all, so none is left running after sockscope is done with it.
+ * Also where this process's own binary lies, which tells a build tree from
+ * an installed prefix when the lessons and other files are looked for.
  */
 #ifndef SOCKSCOPE_PROC_H
 #define SOCKSCOPE_PROC_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* For proc_spawn's fds: /dev/null; keep ours. */
@@ -26,5 +29,9 @@ enum { PROC_GRACE_MS = 500 };
 /* Stop pid's group: TERM, PROC_GRACE_MS for pid to exit, then KILL for
  * whatever of the group is left.  Reaps pid; returns its wait status. */
 int proc_stop(pid_t pid);
+
+/* The directory of the running binary (from /proc/self/exe) into out: 0,
+ * or -1 when the kernel does not say or it does not fit. */
+int proc_exe_dir(char *out, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include "demo/demo_priv.h"
 #include "common/clock.h"
 #include "common/loopback.h"
+#include "common/mem.h"
 #include "common/text.h"
 
 #include <arpa/inet.h>
@@ -78,6 +79,15 @@ void demo_errno_result(struct demo_outcome *o, int err)
 	o->err = err;
 	const char *name = strerrorname_np(err);
 	snprintf(o->result, sizeof o->result, "= -1 %s (%s)", name ? name : "?", strerror(err));
+}
+
+/* The result of a call that returns 0, or -1 with errno set. */
+static void zero_result(struct demo_outcome *o, int rc)
+{
+	if (rc < 0)
+		demo_errno_result(o, errno);
+	else
+		snprintf(o->result, sizeof o->result, "= 0");
 }
 
 static void result_note(struct demo_outcome *o, const char *note)
@@ -200,18 +210,32 @@ static void run_socket(struct demo *d, const struct demo_action *a, struct demo_
 	snprintf(o->result, sizeof o->result, "= %d (a new socket; nothing is sent yet)", s->fd);
 }
 
+/* bind() and connect() name a socket and an address alike: the socket,
+ * the address in *ss, and the call written out with both ("connect(c,
+ * 127.0.0.1:8080, 16)"); NULL when either is wrong (o says which, the call
+ * is "connect(c, ...)"). */
+static struct demo_sock *sock_and_addr(struct demo *d, const struct demo_action *a, const char *fn,
+                                       struct sockaddr_storage *ss, socklen_t *len, struct demo_outcome *o)
+{
+	char where[80];
+	struct demo_sock *s = sock_of(d, a, o);
+	if (!s || !target_addr(d, a->target, ss, len, o)) {
+		snprintf(o->call, sizeof o->call, "%s(%s, ...)", fn, a->sock);
+		return NULL;
+	}
+	format_addr(ss, where, sizeof where);
+	snprintf(o->call, sizeof o->call, "%s(%s, %s, %u)", fn, a->sock, where, (unsigned)*len);
+	return s;
+}
+
 static void run_bind(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char where[80];
-	struct demo_sock *s = sock_of(d, a, o);
-	if (!s || !target_addr(d, a->target, &ss, &len, o)) {
-		snprintf(o->call, sizeof o->call, "bind(%s, ...)", a->sock);
+	struct demo_sock *s = sock_and_addr(d, a, "bind", &ss, &len, o);
+	if (!s)
 		return;
-	}
-	format_addr(&ss, where, sizeof where);
-	snprintf(o->call, sizeof o->call, "bind(%s, %s, %u)", a->sock, where, (unsigned)len);
 	if (bind(s->fd, (struct sockaddr *)&ss, len) < 0) {
 		demo_errno_result(o, errno);
 		if (o->err == EADDRINUSE)
@@ -241,14 +265,10 @@ static void run_connect(struct demo *d, const struct demo_action *a, struct demo
 {
 	struct sockaddr_storage ss, me;
 	socklen_t len, mlen = sizeof me;
-	char where[80], from[80];
-	struct demo_sock *s = sock_of(d, a, o);
-	if (!s || !target_addr(d, a->target, &ss, &len, o)) {
-		snprintf(o->call, sizeof o->call, "connect(%s, ...)", a->sock);
+	char from[80];
+	struct demo_sock *s = sock_and_addr(d, a, "connect", &ss, &len, o);
+	if (!s)
 		return;
-	}
-	format_addr(&ss, where, sizeof where);
-	snprintf(o->call, sizeof o->call, "connect(%s, %s, %u)", a->sock, where, (unsigned)len);
 	if (connect(s->fd, (struct sockaddr *)&ss, len) < 0) {
 		demo_errno_result(o, errno);
 		if (o->err == ECONNREFUSED)
@@ -449,6 +469,8 @@ static void do_recv(struct demo *d, const struct demo_action *a, struct demo_out
 		snprintf(o->call, sizeof o->call, "recv(%s, buf, %ld, %s)", a->sock, a->num, fl);
 	if (!s)
 		return;
+	/* The lesson's buffer, of the size it asks for: its failure is this
+	 * call's ENOMEM, as in the learner's own program (not mem.h's rule). */
 	uint8_t *buf = malloc((size_t)a->num + 1);
 	if (!buf) {
 		demo_errno_result(o, ENOMEM);
@@ -610,10 +632,7 @@ static void run_shutdown(struct demo *d, const struct demo_action *a, struct dem
 	struct demo_sock *s = sock_of(d, a, o);
 	if (!s)
 		return;
-	if (shutdown(s->fd, how) < 0)
-		demo_errno_result(o, errno);
-	else
-		snprintf(o->result, sizeof o->result, "= 0");
+	zero_result(o, shutdown(s->fd, how));
 }
 
 static void run_close(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
@@ -626,10 +645,7 @@ static void run_close(struct demo *d, const struct demo_action *a, struct demo_o
 		demo_note_closing(d, s);
 	int fd = s->fd;
 	s->fd = -1;
-	if (close(fd) < 0)
-		demo_errno_result(o, errno);
-	else
-		snprintf(o->result, sizeof o->result, "= 0");
+	zero_result(o, close(fd));
 }
 
 static void run_tcpinfo(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
@@ -785,11 +801,7 @@ static void *sink_main(void *arg)
 {
 	struct sink *k = arg;
 	size_t cap = 1 << 18;
-	char *buf = malloc(cap);
-	if (!buf) {
-		k->err = ENOMEM;
-		return NULL;
-	}
+	char *buf = xmalloc(cap);   /* ours, not the lesson's: a size it does not choose */
 	for (;;) {
 		ssize_t n = recv(k->fd, buf, cap, 0);
 		if (n < 0 && errno == EINTR)
@@ -848,7 +860,7 @@ static void run_throughput(struct demo *d, const struct demo_action *a, struct d
 		demo_errno_result(o, -rc);
 		return;
 	}
-	char *buf = calloc(1, (size_t)chunk);
+	char *buf = calloc(1, (size_t)chunk);   /* the lesson's chunk size: ENOMEM is its result */
 	struct sink k = { .fd = kfd };
 	pthread_t th;
 	if (!buf || pthread_create(&th, NULL, sink_main, &k) != 0) {

@@ -255,11 +255,7 @@ int record_load(const char *path, const struct lesson *l, struct recording *r, c
 	while (capfile_index_step(cf, 65536) == CAPFILE_SCANNING)
 		;
 	int rc = -1;
-	r->results = calloc(l->nsteps ? l->nsteps : 1, sizeof *r->results);
-	if (!r->results) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
+	r->results = xcalloc(l->nsteps ? l->nsteps : 1, sizeof *r->results);
 	if (!capfile_header_comment(cf, 0, line, sizeof line) || strcmp(line, RECORD_MAGIC) != 0) {
 		snprintf(err, errlen, "%s: not a sockscope recording (a pcapng file whose header says \"%s\")", path,
 		         RECORD_MAGIC);
@@ -276,16 +272,13 @@ int record_load(const char *path, const struct lesson *l, struct recording *r, c
 	struct capfile_iface ifc;
 	r->linktype = capfile_iface(cf, 0, &ifc) ? ifc.linktype : 1;
 	uint64_t n = capfile_count(cf);
-	r->pkts = calloc(n ? n : 1, sizeof *r->pkts);
-	if (!r->pkts) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
+	r->pkts = xcalloc(n ? n : 1, sizeof *r->pkts);
 	for (uint64_t i = 0; i < n; i++) {
 		struct capfile_packet p;
 		struct record_packet *q = &r->pkts[r->npkts];
-		if (!capfile_packet(cf, i, &p) || !(q->data = malloc(p.caplen ? p.caplen : 1)))
+		if (!capfile_packet(cf, i, &p))
 			break;
+		q->data = xmalloc(p.caplen ? p.caplen : 1);
 		memcpy(q->data, p.data, p.caplen);
 		q->caplen = p.caplen;
 		q->wirelen = p.wirelen;

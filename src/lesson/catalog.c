@@ -8,6 +8,7 @@
 #include "lesson/lesson.h"
 #include "common/dirlist.h"
 #include "common/mem.h"
+#include "common/proc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -134,12 +135,7 @@ const char *lesson_default_dir(void)
 		return env;
 
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
+	if (proc_exe_dir(exe, sizeof exe) == 0) {
 		/* Run from the build tree: the lessons of the source tree it came from. */
 		if (strcmp(exe, SOCKSCOPE_BUILD_DIR) == 0 && is_dir(SOCKSCOPE_SOURCE_LESSONS))
 			return SOCKSCOPE_SOURCE_LESSONS;

@@ -293,6 +293,16 @@ static bool has_service(const struct lesson *l, const char *name)
 }
 
 /* An action line: "client: ...", "server[!nodelay]: ...". */
+/* A line's "[toggle]" or "[!toggle]" (cond NULL: none, the line always
+ * counts), as an action and an expectation both keep it. */
+static void set_cond(const char *cond, char out[DEMO_NAME_MAX], bool *neg)
+{
+	if (!cond)
+		return;
+	*neg = *cond == '!';
+	snprintf(out, DEMO_NAME_MAX, "%s", cond + *neg);
+}
+
 static void key_action(struct parser *p, const struct key *k, const char *cond, const char *value)
 {
 	struct lesson *l = p->l;
@@ -318,10 +328,7 @@ static void key_action(struct parser *p, const struct key *k, const char *cond, 
 		fail(p, "'%s' aims at '%s', which this lesson does not start: add it to a 'lab:' line", value, t);
 		return;
 	}
-	if (cond) {
-		a->cond_neg = *cond == '!';
-		snprintf(a->cond, sizeof a->cond, "%s", cond + a->cond_neg);
-	}
+	set_cond(cond, a->cond, &a->cond_neg);
 	s->nactions++;
 }
 
@@ -407,10 +414,7 @@ static void key_expect(struct parser *p, const char *cond, const char *value)
 		fail(p, "%s; found '%s'", expect_usage, value);
 		return;
 	}
-	if (cond) {
-		e->cond_neg = *cond == '!';
-		snprintf(e->cond, sizeof e->cond, "%s", cond + e->cond_neg);
-	}
+	set_cond(cond, e->cond, &e->cond_neg);
 	s->nexpects++;
 }
 

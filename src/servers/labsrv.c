@@ -186,12 +186,7 @@ int labsrv_out(struct labsrv_conn *c, const void *p, size_t n)
 		size_t cap = c->out_cap ? c->out_cap : 4096;
 		while (cap < need)
 			cap *= 2;
-		uint8_t *grown = realloc(c->out, cap);
-		if (!grown) {
-			c->dead = true;
-			return LS_ERR;
-		}
-		c->out = grown;
+		c->out = xrealloc(c->out, cap);
 		c->out_cap = cap;
 	}
 	memcpy(c->out + c->out_len, b + off, n - off);
@@ -232,26 +227,19 @@ int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...)
 	return labsrv_out(c, buf, (size_t)n);
 }
 
-int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap)
+int labsrv_reply(struct labsrv_conn *c, const char *fmt, ...)
 {
 	char buf[600];
+	va_list ap;
+	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
 	if (n < 0)
 		return LS_ERR;
 	if ((size_t)n > sizeof buf - 3)
 		n = (int)sizeof buf - 3;
 	memcpy(buf + n, "\r\n", 3);
 	return labsrv_out(c, buf, (size_t)n + 2);
-}
-
-static int reply_line(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reply_line(struct labsrv_conn *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = labsrv_vreply(c, fmt, ap);
-	va_end(ap);
-	return rc;
 }
 
 void labsrv_close(struct labsrv_conn *c)
@@ -271,7 +259,7 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		return LS_AGAIN;
 	if (rc == LS_ERR) {
 		/* no end of line in sight: say why, and stop reading */
-		reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		labsrv_reply(c, "500 Line too long (at most %zu octets)", l->line_max);
 		labsrv_close(c);
 		return LS_AGAIN;
 	}
@@ -279,9 +267,9 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		return rc;
 	c->requests++;
 	if (rc == LS_LONG) {
-		rc = reply_line(c, "500 Line too long (at most %zu octets)", l->line_max);
+		rc = labsrv_reply(c, "500 Line too long (at most %zu octets)", l->line_max);
 	} else if (len == 0 || !labsrv_text_ok(line, len)) {
-		rc = reply_line(c, "500 Syntax error, command unrecognized");
+		rc = labsrv_reply(c, "500 Syntax error, command unrecognized");
 	} else {
 		const void *cmd = NULL;
 		for (size_t k = 0; k < l->ncmds && !cmd; k++) {
@@ -295,14 +283,14 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 		if (cmd)
 			rc = l->run(ctx, cmd, line + strcspn(line, " "));
 		else if (known)
-			rc = reply_line(c, "502 Command not supported here");
+			rc = labsrv_reply(c, "502 Command not supported here");
 		else
-			rc = reply_line(c, "500 Syntax error, command unrecognized");
+			rc = labsrv_reply(c, "500 Syntax error, command unrecognized");
 	}
 	if (rc < 0)
 		return rc;
 	if (!c->closing && c->requests >= c->s->lim.max_requests) {
-		reply_line(c, "%s", l->too_many);
+		labsrv_reply(c, "%s", l->too_many);
 		labsrv_close(c);
 	}
 	return LS_OK;
@@ -310,7 +298,7 @@ int labsrv_command_feed(struct labsrv_conn *c, const struct labsrv_cmdloop *l, v
 
 void labsrv_command_timeout(struct labsrv_conn *c, const struct labsrv_cmdloop *l)
 {
-	reply_line(c, "%s", l->timed_out);
+	labsrv_reply(c, "%s", l->timed_out);
 	labsrv_close(c);
 }
 
@@ -542,13 +530,8 @@ static void accept_some(struct loop *L, int64_t now)
 		 * delayed ACK. */
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		struct labsrv_conn *c = calloc(1, sizeof *c);
-		void *state = c && s->proto->state_size ? calloc(1, s->proto->state_size) : NULL;
-		if (!c || (s->proto->state_size && !state)) {
-			free(c);
-			close(fd);
-			continue;
-		}
+		struct labsrv_conn *c = xcalloc(1, sizeof *c);
+		void *state = s->proto->state_size ? xcalloc(1, s->proto->state_size) : NULL;
 		if (L->n == LABSRV_MAX_OPEN)
 			evict_one(L);
 		c->s = s;
@@ -690,9 +673,7 @@ static void *server_main(void *arg)
 		s->proto->run(s);
 		return NULL;
 	}
-	struct loop *L = calloc(1, sizeof *L);
-	if (!L)
-		return NULL;
+	struct loop *L = xcalloc(1, sizeof *L);
 	L->s = s;
 	L->tcp_on = s->lfd >= 0;
 	L->udp_on = s->ufd >= 0;

@@ -77,6 +77,12 @@ bool labsrv_busy(const struct labsrv *s);
  * the server has answered everything it was sent. */
 bool labsrv_idle(const struct labsrv *s);
 
+/* The reason phrase of an HTTP status (RFC 9110 section 15: 404 "Not
+ * Found"), for the statuses the lab's servers answer; "Error" for any
+ * other.  Static storage.  The http server and the http-get challenge's lab
+ * side both answer with it, so the two never word a status differently. */
+const char *labsrv_http_reason(int status);
+
 /* "http smtp ftp dns echo-tcp echo-udp" (static storage). */
 const char *labsrv_protocols(void);
 

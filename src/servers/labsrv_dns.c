@@ -22,6 +22,7 @@
  * header get no answer at all, so two servers cannot bounce messages.
  */
 #include "servers/labsrv_priv.h"
+#include "common/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -478,8 +479,8 @@ static int dns_feed(struct labsrv_conn *c)
 		d->got = 0;
 		if (d->need == 0)
 			return LS_ERR;
-		if (!d->msg && !(d->msg = malloc(65535)))
-			return LS_ERR;
+		if (!d->msg)
+			d->msg = xmalloc(65535);
 	}
 	d->got += labsrv_take(c, d->msg + d->got, d->need - d->got);
 	if (d->got < d->need)

@@ -56,17 +56,8 @@ struct ftp_cmd {
 	const char *name;
 	bool needs_login;
 	int (*run)(struct ftp *f, const char *arg);   /* 0, or an LS_ error to close */
+	const char *fixed;   /* instead of run: the one reply, whatever the argument */
 };
-
-static int reply(struct ftp *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reply(struct ftp *f, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = labsrv_vreply(f->c, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 /* "hello.txt", "/hello.txt", "./README": the file, or NULL.  *dir is set
  * for the directory itself ("", "/", "."). */
@@ -108,15 +99,15 @@ static size_t as_sent(const struct ftp *f, const char *text, char *out)
 static int transfer(struct ftp *f, const char *what, const char *data, size_t n)
 {
 	if (!f->armed)
-		return reply(f, "425 Use PASV or EPSV first");
+		return labsrv_reply(f->c, "425 Use PASV or EPSV first");
 	f->armed = false;
 	if (n > sizeof f->data)
-		return reply(f, "451 Local error");
+		return labsrv_reply(f->c, "451 Local error");
 	memcpy(f->data, data, n);
 	f->data_len = n;
 	f->c->waits_extra = true;
-	return reply(f, "150 Opening %s mode data connection for %s (%zu bytes)", f->ascii ? "ASCII" : "BINARY",
-	             what, n);
+	return labsrv_reply(f->c, "150 Opening %s mode data connection for %s (%zu bytes)",
+	                    f->ascii ? "ASCII" : "BINARY", what, n);
 }
 
 /* The data listener is readable while this connection waits for its data
@@ -127,7 +118,7 @@ static void ftp_extra(struct labsrv_conn *c)
 	struct labsrv *s = c->s;
 	if (atomic_load(&s->xowner) != c->id) {
 		c->waits_extra = false;
-		reply(f, "425 Can't open data connection");
+		labsrv_reply(f->c, "425 Can't open data connection");
 		return;
 	}
 	int fd = accept4(s->xfd, NULL, NULL, SOCK_CLOEXEC);
@@ -140,11 +131,11 @@ static void ftp_extra(struct labsrv_conn *c)
 	shutdown(fd, SHUT_WR);
 	close(fd);
 	if (w < 0 || (size_t)w != f->data_len) {
-		reply(f, "426 Connection closed; transfer aborted");
+		labsrv_reply(f->c, "426 Connection closed; transfer aborted");
 		return;
 	}
 	labsrv_count(s);
-	reply(f, "226 Transfer complete");
+	labsrv_reply(f->c, "226 Transfer complete");
 }
 
 /* Arm the shared data port for this session.  Connections left queued on
@@ -168,61 +159,37 @@ static void arm(struct ftp *f)
 static int cmd_user(struct ftp *f, const char *arg)
 {
 	if (!*arg)
-		return reply(f, "501 Syntax: USER name");
+		return labsrv_reply(f->c, "501 Syntax: USER name");
 	f->logged_in = false;
 	f->armed = false;
 	if (strcasecmp(arg, "anonymous") == 0 || strcasecmp(arg, "ftp") == 0) {
 		f->user = 1;
-		return reply(f, "331 Anonymous login ok, send your e-mail address as password");
+		return labsrv_reply(f->c, "331 Anonymous login ok, send your e-mail address as password");
 	}
 	/* the same answer for every other name: which users exist is not told */
 	f->user = strcmp(arg, "lab") == 0 ? 2 : 3;
-	return reply(f, "331 Password required for %.64s", arg);
+	return labsrv_reply(f->c, "331 Password required for %.64s", arg);
 }
 
 static int cmd_pass(struct ftp *f, const char *arg)
 {
 	if (f->logged_in)
-		return reply(f, "503 Already logged in");
+		return labsrv_reply(f->c, "503 Already logged in");
 	if (f->user == 0)
-		return reply(f, "503 Login with USER first");
+		return labsrv_reply(f->c, "503 Login with USER first");
 	bool ok = f->user == 1 || (f->user == 2 && strcmp(arg, "lab") == 0);
 	f->user = 0;
 	if (!ok)
-		return reply(f, "530 Login incorrect");
+		return labsrv_reply(f->c, "530 Login incorrect");
 	f->logged_in = true;
-	return reply(f, "230 Login successful");
-}
-
-static int cmd_syst(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "215 UNIX Type: L8");
-}
-
-static int cmd_feat(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "211-Features:\r\n EPSV\r\n SIZE\r\n211 End");
-}
-
-static int cmd_noop(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "200 NOOP ok");
+	return labsrv_reply(f->c, "230 Login successful");
 }
 
 static int cmd_quit(struct ftp *f, const char *arg)
 {
 	(void)arg;
 	labsrv_close(f->c);
-	return reply(f, "221 Goodbye");
-}
-
-static int cmd_pwd(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "257 \"/\" is the current directory");
+	return labsrv_reply(f->c, "221 Goodbye");
 }
 
 static int cmd_cwd(struct ftp *f, const char *arg)
@@ -230,49 +197,44 @@ static int cmd_cwd(struct ftp *f, const char *arg)
 	bool dir;
 	resolve(arg, &dir);
 	if (!dir)
-		return reply(f, "550 %.64s: No such directory", arg);
-	return reply(f, "250 Directory changed to /");
-}
-
-static int cmd_cdup(struct ftp *f, const char *arg)
-{
-	(void)arg;
-	return reply(f, "250 Directory changed to /");
+		return labsrv_reply(f->c, "550 %.64s: No such directory", arg);
+	return labsrv_reply(f->c, "250 Directory changed to /");
 }
 
 static int cmd_type(struct ftp *f, const char *arg)
 {
 	if (strcasecmp(arg, "A") == 0 || strcasecmp(arg, "A N") == 0) {
 		f->ascii = true;
-		return reply(f, "200 Type set to A");
+		return labsrv_reply(f->c, "200 Type set to A");
 	}
 	if (strcasecmp(arg, "I") == 0 || strcasecmp(arg, "L 8") == 0) {
 		f->ascii = false;
-		return reply(f, "200 Type set to I");
+		return labsrv_reply(f->c, "200 Type set to I");
 	}
-	return reply(f, *arg ? "504 Type not supported for that parameter" : "501 Syntax: TYPE A|I");
+	return labsrv_reply(f->c, *arg ? "504 Type not supported for that parameter" : "501 Syntax: TYPE A|I");
 }
 
 static int cmd_mode(struct ftp *f, const char *arg)
 {
-	return reply(f, strcasecmp(arg, "S") == 0 ? "200 Mode set to S" : "504 Only mode S is implemented");
+	return labsrv_reply(f->c, strcasecmp(arg, "S") == 0 ? "200 Mode set to S" : "504 Only mode S is implemented");
 }
 
 static int cmd_stru(struct ftp *f, const char *arg)
 {
-	return reply(f, strcasecmp(arg, "F") == 0 ? "200 Structure set to F" : "504 Only structure F is implemented");
+	return labsrv_reply(f->c, strcasecmp(arg, "F") == 0 ? "200 Structure set to F"
+	                                                    : "504 Only structure F is implemented");
 }
 
 static int cmd_pasv(struct ftp *f, const char *arg)
 {
 	(void)arg;
 	if (f->c->s->family == 6)
-		return reply(f, "522 PASV carries IPv4 addresses only; use EPSV (RFC 2428)");
+		return labsrv_reply(f->c, "522 PASV carries IPv4 addresses only; use EPSV (RFC 2428)");
 	if (f->epsv_all)
-		return reply(f, "503 EPSV ALL in effect, use EPSV");
+		return labsrv_reply(f->c, "503 EPSV ALL in effect, use EPSV");
 	arm(f);
 	uint16_t p = f->c->s->ports[1];
-	return reply(f, "227 Entering Passive Mode (127,0,0,1,%u,%u).", p >> 8, p & 0xff);
+	return labsrv_reply(f->c, "227 Entering Passive Mode (127,0,0,1,%u,%u).", p >> 8, p & 0xff);
 }
 
 static int cmd_epsv(struct ftp *f, const char *arg)
@@ -280,15 +242,15 @@ static int cmd_epsv(struct ftp *f, const char *arg)
 	int fam = f->c->s->family == 6 ? 2 : 1;   /* RFC 2428's protocol numbers */
 	if (strcasecmp(arg, "ALL") == 0) {
 		f->epsv_all = true;
-		return reply(f, "200 EPSV ALL ok");
+		return labsrv_reply(f->c, "200 EPSV ALL ok");
 	}
 	if (*arg && !(arg[0] == '0' + fam && !arg[1])) {
 		if ((arg[0] == '1' || arg[0] == '2') && !arg[1])
-			return reply(f, "522 Network protocol not supported, use (%d)", fam);
-		return reply(f, "501 Syntax: EPSV [1|2|ALL]");
+			return labsrv_reply(f->c, "522 Network protocol not supported, use (%d)", fam);
+		return labsrv_reply(f->c, "501 Syntax: EPSV [1|2|ALL]");
 	}
 	arm(f);
-	return reply(f, "229 Entering Extended Passive Mode (|||%u|)", f->c->s->ports[1]);
+	return labsrv_reply(f->c, "229 Entering Extended Passive Mode (|||%u|)", f->c->s->ports[1]);
 }
 
 static int cmd_size(struct ftp *f, const char *arg)
@@ -296,8 +258,8 @@ static int cmd_size(struct ftp *f, const char *arg)
 	bool dir;
 	const struct vfile *v = resolve(arg, &dir);
 	if (!v)
-		return reply(f, "550 %.64s: No such file", arg);
-	return reply(f, "213 %zu", as_sent(f, v->content, NULL));
+		return labsrv_reply(f->c, "550 %.64s: No such file", arg);
+	return labsrv_reply(f->c, "213 %zu", as_sent(f, v->content, NULL));
 }
 
 static int cmd_retr(struct ftp *f, const char *arg)
@@ -305,11 +267,11 @@ static int cmd_retr(struct ftp *f, const char *arg)
 	bool dir;
 	const struct vfile *v = resolve(arg, &dir);
 	if (!v)
-		return reply(f, "550 %.64s: No such file", arg);
+		return labsrv_reply(f->c, "550 %.64s: No such file", arg);
 	char buf[512];
 	size_t n = as_sent(f, v->content, NULL);
 	if (n > sizeof buf)
-		return reply(f, "451 Local error");
+		return labsrv_reply(f->c, "451 Local error");
 	as_sent(f, v->content, buf);
 	return transfer(f, v->name, buf, n);
 }
@@ -325,7 +287,7 @@ static int list(struct ftp *f, const char *arg, bool names_only)
 	bool dir;
 	const struct vfile *only = resolve(arg, &dir);
 	if (!only && !dir)
-		return reply(f, "550 %.64s: No such file or directory", arg);
+		return labsrv_reply(f->c, "550 %.64s: No such file or directory", arg);
 	char buf[1024];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -351,14 +313,16 @@ static int cmd_nlst(struct ftp *f, const char *arg)
 	return list(f, arg, true);
 }
 
+#define PWD_REPLY "257 \"/\" is the current directory"
 static const struct ftp_cmd commands[] = {
-	{ "USER", false, cmd_user }, { "PASS", false, cmd_pass }, { "QUIT", false, cmd_quit },
-	{ "SYST", false, cmd_syst }, { "FEAT", false, cmd_feat }, { "NOOP", false, cmd_noop },
-	{ "PWD", true, cmd_pwd }, { "XPWD", true, cmd_pwd }, { "CWD", true, cmd_cwd },
-	{ "CDUP", true, cmd_cdup }, { "TYPE", true, cmd_type }, { "MODE", true, cmd_mode },
-	{ "STRU", true, cmd_stru }, { "PASV", true, cmd_pasv }, { "EPSV", true, cmd_epsv },
-	{ "SIZE", true, cmd_size }, { "RETR", true, cmd_retr }, { "LIST", true, cmd_list },
-	{ "NLST", true, cmd_nlst },
+	{ "USER", false, cmd_user, NULL }, { "PASS", false, cmd_pass, NULL }, { "QUIT", false, cmd_quit, NULL },
+	{ "SYST", false, NULL, "215 UNIX Type: L8" }, { "NOOP", false, NULL, "200 NOOP ok" },
+	{ "FEAT", false, NULL, "211-Features:\r\n EPSV\r\n SIZE\r\n211 End" },
+	{ "PWD", true, NULL, PWD_REPLY }, { "XPWD", true, NULL, PWD_REPLY }, { "CWD", true, cmd_cwd, NULL },
+	{ "CDUP", true, NULL, "250 Directory changed to /" }, { "TYPE", true, cmd_type, NULL },
+	{ "MODE", true, cmd_mode, NULL }, { "STRU", true, cmd_stru, NULL }, { "PASV", true, cmd_pasv, NULL },
+	{ "EPSV", true, cmd_epsv, NULL }, { "SIZE", true, cmd_size, NULL }, { "RETR", true, cmd_retr, NULL },
+	{ "LIST", true, cmd_list, NULL }, { "NLST", true, cmd_nlst, NULL },
 };
 
 /* Known to FTP, not offered by a read-only passive-only server. */
@@ -374,8 +338,8 @@ static int ftp_run(void *ctx, const void *entry, const char *arg)
 	if (*arg == ' ')
 		arg++;
 	if (cmd->needs_login && !f->logged_in)
-		return reply(f, "530 Please login with USER and PASS");
-	return cmd->run(f, arg);
+		return labsrv_reply(f->c, "530 Please login with USER and PASS");
+	return cmd->fixed ? labsrv_reply(f->c, "%s", cmd->fixed) : cmd->run(f, arg);
 }
 
 static const struct labsrv_cmdloop loop = {
@@ -392,7 +356,7 @@ static void ftp_begin(struct labsrv_conn *c)
 	struct ftp *f = c->state;
 	f->c = c;
 	f->ascii = true;
-	if (reply(f, "220 sockscope-lab FTP server ready") < 0)
+	if (labsrv_reply(f->c, "220 sockscope-lab FTP server ready") < 0)
 		labsrv_close(c);
 }
 
@@ -407,7 +371,7 @@ static void ftp_timeout(struct labsrv_conn *c)
 {
 	if (c->waits_extra) {
 		c->waits_extra = false;
-		reply(c->state, "425 Can't open data connection");
+		labsrv_reply(c, "425 Can't open data connection");
 		return;
 	}
 	labsrv_command_timeout(c, &loop);

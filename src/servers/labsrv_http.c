@@ -20,6 +20,7 @@
  * Content-Length.
  */
 #include "servers/labsrv_priv.h"
+#include "common/mem.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -93,11 +94,26 @@ static void http_date(char *buf, size_t n)
 	         months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+const char *labsrv_http_reason(int status)
+{
+	static const struct { int status; const char *reason; } reasons[] = {
+		{ 100, "Continue" }, { 200, "OK" }, { 400, "Bad Request" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" }, { 408, "Request Timeout" }, { 413, "Content Too Large" },
+		{ 414, "URI Too Long" }, { 431, "Request Header Fields Too Large" }, { 501, "Not Implemented" },
+		{ 505, "HTTP Version Not Supported" },
+	};
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	return "Error";
+}
+
 /* Send one response.  `extra` holds whole header lines ("Allow: GET\r\n")
  * or is "".  The body is left out for HEAD, its length kept. */
-static int respond(struct labsrv_conn *c, int minor, int status, const char *reason, const char *ctype,
-                   const void *body, size_t blen, bool head_only, bool keep, const char *extra)
+static int respond(struct labsrv_conn *c, int minor, int status, const char *ctype, const void *body, size_t blen,
+                   bool head_only, bool keep, const char *extra)
 {
+	const char *reason = labsrv_http_reason(status);
 	char date[64], head[1024];
 	http_date(date, sizeof date);
 	const char *conn = !keep ? "Connection: close\r\n" : minor == 0 ? "Connection: keep-alive\r\n" : "";
@@ -125,33 +141,32 @@ static int respond(struct labsrv_conn *c, int minor, int status, const char *rea
 }
 
 /* An error reply with a one-line text body; the connection closes after it. */
-static void fail_reply(struct labsrv_conn *c, int minor, int status, const char *reason, bool head_only,
-                       const char *extra)
+static void fail_reply(struct labsrv_conn *c, int minor, int status, bool head_only, const char *extra)
 {
 	char body[128];
-	int n = snprintf(body, sizeof body, "%d %s\n", status, reason);
-	respond(c, minor, status, reason, "text/plain; charset=utf-8", body, (size_t)n, head_only, false, extra);
+	int n = snprintf(body, sizeof body, "%d %s\n", status, labsrv_http_reason(status));
+	respond(c, minor, status, "text/plain; charset=utf-8", body, (size_t)n, head_only, false, extra);
 	labsrv_close(c);
 }
 
 static int serve_root(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
 	(void)body;
-	return respond(c, r->minor, 200, "OK", "text/html; charset=utf-8", page_root, sizeof page_root - 1,
+	return respond(c, r->minor, 200, "text/html; charset=utf-8", page_root, sizeof page_root - 1,
 	               r->mbit == M_HEAD, keep, "");
 }
 
 static int serve_hello(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
 	(void)body;
-	return respond(c, r->minor, 200, "OK", "text/plain; charset=utf-8", page_hello, sizeof page_hello - 1,
+	return respond(c, r->minor, 200, "text/plain; charset=utf-8", page_hello, sizeof page_hello - 1,
 	               r->mbit == M_HEAD, keep, "");
 }
 
 static int serve_echo(struct labsrv_conn *c, const struct http_req *r, bool keep, const char *body)
 {
 	size_t n = r->clen > 0 ? (size_t)r->clen : 0;
-	return respond(c, r->minor, 200, "OK", r->ctype[0] ? r->ctype : "application/octet-stream", body, n, false,
+	return respond(c, r->minor, 200, r->ctype[0] ? r->ctype : "application/octet-stream", body, n, false,
 	               keep, "");
 }
 
@@ -260,16 +275,6 @@ static int parse_header(char *line, size_t len, struct http_req *r)
 
 /* ------------------------------------------------------------ the connection */
 
-static const char *reason_of(int status)
-{
-	switch (status) {
-	case 400: return "Bad Request";
-	case 501: return "Not Implemented";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Error";
-	}
-}
-
 /* A connection's place in the request it is reading. */
 enum phase { P_LINE, P_HEAD, P_BODY };
 
@@ -306,11 +311,11 @@ static int headers_done(struct labsrv_conn *c, struct http_conn *h)
 	struct http_req *r = &h->r;
 	bool head = r->mbit == M_HEAD;
 	if (r->minor >= 1 && r->hosts != 1) {
-		fail_reply(c, r->minor, 400, "Bad Request", head, "");
+		fail_reply(c, r->minor, 400, head, "");
 		return LS_OK;
 	}
 	if (r->mbit == 0 || r->te) {
-		fail_reply(c, r->minor, 501, "Not Implemented", head, "");
+		fail_reply(c, r->minor, 501, head, "");
 		return LS_OK;
 	}
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
@@ -320,31 +325,29 @@ static int headers_done(struct labsrv_conn *c, struct http_conn *h)
 		if (!(rt->allow & r->mbit)) {
 			char allow[64];
 			snprintf(allow, sizeof allow, "Allow: %s\r\n", rt->allow_text);
-			fail_reply(c, r->minor, 405, "Method Not Allowed", head, allow);
+			fail_reply(c, r->minor, 405, head, allow);
 			return LS_OK;
 		}
 		if (r->mbit != M_POST && r->clen > 0) {
 			/* a body nobody reads would be taken for the next request */
-			fail_reply(c, r->minor, 400, "Bad Request", head, "");
+			fail_reply(c, r->minor, 400, head, "");
 			return LS_OK;
 		}
 		size_t n = r->clen > 0 ? (size_t)r->clen : 0;
 		if (n > BODY_MAX) {
-			fail_reply(c, r->minor, 413, "Content Too Large", false, "");
+			fail_reply(c, r->minor, 413, false, "");
 			return LS_OK;
 		}
 		/* curl and others wait (briefly) for this before sending a large body. */
 		if (r->expect_continue && r->minor >= 1 && n > 0 &&
 		    labsrv_out(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
 			return LS_ERR;
-		h->body = malloc(n ? n : 1);
-		if (!h->body)
-			return LS_ERR;
+		h->body = xmalloc(n ? n : 1);
 		h->rt = rt;
 		h->phase = P_BODY;
 		return LS_OK;
 	}
-	fail_reply(c, r->minor, 404, "Not Found", head, "");
+	fail_reply(c, r->minor, 404, head, "");
 	return LS_OK;
 }
 
@@ -372,7 +375,7 @@ static int http_feed(struct labsrv_conn *c)
 	case P_LINE:
 		rc = labsrv_take_line(c, line, HEAD_MAX, &len, false);
 		if (rc == LS_LONG) {
-			fail_reply(c, 1, 414, "URI Too Long", false, "");
+			fail_reply(c, 1, 414, false, "");
 			return LS_OK;
 		}
 		if (rc != LS_OK)
@@ -383,7 +386,7 @@ static int http_feed(struct labsrv_conn *c)
 		}
 		status = request_line(h, line, len);
 		if (status)
-			fail_reply(c, h->r.minor, status, reason_of(status), false, "");
+			fail_reply(c, h->r.minor, status, false, "");
 		return LS_OK;
 	case P_HEAD:
 		/* what is left of HEAD_MAX: 0 (any line too long) once a long
@@ -393,13 +396,13 @@ static int http_feed(struct labsrv_conn *c)
 			return rc;
 		h->total += len + 2;
 		if (rc == LS_LONG || h->total > HEAD_MAX || h->lines++ == MAX_HEADER_LINES) {
-			fail_reply(c, h->r.minor, 431, "Request Header Fields Too Large", false, "");
+			fail_reply(c, h->r.minor, 431, false, "");
 			return LS_OK;
 		}
 		if (len == 0)
 			return headers_done(c, h);
 		if (!labsrv_text_ok(line, len) || parse_header(line, len, &h->r) != 0)
-			fail_reply(c, h->r.minor, 400, "Bad Request", false, "");
+			fail_reply(c, h->r.minor, 400, false, "");
 		return LS_OK;
 	case P_BODY: {
 		size_t n = h->r.clen > 0 ? (size_t)h->r.clen : 0;
@@ -418,7 +421,7 @@ static void http_timeout(struct labsrv_conn *c)
 {
 	struct http_conn *h = c->state;
 	if (h->phase != P_LINE)
-		fail_reply(c, h->r.minor, 408, "Request Timeout", false, "");
+		fail_reply(c, h->r.minor, 408, false, "");
 	labsrv_close(c);
 }
 

@@ -150,7 +150,7 @@ size_t labsrv_take(struct labsrv_conn *c, void *p, size_t cap);
 int labsrv_out(struct labsrv_conn *c, const void *p, size_t n);
 int labsrv_printf(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One reply line: the text and CR LF (cut to 600 bytes).  0 or LS_ERR. */
-int labsrv_vreply(struct labsrv_conn *c, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+int labsrv_reply(struct labsrv_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* End the conversation: what is queued is still sent, then FIN, then the
  * client's last bytes are read and dropped for a moment (RFC 9112 9.6),
  * so that closing with unread input does not send an RST that could

@@ -50,16 +50,6 @@ struct smtp_cmd {
 	int (*run)(struct smtp *t, const char *arg);   /* 0, or an LS_ error to close */
 };
 
-static int reply(struct smtp *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reply(struct smtp *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = labsrv_vreply(t->c, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static void reset_tx(struct smtp *t)
 {
 	memset(&t->m, 0, sizeof t->m);
@@ -106,35 +96,39 @@ static bool domain_ok(const char *d)
 
 /* ------------------------------------------------------------ commands */
 
-static int cmd_helo(struct smtp *t, const char *arg)
+/* HELO and EHLO start afresh alike (RFC 5321 4.1.4); EHLO also turns the
+ * extensions on, so its reply lists them. */
+static int greet(struct smtp *t, const char *arg, bool esmtp)
 {
 	if (!*arg)
-		return reply(t, "501 Syntax: HELO hostname");
+		return labsrv_reply(t->c, "501 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
 	reset_tx(t);
 	t->st = S_READY;
-	t->esmtp = false;
-	return reply(t, "250 %s", HOSTNAME);
+	t->esmtp = esmtp;
+	if (!esmtp)
+		return labsrv_reply(t->c, "250 %s", HOSTNAME);
+	return labsrv_reply(t->c, "250-%s greets %.64s\r\n250-SIZE %d\r\n250 8BITMIME", HOSTNAME, arg, MSG_MAX);
+}
+
+static int cmd_helo(struct smtp *t, const char *arg)
+{
+	return greet(t, arg, false);
 }
 
 static int cmd_ehlo(struct smtp *t, const char *arg)
 {
-	if (!*arg)
-		return reply(t, "501 Syntax: EHLO hostname");
-	reset_tx(t);
-	t->st = S_READY;
-	t->esmtp = true;
-	return reply(t, "250-%s greets %.64s\r\n250-SIZE %d\r\n250 8BITMIME", HOSTNAME, arg, MSG_MAX);
+	return greet(t, arg, true);
 }
 
 static int cmd_mail(struct smtp *t, const char *arg)
 {
 	if (t->st == S_START)
-		return reply(t, "503 Send HELO or EHLO first");
+		return labsrv_reply(t->c, "503 Send HELO or EHLO first");
 	if (t->st != S_READY)
-		return reply(t, "503 Nested MAIL command");
+		return labsrv_reply(t->c, "503 Nested MAIL command");
 	const char *rest;
 	if (strncasecmp(arg, "FROM:", 5) != 0 || !parse_path(arg + 5, t->m.from, sizeof t->m.from, &rest))
-		return reply(t, "501 Syntax: MAIL FROM:<address>");
+		return labsrv_reply(t->c, "501 Syntax: MAIL FROM:<address>");
 	/* parameters: SIZE=n and BODY=7BIT|8BITMIME, with EHLO only */
 	while (*rest) {
 		while (*rest == ' ')
@@ -143,54 +137,57 @@ static int cmd_mail(struct smtp *t, const char *arg)
 			break;
 		size_t n = strcspn(rest, " ");
 		if (!t->esmtp)
-			return reply(t, "555 MAIL parameters need EHLO");
+			return labsrv_reply(t->c, "555 MAIL parameters need EHLO");
 		if (n > 5 && strncasecmp(rest, "SIZE=", 5) == 0 && strspn(rest + 5, "0123456789") == n - 5) {
 			if (n - 5 > 9 || strtol(rest + 5, NULL, 10) > MSG_MAX)
-				return reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
+				return labsrv_reply(t->c, "552 Message size exceeds fixed maximum message size (%d)",
+				                    MSG_MAX);
 		} else if (!(n == 9 && strncasecmp(rest, "BODY=7BIT", 9) == 0) &&
 		           !(n == 13 && strncasecmp(rest, "BODY=8BITMIME", 13) == 0)) {
-			return reply(t, "555 MAIL parameter not recognized or not supported");
+			return labsrv_reply(t->c, "555 MAIL parameter not recognized or not supported");
 		}
 		rest += n;
 	}
 	t->st = S_MAIL;
-	return reply(t, "250 OK");
+	return labsrv_reply(t->c, "250 OK");
 }
 
 static int cmd_rcpt(struct smtp *t, const char *arg)
 {
 	if (t->st < S_MAIL)
-		return reply(t, "503 Need MAIL before RCPT");
+		return labsrv_reply(t->c, "503 Need MAIL before RCPT");
 	char addr[LABSRV_MAIL_ADDR + 1];
 	const char *rest;
 	if (strncasecmp(arg, "TO:", 3) != 0 || !parse_path(arg + 3, addr, sizeof addr, &rest) || !addr[0])
-		return reply(t, "501 Syntax: RCPT TO:<address>");
+		return labsrv_reply(t->c, "501 Syntax: RCPT TO:<address>");
 	while (*rest == ' ')
 		rest++;
 	if (*rest)
-		return reply(t, "555 RCPT parameters not recognized or not supported");
+		return labsrv_reply(t->c, "555 RCPT parameters not recognized or not supported");
 	const char *at = strrchr(addr, '@');
 	if (!(at ? domain_ok(at + 1) : strcasecmp(addr, "postmaster") == 0))
-		return reply(t, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr, HOSTNAME);
+		return labsrv_reply(t->c, "550 <%s>: this lab server takes mail for @%s and @localhost only", addr,
+		                    HOSTNAME);
 	if (t->m.nrcpt >= RCPT_MAX)
-		return reply(t, "452 Too many recipients");
+		return labsrv_reply(t->c, "452 Too many recipients");
 	size_t used = strlen(t->m.rcpt);
 	snprintf(t->m.rcpt + used, sizeof t->m.rcpt - used, "%s%s", used ? ", " : "", addr);
 	t->m.nrcpt++;
 	t->st = S_RCPT;
-	return reply(t, "250 OK");
+	return labsrv_reply(t->c, "250 OK");
 }
 
 static int cmd_data(struct smtp *t, const char *arg)
 {
 	if (*arg)
-		return reply(t, "501 Syntax: DATA");
+		return labsrv_reply(t->c, "501 Syntax: DATA");
 	if (t->st != S_RCPT)
-		return reply(t, t->st == S_MAIL ? "503 Need RCPT before DATA" : "503 Need MAIL and RCPT before DATA");
+		return labsrv_reply(t->c, t->st == S_MAIL ? "503 Need RCPT before DATA"
+		                                          : "503 Need MAIL and RCPT before DATA");
 	t->in_data = true;
 	t->data_too_long = false;
 	t->data_read = 0;
-	return reply(t, "354 End data with <CR><LF>.<CR><LF>");
+	return labsrv_reply(t->c, "354 End data with <CR><LF>.<CR><LF>");
 }
 
 /* The message is complete ("." alone): accept it or say why not. */
@@ -201,13 +198,13 @@ static int data_done(struct smtp *t)
 	t->m.body_len = t->m.size < LABSRV_MAIL_KEEP ? t->m.size : LABSRV_MAIL_KEEP;
 	t->m.body[t->m.body_len] = '\0';
 	if (t->data_too_long) {
-		rc = reply(t, "500 Line too long (at most %d octets)", TEXT_MAX);
+		rc = labsrv_reply(t->c, "500 Line too long (at most %d octets)", TEXT_MAX);
 	} else if (t->m.size > MSG_MAX) {
-		rc = reply(t, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
+		rc = labsrv_reply(t->c, "552 Message size exceeds fixed maximum message size (%d)", MSG_MAX);
 	} else {
 		labsrv_set_mail(t->c->s, &t->m);
 		labsrv_count(t->c->s);
-		rc = reply(t, "250 OK: queued as %u.%u", t->c->id, labsrv_served(t->c->s));
+		rc = labsrv_reply(t->c, "250 OK: queued as %u.%u", t->c->id, labsrv_served(t->c->s));
 	}
 	reset_tx(t);
 	return rc;
@@ -220,7 +217,7 @@ static int data_line(struct smtp *t)
 	size_t len;
 	int rc = labsrv_take_line(t->c, line, TEXT_MAX - 1, &len, true);
 	if (rc == LS_ERR) {
-		reply(t, "500 Line too long (at most %d octets), closing connection", TEXT_MAX);
+		labsrv_reply(t->c, "500 Line too long (at most %d octets), closing connection", TEXT_MAX);
 		labsrv_close(t->c);
 		return LS_AGAIN;
 	}
@@ -228,7 +225,7 @@ static int data_line(struct smtp *t)
 		return rc;
 	t->data_read += len + 2;
 	if (t->data_read > DATA_READ_MAX) {
-		reply(t, "552 Too much mail data, closing connection");
+		labsrv_reply(t->c, "552 Too much mail data, closing connection");
 		labsrv_close(t->c);
 		return LS_AGAIN;
 	}
@@ -254,22 +251,22 @@ static int data_line(struct smtp *t)
 static int cmd_rset(struct smtp *t, const char *arg)
 {
 	if (*arg)
-		return reply(t, "501 Syntax: RSET");
+		return labsrv_reply(t->c, "501 Syntax: RSET");
 	reset_tx(t);
-	return reply(t, "250 OK");
+	return labsrv_reply(t->c, "250 OK");
 }
 
 static int cmd_noop(struct smtp *t, const char *arg)
 {
 	(void)arg;
-	return reply(t, "250 OK");
+	return labsrv_reply(t->c, "250 OK");
 }
 
 static int cmd_quit(struct smtp *t, const char *arg)
 {
 	(void)arg;
 	labsrv_close(t->c);
-	return reply(t, "221 %s Service closing transmission channel", HOSTNAME);
+	return labsrv_reply(t->c, "221 %s Service closing transmission channel", HOSTNAME);
 }
 
 static const struct smtp_cmd commands[] = {
@@ -303,7 +300,7 @@ static void smtp_begin(struct labsrv_conn *c)
 {
 	struct smtp *t = c->state;
 	t->c = c;
-	if (reply(t, "220 %s ESMTP sockscope-lab ready", HOSTNAME) < 0)
+	if (labsrv_reply(t->c, "220 %s ESMTP sockscope-lab ready", HOSTNAME) < 0)
 		labsrv_close(c);
 }
 

@@ -52,7 +52,7 @@ bool handout_format_for_path(const char *path, enum handout_format *fmt);
 
 /* Run every step of the lab that has not run yet (lab_step), then write the
  * handout of all the steps it ran to `out`.  `o` may be NULL.  Returns 0, or
- * -1 with a message in err when writing failed or memory ran out.  Claims
+ * -1 with a message in err when writing failed.  Claims
  * that do not hold are written as such, not an error. */
 int handout_write(struct lab *lab, enum handout_format fmt, const struct handout_opts *o, FILE *out, char *err,
                   size_t errlen);

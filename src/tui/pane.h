@@ -16,6 +16,9 @@
 #include "dissect/dissect.h"
 #include "lab/lab.h"
 #include "tui/ui.h"
+#include "common/mem.h"
+
+#include <stdlib.h>
 
 /* Toggle and compare (key t): the lesson re-run with a toggle flipped, up
  * to the step reached, beside the run it was flipped from. */
@@ -84,12 +87,30 @@ static inline const char *lesson_view_step_title(const struct lesson_view *v, si
 
 struct pane {
 	const char *name;
-	void *(*create)(void);
-	void (*destroy)(void *self);
+	size_t size;                  /* of its state: pane_new allocates it zeroed */
+	void (*init)(void *self);     /* what is not zero at the start (NULL: nothing) */
+	void (*fini)(void *self);     /* free what the state holds, not the state (NULL: nothing) */
 	/* Draw inside `outer` (the pane draws its own box and title). */
 	void (*draw)(void *self, struct lesson_view *v, struct rect outer, bool focus);
 	enum ui_result (*key)(void *self, struct lesson_view *v, int key);
 };
+
+/* A pane's state as its vtable describes it, owned by the caller until
+ * pane_free (which takes NULL).  Out of memory ends the program (mem.h). */
+static inline void *pane_new(const struct pane *p)
+{
+	void *self = xcalloc(1, p->size);
+	if (p->init)
+		p->init(self);
+	return self;
+}
+
+static inline void pane_free(const struct pane *p, void *self)
+{
+	if (self && p->fini)
+		p->fini(self);
+	free(self);
+}
 
 extern const struct pane pane_code, pane_explain, pane_packets, pane_detail;
 /* In the packets' place when L is pressed: the connection as a ladder diagram. */

@@ -28,16 +28,10 @@ struct code {
 	int skip, page;
 };
 
-static void *code_create(void)
-{
-	return xcalloc(1, sizeof(struct code));
-}
-
-static void code_destroy(void *self)
+static void code_fini(void *self)
 {
 	struct code *c = self;
 	ui_lines_free(&c->lines);
-	free(c);
 }
 
 static void add_block(struct ui_lines *l, const struct lesson_view *v, const struct text_block *b,
@@ -247,5 +241,5 @@ static enum ui_result code_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_code = {
 	.name = "code",
-	.create = code_create, .destroy = code_destroy, .draw = code_draw, .key = code_key,
+	.size = sizeof(struct code), .fini = code_fini, .draw = code_draw, .key = code_key,
 };

@@ -34,18 +34,12 @@ struct compare {
 	struct ui_lines wrap[2];   /* scratch: one call wrapped to a half */
 };
 
-static void *compare_create(void)
-{
-	return xcalloc(1, sizeof(struct compare));
-}
-
-static void compare_destroy(void *self)
+static void compare_fini(void *self)
 {
 	struct compare *c = self;
 	ui_lines_free(&c->wrap[0]);
 	ui_lines_free(&c->wrap[1]);
 	free(c->rows);
-	free(c);
 }
 
 static void add_row(struct compare *c, const char *left, const char *right, enum term_color color, char mark)
@@ -176,5 +170,5 @@ static enum ui_result compare_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_compare = {
 	.name = "compare",
-	.create = compare_create, .destroy = compare_destroy, .draw = compare_draw, .key = compare_key,
+	.size = sizeof(struct compare), .fini = compare_fini, .draw = compare_draw, .key = compare_key,
 };

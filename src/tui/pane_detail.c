@@ -19,18 +19,16 @@ struct detail {
 	struct fieldview fv;
 };
 
-static void *detail_create(void)
+static void detail_init(void *self)
 {
-	struct detail *d = xcalloc(1, sizeof *d);
+	struct detail *d = self;
 	d->pkt = -1;
-	return d;
 }
 
-static void detail_destroy(void *self)
+static void detail_fini(void *self)
 {
 	struct detail *d = self;
 	fieldview_free(&d->fv);
-	free(d);
 }
 
 /* Dissect the selected packet if it is not the one shown. */
@@ -90,5 +88,5 @@ static enum ui_result detail_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_detail = {
 	.name = "detail",
-	.create = detail_create, .destroy = detail_destroy, .draw = detail_draw, .key = detail_key,
+	.size = sizeof(struct detail), .init = detail_init, .fini = detail_fini, .draw = detail_draw, .key = detail_key,
 };

@@ -21,16 +21,10 @@ struct explain {
 	int page;
 };
 
-static void *explain_create(void)
-{
-	return xcalloc(1, sizeof(struct explain));
-}
-
-static void explain_destroy(void *self)
+static void explain_fini(void *self)
 {
 	struct explain *e = self;
 	ui_lines_free(&e->lines);
-	free(e);
 }
 
 static void add_explanation(struct ui_lines *l, const struct lesson_view *v, int width);
@@ -170,5 +164,5 @@ static enum ui_result explain_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_explain = {
 	.name = "step",
-	.create = explain_create, .destroy = explain_destroy, .draw = explain_draw, .key = explain_key,
+	.size = sizeof(struct explain), .fini = explain_fini, .draw = explain_draw, .key = explain_key,
 };

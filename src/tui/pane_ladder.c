@@ -29,11 +29,6 @@ struct ladder_pane {
 	struct ui_lines lines;
 };
 
-static void *ladder_create(void)
-{
-	return xcalloc(1, sizeof(struct ladder_pane));
-}
-
 static void forget(struct ladder_pane *p)
 {
 	ladder_free(p->lad);
@@ -42,12 +37,11 @@ static void forget(struct ladder_pane *p)
 	p->step = NULL;
 }
 
-static void ladder_destroy(void *self)
+static void ladder_fini(void *self)
 {
 	struct ladder_pane *p = self;
 	forget(p);
 	ui_lines_free(&p->lines);
-	free(p);
 }
 
 /* The lab's packets as ladder frames, tagged like the headless output. */
@@ -186,5 +180,5 @@ static enum ui_result ladder_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_ladder = {
 	.name = "ladder",
-	.create = ladder_create, .destroy = ladder_destroy, .draw = ladder_draw, .key = ladder_key,
+	.size = sizeof(struct ladder_pane), .fini = ladder_fini, .draw = ladder_draw, .key = ladder_key,
 };

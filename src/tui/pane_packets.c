@@ -20,16 +20,10 @@ struct packets {
 	int skip, page;
 };
 
-static void *packets_create(void)
-{
-	return xcalloc(1, sizeof(struct packets));
-}
-
-static void packets_destroy(void *self)
+static void packets_fini(void *self)
 {
 	struct packets *p = self;
 	ui_lines_free(&p->rows);
-	free(p);
 }
 
 static void packets_draw(void *self, struct lesson_view *v, struct rect outer, bool focus)
@@ -101,5 +95,5 @@ static enum ui_result packets_key(void *self, struct lesson_view *v, int key)
 
 const struct pane pane_packets = {
 	.name = "packets",
-	.create = packets_create, .destroy = packets_destroy, .draw = packets_draw, .key = packets_key,
+	.size = sizeof(struct packets), .fini = packets_fini, .draw = packets_draw, .key = packets_key,
 };

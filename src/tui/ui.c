@@ -223,15 +223,27 @@ long ui_move(int key, long cur, size_t n, int page)
 	return to < 0 ? 0 : to;
 }
 
+void ui_resize_size(void *self, int w, int h)
+{
+	struct ui_size *sz = self;
+	sz->w = w;
+	sz->h = h;
+}
+
+bool ui_move_key(int key, size_t *cur, size_t n, int page)
+{
+	long to = ui_move(key, (long)*cur, n, page);
+	if (to < 0)
+		return false;
+	*cur = (size_t)to;
+	return true;
+}
+
 bool ui_scroll_key(int key, size_t *top, size_t n, int page)
 {
 	/* The last page starts at n - page: that is the bottom of the scroll. */
 	size_t stops = page > 0 && n > (size_t)page ? n - (size_t)page + 1 : 1;
-	long to = ui_move(key, (long)*top, stops, page);
-	if (to < 0)
-		return false;
-	*top = (size_t)to;
-	return true;
+	return ui_move_key(key, top, stops, page);
 }
 
 bool ui_hscroll_key(int key, int *skip)

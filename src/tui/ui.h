@@ -47,6 +47,15 @@ struct ui_screen {
 	const struct key_table *const *help;
 };
 
+/* The size a screen draws at.  A screen that needs nothing more from a
+ * resize keeps this as the first member of its state and takes
+ * ui_resize_size as its `resize` (a pointer to a struct points to its
+ * first member, so the one hook serves them all). */
+struct ui_size {
+	int w, h;
+};
+void ui_resize_size(void *self, int w, int h);
+
 extern const struct ui_screen ui_browser, ui_lesson, ui_present, ui_help;
 /* The check-yourself questions, then the recap (arg: the lesson). */
 extern const struct ui_screen ui_quiz;
@@ -115,6 +124,8 @@ size_t ui_scroll_into_view(size_t top, size_t first, size_t last, int h, size_t 
  * the new position in a list of n entries shown `page` at a time, or -1
  * when key does not move. */
 long ui_move(int key, long cur, size_t n, int page);
+/* The same for a list's selection: true when key moved *cur. */
+bool ui_move_key(int key, size_t *cur, size_t n, int page);
 
 /* Scrolling text by its top line (code, explanation): true when key moved
  * *top, a line list of n lines shown `page` at a time. */

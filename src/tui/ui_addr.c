@@ -16,10 +16,10 @@
 #include <string.h>
 
 struct addr_screen {
+	struct ui_size size;       /* first: ui_resize_size fills it */
 	struct ui *ui;
 	struct ui_input input;
 	struct ui_lines lines;
-	int w, h;
 };
 
 static void *addr_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -36,13 +36,6 @@ static void addr_destroy(void *self)
 	struct addr_screen *a = self;
 	ui_lines_free(&a->lines);
 	free(a);
-}
-
-static void addr_resize(void *self, int w, int h)
-{
-	struct addr_screen *a = self;
-	a->w = w;
-	a->h = h;
 }
 
 /* "label      text", continuation lines under the text. */
@@ -106,8 +99,8 @@ static void build(struct addr_screen *s, int width)
 static void addr_draw(void *self)
 {
 	struct addr_screen *s = self;
-	ui_status_bar(0, s->w, "sockscope  -  address explorer", "? help");
-	struct rect in = term_box((struct rect){ 1, 0, s->h - 2, s->w }, "Address explorer (a)", true);
+	ui_status_bar(0, s->size.w, "sockscope  -  address explorer", "? help");
+	struct rect in = term_box((struct rect){ 1, 0, s->size.h - 2, s->size.w }, "Address explorer (a)", true);
 	struct rect text = { in.y + 1, in.x + 2, in.h - 1, in.w - 4 };
 	term_text(text.y, text.x, 10, "Address:", TC_BOLD, 0, false);
 	int fw = text.w - 10 < 60 ? text.w - 10 : 60;
@@ -121,7 +114,7 @@ static void addr_draw(void *self)
 	y += 1;
 	build(s, text.w);
 	ui_lines_draw(&s->lines, (struct rect){ y, text.x, text.y + text.h - y, text.w }, 0, 0, false);
-	ui_status_bar(s->h - 1, s->w, "inet_pton decides what is an address; the class comes from the IANA registries",
+	ui_status_bar(s->size.h - 1, s->size.w, "inet_pton decides what is an address; the class comes from the IANA registries",
 	              "Esc back");
 }
 
@@ -151,6 +144,6 @@ static enum ui_result addr_key(void *self, int key)
 
 const struct ui_screen ui_addr = {
 	.name = "address explorer",
-	.create = addr_create, .destroy = addr_destroy, .resize = addr_resize,
+	.create = addr_create, .destroy = addr_destroy, .resize = ui_resize_size,
 	.draw = addr_draw, .handle_key = addr_key, .help = addr_help,
 };

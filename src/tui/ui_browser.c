@@ -15,10 +15,10 @@
 #include <string.h>
 
 struct browser {
+	struct ui_size size;       /* first: ui_resize_size fills it */
 	struct ui *ui;
 	const struct tui_context *ctx;
 	size_t sel, top;
-	int w, h;
 	char msg[512];             /* why the last lesson did not open */
 	struct ui_lines lines;
 	size_t *first, *last;      /* each lesson's line range in `lines` */
@@ -92,23 +92,16 @@ static void build(struct browser *b, int width)
 	}
 }
 
-static void browser_resize(void *self, int w, int h)
-{
-	struct browser *b = self;
-	b->w = w;
-	b->h = h;
-}
-
 static void browser_draw(void *self)
 {
 	struct browser *b = self;
 	const struct tui_context *ctx = b->ctx;
 	char left[1024];
 	snprintf(left, sizeof left, "sockscope  -  lessons in %s", ctx->catalog->dir);
-	ui_status_bar(0, b->w, left, "a network-programming lab");
+	ui_status_bar(0, b->size.w, left, "a network-programming lab");
 	char title[64];
 	snprintf(title, sizeof title, "Lessons (%zu)", ctx->catalog->n);
-	struct rect in = term_box((struct rect){ 1, 0, b->h - 2, b->w }, title, false);
+	struct rect in = term_box((struct rect){ 1, 0, b->size.h - 2, b->size.w }, title, false);
 	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
 	progress_free(b->progress);   /* a lesson or a quiz may have changed it meanwhile */
 	b->progress = progress_load(NULL);
@@ -122,7 +115,7 @@ static void browser_draw(void *self)
 		snprintf(left, sizeof left, "capture: %s", capture_mode_name(ctx->mode));
 	else
 		snprintf(left, sizeof left, "no capture: %s", ctx->capture_why ? ctx->capture_why : "");
-	ui_status_bar(b->h - 1, b->w, left, "Enter open  ? help  q quit");
+	ui_status_bar(b->size.h - 1, b->size.w, left, "Enter open  ? help  q quit");
 }
 
 enum { B_QUIT = 1, B_HELP, B_OPEN, B_PRESENT };
@@ -157,18 +150,13 @@ static enum ui_result browser_key(void *self, int key)
 		}
 		return UI_REDRAW;
 	}
-	default: {
-		long to = ui_move(key, (long)b->sel, n, 1);
-		if (to < 0)
-			return UI_IGNORED;
-		b->sel = (size_t)to;
-		return UI_REDRAW;
-	}
+	default:
+		return ui_move_key(key, &b->sel, n, 1) ? UI_REDRAW : UI_IGNORED;
 	}
 }
 
 const struct ui_screen ui_browser = {
 	.name = "browser",
-	.create = browser_create, .destroy = browser_destroy, .resize = browser_resize,
+	.create = browser_create, .destroy = browser_destroy, .resize = ui_resize_size,
 	.draw = browser_draw, .handle_key = browser_key, .help = browser_help,
 };

@@ -12,10 +12,11 @@
 #include <stdlib.h>
 
 struct jumplist {
+	struct ui_size size;       /* first: ui_resize_size fills it */
 	struct ui *ui;
 	struct ui_jumplist j;
 	size_t cur, top;          /* cur counts lines after the heading */
-	int skip, page, w, h;
+	int skip, page;
 	char msg[256];            /* what ] or [ could not do, until the next key */
 };
 
@@ -39,17 +40,10 @@ static void jumplist_destroy(void *self)
 	free(s);
 }
 
-static void jumplist_resize(void *self, int w, int h)
-{
-	struct jumplist *s = self;
-	s->w = w;
-	s->h = h;
-}
-
 static void jumplist_draw(void *self)
 {
 	struct jumplist *s = self;
-	struct rect in = term_box((struct rect){ 0, 0, s->h - 1, s->w }, s->j.title, true);
+	struct rect in = term_box((struct rect){ 0, 0, s->size.h - 1, s->size.w }, s->j.title, true);
 	const struct ui_lines *l = &s->j.lines;
 	int head = (int)s->j.head < in.h - 1 ? (int)s->j.head : 0;
 	for (int r = 0; r < head; r++)
@@ -65,7 +59,7 @@ static void jumplist_draw(void *self)
 		bool cur = s->top + (size_t)r == s->cur;
 		term_text(list.y + r, list.x, list.w, l->v[i].text, cur ? TC_CURSOR : l->v[i].color, s->skip, true);
 	}
-	ui_status_bar(s->h - 1, s->w, s->msg[0] ? s->msg : s->j.hint ? s->j.hint : "",
+	ui_status_bar(s->size.h - 1, s->size.w, s->msg[0] ? s->msg : s->j.hint ? s->j.hint : "",
 	              s->j.turn ? "Enter go to packet  ] [ other connection  Esc back" : "Enter go to packet  < > sideways  Esc back");
 }
 
@@ -122,15 +116,11 @@ static enum ui_result jumplist_key(void *self, int key)
 	}
 	if (ui_hscroll_key(key, &s->skip))
 		return UI_REDRAW;
-	long to = ui_move(key, (long)s->cur, n, s->page);
-	if (to < 0)
-		return UI_IGNORED;
-	s->cur = (size_t)to;
-	return UI_REDRAW;
+	return ui_move_key(key, &s->cur, n, s->page) ? UI_REDRAW : UI_IGNORED;
 }
 
 const struct ui_screen ui_jumplist = {
 	.name = "packet lines",
-	.create = jumplist_create, .destroy = jumplist_destroy, .resize = jumplist_resize,
+	.create = jumplist_create, .destroy = jumplist_destroy, .resize = ui_resize_size,
 	.draw = jumplist_draw, .handle_key = jumplist_key, .help = jumplist_help,
 };

@@ -109,12 +109,9 @@ static void lesson_destroy(void *self)
 	if (s->busy)
 		pthread_join(s->worker, NULL);   /* bounded: every call of a step is */
 	for (int i = 0; i < NPANES; i++)
-		if (s->state[i])
-			panes[i]->destroy(s->state[i]);
-	if (s->ladder_state)
-		pane_ladder.destroy(s->ladder_state);
-	if (s->compare_state)
-		pane_compare.destroy(s->compare_state);
+		pane_free(panes[i], s->state[i]);
+	pane_free(&pane_ladder, s->ladder_state);
+	pane_free(&pane_compare, s->compare_state);
 	if (s->v.cmp)
 		lab_close(s->cmp.fresh);
 	ui_lines_free(&s->notes_lines);
@@ -202,10 +199,10 @@ static void *lesson_create(struct ui *ui, const void *arg, char *err, size_t err
 	if (!lab_capturing(s->v.lab))
 		s->v.no_capture = s->ctx->capture_why && *s->ctx->capture_why ? s->ctx->capture_why : "capture is off";
 	offer_resume(s);
-	s->ladder_state = pane_ladder.create();
-	s->compare_state = pane_compare.create();
+	s->ladder_state = pane_new(&pane_ladder);
+	s->compare_state = pane_new(&pane_compare);
 	for (int i = 0; i < NPANES; i++)
-		s->state[i] = panes[i]->create();
+		s->state[i] = pane_new(panes[i]);
 	return s;
 }
 
@@ -569,9 +566,9 @@ static void start_compare(struct lesson_screen *s, size_t ti)
  * bytes, its ladder) start afresh, before the old run is closed. */
 static void leave_compare(struct lesson_screen *s)
 {
-	void *detail = pane_detail.create(), *ladder = pane_ladder.create();
-	pane_detail.destroy(s->state[P_DETAIL]);
-	pane_ladder.destroy(s->ladder_state);
+	void *detail = pane_new(&pane_detail), *ladder = pane_new(&pane_ladder);
+	pane_free(&pane_detail, s->state[P_DETAIL]);
+	pane_free(&pane_ladder, s->ladder_state);
 	s->state[P_DETAIL] = detail;
 	s->ladder_state = ladder;
 	struct lab *old = s->v.lab;
@@ -720,10 +717,7 @@ static enum ui_result toggles_key(struct lesson_screen *s, int key)
 	if (key >= '1' && key < '1' + (int)n)
 		s->menu_sel = (size_t)(key - '1');
 	else if (key != TK_ENTER) {
-		long to = ui_move(key, (long)s->menu_sel, n, 1);
-		if (to >= 0)
-			s->menu_sel = (size_t)to;
-		return to >= 0 ? UI_REDRAW : UI_HANDLED;
+		return ui_move_key(key, &s->menu_sel, n, 1) ? UI_REDRAW : UI_HANDLED;
 	}
 	s->modal = MODAL_NONE;
 	start_compare(s, s->menu_sel);
@@ -1008,6 +1002,15 @@ static enum ui_result comparing_key(struct lesson_screen *s, int key)
 	}
 }
 
+/* The teacher's notes (n), from the presenter's keys and while a
+ * prediction is asked alike: the layout makes room for them or takes it back. */
+static enum ui_result flip_notes(struct lesson_screen *s)
+{
+	s->notes = !s->notes;
+	layout(s);
+	return UI_REDRAW;
+}
+
 /* Forward shows the next step already run, or runs the next one; back
  * shows the one before. */
 static enum ui_result present_key(struct lesson_screen *s, int key)
@@ -1033,9 +1036,7 @@ static enum ui_result present_key(struct lesson_screen *s, int key)
 		s->blank = true;
 		return UI_REDRAW;
 	case P_NOTES:
-		s->notes = !s->notes;
-		layout(s);
-		return UI_REDRAW;
+		return flip_notes(s);
 	default:
 		return UI_IGNORED;
 	}
@@ -1061,9 +1062,7 @@ static enum ui_result lesson_key(void *self, int key)
 			s->modal = MODAL_NONE;
 			return UI_REDRAW;
 		case PP_NOTES:
-			s->notes = !s->notes;
-			layout(s);
-			return UI_REDRAW;
+			return flip_notes(s);
 		default:
 			break;
 		}

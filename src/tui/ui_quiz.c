@@ -22,6 +22,7 @@
 enum phase { ASK, ANSWERED, END };
 
 struct quiz {
+	struct ui_size size;       /* first: ui_resize_size fills it */
 	struct ui *ui;
 	const struct lesson *l;
 	enum phase phase;
@@ -34,7 +35,7 @@ struct quiz {
 	char msg[120];             /* a key that is no answer, until the next key */
 	struct ui_lines lines;
 	size_t top;
-	int w, h, page;
+	int page;
 };
 
 static void *quiz_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -52,13 +53,6 @@ static void quiz_destroy(void *self)
 	struct quiz *z = self;
 	ui_lines_free(&z->lines);
 	free(z);
-}
-
-static void quiz_resize(void *self, int w, int h)
-{
-	struct quiz *z = self;
-	z->w = w;
-	z->h = h;
 }
 
 static void save_score(struct quiz *z)
@@ -143,12 +137,12 @@ static void quiz_draw(void *self)
 	struct quiz *z = self;
 	char buf[512];
 	snprintf(buf, sizeof buf, "sockscope  -  %s  -  check yourself", z->l->title);
-	ui_status_bar(0, z->w, buf, "? help");
+	ui_status_bar(0, z->size.w, buf, "? help");
 	if (z->phase == END)
 		snprintf(buf, sizeof buf, "%s", z->asked ? "Your score, and what to take away" : "What to take away");
 	else
 		snprintf(buf, sizeof buf, "Question %zu of %zu", z->q + 1, z->l->nquestions);
-	struct rect in = term_box((struct rect){ 1, 0, z->h - 2, z->w }, buf, true);
+	struct rect in = term_box((struct rect){ 1, 0, z->size.h - 2, z->size.w }, buf, true);
 	struct rect text = { in.y + 1, in.x + 2, in.h - 1, in.w - 4 };
 	long field;
 	build(z, text.w - 2, &field);
@@ -171,7 +165,7 @@ static void quiz_draw(void *self)
 		snprintf(buf, sizeof buf, "%u right of %u", z->nright, z->asked);
 	else
 		snprintf(buf, sizeof buf, "%u right so far", z->nright);
-	ui_status_bar(z->h - 1, z->w, buf, "Enter answer/next  Esc leave");
+	ui_status_bar(z->size.h - 1, z->size.w, buf, "Enter answer/next  Esc leave");
 }
 
 static void submit(struct quiz *z)
@@ -239,20 +233,18 @@ static enum ui_result quiz_key(void *self, int key)
 		z->choice = k;
 		return UI_REDRAW;
 	}
-	long to = a == Q_CHOOSE ? -1 : ui_move(key, (long)z->choice, q->nchoices, 1);
-	if (to < 0 && isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
+	if (a != Q_CHOOSE && ui_move_key(key, &z->choice, q->nchoices, 1))
+		return UI_REDRAW;
+	if (isalpha(key)) {   /* a mistyped letter is no answer, right or wrong: say so */
 		snprintf(z->msg, sizeof z->msg, "%c is not one of the answers: a to %c, then Enter", key,
 		         'a' + (int)q->nchoices - 1);
 		return UI_REDRAW;
 	}
-	if (to < 0)
-		return said ? UI_REDRAW : UI_HANDLED;
-	z->choice = (size_t)to;
-	return UI_REDRAW;
+	return said ? UI_REDRAW : UI_HANDLED;
 }
 
 const struct ui_screen ui_quiz = {
 	.name = "quiz",
-	.create = quiz_create, .destroy = quiz_destroy, .resize = quiz_resize,
+	.create = quiz_create, .destroy = quiz_destroy, .resize = ui_resize_size,
 	.draw = quiz_draw, .handle_key = quiz_key, .help = quiz_help,
 };

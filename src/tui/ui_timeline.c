@@ -28,13 +28,13 @@ struct conn {
 };
 
 struct timeline {
+	struct ui_size size;       /* first: ui_resize_size fills it */
 	struct ui *ui;
 	const struct lesson_view *v;
 	struct conn conns[MAX_CONNS];
 	size_t nconns;
 	size_t top;
 	size_t first;       /* the first connection column shown (< > move it) */
-	int w, h;
 };
 
 static void *timeline_create(struct ui *ui, const void *arg, char *err, size_t errlen)
@@ -49,13 +49,6 @@ static void *timeline_create(struct ui *ui, const void *arg, char *err, size_t e
 static void timeline_destroy(void *self)
 {
 	free(self);
-}
-
-static void timeline_resize(void *self, int w, int h)
-{
-	struct timeline *t = self;
-	t->w = w;
-	t->h = h;
 }
 
 /* "lab    127.0.0.1:5 > 127.0.0.1:6  ESTABLISHED" into its key and state. */
@@ -134,8 +127,8 @@ static void timeline_draw(void *self)
 		}
 	}
 	snprintf(buf, sizeof buf, "sockscope  -  %s  -  TCP states after each step", v->lesson->title);
-	ui_status_bar(0, t->w, buf, "? help");
-	struct rect in = term_box((struct rect){ 1, 0, t->h - 2, t->w }, "TCP state timeline (s)", true);
+	ui_status_bar(0, t->size.w, buf, "? help");
+	struct rect in = term_box((struct rect){ 1, 0, t->size.h - 2, t->size.w }, "TCP state timeline (s)", true);
 	struct rect text = { in.y, in.x + 1, in.h, in.w - 2 };
 	int y = text.y, bottom = text.y + text.h;
 	struct ui_lines intro = { 0 };
@@ -193,7 +186,7 @@ static void timeline_draw(void *self)
 			term_text(y, text.x, text.w, buf, TC_NORMAL, 0, false);
 		}
 	}
-	ui_status_bar(t->h - 1, t->w, "each row: the states after that step (the step shown is lit)",
+	ui_status_bar(t->size.h - 1, t->size.w, "each row: the states after that step (the step shown is lit)",
 	              "Up Down  < >  s/Esc back");
 }
 
@@ -225,12 +218,12 @@ static enum ui_result timeline_key(void *self, int key)
 	case T_HELP:
 		return UI_HELP;
 	default:
-		return ui_scroll_key(key, &t->top, t->v->done, t->h - 8) ? UI_REDRAW : UI_HANDLED;
+		return ui_scroll_key(key, &t->top, t->v->done, t->size.h - 8) ? UI_REDRAW : UI_HANDLED;
 	}
 }
 
 const struct ui_screen ui_timeline = {
 	.name = "timeline",
-	.create = timeline_create, .destroy = timeline_destroy, .resize = timeline_resize,
+	.create = timeline_create, .destroy = timeline_destroy, .resize = ui_resize_size,
 	.draw = timeline_draw, .handle_key = timeline_key, .help = timeline_help,
 };
