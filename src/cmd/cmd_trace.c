@@ -38,6 +38,10 @@ static void trace_usage(FILE *f)
 	           "                 up to %d times; in ARGS {port} is the first server's port,\n"
 	           "                 {port:PROTO} that server's, {host} its address\n"
 	           "  -4, -6         the servers listen on 127.0.0.1 (default) or ::1\n"
+	           "  PROGRAM ARGS --and -- PROGRAM2 ARGS2\n"
+	           "                 trace a second program in the same capture (a server and\n"
+	           "                 its client); a {port} in ARGS2 is the port the first one\n"
+	           "                 listens on, and it starts once the first has listened\n"
 	           "Exit status: the program's own; 128+N when signal N killed it; 127 when it\n"
 	           "cannot be run.\n",
 	           DEFAULT_TIMEOUT, labsrv_protocols(), TRACE_MAX_SERVE);
@@ -103,5 +107,16 @@ int cmd_trace(int argc, char **argv)
 		return 2;
 	}
 	o.argv = argv + i;
+	/* "PROGRAM ARGS --and -- PROGRAM2 ARGS2": cut at the first "--and" "--". */
+	for (int k = i; k + 1 < argc; k++)
+		if (!strcmp(argv[k], "--and") && !strcmp(argv[k + 1], "--")) {
+			if (k == i || k + 2 >= argc) {
+				fprintf(stderr, "sockscope trace: --and needs a program before it and one after its --\n");
+				return 2;
+			}
+			argv[k] = NULL;
+			o.and_argv = argv + k + 2;
+			break;
+		}
 	return trace_run(&o, stdout, stderr);
 }

@@ -259,6 +259,20 @@ void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len)
 		problemf(c, DIS_TRUNCATED, "truncated: %s %u bytes, %u captured", name, len, cap);
 }
 
+void dis_undecoded(struct dctx *c, const char *known, const char *fallback, const char *fmt, ...)
+{
+	char name[FIELD_NAME_MAX], msg[150];
+	snprintf(name, sizeof name, "%s", known ? known : fallback);
+	if (known)
+		c->info->proto = known;
+	dis_data(c, name, c->r.off, rd_left(&c->r));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	dis_unsupported(c, "%s", msg);
+}
+
 /* ------------------------------------------------------------ EtherTypes */
 
 /* IEEE EtherType registry values. */

@@ -86,6 +86,10 @@ void dis_payload(struct dctx *c, const char *proto, uint32_t off, uint32_t len);
 /* An undecoded block as a layer `name` with a raw "Data" field; truncated
  * when fewer than len bytes were captured. */
 void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len);
+/* What a decoder does not go into: the rest of the bytes as a layer named
+ * known (a table's name for the protocol, which also becomes info->proto)
+ * or fallback, and an "unsupported: ..." problem in fmt's words. */
+void dis_undecoded(struct dctx *c, const char *known, const char *fallback, const char *fmt, ...) DIS_PRINTF(4, 5);
 /* Dispatch on an EtherType with the reader at the network header; returns
  * the length the network header announces (0 when unknown). */
 uint32_t dis_ethertype(struct dctx *c, uint16_t type);

@@ -114,10 +114,5 @@ void dis_link_fr(struct dctx *c)
 		return;
 	}
 	}
-	char name[FIELD_NAME_MAX];
-	snprintf(name, sizeof name, "%s", nn ? nn : "Frame Relay data");
-	if (nn)
-		c->info->proto = nn;
-	dis_data(c, name, r->off, rd_left(r));
-	dis_unsupported(c, "Frame Relay NLPID 0x%02x is not decoded", nlpid);
+	dis_undecoded(c, nn, "Frame Relay data", "Frame Relay NLPID 0x%02x is not decoded", nlpid);
 }

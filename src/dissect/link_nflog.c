@@ -24,12 +24,6 @@ static const struct dis_name tlv_types[] = {
 	{ 17, "hardware header length" },
 };
 
-static uint16_t le16(struct rd *r)
-{
-	uint16_t v = rd_be16(r);
-	return (uint16_t)(v >> 8 | v << 8);
-}
-
 void dis_link_nflog(struct dctx *c)
 {
 	struct rd *r = &c->r;
@@ -47,7 +41,7 @@ void dis_link_nflog(struct dctx *c)
 	}
 	for (int n = 0; n < MAX_TLVS && rd_left(r) >= TLV_HDR; n++) {
 		uint32_t at = r->off;
-		uint16_t len = le16(r), type = le16(r) & 0x7fff;
+		uint16_t len = rd_le16(r), type = rd_le16(r) & 0x7fff;
 		const char *tn = dis_name(tlv_types, DIS_COUNT(tlv_types), type);
 		if (len < TLV_HDR) {
 			dis_malformed(c, "NFLOG attribute length %u is less than its 4-byte header", len);

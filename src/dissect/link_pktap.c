@@ -17,21 +17,15 @@
 
 enum { PKTAP_MIN = 73 };   /* up to and with the process name */
 
-static uint32_t le32(struct rd *r)
-{
-	uint32_t v = rd_be32(r);
-	return v >> 24 | (v >> 8 & 0xff00) | (v << 8 & 0xff0000) | v << 24;
-}
-
 void dis_link_pktap(struct dctx *c)
 {
 	struct rd *r = &c->r;
-	uint32_t hl = le32(r), type = le32(r), dlt = le32(r);
+	uint32_t hl = rd_le32(r), type = rd_le32(r), dlt = rd_le32(r);
 	char ifname[25] = "";
 	rd_bytes(r, ifname, 24);
 	ifname[24] = '\0';
 	rd_skip(r, 16);   /* flags, protocol family, link-layer header and trailer lengths */
-	uint32_t pid = le32(r);
+	uint32_t pid = rd_le32(r);
 	char comm[18] = "";
 	rd_bytes(r, comm, 17);
 	comm[17] = '\0';

@@ -56,12 +56,7 @@ static void ppp_payload(struct dctx *c, uint32_t off)
 		dis_mpls(c);
 		return;
 	}
-	char name[FIELD_NAME_MAX];
-	snprintf(name, sizeof name, "%s", n ? n : "PPP data");
-	if (n)
-		c->info->proto = n;
-	dis_data(c, name, r->off, rd_left(r));
-	dis_unsupported(c, "PPP protocol 0x%04x (%s) is not decoded", proto, n ? n : "unknown");
+	dis_undecoded(c, n, "PPP data", "PPP protocol 0x%04x (%s) is not decoded", proto, n ? n : "unknown");
 }
 
 void dis_link_ppp(struct dctx *c)

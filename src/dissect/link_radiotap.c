@@ -14,18 +14,6 @@
 
 enum { RT_MIN = 8, MAX_BITMAPS = 8, PPI_MIN = 8 };
 
-static uint16_t le16(struct rd *r)
-{
-	uint16_t v = rd_be16(r);
-	return (uint16_t)(v >> 8 | v << 8);
-}
-
-static uint32_t le32(struct rd *r)
-{
-	uint32_t v = rd_be32(r);
-	return v >> 24 | (v >> 8 & 0xff00) | (v << 8 & 0xff0000) | v << 24;
-}
-
 /* The first fields of the bitmap: size and alignment, bits 0..5. */
 static const struct { uint8_t size, align; } rt_fields[] = {
 	{ 8, 8 }, { 1, 1 }, { 1, 1 }, { 4, 2 }, { 2, 1 }, { 1, 1 },
@@ -36,11 +24,11 @@ void dis_link_radiotap(struct dctx *c)
 	struct rd *r = &c->r;
 	uint8_t version = rd_u8(r);
 	rd_skip(r, 1);
-	uint16_t len = le16(r);
-	uint32_t present = le32(r), p = present;
+	uint16_t len = rd_le16(r);
+	uint32_t present = rd_le32(r), p = present;
 	int words = 1;
 	while ((p & 0x80000000u) && words < MAX_BITMAPS) {
-		p = le32(r);
+		p = rd_le32(r);
 		words++;
 	}
 	c->info->proto = "Radiotap";
@@ -79,7 +67,7 @@ void dis_link_radiotap(struct dctx *c)
 			dis_field(c, 1, off, 1, "Rate", NULL, "%g Mb/s", rd_u8(&f) / 2.0);
 			break;
 		case 3: {
-			uint16_t mhz = le16(&f);
+			uint16_t mhz = rd_le16(&f);
 			dis_field(c, 1, off, 4, "Channel", NULL, "%u MHz", mhz);
 			break;
 		}
@@ -102,8 +90,8 @@ void dis_link_ppi(struct dctx *c)
 {
 	struct rd *r = &c->r;
 	uint8_t version = rd_u8(r), flags = rd_u8(r);
-	uint16_t len = le16(r);
-	uint32_t dlt = le32(r);
+	uint16_t len = rd_le16(r);
+	uint32_t dlt = rd_le32(r);
 	c->info->proto = "PPI";
 	int L = dis_layer(c, 0, len, "Per-Packet Information", "A header of radio facts (CACE PPI)", NULL);
 	dis_field(c, 1, 0, 1, "Version", NULL, "%u", version);

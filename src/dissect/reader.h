@@ -89,6 +89,20 @@ static inline uint16_t rd_be16(struct rd *r)
 	return q ? (uint16_t)(q[0] << 8 | q[1]) : 0;
 }
 
+/* Little-endian: the headers some capture tools write in their host's
+ * order (radiotap, PPI, PKTAP, NFLOG's attributes). */
+static inline uint16_t rd_le16(struct rd *r)
+{
+	const uint8_t *q = rd_take_(r, 2);
+	return q ? (uint16_t)(q[1] << 8 | q[0]) : 0;
+}
+
+static inline uint32_t rd_le32(struct rd *r)
+{
+	const uint8_t *q = rd_take_(r, 4);
+	return q ? (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 | q[0] : 0;
+}
+
 static inline uint32_t rd_be32(struct rd *r)
 {
 	const uint8_t *q = rd_take_(r, 4);

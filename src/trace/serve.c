@@ -55,9 +55,13 @@ size_t serve_ports(const struct trace_serve *s, uint16_t *out, size_t max)
 
 /* What one {word} stands for, into buf; false when it is none of ours
  * (left as written: a shell's or find's braces are not ours). */
-static bool word_value(const struct trace_serve *s, const char *w, size_t wl, char *buf, size_t n, char *err,
-                       size_t errlen, bool *bad)
+static bool word_value(const struct trace_serve *s, const char *w, size_t wl, uint16_t listen_port, char *buf,
+                       size_t n, char *err, size_t errlen, bool *bad)
 {
+	if (wl == 4 && !memcmp(w, "port", 4) && listen_port) {
+		snprintf(buf, n, "%u", (unsigned)listen_port);
+		return true;
+	}
 	if (wl == 4 && !memcmp(w, "host", 4)) {
 		snprintf(buf, n, "%s", s->family == 6 ? "::1" : "127.0.0.1");
 		return true;
@@ -81,7 +85,15 @@ static bool word_value(const struct trace_serve *s, const char *w, size_t wl, ch
 	return true;
 }
 
-char **serve_expand(const struct trace_serve *s, char **argv, char *err, size_t errlen)
+bool serve_wants_port(char **argv)
+{
+	for (size_t i = 0; argv[i]; i++)
+		if (strstr(argv[i], "{port}"))
+			return true;
+	return false;
+}
+
+char **serve_expand(const struct trace_serve *s, char **argv, uint16_t listen_port, char *err, size_t errlen)
 {
 	size_t argc = 0;
 	while (argv[argc])
@@ -95,7 +107,7 @@ char **serve_expand(const struct trace_serve *s, char **argv, char *err, size_t 
 			const char *close = a[0] == '{' ? strchr(a + 1, '}') : NULL;
 			char val[64];
 			bool bad = false;
-			if (close && word_value(s, a + 1, (size_t)(close - a - 1), val, sizeof val, err, errlen, &bad)) {
+			if (close && word_value(s, a + 1, (size_t)(close - a - 1), listen_port, val, sizeof val, err, errlen, &bad)) {
 				size_t vl = strlen(val);
 				if (len + vl + 1 > cap) {
 					cap = len + vl + strlen(close) + 1;

@@ -62,6 +62,8 @@
 #define ERESTART_RESTARTBLOCK 516
 
 #define MAX_TRACEES 1024
+/* --and: how long the first program may go on after the second ended. */
+#define AND_GRACE_MS 1000
 /* How long the end waits for killed processes to be reaped. */
 #define REAP_MS 3000
 
@@ -114,6 +116,13 @@ struct tracer {
 	pid_t pids_seen;
 	struct trace_serve serve;   /* --serve's servers (n == 0: none) */
 	char **argv;                /* the program's, {port} and {host} replaced */
+	char **envp_run;            /* the environment both programs get */
+	int report[2];              /* each program's exec-failure pipe, -1 */
+	/* --and */
+	pid_t and_pid;              /* 0 until it started */
+	int and_status;
+	bool and_done, and_waiting, and_exec_seen;
+	char **and_argv, **and_pyargv;
 	char **pyargv;              /* argv run by Python's line runner, or NULL */
 	int line_fd;                /* the runner's report descriptor (/dev/null), -1 */
 	char **envp;                /* environ and line_env, for the runner (pointers borrowed) */
@@ -134,6 +143,7 @@ struct tracer {
 #define LINE_SHOWN_RUNS 3
 
 static volatile sig_atomic_t got_alarm, got_stop_signal;
+static void start_second(struct tracer *tr, uint16_t port);
 
 static void on_alarm(int sig)
 {
@@ -669,6 +679,14 @@ static void on_exit_stop(struct tracer *tr, struct tracee *e, const struct __ptr
 		text_call(tr->text, c);
 	}
 	e->state = T_RUNNING;
+	/* --and: the first program listens; the second may start, told where. */
+	if (tr->and_waiting && c->sc->nr == SYS_listen && !c->is_error) {
+		struct trace_sock so;
+		char d[192];
+		trace_fd_describe(e->tid, (int)c->args[0], d, sizeof d, &so);
+		if (so.lport)
+			start_second(tr, so.lport);
+	}
 	resume(e->tid, PTRACE_CONT, 0);
 }
 
@@ -787,6 +805,8 @@ static void on_event(struct tracer *tr, struct tracee *e, int event)
 		}
 		if (!tr->exec_seen && e->tid == tr->main_pid) {
 			tr->exec_seen = true;
+		} else if (!tr->and_exec_seen && tr->and_pid && e->tid == tr->and_pid) {
+			tr->and_exec_seen = true;
 		} else {
 			char exe[4096] = "?", path[64];
 			snprintf(path, sizeof path, "/proc/%d/exe", (int)e->tid);
@@ -812,6 +832,9 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		if (tid == tr->main_pid) {
 			tr->main_done = true;
 			tr->main_status = status;
+		} else if (tr->and_pid && tid == tr->and_pid) {
+			tr->and_done = true;
+			tr->and_status = status;
 		}
 		if (e) {
 			line_close(tr, e);
@@ -843,7 +866,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			/* --lines: a child seen before its parent's fork event is
 			 * held until then, when it gets its copy of the int3 table
 			 * (run on, it would die of the first one). */
-			if (tr->step_lines && !e->announced && tid != tr->main_pid) {
+			if (tr->step_lines && !e->announced && tid != tr->main_pid && tid != tr->and_pid) {
 				e->held = true;
 				return;
 			}
@@ -898,6 +921,8 @@ static int end_all(struct tracer *tr)
 			left++;
 		}
 	kill(-tr->main_pid, SIGKILL);
+	if (tr->and_pid)
+		kill(-tr->and_pid, SIGKILL);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct itimerval it = { .it_value = { 0, 100000 }, .it_interval = { 0, 100000 } };
@@ -913,6 +938,111 @@ static int end_all(struct tracer *tr)
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	setitimer(ITIMER_REAL, &off, NULL);
 	return left;
+}
+
+/* The second program's end, said; what sockscope exits with for it. */
+static int and_exit(struct tracer *tr, FILE *err)
+{
+	if (WIFEXITED(tr->and_status)) {
+		fprintf(err, "sockscope trace: the second program (--and) exited with status %d\n",
+		        WEXITSTATUS(tr->and_status));
+		return WEXITSTATUS(tr->and_status);
+	}
+	int sig = WTERMSIG(tr->and_status);
+	fprintf(err, "sockscope trace: the second program (--and) was killed by %s (%s)\n", signame(sig),
+	        strsignal(sig));
+	return 128 + sig;
+}
+
+/* Fork argv under the tracer: the child stops itself, gets its options
+ * and runs on to its exec.  The pid, or -1 having said why; *report is
+ * the close-on-exec pipe the child writes an exec failure to. */
+static pid_t spawn(struct tracer *tr, char **argv, int *report)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(tr->err, "sockscope trace: %s\n", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(tr->err, "sockscope trace: cannot fork: %s\n", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		child(argv, tr->envp_run, tr->line_fd, pipefd[1]);
+	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
+	*report = pipefd[0];
+	setpgid(pid, pid);   /* also here, so that killing the group cannot miss it */
+
+	/* The child's first stop: set the options, let it go on. */
+	int status;
+	pid_t w;
+	do
+		w = waitpid(pid, &status, __WALL);
+	while (w < 0 && errno == EINTR);
+	if (w != pid || !WIFSTOPPED(status)) {
+		int e[2] = { 0, 0 };
+		ssize_t k = read(pipefd[0], e, sizeof e);
+		fprintf(tr->err, "sockscope trace: the program could not be traced: %s\n",
+		        k == sizeof e && e[1] == 1 ? strerror(e[0]) : "it ended before its first stop");
+		return -1;
+	}
+	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+	            PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)opts) < 0) {
+		fprintf(tr->err, "sockscope trace: ptrace refused its options: %s\n", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		return -1;
+	}
+	struct tracee *first = add(tr, pid);
+	if (first)
+		first->started = true;
+	resume(pid, PTRACE_CONT, 0);
+	return pid;
+}
+
+/* --and: the second program, with {port} the first's listening port (0:
+ * it names none).  Its calls are told apart by their "[pid N]". */
+static void start_second(struct tracer *tr, uint16_t port)
+{
+	char why[512];
+	tr->and_waiting = false;
+	tr->and_argv = serve_expand(&tr->serve, tr->o->and_argv, port, why, sizeof why);
+	if (!tr->and_argv) {
+		fprintf(tr->err, "sockscope trace: --and: %s\n", why);
+		return;
+	}
+	char found[4096];
+	if (!findable(tr->and_argv[0], found, sizeof found, why, sizeof why)) {
+		fprintf(tr->err, "sockscope trace: --and: %s\n", why);
+		return;
+	}
+	char **argv = tr->and_argv;
+	if (!tr->o->no_lines && tr->line_fd >= 0) {
+		char note[4096 + 512];
+		tr->and_pyargv = pyrun_argv(tr->and_argv, found, note, sizeof note);
+		if (note[0])
+			fprintf(tr->err, "sockscope trace: --and: %s\n", note);
+		if (tr->and_pyargv)
+			argv = tr->and_pyargv;
+	}
+	pid_t pid = spawn(tr, argv, &tr->report[1]);
+	if (pid < 0)
+		return;
+	tr->and_pid = pid;
+	text_many(tr->text);
+	text_note(tr->text, tr->main_pid, "the first program: %s", tr->argv[0]);
+	text_note(tr->text, pid, "the second program (--and): %s", tr->and_argv[0]);
+	if (port)
+		fprintf(tr->err, "sockscope trace: --and: the second program started once the first listened on port %u\n",
+		        (unsigned)port);
 }
 
 int trace_run(const struct trace_options *o, FILE *out, FILE *err)
@@ -936,6 +1066,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	tr->o = o;
 	tr->err = err;
 	tr->line_fd = -1;
+	tr->report[0] = tr->report[1] = -1;
 	int rc = 1;
 	enum capture_mode mode;
 	/* Before any thread: the capture may unshare us into a namespace, and
@@ -987,7 +1118,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			fprintf(err, "sockscope trace: the lab's %s server listens on %s port %u\n", tr->serve.proto[i],
 			        o->family == 6 ? "::1" : "127.0.0.1", (unsigned)serve_port(&tr->serve, i));
 	}
-	argv = tr->argv = serve_expand(&tr->serve, o->argv, why, sizeof why);
+	argv = tr->argv = serve_expand(&tr->serve, o->argv, 0, why, sizeof why);
 	if (!argv) {
 		fprintf(err, "sockscope trace: %s\n", why);
 		rc = 2;
@@ -1035,26 +1166,6 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	/* Orphans of the program (a daemon's first fork) become ours, so the
 	 * end reaps them and leaves no zombie behind. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		fprintf(err, "sockscope trace: %s\n", strerror(errno));
-		goto done;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(err, "sockscope trace: cannot fork: %s\n", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		goto done;
-	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		child(argv, envp, tr->line_fd, pipefd[1]);
-	}
-	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
-	tr->main_pid = pid;
-	setpgid(pid, pid);   /* also here, so that killing the group cannot miss it */
 
 	/* Our own signals: the timer and a request to stop end the wait in
 	 * waitpid (no SA_RESTART); the capture thread, started after, blocks them. */
@@ -1076,44 +1187,38 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	if (started < 0)
 		fprintf(err, "sockscope trace: the capture did not start (%s): calls only\n", cerr);
 
-	/* The child's first stop: set the options, let it go on. */
-	int status;
-	pid_t w;
-	do
-		w = waitpid(pid, &status, __WALL);
-	while (w < 0 && errno == EINTR);
-	if (w != pid || !WIFSTOPPED(status)) {
-		int e[2] = { 0, 0 };
-		ssize_t k = read(pipefd[0], e, sizeof e);
-		fprintf(err, "sockscope trace: the program could not be traced: %s\n",
-		        k == sizeof e && e[1] == 1 ? strerror(e[0]) : "it ended before its first stop");
-		close(pipefd[0]);
+	tr->envp_run = envp;
+	pid_t pid = spawn(tr, argv, &tr->report[0]);
+	if (pid < 0)
 		goto done;
-	}
-	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-	            PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)opts) < 0) {
-		fprintf(err, "sockscope trace: ptrace refused its options: %s\n", strerror(errno));
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, __WALL);
-		close(pipefd[0]);
-		goto done;
-	}
-	struct tracee *first = add(tr, pid);
-	first->started = true;
-	resume(pid, PTRACE_CONT, 0);
+	tr->main_pid = pid;
+	if (o->and_argv && !serve_wants_port(o->and_argv))
+		start_second(tr, 0);
+	else if (o->and_argv)
+		tr->and_waiting = true;
 
 	struct itimerval it = { .it_value = { (time_t)o->timeout_s,
 	                                      (suseconds_t)((o->timeout_s - (double)(time_t)o->timeout_s) * 1e6) } };
 	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
 		it.it_value.tv_usec = 1000;
 	setitimer(ITIMER_REAL, &it, NULL);
-	bool timed_out = false, stopped = false;
-	/* Bounded by the timer: every wait ends by an event or SIGALRM. */
-	while (!tr->main_done) {
+	int status;
+	pid_t w;
+	bool timed_out = false, stopped = false, grace = false;
+	/* Bounded by the timer: every wait ends by an event or SIGALRM.  With
+	 * --and the trace lasts until both programs ended; once the second
+	 * has, the first (a server serving for ever, often) gets AND_GRACE_MS. */
+	while (!tr->main_done || (tr->and_pid && !tr->and_done)) {
+		if (got_alarm && grace)
+			break;
 		if (got_alarm) {
 			timed_out = true;
 			break;
+		}
+		if (tr->and_done && !tr->main_done && !grace) {
+			grace = true;
+			struct itimerval g = { .it_value = { AND_GRACE_MS / 1000, AND_GRACE_MS % 1000 * 1000 } };
+			setitimer(ITIMER_REAL, &g, NULL);
 		}
 		if (got_stop_signal) {
 			stopped = true;
@@ -1163,9 +1268,15 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		fprintf(err, "sockscope trace: --lines: no line table of the program's own code (build it with -g -O0): "
 		             "calls are shown one by one\n");
 
+	if (tr->and_waiting)
+		fprintf(err, "sockscope trace: --and: the second program was not started: it waits for {port}, and the "
+		             "first program never listened\n");
 	int failed[2] = { 0, 0 };
-	ssize_t fk = read(pipefd[0], failed, sizeof failed);
-	close(pipefd[0]);
+	ssize_t fk = read(tr->report[0], failed, sizeof failed);
+	int failed2[2] = { 0, 0 };
+	if (tr->report[1] >= 0 && read(tr->report[1], failed2, sizeof failed2) == (ssize_t)sizeof failed2)
+		fprintf(err, "sockscope trace: --and: %s '%s': %s\n", failed2[1] == 3 ? "cannot run" : "cannot trace",
+		        tr->and_argv[0], strerror(failed2[0]));
 
 	/* What the kernel sends for the sockets the program left open (its
 	 * end closes them): one last window, opened before anything is killed. */
@@ -1188,6 +1299,14 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	} else if (stopped) {
 		fprintf(err, "sockscope trace: interrupted: ended the program\n");
 		rc = 130;
+	} else if (grace) {
+		/* the second ended; the first was ended after the grace */
+		rc = and_exit(tr, err);
+		fprintf(err, "sockscope trace: the first program was still running %d ms after the second ended: ended it\n",
+		        AND_GRACE_MS);
+	} else if (tr->main_done && tr->and_pid && WIFEXITED(tr->main_status) && WEXITSTATUS(tr->main_status) == 0) {
+		rc = and_exit(tr, err);
+		fprintf(err, "sockscope trace: the first program exited with status 0\n");
 	} else if (tr->main_done && WIFEXITED(tr->main_status)) {
 		rc = WEXITSTATUS(tr->main_status);
 		fprintf(err, "sockscope trace: the program exited with status %d%s\n", rc,
@@ -1201,6 +1320,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 done:
 	serve_stop(&tr->serve);
 	serve_free_argv(tr->argv);
+	serve_free_argv(tr->and_argv);
+	pyrun_free_argv(tr->and_pyargv);
+	for (int i = 0; i < 2; i++)
+		if (tr->report[i] >= 0)
+			close(tr->report[i]);
 	pyrun_free_argv(tr->pyargv);
 	for (size_t i = 0; i < sizeof tr->img / sizeof tr->img[0]; i++)
 		lines_bps_free(tr->img[i].b);

@@ -35,6 +35,9 @@ struct trace_options {
 	const char *serve[TRACE_MAX_SERVE]; /* --serve PROTO: lab servers as the other end; borrowed */
 	int nserve;
 	int family;                 /* 4 or 6: where --serve listens and what {host} is */
+	char **and_argv;            /* --and: a second program, NULL-ended; borrowed; NULL for none.
+	                               Started once the first program listens when it has {port}
+	                               (that port), else with the first */
 };
 
 /* Run the program to its end (or the timeout), printing every call and its

@@ -189,8 +189,13 @@ uint16_t serve_port(const struct trace_serve *s, int i);
 size_t serve_ports(const struct trace_serve *s, uint16_t *out, size_t max);
 /* argv with {host}, {port} and {port:PROTO} replaced: a new NULL-ended
  * array the caller frees with serve_free_argv; NULL with err when a word
- * names a server that was not asked for.  Other braces are left alone. */
-char **serve_expand(const struct trace_serve *s, char **argv, char *err, size_t errlen);
+ * names a server that was not asked for.  Other braces are left alone.
+ * listen_port, when not 0, is what {port} means (--and: the port the
+ * first program listens on), before any --serve's. */
+char **serve_expand(const struct trace_serve *s, char **argv, uint16_t listen_port, char *err, size_t errlen);
+/* Does argv name {port} (the word --and's second program gets the first's
+ * listening port for)? */
+bool serve_wants_port(char **argv);
 void serve_free_argv(char **argv);
 
 /* ---- the headless text (text.c) ---- */

@@ -1,0 +1,72 @@
+# e2e_trace_and.sh — `sockscope trace -- SERVER --and -- CLIENT {port}`: two
+# real programs traced in one capture.  The server (tests/trace/
+# one_echo_server.c, cc -g -O0) listens on a port the kernel picks; the
+# client (tests/trace/http_client.c) is started only once the server has
+# listened, with {port} replaced by that port.  Checked: both programs'
+# calls at their own source lines, each labelled with its pid; the
+# client's connect gets the handshake; the server's accept and recv are
+# shown; both ends are said; a server that never ends is ended 1 s after
+# the client (and nothing is left running); a first program that never
+# listens leaves the second unstarted, said; --and without a program is
+# refused.  Skips (77) without cc, or when ptrace is refused.
+# $1: the sockscope binary.
+. "$(dirname "$0")/lib.sh"
+bin=$1
+src=$(cd "$(dirname "$0")/trace" && pwd)
+dir=$(mktemp -d); chmod 755 "$dir"
+trap 'rm -rf "$dir"' EXIT
+command -v cc > /dev/null 2>&1 || { echo "SKIP: no C compiler (cc)"; exit 77; }
+cc -g -O0 -o "$dir/server" "$src/one_echo_server.c" || { fail "cc could not build one_echo_server.c"; finish; }
+cc -g -O0 -o "$dir/client" "$src/http_client.c" || { fail "cc could not build http_client.c"; finish; }
+
+out=$("$bin" trace -- "$dir/server" --and -- 2>&1); rc=$?
+[ $rc -eq 2 ] && expect_in "$out" "--and needs a program" "--and without a second program: exit 2" \
+	|| fail "--and alone exits $rc: $out"
+probe=$("$bin" trace --capture none -- true 2>&1)
+case $probe in
+*"could not be traced"*|*"ptrace refused"*) echo "SKIP: ptrace is refused here: $probe"; exit 77 ;;
+esac
+
+S() { grep -n "@$1" "$src/one_echo_server.c" | cut -d: -f1; }
+C() { grep -n "@$1" "$src/http_client.c" | cut -d: -f1; }
+"$bin" trace --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' > "$dir/t.out" 2> "$dir/t.err"; rc=$?
+cat "$dir/t.out" "$dir/t.err"
+[ $rc -eq 0 ] && pass "server and client: exit 0" || fail "exit $rc"
+port=$(sed -n 's/.*the second program started once the first listened on port \([0-9]*\)$/\1/p' "$dir/t.err")
+[ -n "$port" ] && pass "the client started once the server listened (port $port)" || fail "no start note"
+out=$(cat "$dir/t.out")
+expect_in "$out" "one_echo_server.c:$(S listen)  listen(" "the server's listen at its line"
+spid=$(sed -n 's/^\[pid \([0-9]*\)\] one_echo_server.c:'"$(S accept)"'  accept(.*/\1/p' "$dir/t.out")
+cpid=$(sed -n 's/^\[pid \([0-9]*\)\] http_client.c:'"$(C connect)"'  connect(.*/\1/p' "$dir/t.out")
+[ -n "$spid" ] && pass "the server's accept at its line, labelled [pid $spid]" || fail "no labelled accept"
+[ -n "$cpid" ] && [ "$cpid" != "$spid" ] && pass "the client's connect at its line, labelled [pid $cpid]" \
+	|| fail "no labelled connect of another pid"
+expect_in "$out" "{AF_INET, 127.0.0.1:$port}, 16) = 0" "the client connects to the server's port"
+conn=$(awk -v head="[pid $cpid] http_client.c:$(C connect)  " 'index($0, head) == 1 { on = 1; next }
+	/^[^ ]/ { on = 0 } on' "$dir/t.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' ')
+[ "$conn" = "S S. . " ] && pass "the connect got SYN, SYN/ACK, ACK" || fail "connect's flags: '$conn'"
+expect_in "$out" "one_echo_server.c:$(S srecv)  recvfrom(" "the server's recv at its line"
+expect_in "$out" "received 29 bytes" "the client got its echo"
+[ "$(grep -c 'HTTP: GET / HTTP/1.1' "$dir/t.out")" -eq 2 ] && pass "request and echo, each shown once" \
+	|| fail "request and echo not shown exactly twice"
+err=$(cat "$dir/t.err")
+expect_in "$err" "the second program (--and) exited with status 0" "the client's end is said"
+expect_in "$err" "the first program exited with status 0" "the server's end is said"
+
+# a server that never ends: ended 1 s after the client; nothing left
+"$bin" trace --timeout 30 -- "$dir/server" stay --and -- "$dir/client" '{port}' > "$dir/s.out" 2> "$dir/s.err"; rc=$?
+[ $rc -eq 0 ] && pass "a server that stays: exit 0 (the client's)" || fail "stay exits $rc: $(cat "$dir/s.err")"
+expect_in "$(cat "$dir/s.err")" "the first program was still running 1000 ms after the second ended: ended it" \
+	"and it is ended after the client, said"
+left=""
+for p in /proc/[0-9]*; do
+	exe=$(readlink "$p/exe" 2>/dev/null) || continue
+	case $exe in "$dir"/*) left="$left ${p#/proc/}" ;; esac
+done
+[ -z "$left" ] && pass "no process of either is left" || fail "left:$left"
+
+# a first program that never listens
+out=$("$bin" trace --timeout 10 -- true --and -- "$dir/client" '{port}' 2>&1); rc=$?
+expect_in "$out" "the second program was not started: it waits for {port}, and the first program never listened" \
+	"a first program that never listens: the second is not started, said"
+finish
