@@ -56,7 +56,7 @@ check udp-sender "$py newline" 1 "FAIL  its first datagram carried \"ping\\n\" (
 	"leave the newline out"
 check udp-sender "$py noask" 1 "FAIL  it sent no second datagram \"reply?\""
 timed 15 udp-sender "$py forever" 1 "your program: still running after 5 s: stopped" \
-	"FAIL  your program waited for a reply that never comes and was stopped after 5 s: set a receive timeout"
+	"FAIL  your program waited for a reply that never comes: it was still running after 5 s and was stopped. Set a receive timeout"
 check udp-sender "$py crash" 1 "FAIL  it exited with status 1" "catch the timeout"
 check udp-sender "$py slow" 1 "FAIL  it exited by itself, but only " "wait at most 2 s for the reply"
 check udp-sender "$py quiet" 1 "FAIL  it did not print \"no reply\""

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -339,6 +340,21 @@ const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport
 		}
 	}
 	return NULL;
+}
+
+bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, struct verdict *v)
+{
+	if (!r->exited) {
+		verdict_add(v, false, "your program %s: it was still running after %.0f s and was stopped. Set a receive "
+		            "timeout (SO_RCVTIMEO with setsockopt(), or settimeout(%d) in Python) and give up when it "
+		            "expires", what, r->seconds, secs);
+		return false;
+	}
+	if (!WIFEXITED(r->status)) {
+		verdict_add(v, false, "it was killed by signal %d after %.2f s", WTERMSIG(r->status), r->seconds);
+		return false;
+	}
+	return true;
 }
 
 bool chal_judge_connected(const struct chal_run *r, bool connected, struct verdict *v)

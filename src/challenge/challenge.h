@@ -169,6 +169,12 @@ const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport
  * connected to the lab.  When it did not, the verdict says so, and that the
  * program was stopped if it was (false: there is nothing more to judge). */
 bool chal_judge_connected(const struct chal_run *r, bool connected, struct verdict *v);
+/* How a program that must give up waiting ended, for the kinds that judge
+ * a receive timeout: stopped by the lab (what it did: "hangs in recv()
+ * when the server never answers"), said with the advice to set a timeout
+ * of secs; killed by a signal, said.  True when it exited by itself: the
+ * kind judges its status. */
+bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, struct verdict *v);
 
 /* ---- the lab as a client of the learner's server (lab_client.c) ---- */
 

@@ -233,15 +233,9 @@ static void judge(struct chal_run *r, struct verdict *v)
 	/* its exit, by the lab's clock: the runner starts the program right after
 	 * start() (a few ms later, so this errs towards a shorter wait) */
 	double waited = u->ask >= 0 ? (double)(u->start_ms - u->d[u->ask].at_ms) / 1000 + r->seconds : -1;
-	if (!r->exited) {
-		verdict_add(v, false, "your program waited for a reply that never comes and was stopped after %.0f s: "
-		            "set a receive timeout (SO_RCVTIMEO with setsockopt(), or settimeout(%d) in Python) and "
-		            "give up when it expires", r->seconds, tmo);
+	if (!chal_judge_gave_up(r, "waited for a reply that never comes", tmo, v))
 		return;
-	}
-	if (!WIFEXITED(r->status))
-		verdict_add(v, false, "it was killed by signal %d after %.2f s", WTERMSIG(r->status), r->seconds);
-	else if (WEXITSTATUS(r->status))
+	if (WEXITSTATUS(r->status))
 		verdict_add(v, false, "it exited with status %d after %.2f s: no reply is what this task expects, not "
 		            "an error: catch the timeout (EAGAIN from recvfrom(), socket.timeout in Python), print "
 		            "\"no reply\" and exit with status 0", WEXITSTATUS(r->status), r->seconds);

@@ -183,24 +183,28 @@ void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t ne
 	         captured_from(c, start));
 }
 
-void dis_malformed(struct dctx *c, const char *fmt, ...)
+static void vproblem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap) DIS_PRINTF(3, 0);
+static void vproblem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap)
 {
 	char msg[150];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	problemf(c, st, "%s: %s", st == DIS_MALFORMED ? "malformed" : "unsupported", msg);
+}
+
+void dis_malformed(struct dctx *c, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vproblem(c, DIS_MALFORMED, fmt, ap);
 	va_end(ap);
-	problemf(c, DIS_MALFORMED, "malformed: %s", msg);
 }
 
 void dis_unsupported(struct dctx *c, const char *fmt, ...)
 {
-	char msg[150];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vproblem(c, DIS_UNSUPPORTED, fmt, ap);
 	va_end(ap);
-	problemf(c, DIS_UNSUPPORTED, "unsupported: %s", msg);
 }
 
 /* ------------------------------------------------- payload and raw data */
@@ -261,16 +265,15 @@ void dis_data(struct dctx *c, const char *name, uint32_t off, uint32_t len)
 
 void dis_undecoded(struct dctx *c, const char *known, const char *fallback, const char *fmt, ...)
 {
-	char name[FIELD_NAME_MAX], msg[150];
+	char name[FIELD_NAME_MAX];
 	snprintf(name, sizeof name, "%s", known ? known : fallback);
 	if (known)
 		c->info->proto = known;
 	dis_data(c, name, c->r.off, rd_left(&c->r));
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vproblem(c, DIS_UNSUPPORTED, fmt, ap);
 	va_end(ap);
-	dis_unsupported(c, "%s", msg);
 }
 
 /* ------------------------------------------------------------ EtherTypes */
