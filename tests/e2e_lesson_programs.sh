@@ -1,0 +1,182 @@
+# e2e_lesson_programs.sh — the lessons' own programs (lessons/programs/,
+# docs/lesson-programs.md): each C program builds with the command its
+# first lines state (-std=c11 -Wall -Wextra -Werror), each Python program
+# byte-compiles; each lesson's client runs against its server (its own, or
+# `sockscope serve PROTO`) over 127.0.0.1 and ::1, C with C and Python with
+# Python, and across (C client, Python server and the reverse), exits 0
+# and prints what the lesson says it gets; a lesson's toggles run as the
+# programs' flags.  The C and Python clients of a lesson must print the
+# same lines: they are one program in two languages.  The callouts
+# `/* [N] */` and `# [N]` number the lesson's steps 1..N once per language,
+# increasing within a program.  Last, with capture on the host's loopback,
+# `sockscope trace` of lesson 11's C client must show connect() at the line
+# of its step callout with the three-way handshake under it.
+# Skips (77) without cc or python3.
+# $1: the sockscope binary.
+. "$(dirname "$0")/lib.sh"
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+progs=$top/lessons/programs
+dir=$(mktemp -d)
+bg=""
+trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+command -v cc > /dev/null 2>&1 || { echo "SKIP: no C compiler (cc)"; exit 77; }
+command -v python3 > /dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
+export PYTHONDONTWRITEBYTECODE=1
+
+# --- every program builds ---
+for src in "$progs"/*/*.c; do
+	l=$(basename "$(dirname "$src")"); n=$(basename "$src" .c)
+	mkdir -p "$dir/$l"
+	# the build line the file itself states, so it cannot drift from the truth
+	flags=$(sed -n 's/.*Build: cc \(.*\)$/\1/p' "$src" | head -n 1)
+	case $flags in *-Werror*) ;; *) fail "$l/$n.c: no 'Build: cc ... -Werror' line"; continue ;; esac
+	# shellcheck disable=SC2086  # the flags are words
+	if cc $flags -g -O0 -o "$dir/$l/$n" "$src" 2> "$dir/cc.err"; then pass "$l/$n.c builds"
+	else fail "$l/$n.c does not build: $(cat "$dir/cc.err")"; fi
+done
+for src in "$progs"/*/*.py; do
+	l=$(basename "$(dirname "$src")"); n=$(basename "$src" .py)
+	if python3 -c 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)' \
+		"$src" "$dir/$l.$n.pyc" 2> "$dir/py.err"; then pass "$l/$n.py compiles"
+	else fail "$l/$n.py: $(cat "$dir/py.err")"; fi
+done
+
+# --- the callouts: steps 1..N once per language, increasing in a program ---
+for ldir in "$progs"/*/; do
+	l=$(basename "$ldir")
+	steps=$(grep -c '^step:' "$top/lessons/$l.lesson")
+	for lang in c py; do
+		case $lang in
+		c) pat='/\* \[\([0-9][0-9]*\)\] \*/$' ;;
+		py) pat='# \[\([0-9][0-9]*\)\]$' ;;
+		esac
+		all=""
+		for f in "$ldir"*."$lang"; do
+			nums=$(sed -n "s|.*$pat|\\1|p" "$f" | tr '\n' ' ')
+			[ -n "$nums" ] || continue
+			sorted=$(printf '%s\n' $nums | sort -n | tr '\n' ' ')
+			[ "$nums" = "$sorted" ] || fail "$l/$(basename "$f"): callouts not increasing: $nums"
+			all="$all $nums"
+		done
+		got=$(printf '%s\n' $all | sort -n | tr '\n' ' ')
+		want=$(seq 1 "$steps" | tr '\n' ' ')
+		[ "$got" = "$want" ] && pass "$l ($lang): callouts 1..$steps once each" \
+			|| fail "$l ($lang): callouts '$got', the lesson has steps '$want'"
+	done
+done
+
+# prog LESSON NAME LANG: the command running one program.
+prog() {
+	if [ "$3" = c ]; then echo "$dir/$1/$2"; else echo "python3 $progs/$1/$2.py"; fi
+}
+
+# start LESSON SERVER SLANG HOST FLAGS TAG: one server in the background,
+# "NAME" one of the lesson's programs, "serve:PROTO" sockscope's own; sets
+# port (empty when no "listening" line came within 10 s).
+start() {
+	case $2 in
+	serve:*)
+		fam=""; [ "$4" = ::1 ] && fam=-6
+		start_serve "$bin" "$dir" "${2#serve:}" 0 $fam
+		bg="$bg $pid"; srvpids="$srvpids $pid"; srvouts="$srvouts $out"
+		return ;;
+	esac
+	o=$dir/$6.$2.srv
+	# shellcheck disable=SC2086  # the command and flags are words
+	timeout 40 $(prog "$1" "$2" "$3") "$4" 0 $5 > "$o" 2>&1 &
+	p=$!; bg="$bg $p"; srvpids="$srvpids $p:wait"; srvouts="$srvouts $o"
+	port=""; i=0
+	while [ $i -lt 100 ] && [ -z "$port" ]; do
+		port=$(sed -n '1s/^listening on \([0-9][0-9]*\)$/\1/p' "$o" 2>/dev/null)
+		[ -z "$port" ] && sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# run LESSON CLANG SLANG HOST SFLAGS CFLAGS: the lesson's client against its
+# servers (SERVERS, set by the lesson's case below); the client's output in
+# $dir/TAG.cli.  True when every program exited 0.
+run() {
+	tag=$1.$2$3.$4${5:+.s}${6:+.c}
+	srvpids=""; srvouts=""; ports=""
+	for s in $SERVERS; do
+		start "$1" "$s" "$3" "$4" "$5" "$tag"
+		[ -n "$port" ] || { fail "$tag: server $s did not say where it listens: $(cat "$srvouts")"; return 1; }
+		ports="$ports $port"
+	done
+	ok=0
+	# shellcheck disable=SC2086  # the command, ports and flags are words
+	timeout 40 $(prog "$1" client "$2") "$4" $ports $6 > "$dir/$tag.cli" 2>&1 || {
+		ok=1; fail "$tag: the client exits $?: $(cat "$dir/$tag.cli")"; }
+	for p in $srvpids; do
+		case $p in
+		*:wait) wait "${p%:wait}" || { ok=1; fail "$tag: a server exits $?: $(cat $srvouts)"; } ;;
+		*) kill "$p" 2>/dev/null; wait "$p" ;;
+		esac
+	done
+	return $ok
+}
+
+# lesson LESSON CHECKS: every run of the lesson; CHECKS the lines the
+# client must print, one a line (the toggles' runs check their own).
+lesson() {
+	l=$1; checks=$2
+	for combo in "c c 127.0.0.1" "py py 127.0.0.1" "c c ::1" "py py ::1" "c py 127.0.0.1" "py c 127.0.0.1"; do
+		set -- $combo
+		run "$l" "$1" "$2" "$3" "" "" || continue
+		got=$(cat "$dir/$tag.cli")
+		wants "$got" "$checks"
+		norm "$dir/$tag.cli" > "$dir/$tag.norm"
+		if [ "$1$2$3" = cc127.0.0.1 ]; then first=$dir/$tag.norm
+		elif cmp -s "$first" "$dir/$tag.norm"; then pass "$tag: the same lines as the C run"
+		else fail "$tag: prints otherwise than the C run: $(diff "$first" "$dir/$tag.norm")"; fi
+	done
+}
+# wants OUTPUT CHECKS: each line of CHECKS is in OUTPUT (no pipe: a
+# subshell would lose fail's verdict).
+wants() {
+	while IFS= read -r want; do
+		[ -n "$want" ] && expect_in "$1" "$want" "$tag: client prints $want"
+	done <<EOF
+$2
+EOF
+}
+# What may differ between two runs: ports and process ids.
+norm() { sed 's/port [0-9][0-9]*/port N/g; s/process [0-9][0-9]*/process N/g' "$1"; }
+
+# toggle LESSON SFLAGS CFLAGS CHECKS: the lesson's toggle, C and Python.
+toggle() {
+	for lang in c py; do
+		run "$1" $lang $lang 127.0.0.1 "$2" "$3" || continue
+		got=$(cat "$dir/$tag.cli")
+		wants "$got" "$4"
+	done
+}
+
+SERVERS=server
+lesson 11-tcp-basics 'connected
+recv() = 31: "Welcome to the sockscope lab!\r\n"
+send() = 13'
+toggle 11-tcp-basics --silent "--timeout 1" 'recv() = -1 EAGAIN: no greeting within 1 s
+recv() = 31: "Welcome to the sockscope lab!\r\n"'
+
+# --- lesson 11 under the tracer: connect() at its step's line, with the
+# handshake under it (host capture only: the server runs outside) ---
+SERVERS=server
+start 11-tcp-basics server c 127.0.0.1 "" trace
+src=$progs/11-tcp-basics/client.c
+line=$(grep -n '/\* \[3\] \*/$' "$src" | cut -d: -f1)
+"$bin" trace --headless --timeout 20 --capture host -- "$dir/11-tcp-basics/client" 127.0.0.1 "$port" \
+	> "$dir/trace.out" 2> "$dir/trace.err"; rc=$?
+for p in $srvpids; do wait "${p%:wait}"; done
+if grep -q '^sockscope trace: capturing on' "$dir/trace.err"; then
+	[ $rc -eq 0 ] && pass "traced client exits 0" || fail "traced client exits $rc: $(cat "$dir/trace.err")"
+	expect_in "$(cat "$dir/trace.out")" "client.c:$line  connect(" "connect() is reported at the line of callout [3] ($line)"
+	flags=$(awk -v head="client.c:$line  " 'index($0, head) == 1 { on = 1; next } /^[^ ]/ { on = 0 } on' "$dir/trace.out" |
+		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | head -n 3 | tr '\n' ' ')
+	[ "$flags" = "S S. . " ] && pass "connect() has SYN, SYN/ACK, ACK" || fail "connect()'s first packets: '$flags'"
+else
+	echo "note: no capture on the host's loopback here ($(cat "$dir/trace.err" | head -n 2)): the trace is left out"
+fi
+finish
