@@ -118,15 +118,18 @@ run() {
 	return $ok
 }
 
-# lesson LESSON CHECKS: every run of the lesson; CHECKS the lines the
-# client must print, one a line (the toggles' runs check their own).
+# lesson LESSON CHECKS [SERVER_CHECKS]: every run of the lesson; CHECKS
+# the lines the client must print, one a line, SERVER_CHECKS those its
+# servers must (the toggles' runs check their own).
 lesson() {
-	l=$1; checks=$2
+	l=$1; checks=$2; schecks=${3:-}
 	for combo in "c c 127.0.0.1" "py py 127.0.0.1" "c c ::1" "py py ::1" "c py 127.0.0.1" "py c 127.0.0.1"; do
 		set -- $combo
 		run "$l" "$1" "$2" "$3" "" "" || continue
 		got=$(cat "$dir/$tag.cli")
 		wants "$got" "$checks"
+		# shellcheck disable=SC2086  # the output files are words
+		[ -z "$schecks" ] || wants "$(cat $srvouts)" "$schecks"
 		norm "$dir/$tag.cli" > "$dir/$tag.norm"
 		if [ "$1$2$3" = cc127.0.0.1 ]; then first=$dir/$tag.norm
 		elif cmp -s "$first" "$dir/$tag.norm"; then pass "$tag: the same lines as the C run"
@@ -153,6 +156,14 @@ toggle() {
 		wants "$got" "$4"
 	done
 }
+
+SERVERS="server_tcp server_udp"
+lesson 01-stream-vs-datagram 'connect() = 0
+send() = 5
+sendto() = 5
+recvfrom() = 4: "PONG"' 'recvfrom() = 5: "ping "
+recvfrom() = 5: "pong!"
+recv() = 0'
 
 SERVERS=server
 lesson 11-tcp-basics 'connected
