@@ -189,6 +189,14 @@ r: bind() = 0 (bound to port N)
 x: connect() = -1 ECONNREFUSED' 't2: recv() = 0, close()
 conn: recv() = 0, close()'
 
+lesson 04-lifecycle 'recv() = -1 EAGAIN: 1 s passed, nothing came
+recv() = 6: "12:00\n"
+shutdown(SHUT_WR) = 0
+recv() = 11: "still here\n"
+recv() = 0 (end of stream: the server closed)
+c2: data waiting, left unread' "conn: recv() = 0 (end of stream: the client's FIN)
+s2: recv() = -1 ECONNRESET"
+
 SERVERS=server
 lesson 11-tcp-basics 'connected
 recv() = 31: "Welcome to the sockscope lab!\r\n"
