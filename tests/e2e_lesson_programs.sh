@@ -197,6 +197,19 @@ recv() = 0 (end of stream: the server closed)
 c2: data waiting, left unread' "conn: recv() = 0 (end of stream: the client's FIN)
 s2: recv() = -1 ECONNRESET"
 
+lesson 05-byte-stream 'send(5 bytes) = 5
+send(21 bytes) = 21
+send(8 bytes) = 8' 'recv(8) = 8: "01234567"
+recv(8) = 8: "89ABCDEF"
+recv(8) = 4: "GHIJ"
+recv(20, MSG_WAITALL) = 20: "0123456789abcdefghij"
+message of 5 bytes: recv() = 5: "hello"
+message of 6 bytes: recv() = 6: "world!"
+line: "LINE one"
+line: "LINE two"
+line: "LINE three"
+recv() = 0 (end of stream)'
+
 SERVERS=server
 lesson 11-tcp-basics 'connected
 recv() = 31: "Welcome to the sockscope lab!\r\n"
