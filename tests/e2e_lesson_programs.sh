@@ -150,7 +150,7 @@ $2
 EOF
 }
 # What may differ between two runs: ports and process ids.
-norm() { sed 's/port [0-9][0-9]*/port N/g; s/process [0-9][0-9]*/process N/g' "$1"; }
+norm() { sed 's/port [0-9][0-9]*/port N/g; s/|||[0-9][0-9]*|/|||N|/g; s/process [0-9][0-9]*/process N/g' "$1"; }
 
 # toggle LESSON SFLAGS CFLAGS CHECKS: the lesson's toggle, C and Python,
 # over both addresses.
@@ -257,6 +257,25 @@ recvfrom(8, MSG_TRUNC) = 4: "next"'
 	toggle 06-udp "" --recverr 'u: recvfrom() = -1 ECONNREFUSED'
 }
 job 06-udp l06
+
+l07() {
+	SERVERS="serve:http serve:smtp serve:ftp serve:dns"
+	lesson 07-protocols 'HTTP: HTTP/1.1 200 OK
+HTTP: body of 29 bytes: "Hello from the sockscope lab"
+SMTP: 220 
+250 8BITMIME
+SMTP: 354 
+SMTP: 250 OK: queued
+SMTP: 221 
+FTP: 230 Login successful
+FTP: 229 Entering Extended Passive Mode (|||N|)
+FTP data: recv(34, MSG_WAITALL) = 34: Hello over FTP'"'"'s data connection
+FTP data: recv() = 0 (end of file)
+FTP: 226 Transfer complete
+FTP: 221 Goodbye
+DNS: recvfrom() = 52: lab.sockscope.test A 127.0.0.1'
+}
+job 07-protocols l07
 
 l11() {
 	SERVERS=server
