@@ -79,7 +79,8 @@ start() {
 	case $2 in
 	serve:*)
 		fam=""; [ "$4" = ::1 ] && fam=-6
-		start_serve "$bin" "$dir" "${2#serve:}" 0 $fam
+		mkdir -p "$dir/$6"   # start_serve names its file by the protocol: one folder a run
+		start_serve "$bin" "$dir/$6" "${2#serve:}" 0 $fam
 		bg="$bg $pid"; srvpids="$srvpids $pid"; srvouts="$srvouts $out"
 		return ;;
 	esac
@@ -276,6 +277,18 @@ FTP: 221 Goodbye
 DNS: recvfrom() = 52: lab.sockscope.test A 127.0.0.1'
 }
 job 07-protocols l07
+
+l10() {
+	SERVERS="serve:ftp serve:http"
+	lesson 10-security 'FTP: 331 Password required for lab
+FTP: 230 Login successful
+inet_pton(AF_INET, "0.0.0.0") = 1: 00 00 00 00
+: reachable from this machine only)
+HTTP: HTTP/1.1 400 Bad Request
+HTTP: HTTP/1.1 200 OK
+HTTP: body of 29 bytes: "Hello from the sockscope lab"'
+}
+job 10-security l10
 
 l11() {
 	SERVERS=server
