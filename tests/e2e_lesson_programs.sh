@@ -150,8 +150,8 @@ wants() {
 $2
 EOF
 }
-# What may differ between two runs: ports and process ids.
-norm() { sed 's/port [0-9][0-9]*/port N/g; s/|||[0-9][0-9]*|/|||N|/g; s/process [0-9][0-9]*/process N/g' "$1"; }
+# What may differ between two runs: ports, process ids, rates.
+norm() { sed 's/port [0-9][0-9]*/port N/g; s/: [0-9][0-9]* MiB\/s/: N MiB\/s/; s/|||[0-9][0-9]*|/|||N|/g; s/process [0-9][0-9]*/process N/g' "$1"; }
 
 # toggle LESSON SFLAGS CFLAGS CHECKS: the lesson's toggle, C and Python,
 # over both addresses.
@@ -277,6 +277,23 @@ FTP: 221 Goodbye
 DNS: recvfrom() = 52: lab.sockscope.test A 127.0.0.1'
 }
 job 07-protocols l07
+
+l09() {
+	SERVERS=server
+	lesson 09-performance 'recv() = -1 EAGAIN: nothing to read yet, and the socket does not wait
+50 calls, 500 bytes
+64.0 MiB in 1024 send() calls of 65536 bytes: N MiB/s
+4.0 MiB in 65536 send() calls of 64 bytes: N MiB/s
+SO_SNDBUF 4096: getsockopt() = 8192
+send() = -1 EAGAIN: the send buffer is full
+recv() = -1 ECONNRESET' 'recv(500, MSG_WAITALL) = 500: "012345678901234..."
+recv(100, MSG_WAITALL) = 100: "abcdeabcdeabcde..."
+recv(43, MSG_WAITALL) = 43: "HTTP/1.1 200 OK..."
+SO_RCVBUF 4096: getsockopt() = 8192
+zc: recv() = > 0: the window opens'
+	toggle 09-performance "" --nodelay '50 calls, 500 bytes (TCP_NODELAY)'
+}
+job 09-performance l09
 
 l10() {
 	SERVERS="serve:ftp serve:http"
