@@ -151,7 +151,7 @@ $2
 EOF
 }
 # What may differ between two runs: ports, process ids, rates.
-norm() { sed 's/port [0-9][0-9]*/port N/g; s/: [0-9][0-9]* MiB\/s/: N MiB\/s/; s/|||[0-9][0-9]*|/|||N|/g; s/process [0-9][0-9]*/process N/g' "$1"; }
+norm() { sed 's/port [0-9][0-9]*/port N/g; s/: [0-9][0-9]* MiB\/s/: N MiB\/s/; s/|||[0-9][0-9]*|/|||N|/g; s/process [0-9][0-9]*/process N/g; s/recv() = [0-9]*: "\[process/recv() = "[process/' "$1"; }
 
 # toggle LESSON SFLAGS CFLAGS CHECKS: the lesson's toggle, C and Python,
 # over both addresses.
@@ -277,6 +277,21 @@ FTP: 221 Goodbye
 DNS: recvfrom() = 52: lab.sockscope.test A 127.0.0.1'
 }
 job 07-protocols l07
+
+l08() {
+	SERVERS="server_iterative server_threads server_fork server_poll"
+	lesson 08-many-clients 'a: recv() = 21: "[one at a time] first"
+b: recv() = -1 EAGAIN
+b: recv() = 22: "[one at a time] second"
+c: recv() = 16: "[thread 3] three"
+b: recv() = 14: "[thread 2] two"
+a: recv() = 14: "[thread 1] one"
+c: recv() = "[process N] three"
+b: recv() = 16: "[event loop] two"
+a: recv() = 16: "[event loop] one"
+c: recv() = 18: "[event loop] three"'
+}
+job 08-many-clients l08
 
 l09() {
 	SERVERS=server
