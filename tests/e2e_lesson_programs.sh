@@ -82,10 +82,9 @@ start() {
 	serve:*)
 		fam=""; [ "$4" = ::1 ] && fam=-6
 		mkdir -p "$dir/$6"   # start_serve names its file by the protocol: one folder a run
-		# shellcheck disable=SC2154  # pid and out: set by start_serve (lib.sh)
 		start_serve "$bin" "$dir/$6" "${2#serve:}" 0 $fam
 		# shellcheck disable=SC2154  # pid and out: set by start_serve (lib.sh)
-		bg="$bg $pid"; srvpids="$srvpids $pid"; srvouts="$srvouts $out"
+		{ bg="$bg $pid"; srvpids="$srvpids $pid"; srvouts="$srvouts $out"; }
 		return ;;
 	esac
 	o=$dir/$6.$2.srv

@@ -34,10 +34,11 @@ static unsigned port_of(int fd)
 	return (unsigned)strtoul(port, NULL, 10);
 }
 
-/* bind() and its answer, as the lesson shows it. */
-static void try_bind(const char *what, int fd, const struct sockaddr *a, socklen_t len)
+/* What bind() answered, as the lesson shows it (the call itself stays on
+ * its step's line). */
+static void bound(const char *what, int fd, int rc)
 {
-	if (bind(fd, a, len) == 0)
+	if (rc == 0)
 		printf("%s: bind() = 0 (bound to port %u)\n", what, port_of(fd));
 	else
 		printf("%s: bind() = -1 %s\n", what, errno == EADDRINUSE ? "EADDRINUSE" : strerror(errno));
@@ -73,14 +74,14 @@ int main(int argc, char **argv)
 	       mine >= lo && mine <= hi ? "in" : "NOT in");
 
 	int b = socket(af, SOCK_STREAM, 0); /* [3] */
-	try_bind("b", b, any_port->ai_addr, any_port->ai_addrlen);
+	bound("b", b, bind(b, any_port->ai_addr, any_port->ai_addrlen));
 
 	int busy = socket(af, SOCK_STREAM, 0); /* [4] */
-	try_bind("busy", busy, addr->ai_addr, addr->ai_addrlen);   /* the server's own port */
+	bound("busy", busy, bind(busy, addr->ai_addr, addr->ai_addrlen));   /* the server's own port */
 
 	int t = socket(af, SOCK_STREAM, 0); /* [5] */
 	setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	try_bind("t", t, any_port->ai_addr, any_port->ai_addrlen);
+	bound("t", t, bind(t, any_port->ai_addr, any_port->ai_addrlen));
 	if (connect(t, addr->ai_addr, addr->ai_addrlen) < 0) { perror("connect t"); return 1; }
 	struct sockaddr_storage t_local;            /* remember t's address and port */
 	socklen_t tl = sizeof t_local;
@@ -96,11 +97,11 @@ int main(int argc, char **argv)
 	puts("t: closed first: TIME_WAIT");
 
 	int n = socket(af, SOCK_STREAM, 0); /* [6] */
-	try_bind("n", n, (struct sockaddr *)&t_local, tl);
+	bound("n", n, bind(n, (struct sockaddr *)&t_local, tl));
 
 	int r = socket(af, SOCK_STREAM, 0); /* [7] */
 	setsockopt(r, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	try_bind("r", r, (struct sockaddr *)&t_local, tl);
+	bound("r", r, bind(r, (struct sockaddr *)&t_local, tl));
 
 	/* b is bound and does not listen: nobody takes a connection on its
 	 * port, and unlike a port we just closed no other program can take it. */

@@ -8,10 +8,14 @@ import sys
 import time
 
 
-def say(sock, data):
-    # send() may take fewer bytes than asked; sendall() loops until all are sent
-    sock.sendall(data)
-    print(f'send({len(data)} bytes) = {len(data)}')
+def sent(length, n):
+    # what send() returned for length bytes: it may take fewer than asked;
+    # here every message is small and the buffer empty, but a short count
+    # is still an error (sendall() would loop).  The call stays on its
+    # step's line.
+    print(f'send({length} bytes) = {n}')
+    if n != length:
+        sys.exit('send: short')
 
 
 if len(sys.argv) != 3:
@@ -19,22 +23,23 @@ if len(sys.argv) != 3:
 
 sock = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)  # [1]
 
-say(sock, b'Hello')  # [2]
-say(sock, b', ')
-say(sock, b'world\n')
+sent(5, sock.send(b'Hello'))  # [2]
+sent(2, sock.send(b', '))
+sent(6, sock.send(b'world\n'))
 
-say(sock, b'0123456789ABCDEFGHIJ')  # [4]
+sent(20, sock.send(b'0123456789ABCDEFGHIJ'))  # [4]
 
-say(sock, b'0123456789')  # [5]
+sent(10, sock.send(b'0123456789'))  # [5]
 time.sleep(0.1)  # the two halves leave as two segments
-say(sock, b'abcdefghij')
+sent(10, sock.send(b'abcdefghij'))
 
 # two messages, each a 2-byte length (network byte order) and the bytes
 msgs = [b'hello', b'world!']  # [6]
-say(sock, b''.join(struct.pack('!H', len(m)) + m for m in msgs))
+frame = b''.join(struct.pack('!H', len(m)) + m for m in msgs)
+sent(len(frame), sock.send(frame))
 
-say(sock, b'LINE one\nLINE two\nLIN')  # [7]
+sent(21, sock.send(b'LINE one\nLINE two\nLIN'))  # [7]
 
-say(sock, b'E three\n')  # [8]
+sent(8, sock.send(b'E three\n'))  # [8]
 
 sock.close()  # [9]

@@ -20,21 +20,15 @@ static const char *err_name(int e)
 	return e == ECONNREFUSED ? "ECONNREFUSED" : e == EAGAIN || e == EWOULDBLOCK ? "EAGAIN" : strerror(e);
 }
 
-/* One recv() and what it gave, bounded by the socket's timeout. */
-static void try_recv(const char *name, int fd)
+static char buf[1024];
+
+/* What a recv() into buf gave (the call itself stays on its step's line). */
+static void show(const char *name, ssize_t n)
 {
-	char buf[1024];
-	ssize_t n = recv(fd, buf, sizeof buf, 0);
 	if (n >= 0)
 		printf("%s: recv() = %zd: \"%.*s\"\n", name, n, (int)n, buf);
 	else
 		printf("%s: recv() = -1 %s\n", name, err_name(errno));
-}
-
-static void set_timeout(int fd, long secs)
-{
-	struct timeval tv = { .tv_sec = secs };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 int main(int argc, char **argv)
@@ -67,19 +61,23 @@ int main(int argc, char **argv)
 	int fd = socket(af, SOCK_DGRAM, 0); /* [1] */
 	if (fd < 0 || connect(fd, udp_addr->ai_addr, udp_addr->ai_addrlen) < 0) { perror("connect"); return 1; }
 	puts("connect() = 0 (nothing sent: the kernel only records the peer)");
-	set_timeout(fd, 10);   /* UDP promises nothing: a lost answer must not block for ever */
+	/* UDP promises nothing: a lost answer must not block for ever */
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
 	printf("send() = %zd\n", send(fd, "ping", 4, 0)); /* [2] */
-	try_recv("fd", fd);
+	show("fd", recv(fd, buf, sizeof buf, 0));
 
 	int c = socket(af, SOCK_DGRAM, 0); /* [3] */
 	if (c < 0 || connect(c, (struct sockaddr *)&closed_addr, closed_len) < 0) { perror("connect c"); return 1; }
-	set_timeout(c, 5);
+	tv.tv_sec = 5;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	printf("c: send() = %zd (bytes handed to the kernel)\n", send(c, "anyone there?", 13, 0));
-	try_recv("c", c);
+	show("c", recv(c, buf, sizeof buf, 0));
 
 	int u = socket(af, SOCK_DGRAM, 0); /* [4] */
-	set_timeout(u, 1);
+	tv.tv_sec = 1;
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (recverr) {
 		int one = 1;
 		if (af == AF_INET6)
@@ -89,7 +87,6 @@ int main(int argc, char **argv)
 		if (rc < 0) { perror("IP_RECVERR"); return 1; }
 	}
 	printf("u: sendto() = %zd\n", sendto(u, "anyone there?", 13, 0, (struct sockaddr *)&closed_addr, closed_len));
-	char buf[1024];
 	ssize_t n = recvfrom(u, buf, sizeof buf, 0, NULL, NULL);
 	if (n >= 0)
 		printf("u: recvfrom() = %zd\n", n);
@@ -103,10 +100,11 @@ int main(int argc, char **argv)
 	socklen_t len = sizeof fd_addr;
 	getsockname(fd, (struct sockaddr *)&fd_addr, &len);
 	if (x < 0 || connect(x, (struct sockaddr *)&fd_addr, len) < 0) { perror("connect x"); return 1; }
-	set_timeout(x, 5);
+	tv.tv_sec = 5;
+	setsockopt(x, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	printf("x: send() = %zd\n", send(x, "psst", 4, 0));
-	try_recv("x", x);
-	try_recv("fd", fd);   /* what the server sent meanwhile */
+	show("x", recv(x, buf, sizeof buf, 0));
+	show("fd", recv(fd, buf, sizeof buf, 0));   /* what the server sent meanwhile */
 
 	printf("send() = %zd\n", send(fd, "0123456789abcdefghij", 20, 0)); /* [6] */
 	printf("send() = %zd\n", send(fd, "next", 4, 0));

@@ -28,12 +28,6 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int set_nonblock(int fd, int on)
-{
-	int fl = fcntl(fd, F_GETFL);
-	return fl < 0 ? -1 : fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-}
-
 /* total bytes in writes of size each to t, for at most 3 s: the rate is
  * what the lesson shows, and a slow machine must not make it a hang. */
 static int measure(int t, size_t total, size_t size)
@@ -70,7 +64,7 @@ int main(int argc, char **argv)
 
 	int fd = socket(addr->ai_family, SOCK_STREAM, 0); /* [1] */
 	if (fd < 0 || connect(fd, addr->ai_addr, addr->ai_addrlen) < 0) { perror("connect"); return 1; }
-	if (set_nonblock(fd, 1) < 0) { perror("fcntl"); return 1; }
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) { perror("fcntl"); return 1; }
 	n = recv(fd, buf, sizeof buf, 0);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		puts("recv() = -1 EAGAIN: nothing to read yet, and the socket does not wait");
@@ -138,7 +132,8 @@ int main(int argc, char **argv)
 	getsockopt(z, SOL_SOCKET, SO_SNDBUF, &size, &len);
 	printf("SO_SNDBUF 4096: getsockopt() = %d (the kernel doubles it, socket(7))\n", size);
 
-	if (connect(z, addr->ai_addr, addr->ai_addrlen) < 0 || set_nonblock(z, 1) < 0) { perror("connect z"); return 1; } /* [7] */
+	if (connect(z, addr->ai_addr, addr->ai_addrlen) < 0) { perror("connect z"); return 1; } /* [7] */
+	if (fcntl(z, F_SETFL, fcntl(z, F_GETFL) | O_NONBLOCK) < 0) { perror("fcntl"); return 1; }
 	int i = 0;
 	for (; i < 1000; i++) {
 		n = send(z, "01234567890123456789012345678901234567890123456789"
@@ -158,7 +153,7 @@ int main(int argc, char **argv)
 	/* The server reads once and closes with our bytes unread: RST. */
 	struct timeval tv = { .tv_sec = 10 }; /* [10] */
 	setsockopt(z, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	if (set_nonblock(z, 0) < 0) { perror("fcntl"); return 1; }
+	if (fcntl(z, F_SETFL, fcntl(z, F_GETFL) & ~O_NONBLOCK) < 0) { perror("fcntl"); return 1; }
 	n = recv(z, buf, sizeof buf, 0);
 	if (n < 0 && errno == ECONNRESET)
 		puts("recv() = -1 ECONNRESET");
