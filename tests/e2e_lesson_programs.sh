@@ -9,8 +9,9 @@
 # same lines: they are one program in two languages.  The callouts
 # `/* [N] */` and `# [N]` number the lesson's steps 1..N once per language,
 # increasing within a program.  Last, with capture on the host's loopback,
-# `sockscope trace` of lesson 11's C client must show connect() at the line
-# of its step callout with the three-way handshake under it.
+# `sockscope trace` of lesson 11's C client and of its Python client must
+# show connect() at the line of its step callout [3] with the three-way
+# handshake under it.
 # Skips (77) without cc or python3.
 # $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
@@ -348,31 +349,42 @@ for j in $jobs; do
 done
 
 # --- lesson 11 under the tracer: connect() at its step's line, with the
-# handshake under it (host capture only: the server runs outside) ---
+# handshake under it, in C and in Python (host capture only: the server
+# runs outside the trace) ---
 SERVERS=server
-start 11-tcp-basics server c 127.0.0.1 "" trace
-src=$progs/11-tcp-basics/client.c
-line=$(grep -n '/\* \[3\] \*/$' "$src" | cut -d: -f1)
-"$bin" trace --headless --timeout 15 --capture host -- "$dir/11-tcp-basics/client" 127.0.0.1 "$port" \
-	> "$dir/trace.out" 2> "$dir/trace.err"; rc=$?
-for p in $srvpids; do
-	[ $rc -eq 0 ] || kill "${p%:wait}" 2>/dev/null
-	wait "${p%:wait}"
-done
-if grep -q '^sockscope trace: capturing on' "$dir/trace.err"; then
+# trace11 TAG FILE COMMAND...: the traced client against a fresh server.
+trace11() {
+	t=$1; file=$2; shift 2
+	srvpids=""
+	start 11-tcp-basics server c 127.0.0.1 "" "$t"
+	case $file in
+	*.c) line=$(grep -n '/\* \[3\] \*/$' "$progs/11-tcp-basics/$file" | cut -d: -f1) ;;
+	*) line=$(grep -n '# \[3\]$' "$progs/11-tcp-basics/$file" | cut -d: -f1) ;;
+	esac
+	"$bin" trace --headless --timeout 15 --capture host -- "$@" 127.0.0.1 "$port" \
+		> "$dir/$t.out" 2> "$dir/$t.err"; rc=$?
+	for p in $srvpids; do
+		[ $rc -eq 0 ] || kill "${p%:wait}" 2>/dev/null
+		wait "${p%:wait}"
+	done
+	if ! grep -q '^sockscope trace: capturing on' "$dir/$t.err"; then
+		echo "note: $t: no capture on the host's loopback here ($(head -n 2 "$dir/$t.err")): the trace is left out"
+		return
+	fi
 	# 124: the tracer's --timeout.  Seen (issue 15's tracer, 2026-12-03): a
 	# 5 s wait at each call after a close() whose FIN it did not see; what
 	# this test checks comes before it, so that is said, not failed.
 	case $rc in
-	0) pass "traced client exits 0" ;;
-	124) echo "note: the trace ended at its --timeout: $(tail -n 1 "$dir/trace.err")" ;;
-	*) fail "traced client exits $rc: $(cat "$dir/trace.err")" ;;
+	0) pass "$t: the traced client exits 0" ;;
+	124) echo "note: $t: the trace ended at its --timeout: $(tail -n 1 "$dir/$t.err")" ;;
+	*) fail "$t: the traced client exits $rc: $(cat "$dir/$t.err")" ;;
 	esac
-	expect_in "$(cat "$dir/trace.out")" "client.c:$line  connect(" "connect() is reported at the line of callout [3] ($line)"
-	flags=$(awk -v head="client.c:$line  " 'index($0, head) == 1 { on = 1; next } /^[^ ]/ { on = 0 } on' "$dir/trace.out" |
-		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | head -n 3 | tr '\n' ' ')
-	[ "$flags" = "S S. . " ] && pass "connect() has SYN, SYN/ACK, ACK" || fail "connect()'s first packets: '$flags'"
-else
-	echo "note: no capture on the host's loopback here ($(cat "$dir/trace.err" | head -n 2)): the trace is left out"
-fi
+	expect_in "$(cat "$dir/$t.out")" "$file:$line  connect(" "$t: connect() is reported at the line of callout [3] ($line)"
+	# the block under connect's line (a "[pid N] " prefix when the program forked)
+	flags=$(awk -v head="$file:$line  connect(" 'index($0, head) { on = 1; next } /^[^ ]/ { on = 0 } on' \
+		"$dir/$t.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | head -n 3 | tr '\n' ' ')
+	[ "$flags" = "S S. . " ] && pass "$t: connect() has SYN, SYN/ACK, ACK" || fail "$t: connect()'s first packets: '$flags'"
+}
+trace11 trace-c client.c "$dir/11-tcp-basics/client"
+trace11 trace-py client.py python3 "$progs/11-tcp-basics/client.py"
 finish
