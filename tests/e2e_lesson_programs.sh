@@ -189,6 +189,12 @@ sendto() = 5
 recvfrom() = 4: "PONG"' 'recvfrom() = 5: "ping "
 recvfrom() = 5: "pong!"
 recv() = 0'
+	# the stream's bytes, however many recv() calls took them: "ping pong!"
+	for f in "$dir"/01-stream-vs-datagram.*.server_tcp.srv; do
+		got=$(sed -n 's/^recv() = [1-9][0-9]*: "\(.*\)"$/\1/p' "$f" | tr -d '\n')
+		[ "$got" = "ping pong!" ] && pass "$(basename "$f"): the stream held \"ping pong!\"" \
+			|| fail "$(basename "$f"): the stream held '$got'"
+	done
 }
 job 01-stream-vs-datagram l01
 
@@ -296,6 +302,12 @@ c: recv() = "[process N] three"
 b: recv() = 16: "[event loop] two"
 a: recv() = 16: "[event loop] one"
 c: recv() = 18: "[event loop] three"'
+	# one process a client: three different process ids in each fork run
+	for f in "$dir"/08-many-clients.*.cli; do
+		n=$(grep -o '\[process [0-9]*\]' "$f" | sort -u | wc -l)
+		[ "$n" -eq 3 ] && pass "$(basename "$f"): three processes served" \
+			|| fail "$(basename "$f"): $n different processes served the three clients"
+	done
 }
 job 08-many-clients l08
 
