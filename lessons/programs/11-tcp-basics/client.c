@@ -36,7 +36,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s HOST PORT [--timeout S]\n", argv[0]);
 		return 2;
 	}
-	long secs = argc == 5 ? strtol(argv[4], NULL, 10) : 30;
+	/* 0 would mean "wait for ever" to SO_RCVTIMEO: refused with the rest. */
+	char *end = NULL;
+	long secs = argc == 5 ? strtol(argv[4], &end, 10) : 30;
+	if (argc == 5 && (*end != '\0' || secs < 1 || secs > 300)) {
+		fprintf(stderr, "--timeout takes seconds, 1 to 300, not '%s'\n", argv[4]);
+		return 2;
+	}
 	/* A numeric host: getaddrinfo() only parses it, so nothing is on the
 	 * wire before step 1, and IPv4 or IPv6 follows from the address. */
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };

@@ -14,7 +14,9 @@ def show(what, data):
 if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != '--timeout'):
     sys.exit(f'usage: {sys.argv[0]} HOST PORT [--timeout S]')
 host, port = sys.argv[1], int(sys.argv[2])
-secs = int(sys.argv[4]) if len(sys.argv) == 5 else 30
+secs = int(sys.argv[4]) if len(sys.argv) == 5 and sys.argv[4].isdigit() else 30 if len(sys.argv) == 3 else 0
+if not 1 <= secs <= 300:  # 0 would make the socket non-blocking, not patient
+    sys.exit(f'--timeout takes seconds, 1 to 300, not {sys.argv[4]!r}')
 # A numeric host: nothing goes on the wire to resolve it; the family
 # (IPv4 or IPv6) follows from the address.
 family, _, _, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
