@@ -5,7 +5,8 @@
 # `sockscope serve PROTO`) over 127.0.0.1 and ::1, C with C and Python with
 # Python, and across (C client, Python server and the reverse), exits 0
 # and prints what the lesson says it gets; a lesson's toggles run as the
-# programs' flags.  The C and Python clients of a lesson must print the
+# programs' flags; every server refuses 0.0.0.0 and :: (loopback only).
+# The C and Python clients of a lesson must print the
 # same lines: they are one program in two languages.  The callouts
 # `/* [N] */` and `# [N]` number the lesson's steps 1..N once per language,
 # increasing within a program.  Last, with capture on the host's loopback,
@@ -180,6 +181,24 @@ job() {
 	  "$2"; exit $FAILED ) > "$dir/job.$1" 2>&1 &
 	jobs="$jobs $!:$1"
 }
+
+# Servers bind loopback only: the wildcards are refused, said, not bound.
+lrefuse() {
+	for src in "$progs"/*/server*.c "$progs"/*/server*.py; do
+		l=$(basename "$(dirname "$src")"); n=$(basename "$src"); n=${n%.*}
+		case $src in *.c) lang=c ;; *) lang=py ;; esac
+		for h in 0.0.0.0 ::; do
+			# shellcheck disable=SC2046  # the command is words
+			out=$(timeout 10 $(prog "$l" "$n" $lang) "$h" 0 2>&1); rc=$?
+			case $rc:$out in
+			0:*|*listening*) fail "$l/$n.$lang bound $h (exit $rc): $out" ;;
+			*"is not a loopback address"*) pass "$l/$n.$lang refuses $h" ;;
+			*) fail "$l/$n.$lang on $h: exit $rc: $out" ;;
+			esac
+		done
+	done
+}
+job refuse lrefuse
 
 l01() {
 	SERVERS="server_tcp server_udp"

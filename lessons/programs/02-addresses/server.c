@@ -7,10 +7,20 @@
  * "listening on PORT")
  */
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+/* Who may reach this server: this machine only (the lab's rule; a
+ * wildcard or a real interface's address is refused, not bound). */
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr)[0] == 127;
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
 
 static void show(const char *what, const char *buf, ssize_t n)
 {
@@ -36,6 +46,7 @@ int main(int argc, char **argv)
 	struct addrinfo *ai;
 	int rc = getaddrinfo(argv[1], argv[2], &hints, &ai);
 	if (rc != 0) { fprintf(stderr, "%s port %s: %s\n", argv[1], argv[2], gai_strerror(rc)); return 2; }
+	if (!is_loopback(ai->ai_addr)) { fprintf(stderr, "%s is not a loopback address (127.0.0.0/8, ::1)\n", argv[1]); return 2; }
 	int listen_fd = socket(ai->ai_family, SOCK_STREAM, 0);
 	if (listen_fd < 0 || bind(listen_fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(listen_fd, 1) < 0) {
 		perror("socket/bind/listen");

@@ -3,6 +3,7 @@ until the client closes.  It binds the address it is given, so the same
 program serves over IPv4 or IPv6.
 Run: python3 server.py HOST PORT  (PORT 0: the kernel picks; first line out
 "listening on PORT")"""
+import ipaddress
 import socket
 import sys
 
@@ -15,6 +16,10 @@ if len(sys.argv) != 3:
     sys.exit(f'usage: {sys.argv[0]} HOST PORT')
 family, _, _, _, addr = socket.getaddrinfo(sys.argv[1], int(sys.argv[2]), type=socket.SOCK_STREAM,
                                            flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST)[0]
+# who may reach this server: this machine only (the lab's rule; a
+# wildcard or a real interface's address is refused, not bound)
+if not ipaddress.ip_address(addr[0]).is_loopback:
+    sys.exit(f'{sys.argv[1]} is not a loopback address (127.0.0.0/8, ::1)')
 listen_fd = socket.socket(family, socket.SOCK_STREAM)
 listen_fd.bind(addr)
 listen_fd.listen(1)

@@ -7,6 +7,7 @@ Run: python3 server.py HOST PORT  (PORT 0: the kernel picks; first line out
 Each part reads exactly the bytes its step's sends wrote, never past them:
 the next step's bytes may be in the stream already, and a recv() that took
 them would steal them from the next part."""
+import ipaddress
 import socket
 import struct
 import sys
@@ -28,6 +29,10 @@ if len(sys.argv) != 3:
     sys.exit(f'usage: {sys.argv[0]} HOST PORT')
 family, _, _, _, addr = socket.getaddrinfo(sys.argv[1], int(sys.argv[2]), type=socket.SOCK_STREAM,
                                            flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST)[0]
+# who may reach this server: this machine only (the lab's rule; a
+# wildcard or a real interface's address is refused, not bound)
+if not ipaddress.ip_address(addr[0]).is_loopback:
+    sys.exit(f'{sys.argv[1]} is not a loopback address (127.0.0.0/8, ::1)')
 listen_fd = socket.socket(family, socket.SOCK_STREAM)
 listen_fd.bind(addr)
 listen_fd.listen(1)

@@ -6,6 +6,7 @@
  * Run: ./server_fork HOST PORT   (first line out "listening on PORT")
  */
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -28,6 +29,15 @@ static void serve(int c)
 	close(c);
 }
 
+/* Who may reach this server: this machine only (the lab's rule; a
+ * wildcard or a real interface's address is refused, not bound). */
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr)[0] == 127;
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
 /* The listener: HOST and PORT as given (PORT 0: the kernel picks), its
  * port said on the first line, accept() bounded by a timeout. */
 static int listen_on(const char *host, const char *port_arg)
@@ -37,6 +47,7 @@ static int listen_on(const char *host, const char *port_arg)
 	struct addrinfo *ai;
 	int rc = getaddrinfo(host, port_arg, &hints, &ai);
 	if (rc != 0) { fprintf(stderr, "%s port %s: %s\n", host, port_arg, gai_strerror(rc)); return -1; }
+	if (!is_loopback(ai->ai_addr)) { fprintf(stderr, "%s is not a loopback address (127.0.0.0/8, ::1)\n", host); return -1; }
 	int l = socket(ai->ai_family, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l, 8) < 0) {
 		perror("socket/bind/listen");

@@ -6,6 +6,7 @@
  * Run: ./server_poll HOST PORT   (first line out "listening on PORT")
  */
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -13,6 +14,15 @@
 #include <unistd.h>
 
 #define CLIENTS 3
+
+/* Who may reach this server: this machine only (the lab's rule; a
+ * wildcard or a real interface's address is refused, not bound). */
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr)[0] == 127;
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
 
 /* The listener: HOST and PORT as given (PORT 0: the kernel picks), its
  * port said on the first line, accept() bounded by a timeout. */
@@ -23,6 +33,7 @@ static int listen_on(const char *host, const char *port_arg)
 	struct addrinfo *ai;
 	int rc = getaddrinfo(host, port_arg, &hints, &ai);
 	if (rc != 0) { fprintf(stderr, "%s port %s: %s\n", host, port_arg, gai_strerror(rc)); return -1; }
+	if (!is_loopback(ai->ai_addr)) { fprintf(stderr, "%s is not a loopback address (127.0.0.0/8, ::1)\n", host); return -1; }
 	int l = socket(ai->ai_family, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l, 8) < 0) {
 		perror("socket/bind/listen");

@@ -3,6 +3,7 @@ poll() over the listener and every client, each ready socket served as far
 as it can go without waiting; three clients, then it exits.  (asyncio's
 start_server() is such a loop, with coroutines on top.)
 Run: python3 server_poll.py HOST PORT  (first line out "listening on PORT")"""
+import ipaddress
 import select
 import socket
 import sys
@@ -13,6 +14,10 @@ def listen_on(host, port):
     # the first line, accept() bounded by a timeout
     family, _, _, _, addr = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM,
                                                flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST)[0]
+    # who may reach this server: this machine only (the lab's rule; a
+    # wildcard or a real interface's address is refused, not bound)
+    if not ipaddress.ip_address(addr[0]).is_loopback:
+        sys.exit(f'{host} is not a loopback address (127.0.0.0/8, ::1)')
     l = socket.socket(family, socket.SOCK_STREAM)
     l.bind(addr)
     l.listen(8)

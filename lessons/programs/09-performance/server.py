@@ -4,6 +4,7 @@ with a small receive buffer, takes a second connection and stops reading
 it, reads it once, and closes it with data unread.
 Run: python3 server.py HOST PORT  (PORT 0: the kernel picks; first line out
 "listening on PORT")"""
+import ipaddress
 import socket
 import struct
 import sys
@@ -21,6 +22,10 @@ if len(sys.argv) != 3:
     sys.exit(f'usage: {sys.argv[0]} HOST PORT')
 family, _, _, _, addr = socket.getaddrinfo(sys.argv[1], int(sys.argv[2]), type=socket.SOCK_STREAM,
                                            flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST)[0]
+# who may reach this server: this machine only (the lab's rule; a
+# wildcard or a real interface's address is refused, not bound)
+if not ipaddress.ip_address(addr[0]).is_loopback:
+    sys.exit(f'{sys.argv[1]} is not a loopback address (127.0.0.0/8, ::1)')
 listen_sock = socket.socket(family, socket.SOCK_STREAM)
 # before listen() (tcp(7)): accepted sockets inherit it, and the window
 # scale of their handshake is computed from it

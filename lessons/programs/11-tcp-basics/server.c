@@ -7,6 +7,7 @@
  * line out is "listening on PORT")
  */
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +15,15 @@
 #include <unistd.h>
 
 #define GREETING "Welcome to the sockscope lab!\r\n"
+
+/* Who may reach this server: this machine only (the lab's rule; a
+ * wildcard or a real interface's address is refused, not bound). */
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr)[0] == 127;
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
 
 /* Reads until the peer's FIN; every recv() is bounded by the timeout set
  * on the socket, so a client that never closes cannot hold us. */
@@ -40,6 +50,7 @@ int main(int argc, char **argv)
 	struct addrinfo *ai;
 	int rc = getaddrinfo(argv[1], argv[2], &hints, &ai);
 	if (rc != 0) { fprintf(stderr, "%s port %s: %s\n", argv[1], argv[2], gai_strerror(rc)); return 2; }
+	if (!is_loopback(ai->ai_addr)) { fprintf(stderr, "%s is not a loopback address (127.0.0.0/8, ::1)\n", argv[1]); return 2; }
 	int listen_fd = socket(ai->ai_family, SOCK_STREAM, 0);
 	if (listen_fd < 0) { perror("socket"); return 1; }
 	int one = 1;
