@@ -4,6 +4,7 @@ half-close — and a second connection closed with unread data (RST).
 Run: python3 client.py HOST PORT  (127.0.0.1 or ::1: the lesson's toggle "ipv6")"""
 import select
 import socket
+import struct
 import sys
 
 
@@ -22,14 +23,16 @@ fd = socket.socket(af, socket.SOCK_STREAM)  # [1]
 fd.connect(addr)  # [2]
 print('connect() = 0')
 
-fd.settimeout(1)  # [3]
+# SO_RCVTIMEO, as in C: the socket stays blocking and recv() fails with
+# EAGAIN (settimeout() would poll() instead and raise TimeoutError)
+fd.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 1, 0))  # [3]
 try:
     fd.recv(1024)
     sys.exit('recv(): the server should have been silent')
-except TimeoutError:
+except BlockingIOError:
     print('recv() = -1 EAGAIN: 1 s passed, nothing came')
 
-fd.settimeout(10)  # [4]
+fd.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 10, 0))  # [4]
 fd.sendall(b'TIME?\n')
 show('recv()', fd.recv(1024))
 

@@ -4,6 +4,7 @@ connected socket ignoring strangers, and a datagram cut short.
 Run: python3 client.py HOST PORT [--recverr]  (PORT: the server's UDP port;
 --recverr is the lesson's toggle: IP_RECVERR on the unconnected socket)"""
 import socket
+import struct
 import sys
 
 # Linux's values; the socket module does not name them
@@ -50,7 +51,9 @@ print(f"c: send() = {c.send(b'anyone there?')} (bytes handed to the kernel)")
 try_recv('c', c)
 
 u = socket.socket(af, socket.SOCK_DGRAM)  # [4]
-u.settimeout(1)
+# SO_RCVTIMEO, as in C: the socket stays blocking and recvfrom() fails
+# with EAGAIN (settimeout() would poll() instead and raise TimeoutError)
+u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 1, 0))
 if recverr:
     if af == socket.AF_INET6:
         u.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
@@ -60,7 +63,7 @@ print(f"u: sendto() = {u.sendto(b'anyone there?', closed_addr)}")
 try:
     data, _ = u.recvfrom(1024)
     print(f'u: recvfrom() = {len(data)}')
-except TimeoutError:
+except BlockingIOError:
     print('u: recvfrom() = -1 EAGAIN (the receive timeout expired)')
 except OSError as e:
     print(f'u: recvfrom() = -1 {err_name(e)}')

@@ -32,8 +32,8 @@ print('connected')
 try:  # [4]
     data = sock.recv(1024)
     show('recv()', data)
-except TimeoutError:
-    print(f'recv() = -1 EAGAIN: no greeting within {secs} s')
+except TimeoutError:  # settimeout()'s poll() gave up; recv() was never called
+    print(f'recv(): TimeoutError: no greeting within {secs} s')
 
 n = sock.send(b'Hello, World!')  # [5]
 print(f'send() = {n}')
