@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 
 	/* UDP promises nothing: without a timeout a lost answer would block
 	 * this recvfrom() for ever. */
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = 30 };
 	setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	char buf[1024];
 	struct sockaddr_storage peer;

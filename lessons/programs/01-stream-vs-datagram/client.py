@@ -27,7 +27,7 @@ print(f"sendto() = {udp.sendto(b'pong!', udp_addr)}")
 
 # UDP promises nothing: without a timeout a lost answer would block this
 # recvfrom() for ever
-udp.settimeout(10)
+udp.settimeout(30)
 data, peer = udp.recvfrom(1024)  # [6]
 print(f'recvfrom() = {len(data)}: "{data.decode()}"')
 udp.close()

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	/* Wait until the server's bytes are here, without reading them: a
 	 * close() before they arrived would be an ordinary FIN. */
 	struct pollfd p = { .fd = c2, .events = POLLIN };
-	if (poll(&p, 1, 10000) != 1) { fputs("c2: nothing arrived\n", stderr); return 1; }
+	if (poll(&p, 1, 30000) != 1) { fputs("c2: nothing arrived\n", stderr); return 1; }
 	puts("c2: data waiting, left unread");
 
 	/* unread bytes: the kernel resets the connection */

@@ -46,10 +46,10 @@ data = fd.recv(1024)  # [7]
 print(f'recv() = {len(data)}{" (end of stream: the server closed)" if not data else ""}')
 fd.close()  # we sent the first FIN: TIME_WAIT is ours
 
-c2 = socket.create_connection(addr[:2], timeout=10)  # [8]
+c2 = socket.create_connection(addr[:2], timeout=30)  # [8]
 # wait until the server's bytes are here, without reading them: a close()
 # before they arrived would be an ordinary FIN
-if not select.select([c2], [], [], 10)[0]:
+if not select.select([c2], [], [], 30)[0]:
     sys.exit('c2: nothing arrived')
 print('c2: data waiting, left unread')
 

@@ -21,7 +21,7 @@ def sent(length, n):
 if len(sys.argv) != 3:
     sys.exit(f'usage: {sys.argv[0]} HOST PORT')
 
-sock = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)  # [1]
+sock = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)  # [1]
 
 sent(5, sock.send(b'Hello'))  # [2]
 sent(2, sock.send(b', '))

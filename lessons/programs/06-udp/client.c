@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	if (fd < 0 || connect(fd, udp_addr->ai_addr, udp_addr->ai_addrlen) < 0) { perror("connect"); return 1; }
 	puts("connect() = 0 (nothing sent: the kernel only records the peer)");
 	/* UDP promises nothing: a lost answer must not block for ever */
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = 30 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
 	printf("send() = %zd\n", send(fd, "ping", 4, 0)); /* [2] */
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 
 	int c = socket(af, SOCK_DGRAM, 0); /* [3] */
 	if (c < 0 || connect(c, (struct sockaddr *)&closed_addr, closed_len) < 0) { perror("connect c"); return 1; }
-	tv.tv_sec = 5;
+	tv.tv_sec = 30;
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	printf("c: send() = %zd (bytes handed to the kernel)\n", send(c, "anyone there?", 13, 0));
 	show("c", recv(c, buf, sizeof buf, 0));
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	socklen_t len = sizeof fd_addr;
 	getsockname(fd, (struct sockaddr *)&fd_addr, &len);
 	if (x < 0 || connect(x, (struct sockaddr *)&fd_addr, len) < 0) { perror("connect x"); return 1; }
-	tv.tv_sec = 5;
+	tv.tv_sec = 30;
 	setsockopt(x, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	printf("x: send() = %zd\n", send(x, "psst", 4, 0));
 	show("x", recv(x, buf, sizeof buf, 0));

@@ -39,14 +39,14 @@ with socket.socket(af, socket.SOCK_DGRAM) as tmp:
 fd = socket.socket(af, socket.SOCK_DGRAM)  # [1]
 fd.connect(udp_addr)
 print('connect() = 0 (nothing sent: the kernel only records the peer)')
-fd.settimeout(10)  # UDP promises nothing: a lost answer must not block for ever
+fd.settimeout(30)  # UDP promises nothing: a lost answer must not block for ever
 
 print(f"send() = {fd.send(b'ping')}")  # [2]
 try_recv('fd', fd)
 
 c = socket.socket(af, socket.SOCK_DGRAM)  # [3]
 c.connect(closed_addr)
-c.settimeout(5)
+c.settimeout(30)
 print(f"c: send() = {c.send(b'anyone there?')} (bytes handed to the kernel)")
 try_recv('c', c)
 
@@ -71,7 +71,7 @@ except OSError as e:
 # a stranger: another socket, aimed at fd's own address and port
 x = socket.socket(af, socket.SOCK_DGRAM)  # [5]
 x.connect(fd.getsockname())
-x.settimeout(5)
+x.settimeout(30)
 print(f"x: send() = {x.send(b'psst')}")
 try_recv('x', x)
 try_recv('fd', fd)  # what the server sent meanwhile

@@ -36,7 +36,7 @@ static struct addrinfo *resolve(const char *port, int type)
  * an error, not a hang. */
 static int bounded(int fd)
 {
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = 30 };
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
 		perror("socket");
 		exit(1);

@@ -72,7 +72,7 @@ if len(sys.argv) != 6:
 host = sys.argv[1]
 http, smtp, ftp_port, dns_port = (int(p) for p in sys.argv[2:])
 # every wait bounded: a server that stops answering is an error, not a hang
-web = socket.create_connection((host, http), timeout=10)  # [1]
+web = socket.create_connection((host, http), timeout=30)  # [1]
 web.sendall(b'GET /hello HTTP/1.1\r\nHost: lab.sockscope.test\r\n\r\n')
 
 response(web)  # [2]
@@ -82,7 +82,7 @@ response(web)
 
 web.close()  # [4]
 
-mail = socket.create_connection((host, smtp), timeout=10)  # [5]
+mail = socket.create_connection((host, smtp), timeout=30)  # [5]
 m = Replies(mail, 'SMTP')
 m.expect(220)
 
@@ -103,7 +103,7 @@ mail.sendall(b'QUIT\r\n')  # [9]
 m.expect(221)
 mail.close()
 
-ftp = socket.create_connection((host, ftp_port), timeout=10)  # [10]
+ftp = socket.create_connection((host, ftp_port), timeout=30)  # [10]
 f = Replies(ftp, 'FTP')
 f.expect(220)
 ftp.sendall(b'USER anonymous\r\n')
@@ -119,12 +119,12 @@ m = re.search(r'\(\|\|\|(\d+)\|\)', f.last)
 if not m:
     sys.exit('FTP: no port in the 229 reply')
 
-data = socket.create_connection((host, int(m.group(1))), timeout=10)  # [12]
+data = socket.create_connection((host, int(m.group(1))), timeout=30)  # [12]
 ftp.sendall(b'RETR hello.txt\r\n')
 # Not settimeout(): Python implements it with a non-blocking socket, on
 # which MSG_WAITALL returns what is there.  SO_RCVTIMEO bounds a blocking one.
 data.settimeout(None)
-data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 10, 0))
+data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 30, 0))
 file = data.recv(34, socket.MSG_WAITALL)
 if len(file) != 34:
     sys.exit(f'FTP data: recv() = {len(file)}')
@@ -140,7 +140,7 @@ f.expect(221)
 ftp.close()
 
 dns = socket.socket(socket.getaddrinfo(host, dns_port, type=socket.SOCK_DGRAM)[0][0], socket.SOCK_DGRAM)  # [14]
-dns.settimeout(10)
+dns.settimeout(30)
 # header: id, flags (RD), 1 question; then the name as labels (RFC 1035 4.1)
 q = bytes([0x5c, 0x00, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]) + b'\x03lab\x09sockscope\x04test\x00' + b'\x00\x01\x00\x01'
 dns.sendto(q, (host, dns_port))

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	char buf[256];
 	/* Every recv() below is bounded: a server that does not answer is
 	 * what step 1 shows, not a hang. */
-	struct timeval tv = { .tv_sec = 5 };
+	struct timeval tv = { .tv_sec = 30 }, five = { .tv_sec = 5 };
 
 	int a = socket(iterative->ai_family, SOCK_STREAM, 0); /* [1] */
 	if (a < 0 || connect(a, iterative->ai_addr, iterative->ai_addrlen) < 0) { perror("connect a"); return 1; }
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	show("b", recv(b, buf, sizeof buf, 0), buf);   /* the server is busy with a */
 
 	close(a); /* [2] */
-	setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
 	show("b", recv(b, buf, sizeof buf, 0), buf);
 	close(b);
 

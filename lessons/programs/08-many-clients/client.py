@@ -32,7 +32,7 @@ iterative, threads, forks, poll = (int(p) for p in sys.argv[2:])
 a = socket.create_connection((host, iterative))  # [1]
 b = socket.create_connection((host, iterative))
 print('a, b: connect() = 0 (the kernel completed both handshakes)')
-timeout(a, 5)
+timeout(a, 30)
 timeout(b, 1)
 a.sendall(b'first')
 b.sendall(b'second')
@@ -46,7 +46,7 @@ b.close()
 
 a, b, c = (socket.create_connection((host, threads)) for _ in range(3))  # [3]
 for s in (a, b, c):
-    timeout(s, 5)
+    timeout(s, 30)
 a.sendall(b'one')
 b.sendall(b'two')
 c.sendall(b'three')
@@ -58,7 +58,7 @@ for s in (a, b, c):  # [4]
     s.close()
 a, b, c = (socket.create_connection((host, forks)) for _ in range(3))
 for s in (a, b, c):
-    timeout(s, 5)
+    timeout(s, 30)
 a.sendall(b'one')
 b.sendall(b'two')
 c.sendall(b'three')
@@ -70,7 +70,7 @@ for s in (a, b, c):  # [5]
     s.close()
 a, b, c = (socket.create_connection((host, poll)) for _ in range(3))
 for s in (a, b, c):
-    timeout(s, 5)
+    timeout(s, 30)
 b.sendall(b'two')
 a.sendall(b'one')
 c.sendall(b'three')

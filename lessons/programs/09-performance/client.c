@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	pid_t child = fork();
 	if (child < 0) { perror("fork"); return 1; }
 	if (child == 0) {
-		struct timeval tv = { .tv_sec = 10 };
+		struct timeval tv = { .tv_sec = 30 };
 		setsockopt(sink, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		int c = accept(sink, NULL, NULL);
 		while (c >= 0 && recv(c, buf, sizeof buf, 0) > 0)
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 	sleep(1); /* [8] */
 
 	/* The server reads once and closes with our bytes unread: RST. */
-	struct timeval tv = { .tv_sec = 10 }; /* [10] */
+	struct timeval tv = { .tv_sec = 30 }; /* [10] */
 	setsockopt(z, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (fcntl(z, F_SETFL, fcntl(z, F_GETFL) & ~O_NONBLOCK) < 0) { perror("fcntl"); return 1; }
 	n = recv(z, buf, sizeof buf, 0);

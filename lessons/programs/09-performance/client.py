@@ -23,9 +23,9 @@ def measure(t, total, size):
 
 def drain(listener):
     # the sink: a reader that only reads, to the end
-    listener.settimeout(10)
+    listener.settimeout(30)
     c, _ = listener.accept()
-    c.settimeout(10)
+    c.settimeout(30)
     while c.recv(65536):
         pass
     c.close()
@@ -73,7 +73,7 @@ sink.bind((sys.argv[1], 0))
 sink.listen(1)
 reader = threading.Thread(target=drain, args=(sink,))
 reader.start()
-t = socket.create_connection(sink.getsockname()[:2], timeout=10)
+t = socket.create_connection(sink.getsockname()[:2], timeout=30)
 measure(t, 64 << 20, 65536)
 measure(t, 4 << 20, 64)
 t.close()
@@ -101,7 +101,7 @@ except BlockingIOError:  # EAGAIN: the send buffer is full
 time.sleep(1)  # [8]
 
 # the server reads once and closes with our bytes unread: RST
-z.settimeout(10)  # [10]
+z.settimeout(30)  # [10]
 try:
     z.recv(65536)
     sys.exit('z: recv(): expected ECONNRESET')

@@ -62,7 +62,7 @@ host, ftp_port, http = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
 # USER and PASS cross the wire as they are typed: anyone who can read the
 # packets (tcpdump on the path) reads the password
-fd = socket.create_connection((host, ftp_port), timeout=10)  # [1]
+fd = socket.create_connection((host, ftp_port), timeout=30)  # [1]
 f = Replies(fd, 'FTP')
 f.expect(220)
 fd.sendall(b'USER lab\r\n')
@@ -82,12 +82,12 @@ local.close()
 
 # bytes no HTTP client sends: a TLS record's start, a NUL, a path out of
 # the document root, a version that does not exist
-bad = socket.create_connection((host, http), timeout=10)  # [3]
+bad = socket.create_connection((host, http), timeout=30)  # [3]
 bad.sendall(b'\x16\x03\x01\x00\xffGET\x00/../../etc/passwd HTTP/9.9\r\n\r\n')
 response(bad)
 bad.close()
 
-good = socket.create_connection((host, http), timeout=10)  # [4]
+good = socket.create_connection((host, http), timeout=30)  # [4]
 good.sendall(b'GET /hello HTTP/1.1\r\nHost: lab.sockscope.test\r\nConnection: close\r\n\r\n')
 response(good)
 good.close()
