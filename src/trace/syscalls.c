@@ -66,12 +66,13 @@ bool trace_fd_is_socket(pid_t pid, int fd)
 
 /* "0100007F:1F90" (the kernel's hex, address in network order as a host
  * int) into text; for IPv6 32 hex digits. */
-static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *port)
+static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *port, uint8_t raw[16])
 {
 	const char *colon = strchr(hex, ':');
 	*port = colon ? (uint16_t)strtoul(colon + 1, NULL, 16) : 0;
 	if (!v6) {
 		struct in_addr a = { .s_addr = (uint32_t)strtoul(hex, NULL, 16) };
+		memcpy(raw, &a, 4);
 		inet_ntop(AF_INET, &a, buf, (socklen_t)n);
 		return;
 	}
@@ -83,6 +84,7 @@ static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *p
 		uint32_t v = (uint32_t)strtoul(word, NULL, 16);
 		memcpy(&a6.s6_addr[w * 4], &v, 4);
 	}
+	memcpy(raw, &a6, 16);
 	char t[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, &a6, t, sizeof t);
 	snprintf(buf, n, "[%s]", t);
@@ -109,8 +111,8 @@ static bool find_inet(pid_t pid, const char *table, bool v6, uint32_t inode, str
 			    ino != inode)
 				continue;
 			char la[64], ra[64];
-			proc_addr(local, v6, la, sizeof la, &s->lport);
-			proc_addr(remote, v6, ra, sizeof ra, &s->rport);
+			proc_addr(local, v6, la, sizeof la, &s->lport, s->laddr);
+			proc_addr(remote, v6, ra, sizeof ra, &s->rport, s->raddr);
 			s->tcp = table[0] == 't';
 			s->family = v6 ? AF_INET6 : AF_INET;
 			s->state = s->tcp ? (int)st : 0;
@@ -155,16 +157,18 @@ static bool find_unix(pid_t pid, uint32_t inode, struct trace_sock *s, char *tex
 	return found;
 }
 
-static void ap_inet(const struct sockaddr_storage *ss, char *buf, size_t n, uint16_t *port)
+static void ap_inet(const struct sockaddr_storage *ss, char *buf, size_t n, uint16_t *port, uint8_t raw[16])
 {
 	char t[INET6_ADDRSTRLEN];
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		memcpy(raw, &a->sin6_addr, 16);
 		inet_ntop(AF_INET6, &a->sin6_addr, t, sizeof t);
 		*port = ntohs(a->sin6_port);
 		snprintf(buf, n, "[%s]:%u", t, *port);
 	} else {
 		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		memcpy(raw, &a->sin_addr, 4);
 		inet_ntop(AF_INET, &a->sin_addr, t, sizeof t);
 		*port = ntohs(a->sin_port);
 		snprintf(buf, n, "%s:%u", t, *port);
@@ -204,10 +208,10 @@ static bool describe_dup(pid_t pid, int fd, struct trace_sock *s, char *text, si
 		socklen_t ll = sizeof ls, rl = sizeof rs;
 		char la[80] = "", ra[80] = "";
 		if (getsockname(dup, (struct sockaddr *)&ls, &ll) == 0)
-			ap_inet(&ls, la, sizeof la, &s->lport);
+			ap_inet(&ls, la, sizeof la, &s->lport, s->laddr);
 		bool connected = getpeername(dup, (struct sockaddr *)&rs, &rl) == 0;
 		if (connected)
-			ap_inet(&rs, ra, sizeof ra, &s->rport);
+			ap_inet(&rs, ra, sizeof ra, &s->rport, s->raddr);
 		if (s->tcp) {
 			struct tcp_info ti;
 			socklen_t tl = sizeof ti;

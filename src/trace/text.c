@@ -8,7 +8,8 @@
  * list line, made on the capture thread as packets arrive, so sequence
  * numbers are relative as there).  Packets outside every call's window are
  * printed under "between calls", where they happened, never under the
- * call that comes next.
+ * call that comes next; an ACK the delayed-ACK timer sent has a heading of
+ * its own.
  */
 #include "trace/trace_priv.h"
 
@@ -55,7 +56,7 @@ void text_call(struct trace_text *t, const struct trace_call *c)
 struct drain_ctx {
 	struct trace_text *t;
 	uint32_t window;
-	bool between_open;
+	int between_open;        /* the heading now open: 0 none, 1 between calls, 2 a delayed ACK */
 	size_t own;
 	bool call_printed;
 	const struct trace_call *c;
@@ -69,7 +70,7 @@ static void on_packet(void *ud, uint32_t window, const char *line)
 		if (!d->tail_open)
 			fprintf(d->t->out, "-- the program's end (the kernel closing what it left open):\n");
 		d->tail_open = true;
-		d->between_open = false;
+		d->between_open = 0;
 		fprintf(d->t->out, "    %s\n", line);
 		return;
 	}
@@ -80,12 +81,15 @@ static void on_packet(void *ud, uint32_t window, const char *line)
 		}
 		fprintf(d->t->out, "    %s\n", line);
 		d->own++;
-		d->between_open = false;
+		d->between_open = 0;
 		return;
 	}
-	if (!d->between_open) {
-		fprintf(d->t->out, "-- between calls (the kernel's own timers, or another program):\n");
-		d->between_open = true;
+	int kind = window == ATTRIB_DELACK ? 2 : 1;
+	if (d->between_open != kind) {
+		fprintf(d->t->out, "%s\n", kind == 2 ? "-- between calls (the kernel's delayed ACK: its timer, for data "
+		                                        "already received):"
+		                                      : "-- between calls (the kernel's own timers, or another program):");
+		d->between_open = kind;
 		d->tail_open = false;
 	}
 	fprintf(d->t->out, "    %s\n", line);

@@ -29,6 +29,7 @@ struct trace_sock {
 	int family;         /* AF_INET, AF_INET6, AF_UNIX, 0 */
 	bool tcp;
 	uint16_t lport, rport;
+	uint8_t laddr[16], raddr[16];  /* network order: 4 bytes for AF_INET, 16 for AF_INET6 */
 	int state;          /* TCP state from /proc/net/tcp, 0 if none */
 };
 
@@ -103,15 +104,23 @@ bool attrib_capturing(const struct trace_attrib *a);
 /* Watch a port (TCP or UDP) and a socket of the program. */
 void attrib_learn(struct trace_attrib *a, const struct trace_sock *s);
 void attrib_learn_port(struct trace_attrib *a, uint16_t port);
-/* Open a call's window: the START marker.  Returns its id. */
+/* Open a call's window: the START marker.  Returns its id.  _on names the
+ * socket the call is on (NULL: none), so that an ACK it sends is told from
+ * the delayed-ACK timer's. */
 uint32_t attrib_begin(struct trace_attrib *a);
+uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s);
+/* Packets labelled ATTRIB_DELACK so far. */
+unsigned long attrib_delayed_acks(struct trace_attrib *a);
 /* Close it: wait (bounded) until nothing of the program's TCP sockets is in
  * flight, send the END marker, wait until the capture has read it.  False
  * when a bound was hit (what follows may be attributed late). */
 bool attrib_end(struct trace_attrib *a, uint32_t id);
 
-/* A packet's window: the call's marker id, or ATTRIB_BETWEEN. */
+/* A packet's window: the call's marker id, ATTRIB_BETWEEN, or
+ * ATTRIB_DELACK (between calls too: an ACK the delayed-ACK timer sent for
+ * data of a call already shown). */
 #define ATTRIB_BETWEEN 0u
+#define ATTRIB_DELACK 0xffffffffu
 typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line);
 /* Hand over every packet read up to the last END marker (all of them when
  * everything is true), in capture order; each is handed once. */
