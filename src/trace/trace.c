@@ -647,7 +647,7 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 	/* Only an IP socket (or a wait on many) can put packets on the loopback. */
 	bool ip = !(sc->flags & TS_FD0) || c->sock0.family == AF_INET || c->sock0.family == AF_INET6;
 	if ((sc->flags & TS_WINDOW) && ip)
-		c->window = attrib_begin(tr->attrib);
+		c->window = attrib_begin_on(tr->attrib, c->sock0.is_socket ? &c->sock0 : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &c->entered);
 	e->state = T_IN_CALL;
 	resume(e->tid, PTRACE_SYSCALL, 0);
