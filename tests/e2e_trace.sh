@@ -131,6 +131,8 @@ echo "note: $nbetween 'between calls' sections"
 
 # --- curl: no debug info, call granularity ---
 if command -v curl > /dev/null 2>&1; then
+	# the first server's output file would give its (closed) port
+	rm -f "$dir/http.out"
 	start_serve "$bin" "$dir" http 1 || fail "sockscope serve http did not start (curl)"
 	serve_pid=$pid
 	"$bin" trace --timeout 20 -- curl -s -o /dev/null "http://127.0.0.1:$port/" > "$dir/curl.out" 2> "$dir/curl.err"

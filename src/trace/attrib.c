@@ -45,6 +45,7 @@
 #include "render/textfmt.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -122,6 +123,8 @@ struct trace_attrib {
 	size_t ntcp;
 	uint32_t inodes[MAX_INODES];     /* its sockets, to tell them from a peer's */
 	size_t ninodes;
+	uint32_t foreign[MAX_INODES];    /* sockets found to be no traced process's */
+	size_t nforeign;
 	unsigned families;               /* bit 0: AF_INET TCP sockets seen, bit 1: AF_INET6 */
 
 	/* tracer thread only */
@@ -397,10 +400,10 @@ void attrib_learn(struct trace_attrib *a, const struct trace_sock *s)
 		if (s->lport && s->rport)
 			learn_conn(a, s);
 	}
-	bool known = false;
-	for (size_t i = 0; i < a->ninodes && !known; i++)
-		known = a->inodes[i] == s->inode;
-	if (!known && a->ninodes < MAX_INODES)
+	bool seen = false;
+	for (size_t i = 0; i < a->ninodes && !seen; i++)
+		seen = a->inodes[i] == s->inode;
+	if (!seen && a->ninodes < MAX_INODES)
 		a->inodes[a->ninodes++] = s->inode;
 	pthread_mutex_unlock(&a->mu);
 }
@@ -447,22 +450,85 @@ static long elapsed_ms(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static bool ours(const struct trace_attrib *a, uint32_t inode)
+static bool known(const uint32_t *v, size_t n, uint32_t inode)
 {
-	for (size_t i = 0; i < a->ninodes; i++)
-		if (a->inodes[i] == inode)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == inode)
 			return true;
 	return false;
+}
+
+/* Does a process we trace (TracerPid: us) hold this socket?  A socket of
+ * the program's that no call of ours has shown yet: accept() has returned
+ * in the kernel but its exit stop waits for us, behind the call we are
+ * closing.  Asked once per socket (the answer is kept), and only of a
+ * peer that owes something. */
+static bool traced_holds(uint32_t inode)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return false;
+	char want[32];
+	int wl = snprintf(want, sizeof want, "socket:[%u]", inode);
+	pid_t me = getpid();
+	bool found = false;
+	struct dirent *d;
+	while (!found && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		char path[300], line[128];
+		snprintf(path, sizeof path, "/proc/%s/status", d->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		int tracer = 0;
+		while (fgets(line, sizeof line, f))
+			if (sscanf(line, "TracerPid: %d", &tracer) == 1)
+				break;
+		fclose(f);
+		if (tracer != me)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/fd", d->d_name);
+		DIR *fds = opendir(path);
+		if (!fds)
+			continue;
+		struct dirent *e;
+		while (!found && (e = readdir(fds))) {
+			char link[300], target[64];
+			snprintf(link, sizeof link, "/proc/%s/fd/%s", d->d_name, e->d_name);
+			ssize_t k = readlink(link, target, sizeof target - 1);
+			found = k == wl && !memcmp(target, want, (size_t)wl);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return found;
+}
+
+static bool ours(struct trace_attrib *a, uint32_t inode)
+{
+	if (known(a->inodes, a->ninodes, inode))
+		return true;
+	if (known(a->foreign, a->nforeign, inode))
+		return false;
+	bool mine = traced_holds(inode);
+	pthread_mutex_lock(&a->mu);
+	if (mine && a->ninodes < MAX_INODES)
+		a->inodes[a->ninodes++] = inode;
+	else if (!mine && a->nforeign < MAX_INODES)
+		a->foreign[a->nforeign++] = inode;
+	pthread_mutex_unlock(&a->mu);
+	return mine;
 }
 
 /* Is a socket not the program's but on the other end of one of its
  * connections, and does it still owe something: data of ours it has not
  * read, or our FIN it has not answered with its own? */
-static bool peer_owes(const struct trace_attrib *a, const struct sockdiag_entry *e)
+static bool peer_owes(struct trace_attrib *a, const struct sockdiag_entry *e)
 {
-	if (!e->inode || e->state == TCP_LISTEN || ours(a, e->inode))
+	if (!e->inode || e->state == TCP_LISTEN || !(e->rqueue > 0 || e->state == TCP_CLOSE_WAIT))
 		return false;
-	return e->rqueue > 0 || e->state == TCP_CLOSE_WAIT;
+	return !ours(a, e->inode);
 }
 
 /* Has the peer (the other end, on this host) received every byte x sent? */
