@@ -104,7 +104,15 @@ struct flowdir {
 struct winsock {
 	uint32_t id;
 	uint16_t lport, rport;
+	unsigned long end_no;   /* the ordinal of its END marker; 0 while it is open */
 };
+
+/* END markers remembered (where each was read among the packets) for
+ * blocks printed later: more than the text keeps waiting. */
+#define END_RING 8192
+/* Windows remembered by id: more than the text keeps waiting
+ * (TEXT_MAX_PENDING in text.c). */
+#define WIN_RING 4096
 
 struct trace_attrib {
 	struct capture *cap;
@@ -131,7 +139,7 @@ struct trace_attrib {
 	struct conn *conns;              /* MAX_CONNS */
 	size_t nconns, evict;
 	int nl;                          /* sock_diag socket for lookups; -1: dumps only */
-	struct winsock wins[MAX_OPEN * 2];   /* by id % size (under mu: the capture thread reads it) */
+	struct winsock wins[WIN_RING];   /* by id % size (under mu: the capture thread reads it) */
 
 	/* capture thread side, under mu */
 	struct flowtab *flows;
@@ -143,7 +151,9 @@ struct trace_attrib {
 	uint32_t open[MAX_OPEN];         /* windows whose START was read and END not yet */
 	size_t nopen;
 	unsigned long ends_sent;         /* END markers sent (by the tracer, one at a time) */
-	unsigned long ends_seen;         /* and read by the capture */
+	unsigned long ends_seen;         /* the latest of them the capture has read */
+	size_t end_at[END_RING];         /* by ordinal % END_RING: packets before that END */
+	int waiters;                     /* the tracer waits on cv for an END */
 	int64_t first_ns;
 	uint64_t number;
 	struct flowdir flows_seen[MAX_FLOWS];
@@ -290,9 +300,18 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 					break;
 				}
 			a->cur = a->nopen ? a->open[a->nopen - 1] : ATTRIB_BETWEEN;
-			a->ends_seen++;
+			/* By the window's own ordinal, not by counting: should the
+			 * kernel drop a marker (a capture far behind), a later one
+			 * still ends every window before it. */
+			const struct winsock *w = &a->wins[id % WIN_RING];
+			unsigned long no = w->id == id ? w->end_no : 0;
+			for (unsigned long k = a->ends_seen + 1; k <= no; k++)
+				a->end_at[k % END_RING] = a->npkts;
+			if (no > a->ends_seen)
+				a->ends_seen = no;
 			a->upto = a->npkts;
-			pthread_cond_broadcast(&a->cv);
+			if (a->waiters)
+				pthread_cond_broadcast(&a->cv);
 		}
 	} else if (keep_locked(a, i)) {
 		int64_t ns = (int64_t)ts->tv_sec * 1000000000 + (int64_t)ts->tv_usec * 1000;
@@ -426,7 +445,7 @@ uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s)
 		id = a->next_id = 1;   /* after 4 billion calls: ids are told apart by recency only */
 	pthread_mutex_lock(&a->mu);
 	a->wins[id % (sizeof a->wins / sizeof a->wins[0])] =
-		(struct winsock){ id, s && s->is_socket ? s->lport : 0, s && s->is_socket ? s->rport : 0 };
+		(struct winsock){ id, s && s->is_socket ? s->lport : 0, s && s->is_socket ? s->rport : 0, 0 };
 	pthread_mutex_unlock(&a->mu);
 	if (attrib_capturing(a))
 		send_marker(a, DEMO_MARK_START, id);
@@ -653,20 +672,42 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 			pause_us *= 2;
 	}
 	pthread_mutex_lock(&a->mu);
-	unsigned long want = ++a->ends_sent;
+	unsigned long no = ++a->ends_sent;
+	struct winsock *w = &a->wins[id % (sizeof a->wins / sizeof a->wins[0])];
+	if (w->id == id)
+		w->end_no = no;
 	pthread_mutex_unlock(&a->mu);
+	/* Not waited for here: the program runs on while the capture reads up
+	 * to the marker, and the block is printed once it has (text.c). */
 	if (send_marker(a, DEMO_MARK_END, id) < 0)
 		return false;
-	struct timespec dl;
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += MARKER_WAIT_MS / 1000;
+	return ok;
+}
+
+unsigned long attrib_ends_sent(struct trace_attrib *a)
+{
 	pthread_mutex_lock(&a->mu);
-	int rc = 0;
-	while (a->ends_seen < want && rc != ETIMEDOUT)
-		rc = pthread_cond_timedwait(&a->cv, &a->mu, &dl);
-	bool seen = a->ends_seen >= want;
+	unsigned long n = a->ends_sent;
 	pthread_mutex_unlock(&a->mu);
-	return ok && seen;
+	return n;
+}
+
+bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block)
+{
+	pthread_mutex_lock(&a->mu);
+	if (block && a->ends_seen < no) {
+		struct timespec dl;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += MARKER_WAIT_MS / 1000;
+		int rc = 0;
+		a->waiters++;
+		while (a->ends_seen < no && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&a->cv, &a->mu, &dl);
+		a->waiters--;
+	}
+	bool seen = a->ends_seen >= no;
+	pthread_mutex_unlock(&a->mu);
+	return seen;
 }
 
 static bool still_open(const struct trace_attrib *a, uint32_t w)
@@ -677,26 +718,70 @@ static bool still_open(const struct trace_attrib *a, uint32_t w)
 	return false;
 }
 
-void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud)
+/* Is window w's block still to come after the block of END `no`?  (Open,
+ * or ended later.)  A window too old to be remembered is done. */
+static bool pending_after(const struct trace_attrib *a, uint32_t w, unsigned long no)
 {
-	/* Lines are handed out under the lock: the callback only prints.  A
-	 * packet of a window still open (another thread's call) waits for
-	 * that call's own block. */
-	pthread_mutex_lock(&a->mu);
-	size_t end = everything ? a->npkts : a->upto;
+	if (w == ATTRIB_BETWEEN || w == ATTRIB_DELACK)
+		return false;
+	const struct winsock *ws = &a->wins[w % (sizeof a->wins / sizeof a->wins[0])];
+	if (ws->id != w)
+		return still_open(a, w);
+	return !ws->end_no || ws->end_no > no;
+}
+
+/* Hand packets [drained, end) under the lock (the callback only prints);
+ * a packet whose window's block comes later waits for it.  A line handed
+ * is freed: a long run keeps only what is not printed yet. */
+static void drain_locked(struct trace_attrib *a, size_t end, bool everything, unsigned long no, attrib_packet_cb cb,
+                         void *ud)
+{
 	bool prefix = true;
-	for (size_t i = a->drained; i < end; i++) {
+	for (size_t i = a->drained; i < end && i < a->npkts; i++) {
 		struct apkt *p = &a->pkts[i];
-		if (!p->handed && (everything || !still_open(a, p->window))) {
+		if (!p->handed && (everything || !pending_after(a, p->window, no))) {
 			cb(ud, p->window, p->line);
 			p->handed = true;
+			free(p->line);
+			p->line = NULL;
 		}
 		if (prefix && p->handed)
 			a->drained = i + 1;
 		else
 			prefix = false;
 	}
+	/* the prefix handed is dropped, so the array does not grow with the run */
+	if (a->drained > 4096 && a->drained * 2 > a->npkts) {
+		memmove(a->pkts, a->pkts + a->drained, (a->npkts - a->drained) * sizeof a->pkts[0]);
+		a->npkts -= a->drained;
+		a->upto = a->upto > a->drained ? a->upto - a->drained : 0;
+		for (size_t k = 0; k < END_RING; k++)
+			a->end_at[k] = a->end_at[k] > a->drained ? a->end_at[k] - a->drained : 0;
+		a->drained = 0;
+	}
+}
+
+void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud)
+{
+	pthread_mutex_lock(&a->mu);
+	drain_locked(a, everything ? a->npkts : a->upto, everything, a->ends_seen, cb, ud);
 	pthread_mutex_unlock(&a->mu);
+}
+
+void attrib_drain_to(struct trace_attrib *a, unsigned long no, attrib_packet_cb cb, void *ud)
+{
+	pthread_mutex_lock(&a->mu);
+	bool known = no <= a->ends_seen && a->ends_seen - no < END_RING;
+	drain_locked(a, known ? a->end_at[no % END_RING] : a->upto, false, no, cb, ud);
+	pthread_mutex_unlock(&a->mu);
+}
+
+unsigned attrib_dropped(struct trace_attrib *a)
+{
+	unsigned got = 0, dropped = 0;
+	if (a->cap && !capture_stats(a->cap, &got, &dropped))
+		dropped = 0;
+	return dropped;
 }
 
 void attrib_stop(struct trace_attrib *a)

@@ -112,8 +112,9 @@ uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s);
 /* Packets labelled ATTRIB_DELACK so far. */
 unsigned long attrib_delayed_acks(struct trace_attrib *a);
 /* Close it: wait (bounded) until nothing of the program's TCP sockets is in
- * flight, send the END marker, wait until the capture has read it.  False
- * when a bound was hit (what follows may be attributed late). */
+ * flight and send the END marker (the capture reads it meanwhile: see
+ * attrib_wait_end).  False when a bound was hit (what follows may be
+ * attributed late). */
 bool attrib_end(struct trace_attrib *a, uint32_t id);
 
 /* A packet's window: the call's marker id, ATTRIB_BETWEEN, or
@@ -123,8 +124,20 @@ bool attrib_end(struct trace_attrib *a, uint32_t id);
 #define ATTRIB_DELACK 0xffffffffu
 typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line);
 /* Hand over every packet read up to the last END marker (all of them when
- * everything is true), in capture order; each is handed once. */
+ * everything is true), in capture order; each is handed once.  The line
+ * is valid during the callback only. */
 void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud);
+/* The ordinal of the last END marker sent (0: none yet); a block printed
+ * later is printed once the capture has read its END: */
+unsigned long attrib_ends_sent(struct trace_attrib *a);
+/* Has the capture read END marker `no`?  block: wait for it (bounded). */
+bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block);
+/* Hand over the packets read before END marker `no`, except those of a
+ * window whose block comes after it. */
+void attrib_drain_to(struct trace_attrib *a, unsigned long no, attrib_packet_cb cb, void *ud);
+/* Packets the kernel dropped for lack of buffer space (the capture too far
+ * behind): what they were is not known, so say it. */
+unsigned attrib_dropped(struct trace_attrib *a);
 /* Stop the capture; frames read are kept for a last attrib_drain. */
 void attrib_stop(struct trace_attrib *a);
 void attrib_close(struct trace_attrib *a);
