@@ -77,6 +77,10 @@ struct apkt {
 	uint32_t window;
 	bool handed;
 	char *line;
+	/* the frame itself, kept only for --write (attrib_keep_frames) */
+	uint8_t *data;
+	uint32_t caplen, wirelen;
+	int64_t ns;
 };
 
 /* Windows open at once: one per thread stopped in a call (bounded: a
@@ -122,6 +126,7 @@ struct trace_attrib {
 	uint16_t marker_port;
 	uint32_t next_id;
 	bool running;
+	bool keep_frames;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -334,10 +339,15 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 			}
 		}
 		char *copy = strdup(line);
-		if (copy && a->npkts < a->cap_pkts)
-			a->pkts[a->npkts++] = (struct apkt){ window, false, copy };
-		else
+		uint8_t *frame = NULL;
+		if (a->keep_frames && copy && (frame = malloc(caplen ? caplen : 1)))
+			memcpy(frame, data, caplen);
+		if (copy && a->npkts < a->cap_pkts && (frame || !a->keep_frames)) {
+			a->pkts[a->npkts++] = (struct apkt){ window, false, copy, frame, caplen, wirelen, ns };
+		} else {
 			free(copy);   /* under memory pressure a packet is lost, not the trace */
+			free(frame);
+		}
 	}
 	pthread_mutex_unlock(&a->mu);
 	dissection_free(&d);
@@ -740,10 +750,13 @@ static void drain_locked(struct trace_attrib *a, size_t end, bool everything, un
 	for (size_t i = a->drained; i < end && i < a->npkts; i++) {
 		struct apkt *p = &a->pkts[i];
 		if (!p->handed && (everything || !pending_after(a, p->window, no))) {
-			cb(ud, p->window, p->line);
+			struct attrib_frame f = { p->data, p->caplen, p->wirelen, p->ns };
+			cb(ud, p->window, p->line, p->data ? &f : NULL);
 			p->handed = true;
 			free(p->line);
+			free(p->data);
 			p->line = NULL;
+			p->data = NULL;
 		}
 		if (prefix && p->handed)
 			a->drained = i + 1;
@@ -776,6 +789,15 @@ void attrib_drain_to(struct trace_attrib *a, unsigned long no, attrib_packet_cb 
 	pthread_mutex_unlock(&a->mu);
 }
 
+void attrib_keep_frames(struct trace_attrib *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->keep_frames = true;
+	pthread_mutex_unlock(&a->mu);
+}
+
+int attrib_linktype(const struct trace_attrib *a) { return a->cap ? a->linktype : -1; }
+
 unsigned attrib_dropped(struct trace_attrib *a)
 {
 	unsigned got = 0, dropped = 0;
@@ -802,8 +824,10 @@ void attrib_close(struct trace_attrib *a)
 	if (a->nl >= 0)
 		close(a->nl);
 	free(a->conns);
-	for (size_t i = 0; i < a->npkts; i++)
+	for (size_t i = 0; i < a->npkts; i++) {
 		free(a->pkts[i].line);
+		free(a->pkts[i].data);
+	}
 	free(a->pkts);
 	flowtab_free(a->flows);
 	pthread_mutex_destroy(&a->mu);

@@ -20,6 +20,8 @@
  */
 #include "trace/trace_priv.h"
 
+#include "capfile/write.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@
 
 struct pending {
 	char *head;              /* the call's line, or a note ("[pid 12] fork() = 13") */
+	char *comment;           /* its packets' comment in --write's file ("client.c:14 connect(...) = 0") */
 	uint32_t window;         /* 0: a line without packets */
 	unsigned long end_no;    /* its END marker's ordinal; 0: ready at once */
 	bool nothing_said;       /* say "(nothing on the wire)" when it got none */
@@ -44,7 +47,14 @@ struct trace_text {
 	struct pending *q;       /* a ring of TEXT_MAX_PENDING */
 	size_t qhead, qlen;
 	unsigned dropped_said;
+	struct capfile_writer *w;  /* --write, or NULL */
+	char werr[256];            /* the first write error */
 };
+
+/* The comments of packets outside every call, in --write's file. */
+static const char BETWEEN_NOTE[] = "between calls (the kernel's own timers, or another program)";
+static const char DELACK_NOTE[] = "between calls: the kernel's delayed ACK (its timer, for data already received)";
+static const char TAIL_NOTE[] = "the program's end (the kernel closing what it left open)";
 
 struct trace_text *text_new(FILE *out)
 {
@@ -75,8 +85,32 @@ static char *head_of(const struct trace_text *t, const struct trace_call *c)
 	return h;
 }
 
+/* "[pid 12] client.c:14 connect(3<TCP>, ...) = 0": a packet's comment. */
+static char *comment_of(const struct trace_text *t, const struct trace_call *c)
+{
+	char text[2048], pid[32] = "";
+	trace_call_text(c, text, sizeof text);
+	if (t->many)
+		snprintf(pid, sizeof pid, "[pid %d] ", (int)c->tid);
+	size_t n = strlen(pid) + strlen(c->where) + strlen(text) + 4;
+	char *h = malloc(n);
+	if (h)
+		snprintf(h, n, "%s%s%s%s", pid, c->where, c->where[0] ? " " : "", text);
+	return h;
+}
+
+static void write_frame(struct trace_text *t, const struct attrib_frame *f, const char *comment)
+{
+	if (!t->w || !f || t->werr[0])
+		return;
+	if (capfile_writer_packet(t->w, f->ns, f->caplen, f->wirelen, f->data, comment) < 0)
+		snprintf(t->werr, sizeof t->werr, "%s",
+		         capfile_writer_error(t->w) ? capfile_writer_error(t->w) : "cannot write");
+}
+
 struct drain_ctx {
 	struct trace_text *t;
+	const char *comment;
 	uint32_t window;
 	int between_open;        /* the heading now open: 0 none, 1 between calls, 2 a delayed ACK */
 	size_t own;
@@ -85,9 +119,11 @@ struct drain_ctx {
 	bool tail_open;
 };
 
-static void on_packet(void *ud, uint32_t window, const char *line)
+static void on_packet(void *ud, uint32_t window, const char *line, const struct attrib_frame *f)
 {
 	struct drain_ctx *d = ud;
+	write_frame(d->t, f, window == d->window ? (d->head ? (d->comment ? d->comment : d->head) : TAIL_NOTE)
+	                     : window == ATTRIB_DELACK ? DELACK_NOTE : BETWEEN_NOTE);
 	if (window == d->window && !d->head) {
 		if (!d->tail_open)
 			fprintf(d->t->out, "-- the program's end (the kernel closing what it left open):\n");
@@ -129,7 +165,8 @@ static void flush(struct trace_text *t, bool block)
 		    t->qlen < TEXT_MAX_PENDING)
 			break;   /* not read yet (a marker that never comes is given up at the bound) */
 		if (p->window && t->a) {
-			struct drain_ctx d = { .t = t, .window = p->window, .head = p->head ? p->head : "?" };
+			struct drain_ctx d = { .t = t, .window = p->window, .head = p->head ? p->head : "?",
+			                       .comment = p->comment };
 			attrib_drain_to(t->a, p->end_no, on_packet, &d);
 			if (!d.head_printed)
 				fprintf(t->out, "%s\n", d.head);
@@ -139,7 +176,8 @@ static void flush(struct trace_text *t, bool block)
 			fprintf(t->out, "%s\n", p->head);
 		}
 		free(p->head);
-		p->head = NULL;
+		free(p->comment);
+		p->head = p->comment = NULL;
 		t->qhead = (t->qhead + 1) % TEXT_MAX_PENDING;
 		t->qlen--;
 		printed = true;
@@ -148,26 +186,28 @@ static void flush(struct trace_text *t, bool block)
 		fflush(t->out);
 }
 
-static void push(struct trace_text *t, char *head, uint32_t window, unsigned long end_no, bool nothing_said)
+static void push(struct trace_text *t, char *head, char *comment, uint32_t window, unsigned long end_no,
+                 bool nothing_said)
 {
 	if (t->qlen >= TEXT_MAX_PENDING)
 		flush(t, true);
 	struct pending *p = &t->q[(t->qhead + t->qlen) % TEXT_MAX_PENDING];
-	*p = (struct pending){ head, window, end_no, nothing_said };
+	*p = (struct pending){ head, comment, window, end_no, nothing_said };
 	t->qlen++;
 	flush(t, false);
 }
 
 void text_call(struct trace_text *t, const struct trace_call *c)
 {
-	push(t, head_of(t, c), 0, 0, false);
+	push(t, head_of(t, c), NULL, 0, 0, false);
 }
 
 void text_window(struct trace_text *t, const struct trace_call *c, struct trace_attrib *a)
 {
 	t->a = a;
 	bool capturing = attrib_capturing(a);
-	push(t, head_of(t, c), c->window, capturing ? attrib_ends_sent(a) : 0, capturing);
+	push(t, head_of(t, c), t->w ? comment_of(t, c) : NULL, c->window, capturing ? attrib_ends_sent(a) : 0,
+	     capturing);
 	if (t->qlen)
 		t->q[(t->qhead + t->qlen - 1) % TEXT_MAX_PENDING].under_line = c->under_line;
 }
@@ -187,7 +227,7 @@ void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...)
 	} else {
 		line = strdup(text);
 	}
-	push(t, line, 0, 0, false);
+	push(t, line, NULL, 0, 0, false);
 }
 
 void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix)
@@ -199,7 +239,7 @@ void text_line(struct trace_text *t, pid_t tid, const char *where, const char *s
 	char *line = malloc(n);
 	if (line)
 		snprintf(line, n, "%s%s  %s%s%s", pid, where, source, suffix[0] && source[0] ? "  " : "", suffix);
-	push(t, line, 0, 0, false);
+	push(t, line, NULL, 0, 0, false);
 }
 
 void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
@@ -215,7 +255,7 @@ void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
 	char *line = malloc(n);
 	if (line)
 		snprintf(line, n, "    %s%s", pid, text);
-	push(t, line, 0, 0, false);
+	push(t, line, NULL, 0, 0, false);
 }
 
 void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)
@@ -233,14 +273,52 @@ void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)
 	fflush(t->out);
 }
 
+int text_write_open(struct trace_text *t, struct trace_attrib *a, const char *path, char *err, size_t errlen)
+{
+	int linktype = attrib_linktype(a);
+	if (linktype < 0) {
+		snprintf(err, errlen, "--write %s: there is no capture to write", path);
+		return -1;
+	}
+	const char *why[] = { "sockscope trace: each packet's comment names the call it came in, with its source "
+	                      "line, or says it came between calls" };
+	struct capfile_write_opts o = { .format = CAPFILE_PCAPNG, .linktype = linktype, .nano = true,
+	                                .comments = why, .ncomments = 1, .userappl = "sockscope trace" };
+	t->w = capfile_writer_open(path, &o, err, errlen);
+	if (!t->w)
+		return -1;
+	attrib_keep_frames(a);
+	return 0;
+}
+
+int text_write_close(struct trace_text *t, char *err, size_t errlen)
+{
+	if (!t->w)
+		return 0;
+	struct capfile_writer *w = t->w;
+	t->w = NULL;
+	if (t->werr[0]) {
+		capfile_writer_close(w, false, err, errlen);
+		snprintf(err, errlen, "the capture file was not written: %s", t->werr);
+		return -1;
+	}
+	return capfile_writer_close(w, true, err, errlen);
+}
+
 void text_free(struct trace_text *t)
 {
 	if (!t)
 		return;
 	if (t->qlen)
 		flush(t, true);
-	for (size_t i = 0; i < TEXT_MAX_PENDING; i++)
+	if (t->w) {
+		char err[256];
+		capfile_writer_close(t->w, false, err, sizeof err);   /* not finished: no half file */
+	}
+	for (size_t i = 0; i < TEXT_MAX_PENDING; i++) {
 		free(t->q[i].head);
+		free(t->q[i].comment);
+	}
 	free(t->q);
 	free(t);
 }

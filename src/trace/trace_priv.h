@@ -122,7 +122,18 @@ bool attrib_end(struct trace_attrib *a, uint32_t id);
  * data of a call already shown). */
 #define ATTRIB_BETWEEN 0u
 #define ATTRIB_DELACK 0xffffffffu
-typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line);
+/* A packet's bytes, when frames are kept (attrib_keep_frames). */
+struct attrib_frame {
+	const uint8_t *data;
+	uint32_t caplen, wirelen;
+	int64_t ns;
+};
+/* line and f (NULL unless frames are kept) are valid during the call only. */
+typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line, const struct attrib_frame *f);
+/* Keep each packet's bytes until it is handed over (--write); the link
+ * type they are in (-1: no capture). */
+void attrib_keep_frames(struct trace_attrib *a);
+int attrib_linktype(const struct trace_attrib *a);
 /* Hand over every packet read up to the last END marker (all of them when
  * everything is true), in capture order; each is handed once.  The line
  * is valid during the callback only. */
@@ -241,5 +252,11 @@ void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last);
  * note under it, indented ("(nothing on the wire)"). */
 void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix);
 void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* --write: also keep every packet shown in a pcapng file, each with a
+ * comment naming its call and line ("client.c:14 connect(3<TCP>, ...) = 0",
+ * "between calls ...").  0, or -1 with a message (no capture, a path that
+ * cannot be written).  text_write_close finishes it (-1 with a message). */
+int text_write_open(struct trace_text *t, struct trace_attrib *a, const char *path, char *err, size_t errlen);
+int text_write_close(struct trace_text *t, char *err, size_t errlen);
 
 #endif
