@@ -1081,6 +1081,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		fprintf(err, "sockscope trace: no capture (%s): calls only, without their packets\n", why);
 	else
 		fprintf(err, "sockscope trace: capturing on %s\n", capture_mode_name(mode));
+	if (o->write && text_write_open(tr->text, tr->attrib, o->write, why, sizeof why) < 0) {
+		fprintf(err, "sockscope trace: %s\n", why);
+		rc = 2;
+		goto done;
+	}
 	if (!o->no_lines) {
 		tr->lines = lines_new(why, sizeof why);
 		if (!tr->lines)
@@ -1287,6 +1292,10 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	text_tail(tr->text, tr->attrib, last);
 	attrib_stop(tr->attrib);
 	text_tail(tr->text, tr->attrib, last);
+	if (text_write_close(tr->text, why, sizeof why) < 0)
+		fprintf(err, "sockscope trace: --write: %s\n", why);
+	else if (o->write)
+		fprintf(err, "sockscope trace: the packets are in %s\n", o->write);
 
 	if (fk == (ssize_t)sizeof failed) {
 		fprintf(err, "sockscope trace: %s '%s': %s\n", failed[1] == 3 ? "cannot run" : "cannot trace",
