@@ -187,19 +187,19 @@ static void flush(struct trace_text *t, bool block)
 }
 
 static void push(struct trace_text *t, char *head, char *comment, uint32_t window, unsigned long end_no,
-                 bool nothing_said)
+                 bool nothing_said, bool under_line)
 {
 	if (t->qlen >= TEXT_MAX_PENDING)
 		flush(t, true);
 	struct pending *p = &t->q[(t->qhead + t->qlen) % TEXT_MAX_PENDING];
-	*p = (struct pending){ head, comment, window, end_no, nothing_said };
+	*p = (struct pending){ head, comment, window, end_no, nothing_said, under_line };
 	t->qlen++;
 	flush(t, false);
 }
 
 void text_call(struct trace_text *t, const struct trace_call *c)
 {
-	push(t, head_of(t, c), NULL, 0, 0, false);
+	push(t, head_of(t, c), NULL, 0, 0, false, false);
 }
 
 void text_window(struct trace_text *t, const struct trace_call *c, struct trace_attrib *a)
@@ -207,9 +207,7 @@ void text_window(struct trace_text *t, const struct trace_call *c, struct trace_
 	t->a = a;
 	bool capturing = attrib_capturing(a);
 	push(t, head_of(t, c), t->w ? comment_of(t, c) : NULL, c->window, capturing ? attrib_ends_sent(a) : 0,
-	     capturing);
-	if (t->qlen)
-		t->q[(t->qhead + t->qlen - 1) % TEXT_MAX_PENDING].under_line = c->under_line;
+	     capturing, c->under_line);
 }
 
 void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...)
@@ -227,7 +225,7 @@ void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...)
 	} else {
 		line = strdup(text);
 	}
-	push(t, line, NULL, 0, 0, false);
+	push(t, line, NULL, 0, 0, false, false);
 }
 
 void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix)
@@ -239,7 +237,7 @@ void text_line(struct trace_text *t, pid_t tid, const char *where, const char *s
 	char *line = malloc(n);
 	if (line)
 		snprintf(line, n, "%s%s  %s%s%s", pid, where, source, suffix[0] && source[0] ? "  " : "", suffix);
-	push(t, line, NULL, 0, 0, false);
+	push(t, line, NULL, 0, 0, false, false);
 }
 
 void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
@@ -255,7 +253,7 @@ void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
 	char *line = malloc(n);
 	if (line)
 		snprintf(line, n, "    %s%s", pid, text);
-	push(t, line, NULL, 0, 0, false);
+	push(t, line, NULL, 0, 0, false, false);
 }
 
 void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)
