@@ -127,6 +127,7 @@ struct trace_attrib {
 	uint32_t next_id;
 	bool running;
 	bool keep_frames;
+	bool keep_all;                   /* untraced: every packet but the markers */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -230,6 +231,8 @@ bool attrib_capturing(const struct trace_attrib *a) { return a->cap && a->runnin
 /* An ICMP error is the program's when the packet it quotes used its port. */
 static bool keep_locked(const struct trace_attrib *a, const struct pkt_info *i)
 {
+	if (a->keep_all)
+		return true;
 	if (i->icmp)
 		return i->quote.valid && i->quote.has_ports &&
 		       (has_port(a->ports, a->nports, i->quote.sport) || has_port(a->ports, a->nports, i->quote.dport));
@@ -786,6 +789,13 @@ void attrib_drain_to(struct trace_attrib *a, unsigned long no, attrib_packet_cb 
 	pthread_mutex_lock(&a->mu);
 	bool known = no <= a->ends_seen && a->ends_seen - no < END_RING;
 	drain_locked(a, known ? a->end_at[no % END_RING] : a->upto, false, no, cb, ud);
+	pthread_mutex_unlock(&a->mu);
+}
+
+void attrib_keep_all(struct trace_attrib *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->keep_all = true;
 	pthread_mutex_unlock(&a->mu);
 }
 

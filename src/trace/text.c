@@ -153,6 +153,20 @@ static void on_packet(void *ud, uint32_t window, const char *line, const struct 
 	fprintf(d->t->out, "    %s\n", line);
 }
 
+/* An untraced run's packets: all under one heading. */
+static void on_untraced(void *ud, uint32_t window, const char *line, const struct attrib_frame *f)
+{
+	(void)window;
+	struct drain_ctx *d = ud;
+	write_frame(d->t, f, d->comment);
+	if (!d->head_printed) {
+		fprintf(d->t->out, "%s\n", d->head);
+		d->head_printed = true;
+	}
+	fprintf(d->t->out, "    %s\n", line);
+	d->own++;
+}
+
 /* Print what is ready, in order; block: wait for each END (the end of the
  * run, or a queue that is full). */
 static void flush(struct trace_text *t, bool block)
@@ -254,6 +268,20 @@ void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
 	if (line)
 		snprintf(line, n, "    %s%s", pid, text);
 	push(t, line, NULL, 0, 0, false, false);
+}
+
+void text_untraced(struct trace_text *t, struct trace_attrib *a)
+{
+	t->a = a;
+	flush(t, true);
+	if (attrib_capturing(a))
+		attrib_wait_end(a, attrib_ends_sent(a), true);
+	struct drain_ctx d = { .t = t, .head = "-- the program's packets (ptrace is refused: not told apart by call):",
+	                       .comment = "ptrace refused: not told apart by call" };
+	attrib_drain(a, true, on_untraced, &d);
+	if (!d.own)
+		fprintf(t->out, "%s\n    (nothing on the wire)\n", d.head);
+	fflush(t->out);
 }
 
 void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)

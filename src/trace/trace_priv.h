@@ -259,4 +259,21 @@ void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...) __attribu
 int text_write_open(struct trace_text *t, struct trace_attrib *a, const char *path, char *err, size_t errlen);
 int text_write_close(struct trace_text *t, char *err, size_t errlen);
 
+/* ---- ptrace refused (untraced.c) ---- */
+
+/* Which setting refuses ptrace (err: PTRACE_TRACEME's errno), as a
+ * sentence: Yama's ptrace_scope, a seccomp filter on us, or none known. */
+void trace_ptrace_refusal(int err, char *buf, size_t n);
+/* Run argv untraced in the capture (bounded by timeout_s), then print all
+ * its packets in one block, not told apart by call.  host_lo: the capture
+ * is the host's lo (other programs' packets too: said).  Returns the exit
+ * status as trace_run does. */
+int trace_untraced(struct trace_attrib *a, struct trace_text *t, char **argv, double timeout_s, bool host_lo,
+                   FILE *err);
+/* Keep every packet of the capture but the markers (nothing is known of
+ * the program's ports: its calls are not seen). */
+void attrib_keep_all(struct trace_attrib *a);
+/* The packets of an untraced run, under one heading. */
+void text_untraced(struct trace_text *t, struct trace_attrib *a);
+
 #endif
