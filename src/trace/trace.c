@@ -989,8 +989,14 @@ static pid_t spawn(struct tracer *tr, char **argv, int *report)
 	if (w != pid || !WIFSTOPPED(status)) {
 		int e[2] = { 0, 0 };
 		ssize_t k = read(pipefd[0], e, sizeof e);
-		fprintf(tr->err, "sockscope trace: the program could not be traced: %s\n",
-		        k == sizeof e && e[1] == 1 ? strerror(e[0]) : "it ended before its first stop");
+		if (k == sizeof e && e[1] == 1) {
+			/* PTRACE_TRACEME refused: which setting does it (untraced.c) */
+			char why[512];
+			trace_ptrace_refusal(e[0], why, sizeof why);
+			fprintf(tr->err, "sockscope trace: the program cannot be traced: %s\n", why);
+			return -2;
+		}
+		fprintf(tr->err, "sockscope trace: the program could not be traced: it ended before its first stop\n");
 		return -1;
 	}
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
@@ -1194,6 +1200,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 
 	tr->envp_run = envp;
 	pid_t pid = spawn(tr, argv, &tr->report[0]);
+	if (pid == -2) {
+		/* ptrace refused: the packets without the calls (untraced.c) */
+		rc = trace_untraced(tr->attrib, tr->text, tr->argv, o->timeout_s, mode == CAPTURE_HOST, err);
+		goto done;
+	}
 	if (pid < 0)
 		goto done;
 	tr->main_pid = pid;
