@@ -11,8 +11,10 @@
 # `sockscope trace --capture none` (the calls alone, to tell the cost of
 # stopping from that of attribution); `strace -f -e trace=network`, its
 # output to /dev/null.  Prints every run, the best of each and the ratios
-# to strace (below 1: sockscope is faster).  The capture needs root or
-# cap_net_raw on the host's lo, else sockscope makes a namespace of its own.
+# to strace (below 1: sockscope is faster).  sockscope captures in a
+# namespace of its own when one can be made (its lo carries only this
+# program's packets: the host's lo, busy with other work, can overrun the
+# capture), else as --capture auto does.
 set -e
 bin=${1:?usage: $0 SOCKSCOPE_BINARY [N] [RUNS]}
 n=${2:-100000}
@@ -21,21 +23,26 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 command -v strace > /dev/null || { echo "strace is not installed (apt-get install -y strace)"; exit 1; }
 ${CC:-cc} -g -O2 -o "$tmp/trace_sender" "$here/trace_sender.c"
+case $("$bin" trace --capture namespace -- true 2>&1) in
+*"capturing on lo (own namespace)"*) capture=namespace ;;
+*) capture=auto ;;
+esac
 
 run() {   # run NAME CMD...: one timed run; appends "NAME seconds" to $tmp/runs
 	name=$1; shift
 	t0=$(date +%s.%N)
-	"$@" > /dev/null 2> "$tmp/err" || { echo "  $name failed:"; tail -3 "$tmp/err"; exit 1; }
+	"$@" > "$tmp/out" 2> "$tmp/err" || { echo "  $name failed:"; tail -3 "$tmp/err"; exit 1; }
 	t1=$(date +%s.%N)
 	t=$(echo "$t1 - $t0" | bc)
 	echo "$name $t" >> "$tmp/runs"
-	echo "  $name: $t s"
+	lost=$(sed -n 's/^-- the capture lost \([0-9]*\) packets.*/, the capture lost \1 packets/p' "$tmp/out")
+	echo "  $name: $t s$lost"
 }
 : > "$tmp/runs"
-echo "$n send() calls of 100 bytes, $runs runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$n send() calls of 100 bytes, $runs runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), capture: $capture"
 for i in $(seq "$runs"); do
 	run untraced "$tmp/trace_sender" "$n"
-	run sockscope "$bin" trace --timeout 3600 -- "$tmp/trace_sender" "$n"
+	run sockscope "$bin" trace --timeout 3600 --capture $capture -- "$tmp/trace_sender" "$n"
 	run calls-only "$bin" trace --timeout 3600 --capture none -- "$tmp/trace_sender" "$n"
 	run strace strace -f -e trace=network -o /dev/null "$tmp/trace_sender" "$n"
 done
