@@ -66,23 +66,32 @@ static void entry_of(const struct nlmsghdr *h, struct sockdiag_entry *e)
 	}
 }
 
+/* The request both the dump and the lookup send: TCP of `family`, every
+ * state, with tcp_info. */
+struct diag_req {
+	struct nlmsghdr nh;
+	struct inet_diag_req_v2 req;
+};
+
+static void req_init(struct diag_req *msg, int family, uint16_t flags)
+{
+	memset(msg, 0, sizeof *msg);
+	msg->nh.nlmsg_len = sizeof *msg;
+	msg->nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg->nh.nlmsg_flags = flags;
+	msg->req.sdiag_family = (uint8_t)family;
+	msg->req.sdiag_protocol = IPPROTO_TCP;
+	msg->req.idiag_states = ~0u;
+	msg->req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+}
+
 int sockdiag_tcp_ports(int family, const uint16_t *ports, size_t nports, struct sockdiag_entry *out, size_t max)
 {
 	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (s < 0)
 		return -1;
-	struct {
-		struct nlmsghdr nh;
-		struct inet_diag_req_v2 req;
-	} msg;
-	memset(&msg, 0, sizeof msg);
-	msg.nh.nlmsg_len = sizeof msg;
-	msg.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	msg.req.sdiag_family = (uint8_t)family;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
-	msg.req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	struct diag_req msg;
+	req_init(&msg, family, NLM_F_REQUEST | NLM_F_DUMP);
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	if (sendto(s, &msg, sizeof msg, 0, (struct sockaddr *)&nl, sizeof nl) < 0) {
 		int e = errno;
@@ -135,19 +144,9 @@ int sockdiag_open(void)
 int sockdiag_tcp_lookup(int nl, int family, const uint8_t *la, uint16_t lport, const uint8_t *ra, uint16_t rport,
                         struct sockdiag_entry *out)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct inet_diag_req_v2 req;
-	} msg;
-	memset(&msg, 0, sizeof msg);
-	msg.nh.nlmsg_len = sizeof msg;
-	msg.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nh.nlmsg_flags = NLM_F_REQUEST;
+	struct diag_req msg;
+	req_init(&msg, family, NLM_F_REQUEST);
 	msg.nh.nlmsg_seq = 1;
-	msg.req.sdiag_family = (uint8_t)family;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
-	msg.req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
 	size_t alen = family == AF_INET6 ? 16 : 4;
 	memcpy(msg.req.id.idiag_src, la, alen);
 	memcpy(msg.req.id.idiag_dst, ra, alen);

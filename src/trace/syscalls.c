@@ -90,42 +90,51 @@ static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *p
 	snprintf(buf, n, "[%s]", t);
 }
 
+/* /proc/PID/net/TABLE past its heading line, or NULL.  Reading it is
+ * bounded by the table's size: one line per socket. */
+static FILE *net_table(pid_t pid, const char *table)
+{
+	char path[64], heading[512];
+	snprintf(path, sizeof path, "/proc/%d/net/%s", (int)pid, table);
+	FILE *f = fopen(path, "re");
+	if (f && !fgets(heading, sizeof heading, f)) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 /* Find inode in one of /proc/PID/net/{tcp,udp}[6]. */
 static bool find_inet(pid_t pid, const char *table, bool v6, uint32_t inode, struct trace_sock *s, char *text,
                       size_t n)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/net/%s", (int)pid, table);
-	FILE *f = fopen(path, "re");
+	FILE *f = net_table(pid, table);
 	if (!f)
 		return false;
 	char line[512];
 	bool found = false;
-	/* bounded by the table's size: one line per socket */
-	if (fgets(line, sizeof line, f)) {
-		while (!found && fgets(line, sizeof line, f)) {
-			char local[64], remote[64];
-			unsigned st;
-			unsigned long ino;
-			if (sscanf(line, "%*d: %63s %63s %x %*s %*s %*s %*s %*s %lu", local, remote, &st, &ino) != 4 ||
-			    ino != inode)
-				continue;
-			char la[64], ra[64];
-			proc_addr(local, v6, la, sizeof la, &s->lport, s->laddr);
-			proc_addr(remote, v6, ra, sizeof ra, &s->rport, s->raddr);
-			s->tcp = table[0] == 't';
-			s->family = v6 ? AF_INET6 : AF_INET;
-			s->state = s->tcp ? (int)st : 0;
-			snprintf(s->proto, sizeof s->proto, "%s%s", s->tcp ? "TCP" : "UDP", v6 ? "v6" : "");
-			if (!s->lport)
-				snprintf(text, n, "%s", s->proto);
-			else if (!s->rport)
-				snprintf(text, n, "%s %s:%u%s", s->proto, la, s->lport,
-				         s->tcp && st == TCP_LISTEN ? " LISTEN" : "");
-			else
-				snprintf(text, n, "%s %s:%u->%s:%u", s->proto, la, s->lport, ra, s->rport);
-			found = true;
-		}
+	while (!found && fgets(line, sizeof line, f)) {
+		char local[64], remote[64];
+		unsigned st;
+		unsigned long ino;
+		if (sscanf(line, "%*d: %63s %63s %x %*s %*s %*s %*s %*s %lu", local, remote, &st, &ino) != 4 ||
+		    ino != inode)
+			continue;
+		char la[64], ra[64];
+		proc_addr(local, v6, la, sizeof la, &s->lport, s->laddr);
+		proc_addr(remote, v6, ra, sizeof ra, &s->rport, s->raddr);
+		s->tcp = table[0] == 't';
+		s->family = v6 ? AF_INET6 : AF_INET;
+		s->state = s->tcp ? (int)st : 0;
+		snprintf(s->proto, sizeof s->proto, "%s%s", s->tcp ? "TCP" : "UDP", v6 ? "v6" : "");
+		if (!s->lport)
+			snprintf(text, n, "%s", s->proto);
+		else if (!s->rport)
+			snprintf(text, n, "%s %s:%u%s", s->proto, la, s->lport,
+			         s->tcp && st == TCP_LISTEN ? " LISTEN" : "");
+		else
+			snprintf(text, n, "%s %s:%u->%s:%u", s->proto, la, s->lport, ra, s->rport);
+		found = true;
 	}
 	fclose(f);
 	return found;
@@ -133,25 +142,21 @@ static bool find_inet(pid_t pid, const char *table, bool v6, uint32_t inode, str
 
 static bool find_unix(pid_t pid, uint32_t inode, struct trace_sock *s, char *text, size_t n)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/net/unix", (int)pid);
-	FILE *f = fopen(path, "re");
+	FILE *f = net_table(pid, "unix");
 	if (!f)
 		return false;
 	char line[512];
 	bool found = false;
-	if (fgets(line, sizeof line, f)) {
-		while (!found && fgets(line, sizeof line, f)) {
-			unsigned long ino;
-			char name[256] = "";
-			int k = sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %255s", &ino, name);
-			if (k < 1 || ino != inode)
-				continue;
-			s->family = AF_UNIX;
-			snprintf(s->proto, sizeof s->proto, "UNIX");
-			snprintf(text, n, "UNIX%s%s", name[0] ? " " : "", name);
-			found = true;
-		}
+	while (!found && fgets(line, sizeof line, f)) {
+		unsigned long ino;
+		char name[256] = "";
+		int k = sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %255s", &ino, name);
+		if (k < 1 || ino != inode)
+			continue;
+		s->family = AF_UNIX;
+		snprintf(s->proto, sizeof s->proto, "UNIX");
+		snprintf(text, n, "UNIX%s%s", name[0] ? " " : "", name);
+		found = true;
 	}
 	fclose(f);
 	return found;

@@ -72,31 +72,31 @@ struct trace_text *text_new(FILE *out)
 
 void text_many(struct trace_text *t) { t->many = true; }
 
-static char *head_of(const struct trace_text *t, const struct trace_call *c)
+/* A call's line: "[pid 12] client.c:14<sep>connect(3<TCP>, ...) = 0",
+ * after `indent`.  The block's heading (sep "  ") and a packet's comment
+ * in --write's file (sep " "). */
+static char *call_line(const struct trace_text *t, const struct trace_call *c, const char *indent, const char *sep)
 {
 	char text[2048], pid[32] = "";
 	trace_call_text(c, text, sizeof text);
 	if (t->many)
 		snprintf(pid, sizeof pid, "[pid %d] ", (int)c->tid);
-	size_t n = strlen(pid) + strlen(c->where) + strlen(text) + 8;
+	size_t n = strlen(indent) + strlen(pid) + strlen(c->where) + strlen(sep) + strlen(text) + 1;
 	char *h = malloc(n);
-	if (h)   /* --lines: the line's heading is above, the call indented under it */
-		snprintf(h, n, "%s%s%s%s%s", c->under_line ? "    " : "", pid, c->where, c->where[0] ? "  " : "", text);
+	if (h)
+		snprintf(h, n, "%s%s%s%s%s", indent, pid, c->where, c->where[0] ? sep : "", text);
 	return h;
 }
 
-/* "[pid 12] client.c:14 connect(3<TCP>, ...) = 0": a packet's comment. */
+static char *head_of(const struct trace_text *t, const struct trace_call *c)
+{
+	/* --lines: the line's heading is above, the call indented under it */
+	return call_line(t, c, c->under_line ? "    " : "", "  ");
+}
+
 static char *comment_of(const struct trace_text *t, const struct trace_call *c)
 {
-	char text[2048], pid[32] = "";
-	trace_call_text(c, text, sizeof text);
-	if (t->many)
-		snprintf(pid, sizeof pid, "[pid %d] ", (int)c->tid);
-	size_t n = strlen(pid) + strlen(c->where) + strlen(text) + 4;
-	char *h = malloc(n);
-	if (h)
-		snprintf(h, n, "%s%s%s%s", pid, c->where, c->where[0] ? " " : "", text);
-	return h;
+	return call_line(t, c, "", " ");
 }
 
 static void write_frame(struct trace_text *t, const struct attrib_frame *f, const char *comment)
