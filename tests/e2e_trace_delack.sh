@@ -31,16 +31,20 @@ esac
 cat "$dir/out"
 [ $rc -eq 0 ] && pass "the program exits 0" || fail "exit $rc: $(cat "$dir/err")"
 L() { grep -n "@$1" "$src/delack.c" | cut -d: -f1; }
-# where WHAT: the heading each packet line matching WHAT is under
+# where WHAT [AND]: the heading each packet line holding WHAT (and AND) is under
 where() {
-	awk -v what="$1" '/^[^ ]/ { h = $0; sub(/^\[pid [0-9]+\] /, "", h) } /^    / && index($0, what) { print h }' "$dir/out"
+	awk -v what="$1" -v and="${2:-}" '/^[^ ]/ { h = $0; sub(/^\[pid [0-9]+\] /, "", h) }
+		/^    / && index($0, what) && index($0, and) { print h }' "$dir/out"
 }
 req=$(where "length 8")
 case $req in
 "delack.c:$(L send)  sendto("*) pass "the request is send's (delack.c:$(L send))" ;;
 *) fail "the request is under: $req" ;;
 esac
-ack=$(where "Flags [.], ack 9,")
+# the server's ACK of it, to the client's port (the client's last ACK acks 9 too)
+client=$(sed -n 's/^ *[0-9]*  [0-9.]*  \(127\.0\.0\.1:[0-9]*\) > .*length 8$/\1/p' "$dir/out" | head -1)
+[ -n "$client" ] || fail "no request from the client found"
+ack=$(where "> $client " "Flags [.], ack 9,")
 [ "$(printf '%s\n' "$ack" | grep -c .)" -eq 1 ] && pass "its ACK is shown exactly once" || fail "its ACK is under: $ack"
 case $ack in
 "-- between calls (the kernel's delayed ACK: its timer, for data already received):")
