@@ -7,10 +7,12 @@
 #
 # Builds the program (cc -g -O2), then times, RUNS times each (default 3),
 # alternately: the program untraced; `sockscope trace` run to the end
-# (headless, its output to /dev/null: every call, its packets, its line);
+# (headless, its output to a file: every call, its packets, its line);
 # `sockscope trace --capture none` (the calls alone, to tell the cost of
 # stopping from that of attribution); `strace -f -e trace=network`, its
-# output to /dev/null.  Prints every run, the best of each and the ratios
+# output to /dev/null.  Prints every run's wall and CPU time (user +
+# system of the tracer and the program, from /usr/bin/time: the CPU time
+# is what a busy machine disturbs least), the best of each and the ratios
 # to strace (below 1: sockscope is faster).  sockscope captures in a
 # namespace of its own when one can be made (its lo carries only this
 # program's packets: the host's lo, busy with other work, can overrun the
@@ -28,15 +30,16 @@ case $("$bin" trace --capture namespace -- true 2>&1) in
 *) capture=auto ;;
 esac
 
-run() {   # run NAME CMD...: one timed run; appends "NAME seconds" to $tmp/runs
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is not installed (apt-get install -y time)"; exit 1; }
+run() {   # run NAME CMD...: one timed run; appends "NAME wall cpu" to $tmp/runs
 	name=$1; shift
-	t0=$(date +%s.%N)
-	"$@" > "$tmp/out" 2> "$tmp/err" || { echo "  $name failed:"; tail -3 "$tmp/err"; exit 1; }
-	t1=$(date +%s.%N)
-	t=$(echo "$t1 - $t0" | bc)
-	echo "$name $t" >> "$tmp/runs"
+	/usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" > "$tmp/out" 2> "$tmp/err" \
+		|| { echo "  $name failed:"; tail -3 "$tmp/err"; exit 1; }
+	set -- $(tail -1 "$tmp/t")
+	cpu=$(echo "$2 + $3" | bc)
+	echo "$name $1 $cpu" >> "$tmp/runs"
 	lost=$(sed -n 's/^-- the capture lost \([0-9]*\) packets.*/, the capture lost \1 packets/p' "$tmp/out")
-	echo "  $name: $t s$lost"
+	echo "  $name: $1 s wall, $cpu s CPU (user + system, the tracer and the program)$lost"
 }
 : > "$tmp/runs"
 echo "$n send() calls of 100 bytes, $runs runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), capture: $capture"
@@ -47,12 +50,16 @@ for i in $(seq "$runs"); do
 	run strace strace -f -e trace=network -o /dev/null "$tmp/trace_sender" "$n"
 done
 awk '
-	{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
+	{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if (!($1 in cpu) || $3 < cpu[$1]) cpu[$1] = $3 }
 	END {
-		printf "best of each: untraced %.2f s, sockscope trace %.2f s, sockscope trace --capture none %.2f s, strace %.2f s\n",
+		printf "best wall time: untraced %.2f s, sockscope trace %.2f s, sockscope trace --capture none %.2f s, strace %.2f s\n",
 		       best["untraced"], best["sockscope"], best["calls-only"], best["strace"]
-		printf "sockscope trace / strace: %.2f\n", best["sockscope"] / best["strace"]
-		printf "sockscope trace --capture none / strace: %.2f\n", best["calls-only"] / best["strace"]
-		printf "strace / untraced: %.0f, sockscope trace / untraced: %.0f\n",
+		printf "best CPU time:  untraced %.2f s, sockscope trace %.2f s, sockscope trace --capture none %.2f s, strace %.2f s\n",
+		       cpu["untraced"], cpu["sockscope"], cpu["calls-only"], cpu["strace"]
+		printf "sockscope trace / strace: %.2f wall, %.2f CPU\n", best["sockscope"] / best["strace"],
+		       cpu["sockscope"] / cpu["strace"]
+		printf "sockscope trace --capture none / strace: %.2f wall, %.2f CPU\n", best["calls-only"] / best["strace"],
+		       cpu["calls-only"] / cpu["strace"]
+		printf "strace / untraced: %.0f, sockscope trace / untraced: %.0f (wall)\n",
 		       best["strace"] / best["untraced"], best["sockscope"] / best["untraced"]
 	}' "$tmp/runs"
