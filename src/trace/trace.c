@@ -671,8 +671,11 @@ static void on_exit_stop(struct tracer *tr, struct tracee *e, const struct __ptr
 	if (!c->is_error) {
 		if (c->sc->flags & TS_NEWFD)
 			learn_fd(tr, e->tid, (int)c->ret);
-		else if ((c->sc->flags & TS_FD0) && c->sc->nr != SYS_close)
+		else if ((c->sc->flags & TS_FD0) && c->sc->nr != SYS_close &&
+		         !(c->sock0.lport && c->sock0.rport && c->sc->nr != SYS_connect && c->sc->nr != SYS_bind))
 			learn_fd(tr, e->tid, (int)c->args[0]);   /* its ports now (after bind, connect) */
+		/* (a socket connected at entry keeps its ports unless the call is a
+		 * connect: no second description, ~10 syscalls a send or recv) */
 	}
 	if (c->window) {
 		attrib_end(tr->attrib, c->window);
