@@ -22,7 +22,7 @@
 static void trace_usage(FILE *f)
 {
 	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines|--lines]\n"
-	           "                       [--serve PROTO]... [-4|-6] -- PROGRAM [ARGS...]\n"
+	           "                       [--write FILE] [--serve PROTO]... [-4|-6] -- PROGRAM [ARGS...]\n"
 	           "  Runs PROGRAM (found in PATH as a shell would) in the lab's capture and prints\n"
 	           "  each of its network calls as strace does, with the packets that call put on\n"
 	           "  the wire and, for a program built with -g or a Python script, the file:line\n"
@@ -34,6 +34,8 @@ static void trace_usage(FILE *f)
 	           "  --lines        step line by line through the program's own code (C built\n"
 	           "                 with -g, a Python script): one block per line run, its calls\n"
 	           "                 and their packets under it; a line run often is collapsed\n"
+	           "  --write FILE   keep the packets in FILE (pcapng), each commented with its\n"
+	           "                 call and source line, or 'between calls'\n"
 	           "  --serve PROTO  start the lab's PROTO server (%s) as the other end,\n"
 	           "                 up to %d times; in ARGS {port} is the first server's port,\n"
 	           "                 {port:PROTO} that server's, {host} its address\n"
@@ -87,6 +89,12 @@ int cmd_trace(int argc, char **argv)
 				return 2;
 			}
 			o.serve[o.nserve++] = v;
+		} else if (!strncmp(a, "--write", nl) && nl == 7) {
+			o.write = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!o.write || !o.write[0]) {
+				fprintf(stderr, "sockscope trace: --write takes a file name (FILE.pcapng)\n");
+				return 2;
+			}
 		} else if (!strncmp(a, "--capture", nl) && nl == 9) {
 			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!opt_capture(v ? v : "", true, &o.capture))

@@ -66,12 +66,13 @@ bool trace_fd_is_socket(pid_t pid, int fd)
 
 /* "0100007F:1F90" (the kernel's hex, address in network order as a host
  * int) into text; for IPv6 32 hex digits. */
-static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *port)
+static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *port, uint8_t raw[16])
 {
 	const char *colon = strchr(hex, ':');
 	*port = colon ? (uint16_t)strtoul(colon + 1, NULL, 16) : 0;
 	if (!v6) {
 		struct in_addr a = { .s_addr = (uint32_t)strtoul(hex, NULL, 16) };
+		memcpy(raw, &a, 4);
 		inet_ntop(AF_INET, &a, buf, (socklen_t)n);
 		return;
 	}
@@ -83,47 +84,57 @@ static void proc_addr(const char *hex, bool v6, char *buf, size_t n, uint16_t *p
 		uint32_t v = (uint32_t)strtoul(word, NULL, 16);
 		memcpy(&a6.s6_addr[w * 4], &v, 4);
 	}
+	memcpy(raw, &a6, 16);
 	char t[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, &a6, t, sizeof t);
 	snprintf(buf, n, "[%s]", t);
+}
+
+/* /proc/PID/net/TABLE past its heading line, or NULL.  Reading it is
+ * bounded by the table's size: one line per socket. */
+static FILE *net_table(pid_t pid, const char *table)
+{
+	char path[64], heading[512];
+	snprintf(path, sizeof path, "/proc/%d/net/%s", (int)pid, table);
+	FILE *f = fopen(path, "re");
+	if (f && !fgets(heading, sizeof heading, f)) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
 }
 
 /* Find inode in one of /proc/PID/net/{tcp,udp}[6]. */
 static bool find_inet(pid_t pid, const char *table, bool v6, uint32_t inode, struct trace_sock *s, char *text,
                       size_t n)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/net/%s", (int)pid, table);
-	FILE *f = fopen(path, "re");
+	FILE *f = net_table(pid, table);
 	if (!f)
 		return false;
 	char line[512];
 	bool found = false;
-	/* bounded by the table's size: one line per socket */
-	if (fgets(line, sizeof line, f)) {
-		while (!found && fgets(line, sizeof line, f)) {
-			char local[64], remote[64];
-			unsigned st;
-			unsigned long ino;
-			if (sscanf(line, "%*d: %63s %63s %x %*s %*s %*s %*s %*s %lu", local, remote, &st, &ino) != 4 ||
-			    ino != inode)
-				continue;
-			char la[64], ra[64];
-			proc_addr(local, v6, la, sizeof la, &s->lport);
-			proc_addr(remote, v6, ra, sizeof ra, &s->rport);
-			s->tcp = table[0] == 't';
-			s->family = v6 ? AF_INET6 : AF_INET;
-			s->state = s->tcp ? (int)st : 0;
-			snprintf(s->proto, sizeof s->proto, "%s%s", s->tcp ? "TCP" : "UDP", v6 ? "v6" : "");
-			if (!s->lport)
-				snprintf(text, n, "%s", s->proto);
-			else if (!s->rport)
-				snprintf(text, n, "%s %s:%u%s", s->proto, la, s->lport,
-				         s->tcp && st == TCP_LISTEN ? " LISTEN" : "");
-			else
-				snprintf(text, n, "%s %s:%u->%s:%u", s->proto, la, s->lport, ra, s->rport);
-			found = true;
-		}
+	while (!found && fgets(line, sizeof line, f)) {
+		char local[64], remote[64];
+		unsigned st;
+		unsigned long ino;
+		if (sscanf(line, "%*d: %63s %63s %x %*s %*s %*s %*s %*s %lu", local, remote, &st, &ino) != 4 ||
+		    ino != inode)
+			continue;
+		char la[64], ra[64];
+		proc_addr(local, v6, la, sizeof la, &s->lport, s->laddr);
+		proc_addr(remote, v6, ra, sizeof ra, &s->rport, s->raddr);
+		s->tcp = table[0] == 't';
+		s->family = v6 ? AF_INET6 : AF_INET;
+		s->state = s->tcp ? (int)st : 0;
+		snprintf(s->proto, sizeof s->proto, "%s%s", s->tcp ? "TCP" : "UDP", v6 ? "v6" : "");
+		if (!s->lport)
+			snprintf(text, n, "%s", s->proto);
+		else if (!s->rport)
+			snprintf(text, n, "%s %s:%u%s", s->proto, la, s->lport,
+			         s->tcp && st == TCP_LISTEN ? " LISTEN" : "");
+		else
+			snprintf(text, n, "%s %s:%u->%s:%u", s->proto, la, s->lport, ra, s->rport);
+		found = true;
 	}
 	fclose(f);
 	return found;
@@ -131,40 +142,38 @@ static bool find_inet(pid_t pid, const char *table, bool v6, uint32_t inode, str
 
 static bool find_unix(pid_t pid, uint32_t inode, struct trace_sock *s, char *text, size_t n)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/net/unix", (int)pid);
-	FILE *f = fopen(path, "re");
+	FILE *f = net_table(pid, "unix");
 	if (!f)
 		return false;
 	char line[512];
 	bool found = false;
-	if (fgets(line, sizeof line, f)) {
-		while (!found && fgets(line, sizeof line, f)) {
-			unsigned long ino;
-			char name[256] = "";
-			int k = sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %255s", &ino, name);
-			if (k < 1 || ino != inode)
-				continue;
-			s->family = AF_UNIX;
-			snprintf(s->proto, sizeof s->proto, "UNIX");
-			snprintf(text, n, "UNIX%s%s", name[0] ? " " : "", name);
-			found = true;
-		}
+	while (!found && fgets(line, sizeof line, f)) {
+		unsigned long ino;
+		char name[256] = "";
+		int k = sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %255s", &ino, name);
+		if (k < 1 || ino != inode)
+			continue;
+		s->family = AF_UNIX;
+		snprintf(s->proto, sizeof s->proto, "UNIX");
+		snprintf(text, n, "UNIX%s%s", name[0] ? " " : "", name);
+		found = true;
 	}
 	fclose(f);
 	return found;
 }
 
-static void ap_inet(const struct sockaddr_storage *ss, char *buf, size_t n, uint16_t *port)
+static void ap_inet(const struct sockaddr_storage *ss, char *buf, size_t n, uint16_t *port, uint8_t raw[16])
 {
 	char t[INET6_ADDRSTRLEN];
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		memcpy(raw, &a->sin6_addr, 16);
 		inet_ntop(AF_INET6, &a->sin6_addr, t, sizeof t);
 		*port = ntohs(a->sin6_port);
 		snprintf(buf, n, "[%s]:%u", t, *port);
 	} else {
 		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		memcpy(raw, &a->sin_addr, 4);
 		inet_ntop(AF_INET, &a->sin_addr, t, sizeof t);
 		*port = ntohs(a->sin_port);
 		snprintf(buf, n, "%s:%u", t, *port);
@@ -204,10 +213,10 @@ static bool describe_dup(pid_t pid, int fd, struct trace_sock *s, char *text, si
 		socklen_t ll = sizeof ls, rl = sizeof rs;
 		char la[80] = "", ra[80] = "";
 		if (getsockname(dup, (struct sockaddr *)&ls, &ll) == 0)
-			ap_inet(&ls, la, sizeof la, &s->lport);
+			ap_inet(&ls, la, sizeof la, &s->lport, s->laddr);
 		bool connected = getpeername(dup, (struct sockaddr *)&rs, &rl) == 0;
 		if (connected)
-			ap_inet(&rs, ra, sizeof ra, &s->rport);
+			ap_inet(&rs, ra, sizeof ra, &s->rport, s->raddr);
 		if (s->tcp) {
 			struct tcp_info ti;
 			socklen_t tl = sizeof ti;

@@ -227,7 +227,9 @@ static int install_filter(void)
 	struct sock_fprog prog = { .len = (unsigned short)k, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	/* prctl, not seccomp(2): the same filter, and valgrind, which does not
+	 * emulate seccomp(2), lets prctl through (tests/e2e_trace_valgrind.sh) */
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 
 /* In the child: never returns.  Failures go to the parent through the
@@ -647,7 +649,7 @@ static void on_entry(struct tracer *tr, struct tracee *e, const struct __ptrace_
 	/* Only an IP socket (or a wait on many) can put packets on the loopback. */
 	bool ip = !(sc->flags & TS_FD0) || c->sock0.family == AF_INET || c->sock0.family == AF_INET6;
 	if ((sc->flags & TS_WINDOW) && ip)
-		c->window = attrib_begin(tr->attrib);
+		c->window = attrib_begin_on(tr->attrib, c->sock0.is_socket ? &c->sock0 : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &c->entered);
 	e->state = T_IN_CALL;
 	resume(e->tid, PTRACE_SYSCALL, 0);
@@ -669,8 +671,11 @@ static void on_exit_stop(struct tracer *tr, struct tracee *e, const struct __ptr
 	if (!c->is_error) {
 		if (c->sc->flags & TS_NEWFD)
 			learn_fd(tr, e->tid, (int)c->ret);
-		else if ((c->sc->flags & TS_FD0) && c->sc->nr != SYS_close)
+		else if ((c->sc->flags & TS_FD0) && c->sc->nr != SYS_close &&
+		         !(c->sock0.lport && c->sock0.rport && c->sc->nr != SYS_connect && c->sc->nr != SYS_bind))
 			learn_fd(tr, e->tid, (int)c->args[0]);   /* its ports now (after bind, connect) */
+		/* (a socket connected at entry keeps its ports unless the call is a
+		 * connect: no second description, ~10 syscalls a send or recv) */
 	}
 	if (c->window) {
 		attrib_end(tr->attrib, c->window);
@@ -989,8 +994,14 @@ static pid_t spawn(struct tracer *tr, char **argv, int *report)
 	if (w != pid || !WIFSTOPPED(status)) {
 		int e[2] = { 0, 0 };
 		ssize_t k = read(pipefd[0], e, sizeof e);
-		fprintf(tr->err, "sockscope trace: the program could not be traced: %s\n",
-		        k == sizeof e && e[1] == 1 ? strerror(e[0]) : "it ended before its first stop");
+		if (k == sizeof e && e[1] == 1) {
+			/* PTRACE_TRACEME refused: which setting does it (untraced.c) */
+			char why[512];
+			trace_ptrace_refusal(e[0], why, sizeof why);
+			fprintf(tr->err, "sockscope trace: the program cannot be traced: %s\n", why);
+			return -2;
+		}
+		fprintf(tr->err, "sockscope trace: the program could not be traced: it ended before its first stop\n");
 		return -1;
 	}
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
@@ -1081,6 +1092,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		fprintf(err, "sockscope trace: no capture (%s): calls only, without their packets\n", why);
 	else
 		fprintf(err, "sockscope trace: capturing on %s\n", capture_mode_name(mode));
+	if (o->write && text_write_open(tr->text, tr->attrib, o->write, why, sizeof why) < 0) {
+		fprintf(err, "sockscope trace: %s\n", why);
+		rc = 2;
+		goto done;
+	}
 	if (!o->no_lines) {
 		tr->lines = lines_new(why, sizeof why);
 		if (!tr->lines)
@@ -1189,6 +1205,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 
 	tr->envp_run = envp;
 	pid_t pid = spawn(tr, argv, &tr->report[0]);
+	if (pid == -2) {
+		/* ptrace refused: the packets without the calls (untraced.c) */
+		rc = trace_untraced(tr->attrib, tr->text, tr->argv, o->timeout_s, mode == CAPTURE_HOST, err);
+		goto done;
+	}
 	if (pid < 0)
 		goto done;
 	tr->main_pid = pid;
@@ -1287,6 +1308,10 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	text_tail(tr->text, tr->attrib, last);
 	attrib_stop(tr->attrib);
 	text_tail(tr->text, tr->attrib, last);
+	if (text_write_close(tr->text, why, sizeof why) < 0)
+		fprintf(err, "sockscope trace: --write: %s\n", why);
+	else if (o->write)
+		fprintf(err, "sockscope trace: the packets are in %s\n", o->write);
 
 	if (fk == (ssize_t)sizeof failed) {
 		fprintf(err, "sockscope trace: %s '%s': %s\n", failed[1] == 3 ? "cannot run" : "cannot trace",

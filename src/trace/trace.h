@@ -38,6 +38,7 @@ struct trace_options {
 	char **and_argv;            /* --and: a second program, NULL-ended; borrowed; NULL for none.
 	                               Started once the first program listens when it has {port}
 	                               (that port), else with the first */
+	const char *write;          /* --write FILE.pcapng: the packets, each commented with its call; borrowed */
 };
 
 /* Run the program to its end (or the timeout), printing every call and its

@@ -29,6 +29,7 @@ struct trace_sock {
 	int family;         /* AF_INET, AF_INET6, AF_UNIX, 0 */
 	bool tcp;
 	uint16_t lport, rport;
+	uint8_t laddr[16], raddr[16];  /* network order: 4 bytes for AF_INET, 16 for AF_INET6 */
 	int state;          /* TCP state from /proc/net/tcp, 0 if none */
 };
 
@@ -103,19 +104,51 @@ bool attrib_capturing(const struct trace_attrib *a);
 /* Watch a port (TCP or UDP) and a socket of the program. */
 void attrib_learn(struct trace_attrib *a, const struct trace_sock *s);
 void attrib_learn_port(struct trace_attrib *a, uint16_t port);
-/* Open a call's window: the START marker.  Returns its id. */
+/* Open a call's window: the START marker.  Returns its id.  _on names the
+ * socket the call is on (NULL: none), so that an ACK it sends is told from
+ * the delayed-ACK timer's. */
 uint32_t attrib_begin(struct trace_attrib *a);
+uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s);
+/* Packets labelled ATTRIB_DELACK so far. */
+unsigned long attrib_delayed_acks(struct trace_attrib *a);
 /* Close it: wait (bounded) until nothing of the program's TCP sockets is in
- * flight, send the END marker, wait until the capture has read it.  False
- * when a bound was hit (what follows may be attributed late). */
+ * flight and send the END marker (the capture reads it meanwhile: see
+ * attrib_wait_end).  False when a bound was hit (what follows may be
+ * attributed late). */
 bool attrib_end(struct trace_attrib *a, uint32_t id);
 
-/* A packet's window: the call's marker id, or ATTRIB_BETWEEN. */
+/* A packet's window: the call's marker id, ATTRIB_BETWEEN, or
+ * ATTRIB_DELACK (between calls too: an ACK the delayed-ACK timer sent for
+ * data of a call already shown). */
 #define ATTRIB_BETWEEN 0u
-typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line);
+#define ATTRIB_DELACK 0xffffffffu
+/* A packet's bytes, when frames are kept (attrib_keep_frames). */
+struct attrib_frame {
+	const uint8_t *data;
+	uint32_t caplen, wirelen;
+	int64_t ns;
+};
+/* line and f (NULL unless frames are kept) are valid during the call only. */
+typedef void (*attrib_packet_cb)(void *ud, uint32_t window, const char *line, const struct attrib_frame *f);
+/* Keep each packet's bytes until it is handed over (--write); the link
+ * type they are in (-1: no capture). */
+void attrib_keep_frames(struct trace_attrib *a);
+int attrib_linktype(const struct trace_attrib *a);
 /* Hand over every packet read up to the last END marker (all of them when
- * everything is true), in capture order; each is handed once. */
+ * everything is true), in capture order; each is handed once.  The line
+ * is valid during the callback only. */
 void attrib_drain(struct trace_attrib *a, bool everything, attrib_packet_cb cb, void *ud);
+/* The ordinal of the last END marker sent (0: none yet); a block printed
+ * later is printed once the capture has read its END: */
+unsigned long attrib_ends_sent(struct trace_attrib *a);
+/* Has the capture read END marker `no`?  block: wait for it (bounded). */
+bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block);
+/* Hand over the packets read before END marker `no`, except those of a
+ * window whose block comes after it. */
+void attrib_drain_to(struct trace_attrib *a, unsigned long no, attrib_packet_cb cb, void *ud);
+/* Packets the kernel dropped for lack of buffer space (the capture too far
+ * behind): what they were is not known, so say it. */
+unsigned attrib_dropped(struct trace_attrib *a);
 /* Stop the capture; frames read are kept for a last attrib_drain. */
 void attrib_stop(struct trace_attrib *a);
 void attrib_close(struct trace_attrib *a);
@@ -219,5 +252,28 @@ void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last);
  * note under it, indented ("(nothing on the wire)"). */
 void text_line(struct trace_text *t, pid_t tid, const char *where, const char *source, const char *suffix);
 void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* --write: also keep every packet shown in a pcapng file, each with a
+ * comment naming its call and line ("client.c:14 connect(3<TCP>, ...) = 0",
+ * "between calls ...").  0, or -1 with a message (no capture, a path that
+ * cannot be written).  text_write_close finishes it (-1 with a message). */
+int text_write_open(struct trace_text *t, struct trace_attrib *a, const char *path, char *err, size_t errlen);
+int text_write_close(struct trace_text *t, char *err, size_t errlen);
+
+/* ---- ptrace refused (untraced.c) ---- */
+
+/* Which setting refuses ptrace (err: PTRACE_TRACEME's errno), as a
+ * sentence: Yama's ptrace_scope, a seccomp filter on us, or none known. */
+void trace_ptrace_refusal(int err, char *buf, size_t n);
+/* Run argv untraced in the capture (bounded by timeout_s), then print all
+ * its packets in one block, not told apart by call.  host_lo: the capture
+ * is the host's lo (other programs' packets too: said).  Returns the exit
+ * status as trace_run does. */
+int trace_untraced(struct trace_attrib *a, struct trace_text *t, char **argv, double timeout_s, bool host_lo,
+                   FILE *err);
+/* Keep every packet of the capture but the markers (nothing is known of
+ * the program's ports: its calls are not seen). */
+void attrib_keep_all(struct trace_attrib *a);
+/* The packets of an untraced run, under one heading. */
+void text_untraced(struct trace_text *t, struct trace_attrib *a);
 
 #endif
