@@ -5,8 +5,8 @@
 # listened, with {port} replaced by that port.  Checked: both programs'
 # calls at their own source lines, each labelled with its pid; the
 # client's connect gets the handshake; the server's accept and recv are
-# shown; both ends are said; a server that never ends is ended 1 s after
-# the client (and nothing is left running); a first program that never
+# shown; both ends are said; a server that never ends is ended once idle
+# for 1 s after the client (and nothing is left running); a first program that never
 # listens leaves the second unstarted, said; --and without a program is
 # refused.  Skips (77) without cc, or when ptrace is refused.
 # $1: the sockscope binary.
@@ -56,7 +56,7 @@ expect_in "$err" "the first program exited with status 0" "the server's end is s
 # a server that never ends: ended 1 s after the client; nothing left
 "$bin" trace --timeout 30 -- "$dir/server" stay --and -- "$dir/client" '{port}' > "$dir/s.out" 2> "$dir/s.err"; rc=$?
 [ $rc -eq 0 ] && pass "a server that stays: exit 0 (the client's)" || fail "stay exits $rc: $(cat "$dir/s.err")"
-expect_in "$(cat "$dir/s.err")" "the first program was still running 1000 ms after the second ended: ended it" \
+expect_in "$(cat "$dir/s.err")" "the first program made no call for 1000 ms after the second ended: ended it" \
 	"and it is ended after the client, said"
 left=""
 for p in /proc/[0-9]*; do

@@ -62,7 +62,7 @@
 #define ERESTART_RESTARTBLOCK 516
 
 #define MAX_TRACEES 1024
-/* --and: how long the first program may go on after the second ended. */
+/* --and: how long the first program may sit idle after the second ended. */
 #define AND_GRACE_MS 1000
 /* How long the end waits for killed processes to be reaped. */
 #define REAP_MS 3000
@@ -1225,20 +1225,27 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	setitimer(ITIMER_REAL, &it, NULL);
 	int status;
 	pid_t w;
-	bool timed_out = false, stopped = false, grace = false;
+	bool timed_out = false, stopped = false, grace = false, grace_ended = false;
+	struct timespec t_start;
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	/* Bounded by the timer: every wait ends by an event or SIGALRM.  With
 	 * --and the trace lasts until both programs ended; once the second
-	 * has, the first (a server serving for ever, often) gets AND_GRACE_MS. */
+	 * has, the first (a server serving for ever, often) is ended when it
+	 * has made no call for AND_GRACE_MS (a traced server on a loaded
+	 * machine may need longer than that to finish its last calls), and
+	 * the --timeout still holds. */
+	const struct itimerval g = { .it_value = { AND_GRACE_MS / 1000, AND_GRACE_MS % 1000 * 1000 } };
 	while (!tr->main_done || (tr->and_pid && !tr->and_done)) {
-		if (got_alarm && grace)
+		if (got_alarm && grace) {
+			grace_ended = true;   /* the first program is ended below, idle */
 			break;
+		}
 		if (got_alarm) {
 			timed_out = true;
 			break;
 		}
 		if (tr->and_done && !tr->main_done && !grace) {
 			grace = true;
-			struct itimerval g = { .it_value = { AND_GRACE_MS / 1000, AND_GRACE_MS % 1000 * 1000 } };
 			setitimer(ITIMER_REAL, &g, NULL);
 		}
 		if (got_stop_signal) {
@@ -1252,6 +1259,16 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			break;
 		}
 		handle(tr, w, status);
+		if (grace) {
+			/* it is still doing something (an alarm that came while this
+			 * event was handled counts from it) */
+			if (ms_since(&t_start) > (long)(o->timeout_s * 1000)) {
+				timed_out = true;
+				break;
+			}
+			got_alarm = 0;
+			setitimer(ITIMER_REAL, &g, NULL);
+		}
 	}
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	setitimer(ITIMER_REAL, &off, NULL);
@@ -1324,10 +1341,10 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	} else if (stopped) {
 		fprintf(err, "sockscope trace: interrupted: ended the program\n");
 		rc = 130;
-	} else if (grace) {
+	} else if (grace_ended) {
 		/* the second ended; the first was ended after the grace */
 		rc = and_exit(tr, err);
-		fprintf(err, "sockscope trace: the first program was still running %d ms after the second ended: ended it\n",
+		fprintf(err, "sockscope trace: the first program made no call for %d ms after the second ended: ended it\n",
 		        AND_GRACE_MS);
 	} else if (tr->main_done && tr->and_pid && WIFEXITED(tr->main_status) && WEXITSTATUS(tr->main_status) == 0) {
 		rc = and_exit(tr, err);
