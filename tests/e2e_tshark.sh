@@ -52,6 +52,11 @@ python3 "$src/tshark_links.py" "$dir" || fail "tshark_links.py failed"
 for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap tunnels nflog pflog wifi radiotap ppi pktap; do
 	compare "$dir/$f.pcap"
 done
+# protocols past the basics (tests/tshark_protos.py): NTP ...
+python3 "$src/tshark_protos.py" "$dir" || fail "tshark_protos.py failed"
+for f in ntp; do
+	compare "$dir/$f.pcap"
+done
 
 # --------------------------------------------------------- real traffic
 if "$bin" lesson tcp-basics --headless --write "$dir/lesson.pcap" > "$dir/lesson.out" 2>&1 &&

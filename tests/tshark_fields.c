@@ -221,6 +221,20 @@ static const struct rule rules[] = {
 	{ "Dynamic Host Configuration Protocol/Options/Server identifier", "dhcp.option.dhcp_server_id", WORD, NULL, false },
 	{ "Dynamic Host Configuration Protocol/Options/Subnet mask", "dhcp.option.subnet_mask", WORD, NULL, false },
 	{ "Dynamic Host Configuration Protocol/Options/Lease time", "dhcp.option.ip_address_lease_time", WORD, NULL, false },
+	{ "Network Time Protocol/Flags/Leap indicator", "ntp.flags.li", WORD, NULL, false },
+	{ "Network Time Protocol/Flags/Version", "ntp.flags.vn", WORD, NULL, false },
+	{ "Network Time Protocol/Flags/Mode", "ntp.flags.mode", WORD, NULL, false },
+	{ "Network Time Protocol/Stratum", "ntp.stratum", WORD, NULL, false },
+	{ "Network Time Protocol/Poll", "ntp.ppoll", WORD, NULL, false },
+	{ "Network Time Protocol/Root delay", "ntp.rootdelay", WORD, NULL, false },
+	{ "Network Time Protocol/Root dispersion", "ntp.rootdispersion", WORD, NULL, false },
+	{ "Network Time Protocol/Reference ID", "ntp.refid", WORD, NULL, false },
+	{ "Network Time Protocol/Extension field/Field type", "ntp.ext.type", WORD, NULL, false },
+	{ "Network Time Protocol/Extension field/Length", "ntp.ext.length", WORD, NULL, false },
+	{ "Network Time Protocol/Control flags/Opcode", "ntp.ctrl.flags2.opcode", WORD, NULL, false },
+	{ "Network Time Protocol/Sequence", "ntp.ctrl.sequence", WORD, NULL, false },
+	{ "Network Time Protocol/Association ID", "ntp.ctrl.associd", WORD, NULL, false },
+	{ "Network Time Protocol/Count", "ntp.ctrl.count", WORD, NULL, false },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""tshark_protos.py DIR — write hand-built captures of the protocols past
+the basics (NTP, DHCPv6, OSPF, BGP, SCTP, VRRP ...), one file each, for
+tests/e2e_tshark.sh to decode with sockscope and tshark and compare field
+by field.  The messages follow their RFCs' layouts; the IP, UDP and TCP
+around them carry correct checksums (tests/tshark_pcaps.py's builders).
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_pcaps import eth, ipv4, ipv6, pseudo6, udp, udp4, write_pcap  # noqa: E402
+
+A4, B4 = "192.0.2.1", "198.51.100.7"
+A6, B6 = "2001:db8::1", "2001:db8:1::7"
+
+
+def udp6(src, dst, sport, dport, payload):
+    return ipv6(src, dst, 17, udp(sport, dport, payload, lambda n: pseudo6(src, dst, 17, n)))
+
+
+def ntp(flags, stratum, refid, xmt):
+    return (struct.pack("!BBbbII", flags, stratum, 6, -23, 0x123, 0x10000) + refid +
+            struct.pack("!IIIIIIII", 0xED003782, 0x80000000, 0, 0, 0, 0, xmt, 0x40000000))
+
+
+def ntp_frames():
+    ctl = struct.pack("!BBHHHHH", 0x16, 0x82, 3, 0x0615, 0, 0, 9) + b"stratum=2\0\0\0"
+    return [eth(udp4(A4, B4, 40000, 123, ntp(0x23, 1, b"GPS\0", 0xED003782))),
+            eth(udp4(B4, A4, 123, 40000, ntp(0x24, 2, bytes([192, 0, 2, 1]), 0xED003783)
+                     + struct.pack("!HH", 0x0104, 16) + bytes(12))),
+            eth(udp6(A6, B6, 123, 123, ntp(0x1d, 3, b"\x0a\x0b\x0c\x0d", 0xED003784)), 0x86DD),
+            eth(udp4(B4, A4, 123, 40001, ctl))]
+
+
+FILES = {
+    "ntp": ntp_frames,
+}
+
+
+def main():
+    d = sys.argv[1]
+    only = sys.argv[2:]
+    for name, build in FILES.items():
+        if not only or name in only:
+            write_pcap(os.path.join(d, name + ".pcap"), build())
+
+
+if __name__ == "__main__":
+    main()
