@@ -34,6 +34,14 @@ static void udp4_frame(struct pkt *f, unsigned sport, unsigned dport, const stru
 	ipv4(f, 17, &u);
 }
 
+static void udp6_frame(struct pkt *f, unsigned sport, unsigned dport, const struct pkt *data)
+{
+	struct pkt u;
+	udp_bin(&u, sport, dport, data);
+	ether(f, 0x86dd);
+	ipv6(f, 17, &u);
+}
+
 /* Ethernet + IPv4 (or IPv6) + l4 of IP protocol proto. */
 static void ip_frame(struct pkt *f, int v6, unsigned proto, const struct pkt *l4)
 {
@@ -44,7 +52,7 @@ static void ip_frame(struct pkt *f, int v6, unsigned proto, const struct pkt *l4
 		ipv4(f, proto, l4);
 }
 
-enum { UDP4 = 14 + 20 + 8 };   /* where a UDP payload starts over IPv4 */
+enum { UDP4 = 14 + 20 + 8, UDP6 = 14 + 40 + 8 };   /* where a UDP payload starts */
 
 /* EQ_FIELD on the first field `name` after the layer `layer`. */
 #define EQ_IN(d_, layer_, name_, off_, len_, value_)                 \
@@ -185,8 +193,125 @@ static void test_ntp(void)
 	dissection_free(&d);
 }
 
+/* --------------------------------------------------------------- DHCPv6 */
+
+static void opt6(struct pkt *m, unsigned code, const struct pkt *body)
+{
+	p16(m, code);
+	p16(m, body->n);
+	pmem(m, body->b, body->n);
+}
+
+/* A solicit: client ID (DUID-LL), option request, elapsed time, IA_NA
+ * holding one address. */
+static void dhcp6_solicit(struct pkt *m)
+{
+	struct pkt o, ia, addr;
+	m->n = 0;
+	p8(m, 1);
+	p8(m, 0x12), p8(m, 0x34), p8(m, 0x56);
+	o.n = 0;
+	p16(&o, 3), p16(&o, 1), pmem(&o, MAC_A, 6);
+	opt6(m, 1, &o);
+	o.n = 0;
+	p16(&o, 23), p16(&o, 24);
+	opt6(m, 6, &o);
+	o.n = 0;
+	p16(&o, 150);
+	opt6(m, 8, &o);
+	addr.n = 0;
+	pmem(&addr, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 0x42 }, 16);
+	p32(&addr, 3600), p32(&addr, 0xffffffffu);
+	ia.n = 0;
+	p32(&ia, 0x02030405), p32(&ia, 1800), p32(&ia, 2880);
+	opt6(&ia, 5, &addr);
+	opt6(m, 3, &ia);
+}
+
+static void test_dhcp6(void)
+{
+	struct pkt m, f, o, in;
+	struct dissection d;
+
+	dhcp6_solicit(&m);
+	udp6_frame(&f, 546, 547, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("DHCPv6 solicit, xid 0x123456", summary(&d, NULL));
+	EQ_FIELD(&d, "Message type", UDP6, 1, "1 (solicit: a client looks for servers)");
+	EQ_FIELD(&d, "Transaction ID", UDP6 + 1, 3, "0x123456");
+	EQ_FIELD(&d, "Client identifier", UDP6 + 4, 14, "10 bytes");
+	EQ_FIELD(&d, "DUID type", UDP6 + 8, 2, "3 (link-layer address)");
+	EQ_FIELD(&d, "Link-layer address", UDP6 + 12, 6, "00:11:22:33:44:55");
+	EQ_FIELD(&d, "Requested option", UDP6 + 22, 2, "23 (DNS recursive name servers)");
+	EQ_FIELD(&d, "Elapsed time value", UDP6 + 30, 2, "150 (1.50 s)");
+	EQ_FIELD(&d, "IAID", UDP6 + 36, 4, "02030405 (33752069)");
+	EQ_FIELD(&d, "T2", UDP6 + 44, 4, "2880 s");
+	EQ_FIELD(&d, "Address", UDP6 + 52, 16, "2001:db8::42");
+	EQ_STR("4294967295 (infinity)", val(&d, "Valid lifetime"));
+	EQ_INT(3, fld(&d, "Address")->depth - fld(&d, "IAID")->depth + 2);
+	dissection_free(&d);
+	valid("DHCPv6 solicit", LINK_ETHERNET, &f);
+
+	/* A relay passes the solicit on: the message is decoded inside. */
+	dhcp6_solicit(&in);
+	m.n = 0;
+	p8(&m, 12);
+	p8(&m, 0);
+	pmem(&m, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 16);
+	pmem(&m, (const uint8_t[]){ 0xfe, 0x80, [15] = 2 }, 16);
+	opt6(&m, 9, &in);
+	udp6_frame(&f, 547, 547, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("DHCPv6 relay-fwd", summary(&d, NULL));
+	EQ_FIELD(&d, "Link address", UDP6 + 2, 16, "2001:db8::1");
+	EQ_FIELD(&d, "Peer address", UDP6 + 18, 16, "fe80::2");
+	EQ_FIELD(&d, "Relay message", UDP6 + 34, 4 + in.n, "76 bytes");
+	EQ_STR("1 (solicit: a client looks for servers)", fld_in(&d, "Relay message", "Message type")->value);
+	EQ_INT(UDP6 + 38 + 1, fld_in(&d, "Relay message", "Transaction ID")->off);
+	dissection_free(&d);
+	valid("DHCPv6 relay-fwd", LINK_ETHERNET, &f);
+
+	/* A reply with a status code. */
+	m.n = 0;
+	p8(&m, 7);
+	p8(&m, 0x12), p8(&m, 0x34), p8(&m, 0x56);
+	o.n = 0;
+	p16(&o, 2);
+	pmem(&o, "no room", 7);
+	opt6(&m, 13, &o);
+	udp6_frame(&f, 547, 546, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("DHCPv6 reply, xid 0x123456", summary(&d, NULL));
+	EQ_FIELD(&d, "Status", UDP6 + 8, 2, "2 (NoAddrsAvail)");
+	EQ_FIELD(&d, "Message", UDP6 + 10, 7, "\"no room\"");
+	dissection_free(&d);
+	valid("DHCPv6 reply", LINK_ETHERNET, &f);
+
+	/* Malformed: an option past the message; an IA address option past its IA. */
+	m.n = 0;
+	p8(&m, 1), p8(&m, 0), p16(&m, 1);
+	p16(&m, 1), p16(&m, 40), p32(&m, 0);
+	udp6_frame(&f, 546, 547, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: DHCPv6 option 1 length 40 runs past the 4 bytes that hold it", d.problem);
+	dissection_free(&d);
+	dhcp6_solicit(&m);
+	pset16(&m, 50, 30);   /* the IA address claims 30 bytes in an IA that leaves 24 */
+	udp6_frame(&f, 546, 547, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: DHCPv6 option 5 length 30 runs past the 24 bytes that hold it", d.problem);
+	dissection_free(&d);
+	m.n = 0;
+	p8(&m, 1), p8(&m, 0);
+	udp6_frame(&f, 546, 547, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: DHCPv6 message of 2 bytes is shorter than its 4-byte header", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
+	test_dhcp6();
 	return check_done("test_dissect_more");
 }

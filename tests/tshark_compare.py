@@ -20,7 +20,13 @@ import sys
 
 MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "dns.aaaa", "dns.cname", "dns.resp.ttl",
          "tls.handshake.ciphersuite", "tls.handshake.extensions_alpn_str",
-         "tls.handshake.extensions.supported_version"}
+         "tls.handshake.extensions.supported_version",
+         # DHCPv6 options nest and repeat: every occurrence, in tree order
+         "dhcpv6.option.type", "dhcpv6.option.length", "dhcpv6.duid.type", "dhcpv6.iaid", "dhcpv6.iaid.t1",
+         "dhcpv6.iaid.t2", "dhcpv6.iaaddr.ip", "dhcpv6.iaaddr.pref_lifetime", "dhcpv6.iaaddr.valid_lifetime",
+         "dhcpv6.iaprefix.pref_len", "dhcpv6.iaprefix.pref_lifetime",
+         "dhcpv6.iaprefix.valid_lifetime", "dhcpv6.iaprefix.pref_addr", "dhcpv6.requested_option_code", "dhcpv6.status_code",
+         "dhcpv6.dns_server"}
 
 _known = None
 ANALYSIS = {

@@ -235,6 +235,27 @@ static const struct rule rules[] = {
 	{ "Network Time Protocol/Sequence", "ntp.ctrl.sequence", WORD, NULL, false },
 	{ "Network Time Protocol/Association ID", "ntp.ctrl.associd", WORD, NULL, false },
 	{ "Network Time Protocol/Count", "ntp.ctrl.count", WORD, NULL, false },
+	{ "DHCPv6/Message type", "dhcpv6.msgtype", WORD, NULL, false },
+	{ "DHCPv6/Transaction ID", "dhcpv6.xid", WORD, NULL, false },
+	{ "DHCPv6/Hop count", "dhcpv6.hopcount", WORD, NULL, false },
+	{ "DHCPv6/Link address", "dhcpv6.linkaddr", WORD, NULL, false },
+	{ "DHCPv6/Peer address", "dhcpv6.peeraddr", WORD, NULL, false },
+	{ "DHCPv6/.../Option code", "dhcpv6.option.type", WORD, NULL, true },
+	{ "DHCPv6/.../Length", "dhcpv6.option.length", WORD, NULL, true },
+	{ "DHCPv6/.../DUID type", "dhcpv6.duid.type", WORD, NULL, true },
+	{ "DHCPv6/.../IAID", "dhcpv6.iaid", WORD, NULL, true },
+	{ "DHCPv6/.../T1", "dhcpv6.iaid.t1", WORD, NULL, true },
+	{ "DHCPv6/.../T2", "dhcpv6.iaid.t2", WORD, NULL, true },
+	{ "DHCPv6/.../IA address/Address", "dhcpv6.iaaddr.ip", WORD, NULL, true },
+	{ "DHCPv6/.../IA address/Preferred lifetime", "dhcpv6.iaaddr.pref_lifetime", WORD, NULL, true },
+	{ "DHCPv6/.../IA address/Valid lifetime", "dhcpv6.iaaddr.valid_lifetime", WORD, NULL, true },
+	{ "DHCPv6/.../IA prefix/Prefix length", "dhcpv6.iaprefix.pref_len", WORD, NULL, true },
+	{ "DHCPv6/.../IA prefix/Preferred lifetime", "dhcpv6.iaprefix.pref_lifetime", WORD, NULL, true },
+	{ "DHCPv6/.../IA prefix/Valid lifetime", "dhcpv6.iaprefix.valid_lifetime", WORD, NULL, true },
+	{ "DHCPv6/.../IA prefix/Prefix", "dhcpv6.iaprefix.pref_addr", WORD, NULL, true },
+	{ "DHCPv6/.../Requested option", "dhcpv6.requested_option_code", WORD, NULL, true },
+	{ "DHCPv6/.../Status", "dhcpv6.status_code", WORD, NULL, true },
+	{ "DHCPv6/.../DNS server", "dhcpv6.dns_server", WORD, NULL, true },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 
@@ -323,6 +344,17 @@ static void extract(const struct rule *ru, const char *v, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)k, s);
 }
 
+/* A rule's path names every step, or "Layer/.../Name": Name at any depth
+ * under Layer (options that nest, such as DHCPv6's). */
+static bool path_match(const char *rule, const char *joined)
+{
+	const char *gap = strstr(rule, "/.../");
+	if (!gap)
+		return strcmp(rule, joined) == 0;
+	size_t head = (size_t)(gap - rule) + 1, jl = strlen(joined), tl = strlen(gap + 4);
+	return strncmp(rule, joined, head) == 0 && jl > head + tl && strcmp(joined + jl - tl, gap + 4) == 0;
+}
+
 /* The layer names already seen at depth 0 in this packet: a second layer
  * of the same name (IP in IP) is not the first occurrence. */
 static void tree_facts(const struct dissection *d)
@@ -351,7 +383,7 @@ static void tree_facts(const struct dissection *d)
 			snprintf(joined + n, sizeof joined - n, "%s%s", k ? "/" : "", path[k]);
 		}
 		for (size_t r = 0; r < NRULES; r++) {
-			if (strcmp(rules[r].path, joined) != 0)
+			if (!path_match(rules[r].path, joined))
 				continue;
 			if (skip_layer && !rules[r].multi)
 				continue;

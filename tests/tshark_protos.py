@@ -6,6 +6,7 @@ by field.  The messages follow their RFCs' layouts; the IP, UDP and TCP
 around them carry correct checksums (tests/tshark_pcaps.py's builders).
 """
 import os
+import socket
 import struct
 import sys
 
@@ -34,8 +35,30 @@ def ntp_frames():
             eth(udp4(B4, A4, 123, 40001, ctl))]
 
 
+def opt6(code, body):
+    return struct.pack("!HH", code, len(body)) + body
+
+
+def dhcp6_frames():
+    mac = bytes.fromhex("001122334455")
+    a = socket.inet_pton(socket.AF_INET6, "2001:db8::42")
+    p = socket.inet_pton(socket.AF_INET6, "2001:db8:100::")
+    solicit = (b"\x01\x12\x34\x56" + opt6(1, struct.pack("!HH", 3, 1) + mac) + opt6(6, struct.pack("!HH", 23, 24))
+               + opt6(8, struct.pack("!H", 150))
+               + opt6(3, struct.pack("!III", 0x02030405, 1800, 2880) + opt6(5, a + struct.pack("!II", 3600, 7200))))
+    reply = (b"\x07\x12\x34\x56" + opt6(2, struct.pack("!HHI", 1, 1, 407259545) + mac)
+             + opt6(25, struct.pack("!III", 7, 0, 0) + opt6(26, struct.pack("!IIB", 4500, 7200, 56) + p))
+             + opt6(13, struct.pack("!H", 0) + b"all fine") + opt6(23, a + a) + opt6(7, b"\xff"))
+    relay = (b"\x0c\x00" + socket.inet_pton(socket.AF_INET6, A6) + socket.inet_pton(socket.AF_INET6, "fe80::2")
+             + opt6(18, b"eth0") + opt6(9, solicit))
+    return [eth(udp6("fe80::1", "ff02::1:2", 546, 547, solicit), 0x86DD),
+            eth(udp6("fe80::2", "fe80::1", 547, 546, reply), 0x86DD),
+            eth(udp6(A6, B6, 547, 547, relay), 0x86DD)]
+
+
 FILES = {
     "ntp": ntp_frames,
+    "dhcp6": dhcp6_frames,
 }
 
 

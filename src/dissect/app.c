@@ -4,7 +4,8 @@
  * section 4) and FTP (RFC 959 section 4) share.
  *
  * Recognition: the decoder of a well-known port (80/8080 HTTP, 25/587
- * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP) is tried first and told it was chosen by port, so
+ * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP, 546/547
+ * DHCPv6) is tried first and told it was chosen by port, so
  * it may show what does not look like the start of a message (an HTTP body
  * continuing from an earlier segment).  Then every decoder is tried by
  * content, because the lab's servers listen on ports the kernel picks: an
@@ -316,6 +317,8 @@ static const struct app_port {
 	{ 6081, false, dis_geneve, NULL },
 	{ 6635, false, dis_mpls_udp, NULL },
 	{ 123, false, dis_ntp, NULL },
+	{ 546, false, dis_dhcp6, NULL },
+	{ 547, false, dis_dhcp6, NULL },
 };
 
 /* Tried in order when no port decided; each looks before it records. */
