@@ -309,9 +309,137 @@ static void test_dhcp6(void)
 	dissection_free(&d);
 }
 
+/* ----------------------------------------------------------------- OSPF */
+
+/* OSPFv2 header + body, its checksum set (the 8 authentication bytes left out). */
+static void ospf2(struct pkt *m, unsigned type, const struct pkt *body)
+{
+	m->n = 0;
+	p8(m, 2), p8(m, type), p16(m, 24 + body->n);
+	p32(m, 0x0a000001), p32(m, 0);
+	p16(m, 0), p16(m, 0);
+	p32(m, 0), p32(m, 0);
+	pmem(m, body->b, body->n);
+	pset16(m, 12, fold(sum16(m->b, 16) + sum16(m->b + 24, m->n - 24)));
+}
+
+static void test_ospf(void)
+{
+	struct pkt b, m, f;
+	struct dissection d;
+	enum { IP4 = 14 + 20, IP6 = 14 + 40 };
+
+	/* A v2 Hello with one neighbor. */
+	b.n = 0;
+	p32(&b, 0xffffff00), p16(&b, 10), p8(&b, 0x02), p8(&b, 1), p32(&b, 40);
+	p32(&b, 0x0a000001), p32(&b, 0), p32(&b, 0x0a000002);
+	ospf2(&m, 1, &b);
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("OSPFv2, Hello, length 48", summary(&d, NULL));
+	EQ_STR("OSPF", d.info.proto);
+	EQ_FIELD(&d, "Packet length", IP4 + 2, 2, "48");
+	EQ_FIELD(&d, "Source router", IP4 + 4, 4, "10.0.0.1");
+	EQ_FIELD(&d, "Authentication type", IP4 + 14, 2, "0 (none)");
+	EQ_STR("(correct)", strstr(fld_in(&d, "Open Shortest Path First", "Checksum")->value, "(correct)"));
+	EQ_FIELD(&d, "Network mask", IP4 + 24, 4, "255.255.255.0");
+	EQ_FIELD(&d, "Hello interval", IP4 + 28, 2, "10 s");
+	EQ_FIELD(&d, "Router dead interval", IP4 + 32, 4, "40 s");
+	EQ_FIELD(&d, "Designated router", IP4 + 36, 4, "10.0.0.1");
+	EQ_FIELD(&d, "Active neighbor", IP4 + 44, 4, "10.0.0.2");
+	dissection_free(&d);
+	valid("OSPFv2 Hello", LINK_ETHERNET, &f);
+
+	/* A v2 LS Update with one opaque LSA and one router LSA. */
+	b.n = 0;
+	p32(&b, 2);
+	p16(&b, 1), p8(&b, 0x22), p8(&b, 10), p32(&b, 0x04000000), p32(&b, 0x0a000001), p32(&b, 0x80000001);
+	p16(&b, 0x1234), p16(&b, 24), p32(&b, 0xdeadbeef);
+	p16(&b, 3), p8(&b, 0x22), p8(&b, 1), p32(&b, 0x0a000001), p32(&b, 0x0a000001), p32(&b, 0x80000002);
+	p16(&b, 0x4321), p16(&b, 20);
+	ospf2(&m, 4, &b);
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("OSPFv2, LS-Update, length 72", summary(&d, NULL));
+	EQ_FIELD(&d, "Number of LSAs", IP4 + 24, 4, "2");
+	EQ_FIELD(&d, "LSA header", IP4 + 28, 20, "Opaque (area-local), id 4.0.0.0, from 10.0.0.1");
+	EQ_FIELD(&d, "Opaque type", IP4 + 32, 1, "4");
+	EQ_FIELD(&d, "LSA body", IP4 + 48, 4, "4 bytes: de ad be ef");
+	EQ_FIELD(&d, "Link state ID", IP4 + 56, 4, "10.0.0.1");
+	EQ_STR("0x80000002", fld_in(&d, "Link state ID", "Sequence number")->value);
+	dissection_free(&d);
+	valid("OSPFv2 LS Update", LINK_ETHERNET, &f);
+
+	/* A v3 Hello over IPv6, its checksum over the pseudo-header. */
+	m.n = 0;
+	p8(&m, 3), p8(&m, 1), p16(&m, 40), p32(&m, 0x01010101), p32(&m, 0), p16(&m, 0), p8(&m, 0), p8(&m, 0);
+	p32(&m, 5), p8(&m, 1), p8(&m, 0), p16(&m, 0x13), p16(&m, 10), p16(&m, 40);
+	p32(&m, 0x01010101), p32(&m, 0), p32(&m, 0x02020202);
+	pset16(&m, 12, fold(sum16(LO6, 16) * 2 + m.n + 89 + sum16(m.b, m.n)));
+	ip_frame(&f, 1, 89, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("OSPFv3, Hello, length 40", summary(&d, NULL));
+	EQ_FIELD(&d, "Instance ID", IP6 + 14, 1, "0");
+	EQ_STR("(correct)", strstr(fld_in(&d, "Open Shortest Path First", "Checksum")->value, "(correct)"));
+	EQ_FIELD(&d, "Interface ID", IP6 + 16, 4, "5");
+	EQ_FIELD(&d, "Options", IP6 + 21, 3, "0x000013");
+	EQ_FIELD(&d, "Router dead interval", IP6 + 26, 2, "40 s");
+	EQ_FIELD(&d, "Active neighbor", IP6 + 36, 4, "2.2.2.2");
+	dissection_free(&d);
+	valid("OSPFv3 Hello", LINK_ETHERNET, &f);
+
+	/* A v3 Database Description with one LSA header. */
+	m.n = 0;
+	p8(&m, 3), p8(&m, 2), p16(&m, 48), p32(&m, 0x01010101), p32(&m, 0), p16(&m, 0), p8(&m, 0), p8(&m, 0);
+	p8(&m, 0), p8(&m, 0), p16(&m, 0x13), p16(&m, 1500), p8(&m, 0), p8(&m, 7), p32(&m, 4242);
+	p16(&m, 1), p16(&m, 0x2001), p32(&m, 0), p32(&m, 0x01010101), p32(&m, 0x80000001), p16(&m, 0x1111), p16(&m, 40);
+	pset16(&m, 12, fold(sum16(LO6, 16) * 2 + m.n + 89 + sum16(m.b, m.n)));
+	ip_frame(&f, 1, 89, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("OSPFv3, Database Description, length 48", summary(&d, NULL));
+	EQ_FIELD(&d, "Interface MTU", IP6 + 20, 2, "1500");
+	EQ_FIELD(&d, "Flags", IP6 + 23, 1, "0x07");
+	EQ_STR("set", val(&d, "Init"));
+	EQ_FIELD(&d, "DD sequence number", IP6 + 24, 4, "4242");
+	EQ_FIELD(&d, "LS type", IP6 + 30, 2, "0x2001 (Router)");
+	dissection_free(&d);
+	valid("OSPFv3 Database Description", LINK_ETHERNET, &f);
+
+	/* Malformed: version 4, a length past the IP payload, an LSA of length 8, a short Hello. */
+	b.n = 0;
+	ospf2(&m, 5, &b);
+	m.b[0] = 4;
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: OSPF version 4 is neither 2 nor 3", d.problem);
+	dissection_free(&d);
+	ospf2(&m, 5, &b);
+	pset16(&m, 2, 200);
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: OSPF packet length 200 is outside [24, 24], the header and the IP payload", d.problem);
+	dissection_free(&d);
+	b.n = 0;
+	p32(&b, 1);
+	p16(&b, 1), p8(&b, 0), p8(&b, 1), p32(&b, 1), p32(&b, 1), p32(&b, 1), p16(&b, 0), p16(&b, 8);
+	ospf2(&m, 4, &b);
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: OSPF LSA length 8 does not fit (20 bytes are left, 20 at least)", d.problem);
+	dissection_free(&d);
+	b.n = 0;
+	p32(&b, 0xffffff00);
+	ospf2(&m, 1, &b);
+	ip_frame(&f, 0, 89, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: OSPF Hello of 4 bytes is shorter than its 20-byte fixed part", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
 	test_dhcp6();
+	test_ospf();
 	return check_done("test_dissect_more");
 }

@@ -26,7 +26,8 @@ MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "d
          "dhcpv6.iaid.t2", "dhcpv6.iaaddr.ip", "dhcpv6.iaaddr.pref_lifetime", "dhcpv6.iaaddr.valid_lifetime",
          "dhcpv6.iaprefix.pref_len", "dhcpv6.iaprefix.pref_lifetime",
          "dhcpv6.iaprefix.valid_lifetime", "dhcpv6.iaprefix.pref_addr", "dhcpv6.requested_option_code", "dhcpv6.status_code",
-         "dhcpv6.dns_server"}
+         "dhcpv6.dns_server",
+         "ospf.hello.active_neighbor", "ospf.lsa.age", "ospf.lsa.id", "ospf.lsa.seqnum", "ospf.lsa.length", "ospf.lsid_opaque_type"}
 
 _known = None
 ANALYSIS = {

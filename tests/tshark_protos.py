@@ -11,7 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_pcaps import eth, ipv4, ipv6, pseudo6, udp, udp4, write_pcap  # noqa: E402
+from tshark_pcaps import csum, eth, ipv4, ipv6, pseudo6, udp, udp4, write_pcap  # noqa: E402
 
 A4, B4 = "192.0.2.1", "198.51.100.7"
 A6, B6 = "2001:db8::1", "2001:db8:1::7"
@@ -56,9 +56,49 @@ def dhcp6_frames():
             eth(udp6(A6, B6, 547, 547, relay), 0x86DD)]
 
 
+def ip4b(a):
+    return socket.inet_aton(a)
+
+
+def ospf2(mtype, body, auth=(0, b"\0" * 8)):
+    m = struct.pack("!BBH4s4sHH", 2, mtype, 24 + len(body), ip4b("10.0.0.1"), ip4b("0.0.0.1"), 0, auth[0]) + auth[1] + body
+    s = csum(m[:16] + m[24:]) if auth[0] != 2 else 0
+    return m[:12] + struct.pack("!H", s) + m[14:]
+
+
+def ospf3(mtype, body, src, dst):
+    m = struct.pack("!BBH4s4sHBB", 3, mtype, 16 + len(body), ip4b("1.1.1.1"), ip4b("0.0.0.0"), 0, 0, 0) + body
+    s = csum(pseudo6(src, dst, 89, len(m)) + m)
+    return m[:12] + struct.pack("!H", s) + m[14:]
+
+
+def lsa2(age, ltype, lsid, adv, seq, body=b""):
+    return struct.pack("!HBB4s4sIHH", age, 0x22, ltype, ip4b(lsid), ip4b(adv), seq, 0x1234, 20 + len(body)) + body
+
+
+def ospf_frames():
+    hello2 = struct.pack("!4sHBBI4s4s4s4s", ip4b("255.255.255.0"), 10, 0x12, 1, 40, ip4b("10.0.0.1"),
+                         ip4b("10.0.0.2"), ip4b("10.0.0.2"), ip4b("10.0.0.3"))
+    dd2 = struct.pack("!HBBI", 1500, 0x42, 0x07, 4242) + lsa2(1, 1, "10.0.0.1", "10.0.0.1", 0x80000001)
+    lsu2 = struct.pack("!I", 2) + lsa2(5, 10, "4.0.0.0", "10.0.0.1", 0x80000003, b"\0\1\0\4abcd") \
+        + lsa2(7, 1, "10.0.0.1", "10.0.0.1", 0x80000002, bytes(12))
+    ack2 = lsa2(5, 1, "10.0.0.1", "10.0.0.1", 0x80000002)
+    lsr2 = struct.pack("!I4s4s", 1, ip4b("10.0.0.9"), ip4b("10.0.0.9"))
+    s6, d6 = "fe80::1", "ff02::5"
+    hello3 = struct.pack("!IBBHHH4s4s4s", 5, 1, 0, 0x13, 10, 40, ip4b("1.1.1.1"), ip4b("0.0.0.0"), ip4b("2.2.2.2"))
+    dd3 = struct.pack("!BBHHBBI", 0, 0, 0x13, 1500, 0, 7, 99) + struct.pack("!HH4s4sIHH", 1, 0x2001, ip4b("0.0.0.0"),
+                                                                           ip4b("1.1.1.1"), 0x80000001, 0x1111, 40)
+    v4 = lambda m: eth(ipv4("10.0.0.1", "224.0.0.5", 89, m, ttl=1))
+    v6 = lambda m: eth(ipv6(s6, d6, 89, m, hlim=1), 0x86DD)
+    return [v4(ospf2(1, hello2)), v4(ospf2(2, dd2)), v4(ospf2(4, lsu2)), v4(ospf2(5, ack2)), v4(ospf2(3, lsr2)),
+            v4(ospf2(1, hello2, (1, b"secret\0\0"))),
+            v6(ospf3(1, hello3, s6, d6)), v6(ospf3(2, dd3, s6, d6))]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
+    "ospf": ospf_frames,
 }
 
 

@@ -365,7 +365,7 @@ static const struct ipproto {
 	{ 58, "ICMPv6", dis_icmp6 },
 	{ 59, "No next header", NULL },
 	{ 60, "IPv6 destination options", NULL },
-	{ 89, "OSPF", NULL },
+	{ 89, "OSPF", dis_ospf },
 	{ 103, "PIM", NULL },
 	{ 112, "VRRP", NULL },
 	{ 132, "SCTP", NULL },

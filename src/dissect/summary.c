@@ -539,6 +539,8 @@ static void summary_of(const struct dissection *d, struct flowtab *t, char *buf,
 		sum_icmp(i, buf, n);
 	} else if (i->icmp) {
 		sum_icmp6(i, buf, n);
+	} else if (i->ip_version && i->app && !i->fragment) {
+		snprintf(buf, n, "%s", i->app_summary);   /* an IP protocol's own: "OSPFv2, Hello, length 44" */
 	} else {
 		sum_other(d, buf, n);
 	}
