@@ -296,7 +296,11 @@ void dis_ospf(struct dctx *c, uint32_t len)
 		dis_field(c, 1, o + 14, 2, "Authentication type", NULL, "%u (%s)", autype, an ? an : "unknown");
 		if (autype == 1) {
 			char pw[12];
-			dis_text(&c->r, o + 16, 8, pw, sizeof pw);
+			struct rd t = rd_at(&c->r, o + 16);
+			uint32_t pl = 0;   /* the password is padded with NULs */
+			while (pl < 8 && rd_u8(&t) && !t.short_)
+				pl++;
+			dis_text(&c->r, o + 16, pl, pw, sizeof pw);
 			dis_field(c, 1, o + 16, 8, "Authentication", "A password in plain text", "\"%s\"", pw);
 		} else {
 			dis_hex(c, 1, o + 16, 8, "Authentication", NULL);
