@@ -436,10 +436,130 @@ static void test_ospf(void)
 	dissection_free(&d);
 }
 
+/* ------------------------------------------------------------------ BGP */
+
+static void tcp4_frame(struct pkt *f, unsigned sport, unsigned dport, const struct pkt *data)
+{
+	struct pkt t;
+	tcp(&t, sport, dport, 1000, 2000, PSH | ACK, 512, NULL, 0, NULL);
+	pmem(&t, data->b, data->n);
+	ether(f, 0x0800);
+	ipv4(f, 6, &t);
+}
+
+static void bgp_hdr(struct pkt *m, unsigned len, unsigned type)
+{
+	for (int k = 0; k < 16; k++)
+		p8(m, 0xff);
+	p16(m, len);
+	p8(m, type);
+}
+
+static void test_bgp(void)
+{
+	struct pkt m, f;
+	struct dissection d;
+	enum { TCP4 = 14 + 20 + 20 };
+
+	/* An OPEN with the 4-octet AS capability, then a KEEPALIVE, in one segment. */
+	m.n = 0;
+	bgp_hdr(&m, 19 + 10 + 8, 1);
+	p8(&m, 4), p16(&m, 65001), p16(&m, 180), p32(&m, 0xc0000201), p8(&m, 8);
+	p8(&m, 2), p8(&m, 6), p8(&m, 65), p8(&m, 4), p32(&m, 4200000000u);
+	bgp_hdr(&m, 19, 4);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("Flags [P.], seq 1000:1056, ack 2000, win 512, length 56: BGP: Open, AS 65001, hold 180, id 192.0.2.1 "
+	       "(+1 more message)", summary(&d, NULL));
+	EQ_FIELD(&d, "Message", TCP4, 37, "Open, length 37");
+	EQ_FIELD(&d, "Marker", TCP4, 16, "16 bytes: ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff");
+	EQ_FIELD(&d, "My AS", TCP4 + 20, 2, "65001");
+	EQ_FIELD(&d, "Hold time", TCP4 + 22, 2, "180");
+	EQ_FIELD(&d, "BGP identifier", TCP4 + 24, 4, "192.0.2.1");
+	EQ_FIELD(&d, "Capability", TCP4 + 31, 6, "65 (4-octet AS number)");
+	EQ_FIELD(&d, "AS number", TCP4 + 33, 4, "4200000000");
+	EQ_IN(&d, "Capability", "Type", TCP4 + 37 + 18, 1, "4 (Keepalive: the session is alive (every third of the hold time))");
+	EQ_STR("BGP", d.info.proto);
+	dissection_free(&d);
+	valid("BGP OPEN + KEEPALIVE", LINK_ETHERNET, &f);
+
+	/* An UPDATE: one withdrawn prefix, ORIGIN, AS_PATH (4-byte ASes), NEXT_HOP, two prefixes. */
+	m.n = 0;
+	bgp_hdr(&m, 56, 2);
+	p16(&m, 2), p8(&m, 8), p8(&m, 10);
+	p16(&m, 24);
+	p8(&m, 0x40), p8(&m, 1), p8(&m, 1), p8(&m, 0);
+	p8(&m, 0x40), p8(&m, 2), p8(&m, 10), p8(&m, 2), p8(&m, 2), p32(&m, 65001), p32(&m, 65002);
+	p8(&m, 0x40), p8(&m, 3), p8(&m, 4), p32(&m, 0xc0000201);
+	p8(&m, 24), p8(&m, 198), p8(&m, 51), p8(&m, 100);
+	p8(&m, 16), p8(&m, 172), p8(&m, 16);
+	tcp4_frame(&f, 179, 40000, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("BGP: Update, 2 announced, 1 withdrawn", strstr(summary(&d, NULL), "BGP: "));
+	EQ_FIELD(&d, "Withdrawn prefix", TCP4 + 21, 2, "10.0.0.0/8");
+	EQ_FIELD(&d, "Origin", TCP4 + 28, 1, "0 (IGP)");
+	EQ_FIELD(&d, "AS path segment", TCP4 + 32, 10, "65001 65002");
+	EQ_FIELD(&d, "Next hop", TCP4 + 45, 4, "192.0.2.1");
+	EQ_FIELD(&d, "Prefix", TCP4 + 49, 4, "198.51.100.0/24");
+	EQ_STR("set", fld_in(&d, "Path attribute", "Transitive")->value);
+	dissection_free(&d);
+	valid("BGP UPDATE", LINK_ETHERNET, &f);
+
+	/* A NOTIFICATION (Cease, administrative shutdown), found by content on another port. */
+	m.n = 0;
+	bgp_hdr(&m, 21, 3);
+	p8(&m, 6), p8(&m, 2);
+	tcp4_frame(&f, 40000, 40001, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("BGP: Notification, Cease (6), subcode 2", strstr(summary(&d, NULL), "BGP: "));
+	EQ_FIELD(&d, "Error code", TCP4 + 19, 1, "6 (Cease)");
+	dissection_free(&d);
+	valid("BGP NOTIFICATION", LINK_ETHERNET, &f);
+
+	/* A message that goes on in the next segment is not an error; the
+	 * next segment's start is a continuation. */
+	m.n = 0;
+	bgp_hdr(&m, 100, 2);
+	p16(&m, 0);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("BGP: Update (continues)", strstr(summary(&d, NULL), "BGP: "));
+	dissection_free(&d);
+	m.n = 0;
+	p32(&m, 0x01020304);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("BGP: continuation, 4 bytes", strstr(summary(&d, NULL), "BGP: "));
+	dissection_free(&d);
+
+	/* Malformed: a length under 19, a KEEPALIVE with a body, an attribute past the attributes. */
+	m.n = 0;
+	bgp_hdr(&m, 18, 4);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: BGP message length 18 is less than the 19-byte header", d.problem);
+	dissection_free(&d);
+	m.n = 0;
+	bgp_hdr(&m, 20, 4);
+	p8(&m, 0);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: BGP KEEPALIVE of length 20: it is the 19-byte header alone", d.problem);
+	dissection_free(&d);
+	m.n = 0;
+	bgp_hdr(&m, 19 + 4 + 4, 2);
+	p16(&m, 0), p16(&m, 4), p8(&m, 0x40), p8(&m, 1), p8(&m, 9), p8(&m, 0);
+	tcp4_frame(&f, 40000, 179, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: BGP path attribute 1 length 9 runs past the attributes", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
 	test_dhcp6();
 	test_ospf();
+	test_bgp();
 	return check_done("test_dissect_more");
 }

@@ -27,7 +27,9 @@ MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "d
          "dhcpv6.iaprefix.pref_len", "dhcpv6.iaprefix.pref_lifetime",
          "dhcpv6.iaprefix.valid_lifetime", "dhcpv6.iaprefix.pref_addr", "dhcpv6.requested_option_code", "dhcpv6.status_code",
          "dhcpv6.dns_server",
-         "ospf.hello.active_neighbor", "ospf.lsa.age", "ospf.lsa.id", "ospf.lsa.seqnum", "ospf.lsa.length", "ospf.lsid_opaque_type"}
+         "ospf.hello.active_neighbor", "ospf.lsa.age", "ospf.lsa.id", "ospf.lsa.seqnum", "ospf.lsa.length", "ospf.lsid_opaque_type",
+         # BGP: every message of a segment
+         "bgp.length", "bgp.type", "bgp.open.version", "bgp.open.myas", "bgp.open.holdtime", "bgp.open.identifier", "bgp.open.opt.len", "bgp.cap.type", "bgp.cap.length", "bgp.notify.major_error", "bgp.update.withdrawn_routes.length", "bgp.update.path_attributes.length", "bgp.update.path_attribute.flags", "bgp.update.path_attribute.type_code", "bgp.update.path_attribute.length", "bgp.update.path_attribute.origin", "bgp.update.path_attribute.next_hop", "bgp.update.path_attribute.multi_exit_disc", "bgp.update.path_attribute.local_pref", "bgp.route_refresh.afi", "bgp.route_refresh.safi"}
 
 _known = None
 ANALYSIS = {

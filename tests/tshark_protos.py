@@ -11,7 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_pcaps import csum, eth, ipv4, ipv6, pseudo6, udp, udp4, write_pcap  # noqa: E402
+from tshark_pcaps import csum, eth, ipv4, ipv6, pseudo6, tcp4, udp, udp4, write_pcap  # noqa: E402
 
 A4, B4 = "192.0.2.1", "198.51.100.7"
 A6, B6 = "2001:db8::1", "2001:db8:1::7"
@@ -95,10 +95,30 @@ def ospf_frames():
             v6(ospf3(1, hello3, s6, d6)), v6(ospf3(2, dd3, s6, d6))]
 
 
+def bgp(mtype, body):
+    return b"\xff" * 16 + struct.pack("!HB", 19 + len(body), mtype) + body
+
+
+def bgp_frames():
+    caps = struct.pack("!BBBBI", 2, 6, 65, 4, 4200000000) + struct.pack("!BBBBHBB", 2, 6, 1, 4, 1, 0, 1)
+    opn = bgp(1, struct.pack("!BHH4sB", 4, 65001, 180, ip4b("192.0.2.1"), len(caps)) + caps)
+    attrs = (b"\x40\x01\x01\x00" + b"\x40\x02\x0a\x02\x02" + struct.pack("!II", 65001, 65002)
+             + b"\x40\x03\x04" + ip4b("192.0.2.1") + b"\x80\x04\x04" + struct.pack("!I", 50)
+             + b"\x40\x05\x04" + struct.pack("!I", 200) + b"\xc0\x08\x04" + struct.pack("!HH", 65001, 7))
+    upd = bgp(2, struct.pack("!H", 2) + b"\x08\x0a" + struct.pack("!H", len(attrs)) + attrs
+              + b"\x18\xc6\x33\x64" + b"\x10\xac\x10")
+    notif = bgp(3, b"\x06\x02")
+    refresh = bgp(5, struct.pack("!HBB", 1, 0, 1))
+    seg = lambda sp, dp, seq, data: eth(tcp4(A4, B4, sp, dp, seq, 1, 0x18, 512, data))
+    return [seg(40000, 179, 1000, opn + bgp(4, b"")), seg(179, 40000, 1, upd), seg(40000, 179, 1000 + 64, refresh),
+            seg(40000, 179, 1000 + 87, notif)]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
     "ospf": ospf_frames,
+    "bgp": bgp_frames,
 }
 
 
