@@ -303,6 +303,23 @@ static const struct rule rules[] = {
 	{ "Border Gateway Protocol/.../Local preference", "bgp.update.path_attribute.local_pref", WORD, NULL, true },
 	{ "Border Gateway Protocol/Message/AFI", "bgp.route_refresh.afi", WORD, NULL, true },
 	{ "Border Gateway Protocol/Message/SAFI", "bgp.route_refresh.safi", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Source port", "sctp.srcport", WORD, NULL, false },
+	{ "Stream Control Transmission Protocol/Destination port", "sctp.dstport", WORD, NULL, false },
+	{ "Stream Control Transmission Protocol/Verification tag", "sctp.verification_tag", WORD, NULL, false },
+	{ "Stream Control Transmission Protocol/Checksum", "sctp.checksum", WORD, NULL, false },
+	{ "Stream Control Transmission Protocol/Checksum", "sctp.checksum.status", CKSTATUS, NULL, false },
+	{ "Stream Control Transmission Protocol/Chunk/Chunk type", "sctp.chunk_type", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Chunk flags", "sctp.chunk_flags", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Chunk length", "sctp.chunk_length", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/TSN", "sctp.data_tsn_raw", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Stream identifier", "sctp.data_sid", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Stream sequence number", "sctp.data_ssn", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Payload protocol identifier", "sctp.data_payload_proto_id", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Cumulative TSN ack", "sctp.sack_cumulative_tsn_ack_raw", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Gap ack blocks", "sctp.sack_number_of_gap_blocks", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Duplicate TSNs", "sctp.sack_number_of_duplicated_tsns", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Initiate tag", "sctp.initiate_tag", WORD, NULL, true },
+	{ "Stream Control Transmission Protocol/Chunk/Outbound streams", "sctp.init_nr_out_streams", WORD, NULL, false },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

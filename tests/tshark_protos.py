@@ -114,11 +114,44 @@ def bgp_frames():
             seg(40000, 179, 1000 + 87, notif)]
 
 
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return ~crc & 0xFFFFFFFF
+
+
+def sctp(sport, dport, vtag, chunks):
+    m = struct.pack("!HHII", sport, dport, vtag, 0) + chunks
+    return m[:8] + struct.pack("<I", crc32c(m)) + m[12:]
+
+
+def chunk(ctype, flags, value):
+    c = struct.pack("!BBH", ctype, flags, 4 + len(value)) + value
+    return c + bytes(-len(c) % 4)
+
+
+def sctp_frames():
+    init = chunk(1, 0, struct.pack("!IIHHI", 0x11223344, 106496, 10, 65535, 1000) + struct.pack("!HH", 0x8000, 4))
+    initack = chunk(2, 0, struct.pack("!IIHHI", 0x55667788, 106496, 5, 10, 5000) + struct.pack("!HH", 7, 8) + b"cook")
+    data = chunk(0, 3, struct.pack("!IHHI", 1000, 0, 0, 46) + b"hello")
+    sack = chunk(3, 0, struct.pack("!IIHH", 1000, 106000, 1, 0) + struct.pack("!HH", 2, 3))
+    v4 = lambda m: eth(ipv4(A4, B4, 132, m))
+    return [v4(sctp(5000, 6000, 0, init)), v4(sctp(6000, 5000, 0x11223344, initack)),
+            v4(sctp(5000, 6000, 0x55667788, chunk(10, 0, b"cook"))), v4(sctp(6000, 5000, 0x11223344, chunk(11, 0, b""))),
+            v4(sctp(5000, 6000, 0x55667788, data + sack)),
+            eth(ipv6(A6, B6, 132, sctp(5000, 6000, 0x55667788, chunk(7, 0, struct.pack("!I", 999)))), 0x86DD),
+            v4(sctp(5000, 6000, 0x55667788, chunk(6, 1, b"")))]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
     "ospf": ospf_frames,
     "bgp": bgp_frames,
+    "sctp": sctp_frames,
 }
 
 

@@ -368,7 +368,7 @@ static const struct ipproto {
 	{ 89, "OSPF", dis_ospf },
 	{ 103, "PIM", NULL },
 	{ 112, "VRRP", NULL },
-	{ 132, "SCTP", NULL },
+	{ 132, "SCTP", dis_sctp },
 	{ 136, "UDP-Lite", NULL },
 };
 
