@@ -660,6 +660,63 @@ static void test_sctp(void)
 	dissection_free(&d);
 }
 
+/* ----------------------------------------------------------------- VRRP */
+
+static void test_vrrp(void)
+{
+	struct pkt m, f;
+	struct dissection d;
+	enum { IP4 = 14 + 20 };
+
+	/* Version 2, one address, a simple password; sent with TTL 64, not 255. */
+	m.n = 0;
+	p8(&m, 0x21), p8(&m, 42), p8(&m, 191), p8(&m, 1), p8(&m, 1), p8(&m, 10), p16(&m, 0);
+	p32(&m, 0xc0000201);
+	pmem(&m, "pass\0\0\0\0", 8);
+	pset16(&m, 6, fold(sum16(m.b, m.n)));
+	ip_frame(&f, 0, 112, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("VRRPv2, Advertisement, (ttl 64), vrid 42, prio 191, authtype simple, intvl 10s, length 20",
+	       summary(&d, NULL));
+	EQ_STR("VRRP", d.info.proto);
+	EQ_FIELD(&d, "Virtual router ID", IP4 + 1, 1, "42");
+	EQ_FIELD(&d, "Advertisement interval", IP4 + 5, 1, "10 s");
+	EQ_STR("(correct)", strstr(fld_in(&d, "Virtual Router Redundancy Protocol", "Checksum")->value, "(correct)"));
+	EQ_FIELD(&d, "Virtual address", IP4 + 8, 4, "192.0.2.1");
+	EQ_FIELD(&d, "Authentication data", IP4 + 12, 8, "\"pass\"");
+	dissection_free(&d);
+	valid("VRRPv2", LINK_ETHERNET, &f);
+
+	/* Version 3 over IPv6: two addresses, the checksum over the pseudo-header. */
+	m.n = 0;
+	p8(&m, 0x31), p8(&m, 44), p8(&m, 100), p8(&m, 2), p16(&m, 100), p16(&m, 0);
+	pmem(&m, (const uint8_t[]){ 0xfe, 0x80, [15] = 1 }, 16);
+	pmem(&m, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 16);
+	pset16(&m, 6, fold(sum16(LO6, 16) * 2 + m.n + 112 + sum16(m.b, m.n)));
+	ip_frame(&f, 1, 112, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("VRRPv3, Advertisement, (ttl 64), vrid 44, prio 100, intvl 100cs, length 40", summary(&d, NULL));
+	EQ_FIELD(&d, "Maximum advertisement interval", 14 + 40 + 4, 2, "100 cs");
+	EQ_STR("(correct)", strstr(fld_in(&d, "Virtual Router Redundancy Protocol", "Checksum")->value, "(correct)"));
+	EQ_FIELD(&d, "Virtual address", 14 + 40 + 8, 16, "fe80::1");
+	dissection_free(&d);
+	valid("VRRPv3 IPv6", LINK_ETHERNET, &f);
+
+	/* Malformed: version 5; more addresses than the message holds. */
+	m.n = 0;
+	p8(&m, 0x51), p8(&m, 1), p8(&m, 1), p8(&m, 0), p32(&m, 0);
+	ip_frame(&f, 0, 112, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: VRRP version 5 is neither 2 nor 3", d.problem);
+	dissection_free(&d);
+	m.n = 0;
+	p8(&m, 0x31), p8(&m, 1), p8(&m, 1), p8(&m, 3), p32(&m, 0), p32(&m, 0);
+	ip_frame(&f, 0, 112, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: VRRP message of 12 bytes has no room for its 3 addresses (20 bytes needed)", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
@@ -667,5 +724,6 @@ int main(void)
 	test_ospf();
 	test_bgp();
 	test_sctp();
+	test_vrrp();
 	return check_done("test_dissect_more");
 }

@@ -320,6 +320,18 @@ static const struct rule rules[] = {
 	{ "Stream Control Transmission Protocol/Chunk/Duplicate TSNs", "sctp.sack_number_of_duplicated_tsns", WORD, NULL, true },
 	{ "Stream Control Transmission Protocol/Chunk/Initiate tag", "sctp.initiate_tag", WORD, NULL, true },
 	{ "Stream Control Transmission Protocol/Chunk/Outbound streams", "sctp.init_nr_out_streams", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Version", "vrrp.version", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Type", "vrrp.type", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Virtual router ID", "vrrp.virt_rtr_id", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Priority", "vrrp.prio", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Address count", "vrrp.addr_count", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Authentication type", "vrrp.auth_type", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Advertisement interval", "vrrp.adver_int", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Maximum advertisement interval", "vrrp.short_adver_int", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Checksum", "vrrp.checksum", WORD, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Checksum", "vrrp.checksum.status", CKSTATUS, NULL, false },
+	{ "Virtual Router Redundancy Protocol/Virtual address", "vrrp.ip_addr", WORD, NULL, true },
+	{ "Virtual Router Redundancy Protocol/Authentication data", "vrrp.auth_string", QUOTED, NULL, false },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

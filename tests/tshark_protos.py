@@ -146,12 +146,24 @@ def sctp_frames():
             v4(sctp(5000, 6000, 0x55667788, chunk(6, 1, b"")))]
 
 
+def vrrp_frames():
+    v2 = struct.pack("!BBBBBBH4s", 0x21, 42, 191, 1, 1, 10, 0, ip4b("192.0.2.254")) + b"pass\0\0\0\0"
+    v2 = v2[:6] + struct.pack("!H", csum(v2)) + v2[8:]
+    v2n = struct.pack("!BBBBBBH4s4s", 0x21, 43, 100, 2, 0, 1, 0, ip4b("192.0.2.253"), ip4b("192.0.2.252")) + bytes(8)
+    v2n = v2n[:6] + struct.pack("!H", csum(v2n)) + v2n[8:]
+    v3 = struct.pack("!BBBBHH4s", 0x31, 44, 255, 1, 100, 0, ip4b("192.0.2.250"))
+    v3 = v3[:6] + struct.pack("!H", csum(ip4b(A4) + ip4b("224.0.0.18") + struct.pack("!BBH", 0, 112, len(v3)) + v3)) + v3[8:]
+    return [eth(ipv4(A4, "224.0.0.18", 112, v2, ttl=255)), eth(ipv4(A4, "224.0.0.18", 112, v2n, ttl=255)),
+            eth(ipv4(A4, "224.0.0.18", 112, v3, ttl=255))]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
     "ospf": ospf_frames,
     "bgp": bgp_frames,
     "sctp": sctp_frames,
+    "vrrp": vrrp_frames,
 }
 
 

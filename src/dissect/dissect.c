@@ -367,7 +367,7 @@ static const struct ipproto {
 	{ 60, "IPv6 destination options", NULL },
 	{ 89, "OSPF", dis_ospf },
 	{ 103, "PIM", NULL },
-	{ 112, "VRRP", NULL },
+	{ 112, "VRRP", dis_vrrp },
 	{ 132, "SCTP", dis_sctp },
 	{ 136, "UDP-Lite", NULL },
 };

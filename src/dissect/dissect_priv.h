@@ -185,6 +185,7 @@ void dis_icmp(struct dctx *c, uint32_t len);
 void dis_icmp6(struct dctx *c, uint32_t len);
 void dis_ospf(struct dctx *c, uint32_t len);   /* proto_ospf.c */
 void dis_sctp(struct dctx *c, uint32_t len);   /* proto_sctp.c */
+void dis_vrrp(struct dctx *c, uint32_t len);   /* proto_vrrp.c */
 
 /* ---- application layers (app.c, proto_http.c, proto_smtp.c, proto_ftp.c, proto_dns.c) ----
  *
