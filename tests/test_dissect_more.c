@@ -717,6 +717,64 @@ static void test_vrrp(void)
 	dissection_free(&d);
 }
 
+/* ------------------------------------------------------------------ SIP */
+
+static void test_sip(void)
+{
+	struct pkt u, f;
+	struct dissection d;
+	static const char invite[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+	                             "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776\r\n"
+	                             "Call-ID: a84b@pc33\r\n"
+	                             "CSeq: 1 INVITE\r\n"
+	                             "l: 5\r\n"
+	                             "\r\n"
+	                             "v=0\r\n";
+
+	udp(&u, 5060, 5060, invite);
+	ether(&f, 0x0800);
+	ipv4(&f, 17, &u);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("SIP: INVITE sip:bob@example.com SIP/2.0", summary(&d, NULL));
+	EQ_FIELD(&d, "Request line", UDP4, 36, "INVITE sip:bob@example.com SIP/2.0");
+	EQ_FIELD(&d, "Method", UDP4, 6, "INVITE");
+	EQ_FIELD(&d, "Request-URI", UDP4 + 7, 19, "sip:bob@example.com");
+	EQ_IN(&d, "Request line", "Version", UDP4 + 27, 7, "SIP/2.0");
+	EQ_FIELD(&d, "Call-ID", UDP4 + 36 + 51, 20, "a84b@pc33");
+	EQ_STR("5", val(&d, "Content-Length"));   /* the compact form "l" */
+	EQ_STR("v=0", val(&d, "Body line"));
+	dissection_free(&d);
+	valid("SIP INVITE", LINK_ETHERNET, &f);
+
+	/* A response, recognised by content on other ports, over TCP. */
+	struct pkt t;
+	tcp(&t, 40000, 40001, 1, 1, PSH | ACK, 500, NULL, 0, "SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n");
+	ether(&f, 0x0800);
+	ipv4(&f, 6, &t);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("SIP: SIP/2.0 180 Ringing", strstr(summary(&d, NULL), "SIP: "));
+	EQ_FIELD(&d, "Status code", 14 + 20 + 20 + 8, 3, "180");
+	EQ_STR("Ringing", val(&d, "Reason phrase"));
+	dissection_free(&d);
+	valid("SIP 180 over TCP", LINK_ETHERNET, &f);
+
+	/* Not SIP by content: a line that only looks alike. */
+	udp(&u, 40000, 40001, "INVITE everyone SIP/2.0\r\n");
+	ether(&f, 0x0800);
+	ipv4(&f, 17, &u);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("UDP, length 25", summary(&d, NULL));
+	dissection_free(&d);
+
+	/* Malformed: a header line without a colon. */
+	udp(&u, 5060, 5060, "BYE sip:a@b SIP/2.0\r\nnonsense\r\n\r\n");
+	ether(&f, 0x0800);
+	ipv4(&f, 17, &u);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: SIP header line without a colon: \"nonsense\"", d.problem);
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
@@ -725,5 +783,6 @@ int main(void)
 	test_bgp();
 	test_sctp();
 	test_vrrp();
+	test_sip();
 	return check_done("test_dissect_more");
 }

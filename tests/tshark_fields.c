@@ -332,6 +332,17 @@ static const struct rule rules[] = {
 	{ "Virtual Router Redundancy Protocol/Checksum", "vrrp.checksum.status", CKSTATUS, NULL, false },
 	{ "Virtual Router Redundancy Protocol/Virtual address", "vrrp.ip_addr", WORD, NULL, true },
 	{ "Virtual Router Redundancy Protocol/Authentication data", "vrrp.auth_string", QUOTED, NULL, false },
+	{ "Session Initiation Protocol/Request line", "sip.Request-Line", ALL, NULL, false },
+	{ "Session Initiation Protocol/Request line/Method", "sip.Method", WORD, NULL, false },
+	{ "Session Initiation Protocol/Request line/Request-URI", "sip.r-uri", ALL, NULL, false },
+	{ "Session Initiation Protocol/Status line", "sip.Status-Line", ALL, NULL, false },
+	{ "Session Initiation Protocol/Status line/Status code", "sip.Status-Code", WORD, NULL, false },
+	{ "Session Initiation Protocol/Call-ID", "sip.Call-ID", ALL, NULL, false },
+	{ "Session Initiation Protocol/CSeq", "sip.CSeq", ALL, NULL, false },
+	{ "Session Initiation Protocol/From", "sip.From", ALL, NULL, false },
+	{ "Session Initiation Protocol/To", "sip.To", ALL, NULL, false },
+	{ "Session Initiation Protocol/Content-Type", "sip.Content-Type", ALL, NULL, false },
+	{ "Session Initiation Protocol/Content-Length", "sip.Content-Length", WORD, NULL, false },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

@@ -157,6 +157,21 @@ def vrrp_frames():
             eth(ipv4(A4, "224.0.0.18", 112, v3, ttl=255))]
 
 
+INVITE = (b"INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776\r\n"
+          b"Max-Forwards: 70\r\nTo: Bob <sip:bob@example.com>\r\nFrom: Alice <sip:alice@example.org>;tag=1928\r\n"
+          b"Call-ID: a84b4c76e66710@pc33\r\nCSeq: 314159 INVITE\r\nContent-Type: application/sdp\r\n"
+          b"Content-Length: 13\r\n\r\nv=0\r\no=- 1 1\r\n")
+OK200 = (b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776\r\nCall-ID: a84b4c76e66710@pc33\r\n"
+         b"CSeq: 314159 INVITE\r\nl: 0\r\n\r\n")
+
+
+def sip_frames():
+    return [eth(udp4(A4, B4, 5060, 5060, INVITE)), eth(udp4(B4, A4, 5060, 5060, OK200)),
+            eth(tcp4(A4, B4, 40000, 5060, 1, 1, 0x18, 500, INVITE)),
+            eth(udp6(A6, B6, 5060, 5060, b"BYE sip:bob@example.com SIP/2.0\r\nCall-ID: x@y\r\nCSeq: 2 BYE\r\n\r\n"),
+                0x86DD)]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
@@ -164,6 +179,7 @@ FILES = {
     "bgp": bgp_frames,
     "sctp": sctp_frames,
     "vrrp": vrrp_frames,
+    "sip": sip_frames,
 }
 
 

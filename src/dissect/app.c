@@ -5,12 +5,13 @@
  *
  * Recognition: the decoder of a well-known port (80/8080 HTTP, 25/587
  * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP, 546/547
- * DHCPv6, 179 BGP) is tried first and told it was chosen by port, so
+ * DHCPv6, 179 BGP, 5060 SIP) is tried first and told it was chosen by port, so
  * it may show what does not look like the start of a message (an HTTP body
  * continuing from an earlier segment).  Then every decoder is tried by
  * content, because the lab's servers listen on ports the kernel picks: an
  * HTTP start line, a command or reply line, a TLS handshake record header,
- * a plausible DNS header, a BGP marker (DHCP, DHCPv6 and NTP are
+ * a plausible DNS header, a BGP marker, a SIP request or
+ * status line (DHCP, DHCPv6 and NTP are
  * recognised by port only).  A
  * command or reply line is SMTP or FTP by what only one of them uses (a
  * verb such as EHLO or PASV, a reply code such as 354 or 227, a word in the
@@ -321,6 +322,8 @@ static const struct app_port {
 	{ 546, false, dis_dhcp6, NULL },
 	{ 547, false, dis_dhcp6, NULL },
 	{ 179, true, dis_bgp, NULL },
+	{ 5060, false, dis_sip, NULL },
+	{ 5060, true, dis_sip, NULL },
 };
 
 /* Tried in order when no port decided; each looks before it records. */
@@ -333,6 +336,7 @@ static const struct app_content {
 	{ true, false, dis_tls },
 	{ true, true, dis_dns },
 	{ true, false, dis_bgp },
+	{ true, true, dis_sip },
 };
 
 static const struct app_port *port_find(uint16_t port, bool tcp)
