@@ -775,6 +775,85 @@ static void test_sip(void)
 	dissection_free(&d);
 }
 
+/* ----------------------------------------------------------------- SNMP */
+
+/* A BER element: tag, short-form length, contents. */
+static void ber(struct pkt *m, unsigned tag, const struct pkt *body)
+{
+	p8(m, tag);
+	p8(m, body->n);
+	pmem(m, body->b, body->n);
+}
+
+static void ber_u8(struct pkt *m, unsigned tag, unsigned v)
+{
+	p8(m, tag), p8(m, 1), p8(m, v);
+}
+
+static void test_snmp(void)
+{
+	struct pkt oid, vb, vbl, pdu, msg, f;
+	struct dissection d;
+
+	/* v2c GetRequest for sysDescr.0 (1.3.6.1.2.1.1.1.0). */
+	oid.n = 0;
+	p8(&oid, 6), p8(&oid, 8);
+	pmem(&oid, (const uint8_t[]){ 43, 6, 1, 2, 1, 1, 1, 0 }, 8);
+	p8(&oid, 5), p8(&oid, 0);
+	vb.n = 0;
+	ber(&vb, 0x30, &oid);
+	vbl.n = 0;
+	ber(&vbl, 0x30, &vb);
+	pdu.n = 0;
+	p8(&pdu, 2), p8(&pdu, 2), p16(&pdu, 1234);
+	ber_u8(&pdu, 2, 0);
+	ber_u8(&pdu, 2, 0);
+	pmem(&pdu, vbl.b, vbl.n);
+	msg.n = 0;
+	ber_u8(&msg, 2, 1);
+	p8(&msg, 4), p8(&msg, 6), pmem(&msg, "public", 6);
+	ber(&msg, 0xa0, &pdu);
+	struct pkt whole = { .n = 0 };
+	ber(&whole, 0x30, &msg);
+	udp4_frame(&f, 40000, 161, &whole);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("SNMP GetRequest(26)  .1.3.6.1.2.1.1.1.0", summary(&d, NULL));
+	EQ_IN(&d, "Simple Network Management Protocol", "Version", UDP4 + 2, 3, "1 (SNMPv2c)");
+	EQ_FIELD(&d, "Community", UDP4 + 5, 8, "\"public\"");
+	EQ_FIELD(&d, "PDU type", UDP4 + 13, 1, "0xa0 (GetRequest)");
+	EQ_FIELD(&d, "Request ID", UDP4 + 15, 4, "1234");
+	EQ_FIELD(&d, "Error status", UDP4 + 19, 3, "0 (noError)");
+	EQ_FIELD(&d, "Variable", UDP4 + 27, 14, ".1.3.6.1.2.1.1.1.0: NULL, 0 bytes (BER tag 0x05)");
+	dissection_free(&d);
+	valid("SNMP GetRequest", LINK_ETHERNET, &f);
+
+	/* Malformed: the community where an INTEGER version belongs; a length past the message. */
+	msg.n = 0;
+	p8(&msg, 4), p8(&msg, 1), p8(&msg, 'x');
+	whole.n = 0;
+	ber(&whole, 0x30, &msg);
+	udp4_frame(&f, 40000, 161, &whole);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: SNMP version: BER tag 0x04 where 0x02 belongs", d.problem);
+	dissection_free(&d);
+	msg.n = 0;
+	p8(&msg, 2), p8(&msg, 9), p8(&msg, 1);
+	whole.n = 0;
+	ber(&whole, 0x30, &msg);
+	udp4_frame(&f, 40000, 161, &whole);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: SNMP version: a BER length runs past what holds it", d.problem);
+	dissection_free(&d);
+
+	/* Not a SEQUENCE on port 161: not taken. */
+	msg.n = 0;
+	p32(&msg, 0x01020304);
+	udp4_frame(&f, 40000, 161, &msg);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("UDP, length 4", summary(&d, NULL));
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
@@ -784,5 +863,6 @@ int main(void)
 	test_sctp();
 	test_vrrp();
 	test_sip();
+	test_snmp();
 	return check_done("test_dissect_more");
 }

@@ -343,6 +343,14 @@ static const struct rule rules[] = {
 	{ "Session Initiation Protocol/To", "sip.To", ALL, NULL, false },
 	{ "Session Initiation Protocol/Content-Type", "sip.Content-Type", ALL, NULL, false },
 	{ "Session Initiation Protocol/Content-Length", "sip.Content-Length", WORD, NULL, false },
+	{ "Simple Network Management Protocol/Version", "snmp.version", WORD, NULL, false },
+	{ "Simple Network Management Protocol/Community", "snmp.community", QUOTED, NULL, false },
+	{ "Simple Network Management Protocol/PDU/Request ID", "snmp.request_id", WORD, NULL, false },
+	{ "Simple Network Management Protocol/PDU/Error status", "snmp.error_status", WORD, NULL, false },
+	{ "Simple Network Management Protocol/PDU/Error index", "snmp.error_index", WORD, NULL, false },
+	{ "Simple Network Management Protocol/Header data/Message ID", "snmp.msgID", WORD, NULL, false },
+	{ "Simple Network Management Protocol/Header data/Maximum size", "snmp.msgMaxSize", WORD, NULL, false },
+	{ "Simple Network Management Protocol/Header data/Security model", "snmp.msgSecurityModel", WORD, NULL, false },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

@@ -172,6 +172,27 @@ def sip_frames():
                 0x86DD)]
 
 
+def tlv(tag, body):
+    n = len(body)
+    return bytes([tag]) + (bytes([n]) if n < 128 else bytes([0x81, n])) + body
+
+
+def ber_int(v):
+    return tlv(2, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def snmp_frames():
+    oid = lambda k: tlv(6, bytes([43, 6, 1, 2, 1, 1, k, 0]))
+    vb = tlv(0x30, tlv(0x30, oid(1) + b"\x05\x00") + tlv(0x30, oid(5) + b"\x05\x00"))
+    get = tlv(0x30, ber_int(1) + tlv(4, b"public") + tlv(0xa0, ber_int(1234) + ber_int(0) + ber_int(0) + vb))
+    resp = tlv(0x30, ber_int(0) + tlv(4, b"private") + tlv(0xa2, ber_int(1234) + ber_int(2) + ber_int(1)
+                                                            + tlv(0x30, tlv(0x30, oid(1) + tlv(4, b"Linux")))))
+    v3 = tlv(0x30, ber_int(3) + tlv(0x30, ber_int(42) + ber_int(65507) + tlv(4, b"\x04") + ber_int(3))
+             + tlv(4, b"") + tlv(0x30, tlv(4, b"") + tlv(4, b"") + tlv(0xa0, ber_int(1) + ber_int(0) + ber_int(0)
+                                                                         + tlv(0x30, b""))))
+    return [eth(udp4(A4, B4, 40000, 161, get)), eth(udp4(B4, A4, 161, 40000, resp)), eth(udp4(A4, B4, 40000, 161, v3))]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
@@ -180,6 +201,7 @@ FILES = {
     "sctp": sctp_frames,
     "vrrp": vrrp_frames,
     "sip": sip_frames,
+    "snmp": snmp_frames,
 }
 
 
