@@ -854,6 +854,75 @@ static void test_snmp(void)
 	dissection_free(&d);
 }
 
+/* ----------------------------------------------------------------- QUIC */
+
+static void test_quic(void)
+{
+	struct pkt m, f;
+	struct dissection d;
+
+	/* A client Initial (8-byte DCID, no SCID, no token) coalesced with a 0-RTT packet. */
+	m.n = 0;
+	p8(&m, 0xc3), p32(&m, 1), p8(&m, 8), p32(&m, 0x84acac06), p32(&m, 0xb42ed863), p8(&m, 0);
+	p8(&m, 0);                       /* token length 0 */
+	p16(&m, 0x4000 | 20);            /* length 20 as a 2-byte varint */
+	for (int k = 0; k < 20; k++)
+		p8(&m, 0xa0);
+	p8(&m, 0xd3), p32(&m, 1), p8(&m, 0), p8(&m, 4), p32(&m, 0x01020304);
+	p8(&m, 5);
+	for (int k = 0; k < 5; k++)
+		p8(&m, 0xb0);
+	udp4_frame(&f, 50000, 443, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("QUIC Initial, version 1, dcid 84acac06b42ed863, scid - + 0-RTT, length 55", summary(&d, NULL));
+	EQ_FIELD(&d, "Packet", UDP4, 38, "Initial");
+	EQ_IN(&d, "QUIC", "Version", UDP4 + 1, 4, "0x00000001");
+	EQ_FIELD(&d, "Destination connection ID", UDP4 + 6, 8, "84acac06b42ed863");
+	EQ_FIELD(&d, "Source connection ID length", UDP4 + 14, 1, "0");
+	EQ_FIELD(&d, "Token length", UDP4 + 15, 1, "0");
+	EQ_IN(&d, "QUIC", "Length", UDP4 + 16, 2, "20");
+	EQ_FIELD(&d, "Protected payload", UDP4 + 18, 20, "20 bytes: a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0 a0");
+	EQ_FIELD(&d, "Source connection ID", UDP4 + 38 + 7, 4, "01020304");
+	EQ_STR("1 (0-RTT)", fld_in(&d, "Protected payload", "Packet type")->value);
+	dissection_free(&d);
+	valid("QUIC Initial + 0-RTT", LINK_ETHERNET, &f);
+
+	/* A version negotiation from the server. */
+	m.n = 0;
+	p8(&m, 0x80), p32(&m, 0), p8(&m, 0), p8(&m, 2), p16(&m, 0x1234);
+	p32(&m, 1), p32(&m, 0x6b3343cf);
+	udp4_frame(&f, 443, 50000, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("QUIC version negotiation, dcid -, scid 1234, length 17", summary(&d, NULL));
+	EQ_FIELD(&d, "Supported version", UDP4 + 9, 4, "0x00000001");
+	dissection_free(&d);
+	valid("QUIC version negotiation", LINK_ETHERNET, &f);
+
+	/* Malformed: a 21-byte connection ID in version 1, a length past the datagram. */
+	m.n = 0;
+	p8(&m, 0xc0), p32(&m, 1), p8(&m, 21);
+	for (int k = 0; k < 22; k++)
+		p8(&m, 0);
+	udp4_frame(&f, 50000, 443, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: QUIC destination connection ID of 21 bytes: version 1 allows 20 at most", d.problem);
+	dissection_free(&d);
+	m.n = 0;
+	p8(&m, 0xe0), p32(&m, 1), p8(&m, 0), p8(&m, 0), p8(&m, 30), p32(&m, 0);
+	udp4_frame(&f, 50000, 443, &m);
+	EQ_INT(DIS_MALFORMED, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("malformed: QUIC length 30 runs past the datagram (4 bytes left)", d.problem);
+	dissection_free(&d);
+
+	/* No fixed bit on 443: not QUIC. */
+	m.n = 0;
+	p8(&m, 0x16), p32(&m, 0xfefd0000);
+	udp4_frame(&f, 50000, 443, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("UDP, length 5", summary(&d, NULL));
+	dissection_free(&d);
+}
+
 int main(void)
 {
 	test_ntp();
@@ -864,5 +933,6 @@ int main(void)
 	test_vrrp();
 	test_sip();
 	test_snmp();
+	test_quic();
 	return check_done("test_dissect_more");
 }

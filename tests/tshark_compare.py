@@ -32,7 +32,9 @@ MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "d
          "bgp.length", "bgp.type", "bgp.open.version", "bgp.open.myas", "bgp.open.holdtime", "bgp.open.identifier", "bgp.open.opt.len", "bgp.cap.type", "bgp.cap.length", "bgp.notify.major_error", "bgp.update.withdrawn_routes.length", "bgp.update.path_attributes.length", "bgp.update.path_attribute.flags", "bgp.update.path_attribute.type_code", "bgp.update.path_attribute.length", "bgp.update.path_attribute.origin", "bgp.update.path_attribute.next_hop", "bgp.update.path_attribute.multi_exit_disc", "bgp.update.path_attribute.local_pref", "bgp.route_refresh.afi", "bgp.route_refresh.safi",
          # SCTP: every chunk of a packet
          "sctp.chunk_type", "sctp.chunk_flags", "sctp.chunk_length", "sctp.data_tsn_raw", "sctp.data_sid", "sctp.data_ssn", "sctp.data_payload_proto_id", "sctp.sack_cumulative_tsn_ack_raw", "sctp.sack_number_of_gap_blocks", "sctp.sack_number_of_duplicated_tsns", "sctp.initiate_tag",
-         "vrrp.ip_addr"}
+         "vrrp.ip_addr",
+         # QUIC: every packet coalesced into a datagram
+         "quic.header_form", "quic.long.packet_type", "quic.version", "quic.dcil", "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.supported_version"}
 
 _known = None
 ANALYSIS = {

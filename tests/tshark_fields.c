@@ -351,6 +351,16 @@ static const struct rule rules[] = {
 	{ "Simple Network Management Protocol/Header data/Message ID", "snmp.msgID", WORD, NULL, false },
 	{ "Simple Network Management Protocol/Header data/Maximum size", "snmp.msgMaxSize", WORD, NULL, false },
 	{ "Simple Network Management Protocol/Header data/Security model", "snmp.msgSecurityModel", WORD, NULL, false },
+	{ "QUIC/Packet/First byte/Long header", "quic.header_form", SETFLAG, NULL, true },
+	{ "QUIC/Packet/First byte/Packet type", "quic.long.packet_type", WORD, NULL, true },
+	{ "QUIC/Packet/Version", "quic.version", WORD, NULL, true },
+	{ "QUIC/Packet/Destination connection ID length", "quic.dcil", WORD, NULL, true },
+	{ "QUIC/Packet/Destination connection ID", "quic.dcid", WORD, NULL, true },
+	{ "QUIC/Packet/Source connection ID length", "quic.scil", WORD, NULL, true },
+	{ "QUIC/Packet/Source connection ID", "quic.scid", WORD, NULL, true },
+	{ "QUIC/Packet/Token length", "quic.token_length", WORD, NULL, true },
+	{ "QUIC/Packet/Length", "quic.length", WORD, NULL, true },
+	{ "QUIC/Packet/Supported version", "quic.supported_version", WORD, NULL, true },
 };
 enum { NRULES = sizeof rules / sizeof rules[0], MAXDEPTH = 8 };
 

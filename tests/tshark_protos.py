@@ -193,6 +193,16 @@ def snmp_frames():
     return [eth(udp4(A4, B4, 40000, 161, get)), eth(udp4(B4, A4, 161, 40000, resp)), eth(udp4(A4, B4, 40000, 161, v3))]
 
 
+def quic_frames():
+    dcid = bytes.fromhex("84acac06b42ed863")
+    initial = b"\xc3" + struct.pack("!IB", 1, 8) + dcid + b"\x00" + b"\x00" + struct.pack("!H", 0x4000 | 40) + bytes(40)
+    hs = b"\xe1" + struct.pack("!IB", 1, 0) + b"\x08" + dcid + struct.pack("!H", 0x4000 | 30) + bytes(range(30))
+    vn = b"\x80" + struct.pack("!IB", 0, 0) + b"\x08" + dcid + struct.pack("!II", 1, 0x6B3343CF)
+    retry = b"\xf0" + struct.pack("!IB", 1, 0) + b"\x04" + b"\x01\x02\x03\x04" + b"token!" + bytes(16)
+    return [eth(udp4(A4, B4, 50000, 443, initial)), eth(udp4(B4, A4, 443, 50000, hs + hs)),
+            eth(udp4(B4, A4, 443, 50000, vn)), eth(udp6(B6, A6, 443, 50000, retry), 0x86DD)]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
@@ -202,6 +212,7 @@ FILES = {
     "vrrp": vrrp_frames,
     "sip": sip_frames,
     "snmp": snmp_frames,
+    "quic": quic_frames,
 }
 
 
