@@ -1,7 +1,7 @@
 /*
  * test_dissect_more.c — the protocols an engineer meets past the basics
  * (NTP, DHCPv6, OSPF, BGP, SCTP, VRRP ...), on messages built byte by byte
- * here from the layouts in their RFCs.
+ * here from the layouts in their RFCs; SIP, SNMP, QUIC and RTCP too.
  *
  * Each case checks field values and their offsets, the one-line summary
  * (tcpdump's words where it has them), every shorter capture of the frame
@@ -923,6 +923,56 @@ static void test_quic(void)
 	dissection_free(&d);
 }
 
+/* ----------------------------------------------------------------- RTCP */
+
+static void test_rtcp(void)
+{
+	struct pkt m, f;
+	struct dissection d;
+
+	/* A sender report with one report block, then a BYE: found by its shape. */
+	m.n = 0;
+	p8(&m, 0x81), p8(&m, 200), p16(&m, 12), p32(&m, 0x1234abcd);
+	p32(&m, 0xed003782), p32(&m, 0x80000000), p32(&m, 160000), p32(&m, 50), p32(&m, 8000);
+	p32(&m, 0xcafe0001), p32(&m, 25u << 24 | 3), p32(&m, 0x10064), p32(&m, 17), p32(&m, 0x3782abcd), p32(&m, 65536);
+	p8(&m, 0x81), p8(&m, 203), p16(&m, 1), p32(&m, 0x1234abcd);
+	udp4_frame(&f, 5004, 5005, &m);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("RTCP sender report, ssrc 0x1234abcd, 50 packets, 8000 bytes; goodbye", summary(&d, NULL));
+	EQ_FIELD(&d, "Sender SSRC", UDP4 + 4, 4, "0x1234abcd");
+	EQ_FIELD(&d, "RTP timestamp", UDP4 + 16, 4, "160000");
+	EQ_FIELD(&d, "Fraction lost", UDP4 + 32, 1, "25 (9%)");
+	EQ_FIELD(&d, "Cumulative packets lost", UDP4 + 33, 3, "3");
+	EQ_FIELD(&d, "Highest sequence number", UDP4 + 38, 2, "100");
+	EQ_FIELD(&d, "Delay since last SR", UDP4 + 48, 4, "65536");
+	EQ_IN(&d, "Real-time Transport Control Protocol", "Source", UDP4 + 56, 4, "0x1234abcd");
+	dissection_free(&d);
+	valid("RTCP SR + BYE", LINK_ETHERNET, &f);
+
+	/* What is not the shape stays UDP: lengths that do not add up, a first
+	 * packet that is no report, a report whose blocks do not fit, padding
+	 * before the last packet. */
+	static const struct {
+		unsigned b0, pt, words;
+		uint32_t n;
+	} bad[] = {
+		{ 0x80, 201, 2, 8 },    /* says 12 bytes, has 8 */
+		{ 0x80, 202, 1, 8 },    /* SDES first */
+		{ 0x82, 201, 1, 8 },    /* two blocks in 8 bytes */
+		{ 0xa0, 201, 1, 16 },   /* padding, then another packet */
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		m.n = 0;
+		p8(&m, bad[k].b0), p8(&m, bad[k].pt), p16(&m, bad[k].words), p32(&m, 1);
+		if (bad[k].n == 16)
+			p8(&m, 0x80), p8(&m, 203), p16(&m, 1), p32(&m, 1);
+		udp4_frame(&f, 5004, 5005, &m);
+		EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+		CHECK_MSG(strncmp(summary(&d, NULL), "UDP, length", 11) == 0, "case %zu: %s", k, summary(&d, NULL));
+		dissection_free(&d);
+	}
+}
+
 int main(void)
 {
 	test_ntp();
@@ -934,5 +984,6 @@ int main(void)
 	test_sip();
 	test_snmp();
 	test_quic();
+	test_rtcp();
 	return check_done("test_dissect_more");
 }

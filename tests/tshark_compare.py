@@ -33,6 +33,8 @@ MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "d
          # SCTP: every chunk of a packet
          "sctp.chunk_type", "sctp.chunk_flags", "sctp.chunk_length", "sctp.data_tsn_raw", "sctp.data_sid", "sctp.data_ssn", "sctp.data_payload_proto_id", "sctp.sack_cumulative_tsn_ack_raw", "sctp.sack_number_of_gap_blocks", "sctp.sack_number_of_duplicated_tsns", "sctp.initiate_tag",
          "vrrp.ip_addr",
+         # RTCP: every packet of a compound datagram
+         "rtcp.version", "rtcp.pt", "rtcp.length", "rtcp.senderssrc", "rtcp.timestamp.rtp", "rtcp.sender.packetcount", "rtcp.sender.octetcount", "rtcp.ssrc.identifier", "rtcp.ssrc.fraction", "rtcp.ssrc.cum_nr", "rtcp.ssrc.high_seq", "rtcp.ssrc.jitter", "rtcp.ssrc.lsr", "rtcp.ssrc.dlsr",
          # QUIC: every packet coalesced into a datagram
          "quic.header_form", "quic.long.packet_type", "quic.version", "quic.dcil", "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.supported_version"}
 

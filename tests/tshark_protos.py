@@ -203,6 +203,15 @@ def quic_frames():
             eth(udp4(B4, A4, 443, 50000, vn)), eth(udp6(B6, A6, 443, 50000, retry), 0x86DD)]
 
 
+def rtcp_frames():
+    block = struct.pack("!IIIIII", 0xCAFE0001, (25 << 24) | 3, 0x10064, 17, 0x3782ABCD, 65536)
+    sr = struct.pack("!BBHIIIIII", 0x81, 200, 12, 0x1234ABCD, 0xED003782, 0x80000000, 160000, 50, 8000) + block
+    rr = struct.pack("!BBHI", 0x81, 201, 7, 0xCAFE0001) + block
+    sdes = struct.pack("!BBHI", 0x81, 202, 3, 0x1234ABCD) + b"\x01\x03abc" + b"\x00\x00\x00"
+    bye = struct.pack("!BBHI", 0x81, 203, 1, 0x1234ABCD)
+    return [eth(udp4(A4, B4, 5005, 5005, sr + sdes)), eth(udp4(B4, A4, 5005, 5005, rr + bye))]
+
+
 FILES = {
     "ntp": ntp_frames,
     "dhcp6": dhcp6_frames,
@@ -213,6 +222,7 @@ FILES = {
     "sip": sip_frames,
     "snmp": snmp_frames,
     "quic": quic_frames,
+    "rtcp": rtcp_frames,
 }
 
 

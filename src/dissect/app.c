@@ -4,15 +4,15 @@
  * section 4) and FTP (RFC 959 section 4) share.
  *
  * Recognition: the decoder of a well-known port (80/8080 HTTP, 25/587
- * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP, 546/547
- * DHCPv6, 179 BGP, 5060 SIP, 161/162 SNMP, UDP 443 QUIC) is tried first and told it was chosen by port, so
- * it may show what does not look like the start of a message (an HTTP body
- * continuing from an earlier segment).  Then every decoder is tried by
- * content, because the lab's servers listen on ports the kernel picks: an
- * HTTP start line, a command or reply line, a TLS handshake record header,
- * a plausible DNS header, a BGP marker, a SIP request or
- * status line (DHCP, DHCPv6, NTP, SNMP
- * and QUIC are recognised by port only).  A
+ * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP, 546/547 DHCPv6,
+ * 179 BGP, 5060 SIP, 161/162 SNMP, UDP 443 QUIC) is tried first and told
+ * it was chosen by port, so it may show what does not look like the start
+ * of a message (an HTTP body continuing from an earlier segment).  Then
+ * every decoder is tried by content, because the lab's servers listen on
+ * ports the kernel picks: an HTTP start line, a command or reply line, a
+ * TLS handshake record header, a compound RTCP datagram, a plausible DNS
+ * header, a BGP marker, a SIP request or status line (DHCP, DHCPv6, NTP,
+ * SNMP and QUIC are recognised by port only).  A
  * command or reply line is SMTP or FTP by what only one of them uses (a
  * verb such as EHLO or PASV, a reply code such as 354 or 227, a word in the
  * reply's text such as "ESMTP" or "FTP"); a line both could have sent is
@@ -337,6 +337,7 @@ static const struct app_content {
 	{ true, false, dis_http },
 	{ true, false, smtp_or_ftp },
 	{ true, false, dis_tls },
+	{ false, true, dis_rtcp },   /* before DNS: its shape is the stricter test */
 	{ true, true, dis_dns },
 	{ true, false, dis_bgp },
 	{ true, true, dis_sip },

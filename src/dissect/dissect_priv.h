@@ -218,6 +218,7 @@ bool dis_bgp(struct dctx *c, const struct dis_seg *s);   /* proto_bgp.c */
 bool dis_sip(struct dctx *c, const struct dis_seg *s);   /* proto_sip.c */
 bool dis_snmp(struct dctx *c, const struct dis_seg *s);  /* proto_snmp.c */
 bool dis_quic(struct dctx *c, const struct dis_seg *s);  /* proto_quic.c */
+bool dis_rtcp(struct dctx *c, const struct dis_seg *s);  /* proto_rtcp.c */
 
 /* Text lines of SMTP, FTP and HTTP (app.c).  A line is [off, off+len)
  * without its end of line; eol is 2 for CRLF, 1 for a bare LF, 0 when the
