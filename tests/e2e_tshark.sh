@@ -52,6 +52,13 @@ python3 "$src/tshark_links.py" "$dir" || fail "tshark_links.py failed"
 for f in ppp ppp_hdlc chdlc frelay arcnet ipnet ipoib encap tunnels nflog pflog wifi radiotap ppi pktap; do
 	compare "$dir/$f.pcap"
 done
+# protocols past the basics (tests/tshark_protos.py): NTP, DHCPv6, OSPF, BGP, SCTP, VRRP, SIP, SNMP, QUIC, RTCP
+python3 "$src/tshark_protos.py" "$dir" || fail "tshark_protos.py failed"
+for f in ntp dhcp6 ospf bgp vrrp sip snmp quic; do
+	compare "$dir/$f.pcap"
+done
+compare "$dir/sctp.pcap" -o sctp.checksum:CRC-32C   # tshark checks SCTP's CRC only when told
+compare "$dir/rtcp.pcap" -d udp.port==5005,rtcp      # and decodes RTCP only where told (no port of its own)
 
 # --------------------------------------------------------- real traffic
 if "$bin" lesson tcp-basics --headless --write "$dir/lesson.pcap" > "$dir/lesson.out" 2>&1 &&

@@ -20,7 +20,23 @@ import sys
 
 MULTI = {"tcp.analysis", "fr.nlpid", "dns.qry.name", "dns.qry.type", "dns.a", "dns.aaaa", "dns.cname", "dns.resp.ttl",
          "tls.handshake.ciphersuite", "tls.handshake.extensions_alpn_str",
-         "tls.handshake.extensions.supported_version"}
+         "tls.handshake.extensions.supported_version",
+         # DHCPv6 options nest and repeat: every occurrence, in tree order
+         "dhcpv6.option.type", "dhcpv6.option.length", "dhcpv6.duid.type", "dhcpv6.iaid", "dhcpv6.iaid.t1",
+         "dhcpv6.iaid.t2", "dhcpv6.iaaddr.ip", "dhcpv6.iaaddr.pref_lifetime", "dhcpv6.iaaddr.valid_lifetime",
+         "dhcpv6.iaprefix.pref_len", "dhcpv6.iaprefix.pref_lifetime",
+         "dhcpv6.iaprefix.valid_lifetime", "dhcpv6.iaprefix.pref_addr", "dhcpv6.requested_option_code", "dhcpv6.status_code",
+         "dhcpv6.dns_server",
+         "ospf.hello.active_neighbor", "ospf.lsa.age", "ospf.lsa.id", "ospf.lsa.seqnum", "ospf.lsa.length", "ospf.lsid_opaque_type",
+         # BGP: every message of a segment
+         "bgp.length", "bgp.type", "bgp.open.version", "bgp.open.myas", "bgp.open.holdtime", "bgp.open.identifier", "bgp.open.opt.len", "bgp.cap.type", "bgp.cap.length", "bgp.notify.major_error", "bgp.update.withdrawn_routes.length", "bgp.update.path_attributes.length", "bgp.update.path_attribute.flags", "bgp.update.path_attribute.type_code", "bgp.update.path_attribute.length", "bgp.update.path_attribute.origin", "bgp.update.path_attribute.next_hop", "bgp.update.path_attribute.multi_exit_disc", "bgp.update.path_attribute.local_pref", "bgp.route_refresh.afi", "bgp.route_refresh.safi",
+         # SCTP: every chunk of a packet
+         "sctp.chunk_type", "sctp.chunk_flags", "sctp.chunk_length", "sctp.data_tsn_raw", "sctp.data_sid", "sctp.data_ssn", "sctp.data_payload_proto_id", "sctp.sack_cumulative_tsn_ack_raw", "sctp.sack_number_of_gap_blocks", "sctp.sack_number_of_duplicated_tsns", "sctp.initiate_tag",
+         "vrrp.ip_addr",
+         # RTCP: every packet of a compound datagram
+         "rtcp.version", "rtcp.pt", "rtcp.length", "rtcp.senderssrc", "rtcp.timestamp.rtp", "rtcp.sender.packetcount", "rtcp.sender.octetcount", "rtcp.ssrc.identifier", "rtcp.ssrc.fraction", "rtcp.ssrc.cum_nr", "rtcp.ssrc.high_seq", "rtcp.ssrc.jitter", "rtcp.ssrc.lsr", "rtcp.ssrc.dlsr",
+         # QUIC: every packet coalesced into a datagram
+         "quic.header_form", "quic.long.packet_type", "quic.version", "quic.dcil", "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.supported_version"}
 
 _known = None
 ANALYSIS = {

@@ -4,12 +4,15 @@
  * section 4) and FTP (RFC 959 section 4) share.
  *
  * Recognition: the decoder of a well-known port (80/8080 HTTP, 25/587
- * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP) is tried first and told it was chosen by port, so
- * it may show what does not look like the start of a message (an HTTP body
- * continuing from an earlier segment).  Then every decoder is tried by
- * content, because the lab's servers listen on ports the kernel picks: an
- * HTTP start line, a command or reply line, a TLS handshake record header,
- * a plausible DNS header (DHCP is recognised by port only).  A
+ * SMTP, 21 FTP, 53 DNS, 443 TLS, 67/68 DHCP, 123 NTP, 546/547 DHCPv6,
+ * 179 BGP, 5060 SIP, 161/162 SNMP, UDP 443 QUIC) is tried first and told
+ * it was chosen by port, so it may show what does not look like the start
+ * of a message (an HTTP body continuing from an earlier segment).  Then
+ * every decoder is tried by content, because the lab's servers listen on
+ * ports the kernel picks: an HTTP start line, a command or reply line, a
+ * TLS handshake record header, a compound RTCP datagram, a plausible DNS
+ * header, a BGP marker, a SIP request or status line (DHCP, DHCPv6, NTP,
+ * SNMP and QUIC are recognised by port only).  A
  * command or reply line is SMTP or FTP by what only one of them uses (a
  * verb such as EHLO or PASV, a reply code such as 354 or 227, a word in the
  * reply's text such as "ESMTP" or "FTP"); a line both could have sent is
@@ -315,6 +318,15 @@ static const struct app_port {
 	{ 4790, false, dis_vxlan, NULL },
 	{ 6081, false, dis_geneve, NULL },
 	{ 6635, false, dis_mpls_udp, NULL },
+	{ 123, false, dis_ntp, NULL },
+	{ 546, false, dis_dhcp6, NULL },
+	{ 547, false, dis_dhcp6, NULL },
+	{ 179, true, dis_bgp, NULL },
+	{ 5060, false, dis_sip, NULL },
+	{ 5060, true, dis_sip, NULL },
+	{ 161, false, dis_snmp, NULL },
+	{ 162, false, dis_snmp, NULL },
+	{ 443, false, dis_quic, NULL },
 };
 
 /* Tried in order when no port decided; each looks before it records. */
@@ -325,7 +337,10 @@ static const struct app_content {
 	{ true, false, dis_http },
 	{ true, false, smtp_or_ftp },
 	{ true, false, dis_tls },
+	{ false, true, dis_rtcp },   /* before DNS: its shape is the stricter test */
 	{ true, true, dis_dns },
+	{ true, false, dis_bgp },
+	{ true, true, dis_sip },
 };
 
 static const struct app_port *port_find(uint16_t port, bool tcp)

@@ -365,10 +365,10 @@ static const struct ipproto {
 	{ 58, "ICMPv6", dis_icmp6 },
 	{ 59, "No next header", NULL },
 	{ 60, "IPv6 destination options", NULL },
-	{ 89, "OSPF", NULL },
+	{ 89, "OSPF", dis_ospf },
 	{ 103, "PIM", NULL },
-	{ 112, "VRRP", NULL },
-	{ 132, "SCTP", NULL },
+	{ 112, "VRRP", dis_vrrp },
+	{ 132, "SCTP", dis_sctp },
 	{ 136, "UDP-Lite", NULL },
 };
 

@@ -183,6 +183,9 @@ void dis_tcp(struct dctx *c, uint32_t len);
 void dis_udp(struct dctx *c, uint32_t len);
 void dis_icmp(struct dctx *c, uint32_t len);
 void dis_icmp6(struct dctx *c, uint32_t len);
+void dis_ospf(struct dctx *c, uint32_t len);   /* proto_ospf.c */
+void dis_sctp(struct dctx *c, uint32_t len);   /* proto_sctp.c */
+void dis_vrrp(struct dctx *c, uint32_t len);   /* proto_vrrp.c */
 
 /* ---- application layers (app.c, proto_http.c, proto_smtp.c, proto_ftp.c, proto_dns.c) ----
  *
@@ -209,6 +212,13 @@ bool dis_http(struct dctx *c, const struct dis_seg *s);
 bool dis_dns(struct dctx *c, const struct dis_seg *s);
 bool dis_tls(struct dctx *c, const struct dis_seg *s);   /* proto_tls.c */
 bool dis_dhcp(struct dctx *c, const struct dis_seg *s);  /* proto_dhcp.c */
+bool dis_ntp(struct dctx *c, const struct dis_seg *s);   /* proto_ntp.c */
+bool dis_dhcp6(struct dctx *c, const struct dis_seg *s); /* proto_dhcp6.c */
+bool dis_bgp(struct dctx *c, const struct dis_seg *s);   /* proto_bgp.c */
+bool dis_sip(struct dctx *c, const struct dis_seg *s);   /* proto_sip.c */
+bool dis_snmp(struct dctx *c, const struct dis_seg *s);  /* proto_snmp.c */
+bool dis_quic(struct dctx *c, const struct dis_seg *s);  /* proto_quic.c */
+bool dis_rtcp(struct dctx *c, const struct dis_seg *s);  /* proto_rtcp.c */
 
 /* Text lines of SMTP, FTP and HTTP (app.c).  A line is [off, off+len)
  * without its end of line; eol is 2 for CRLF, 1 for a bare LF, 0 when the

@@ -529,6 +529,8 @@ static void summary_of(const struct dissection *d, struct flowtab *t, char *buf,
 			dis_appendf(buf, n, ": %s: %s", i->app, i->app_summary);
 		else if (t && i->payload_len && ftp_data_is(t, i))
 			dis_appendf(buf, n, ": FTP data, %u bytes", i->payload_len);
+	} else if (i->udp && i->app && strncmp(i->app_summary, i->app, strlen(i->app)) == 0) {
+		snprintf(buf, n, "%s", i->app_summary);   /* it names itself: "NTPv4, Client, length 48" */
 	} else if (i->udp && i->app) {
 		snprintf(buf, n, "%s %s", i->app, i->app_summary);   /* tcpdump shows DNS so, not "UDP" */
 	} else if (i->udp) {
@@ -537,6 +539,8 @@ static void summary_of(const struct dissection *d, struct flowtab *t, char *buf,
 		sum_icmp(i, buf, n);
 	} else if (i->icmp) {
 		sum_icmp6(i, buf, n);
+	} else if (i->ip_version && i->app && !i->fragment) {
+		snprintf(buf, n, "%s", i->app_summary);   /* an IP protocol's own: "OSPFv2, Hello, length 44" */
 	} else {
 		sum_other(d, buf, n);
 	}
