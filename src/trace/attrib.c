@@ -37,6 +37,7 @@
  * what both touch.
  */
 #include "trace/trace_priv.h"
+#include "common/mem.h"
 
 #include "demo/demo.h"
 #include "demo/sockdiag.h"
@@ -184,17 +185,11 @@ static void add_port(uint16_t *p, size_t *n, uint16_t v)
 
 struct trace_attrib *attrib_open(enum capture_want want, enum capture_mode *mode, char *why, size_t whylen)
 {
-	struct trace_attrib *a = calloc(1, sizeof *a);
-	if (!a)
-		return NULL;
+	struct trace_attrib *a = xcalloc(1, sizeof *a);
 	a->marker_fd = -1;
 	a->nl = -1;
 	a->first_ns = CAPFILE_NO_TIME;
-	a->conns = calloc(MAX_CONNS, sizeof *a->conns);
-	if (!a->conns) {
-		free(a);
-		return NULL;
-	}
+	a->conns = xcalloc(MAX_CONNS, sizeof *a->conns);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	*mode = CAPTURE_NONE;
@@ -336,15 +331,15 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 		                  sizeof line);
 		if (a->npkts == a->cap_pkts) {
 			size_t ncap = a->cap_pkts ? a->cap_pkts * 2 : 64;
-			struct apkt *grown = realloc(a->pkts, ncap * sizeof *grown);
+			struct apkt *grown = xrealloc(a->pkts, ncap * sizeof *grown);
 			if (grown) {
 				a->pkts = grown;
 				a->cap_pkts = ncap;
 			}
 		}
-		char *copy = strdup(line);
+		char *copy = xstrdup(line);
 		uint8_t *frame = NULL;
-		if (a->keep_frames && copy && (frame = malloc(caplen ? caplen : 1)))
+		if (a->keep_frames && copy && (frame = xmalloc(caplen ? caplen : 1)))
 			memcpy(frame, data, caplen);
 		if (copy && a->npkts < a->cap_pkts && (frame || !a->keep_frames)) {
 			a->pkts[a->npkts++] = (struct apkt){ window, false, copy, frame, caplen, wirelen, ns };

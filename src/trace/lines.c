@@ -24,6 +24,7 @@
  * every call is shown without a line.
  */
 #include "trace/trace_priv.h"
+#include "common/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,7 @@ struct trace_lines *lines_new(char *why, size_t whylen)
 {
 	(void)why;
 	(void)whylen;
-	struct trace_lines *l = calloc(1, sizeof *l);
-	if (!l)
-		return NULL;
+	struct trace_lines *l = xcalloc(1, sizeof *l);
 	l->cb.find_elf = dwfl_linux_proc_find_elf;
 	l->cb.find_debuginfo = dwfl_standard_find_debuginfo;
 	l->cb.debuginfo_path = &l->debuginfo_path;
@@ -205,11 +204,9 @@ static uint32_t file_index(struct trace_bps *b, const char *path)
 	for (size_t i = b->nfiles; i-- > 0;)
 		if (!strcmp(b->files[i], path))
 			return (uint32_t)i;
-	char **f = realloc(b->files, (b->nfiles + 1) * sizeof *f);
-	if (!f)
-		return UINT32_MAX;
+	char **f = xrealloc(b->files, (b->nfiles + 1) * sizeof *f);
 	b->files = f;
-	if (!(f[b->nfiles] = strdup(path)))
+	if (!(f[b->nfiles] = xstrdup(path)))
 		return UINT32_MAX;
 	return (uint32_t)b->nfiles++;
 }
@@ -259,9 +256,7 @@ static int scan_module(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 				return DWARF_CB_ABORT;
 			if (b->n == b->cap) {
 				size_t cap = b->cap ? 2 * b->cap : 256;
-				struct bp *nb = realloc(b->bp, cap * sizeof *nb);
-				if (!nb)
-					return DWARF_CB_ABORT;
+				struct bp *nb = xrealloc(b->bp, cap * sizeof *nb);
 				b->bp = nb;
 				b->cap = cap;
 			}
@@ -299,11 +294,7 @@ struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, ch
 	Dwfl *d = dwfl_begin(&l->cb);
 	if (!d)
 		return NULL;
-	struct trace_bps *b = calloc(1, sizeof *b);
-	if (!b) {
-		dwfl_end(d);
-		return NULL;
-	}
+	struct trace_bps *b = xcalloc(1, sizeof *b);
 	/* At exec only the program and its loader are mapped: its own code is. */
 	struct scan sc = { .b = b };
 	if (dwfl_linux_proc_report(d, tgid) == 0 && dwfl_report_end(d, NULL, NULL) == 0)
@@ -311,7 +302,8 @@ struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, ch
 	dwfl_end(d);
 	if (b->n == MAX_BPS)
 		snprintf(why, whylen, "only the first %d line table rows get a breakpoint", MAX_BPS);
-	qsort(b->bp, b->n, sizeof *b->bp, cmp_bp);
+	if (b->n)   /* qsort with NULL and 0 is undefined */
+		qsort(b->bp, b->n, sizeof *b->bp, cmp_bp);
 	size_t k = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		/* one int3 an address (a row repeated), the first row's line */
@@ -331,25 +323,15 @@ struct trace_bps *lines_bps_new(struct trace_lines *l, pid_t tgid, pid_t tid, ch
 
 struct trace_bps *lines_bps_fork(struct trace_bps *b)
 {
-	struct trace_bps *c = calloc(1, sizeof *c);
-	if (!c)
-		return NULL;
-	c->bp = malloc(b->n * sizeof *c->bp);
-	if (!c->bp) {
-		free(c);
-		return NULL;
-	}
+	struct trace_bps *c = xcalloc(1, sizeof *c);
+	c->bp = xmalloc(b->n * sizeof *c->bp);
 	memcpy(c->bp, b->bp, b->n * sizeof *c->bp);
 	c->n = c->cap = b->n;
 	/* the file names are the parent's: the parent's table outlives ours
 	 * only by chance, so they are copied */
-	c->files = calloc(b->nfiles ? b->nfiles : 1, sizeof *c->files);
-	if (!c->files) {
-		lines_bps_free(c);
-		return NULL;
-	}
+	c->files = xcalloc(b->nfiles ? b->nfiles : 1, sizeof *c->files);
 	for (size_t i = 0; i < b->nfiles; i++) {
-		if (!(c->files[i] = strdup(b->files[i]))) {
+		if (!(c->files[i] = xstrdup(b->files[i]))) {
 			lines_bps_free(c);
 			return NULL;
 		}

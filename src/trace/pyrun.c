@@ -20,6 +20,7 @@
  * (src/lesson/catalog.c).
  */
 #include "trace/trace_priv.h"
+#include "common/mem.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -84,7 +85,7 @@ bool pyrun_is_python(const char *path)
 
 static char **vec_new(size_t n)
 {
-	return calloc(n + 1, sizeof(char *));
+	return xcalloc(n + 1, sizeof(char *));
 }
 
 void pyrun_free_argv(char **argv)
@@ -110,14 +111,14 @@ static char **with_runner(char **argv, size_t pre, const char *head, const char 
 	size_t k = 0;
 	bool ok = true;
 	for (size_t i = 0; i < pre; i++)
-		ok &= (v[k++] = strdup(argv[i])) != NULL;
+		ok &= (v[k++] = xstrdup(argv[i])) != NULL;
 	if (head)
-		ok &= (v[k++] = strdup(head)) != NULL;
-	ok &= (v[k++] = strdup(runner)) != NULL;
+		ok &= (v[k++] = xstrdup(head)) != NULL;
+	ok &= (v[k++] = xstrdup(runner)) != NULL;
 	for (size_t i = 0; i < nextra; i++)
-		ok &= (v[k++] = strdup(extra[i])) != NULL;
+		ok &= (v[k++] = xstrdup(extra[i])) != NULL;
 	for (size_t i = from; i < argc; i++)
-		ok &= (v[k++] = strdup(argv[i])) != NULL;
+		ok &= (v[k++] = xstrdup(argv[i])) != NULL;
 	if (!ok) {
 		pyrun_free_argv(v);
 		return NULL;
@@ -239,13 +240,13 @@ char **pyrun_argv(char **argv, const char *found, char *note, size_t n)
 	if (!v)
 		return NULL;
 	size_t j = 0;
-	bool ok = (v[j++] = strdup(interp)) != NULL;
+	bool ok = (v[j++] = xstrdup(interp)) != NULL;
 	if (*arg)
-		ok &= (v[j++] = strdup(arg)) != NULL;
-	ok &= (v[j++] = strdup(runner)) != NULL;
-	ok &= (v[j++] = strdup(found)) != NULL;
+		ok &= (v[j++] = xstrdup(arg)) != NULL;
+	ok &= (v[j++] = xstrdup(runner)) != NULL;
+	ok &= (v[j++] = xstrdup(found)) != NULL;
 	for (size_t i = 1; i < argc; i++)
-		ok &= (v[j++] = strdup(argv[i])) != NULL;
+		ok &= (v[j++] = xstrdup(argv[i])) != NULL;
 	if (!ok) {
 		pyrun_free_argv(v);
 		return NULL;

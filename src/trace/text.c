@@ -19,6 +19,7 @@
  * (text_window), so the program's own output stays in its place.
  */
 #include "trace/trace_priv.h"
+#include "common/mem.h"
 
 #include "capfile/write.h"
 
@@ -58,14 +59,8 @@ static const char TAIL_NOTE[] = "the program's end (the kernel closing what it l
 
 struct trace_text *text_new(FILE *out)
 {
-	struct trace_text *t = calloc(1, sizeof *t);
-	if (!t)
-		return NULL;
-	t->q = calloc(TEXT_MAX_PENDING, sizeof *t->q);
-	if (!t->q) {
-		free(t);
-		return NULL;
-	}
+	struct trace_text *t = xcalloc(1, sizeof *t);
+	t->q = xcalloc(TEXT_MAX_PENDING, sizeof *t->q);
 	t->out = out;
 	return t;
 }
@@ -82,7 +77,7 @@ static char *call_line(const struct trace_text *t, const struct trace_call *c, c
 	if (t->many)
 		snprintf(pid, sizeof pid, "[pid %d] ", (int)c->tid);
 	size_t n = strlen(indent) + strlen(pid) + strlen(c->where) + strlen(sep) + strlen(text) + 1;
-	char *h = malloc(n);
+	char *h = xmalloc(n);
 	if (h)
 		snprintf(h, n, "%s%s%s%s%s", indent, pid, c->where, c->where[0] ? sep : "", text);
 	return h;
@@ -239,11 +234,11 @@ void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...)
 	va_end(va);
 	if (t->many) {
 		size_t n = strlen(text) + 32;
-		line = malloc(n);
+		line = xmalloc(n);
 		if (line)
 			snprintf(line, n, "[pid %d] %s", (int)pid, text);
 	} else {
-		line = strdup(text);
+		line = xstrdup(text);
 	}
 	push(t, line, NULL, 0, 0, false, false);
 }
@@ -254,7 +249,7 @@ void text_line(struct trace_text *t, pid_t tid, const char *where, const char *s
 	if (t->many)
 		snprintf(pid, sizeof pid, "[pid %d] ", (int)tid);
 	size_t n = strlen(pid) + strlen(where) + strlen(source) + strlen(suffix) + 8;
-	char *line = malloc(n);
+	char *line = xmalloc(n);
 	if (line)
 		snprintf(line, n, "%s%s  %s%s%s", pid, where, source, suffix[0] && source[0] ? "  " : "", suffix);
 	push(t, line, NULL, 0, 0, false, false);
@@ -270,7 +265,7 @@ void text_under(struct trace_text *t, pid_t tid, const char *fmt, ...)
 	if (t->many)
 		snprintf(pid, sizeof pid, "[pid %d] ", (int)tid);
 	size_t n = strlen(pid) + strlen(text) + 8;
-	char *line = malloc(n);
+	char *line = xmalloc(n);
 	if (line)
 		snprintf(line, n, "    %s%s", pid, text);
 	push(t, line, NULL, 0, 0, false, false);

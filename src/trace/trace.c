@@ -25,6 +25,7 @@
  */
 #include "trace/trace.h"
 #include "trace/trace_priv.h"
+#include "common/mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -354,13 +355,13 @@ static void source_line(struct tracer *tr, const char *path, int n, char *buf, s
 		free(tr->src[k].path);
 		free(tr->src[k].data);
 		memset(&tr->src[k], 0, sizeof tr->src[k]);
-		tr->src[k].path = strdup(path);
+		tr->src[k].path = xstrdup(path);
 		FILE *f = fopen(path, "re");
 		struct stat st;
 		if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
 			/* a source file, not a log: its first 4 MB */
 			size_t want = st.st_size < (4 << 20) ? (size_t)st.st_size : (size_t)4 << 20;
-			tr->src[k].data = malloc(want ? want : 1);
+			tr->src[k].data = xmalloc(want ? want : 1);
 			if (tr->src[k].data)
 				tr->src[k].len = fread(tr->src[k].data, 1, want, f);
 		}
@@ -1069,11 +1070,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 		return TRACE_EXIT_NOT_FOUND;
 	}
 
-	struct tracer *tr = calloc(1, sizeof *tr);
-	if (!tr) {
-		fprintf(err, "sockscope trace: out of memory\n");
-		return 1;
-	}
+	struct tracer *tr = xcalloc(1, sizeof *tr);
 	tr->o = o;
 	tr->err = err;
 	tr->line_fd = -1;
@@ -1084,10 +1081,6 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	 * the program, forked after, runs in there with us. */
 	tr->attrib = attrib_open(o->capture, &mode, why, sizeof why);
 	tr->text = text_new(out);
-	if (!tr->attrib || !tr->text) {
-		fprintf(err, "sockscope trace: out of memory\n");
-		goto done;
-	}
 	if (mode == CAPTURE_NONE)
 		fprintf(err, "sockscope trace: no capture (%s): calls only, without their packets\n", why);
 	else
@@ -1162,7 +1155,7 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 			size_t ne = 0;
 			while (environ[ne])
 				ne++;
-			tr->envp = calloc(ne + 2, sizeof(char *));
+			tr->envp = xcalloc(ne + 2, sizeof(char *));
 			if (tr->line_fd < 0 || !tr->envp) {
 				fprintf(err, "sockscope trace: Python's line runner cannot be given its descriptor: %s\n",
 				        strerror(errno));

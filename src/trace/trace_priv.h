@@ -95,7 +95,7 @@ uint16_t trace_call_dest_port(const struct trace_call *c);
 struct trace_attrib;
 
 /* Open the capture (single-threaded: may unshare into a namespace) and the
- * marker socket.  Never NULL unless out of memory; *mode says what was
+ * marker socket.  Never NULL; *mode says what was
  * obtained and why holds the reason when there is no capture. */
 struct trace_attrib *attrib_open(enum capture_want want, enum capture_mode *mode, char *why, size_t whylen);
 /* Start the capture thread.  -1 with err. */
