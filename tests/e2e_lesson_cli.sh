@@ -66,8 +66,8 @@ for id in $(printf '%s\n' "$list" | awk '{print $2}'); do
 		fail "item 8: $id: $out"
 done
 out=$("$bin" lesson udp --headless --capture=none 2>&1)
-expect_in "$out" "recvfrom(usock, buf, 8, MSG_TRUNC, &peer, &len) = 8: \"01234567\" (TRUNCATED: the datagram had 20 bytes" \
-	"item 8: MSG_TRUNC is passed where the lesson's code passes it, and shown"
+expect_in "$out" "recvfrom(usock, buf, 8, MSG_TRUNC, &peer, &len) = 20: \"01234567\" (TRUNCATED: the datagram had 20 bytes; 8 copied into buf, the other 12 lost)" \
+	"item 8: MSG_TRUNC is passed where the lesson's code passes it, and shown with the kernel's return value (20), not the buffer's size"
 
 # check-lessons: a step whose code does not show a call of its trace
 mkdir "$tmp/lint"

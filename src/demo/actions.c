@@ -501,9 +501,13 @@ static void do_recv(struct demo *d, const struct demo_action *a, struct demo_out
 		char q[200];
 		size_t got = (size_t)n < (size_t)a->num ? (size_t)n : (size_t)a->num;
 		text_quote(buf, got, q, sizeof q);
+		/* With MSG_TRUNC the kernel returns the datagram's real length, not
+		 * what it copied (udp(7)): the line shows that return value, as the
+		 * learner's program would see it, and says how much buf holds. */
 		if ((size_t)n > (size_t)a->num)
-			snprintf(o->result, sizeof o->result, "= %ld: %s (TRUNCATED: the datagram had %zd bytes, the rest is lost)",
-			         a->num, q, n);
+			snprintf(o->result, sizeof o->result,
+			         "= %zd: %s (TRUNCATED: the datagram had %zd bytes; %zu copied into buf, the other %zu lost)",
+			         n, q, n, got, (size_t)n - got);
 		else
 			snprintf(o->result, sizeof o->result, "= %zd: %s", n, q);
 		if (s->type == SOCK_DGRAM) {
