@@ -11,6 +11,7 @@
  * (LINKTYPE_RAW/IPV4/IPV6 from the tcpdump.org link-type list).
  */
 #include "dissect/dissect_priv.h"
+#include "common/strbuf.h"
 #include "common/vec.h"
 
 #include <stdarg.h>
@@ -528,10 +529,16 @@ void dis_appendf(char *buf, size_t n, const char *fmt, ...)
 
 void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn)
 {
-	if (bn)
-		buf[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		dis_appendf(buf, bn, i ? ":%02x" : "%02x", a[i]);
+	/* By hand, cut as the appends of "%02x" were: a hot path for every
+	 * Ethernet frame's tree. */
+	static const char hex[] = "0123456789abcdef";
+	struct strbuf b = sb_make(buf, bn);
+	for (size_t i = 0; i < n; i++) {
+		char x[3] = { ':', hex[a[i] >> 4], hex[a[i] & 15] };
+		if (b.len + 1 >= bn)
+			break;   /* full: a further append added nothing */
+		sb_mem(&b, i ? x : x + 1, i ? 3 : 2);
+	}
 }
 
 /* ------------------------------------------------------- raw IP links */

@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 enum { IPV6_HDR = 40, MAX_EXT = 8 };
 enum { EXT_HOPOPTS = 0, EXT_ROUTING = 43, EXT_FRAGMENT = 44, EXT_DSTOPTS = 60 };
@@ -24,8 +25,50 @@ static const char H_NEXT[] = "Which header follows: an extension header or the u
 
 void dis_fmt_ip6(const uint8_t a[16], char *buf, size_t n)
 {
-	if (!inet_ntop(AF_INET6, a, buf, (socklen_t)n))
-		snprintf(buf, n, "?");
+	/* inet_ntop's text (RFC 5952: the first longest run of two or more
+	 * zero groups as "::", hex without leading zeros) made by hand, as
+	 * every IPv6 packet of a list formats two; addresses whose first 80
+	 * bits are zero may get a dotted IPv4 tail, and go to inet_ntop. */
+	static const uint8_t zero10[10];
+	if (n < INET6_ADDRSTRLEN || !memcmp(a, zero10, sizeof zero10)) {
+		if (!inet_ntop(AF_INET6, a, buf, (socklen_t)n))
+			snprintf(buf, n, "?");
+		return;
+	}
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, blen = 0;
+	for (int k = 0, run = 0; k < 8; k++) {
+		w[k] = (unsigned)a[2 * k] << 8 | a[2 * k + 1];
+		run = w[k] ? 0 : run + 1;
+		if (run > blen) {
+			blen = run;
+			best = k - run + 1;
+		}
+	}
+	if (blen < 2)
+		best = -1;
+	char *o = buf;
+	for (int k = 0; k < 8; k++) {
+		if (k == best) {
+			*o++ = ':';
+			if (best + blen == 8)
+				*o++ = ':';
+			k += blen - 1;
+			continue;
+		}
+		if (k)
+			*o++ = ':';
+		bool lead = true;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned x = w[k] >> sh & 15;
+			if (x || !lead || sh == 0) {
+				*o++ = hex[x];
+				lead = false;
+			}
+		}
+	}
+	*o = '\0';
 }
 
 static bool is_ext(uint8_t nh)

@@ -8,6 +8,7 @@
  * the payload, whose place the data offset still gives.
  */
 #include "dissect/dissect_priv.h"
+#include "common/strbuf.h"
 
 #include <stdio.h>
 
@@ -93,9 +94,17 @@ static void opt_value(struct rd *r, uint8_t kind, uint32_t olen, char *val, size
 		break;
 	}
 	case OPT_TS: {
+		/* By hand (strbuf.h): most segments carry this option. */
 		uint32_t tsval = rd_be32(r), tsecr = rd_be32(r);
-		snprintf(val, vn, "TSval %u, TSecr %u", tsval, tsecr);
-		dis_appendf(list, ln, "TS val %u ecr %u", tsval, tsecr);
+		struct strbuf v = sb_make(val, vn), l = sb_resume(list, ln);
+		sb_str(&v, "TSval ");
+		sb_u64(&v, tsval);
+		sb_str(&v, ", TSecr ");
+		sb_u64(&v, tsecr);
+		sb_str(&l, "TS val ");
+		sb_u64(&l, tsval);
+		sb_str(&l, " ecr ");
+		sb_u64(&l, tsecr);
 		break;
 	}
 	default: {
@@ -127,11 +136,14 @@ static void options(struct dctx *c, uint32_t o, uint32_t end)
 		const struct tcpopt *t = DIS_FIND(tcpopts, kind, kind);
 		if (r->short_)
 			return;
-		if (list[0])
-			dis_appendf(list, ln, ",");
+		if (list[0]) {
+			struct strbuf l = sb_resume(list, ln);
+			sb_char(&l, ',');
+		}
 		if (kind == OPT_EOL || kind == OPT_NOP) {
 			dis_field(c, 2, p, 1, t->name, t->help, NULL);
-			dis_appendf(list, ln, "%s", t->tag);
+			struct strbuf l = sb_resume(list, ln);
+			sb_str(&l, t->tag);
 			if (kind == OPT_EOL) {
 				if (p + 1 < end)
 					dis_hex(c, 2, p + 1, end - p - 1, "Padding", "Zeros after the end of the options");

@@ -95,6 +95,11 @@ bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p);
  * for delta mode.  flows may be NULL (absolute sequence numbers). */
 void inspect_line(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
                   const char *summary, enum inspect_time mode, int64_t prev_ts, char *buf, size_t n);
+/* The same line appended to b (common/strbuf.h), made without stdio: the
+ * --print loop's way, byte for byte what inspect_line writes. */
+struct strbuf;
+void inspect_line_sb(const struct capfile *cf, const struct capfile_packet *p, const struct dissection *d,
+                     const char *summary, enum inspect_time mode, int64_t prev_ts, struct strbuf *b);
 /* The line of row `row` of the view, as the screen draws it (any row
  * below inspect_view_rows).  A TCP packet the walk has not reached yet
  * (a direct view's row ahead of the walk) is summarised without the flow

@@ -23,6 +23,11 @@
  * "   3  0.000123  127.0.0.1:51234 > 127.0.0.1:40123 TCP         74  Flags [S], ..." */
 void textfmt_list_line(uint64_t number, const char *time, const char *src, const char *dst, const char *proto,
                        uint32_t len, const char *summary, char *buf, size_t n);
+/* The same row appended to b (common/strbuf.h), for a caller that
+ * gathers many rows into one buffer. */
+struct strbuf;
+void textfmt_list_line_sb(struct strbuf *b, uint64_t number, const char *time, const char *src, const char *dst,
+                          const char *proto, uint32_t len, const char *summary);
 /* Column heading matching textfmt_list_line. */
 const char *textfmt_packet_heading(void);
 
