@@ -130,13 +130,27 @@ static inline uint32_t rd_sum16(struct rd *r, uint32_t n)
 	return s;
 }
 
-/* A 64-bit hash of every byte the reader covers (FNV-1a): tells a frame
- * fed twice from a different one.  Never sets the flag. */
+/* A 64-bit hash of every byte the reader covers: tells a frame fed twice
+ * from a different one.  Eight bytes a multiply, then a final mix
+ * (MurmurHash3's fmix64 constants), where FNV-1a's multiply a byte was a
+ * tenth of the packet list's time on large frames.  Never sets the flag. */
 static inline uint64_t rd_hash(const struct rd *r)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (uint32_t i = 0; i < r->len; i++)
+	uint64_t h = 14695981039346656037ull ^ r->len;
+	uint32_t i = 0;
+	for (; i + 8 <= r->len; i += 8) {
+		uint64_t w;
+		memcpy(&w, r->p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	for (; i < r->len; i++)
 		h = (h ^ r->p[i]) * 1099511628211ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return h;
 }
 
