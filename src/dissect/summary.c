@@ -35,7 +35,7 @@ enum { FLOW_SLOTS_MIN = 1024 };
 
 struct flow {
 	uint32_t hash;
-	char src[46], dst[46];
+	const char *dst;            /* in addr, after src */
 	uint16_t sport, dport;
 	uint32_t isn;
 	/* TCP analysis */
@@ -46,6 +46,10 @@ struct flow {
 	uint32_t last_ack;
 	uint16_t last_win;
 	unsigned dups;              /* duplicate ACKs of last_ack so far */
+	/* Both addresses, as long as they are ("10.0.0.1\0192.0.2.1\0"):
+	 * with 100,000 connections two fixed 46-byte strings were a sixth of
+	 * the peak memory of the list. */
+	char src[];
 };
 
 /* One analysed frame in 8 bytes: bit 63 used, 62-55 the duplicate ACK
@@ -171,10 +175,12 @@ static struct flow *flow_note(struct flowtab *t, const struct pkt_info *i)
 			flow_grow(t);
 			at = flow_slot(t, h, i->src, i->sport, i->dst, i->dport);
 		}
-		f = xcalloc(1, sizeof *f);
+		size_t ls = strnlen(i->src, sizeof i->src - 1), ld = strnlen(i->dst, sizeof i->dst - 1);
+		f = xcalloc(1, sizeof *f + ls + ld + 2);
 		f->hash = h;
-		snprintf(f->src, sizeof f->src, "%s", i->src);
-		snprintf(f->dst, sizeof f->dst, "%s", i->dst);
+		memcpy(f->src, i->src, ls);
+		f->dst = f->src + ls + 1;
+		memcpy(f->src + ls + 1, i->dst, ld);
 		f->sport = i->sport;
 		f->dport = i->dport;
 		f->isn = i->seq;
