@@ -39,6 +39,18 @@ if $CC -o "$dir/hello_client" "$sol/hello_client.c" 2> "$dir/cc.err"; then
 else
 	fail "the C reference solution does not compile: $(cat "$dir/cc.err")"
 fi
+# the wrong C clients: one mistake each
+if $CC -o "$dir/hello_wrong" "$sol/hello_wrong.c" 2> "$dir/cc.err"; then
+	# the FIN the kernel sends when the lab stops the program is not its close
+	check tcp-client "$dir/hello_wrong noclose" 1 "FAIL  it never closed the connection: it was still open when the lab stopped your program after 10 s" \
+		"(sent by the kernel: the lab had stopped your program)"
+	check ipv6-client "$dir/hello_wrong noclose" 1 "FAIL  it never closed the connection: it was still open when the lab stopped your program"
+	# what is sent must be exactly the protocol: sizeof counts the NUL
+	check tcp-client "$dir/hello_wrong sizeof" 1 "ok    it sent \"HELLO ada\\n\": one line" \
+		"FAIL  after the line came 1 more byte: \"\\x00\". Send exactly the line: a C string's size counts its terminating NUL"
+else
+	fail "hello_wrong.c does not compile: $(cat "$dir/cc.err")"
+fi
 check tcp-client "$py pieces" 0 "result: PASS" "its line took 3 segments"
 check tcp-client "$py nonl" 1 "FAIL  it sent \"HELLO ada\" without a newline"
 check tcp-client "$py rst" 1 "FAIL  your program closed with unread data, so the kernel sent RST instead of FIN"

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "pktbuild.h"
 
 #define DIR SOCKSCOPE_SOURCE_DIR "/challenges/"
@@ -149,8 +150,10 @@ static void handshake(struct conv *c)
 
 struct hello_case {
 	const char *line;       /* what the learner sends */
+	size_t len;             /* its length, when not strlen (a NUL in it) */
 	bool read_reply;        /* it reads the reply before closing */
 	bool rst;               /* its close is an RST on the wire */
+	bool stopped;           /* it never closes: the lab stops it, and the kernel sends its FIN */
 	char reply[256];        /* what it read */
 };
 
@@ -162,11 +165,16 @@ static void hello_learner(struct chal_run *r, void *arg)
 	if (fd < 0)
 		return;
 	handshake(&c);
-	send(fd, h->line, strlen(h->line), 0);
+	send(fd, h->line, h->len ? h->len : strlen(h->line), 0);
 	frame(&c, true, PSH | ACK, h->line);
 	if (h->read_reply) {
 		read_line(fd, h->reply, sizeof h->reply);
 		frame(&c, false, PSH | ACK, h->reply);
+	}
+	if (h->stopped) {
+		/* what run.c records before it signals the program, on the frames' clock too */
+		r->stop_ms = clock_ms();
+		r->stop_ns = c.t + 1;
 	}
 	if (h->rst) {
 		struct linger lg = { 1, 0 };
@@ -202,6 +210,31 @@ static void test_tcp_hello(void)
 	v = judged(DIR "01-tcp-client.challenge", &l);
 	HAS(v, "FAIL your program closed with unread data, so the kernel sent RST instead of FIN");
 	HAS(v, "result: FAIL");
+
+	/* it printed the reply and never closed: the FIN came from the kernel when the
+	 * lab stopped the program, so it is not the program's close (class 1) */
+	h = (struct hello_case){ .line = "HELLO ada\n", .read_reply = true, .stopped = true };
+	struct chal_learner stopped = l;
+	stopped.exited = false;
+	stopped.seconds = 10;
+	stopped.out = "WELCOME ada\n";
+	v = judged(DIR "01-tcp-client.challenge", &stopped);
+	HAS(v, "FAIL it never closed the connection: it was still open when the lab stopped your program after 10 s "
+	    "(the FIN that came then was the kernel's, for a stopped program)");
+	CHECK(!strstr(v, "closed gracefully"));
+	HAS(v, "result: FAIL");
+	v = judged(DIR "06-ipv6-client.challenge", &stopped);
+	HAS(v, "FAIL it never closed the connection: it was still open when the lab stopped your program");
+
+	/* bytes after the line: sizeof "HELLO ada\n" sends its NUL too (class 2); a second line */
+	h = (struct hello_case){ .line = "HELLO ada\n", .len = sizeof "HELLO ada\n", .read_reply = true };
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "ok   it sent \"HELLO ada\\n\": one line the server can read");
+	HAS(v, "FAIL after the line came 1 more byte: \"\\x00\". Send exactly the line: a C string's size counts");
+	HAS(v, "result: FAIL");
+	h = (struct hello_case){ .line = "HELLO ada\nHELLO bob\n", .read_reply = true };
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL after the line came 10 more bytes: \"HELLO bob\\n\". Send exactly the line: the server reads one");
 
 	/* a greeting that is not the protocol's */
 	h = (struct hello_case){ .line = "HI ada\n", .read_reply = true };

@@ -320,8 +320,14 @@ unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag)
 {
 	unsigned c = 0;
 	for (size_t i = 0; i < r->npkts; i++)
-		c += r->pkts[i].from_learner == learner && r->pkts[i].info.tcp && (r->pkts[i].info.tcp_flags & flag);
+		c += r->pkts[i].from_learner == learner && !r->pkts[i].by_stop && r->pkts[i].info.tcp &&
+		     (r->pkts[i].info.tcp_flags & flag);
 	return c;
+}
+
+bool chal_by_stop(const struct chal_run *r, int64_t t)
+{
+	return r->stop_ms && t >= r->stop_ms;
 }
 
 const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport, struct chal_segs *it, size_t *off)
@@ -372,7 +378,7 @@ unsigned chal_count_data(const struct chal_run *r, bool learner)
 {
 	unsigned c = 0;
 	for (size_t i = 0; i < r->npkts; i++)
-		c += r->pkts[i].from_learner == learner && r->pkts[i].info.payload_len > 0;
+		c += r->pkts[i].from_learner == learner && !r->pkts[i].by_stop && r->pkts[i].info.payload_len > 0;
 	return c;
 }
 

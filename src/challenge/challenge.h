@@ -66,6 +66,8 @@ struct chal_packet {
 	int64_t ts_ns;
 	struct pkt_info info;           /* info.src/dst point into this struct: copied */
 	bool from_learner;              /* sent by the learner's program */
+	bool by_stop;                   /* the learner's, at or after the lab stopped its program: the
+	                                   kernel's FIN or RST for a killed process, never the program's */
 	const uint8_t *payload;         /* info.payload_caplen bytes, or NULL: the capture's (the run's
 	                                   capfile, or the test's frame), valid until the judging ends */
 	char line[512];                 /* as the lessons print it */
@@ -85,6 +87,8 @@ struct chal_run {
 	bool exited;                    /* it ended by itself within its time */
 	int status;                     /* its wait status */
 	double seconds;                 /* how long it ran */
+	int64_t stop_ms;                /* clock_ms() when the lab stopped it (0: it was not stopped) */
+	int64_t stop_ns;                /* the same moment on the capture's clock (wall clock, ns) */
 	char out[8192];                 /* its standard output (cut) */
 	size_t nout;
 
@@ -149,9 +153,12 @@ const char *chal_kind_names(void);
 int chal_bind(int family, int type, uint16_t *port, char *err, size_t errlen);
 /* Bytes the learner sent over TCP (payloads in capture order), into buf. */
 size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n);
-/* Count the learner's TCP segments with a flag (TCPF_*), or with data. */
+/* Count the learner's TCP segments with a flag (TCPF_*), or with data;
+ * never those the lab's stop of the program caused (by_stop). */
 unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag);
 unsigned chal_count_data(const struct chal_run *r, bool learner);
+/* Did the lab see at t (clock_ms) what the lab's stop of the program caused? */
+bool chal_by_stop(const struct chal_run *r, int64_t t);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen);
 /* The lab's segments with data on its connection from port lport, in

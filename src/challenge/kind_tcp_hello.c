@@ -12,6 +12,8 @@
  */
 #include "challenge/challenge.h"
 
+#include "common/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -35,6 +37,10 @@ struct hello {
 	bool sent_reply;
 	bool eof;               /* the client closed (read returned 0) */
 	bool reset;             /* ... or reset the connection */
+	uint8_t extra[64];      /* the first bytes that came after the line */
+	size_t nextra;          /* how many came after it in all */
+	int64_t end_ms;         /* when the lab saw eof or reset (clock_ms) */
+	bool gave_up;           /* the lab stopped waiting for the close after IO_MS */
 };
 
 /* Wait for fd (or the wake pipe); false on timeout or wake. */
@@ -67,6 +73,13 @@ static void lab(struct chal_run *r)
 		h->got_newline = memchr(h->got, '\n', h->ngot) != NULL;
 	}
 	if (h->got_newline) {
+		/* the protocol is one line: what came with it in the same reads is extra */
+		size_t line = (size_t)((char *)memchr(h->got, '\n', h->ngot) - h->got) + 1;
+		for (size_t i = line; i < h->ngot; i++, h->nextra++)
+			if (h->nextra < sizeof h->extra)
+				h->extra[h->nextra] = (uint8_t)h->got[i];
+		h->ngot = line;
+		h->got[line] = '\0';
 		const char *tmpl = challenge_text(r->c, "reply");
 		char name[256] = "";
 		if (!strncmp(h->got, "HELLO ", 6))
@@ -79,10 +92,19 @@ static void lab(struct chal_run *r)
 		h->sent_reply = send(fd, h->reply, strlen(h->reply), MSG_NOSIGNAL) == (ssize_t)strlen(h->reply);
 		/* then the client's close */
 		char drain[512];
-		while (!h->eof && !h->reset && wait_fd(r, fd, IO_MS)) {
+		while (!h->eof && !h->reset) {
+			enum chal_wait w = chal_wait(r, fd, POLLIN, IO_MS);
+			if (w != CHAL_READY) {
+				h->gave_up = w == CHAL_TIMEOUT;
+				break;
+			}
 			ssize_t n = recv(fd, drain, sizeof drain, 0);
+			for (ssize_t i = 0; i < n; i++, h->nextra++)
+				if (h->nextra < sizeof h->extra)
+					h->extra[h->nextra] = (uint8_t)drain[i];
 			h->eof = n == 0;
 			h->reset = n < 0 && errno == ECONNRESET;
+			h->end_ms = clock_ms();
 			if (n < 0 && errno != EINTR)
 				break;
 		}
@@ -147,16 +169,34 @@ static void judge(struct chal_run *r, struct verdict *v)
 		verdict_add(v, false, "it sent %s: the server expects \"HELLO <name>\\n\"", q);
 	else
 		verdict_add(v, true, "it sent %s: one line the server can read", q);
+	if (h->nextra) {
+		char xq[300];
+		chal_quote(h->extra, h->nextra < sizeof h->extra ? h->nextra : sizeof h->extra, xq, sizeof xq);
+		verdict_add(v, false, "after the line came %zu more byte%s: %s%s. Send exactly the line: %s", h->nextra,
+		            h->nextra == 1 ? "" : "s", xq, h->nextra > sizeof h->extra ? "..." : "",
+		            h->extra[0] == 0 ? "a C string's size counts its terminating NUL (sizeof), its length "
+		            "(strlen()) does not" : "the server reads one line, and anything after it is not the protocol");
+	}
 	unsigned segs = chal_count_data(r, true);
 	if (r->captured && segs > 1)
 		verdict_add(v, true, "(its line took %u segments: fine, TCP is a byte stream and the server reads up to "
 		            "the newline)", segs);
+	/* what the lab's stop of the program made the kernel send is not a close of the program's */
+	bool stopped = chal_by_stop(r, h->end_ms);
 	unsigned rst = chal_count_flag(r, true, 0x04), fin = chal_count_flag(r, true, 0x01);
-	if (h->reset || rst)
+	if ((h->reset && !stopped) || rst)
 		verdict_add(v, false, "your program closed with unread data, so the kernel sent RST instead of FIN: "
 		            "read the server's reply before close()");
-	else if (h->eof || fin)
+	else if ((h->eof && !stopped) || fin)
 		verdict_add(v, true, "it closed gracefully: FIN, not RST%s", h->sent_reply ? " (it had read the reply)" : "");
+	else if (r->stop_ms)
+		verdict_add(v, false, "it never closed the connection: it was still open when the lab stopped your program "
+		            "after %.0f s%s. Call close() when done", r->seconds, h->reset || h->eof ? (h->reset ?
+		            " (the RST that came then was the kernel's, for a stopped program)" :
+		            " (the FIN that came then was the kernel's, for a stopped program)") : "");
+	else if (h->gave_up)
+		verdict_add(v, false, "it never closed the connection: it was still open %d s after the reply, when the lab "
+		            "gave up waiting. Call close() when done", IO_MS / 1000);
 	else
 		verdict_add(v, false, "it never closed the connection: call close() when done");
 	if (r->ran && h->sent_reply) {

@@ -179,11 +179,18 @@ static int run_start(struct chal_run *r, struct lab_side *side, char *err, size_
 	return side_start(side, err, errlen);
 }
 
+static void mark_by_stop(struct chal_run *r)
+{
+	for (size_t i = 0; i < r->npkts; i++)
+		r->pkts[i].by_stop = r->pkts[i].from_learner && r->stop_ms && r->pkts[i].ts_ns >= r->stop_ns;
+}
+
 /* The kind's judgement; passed when it found something and nothing failed.
  * Returns how many findings failed. */
 static size_t judge(struct chal_run *r, struct verdict *v)
 {
 	*v = (struct verdict){ .pass = true };
+	mark_by_stop(r);
 	r->c->k->judge(r, v);
 	size_t failed = 0;
 	for (size_t i = 0; i < v->n; i++)
@@ -206,6 +213,18 @@ static void release_run(struct chal_run *r, struct lab_side *side)
 	r->lfd = -1;
 	free(r->pkts);
 	r->pkts = NULL;
+}
+
+/* The moment the lab stops the program, on both clocks: what the kernel
+ * sends for it from then on (the FIN or RST of its sockets' close) is the
+ * stop's, not the program's.  Taken before the signal, so nothing the stop
+ * caused can carry an earlier time. */
+static void mark_stop(struct chal_run *r)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);   /* the clock pcap stamps packets with */
+	r->stop_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	r->stop_ms = clock_ms();
 }
 
 /* How the learner's program ended. */
@@ -255,11 +274,13 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 			break;
 		}
 		if (done_at >= 0 && clock_ms() - done_at >= DONE_GRACE_MS) {
+			mark_stop(r);
 			r->status = proc_stop(pid);
 			end = PROG_SERVER_STOPPED;
 			break;
 		}
 		if (left <= 0) {
+			mark_stop(r);
 			r->status = proc_stop(pid);
 			break;
 		}
@@ -430,6 +451,7 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 	if (r.captured) {
 		/* the first and last ones: the start and the end of the story (a
 		 * flood need not fill the terminal; the verdict cites numbers) */
+		mark_by_stop(&r);
 		fprintf(out, "packets (%zu):\n", r.npkts);
 		for (size_t i = 0; i < r.npkts; i++) {
 			if (r.npkts > PRINT_MAX && i == PRINT_MAX / 2)
@@ -437,7 +459,8 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 				        r.npkts - PRINT_MAX == 1 ? "" : "s");
 			if (r.npkts > PRINT_MAX && i >= PRINT_MAX / 2 && i < r.npkts - PRINT_MAX / 2)
 				continue;
-			fprintf(out, "  %s %s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line);
+			fprintf(out, "  %s %s%s\n", r.pkts[i].from_learner ? "you" : "lab", r.pkts[i].line,
+			        r.pkts[i].by_stop ? "  (sent by the kernel: the lab had stopped your program)" : "");
 		}
 	}
 	struct verdict v;
