@@ -48,6 +48,9 @@ if $CC -o "$dir/hello_wrong" "$sol/hello_wrong.c" 2> "$dir/cc.err"; then
 	# what is sent must be exactly the protocol: sizeof counts the NUL
 	check tcp-client "$dir/hello_wrong sizeof" 1 "ok    it sent \"HELLO ada\\n\": one line" \
 		"FAIL  after the line came 1 more byte: \"\\x00\". Send exactly the line: a C string's size counts its terminating NUL"
+	# the learner's own crash after a right exchange is in the verdict
+	check tcp-client "$dir/hello_wrong crash" 1 "ok    it closed gracefully" \
+		"FAIL  your program exited with status 1 after "
 else
 	fail "hello_wrong.c does not compile: $(cat "$dir/cc.err")"
 fi

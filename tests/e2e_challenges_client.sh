@@ -52,6 +52,36 @@ check udp-sender "$py ok" 0 "result: PASS" "ok    its first datagram carried \"p
 	"UDP length 12 = the 8-byte header + 4 bytes of data" "ok    its second datagram carried \"reply?\"" \
 	"ok    it gave up by itself 2." "ok    it printed \"no reply\""
 compile udp_sender && check udp-sender "$dir/udp_sender" 0 "result: PASS" "UDP length 14 = the 8-byte header + 6 bytes"
+# Another program's traffic on lo during the run: its datagrams to a port
+# where nothing listens, and the kernel's ICMP "port unreachable" for each
+# (the capture takes every ICMP on lo).  Not the learner's: the verdict is
+# the same.  The sender is bounded (200 datagrams, 20 s) and stopped after.
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+closed.bind(("127.0.0.1", 0))
+port = closed.getsockname()[1]
+closed.close()
+end = time.monotonic() + 20
+for i in range(200):
+    if time.monotonic() > end:
+        break
+    try:
+        s.sendto(b"status?", ("127.0.0.1", port))
+    except OSError:
+        pass
+    time.sleep(0.05)
+' > /dev/null 2>&1 &
+noise=$!
+check udp-sender "$py ok" 0 "result: PASS" "ok    its first datagram carried \"ping\", from port" "ok    it printed \"no reply\""
+grep -q "unreachable" "$dir/out" && fail "udp-sender: another program's ICMP is in the run: $(grep unreachable "$dir/out")" ||
+	pass "udp-sender: another program's ICMP on lo is not in the run"
+check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port"
+grep -q "was that yours" "$dir/out" && fail "udp-sender: another program's ICMP blamed on the learner" ||
+	pass "udp-sender: another program's ICMP is not blamed on a learner whose datagrams went elsewhere"
+kill "$noise" 2> /dev/null; wait "$noise" 2> /dev/null
 check udp-sender "$py newline" 1 "FAIL  its first datagram carried \"ping\\n\" (packet " "UDP length 13 = the 8-byte header + 5 bytes" \
 	"leave the newline out"
 check udp-sender "$py noask" 1 "FAIL  it sent no second datagram \"reply?\""

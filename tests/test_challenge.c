@@ -236,6 +236,19 @@ static void test_tcp_hello(void)
 	v = judged(DIR "01-tcp-client.challenge", &l);
 	HAS(v, "FAIL after the line came 10 more bytes: \"HELLO bob\\n\". Send exactly the line: the server reads one");
 
+	/* it did all of it right and then crashed: how it ended is in the verdict */
+	h = (struct hello_case){ .line = "HELLO ada\n", .read_reply = true };
+	struct chal_learner crashed = l;
+	crashed.status = 1 << 8;   /* W_EXITCODE(1, 0) */
+	crashed.out = "WELCOME ada\n";
+	v = judged(DIR "01-tcp-client.challenge", &crashed);
+	HAS(v, "ok   it closed gracefully");
+	HAS(v, "FAIL your program exited with status 1 after 0.10 s: it failed");
+	HAS(v, "result: FAIL");
+	crashed.status = 11;       /* killed by SIGSEGV */
+	v = judged(DIR "01-tcp-client.challenge", &crashed);
+	HAS(v, "FAIL your program was killed by signal 11 (");
+
 	/* a greeting that is not the protocol's */
 	h = (struct hello_case){ .line = "HI ada\n", .read_reply = true };
 	v = judged(DIR "01-tcp-client.challenge", &l);
@@ -265,7 +278,32 @@ static void test_nobody(void)
 
 struct udp_case {
 	const char *first, *second;
+	bool other_icmp;        /* another program's ICMP on lo during the run */
 };
+
+/* What another program on the machine causes meanwhile: its datagram from
+ * port 40001 to port 9 of 127.0.0.1, where nothing listens, and the
+ * kernel's "port unreachable" quoting it.  Nothing of the run's. */
+static void other_program_icmp(struct chal_run *r, int64_t ts)
+{
+	static struct pkt f[2];
+	struct pkt u, ip = { 0 }, ic;
+	udp(&u, 40001, 9, "status?");
+	ipv4(&ip, 17, &u);
+	ether(&f[0], 0x0800);
+	ipv4(&f[0], 17, &u);
+	chal_add_frame(r, f[0].b, f[0].n, ts);
+	icmp(&ic, 3, 3, 0, ip.b, ip.n, 1);
+	ether(&f[1], 0x0800);
+	ipv4(&f[1], 1, &ic);
+	chal_add_frame(r, f[1].b, f[1].n, ts + 1000);
+}
+
+static void nothing_but_others(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	other_program_icmp(r, 500000);
+}
 
 static void udp_learner(struct chal_run *r, void *arg)
 {
@@ -286,13 +324,15 @@ static void udp_learner(struct chal_run *r, void *arg)
 		ether(&f[i], 0x0800);
 		ipv4(&f[i], 17, &s);
 		chal_add_frame(r, f[i].b, f[i].n, (i + 1) * 1000000);
+		if (u->other_icmp)
+			other_program_icmp(r, (i + 1) * 1000000 + 500000);
 	}
 	close(fd);
 }
 
 static void test_udp_send(void)
 {
-	struct udp_case u = { "ping", "reply?" };
+	struct udp_case u = { .first = "ping", .second = "reply?" };
 	/* it waited 2 s for the reply that never came, said so and exited 0 */
 	struct chal_learner l = { .run = udp_learner, .arg = &u, .ran = true, .exited = true, .seconds = 2.0,
 	                          .out = "no reply\n" };
@@ -304,19 +344,31 @@ static void test_udp_send(void)
 	HAS(v, "ok   it printed \"no reply\"");
 	HAS(v, "result: PASS");
 
+	/* another program's datagram and its ICMP during the run change nothing */
+	u = (struct udp_case){ .first = "ping", .second = "reply?", .other_icmp = true };
+	const char *w = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(w, "(packet 1: UDP length 12 = the 8-byte header + 4 bytes of data)");
+	HAS(w, "result: PASS");
+	CHECK(!strstr(w, "unreachable"));
+	struct chal_learner others = { .run = nothing_but_others, .ran = true, .exited = true, .seconds = 0.01 };
+	w = judged(DIR "02-udp-sender.challenge", &others);
+	HAS(w, "FAIL nothing arrived at 127.0.0.1 port");
+	CHECK(!strstr(w, "unreachable"));
+	CHECK(!strstr(w, "was that yours"));
+
 	/* echo's newline */
-	u = (struct udp_case){ "ping\n", "reply?" };
+	u = (struct udp_case){ .first = "ping\n", .second = "reply?" };
 	v = judged(DIR "02-udp-sender.challenge", &l);
 	HAS(v, "FAIL its first datagram carried \"ping\\n\" (packet 1: UDP length 13");
 	HAS(v, "leave the newline out");
 
 	/* no second datagram */
-	u = (struct udp_case){ "ping", NULL };
+	u = (struct udp_case){ .first = "ping", .second = NULL };
 	v = judged(DIR "02-udp-sender.challenge", &l);
 	HAS(v, "FAIL it sent no second datagram \"reply?\"");
 
 	/* it waited for ever: the lab stopped it */
-	u = (struct udp_case){ "ping", "reply?" };
+	u = (struct udp_case){ .first = "ping", .second = "reply?" };
 	l.exited = false;
 	l.seconds = 5;
 	v = judged(DIR "02-udp-sender.challenge", &l);

@@ -179,10 +179,82 @@ static int run_start(struct chal_run *r, struct lab_side *side, char *err, size_
 	return side_start(side, err, errlen);
 }
 
+/* Is port one of the run's: the lab's, or one the other end of a captured
+ * TCP or UDP packet used (the filter lets only those of the lab's port in)? */
+static bool run_port(const struct chal_run *r, uint16_t port)
+{
+	if (port == r->port)
+		return true;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct pkt_info *p = &r->pkts[i].info;
+		if (!p->icmp && p->has_ports && (p->sport == r->port || p->dport == r->port) &&
+		    (p->sport == port || p->dport == port))
+			return true;
+	}
+	return false;
+}
+
+/* The capture filter takes every ICMP on lo ("or icmp or icmp6": an error
+ * about the run's packets has no ports of its own), so another program's
+ * would be blamed on the learner.  Kept: the errors that quote a packet of
+ * the run's ports; the rest goes, before anything is numbered or judged. */
+static void keep_run_packets(struct chal_run *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct pkt_info *p = &r->pkts[i].info;
+		const struct pkt_quote *q = &p->quote;
+		bool ours = !p->icmp || (q->valid && q->has_ports && (run_port(r, q->sport) || run_port(r, q->dport)));
+		if (ours)
+			r->pkts[k++] = r->pkts[i];
+	}
+	r->npkts = k;
+}
+
 static void mark_by_stop(struct chal_run *r)
 {
+	keep_run_packets(r);
 	for (size_t i = 0; i < r->npkts; i++)
 		r->pkts[i].by_stop = r->pkts[i].from_learner && r->stop_ms && r->pkts[i].ts_ns >= r->stop_ns;
+}
+
+/* Does a finding say said (not followed by a digit: "status 1" is not "status 12")? */
+static bool verdict_says(const struct verdict *v, const char *said)
+{
+	size_t l = strlen(said);
+	for (size_t i = 0; i < v->n; i++)
+		for (const char *p = v->f[i].text; (p = strstr(p, said)); p += l)
+			if (p[l] < '0' || p[l] > '9')
+				return true;
+	return false;
+}
+
+/* How the learner's program ended is in every verdict: a crash after the
+ * work was done on the wire is still a program that failed.  Said here
+ * unless the kind said it already (an exit status a kind expects, as a
+ * client that reports a timeout with status 1, is its to judge).  A server
+ * that the lab stopped when it had finished is what every server gets. */
+static void judge_end(const struct chal_run *r, struct verdict *v)
+{
+	if (!r->ran)
+		return;
+	char said[32];
+	if (r->exited && WIFEXITED(r->status)) {
+		if (!WEXITSTATUS(r->status))
+			return;
+		snprintf(said, sizeof said, "status %d", WEXITSTATUS(r->status));
+		if (!verdict_says(v, said))
+			verdict_add(v, false, "your program exited with %s after %.2f s: it failed (its error output, if "
+			            "any, is above); a program that did its work exits with status 0", said, r->seconds);
+	} else if (r->exited) {
+		snprintf(said, sizeof said, "signal %d", WTERMSIG(r->status));
+		if (!verdict_says(v, said))
+			verdict_add(v, false, "your program was killed by %s (%s) after %.2f s", said,
+			            strsignal(WTERMSIG(r->status)), r->seconds);
+	} else if (!strcmp(r->c->k->learner, "client") && !verdict_says(v, "stopped")) {
+		verdict_add(v, false, "your program was still running after %.0f s and was stopped by the lab: a client "
+		            "ends by itself when its work is done", r->seconds);
+	}
 }
 
 /* The kind's judgement; passed when it found something and nothing failed.
@@ -192,6 +264,7 @@ static size_t judge(struct chal_run *r, struct verdict *v)
 	*v = (struct verdict){ .pass = true };
 	mark_by_stop(r);
 	r->c->k->judge(r, v);
+	judge_end(r, v);
 	size_t failed = 0;
 	for (size_t i = 0; i < v->n; i++)
 		failed += !v->f[i].ok;

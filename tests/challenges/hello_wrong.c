@@ -3,6 +3,7 @@
  *   noclose  prints the reply, then never closes: only the lab's stop of the
  *            program makes the kernel send its FIN, which is no close of its
  *   sizeof   sends sizeof msg: the line and its terminating NUL
+ *   crash    does all of it right, then exits with status 1
  * Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT. */
 #include <netdb.h>
 #include <stdio.h>
@@ -40,5 +41,5 @@ int main(int argc, char **argv)
 		sleep(60);   /* longer than the challenge's 10 s: the lab stops it */
 	else
 		close(fd);
-	return 0;
+	return strcmp(mode, "crash") ? 0 : 1;
 }
