@@ -17,14 +17,21 @@
 
 #include "pktbuild.h"
 
+/* The datagram every case carries: UDP 51000 > 53 "hey", over IPv4 and IPv6. */
+static void datagrams(struct pkt *ip4, struct pkt *ip6)
+{
+	struct pkt u;
+	udp(&u, 51000, 53, "hey");
+	ip4->n = 0;
+	ipv4(ip4, 17, &u);
+	ip6->n = 0;
+	ipv6(ip6, 17, &u);
+}
+
 static void test_link_headers(void)
 {
-	struct pkt u, ip4, ip6, f;
-	udp(&u, 51000, 53, "hey");
-	ip4.n = 0;
-	ipv4(&ip4, 17, &u);
-	ip6.n = 0;
-	ipv6(&ip6, 17, &u);
+	struct pkt ip4, ip6, f;
+	datagrams(&ip4, &ip6);
 	struct dissection d;
 
 	static const struct {
@@ -103,12 +110,8 @@ static void test_link_headers(void)
 
 static void test_encapsulations(void)
 {
-	struct pkt u, ip4, ip6, f;
-	udp(&u, 51000, 53, "hey");
-	ip4.n = 0;
-	ipv4(&ip4, 17, &u);
-	ip6.n = 0;
-	ipv6(&ip6, 17, &u);
+	struct pkt ip4, ip6, f;
+	datagrams(&ip4, &ip6);
 	struct dissection d;
 
 	/* Two MPLS labels over Ethernet, the bottom one with TTL 63. */
@@ -215,12 +218,8 @@ static void outer4(struct pkt *f, unsigned proto, const struct pkt *l4)
 
 static void test_tunnels(void)
 {
-	struct pkt u, ip4, ip6, t, l4, f;
-	udp(&u, 51000, 53, "hey");
-	ip4.n = 0;
-	ipv4(&ip4, 17, &u);
-	ip6.n = 0;
-	ipv6(&ip6, 17, &u);
+	struct pkt ip4, ip6, t, l4, f;
+	datagrams(&ip4, &ip6);
 	struct dissection d;
 
 	/* IP in IP, and 6in4: the inner packet is what the list shows. */
@@ -389,12 +388,8 @@ static void wifi_data(struct pkt *f, bool qos, const struct pkt *ip, unsigned et
 
 static void test_capture_headers(void)
 {
-	struct pkt u, ip4, ip6, f;
-	udp(&u, 51000, 53, "hey");
-	ip4.n = 0;
-	ipv4(&ip4, 17, &u);
-	ip6.n = 0;
-	ipv6(&ip6, 17, &u);
+	struct pkt ip4, ip6, f;
+	datagrams(&ip4, &ip6);
 	struct dissection d;
 
 	/* NFLOG: a prefix attribute, then the payload attribute (little-endian TLVs). */
