@@ -27,7 +27,7 @@ bool dis_geneve(struct dctx *c, const struct dis_seg *s)
 	if (r->short_ || ver != 0)
 		return false;
 	c->info->proto = "Geneve";
-	int L = dis_layer(c, o, GENEVE_HDR + optlen, "Geneve",
+	dis_layer(c, o, GENEVE_HDR + optlen, "Geneve",
 	                  "Generic Network Virtualization Encapsulation: a frame of a virtual network in UDP",
 	                  "VNI %u", vni);
 	dis_field(c, 1, o, 1, "Version", NULL, "%u", ver);
@@ -54,7 +54,6 @@ bool dis_geneve(struct dctx *c, const struct dis_seg *s)
 		dis_truncated(c, "Geneve options", o, GENEVE_HDR + optlen);
 		return true;
 	}
-	(void)L;
 	if (proto != 0x6558 && !dis_ethertype_decodes(proto)) {
 		dis_data(c, "Geneve payload", r->off, rd_left(r));
 		dis_unsupported(c, "Geneve protocol type 0x%04x is not decoded", proto);

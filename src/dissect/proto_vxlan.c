@@ -33,7 +33,7 @@ bool dis_vxlan(struct dctx *c, const struct dis_seg *s)
 	if (r->short_)
 		return false;   /* the UDP payload's truncation is said by dis_payload */
 	c->info->proto = gpe ? "VXLAN-GPE" : "VXLAN";
-	int L = dis_layer(c, o, VXLAN_HDR, gpe ? "VXLAN-GPE" : "Virtual eXtensible LAN",
+	dis_layer(c, o, VXLAN_HDR, gpe ? "VXLAN-GPE" : "Virtual eXtensible LAN",
 	                  "An Ethernet frame of a virtual network (VNI), carried between tunnel endpoints in UDP",
 	                  "VNI %u", vni);
 	dis_field(c, 1, o, 1, "Flags", "0x08 (I): the VNI is valid", "0x%02x", flags);
@@ -44,7 +44,6 @@ bool dis_vxlan(struct dctx *c, const struct dis_seg *s)
 		dis_field(c, 1, o + 3, 1, "Next protocol", NULL, "%u (%s)", next, nn ? nn : "unknown");
 	}
 	dis_field(c, 1, o + 4, 3, "VNI", "VXLAN network identifier: which virtual network", "%u", vni);
-	(void)L;
 	char what[32];
 	snprintf(what, sizeof what, "%s vni %u", gpe ? "VXLAN-GPE" : "VXLAN", vni);
 	if (rd_left(r) == 0 || !dis_tunnel_enter(c, what))
