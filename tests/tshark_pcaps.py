@@ -256,7 +256,8 @@ def dhcp():
 # within a millisecond of the segment after it (tshark's out-of-order
 # window is timing-based), packet 10 comes 200 ms later (a retransmission).
 TCPA_US = [0, 1000, 2000, 3000, 4000, 4200, 4400, 4600, 4800, 204800, 205000, 205200, 205400, 205600, 205800,
-           300000, 301000, 302000, 303000, 304000, 304200, 304400]
+           300000, 301000, 302000, 303000, 304000, 304200, 304400,
+           400000, 401000, 402000, 403000, 404000, 404010, 405000, 406000]
 
 
 def tcpanalysis():
@@ -298,6 +299,23 @@ def tcpanalysis():
     c2s2(C + 1, S + 1, 0x18, 8192, b"a" * 50)     # 19 data 1-51
     c2s2(C + 101, S + 1, 0x18, 8192, b"c" * 50)   # 20 data 101-151: 51-101 not yet seen
     c2s2(C + 51, S + 1, 0x18, 8192, b"b" * 50)    # 21 data 51-101, 0.2 ms later: out-of-order
+    # A third: what loopback does (a bare ACK queued behind a write, captured
+    # after it with the older sequence number: no duplicate ACK), and a zero
+    # window repeated (not a duplicate ACK either).
+    def c2s3(seq, ack, fl, win, data=b""):
+        ids["c"] += 1
+        f.append(eth(tcp4(a, b, 40002, 8080, seq, ack, fl, win, data, ident=ids["c"])))
+    def s2c3(seq, ack, fl, win, data=b""):
+        ids["s"] += 1
+        f.append(eth(tcp4(b, a, 8080, 40002, seq, ack, fl, win, data, ident=ids["s"])))
+    c2s3(C, 0, 0x02, 8192)                    # 22 SYN
+    s2c3(S, C + 1, 0x12, 8192)                # 23 SYN/ACK
+    c2s3(C + 1, S + 1, 0x10, 8192)            # 24 ACK
+    s2c3(S + 1, C + 1, 0x18, 8192, b"220\r\n")  # 25 greeting
+    c2s3(C + 1, S + 6, 0x18, 8192, b"EHLO x\r\n")  # 26 the reply
+    c2s3(C + 1, S + 6, 0x10, 8192)            # 27 the ACK of 25, overtaken by 26
+    s2c3(S + 6, C + 9, 0x10, 0)               # 28 zero window
+    s2c3(S + 6, C + 9, 0x10, 0)               # 29 zero window again
     return f
 
 

@@ -294,9 +294,14 @@ static unsigned analyse(struct flow *f, const struct flow *rev, const struct pkt
 	if (i->win == 0 && !ctl && fl & TCPF_ACK)
 		bits |= TCPA_ZERO_WINDOW;
 	if (fl & TCPF_ACK) {
-		bool bare = seglen == 0 && !ctl;
+		/* A duplicate ACK (or a window update) repeats the last ACK at the
+		 * sequence number the sender is at: a bare ACK with an older
+		 * sequence number was made before data this side sent since and
+		 * overtaken by it (loopback does this: an ACK queued behind a
+		 * write), so it repeats nothing.  tshark's rule is the same. */
+		bool bare = seglen == 0 && !ctl && i->seq == f->next_seq;
 		if (f->have_ack && bare && i->ack == f->last_ack && !(bits & TCPA_KEEP_ALIVE)) {
-			if (i->win == f->last_win) {
+			if (i->win == f->last_win && i->win != 0) {   /* a zero window repeated is not a duplicate ACK */
 				bits |= TCPA_DUP_ACK;
 				*dupn = ++f->dups;
 			} else if (i->win != 0) {
