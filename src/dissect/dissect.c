@@ -280,11 +280,7 @@ void dis_undecoded(struct dctx *c, const char *known, const char *fallback, cons
 /* ------------------------------------------------------------ EtherTypes */
 
 /* IEEE EtherType registry values. */
-static const struct ethertype {
-	unsigned type;
-	const char *name;
-	uint32_t (*decode)(struct dctx *c);
-} ethertypes[] = {
+static const struct dis_next ethertypes[] = {
 	{ 0x0800, "IPv4", dis_ipv4 },
 	{ 0x0806, "ARP", dis_arp },
 	{ 0x22eb, "ERSPAN type III", NULL },
@@ -307,13 +303,13 @@ static const struct ethertype {
 
 bool dis_ethertype_decodes(uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	return e && e->decode;
 }
 
 const char *dis_ethertype_name(uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	return e ? e->name : NULL;
 }
 
@@ -326,7 +322,7 @@ void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_
 
 uint32_t dis_ethertype(struct dctx *c, uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	if (e && e->decode)
 		return e->decode(c);
 

@@ -51,6 +51,13 @@ const void *dis_find(const void *table, size_t n, size_t size, unsigned key);
 		int unused;                                                                           \
 	}) ? dis_find((table), DIS_COUNT(table), sizeof(table)[0], (key)) : NULL)
 const char *dis_name(const struct dis_name *t, size_t n, unsigned v);
+/* A number that says which header follows (an EtherType, an address
+ * family), its name, and the decoder of that header or NULL. */
+struct dis_next {
+	unsigned v;
+	const char *name;
+	uint32_t (*decode)(struct dctx *c);
+};
 
 /* ---- recording fields (dissect.c) ----
  * dis_layer: a layer at c->depth, clipped to the captured bytes; returns its

@@ -9,11 +9,7 @@
  */
 #include "dissect/dissect_priv.h"
 
-static const struct family {
-	unsigned af;
-	const char *name;
-	uint32_t (*decode)(struct dctx *c);
-} families[] = {
+static const struct dis_next families[] = {
 	{ 2, "IPv4", dis_ipv4 },
 	{ 24, "IPv6", dis_ipv6 },
 	{ 28, "IPv6", dis_ipv6 },
@@ -33,7 +29,7 @@ static void loopback(struct dctx *c, const char *layer, bool host_order)
 	} else if (host_order) {
 		order = "big-endian";
 	}
-	const struct family *f = DIS_FIND(families, af, v);
+	const struct dis_next *f = DIS_FIND(families, v, v);
 
 	c->info->proto = "Loopback";
 	dis_layer(c, o, 4, layer, "The loopback interface's header: just the address family", NULL);
