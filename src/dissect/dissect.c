@@ -141,6 +141,18 @@ const char *dis_name(const struct dis_name *t, size_t n, unsigned v)
 	return e ? e->name : NULL;
 }
 
+const char *dis_name_or(const struct dis_name *t, size_t n, unsigned v, char *buf, size_t bn, const char *fmt, ...)
+{
+	const char *name = dis_name(t, n, v);
+	if (name)
+		return name;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, bn, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 const char *dis_icmp_type_name(const struct dis_icmp_type *t)
 {
 	return t ? t->name : NULL;
@@ -373,6 +385,35 @@ const char *dis_ipproto_name(uint8_t proto)
 {
 	const struct ipproto *p = DIS_FIND(ipprotos, num, proto);
 	return p ? p->name : NULL;
+}
+
+void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto)
+{
+	struct pkt_info *i = c->info;
+	i->ip_version = version;
+	snprintf(i->src, sizeof i->src, "%s", src);
+	snprintf(i->dst, sizeof i->dst, "%s", dst);
+	i->ttl = ttl;
+	i->ip_proto = proto;
+}
+
+bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen, const char *src,
+                  const char *dst, uint32_t need, unsigned version, unsigned want)
+{
+	dis_field(c, 1, o + at, alen, "Source address", "The sending host", "%s", src);
+	dis_field(c, 1, o + at + alen, alen, "Destination address", "The host the packet is for", "%s", dst);
+	char what[16];
+	snprintf(what, sizeof what, "IPv%u header", want);
+	if (c->r.short_) {
+		dis_truncated(c, what, o, need);
+		return false;
+	}
+	dis_value(c, L, "%s > %s", src, dst);
+	if (version != want) {
+		dis_malformed(c, "IPv%u version field is %u, not %u", want, version, want);
+		return false;
+	}
+	return true;
 }
 
 void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_off, bool more)
