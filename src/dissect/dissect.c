@@ -387,6 +387,23 @@ const char *dis_ipproto_name(uint8_t proto)
 	return p ? p->name : NULL;
 }
 
+bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t need, unsigned v)
+{
+	if (c->r.short_) {
+		char what[32];
+		snprintf(what, sizeof what, "%s header", proto);
+		dis_truncated(c, what, o, need);
+		return false;
+	}
+	if (c->quoted)
+		return false;
+	if (v != 2 && v != 3) {
+		dis_malformed(c, "%s version %u is neither 2 nor 3", proto, v);
+		return false;
+	}
+	return true;
+}
+
 void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto)
 {
 	struct pkt_info *i = c->info;

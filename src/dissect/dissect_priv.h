@@ -124,6 +124,11 @@ void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_o
  * layer L) is read: the source and destination fields (alen bytes each,
  * from o + at), the truncation check, "src > dst" as the layer's value and
  * the version check.  false: a problem was recorded and the header ends. */
+/* Where a header that comes in versions 2 and 3 (OSPF, VRRP) is read:
+ * truncation of its need bytes at o, then, outside a quoted packet, its
+ * version v.  false: a problem was recorded (or the packet is quoted) and
+ * the decoder goes no further. */
+bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t need, unsigned v);
 /* The IP header's facts in c->info, once it is known to be sound. */
 void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto);
 bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen, const char *src,
