@@ -196,6 +196,14 @@ void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t ne
 	         captured_from(c, start));
 }
 
+bool dis_short(struct dctx *c, const char *what, uint32_t start, uint32_t need)
+{
+	if (!c->r.short_)
+		return false;
+	dis_truncated(c, what, start, need);
+	return true;
+}
+
 static void vproblem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap) DIS_PRINTF(3, 0);
 static void vproblem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap)
 {
@@ -421,10 +429,8 @@ bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen,
 	dis_field(c, 1, o + at + alen, alen, "Destination address", "The host the packet is for", "%s", dst);
 	char what[16];
 	snprintf(what, sizeof what, "IPv%u header", want);
-	if (c->r.short_) {
-		dis_truncated(c, what, o, need);
+	if (dis_short(c, what, o, need))
 		return false;
-	}
 	dis_value(c, L, "%s > %s", src, dst);
 	if (version != want) {
 		dis_malformed(c, "IPv%u version field is %u, not %u", want, version, want);

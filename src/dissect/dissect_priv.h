@@ -87,6 +87,9 @@ void dis_flag(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *n
 /* ---- problems (dissect.c); all are ignored inside a quoted packet ---- */
 /* "truncated: <what> needs <need> bytes, <n> captured", n counted from start. */
 void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t need);
+/* The check after a header's fields: whether the reader ran past the
+ * capture, and if so dis_truncated(c, what, start, need) once. */
+bool dis_short(struct dctx *c, const char *what, uint32_t start, uint32_t need);
 void dis_malformed(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
 void dis_unsupported(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
 

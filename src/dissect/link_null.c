@@ -35,10 +35,8 @@ static void loopback(struct dctx *c, const char *layer, bool host_order)
 	dis_layer(c, o, 4, layer, "The loopback interface's header: just the address family", NULL);
 	dis_field(c, 1, o, 4, "Family", "Which protocol follows (an AF_ address family value)",
 	          "%u (%s, %s)", v, f ? f->name : "unknown", order);
-	if (r->short_) {
-		dis_truncated(c, "loopback header", o, 4);
+	if (dis_short(c, "loopback header", o, 4))
 		return;
-	}
 	if (f) {
 		f->decode(c);
 	} else {
