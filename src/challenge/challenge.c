@@ -261,10 +261,8 @@ void challenge_list_free(struct challenge_list *l)
 		return;
 	for (size_t i = 0; i < l->n; i++)
 		challenge_free(l->c[i]);
-	for (size_t i = 0; i < l->nerrors; i++)
-		free(l->errors[i]);
 	free(l->c);
-	free(l->errors);
+	mem_free_array(l->errors, l->nerrors);
 	free(l);
 }
 

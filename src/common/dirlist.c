@@ -36,8 +36,6 @@ int dirlist_load(const char *dir, const char *suffix, struct dirlist *out)
 
 void dirlist_free(struct dirlist *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->paths[i]);
-	free(l->paths);
+	mem_free_array(l->paths, l->n);
 	*l = (struct dirlist){ 0 };
 }

@@ -98,3 +98,17 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return s;
 }
+
+void mem_free_array(void *array, size_t n)
+{
+	/* Read through memcpy, not as void **: an object pointer has void *'s
+	 * size and representation on every ABI sockscope builds for, and the
+	 * copy keeps the compiler's aliasing rules out of it. */
+	unsigned char *bytes = array;
+	for (size_t i = 0; i < n; i++) {
+		void *item;
+		memcpy(&item, bytes + i * sizeof item, sizeof item);
+		free(item);
+	}
+	free(array);
+}

@@ -28,6 +28,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Frees each of the n pointers in array (NULL ones too, as free does),
+ * then array itself: the arrays of strings or records a container owns.
+ * array is void * so one helper serves char ** and struct x ** alike. */
+void mem_free_array(void *array, size_t n);
+
 /* Called once, on any thread, before the message when memory runs out; it
  * must be safe there (no locks, no allocation).  NULL: none.  tui/term.c
  * registers its terminal restore while it has the screen. */

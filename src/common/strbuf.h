@@ -43,16 +43,26 @@ static inline struct strbuf sb_resume(char *buf, size_t cap)
 	return b;
 }
 
+/* Where n more bytes go, n first cut to what fits before the '\0'; len
+ * already counts them and the '\0' follows them.  NULL: no buffer at all. */
+static inline char *sb_claim(struct strbuf *b, size_t *n)
+{
+	if (b->len + *n >= b->cap) {
+		if (!b->cap)
+			return NULL;
+		*n = b->cap - 1 - b->len;
+	}
+	char *at = b->p + b->len;
+	b->len += *n;
+	b->p[b->len] = '\0';
+	return at;
+}
+
 static inline void sb_mem(struct strbuf *b, const char *s, size_t n)
 {
-	if (b->len + n >= b->cap) {
-		if (!b->cap)
-			return;
-		n = b->cap - 1 - b->len;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	char *at = sb_claim(b, &n);
+	if (at)
+		memcpy(at, s, n);
 }
 
 static inline void sb_str(struct strbuf *b, const char *s)
@@ -68,14 +78,9 @@ static inline void sb_char(struct strbuf *b, char c)
 /* n copies of c (padding). */
 static inline void sb_fill(struct strbuf *b, char c, size_t n)
 {
-	if (b->len + n >= b->cap) {
-		if (!b->cap)
-			return;
-		n = b->cap - 1 - b->len;
-	}
-	memset(b->p + b->len, c, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	char *at = sb_claim(b, &n);
+	if (at)
+		memset(at, c, n);
 }
 
 /* Decimal digits of v into the end of d[24]; returns the first. */
@@ -96,26 +101,27 @@ static inline void sb_u64(struct strbuf *b, uint64_t v)
 	sb_mem(b, q, (size_t)(d + 24 - q));
 }
 
-/* v right-aligned in width columns (%4llu, %5u); wider numbers push on. */
-static inline void sb_u64_right(struct strbuf *b, uint64_t v, size_t width)
+/* v in at least width columns, pad before it; wider numbers push on. */
+static inline void sb_u64_pad(struct strbuf *b, uint64_t v, size_t width, char pad)
 {
 	char d[24];
 	char *q = sb_digits(v, d);
 	size_t n = (size_t)(d + 24 - q);
 	if (n < width)
-		sb_fill(b, ' ', width - n);
+		sb_fill(b, pad, width - n);
 	sb_mem(b, q, n);
+}
+
+/* v right-aligned in width columns (%4llu, %5u). */
+static inline void sb_u64_right(struct strbuf *b, uint64_t v, size_t width)
+{
+	sb_u64_pad(b, v, width, ' ');
 }
 
 /* v in exactly `width` digits, zeros before (%06llu for v below 10^width). */
 static inline void sb_u64_zero(struct strbuf *b, uint64_t v, size_t width)
 {
-	char d[24];
-	char *q = sb_digits(v, d);
-	size_t n = (size_t)(d + 24 - q);
-	if (n < width)
-		sb_fill(b, '0', width - n);
-	sb_mem(b, q, n);
+	sb_u64_pad(b, v, width, '0');
 }
 
 /* s right-aligned (%9s) or left-aligned (%-15s) in width columns. */

@@ -21,6 +21,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,20 @@ static struct demo_sock *sock_of(struct demo *d, const struct demo_action *a, st
 	if (!s)
 		demo_errno_result(o, EBADF);
 	return s;
+}
+
+/* The call's text in o->call (written first: an outcome always names its
+ * call), then sock_of. */
+static struct demo_sock *call_sock(struct demo *d, const struct demo_action *a, struct demo_outcome *o,
+                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static struct demo_sock *call_sock(struct demo *d, const struct demo_action *a, struct demo_outcome *o,
+                                   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->call, sizeof o->call, fmt, ap);
+	va_end(ap);
+	return sock_of(d, a, o);
 }
 
 static void set_timeout(int fd, int optname, long ms)
@@ -251,8 +266,7 @@ static void run_bind(struct demo *d, const struct demo_action *a, struct demo_ou
 
 static void run_listen(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	snprintf(o->call, sizeof o->call, "listen(%s, %ld)", a->sock, a->num);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "listen(%s, %ld)", a->sock, a->num);
 	if (!s)
 		return;
 	if (listen(s->fd, (int)a->num) < 0)
@@ -324,9 +338,8 @@ static void do_send(struct demo *d, const struct demo_action *a, struct demo_out
 {
 	char q[80];
 	text_quote((const uint8_t *)a->arg, a->arglen, q, sizeof q);
-	snprintf(o->call, sizeof o->call, "send(%s, %s, %zu, %s)", a->sock, q, a->arglen,
-	         flags & MSG_MORE ? "MSG_MORE" : "0");
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "send(%s, %s, %zu, %s)", a->sock, q, a->arglen,
+	                                flags & MSG_MORE ? "MSG_MORE" : "0");
 	if (!s)
 		return;
 	ssize_t n;
@@ -348,9 +361,8 @@ static void run_sendn(struct demo *d, const struct demo_action *a, struct demo_o
 {
 	char q[60];
 	text_quote((const uint8_t *)a->arg, a->arglen, q, sizeof q);
-	snprintf(o->call, sizeof o->call, "for (i = 0; i < %ld; i++) send(%s, %s, %zu, 0)", a->num, a->sock, q,
-	         a->arglen);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "for (i = 0; i < %ld; i++) send(%s, %s, %zu, 0)", a->num,
+	                                a->sock, q, a->arglen);
 	if (!s)
 		return;
 	long total = 0, calls = 0;
@@ -632,8 +644,7 @@ static void run_shutdown(struct demo *d, const struct demo_action *a, struct dem
 {
 	int how = strcmp(a->arg, "rd") == 0 ? SHUT_RD : strcmp(a->arg, "wr") == 0 ? SHUT_WR : SHUT_RDWR;
 	static const char *const hn[] = { "SHUT_RD", "SHUT_WR", "SHUT_RDWR" };
-	snprintf(o->call, sizeof o->call, "shutdown(%s, %s)", a->sock, hn[how]);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "shutdown(%s, %s)", a->sock, hn[how]);
 	if (!s)
 		return;
 	zero_result(o, shutdown(s->fd, how));
@@ -641,8 +652,7 @@ static void run_shutdown(struct demo *d, const struct demo_action *a, struct dem
 
 static void run_close(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	snprintf(o->call, sizeof o->call, "close(%s)", a->sock);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "close(%s)", a->sock);
 	if (!s)
 		return;
 	if (a->role == DEMO_ROLE_CLIENT)
@@ -654,8 +664,7 @@ static void run_close(struct demo *d, const struct demo_action *a, struct demo_o
 
 static void run_tcpinfo(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	snprintf(o->call, sizeof o->call, "getsockopt(%s, IPPROTO_TCP, TCP_INFO, &info, &len)", a->sock);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "getsockopt(%s, IPPROTO_TCP, TCP_INFO, &info, &len)", a->sock);
 	if (!s)
 		return;
 	struct tcp_info ti;
@@ -671,8 +680,7 @@ static void run_tcpinfo(struct demo *d, const struct demo_action *a, struct demo
 
 static void run_getsockname(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	snprintf(o->call, sizeof o->call, "getsockname(%s, &addr, &len)", a->sock);
-	struct demo_sock *s = sock_of(d, a, o);
+	struct demo_sock *s = call_sock(d, a, o, "getsockname(%s, &addr, &len)", a->sock);
 	if (!s)
 		return;
 	struct sockaddr_storage ss;

@@ -141,6 +141,18 @@ const char *dis_name(const struct dis_name *t, size_t n, unsigned v)
 	return e ? e->name : NULL;
 }
 
+const char *dis_name_or(const struct dis_name *t, size_t n, unsigned v, char *buf, size_t bn, const char *fmt, ...)
+{
+	const char *name = dis_name(t, n, v);
+	if (name)
+		return name;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, bn, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 const char *dis_icmp_type_name(const struct dis_icmp_type *t)
 {
 	return t ? t->name : NULL;
@@ -182,6 +194,14 @@ void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t ne
 {
 	problemf(c, DIS_TRUNCATED, "truncated: %s needs %u bytes, %u captured", what, need,
 	         captured_from(c, start));
+}
+
+bool dis_short(struct dctx *c, const char *what, uint32_t start, uint32_t need)
+{
+	if (!c->r.short_)
+		return false;
+	dis_truncated(c, what, start, need);
+	return true;
 }
 
 static void vproblem(struct dctx *c, enum dis_status st, const char *fmt, va_list ap) DIS_PRINTF(3, 0);
@@ -280,11 +300,7 @@ void dis_undecoded(struct dctx *c, const char *known, const char *fallback, cons
 /* ------------------------------------------------------------ EtherTypes */
 
 /* IEEE EtherType registry values. */
-static const struct ethertype {
-	unsigned type;
-	const char *name;
-	uint32_t (*decode)(struct dctx *c);
-} ethertypes[] = {
+static const struct dis_next ethertypes[] = {
 	{ 0x0800, "IPv4", dis_ipv4 },
 	{ 0x0806, "ARP", dis_arp },
 	{ 0x22eb, "ERSPAN type III", NULL },
@@ -307,13 +323,13 @@ static const struct ethertype {
 
 bool dis_ethertype_decodes(uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	return e && e->decode;
 }
 
 const char *dis_ethertype_name(uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	return e ? e->name : NULL;
 }
 
@@ -326,7 +342,7 @@ void dis_ethertype_field(struct dctx *c, uint32_t off, const char *name, uint16_
 
 uint32_t dis_ethertype(struct dctx *c, uint16_t type)
 {
-	const struct ethertype *e = DIS_FIND(ethertypes, type, type);
+	const struct dis_next *e = DIS_FIND(ethertypes, v, type);
 	if (e && e->decode)
 		return e->decode(c);
 
@@ -377,6 +393,50 @@ const char *dis_ipproto_name(uint8_t proto)
 {
 	const struct ipproto *p = DIS_FIND(ipprotos, num, proto);
 	return p ? p->name : NULL;
+}
+
+bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t need, unsigned v)
+{
+	if (c->r.short_) {
+		char what[32];
+		snprintf(what, sizeof what, "%s header", proto);
+		dis_truncated(c, what, o, need);
+		return false;
+	}
+	if (c->quoted)
+		return false;
+	if (v != 2 && v != 3) {
+		dis_malformed(c, "%s version %u is neither 2 nor 3", proto, v);
+		return false;
+	}
+	return true;
+}
+
+void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto)
+{
+	struct pkt_info *i = c->info;
+	i->ip_version = version;
+	snprintf(i->src, sizeof i->src, "%s", src);
+	snprintf(i->dst, sizeof i->dst, "%s", dst);
+	i->ttl = ttl;
+	i->ip_proto = proto;
+}
+
+bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen, const char *src,
+                  const char *dst, uint32_t need, unsigned version, unsigned want)
+{
+	dis_field(c, 1, o + at, alen, "Source address", "The sending host", "%s", src);
+	dis_field(c, 1, o + at + alen, alen, "Destination address", "The host the packet is for", "%s", dst);
+	char what[16];
+	snprintf(what, sizeof what, "IPv%u header", want);
+	if (dis_short(c, what, o, need))
+		return false;
+	dis_value(c, L, "%s > %s", src, dst);
+	if (version != want) {
+		dis_malformed(c, "IPv%u version field is %u, not %u", want, version, want);
+		return false;
+	}
+	return true;
 }
 
 void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_off, bool more)

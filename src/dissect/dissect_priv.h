@@ -51,6 +51,17 @@ const void *dis_find(const void *table, size_t n, size_t size, unsigned key);
 		int unused;                                                                           \
 	}) ? dis_find((table), DIS_COUNT(table), sizeof(table)[0], (key)) : NULL)
 const char *dis_name(const struct dis_name *t, size_t n, unsigned v);
+/* dis_name, or when the table has none for v, fmt's text ("Option %u")
+ * written in buf, which is returned. */
+const char *dis_name_or(const struct dis_name *t, size_t n, unsigned v, char *buf, size_t bn,
+                        const char *fmt, ...) DIS_PRINTF(6, 7);
+/* A number that says which header follows (an EtherType, an address
+ * family), its name, and the decoder of that header or NULL. */
+struct dis_next {
+	unsigned v;
+	const char *name;
+	uint32_t (*decode)(struct dctx *c);
+};
 
 /* ---- recording fields (dissect.c) ----
  * dis_layer: a layer at c->depth, clipped to the captured bytes; returns its
@@ -76,6 +87,9 @@ void dis_flag(struct dctx *c, int sub, uint32_t off, uint32_t len, const char *n
 /* ---- problems (dissect.c); all are ignored inside a quoted packet ---- */
 /* "truncated: <what> needs <need> bytes, <n> captured", n counted from start. */
 void dis_truncated(struct dctx *c, const char *what, uint32_t start, uint32_t need);
+/* The check after a header's fields: whether the reader ran past the
+ * capture, and if so dis_truncated(c, what, start, need) once. */
+bool dis_short(struct dctx *c, const char *what, uint32_t start, uint32_t need);
 void dis_malformed(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
 void dis_unsupported(struct dctx *c, const char *fmt, ...) DIS_PRINTF(2, 3);
 
@@ -109,6 +123,19 @@ void dis_ports(struct dctx *c, uint32_t off, uint16_t sport, uint16_t dport);
  * its transport header travelled in the first.  more: more fragments
  * follow, so the inner headers may announce more than len. */
 void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_off, bool more);
+/* What IPv4 and IPv6 do alike once their fixed header (need bytes at o,
+ * layer L) is read: the source and destination fields (alen bytes each,
+ * from o + at), the truncation check, "src > dst" as the layer's value and
+ * the version check.  false: a problem was recorded and the header ends. */
+/* Where a header that comes in versions 2 and 3 (OSPF, VRRP) is read:
+ * truncation of its need bytes at o, then, outside a quoted packet, its
+ * version v.  false: a problem was recorded (or the packet is quoted) and
+ * the decoder goes no further. */
+bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t need, unsigned v);
+/* The IP header's facts in c->info, once it is known to be sound. */
+void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto);
+bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen, const char *src,
+                  const char *dst, uint32_t need, unsigned version, unsigned want);
 const char *dis_ipproto_name(uint8_t proto);
 /* The IP packet quoted by an ICMP/ICMPv6 error, [off, off+len) of the frame:
  * decoded at depth 1 into info->quote. */

@@ -56,10 +56,8 @@ void dis_80211_frame(struct dctx *c, bool fcs)
 	          prot ? " protected" : "");
 	dis_field(c, 1, o + 2, 2, "Duration", "Microseconds the medium stays reserved (little-endian)", "%u",
 	          (unsigned)(dur >> 8 | (dur & 0xff) << 8));
-	if (r->short_) {
-		dis_truncated(c, "802.11 header", o, 10);
+	if (dis_short(c, "802.11 header", o, 10))
 		return;
-	}
 	uint8_t a1[6], a2[6], a3[6], a4[6];
 	rd_bytes(r, a1, 6);
 	/* Control frames: ACK and CTS have one address, the rest two. */
@@ -72,10 +70,8 @@ void dis_80211_frame(struct dctx *c, bool fcs)
 			hl = 16;
 		}
 		dis_layer_len(c, L, hl);
-		if (r->short_) {
-			dis_truncated(c, "802.11 control frame", o, hl);
+		if (dis_short(c, "802.11 control frame", o, hl))
 			return;
-		}
 		dis_value(c, L, "%s", sn ? sn : "control");
 		return;
 	}
@@ -112,10 +108,8 @@ void dis_80211_frame(struct dctx *c, bool fcs)
 	if (ds == 3)
 		address(c, o + 24, "Source address", a4);
 	dis_layer_len(c, L, hl);
-	if (r->short_) {
-		dis_truncated(c, "802.11 header", o, hl);
+	if (dis_short(c, "802.11 header", o, hl))
 		return;
-	}
 	char s2[24], s1[24];
 	dis_fmt_hw(a2, 6, s2, sizeof s2);
 	dis_fmt_hw(a1, 6, s1, sizeof s1);
@@ -140,10 +134,8 @@ void dis_80211_frame(struct dctx *c, bool fcs)
 	uint8_t oui[3];
 	rd_bytes(r, oui, 3);
 	uint16_t et = rd_be16(r);
-	if (r->short_) {
-		dis_truncated(c, "LLC/SNAP header", s, 8);
+	if (dis_short(c, "LLC/SNAP header", s, 8))
 		return;
-	}
 	if (dsap != 0xaa || ssap != 0xaa || ctl != 0x03 || oui[0] || oui[1] || oui[2]) {
 		rd_seek(r, s);
 		dis_data(c, "802.11 data", s, rd_left(r));

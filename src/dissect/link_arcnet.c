@@ -41,10 +41,8 @@ void dis_link_arcnet(struct dctx *c)
 	dis_field(c, 1, 1, 1, "Destination", H_STATION, "%u%s", dst, dst == 0 ? " (broadcast)" : "");
 	dis_field(c, 1, 2, 2, "Offset", "Linux's field: where the data starts in the card's buffer", "0x%04x", offset);
 	dis_field(c, 1, 4, 1, "Protocol ID", NULL, "%u (%s)", proto, pn ? pn : "unknown");
-	if (r->short_) {
-		dis_truncated(c, "ARCNET header", 0, 5);
+	if (dis_short(c, "ARCNET header", 0, 5))
 		return;
-	}
 	if (rfc1201(proto)) {
 		uint8_t split = rd_u8(r);
 		uint16_t seq = rd_be16(r);
@@ -62,10 +60,8 @@ void dis_link_arcnet(struct dctx *c)
 		dis_field(c, 1, at, 1, "Split flag", "RFC 1201 fragmentation: 0 for a packet sent whole", "0x%02x", split);
 		dis_field(c, 1, at + 1, 2, "Sequence number", NULL, "%u", seq);
 		dis_layer_len(c, L, r->off);
-		if (r->short_) {
-			dis_truncated(c, "ARCNET RFC 1201 header", 0, at + 3);
+		if (dis_short(c, "ARCNET RFC 1201 header", 0, at + 3))
 			return;
-		}
 		if (split != 0) {
 			dis_value(c, L, "%u > %u, fragment (split flag 0x%02x)", src, dst, split);
 			dis_data(c, "ARCNET fragment", r->off, rd_left(r));

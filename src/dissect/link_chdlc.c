@@ -59,10 +59,8 @@ void dis_link_chdlc(struct dctx *c)
 		dis_field(c, 1, o + 2, 2, "Protocol", "EtherType: which protocol's header follows", "0x8035 (SLARP)");
 	else
 		dis_ethertype_field(c, o + 2, "Protocol", type);
-	if (r->short_) {
-		dis_truncated(c, "Cisco HDLC header", o, 4);
+	if (dis_short(c, "Cisco HDLC header", o, 4))
 		return;
-	}
 	dis_value(c, L, "%s", addr == 0x8f ? "broadcast" : "unicast");
 	if (type == 0x8035)
 		slarp(c);

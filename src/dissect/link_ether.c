@@ -64,10 +64,8 @@ static uint32_t llc(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 1, 1, "SSAP", "Source service access point", "0x%02x (%s)", ssap, sn ? sn : "unknown");
 	unsigned control = hl == 4 ? (unsigned)ctl << 8 | rd_u8(r) : ctl;
 	dis_field(c, 1, o + 2, hl - 2, "Control", NULL, hl == 4 ? "0x%04x" : "0x%02x", control);
-	if (r->short_) {
-		dis_truncated(c, "LLC header", o, hl);
+	if (dis_short(c, "LLC header", o, hl))
 		return 0;
-	}
 	if (len < hl) {
 		dis_malformed(c, "802.3 length %u is too short for the LLC header", len);
 		return 0;
@@ -83,10 +81,8 @@ static uint32_t llc(struct dctx *c, uint32_t len)
 		dis_layer(c, s, 5, "SNAP", "Subnetwork Access Protocol: an EtherType inside LLC", NULL);
 		dis_field(c, 1, s, 3, "Organization code", NULL, "%s", os);
 		dis_ethertype_field(c, s + 3, "Type", type);
-		if (r->short_) {
-			dis_truncated(c, "SNAP header", s, 5);
+		if (dis_short(c, "SNAP header", s, 5))
 			return 0;
-		}
 		if (oui[0] == 0 && oui[1] == 0 && oui[2] == 0 && len >= 8) {
 			dis_ethertype(c, type);
 			return len;
@@ -120,10 +116,8 @@ void dis_link_ether(struct dctx *c)
 		dis_field(c, 1, o + 12, 2, "Length", "IEEE 802.3: the number of data bytes that follow", "%u", type);
 	else
 		dis_ethertype_field(c, o + 12, "Type", type);
-	if (r->short_) {
-		dis_truncated(c, "Ethernet header", o, ETHER_HDR);
+	if (dis_short(c, "Ethernet header", o, ETHER_HDR))
 		return;
-	}
 	char s[24], d[24];
 	dis_fmt_hw(src, 6, s, sizeof s);
 	dis_fmt_hw(dst, 6, d, sizeof d);
@@ -158,10 +152,8 @@ uint32_t dis_vlan(struct dctx *c)
 	          (tci >> 12) & 1);
 	dis_field(c, 1, o, 2, "VLAN ID", "Which virtual LAN the frame belongs to", "%u", tci & 0xfff);
 	dis_ethertype_field(c, o + 2, "Type", type);
-	if (r->short_) {
-		dis_truncated(c, "802.1Q tag", o, 4);
+	if (dis_short(c, "802.1Q tag", o, 4))
 		return 0;
-	}
 	if (++c->nest > MAX_VLAN_TAGS) {
 		dis_data(c, "Stacked VLAN tags", r->off, rd_left(r));
 		dis_unsupported(c, "more than %d stacked VLAN tags", MAX_VLAN_TAGS);

@@ -42,10 +42,8 @@ void dis_link_fr(struct dctx *c)
 	dis_flag(c, 1, 1, 1, "FECN", "Forward explicit congestion notification", a[1] & 8);
 	dis_flag(c, 1, 1, 1, "BECN", "Backward explicit congestion notification", a[1] & 4);
 	dis_flag(c, 1, 1, 1, "Discard eligible", "May be dropped first when the network is congested", a[1] & 2);
-	if (r->short_) {
-		dis_truncated(c, "Frame Relay address", 0, alen + 1);
+	if (dis_short(c, "Frame Relay address", 0, alen + 1))
 		return;
-	}
 	if (alen < 2 || !(a[alen - 1] & 1)) {
 		dis_malformed(c, "Frame Relay: the address does not end within %u bytes", alen);
 		dis_data(c, "Frame Relay data", alen, rd_left(r));
@@ -61,10 +59,8 @@ void dis_link_fr(struct dctx *c)
 		uint16_t type = rd_be16(r);
 		dis_ethertype_field(c, alen, "Type", type);
 		dis_layer_len(c, L, alen + 2);
-		if (r->short_) {
-			dis_truncated(c, "Frame Relay header", 0, alen + 2);
+		if (dis_short(c, "Frame Relay header", 0, alen + 2))
 			return;
-		}
 		dis_value(c, L, "DLCI %u, Cisco encapsulation", dlci);
 		dis_ethertype(c, type);
 		return;
@@ -82,10 +78,8 @@ void dis_link_fr(struct dctx *c)
 	dis_field(c, 1, at, 1, "NLPID", "Network layer protocol identifier (ISO/IEC TR 9577)", "0x%02x (%s)", nlpid,
 	          nn ? nn : "unknown");
 	dis_layer_len(c, L, r->off);
-	if (r->short_) {
-		dis_truncated(c, "Frame Relay header", 0, at + 1);
+	if (dis_short(c, "Frame Relay header", 0, at + 1))
 		return;
-	}
 	dis_value(c, L, "DLCI %u, %s", dlci, nn ? nn : "unknown NLPID");
 	switch (nlpid) {
 	case 0xcc:
@@ -102,10 +96,8 @@ void dis_link_fr(struct dctx *c)
 		dis_layer(c, s, 5, "SNAP", "Subnetwork Access Protocol: an EtherType after an organization code", NULL);
 		dis_field(c, 1, s, 3, "Organization code", NULL, "%02x:%02x:%02x", oui[0], oui[1], oui[2]);
 		dis_ethertype_field(c, s + 3, "Type", type);
-		if (r->short_) {
-			dis_truncated(c, "SNAP header", s, 5);
+		if (dis_short(c, "SNAP header", s, 5))
 			return;
-		}
 		if (!oui[0] && !oui[1] && !oui[2]) {
 			dis_ethertype(c, type);
 			return;

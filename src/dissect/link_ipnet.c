@@ -36,10 +36,8 @@ void dis_link_ipnet(struct dctx *c)
 	dis_field(c, 1, 12, 4, "Group interface index", NULL, "%u", grindex);
 	dis_field(c, 1, 16, 4, "Source zone", NULL, "%d", (int32_t)zsrc);
 	dis_field(c, 1, 20, 4, "Destination zone", NULL, "%d", (int32_t)zdst);
-	if (r->short_) {
-		dis_truncated(c, "IPNET header", 0, IPNET_HDR);
+	if (dis_short(c, "IPNET header", 0, IPNET_HDR))
 		return;
-	}
 	dis_value(c, L, "%s, interface %u", hn ? hn : "unknown type", ifindex);
 	if (family == 2)
 		dis_ipv4(c);

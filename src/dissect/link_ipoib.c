@@ -36,10 +36,8 @@ void dis_link_ipoib(struct dctx *c)
 	          "%s", g);
 	dis_ethertype_field(c, IPOIB_PSEUDO, "Type", type);
 	dis_field(c, 1, IPOIB_PSEUDO + 2, 2, "Reserved", "Zero (RFC 4391 section 6)", "0x%04x", reserved);
-	if (r->short_) {
-		dis_truncated(c, "IPoIB header", 0, IPOIB_HDR);
+	if (dis_short(c, "IPoIB header", 0, IPOIB_HDR))
 		return;
-	}
 	dis_value(c, L, "to QPN 0x%06x", qpn);
 	dis_ethertype(c, type);
 }

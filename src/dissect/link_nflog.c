@@ -35,10 +35,8 @@ void dis_link_nflog(struct dctx *c)
 	dis_field(c, 1, 0, 1, "Family", NULL, "%u (%s)", family, family == 2 ? "IPv4" : family == 10 ? "IPv6" : "unknown");
 	dis_field(c, 1, 1, 1, "Version", NULL, "%u", version);
 	dis_field(c, 1, 2, 2, "Log group", "The nflog group the rule logs to", "%u", group);
-	if (r->short_) {
-		dis_truncated(c, "NFLOG header", 0, NFLOG_HDR);
+	if (dis_short(c, "NFLOG header", 0, NFLOG_HDR))
 		return;
-	}
 	for (int n = 0; n < MAX_TLVS && rd_left(r) >= TLV_HDR; n++) {
 		uint32_t at = r->off;
 		uint16_t len = rd_le16(r), type = rd_le16(r) & 0x7fff;

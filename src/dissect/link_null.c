@@ -9,11 +9,7 @@
  */
 #include "dissect/dissect_priv.h"
 
-static const struct family {
-	unsigned af;
-	const char *name;
-	uint32_t (*decode)(struct dctx *c);
-} families[] = {
+static const struct dis_next families[] = {
 	{ 2, "IPv4", dis_ipv4 },
 	{ 24, "IPv6", dis_ipv6 },
 	{ 28, "IPv6", dis_ipv6 },
@@ -33,16 +29,14 @@ static void loopback(struct dctx *c, const char *layer, bool host_order)
 	} else if (host_order) {
 		order = "big-endian";
 	}
-	const struct family *f = DIS_FIND(families, af, v);
+	const struct dis_next *f = DIS_FIND(families, v, v);
 
 	c->info->proto = "Loopback";
 	dis_layer(c, o, 4, layer, "The loopback interface's header: just the address family", NULL);
 	dis_field(c, 1, o, 4, "Family", "Which protocol follows (an AF_ address family value)",
 	          "%u (%s, %s)", v, f ? f->name : "unknown", order);
-	if (r->short_) {
-		dis_truncated(c, "loopback header", o, 4);
+	if (dis_short(c, "loopback header", o, 4))
 		return;
-	}
 	if (f) {
 		f->decode(c);
 	} else {

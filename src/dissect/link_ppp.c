@@ -40,10 +40,8 @@ static void ppp_payload(struct dctx *c, uint32_t off)
 	const char *n = dis_name(protocols, DIS_COUNT(protocols), proto);
 	dis_field(c, 1, off, plen, "Protocol", H_PROTO, plen == 1 ? "0x%02x (%s, compressed)" : "0x%04x (%s)", proto,
 	          n ? n : "unknown");
-	if (r->short_) {
-		dis_truncated(c, "PPP protocol field", off, plen);
+	if (dis_short(c, "PPP protocol field", off, plen))
 		return;
-	}
 	switch (proto) {
 	case 0x0021:
 		dis_ipv4(c);
@@ -74,10 +72,8 @@ void dis_link_ppp(struct dctx *c)
 		rd_skip(r, 2);
 		dis_field(c, 1, o, 1, "Address", "Always 0xff, all stations (RFC 1662 section 3.1)", "0xff");
 		dis_field(c, 1, o + 1, 1, "Control", "0x03: an unnumbered information frame", "0x%02x", ctl);
-		if (r->short_) {
-			dis_truncated(c, "PPP header", o, 4);
+		if (dis_short(c, "PPP header", o, 4))
 			return;
-		}
 		if (ctl != 0x03)
 			dis_malformed(c, "PPP: control 0x%02x where HDLC-like framing has 0x03", ctl);
 	}
@@ -114,10 +110,8 @@ uint32_t dis_pppoe(struct dctx *c)
 	dis_field(c, 1, o + 1, 1, "Code", NULL, "0x%02x (%s)", code, cn ? cn : "unknown");
 	dis_field(c, 1, o + 2, 2, "Session ID", NULL, "0x%04x", session);
 	dis_field(c, 1, o + 4, 2, "Payload length", NULL, "%u", len);
-	if (r->short_) {
-		dis_truncated(c, "PPPoE header", o, 6);
+	if (dis_short(c, "PPPoE header", o, 6))
 		return 0;
-	}
 	dis_value(c, L, "%s, session 0x%04x", cn ? cn : "unknown code", session);
 	if (code != 0x00)
 		dis_data(c, "PPPoE discovery", r->off, len);

@@ -37,10 +37,8 @@ void dis_link_radiotap(struct dctx *c)
 	dis_field(c, 1, 0, 1, "Version", NULL, "%u", version);
 	dis_field(c, 1, 2, 2, "Length", NULL, "%u", len);
 	dis_field(c, 1, 4, 4, "Present flags", "Which fields follow (a bit each)", "0x%08x", present);
-	if (r->short_) {
-		dis_truncated(c, "radiotap header", 0, RT_MIN);
+	if (dis_short(c, "radiotap header", 0, RT_MIN))
 		return;
-	}
 	if (version != 0 || len < RT_MIN) {
 		dis_malformed(c, "radiotap: version %u, length %u", version, len);
 		return;
@@ -78,10 +76,8 @@ void dis_link_radiotap(struct dctx *c)
 		off += rt_fields[bit].size;
 	}
 	rd_seek(r, len);
-	if (r->short_) {
-		dis_truncated(c, "radiotap header", 0, len);
+	if (dis_short(c, "radiotap header", 0, len))
 		return;
-	}
 	dis_value(c, L, "%u bytes", len);
 	dis_80211_frame(c, fcs);
 }
@@ -98,19 +94,15 @@ void dis_link_ppi(struct dctx *c)
 	dis_field(c, 1, 1, 1, "Flags", NULL, "0x%02x", flags);
 	dis_field(c, 1, 2, 2, "Length", NULL, "%u", len);
 	dis_field(c, 1, 4, 4, "Link type", "The DLT of what follows", "%u", dlt);
-	if (r->short_) {
-		dis_truncated(c, "PPI header", 0, PPI_MIN);
+	if (dis_short(c, "PPI header", 0, PPI_MIN))
 		return;
-	}
 	if (len < PPI_MIN) {
 		dis_malformed(c, "PPI header length %u is less than %u", len, PPI_MIN);
 		return;
 	}
 	rd_seek(r, len);
-	if (r->short_) {
-		dis_truncated(c, "PPI header", 0, len);
+	if (dis_short(c, "PPI header", 0, len))
 		return;
-	}
 	dis_value(c, L, "link type %u", dlt);
 	if (dlt == 105)
 		dis_80211_frame(c, false);

@@ -60,10 +60,8 @@ void dis_link_sll(struct dctx *c)
 	hatype_field(c, 2, hatype);
 	address_fields(c, 4, 2, alen, addr);
 	dis_ethertype_field(c, 14, "Protocol", proto);
-	if (r->short_) {
-		dis_truncated(c, "SLL header", 0, 16);
+	if (dis_short(c, "SLL header", 0, 16))
 		return;
-	}
 	dis_ethertype(c, proto);
 }
 
@@ -87,9 +85,7 @@ void dis_link_sll2(struct dctx *c)
 	hatype_field(c, 8, hatype);
 	pkttype_field(c, 10, 1, pkttype);
 	address_fields(c, 11, 1, alen, addr);
-	if (r->short_) {
-		dis_truncated(c, "SLL2 header", 0, 20);
+	if (dis_short(c, "SLL2 header", 0, 20))
 		return;
-	}
 	dis_ethertype(c, proto);
 }

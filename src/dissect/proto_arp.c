@@ -62,10 +62,8 @@ uint32_t dis_arp(struct dctx *c)
 	dis_field(c, 1, o + 5, 1, "Protocol size", "Bytes in a protocol address: 4 for IPv4", "%u", plen);
 	dis_field(c, 1, o + 6, 2, "Opcode", "1 asks (request), 2 answers (reply)", "%u (%s)", op,
 	          on ? on : "unknown");
-	if (r->short_) {
-		dis_truncated(c, "ARP header", o, ARP_FIXED);
+	if (dis_short(c, "ARP header", o, ARP_FIXED))
 		return 0;
-	}
 	if (hlen == 0 || plen == 0) {
 		dis_malformed(c, "ARP hardware size %u, protocol size %u: neither may be 0", hlen, plen);
 		return 0;

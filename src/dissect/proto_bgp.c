@@ -286,35 +286,39 @@ static void attributes(struct dctx *c, int sub, uint32_t a, uint32_t aend, int n
 	}
 }
 
+/* An UPDATE's 2-byte length at at of the block after it: its field, and
+ * whether it was captured and fits the room bytes left (else malformed). */
+static bool block_length(struct dctx *c, uint32_t at, uint32_t room, const char *field, const char *what,
+                         uint16_t *len)
+{
+	struct rd r = rd_at(&c->r, at);
+	*len = rd_be16(&r);
+	dis_field(c, 2, at, 2, field, NULL, "%u", *len);
+	if (r.short_)
+		return false;
+	if (*len > room) {
+		dis_malformed(c, "BGP %s length %u exceeds the %u bytes left", what, *len, room);
+		return false;
+	}
+	return true;
+}
+
 static void update_msg(struct dctx *c, uint32_t p, uint32_t end, char *sum, size_t sn)
 {
-	struct rd r = rd_at(&c->r, p);
-	uint16_t wlen = rd_be16(&r);
 	if (end - p < 4) {
 		dis_malformed(c, "BGP UPDATE of %u bytes is shorter than its two length fields", end - p);
 		return;
 	}
-	dis_field(c, 2, p, 2, "Withdrawn routes length", NULL, "%u", wlen);
-	if (r.short_)
+	uint16_t wlen, alen;
+	if (!block_length(c, p, end - p - 4, "Withdrawn routes length", "withdrawn routes", &wlen))
 		return;
-	if (wlen > end - p - 4) {
-		dis_malformed(c, "BGP withdrawn routes length %u exceeds the %u bytes left", wlen, end - p - 4);
-		return;
-	}
 	bool odd = false;
 	if (wlen)
 		dis_group(c, 2, p + 2, wlen, "Withdrawn routes", "Prefixes no longer reachable this way", NULL);
 	unsigned nw = prefixes(c, 3, p + 2, p + 2 + wlen, "Withdrawn prefix", &odd);
 	uint32_t q = p + 2 + wlen;
-	struct rd ar = rd_at(&c->r, q);
-	uint16_t alen = rd_be16(&ar);
-	dis_field(c, 2, q, 2, "Total path attribute length", NULL, "%u", alen);
-	if (ar.short_)
+	if (!block_length(c, q, end - q - 2, "Total path attribute length", "path attribute", &alen))
 		return;
-	if (alen > end - q - 2) {
-		dis_malformed(c, "BGP path attribute length %u exceeds the %u bytes left", alen, end - q - 2);
-		return;
-	}
 	uint32_t a = q + 2, aend = a + alen;
 	if (alen)
 		dis_group(c, 2, a, alen, "Path attributes", "What is said of every prefix of this message", NULL);
@@ -365,6 +369,15 @@ static void refresh_msg(struct dctx *c, uint32_t p, uint32_t end, char *sum, siz
 	if (!r.short_)
 		snprintf(sum, sn, "Route Refresh, AFI %u, SAFI %u", afi, safi);
 }
+
+/* The bodies of the message types that have one (a KEEPALIVE is the
+ * header alone). */
+static const struct body {
+	unsigned type;
+	void (*decode)(struct dctx *c, uint32_t p, uint32_t end, char *sum, size_t sn);
+} bodies[] = {
+	{ M_OPEN, open_msg }, { M_UPDATE, update_msg }, { M_NOTIFY, notify_msg }, { M_REFRESH, refresh_msg },
+};
 
 /* Does the payload start with a BGP header?  On port 179 the marker is
  * enough (its length and type are then checked as the message's); by
@@ -433,28 +446,13 @@ bool dis_bgp(struct dctx *c, const struct dis_seg *s)
 		if (more)
 			end = s->end;
 		if (!more || type == M_KEEPALIVE) {
-			switch (type) {
-			case M_OPEN:
-				open_msg(c, body, end, sum, sizeof sum);
-				break;
-			case M_UPDATE:
-				update_msg(c, body, end, sum, sizeof sum);
-				break;
-			case M_NOTIFY:
-				notify_msg(c, body, end, sum, sizeof sum);
-				break;
-			case M_REFRESH:
-				refresh_msg(c, body, end, sum, sizeof sum);
-				break;
-			case M_KEEPALIVE:
-				if (len != BGP_HDR)
-					dis_malformed(c, "BGP KEEPALIVE of length %u: it is the 19-byte header alone", len);
-				break;
-			default:
-				if (end > body)
-					dis_hex(c, 2, body, end - body, "Data", NULL);
-				break;
-			}
+			const struct body *bd = DIS_FIND(bodies, type, type);
+			if (bd)
+				bd->decode(c, body, end, sum, sizeof sum);
+			else if (type == M_KEEPALIVE && len != BGP_HDR)
+				dis_malformed(c, "BGP KEEPALIVE of length %u: it is the 19-byte header alone", len);
+			else if (type != M_KEEPALIVE && end > body)
+				dis_hex(c, 2, body, end - body, "Data", NULL);
 		} else {
 			dis_hex(c, 2, body, end - body, "Data", "The message goes on in the next segment");
 			dis_appendf(sum, sizeof sum, " (continues)");

@@ -60,6 +60,16 @@ static const struct opt {
 	{ 121, "Classless static route", 'x', NULL },
 };
 
+/* The four addresses of the fixed header, from offset 12 on. */
+static const struct {
+	const char *name, *help;
+} addr_fields[4] = {
+	{ "Client address", "ciaddr: the client's current address, when it has one" },
+	{ "Your address", "yiaddr: the address the server gives the client" },
+	{ "Server address", "siaddr: the next server (boot file), often 0" },
+	{ "Relay agent address", "giaddr: the relay that forwarded this, or 0" },
+};
+
 static void ip_text(const uint8_t *a, char *buf, size_t n)
 {
 	snprintf(buf, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
@@ -139,11 +149,10 @@ bool dis_dhcp(struct dctx *c, const struct dis_seg *s)
 	uint8_t op = rd_u8(r), htype = rd_u8(r), hlen = rd_u8(r), hops = rd_u8(r);
 	uint32_t xid = rd_be32(r);
 	uint16_t secs = rd_be16(r), flags = rd_be16(r);
-	uint8_t ci[4], yi[4], si[4], gi[4], ch[16];
-	rd_bytes(r, ci, 4);
-	rd_bytes(r, yi, 4);
-	rd_bytes(r, si, 4);
-	rd_bytes(r, gi, 4);
+	uint8_t addr[4][4], ch[16];   /* ciaddr, yiaddr, siaddr, giaddr as in addr_fields */
+	for (int k = 0; k < 4; k++)
+		rd_bytes(r, addr[k], 4);
+	const uint8_t *yi = addr[1];
 	rd_bytes(r, ch, 16);
 	if (r->short_ || (op != 1 && op != 2))
 		return false;   /* not enough to tell, or not BOOTP */
@@ -165,16 +174,10 @@ bool dis_dhcp(struct dctx *c, const struct dis_seg *s)
 	dis_field(c, 1, o + 8, 2, "Seconds elapsed", "Since the client began", "%u", secs);
 	dis_field(c, 1, o + 10, 2, "Flags", "Bit 15: answer by broadcast (the client cannot receive "
 	          "unicast before it has an address)", "0x%04x%s", flags, flags & 0x8000 ? " (broadcast)" : "");
-	ip_text(ci, a, sizeof a);
-	dis_field(c, 1, o + 12, 4, "Client address", "ciaddr: the client's current address, when it has one",
-	          "%s", a);
-	ip_text(yi, a, sizeof a);
-	dis_field(c, 1, o + 16, 4, "Your address", "yiaddr: the address the server gives the client", "%s", a);
-	ip_text(si, a, sizeof a);
-	dis_field(c, 1, o + 20, 4, "Server address", "siaddr: the next server (boot file), often 0", "%s", a);
-	ip_text(gi, a, sizeof a);
-	dis_field(c, 1, o + 24, 4, "Relay agent address", "giaddr: the relay that forwarded this, or 0",
-	          "%s", a);
+	for (int k = 0; k < 4; k++) {
+		ip_text(addr[k], a, sizeof a);
+		dis_field(c, 1, o + 12 + 4u * (uint32_t)k, 4, addr_fields[k].name, addr_fields[k].help, "%s", a);
+	}
 	char mac[64];
 	dis_fmt_hw(ch, hlen <= 16 ? hlen : 16, mac, sizeof mac);
 	dis_field(c, 1, o + 28, 16, "Client hardware address", "chaddr: the client's MAC address", "%s", mac);

@@ -318,27 +318,20 @@ static uint32_t rdata(struct dns *m, uint16_t type, uint32_t p, uint32_t rl, cha
 	v[0] = '\0';
 	switch (type) {
 	case T_A:
-		if (rl != 4)
+	case T_AAAA: {
+		uint32_t alen = type == T_A ? 4 : 16;
+		if (rl != alen)
 			break;
-		{
-			struct rd r = rd_at(&c->r, p);
-			uint8_t ip[4];
-			rd_bytes(&r, ip, 4);
+		struct rd r = rd_at(&c->r, p);
+		uint8_t ip[16];
+		rd_bytes(&r, ip, alen);
+		if (type == T_A)
 			snprintf(v, vn, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-		}
-		dis_field(c, 3, p, 4, "Address", "An IPv4 address", "%s", v);
-		return e;
-	case T_AAAA:
-		if (rl != 16)
-			break;
-		{
-			struct rd r = rd_at(&c->r, p);
-			uint8_t ip[16];
-			rd_bytes(&r, ip, 16);
+		else
 			dis_fmt_ip6(ip, v, vn);
-		}
-		dis_field(c, 3, p, 16, "Address", "An IPv6 address", "%s", v);
+		dis_field(c, 3, p, alen, "Address", type == T_A ? "An IPv4 address" : "An IPv6 address", "%s", v);
 		return e;
+	}
 	case T_CNAME:
 	case T_NS:
 	case T_PTR:

@@ -50,10 +50,8 @@ bool dis_geneve(struct dctx *c, const struct dis_seg *s)
 		n++;
 	}
 	rd_seek(r, end);
-	if (r->short_) {
-		dis_truncated(c, "Geneve options", o, GENEVE_HDR + optlen);
+	if (dis_short(c, "Geneve options", o, GENEVE_HDR + optlen))
 		return true;
-	}
 	if (proto != 0x6558 && !dis_ethertype_decodes(proto)) {
 		dis_data(c, "Geneve payload", r->off, rd_left(r));
 		dis_unsupported(c, "Geneve protocol type 0x%04x is not decoded", proto);

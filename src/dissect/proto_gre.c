@@ -53,10 +53,8 @@ static void erspan(struct dctx *c, bool type3, bool seq)
 		dis_field(c, 1, o + 4, 4, "Index", "The port or interface it was mirrored from", "%u", w2 & 0xfffff);
 	}
 	dis_layer_len(c, L, hl);
-	if (r->short_) {
-		dis_truncated(c, "ERSPAN header", o, hl);
+	if (dis_short(c, "ERSPAN header", o, hl))
 		return;
-	}
 	dis_value(c, L, "session %u, VLAN %u", session, vlan);
 	dis_link_ether(c);
 }
@@ -105,10 +103,8 @@ void dis_gre(struct dctx *c, uint32_t len)
 		dis_field(c, 1, at, 4, "Acknowledgment number", NULL, "%u", rd_be32(r));
 		at += 4;
 	}
-	if (r->short_) {
-		dis_truncated(c, "GRE header", o, hl);
+	if (dis_short(c, "GRE header", o, hl))
 		return;
-	}
 	if (len < hl) {
 		dis_malformed(c, "GRE: the IP payload (%u bytes) is shorter than the GRE header (%u)", len, hl);
 		return;

@@ -68,10 +68,8 @@ void dis_icmp_echo_fields(struct dctx *c, uint32_t o, uint16_t id, uint16_t seq)
 bool dis_icmp_header_done(struct dctx *c, int layer, uint32_t o, const char *what, const struct dis_icmp_type *t,
                           uint8_t type, uint8_t code)
 {
-	if (c->r.short_) {
-		dis_truncated(c, what, o, ICMP_HDR);
+	if (dis_short(c, what, o, ICMP_HDR))
 		return false;
-	}
 	dis_value(c, layer, "%s", t ? t->name : "unknown type");
 	c->info->icmp = true;
 	c->info->icmp_type = type;

@@ -62,12 +62,8 @@ static bool options(struct dctx *c, uint32_t p, uint32_t end)
 	while (r.off < end) {
 		uint32_t at = r.off;
 		uint8_t type = rd_u8(&r);
-		const char *name = dis_name(ipopts, DIS_COUNT(ipopts), type);
 		char nb[FIELD_NAME_MAX];
-		if (!name) {
-			snprintf(nb, sizeof nb, "Option %u", type);
-			name = nb;
-		}
+		const char *name = dis_name_or(ipopts, DIS_COUNT(ipopts), type, nb, sizeof nb, "Option %u", type);
 		if (type == 0 || type == 1) {
 			dis_field(c, 2, at, 1, name, type ? "Padding that aligns the next option" :
 			          "Ends the options; what follows is padding", NULL);
@@ -169,27 +165,13 @@ uint32_t dis_ipv4(struct dctx *c)
 	dis_field(c, 1, o + 10, 2, "Header checksum",
 	          "Ones'-complement sum over the IPv4 header only; routers update it as the TTL drops",
 	          "%s", ck);
-	dis_field(c, 1, o + 12, 4, "Source address", "The sending host", "%s", src);
-	dis_field(c, 1, o + 16, 4, "Destination address", "The host the packet is for", "%s", dst);
-	if (r->short_) {
-		dis_truncated(c, "IPv4 header", o, IPV4_MIN_HDR);
+	if (!dis_ip_addrs(c, L, o, 12, 4, src, dst, IPV4_MIN_HDR, version, 4))
 		return 0;
-	}
-	dis_value(c, L, "%s > %s", src, dst);
-	if (version != 4) {
-		dis_malformed(c, "IPv4 version field is %u, not 4", version);
-		return 0;
-	}
 	if (hl < IPV4_MIN_HDR) {
 		dis_malformed(c, "IPv4 header length %u bytes (IHL %u) is less than 20", hl, ihl);
 		return 0;
 	}
-	struct pkt_info *i = c->info;
-	i->ip_version = 4;
-	snprintf(i->src, sizeof i->src, "%s", src);
-	snprintf(i->dst, sizeof i->dst, "%s", dst);
-	i->ttl = ttl;
-	i->ip_proto = proto;
+	dis_ip_info(c, 4, src, dst, ttl, proto);
 	if (tot < hl) {
 		dis_malformed(c, "IPv4 total length %u is less than its header length %u", tot, hl);
 		return 0;

@@ -94,12 +94,8 @@ static void ext_options(struct dctx *c, uint32_t p, uint32_t end)
 	while (r.off < end) {
 		uint32_t at = r.off;
 		uint8_t type = rd_u8(&r);
-		const char *name = dis_name(tlv_names, DIS_COUNT(tlv_names), type);
 		char nb[FIELD_NAME_MAX];
-		if (!name) {
-			snprintf(nb, sizeof nb, "Option 0x%02x", type);
-			name = nb;
-		}
+		const char *name = dis_name_or(tlv_names, DIS_COUNT(tlv_names), type, nb, sizeof nb, "Option 0x%02x", type);
 		if (type == 0) {
 			dis_field(c, 2, at, 1, name, "One byte of padding", NULL);
 			continue;
@@ -263,24 +259,10 @@ uint32_t dis_ipv6(struct dctx *c)
 	next_field(c, o + 6, nh);
 	dis_field(c, 1, o + 7, 1, "Hop limit",
 	          "Hops left: every router subtracts one and drops the packet at zero", "%u", hlim);
-	dis_field(c, 1, o + 8, 16, "Source address", "The sending host", "%s", src);
-	dis_field(c, 1, o + 24, 16, "Destination address", "The host the packet is for", "%s", dst);
-	if (r->short_) {
-		dis_truncated(c, "IPv6 header", o, IPV6_HDR);
+	if (!dis_ip_addrs(c, L, o, 8, 16, src, dst, IPV6_HDR, version, 6))
 		return 0;
-	}
-	dis_value(c, L, "%s > %s", src, dst);
-	if (version != 6) {
-		dis_malformed(c, "IPv6 version field is %u, not 6", version);
-		return 0;
-	}
 	struct pkt_info *i = c->info;
-	i->ip_version = 6;
-	snprintf(i->src, sizeof i->src, "%s", src);
-	snprintf(i->dst, sizeof i->dst, "%s", dst);
-	i->ttl = hlim;
-
-	i->ip_proto = nh;
+	dis_ip_info(c, 6, src, dst, hlim, nh);
 	c->src_sum = c->dst_sum = 0;
 	for (int k = 0; k < 16; k += 2) {
 		c->src_sum += (uint32_t)(a[k] << 8 | a[k + 1]);

@@ -48,10 +48,8 @@ uint32_t dis_macsec(struct dctx *c)
 		dis_fmt_hw(sci, 8, s, sizeof s);
 		dis_field(c, 1, o + 6, 8, "SCI", "Secure channel identifier: the sender's MAC address and port", "%s", s);
 	}
-	if (r->short_) {
-		dis_truncated(c, "MACsec SecTAG", o, hl);
+	if (dis_short(c, "MACsec SecTAG", o, hl))
 		return 0;
-	}
 	dis_value(c, L, "AN %u, PN %u%s", tci & 3, pn, enc ? ", encrypted" : "");
 	/* The secure data ends 16 bytes before the frame as it was on the wire. */
 	uint32_t wire = c->d->wirelen > r->off ? c->d->wirelen - r->off : 0;
@@ -67,10 +65,8 @@ uint32_t dis_macsec(struct dctx *c)
 	uint32_t at = r->off;
 	uint16_t type = rd_be16(r);
 	dis_ethertype_field(c, at, "Type", type);
-	if (r->short_) {
-		dis_truncated(c, "MACsec protected frame", at, 2);
+	if (dis_short(c, "MACsec protected frame", at, 2))
 		return 0;
-	}
 	if (icv < r->len)
 		r->len = icv;   /* the protected frame ends where the ICV begins */
 	dis_ethertype(c, type);

@@ -30,10 +30,8 @@ uint32_t dis_mpls(struct dctx *c)
 	                  NULL);
 	while (!bottom && n < MAX_LABELS) {
 		uint32_t e = rd_be32(r);
-		if (r->short_) {
-			dis_truncated(c, "MPLS label stack entry", o + 4u * (uint32_t)n, 4);
+		if (dis_short(c, "MPLS label stack entry", o + 4u * (uint32_t)n, 4))
 			return 0;
-		}
 		uint32_t label = e >> 12;
 		bottom = e >> 8 & 1;
 		const char *rn = label < 16 ? dis_name(reserved, DIS_COUNT(reserved), label) : NULL;

@@ -39,10 +39,8 @@ uint32_t dis_nsh(struct dctx *c)
 	dis_field(c, 1, o + 3, 1, "Next protocol", NULL, "%u (%s)", next, nn ? nn : "unknown");
 	dis_field(c, 1, o + 4, 3, "Service path ID", NULL, "%u", sp >> 8);
 	dis_field(c, 1, o + 7, 1, "Service index", "Counts down at each service function", "%u", sp & 0xff);
-	if (r->short_) {
-		dis_truncated(c, "NSH base and service path headers", o, 8);
+	if (dis_short(c, "NSH base and service path headers", o, 8))
 		return 0;
-	}
 	if (hl < 8) {
 		dis_malformed(c, "NSH: length %u words is less than the 2 its fixed headers take", words);
 		return 0;
@@ -50,10 +48,8 @@ uint32_t dis_nsh(struct dctx *c)
 	if (hl > 8)
 		dis_hex(c, 1, o + 8, hl - 8, "Context headers", "Metadata for the service functions");
 	rd_seek(r, o + hl);
-	if (r->short_) {
-		dis_truncated(c, "NSH context headers", o, hl);
+	if (dis_short(c, "NSH context headers", o, hl))
 		return 0;
-	}
 	dis_value(c, L, "SPI %u, SI %u, next %s", sp >> 8, sp & 0xff, nn ? nn : "unknown");
 	char what[48];
 	snprintf(what, sizeof what, "NSH SPI %u SI %u", sp >> 8, sp & 0xff);

@@ -240,6 +240,20 @@ static void lsupdate(struct dctx *c, uint32_t p, uint32_t end, int v)
 	}
 }
 
+static void lsack(struct dctx *c, uint32_t p, uint32_t end, int v)
+{
+	dis_group(c, 1, p, end - p, "Link state acknowledgment", "The headers of the LSAs received", NULL);
+	lsa_headers(c, p, end, v);
+}
+
+/* The packet types' bodies, after the common header. */
+static const struct body {
+	unsigned type;
+	void (*decode)(struct dctx *c, uint32_t p, uint32_t end, int v);
+} bodies[] = {
+	{ T_HELLO, hello }, { T_DD, dbdesc }, { T_LSR, lsrequest }, { T_LSU, lsupdate }, { T_LSACK, lsack },
+};
+
 void dis_ospf(struct dctx *c, uint32_t len)
 {
 	struct rd *r = &c->r;
@@ -306,16 +320,8 @@ void dis_ospf(struct dctx *c, uint32_t len)
 			dis_hex(c, 1, o + 16, 8, "Authentication", NULL);
 		}
 	}
-	if (r->short_) {
-		dis_truncated(c, "OSPF header", o, hdr);
+	if (!dis_header_v2v3(c, "OSPF", o, hdr, v))
 		return;
-	}
-	if (c->quoted)
-		return;
-	if (v != 2 && v != 3) {
-		dis_malformed(c, "OSPF version %u is neither 2 nor 3", v);
-		return;
-	}
 	if (plen < hdr || plen > len) {
 		dis_malformed(c, "OSPF packet length %u is outside [%u, %u], the header and the IP payload", plen, hdr,
 		              len);
@@ -339,28 +345,11 @@ void dis_ospf(struct dctx *c, uint32_t len)
 		         type, shown);
 	dis_value(c, L, "%s", i->app_summary);
 	uint32_t p = o + hdr, end = o + plen;
-	switch (type) {
-	case T_HELLO:
-		hello(c, p, end, v);
-		break;
-	case T_DD:
-		dbdesc(c, p, end, v);
-		break;
-	case T_LSR:
-		lsrequest(c, p, end, v);
-		break;
-	case T_LSU:
-		lsupdate(c, p, end, v);
-		break;
-	case T_LSACK:
-		dis_group(c, 1, p, end - p, "Link state acknowledgment", "The headers of the LSAs received", NULL);
-		lsa_headers(c, p, end, v);
-		break;
-	default:
-		if (end > p)
-			dis_hex(c, 1, p, end - p, "Data", NULL);
-		break;
-	}
+	const struct body *bd = DIS_FIND(bodies, type, type);
+	if (bd)
+		bd->decode(c, p, end, v);
+	else if (end > p)
+		dis_hex(c, 1, p, end - p, "Data", NULL);
 	if (len > plen)
 		dis_hex(c, 1, end, len - plen, "After the packet", "Bytes after the OSPF packet inside the IP payload: "
 		        "an MD5 digest, link-local signalling (RFC 5613), an OSPFv3 authentication trailer (RFC 7166)");

@@ -175,10 +175,8 @@ void dis_sctp(struct dctx *c, uint32_t len)
 	else
 		snprintf(ck, sizeof ck, "0x%08x (incorrect, should be 0x%08x)", sum, sctp_crc(c, o, len));
 	dis_field(c, 1, o + 8, 4, "Checksum", "CRC32c over the whole packet (not a ones'-complement sum)", "%s", ck);
-	if (r->short_) {
-		dis_truncated(c, "SCTP header", o, SCTP_HDR);
+	if (dis_short(c, "SCTP header", o, SCTP_HDR))
 		return;
-	}
 	if (c->quoted)
 		return;
 	if (len < SCTP_HDR) {

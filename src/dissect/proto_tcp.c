@@ -224,10 +224,8 @@ void dis_tcp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 18, 2, "Urgent pointer",
 	          "With URG: where urgent data ends, counted from the sequence number", "%u", urp);
 
-	if (r->short_) {
-		dis_truncated(c, "TCP header", o, TCP_MIN_HDR);
+	if (dis_short(c, "TCP header", o, TCP_MIN_HDR))
 		return;
-	}
 	dis_value(c, L, "%u > %u", sport, dport);
 	i->tcp = true;
 	i->tcp_flags = flags;
@@ -245,10 +243,8 @@ void dis_tcp(struct dctx *c, uint32_t len)
 	}
 	if (hl > TCP_MIN_HDR) {
 		options(c, o, o + hl);
-		if (r->short_) {
-			dis_truncated(c, "TCP header", o, hl);
+		if (dis_short(c, "TCP header", o, hl))
 			return;
-		}
 	}
 	dis_payload(c, "TCP", o + hl, len > hl ? len - hl : 0);
 }

@@ -36,10 +36,8 @@ void dis_udp(struct dctx *c, uint32_t len)
 	dis_field(c, 1, o + 6, 2, "Checksum",
 	          "Ones'-complement sum over a pseudo-header (addresses, protocol, length), the UDP header "
 	          "and data; 0 means none, which IPv6 forbids outside some tunnels", "%s", ck);
-	if (r->short_) {
-		dis_truncated(c, "UDP header", o, UDP_HDR);
+	if (dis_short(c, "UDP header", o, UDP_HDR))
 		return;
-	}
 	dis_value(c, L, "%u > %u", sport, dport);
 	if (c->quoted)
 		return;

@@ -58,16 +58,8 @@ void dis_vrrp(struct dctx *c, uint32_t len)
 		dis_cksum_text(c, o, len, 6, 0, sum, ck, sizeof ck);
 	dis_field(c, 1, o + 6, 2, "Checksum", v == 3 ? "Over the message and the IP pseudo-header" :
 	          "Over the VRRP message", "%s", ck);
-	if (r->short_) {
-		dis_truncated(c, "VRRP header", o, VRRP_HDR);
+	if (!dis_header_v2v3(c, "VRRP", o, VRRP_HDR, v))
 		return;
-	}
-	if (c->quoted)
-		return;
-	if (v != 2 && v != 3) {
-		dis_malformed(c, "VRRP version %u is neither 2 nor 3", v);
-		return;
-	}
 	i->app = "VRRP";
 	/* RFC 3768 5.1.1.3: sent with TTL 255, so a receiver knows it came
 	 * from the link itself; tcpdump flags any other. */

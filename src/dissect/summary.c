@@ -101,9 +101,7 @@ void flowtab_free(struct flowtab *t)
 {
 	if (!t)
 		return;
-	for (size_t k = 0; k < t->capflow; k++)
-		free(t->slot[k]);
-	free(t->slot);
+	mem_free_array(t->slot, t->capflow);
 	free(t->seen);
 	free(t);
 }

@@ -58,10 +58,8 @@ void lesson_catalog_free(struct lesson_catalog *c)
 		return;
 	for (size_t i = 0; i < c->n; i++)
 		lesson_free(c->lessons[i]);
-	for (size_t i = 0; i < c->nerrors; i++)
-		free(c->errors[i]);
 	free(c->lessons);
-	free(c->errors);
+	mem_free_array(c->errors, c->nerrors);
 	free(c->dir);
 	free(c);
 }

@@ -344,9 +344,7 @@ void lines_bps_free(struct trace_bps *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->nfiles; i++)
-		free(b->files[i]);
-	free(b->files);
+	mem_free_array(b->files, b->nfiles);
 	free(b->bp);
 	free(b);
 }
