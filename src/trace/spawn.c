@@ -61,9 +61,23 @@ static int install_filter(void)
 
 /* In the child: never returns.  Failures go to the parent through the
  * close-on-exec pipe as an errno and a stage. */
-static void child(char **argv, char **envp, int line_fd, int report)
+static void child(char **argv, char **envp, int line_fd, int report, const char *output)
 {
 	setpgid(0, 0);
+	if (output) {
+		/* a screen owns the terminal: the program's text goes to a file */
+		int in = open("/dev/null", O_RDONLY), out = open(output, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (in >= 0)
+			dup2(in, 0);
+		if (out >= 0) {
+			dup2(out, 1);
+			dup2(out, 2);
+		}
+		if (in > 2)
+			close(in);
+		if (out > 2)
+			close(out);
+	}
 	if (line_fd >= 0)
 		fcntl(line_fd, F_SETFD, 0);   /* the runner's, across exec */
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
@@ -144,7 +158,7 @@ pid_t spawn_program(struct tracer *tr, char **argv, int *report)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(argv, tr->envp_run, tr->line_fd, pipefd[1]);
+		child(argv, tr->envp_run, tr->line_fd, pipefd[1], tr->o->output);
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */

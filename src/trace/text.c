@@ -378,3 +378,59 @@ void text_free(struct trace_text *t)
 	free(t->q);
 	free(t);
 }
+
+/* ---- the words a face shows (trace.h) ---- */
+
+void trace_text_event(const struct trace_event *ev, char *buf, size_t n)
+{
+	const char *kind = ev->kind == TRACE_EV_LINE ? "(line) " : "";
+	if (ev->kind == TRACE_EV_CALL && ev->unfinished)
+		snprintf(buf, n, "%s%s%s  (still waiting after %.1f s when the trace ended)", ev->where,
+		         ev->where[0] ? "  " : "", ev->text, (double)ev->waited_ms / 1000);
+	else
+		snprintf(buf, n, "%s%s%s%s", ev->where, ev->where[0] ? "  " : "", kind, ev->text);
+}
+
+void trace_text_packet(const struct trace_packet *p, char *buf, size_t n)
+{
+	static const char *const before[] = {
+		[TRACE_PK_CALL] = "",
+		[TRACE_PK_BETWEEN] = "between calls: ",
+		[TRACE_PK_DELACK] = "delayed ACK: ",
+		[TRACE_PK_END] = "the program's end: ",
+	};
+	snprintf(buf, n, "%s%s", before[p->kind], p->line);
+}
+
+void trace_text_no_source(const char *prog, char *buf, size_t n)
+{
+	const char *base = strrchr(prog, '/');
+	snprintf(buf, n, "call granularity: %s has no source lines", base ? base + 1 : prog);
+}
+
+void trace_text_state(const struct trace_event *last, const struct trace_event *waiting, size_t sel, size_t n,
+                      char *buf, size_t len)
+{
+	if (last && last->kind == TRACE_EV_END)
+		snprintf(buf, len, "the end: %s", last->text);
+	else if (waiting)
+		snprintf(buf, len, "%s", waiting->text);
+	else if (!n)
+		snprintf(buf, len, "ready: Space runs to the first call");
+	else
+		snprintf(buf, len, "stopped after event %zu (showing %zu)", n, sel + 1);
+}
+
+char *trace_text_source(const char *path, size_t *len)
+{
+	FILE *f = path && path[0] ? fopen(path, "re") : NULL;
+	if (!f)
+		return NULL;
+	/* a source file, not a log: its first megabyte */
+	char *buf = xmalloc((1 << 20) + 1);
+	size_t k = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	buf[k] = '\0';
+	*len = k;
+	return buf;
+}

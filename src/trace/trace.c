@@ -237,7 +237,7 @@ void trace_emit_call(struct tracer *tr, struct tracee *e)
 	event_push(tr, ev);
 }
 
-struct trace_event *trace_emit_note(struct tracer *tr, pid_t pid, bool under, const char *fmt, ...)
+void trace_emit_note(struct tracer *tr, pid_t pid, bool under, const char *fmt, ...)
 {
 	struct trace_event *ev = event_new(TRACE_EV_NOTE, pid);
 	va_list va;
@@ -256,7 +256,6 @@ struct trace_event *trace_emit_note(struct tracer *tr, pid_t pid, bool under, co
 		text_note(tr->text, pid, "%s", ev->text);
 	}
 	event_push(tr, ev);
-	return ev;
 }
 
 void trace_emit_line(struct tracer *tr, struct tracee *e, const char *src, const char *suffix)
@@ -412,13 +411,17 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			} else if (!tr->o->no_lines) {
 				lines_locate(tr->lines, e->tgid, tid, where, sizeof where, path, sizeof path, &line, &nodebug);
 			}
-			struct trace_event *ev = trace_emit_note(tr, tid, false, "--- %s (%s)%s%s ---", spawn_signame(sig),
-			                                         strsignal(sig), where[0] ? " at " : "", where);
-			if (ev) {
-				snprintf(ev->where, sizeof ev->where, "%s", where);
-				snprintf(ev->path, sizeof ev->path, "%s", path);
-				ev->line = line;
-			}
+			char text[512];
+			snprintf(text, sizeof text, "--- %s (%s)%s%s ---", spawn_signame(sig), strsignal(sig),
+			         where[0] ? " at " : "", where);
+			text_note(tr->text, tid, "%s", text);
+			/* the event is whole before it is pushed: a face reads it at once */
+			struct trace_event *ev = event_new(TRACE_EV_NOTE, tid);
+			snprintf(ev->text, sizeof ev->text, "%s", text);
+			snprintf(ev->where, sizeof ev->where, "%s", where);
+			snprintf(ev->path, sizeof ev->path, "%s", path);
+			ev->line = line;
+			event_push(tr, ev);
 		}
 		/* a signal while stepping over an int3: the step goes on into
 		 * the handler, where its trap puts the int3 back */
@@ -703,6 +706,15 @@ static bool waiting_due(struct tracer *tr)
 	return true;
 }
 
+static void shift(struct timespec *t, long ms)
+{
+	long long ns = (long long)t->tv_nsec + ms % 1000 * 1000000LL;
+	t->tv_sec += ms / 1000 + ns / 1000000000;
+	t->tv_nsec = ns % 1000000000;
+}
+
+static const struct trace_event *step(struct tracer *tr, enum trace_until until, int line);
+
 const struct trace_event *trace_step(struct trace *t, enum trace_until until, int line)
 {
 	struct tracer *tr = &t->tr;
@@ -710,8 +722,22 @@ const struct trace_event *trace_step(struct trace *t, enum trace_until until, in
 		return tr->end_ev;
 	if (!tr->o->keep_events)
 		events_drop_passed(tr);
-	if (!tr->spawned)
+	if (!tr->spawned) {
 		start_run(tr);
+	} else if (tr->t_left.tv_sec) {
+		/* a face that waited for its user between steps: that time is
+		 * not the program's, neither for --timeout nor --and's grace */
+		long paused = trace_ms_since(&tr->t_left);
+		shift(&tr->t_start, paused);
+		shift(&tr->t_grace, paused);
+	}
+	const struct trace_event *ev = step(tr, until, line);
+	clock_gettime(CLOCK_MONOTONIC, &tr->t_left);
+	return ev;
+}
+
+static const struct trace_event *step(struct tracer *tr, enum trace_until until, int line)
+{
 	const long timeout_ms = (long)(tr->o->timeout_s * 1000) > 0 ? (long)(tr->o->timeout_s * 1000) : 1;
 	for (;;) {
 		while (tr->cursor < tr->nev) {
@@ -800,6 +826,8 @@ const struct trace_event *trace_event_at(const struct trace *t, size_t i)
 	pthread_mutex_unlock(&tr->evmu);
 	return ev;
 }
+
+int trace_linktype(const struct trace *t) { return attrib_linktype(t->tr.attrib); }
 
 struct trace *trace_open(const struct trace_options *o, FILE *out, FILE *err, int *rc)
 {

@@ -41,6 +41,8 @@ struct trace_options {
 	                               Started once the first program listens when it has {port}
 	                               (that port), else with the first */
 	const char *write;          /* --write FILE.pcapng: the packets, each commented with its call; borrowed */
+	const char *output;         /* NULL: the program's stdio is sockscope's; else its stdin is
+	                               /dev/null and its stdout and stderr go to this file (a screen) */
 	bool keep_events;           /* keep every event (and its packets' frames) until trace_close, for a
 	                               face that looks back; else an event lives until the next step */
 };
@@ -141,6 +143,27 @@ const struct trace_event *trace_event_at(const struct trace *tr, size_t i);
  * orphaned), finish --write, free everything.  Returns what sockscope
  * should exit with (the END event's exit). */
 int trace_close(struct trace *tr);
+
+/* The link type of the events' frames (-1: no capture). */
+int trace_linktype(const struct trace *tr);
+
+/* ---- the words a face shows (text.c), so headless can print the same ---- */
+
+/* An event as one line of a list of calls: "http_client.c:20  connect(...) = 0",
+ * "http_client.c:18  (line) inet_pton(...);", "--- SIGSEGV ... ---". */
+void trace_text_event(const struct trace_event *ev, char *buf, size_t n);
+/* A packet as one line of a call's packets: its `inspect --print` line,
+ * after "between calls: " (or the like) when the call did not cause it. */
+void trace_text_packet(const struct trace_packet *p, char *buf, size_t n);
+/* What a program without source lines gets: "call granularity: curl has no source lines". */
+void trace_text_no_source(const char *prog, char *buf, size_t n);
+/* The state of a trace as a status line: "call 3 of 5", "waiting 2 s in
+ * recvfrom() at recv_first.c:29", "the end: the program exited with status 0". */
+void trace_text_state(const struct trace_event *last, const struct trace_event *waiting, size_t sel, size_t n,
+                      char *buf, size_t len);
+/* A source file's text, for a code pane: a new NUL-ended buffer (at most
+ * 1 MB) the caller frees, or NULL when it cannot be read. */
+char *trace_text_source(const char *path, size_t *len);
 
 /* Run the program to its end (or the timeout), printing every call and its
  * packets to out and notes (capture mode, the program's end) to err: a

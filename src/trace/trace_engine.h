@@ -107,6 +107,7 @@ struct tracer {
 	timer_t timer;              /* SIGALRM to the tracer thread only */
 	bool have_timer;
 	struct timespec t_start, t_grace;
+	struct timespec t_left;     /* when trace_step last returned */
 	bool grace;
 	atomic_bool cancelled;
 	int untraced_rc;            /* ptrace refused: the untraced run's status, -1 */
@@ -134,7 +135,7 @@ long trace_ms_since(const struct timespec *t0);
 /* A call's block is printed (windowed or not) and is an event. */
 void trace_emit_call(struct tracer *tr, struct tracee *e);
 /* A note (text_note's) or a note under a line (text_under's), an event. */
-struct trace_event *trace_emit_note(struct tracer *tr, pid_t pid, bool under, const char *fmt, ...)
+void trace_emit_note(struct tracer *tr, pid_t pid, bool under, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* --and: start the second program, {port} being port (0: it names none). */
 void trace_start_second(struct tracer *tr, uint16_t port);
