@@ -31,6 +31,7 @@ CAP=auto
 case $("$BIN" trace --headless --capture namespace -- true 2>&1) in
 *"capturing on lo (own namespace)"*) CAP=namespace ;;
 esac
+calls() { shot | sed -n 's/.*Calls (\([0-9]*\)).*/\1/p' | head -1; }
 line() { grep -n "$2" "$SRC/$1" | head -1 | cut -d: -f1; }
 L_CONNECT=$(line http_client.c @connect)
 L_SEND=$(line http_client.c @send)
@@ -74,6 +75,32 @@ key q
 wait_for "EXITED-0" "q did not leave the screen"
 has "BADMODES-0-END" "the terminal was left in raw mode"
 ok "q: left, the terminal restored"
+
+# --lines: Space steps a line; a line without a call says so
+if "$BIN" trace --headless --lines --capture none -- "$TMP/http_client" 1 2>&1 | grep -q "line-table rows"; then
+	start_tui lines 80 24 trace --lines --capture $CAP --serve http -- "$TMP/http_client" '{port}'
+	wait_for "http_client.c:[0-9]+  \(line\) " "--lines: the screen does not open on a line"
+	n=0
+	while ! shot | grep -Eq "http_client.c:$L_CONNECT  \(line\) if \(connect"; do
+		[ $n -lt 10 ] || fail "--lines: Space did not reach the connect line"
+		c0=$(calls)
+		key Space
+		n=$((n + 1))
+		m=0
+		while [ "$(calls)" = "$c0" ]; do   # the step is done when the list grows
+			[ $m -lt 100 ] || fail "--lines: Space did not step"
+			sleep 0.1
+			m=$((m + 1))
+		done
+	done
+	has "nothing on the wire" "--lines: no line said it put nothing on the wire"
+	key Space
+	wait_for "http_client.c:$L_CONNECT +connect\(" "--lines: Space did not step to the connect call under its line"
+	wait_for "TCP +74  Flags \[S\]" "--lines: the connect call's SYN is not shown"
+	key q
+	wait_for "EXITED-" "q did not leave the --lines screen"
+	ok "--lines: Space steps lines ($n to the connect line), nothing on the wire said, then the call"
+fi
 
 start_tui crash 80 24 trace --capture none -- "$TMP/crash"
 wait_for "socket\(" "the crash program's socket call is not listed"

@@ -114,9 +114,10 @@ static void stop_tracer(struct trace_screen *s)
 {
 	if (!s->th_started)
 		return;
+	/* cancel first: the tracer thread frees the trace once it reads
+	 * "quit", and cancelling wakes it out of a call that waits */
+	trace_cancel(s->tt->t);
 	post(s, CMD_QUIT);
-	if (s->tt->t)
-		trace_cancel(s->tt->t);   /* out of a call that waits */
 	pthread_join(s->th, NULL);
 	s->th_started = false;
 }
