@@ -623,8 +623,8 @@ static void finish(struct tracer *tr, enum how_ended how)
 /* The first step: fork the program (and --and's), on this thread. */
 static void start_run(struct tracer *tr)
 {
-	tr->spawned = true;
 	tr->tracer_thread = pthread_self();
+	atomic_store(&tr->spawned, true);
 	sigset_t alrm;
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
@@ -722,7 +722,7 @@ const struct trace_event *trace_step(struct trace *t, enum trace_until until, in
 		return tr->end_ev;
 	if (!tr->o->keep_events)
 		events_drop_passed(tr);
-	if (!tr->spawned) {
+	if (!atomic_load(&tr->spawned)) {
 		start_run(tr);
 	} else if (tr->t_left.tv_sec) {
 		/* a face that waited for its user between steps: that time is
@@ -803,7 +803,7 @@ void trace_cancel(struct trace *t)
 {
 	struct tracer *tr = &t->tr;
 	atomic_store(&tr->cancelled, true);
-	if (tr->spawned && !pthread_equal(tr->tracer_thread, pthread_self()))
+	if (atomic_load(&tr->spawned) && !pthread_equal(tr->tracer_thread, pthread_self()))
 		pthread_kill(tr->tracer_thread, SIGALRM);   /* out of its waitpid now */
 }
 
@@ -983,7 +983,7 @@ int trace_close(struct trace *t)
 	if (!t)
 		return 1;
 	struct tracer *tr = &t->tr;
-	if (tr->spawned && !tr->finished)
+	if (atomic_load(&tr->spawned) && !tr->finished)
 		finish(tr, ENDED_STOPPED);
 	int rc = tr->end_ev ? tr->end_ev->exit : 1;
 	if (tr->have_timer)

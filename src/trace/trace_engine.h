@@ -102,7 +102,8 @@ struct tracer {
 	int src_next;
 
 	/* the run: trace_step's state */
-	bool spawned, finished;
+	atomic_bool spawned;        /* stored after tracer_thread: trace_cancel reads both */
+	bool finished;
 	pthread_t tracer_thread;
 	timer_t timer;              /* SIGALRM to the tracer thread only */
 	bool have_timer;
