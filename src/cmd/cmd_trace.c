@@ -3,21 +3,88 @@
  * program's network calls, each with the packets it caused (src/trace/).
  *
  * Everything after "--" (or from the first word that is no option) is the
- * program and its arguments, passed on untouched.  This first slice has
- * the headless face only: --headless is accepted so scripts that ask for
- * it keep working once a screen exists.
+ * program and its arguments, passed on untouched.  On a terminal, without
+ * --headless, the trace screen (src/tui/ui_trace.c) steps it; the notes
+ * and the program's own output, which would scribble over the screen, are
+ * kept in files and printed once the screen is gone.
  */
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "servers/labsrv.h"
 #include "trace/trace.h"
+#include "tui/tui.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_TIMEOUT 60
 #define MAX_TIMEOUT 86400
+
+/* At most this much of the program's output is printed after the screen. */
+#define SHOWN_OUTPUT (64 * 1024)
+
+static void copy_out(FILE *from, FILE *to, const char *heading)
+{
+	char buf[4096];
+	size_t n, total = 0;
+	bool said = false;
+	rewind(from);
+	while (total < SHOWN_OUTPUT && (n = fread(buf, 1, sizeof buf, from)) > 0) {
+		if (!said && heading)
+			fputs(heading, to);
+		said = true;
+		fwrite(buf, 1, n, to);
+		total += n;
+	}
+	if (total >= SHOWN_OUTPUT)
+		fprintf(to, "... (the rest of it is not shown)\n");
+}
+
+static int trace_screen(struct trace_options *o)
+{
+	char out[] = "/tmp/sockscope-trace-output.XXXXXX";
+	/* close-on-exec: the program's descriptors are its own, as headless */
+	int fd = mkostemp(out, O_CLOEXEC);
+	FILE *notes = tmpfile();
+	if (notes)
+		fcntl(fileno(notes), F_SETFD, FD_CLOEXEC);
+	if (fd < 0 || !notes) {
+		fprintf(stderr, "sockscope trace: cannot make a file for the program's output: use --headless\n");
+		if (fd >= 0) {
+			close(fd);
+			unlink(out);
+		}
+		if (notes)
+			fclose(notes);
+		return 1;
+	}
+	o->output = out;
+	o->keep_events = true;
+	int rc;
+	struct trace *t = trace_open(o, NULL, notes, &rc);
+	struct tui_trace tt = { .t = t, .prog = o->argv[0], .lines = o->lines };
+	if (t) {
+		struct tui_context ctx = { .trace = &tt };
+		rc = tui_run(&ctx);
+		if (tt.t)   /* the screen never started: nothing ran */
+			trace_close(tt.t);
+	}
+	copy_out(notes, stderr, NULL);
+	fclose(notes);
+	FILE *f = fdopen(fd, "r");
+	if (f) {
+		copy_out(f, stdout, "sockscope trace: the program's output:\n");
+		fclose(f);
+	} else {
+		close(fd);
+	}
+	unlink(out);
+	return rc;
+}
 
 static void trace_usage(FILE *f)
 {
@@ -27,7 +94,9 @@ static void trace_usage(FILE *f)
 	           "  each of its network calls as strace does, with the packets that call put on\n"
 	           "  the wire and, for a program built with -g or a Python script, the file:line\n"
 	           "  that made it (python3 SCRIPT, python3 -m MODULE, a #! script: Python's lines).\n"
-	           "  --headless     print the calls and packets as text (the only face so far)\n"
+	           "  --headless     print the calls and packets as text (the default when not\n"
+	           "                 on a terminal); else a screen steps it: Space the next call\n"
+	           "                 (or line), c to the end, b back, ? help, q quit\n"
 	           "  --timeout S    end the program after S seconds (default %d); exit status 124\n"
 	           "  --capture MODE auto (default), host, namespace or none (calls only)\n"
 	           "  --no-lines     do not look for source lines (nor run Python's line runner)\n"
@@ -52,6 +121,7 @@ static void trace_usage(FILE *f)
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_options o = { .timeout_s = DEFAULT_TIMEOUT, .capture = CAPTURE_WANT_AUTO, .family = 4 };
+	bool headless = false;
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -67,7 +137,7 @@ int cmd_trace(int argc, char **argv)
 			trace_usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--headless")) {
-			/* the only face of this slice */
+			headless = true;
 		} else if (!strcmp(a, "--no-lines")) {
 			o.no_lines = true;
 		} else if (!strcmp(a, "--lines")) {
@@ -126,5 +196,7 @@ int cmd_trace(int argc, char **argv)
 			o.and_argv = argv + k + 2;
 			break;
 		}
+	if (!headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return trace_screen(&o);
 	return trace_run(&o, stdout, stderr);
 }

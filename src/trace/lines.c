@@ -132,6 +132,9 @@ struct walk {
 	Dwfl *dwfl;
 	char *buf;
 	size_t n;
+	char *path;     /* the file's full path, when asked (NULL) */
+	size_t pathlen;
+	int line;
 	int frames;
 	bool any_own;   /* a frame in the program's own module, with or without a line */
 };
@@ -159,20 +162,35 @@ static int on_frame(Dwfl_Frame *f, void *arg)
 		return DWARF_CB_OK;
 	const char *base = strrchr(file, '/');
 	snprintf(w->buf, w->n, "%s:%d", base ? base + 1 : file, lineno);
+	if (w->path)
+		snprintf(w->path, w->pathlen, "%s", file);
+	w->line = lineno;
 	return DWARF_CB_ABORT;
 }
 
 void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, bool *nodebug)
 {
+	lines_locate(l, tgid, tid, buf, n, NULL, 0, NULL, nodebug);
+}
+
+void lines_locate(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, char *path, size_t pathlen,
+                  int *line, bool *nodebug)
+{
 	buf[0] = '\0';
+	if (path)
+		path[0] = '\0';
+	if (line)
+		*line = 0;
 	*nodebug = false;
 	if (!l)
 		return;
 	struct proc_dwfl *p = proc(l, tgid);
 	if (!p || p->failed)
 		return;
-	struct walk w = { .dwfl = p->dwfl, .buf = buf, .n = n };
+	struct walk w = { .dwfl = p->dwfl, .buf = buf, .n = n, .path = path, .pathlen = pathlen };
 	dwfl_getthread_frames(p->dwfl, tid, on_frame, &w);
+	if (line)
+		*line = w.line;
 	if (!buf[0] && !p->nodebug_said) {
 		p->nodebug_said = true;
 		*nodebug = true;
@@ -406,6 +424,17 @@ void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t
 	buf[0] = '\0';
 	*nodebug = false;
 	(void)n;
+}
+
+void lines_locate(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, char *path, size_t pathlen,
+                  int *line, bool *nodebug)
+{
+	(void)pathlen;
+	if (path)
+		path[0] = '\0';
+	if (line)
+		*line = 0;
+	lines_where(l, tgid, tid, buf, n, nodebug);
 }
 
 void lines_forget(struct trace_lines *l, pid_t tgid)

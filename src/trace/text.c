@@ -42,7 +42,9 @@ struct pending {
 };
 
 struct trace_text {
-	FILE *out;
+	FILE *out;               /* NULL: nothing printed (a screen shows the events) */
+	text_packet_cb sink;     /* every packet printed, also handed here */
+	void *sink_ud;
 	bool many;
 	struct trace_attrib *a;  /* known from the first windowed call */
 	struct pending *q;       /* a ring of TEXT_MAX_PENDING */
@@ -57,6 +59,17 @@ static const char BETWEEN_NOTE[] = "between calls (the kernel's own timers, or a
 static const char DELACK_NOTE[] = "between calls: the kernel's delayed ACK (its timer, for data already received)";
 static const char TAIL_NOTE[] = "the program's end (the kernel closing what it left open)";
 
+static void put(struct trace_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct trace_text *t, const char *fmt, ...)
+{
+	if (!t->out)
+		return;
+	va_list va;
+	va_start(va, fmt);
+	vfprintf(t->out, fmt, va);
+	va_end(va);
+}
+
 struct trace_text *text_new(FILE *out)
 {
 	struct trace_text *t = xcalloc(1, sizeof *t);
@@ -67,13 +80,19 @@ struct trace_text *text_new(FILE *out)
 
 void text_many(struct trace_text *t) { t->many = true; }
 
+void text_sink(struct trace_text *t, text_packet_cb cb, void *ud)
+{
+	t->sink = cb;
+	t->sink_ud = ud;
+}
+
 /* A call's line: "[pid 12] client.c:14<sep>connect(3<TCP>, ...) = 0",
  * after `indent`.  The block's heading (sep "  ") and a packet's comment
  * in --write's file (sep " "). */
-static char *call_line(const struct trace_text *t, const struct trace_call *c, const char *indent, const char *sep)
+static char *call_line(const struct trace_text *t, const struct trace_call *c, const char *text, const char *indent,
+                       const char *sep)
 {
-	char text[2048], pid[32] = "";
-	trace_call_text(c, text, sizeof text);
+	char pid[32] = "";
 	if (t->many)
 		snprintf(pid, sizeof pid, "[pid %d] ", (int)c->tid);
 	size_t n = strlen(indent) + strlen(pid) + strlen(c->where) + strlen(sep) + strlen(text) + 1;
@@ -83,15 +102,15 @@ static char *call_line(const struct trace_text *t, const struct trace_call *c, c
 	return h;
 }
 
-static char *head_of(const struct trace_text *t, const struct trace_call *c)
+static char *head_of(const struct trace_text *t, const struct trace_call *c, const char *text)
 {
 	/* --lines: the line's heading is above, the call indented under it */
-	return call_line(t, c, c->under_line ? "    " : "", "  ");
+	return call_line(t, c, text, c->under_line ? "    " : "", "  ");
 }
 
-static char *comment_of(const struct trace_text *t, const struct trace_call *c)
+static char *comment_of(const struct trace_text *t, const struct trace_call *c, const char *text)
 {
-	return call_line(t, c, "", " ");
+	return call_line(t, c, text, "", " ");
 }
 
 static void write_frame(struct trace_text *t, const struct attrib_frame *f, const char *comment)
@@ -117,35 +136,40 @@ struct drain_ctx {
 static void on_packet(void *ud, uint32_t window, const char *line, const struct attrib_frame *f)
 {
 	struct drain_ctx *d = ud;
+	if (d->t->sink)
+		d->t->sink(d->t->sink_ud,
+		           window == d->window ? (d->head ? TRACE_PK_CALL : TRACE_PK_END)
+		           : window == ATTRIB_DELACK ? TRACE_PK_DELACK : TRACE_PK_BETWEEN,
+		           line, f);
 	write_frame(d->t, f, window == d->window ? (d->head ? (d->comment ? d->comment : d->head) : TAIL_NOTE)
 	                     : window == ATTRIB_DELACK ? DELACK_NOTE : BETWEEN_NOTE);
 	if (window == d->window && !d->head) {
 		if (!d->tail_open)
-			fprintf(d->t->out, "-- the program's end (the kernel closing what it left open):\n");
+			put(d->t, "-- the program's end (the kernel closing what it left open):\n");
 		d->tail_open = true;
 		d->between_open = 0;
-		fprintf(d->t->out, "    %s\n", line);
+		put(d->t, "    %s\n", line);
 		return;
 	}
 	if (window == d->window && d->head) {
 		if (!d->head_printed) {
-			fprintf(d->t->out, "%s\n", d->head);
+			put(d->t, "%s\n", d->head);
 			d->head_printed = true;
 		}
-		fprintf(d->t->out, "    %s\n", line);
+		put(d->t, "    %s\n", line);
 		d->own++;
 		d->between_open = 0;
 		return;
 	}
 	int kind = window == ATTRIB_DELACK ? 2 : 1;
 	if (d->between_open != kind) {
-		fprintf(d->t->out, "%s\n", kind == 2 ? "-- between calls (the kernel's delayed ACK: its timer, for data "
+		put(d->t, "%s\n", kind == 2 ? "-- between calls (the kernel's delayed ACK: its timer, for data "
 		                                       "already received):"
 		                                     : "-- between calls (the kernel's own timers, or another program):");
 		d->between_open = kind;
 		d->tail_open = false;
 	}
-	fprintf(d->t->out, "    %s\n", line);
+	put(d->t, "    %s\n", line);
 }
 
 /* An untraced run's packets: all under one heading. */
@@ -153,12 +177,14 @@ static void on_untraced(void *ud, uint32_t window, const char *line, const struc
 {
 	(void)window;
 	struct drain_ctx *d = ud;
+	if (d->t->sink)
+		d->t->sink(d->t->sink_ud, TRACE_PK_BETWEEN, line, f);
 	write_frame(d->t, f, d->comment);
 	if (!d->head_printed) {
-		fprintf(d->t->out, "%s\n", d->head);
+		put(d->t, "%s\n", d->head);
 		d->head_printed = true;
 	}
-	fprintf(d->t->out, "    %s\n", line);
+	put(d->t, "    %s\n", line);
 	d->own++;
 }
 
@@ -178,11 +204,11 @@ static void flush(struct trace_text *t, bool block)
 			                       .comment = p->comment };
 			attrib_drain_to(t->a, p->end_no, on_packet, &d);
 			if (!d.head_printed)
-				fprintf(t->out, "%s\n", d.head);
+				put(t, "%s\n", d.head);
 			if (!d.own && p->nothing_said)
-				fprintf(t->out, "%s    (nothing on the wire)\n", p->under_line ? "    " : "");
+				put(t, "%s    (nothing on the wire)\n", p->under_line ? "    " : "");
 		} else if (p->head) {
-			fprintf(t->out, "%s\n", p->head);
+			put(t, "%s\n", p->head);
 		}
 		free(p->head);
 		free(p->comment);
@@ -191,7 +217,7 @@ static void flush(struct trace_text *t, bool block)
 		t->qlen--;
 		printed = true;
 	}
-	if (printed)
+	if (printed && t->out)
 		fflush(t->out);
 }
 
@@ -206,16 +232,17 @@ static void push(struct trace_text *t, char *head, char *comment, uint32_t windo
 	flush(t, false);
 }
 
-void text_call(struct trace_text *t, const struct trace_call *c)
+void text_call(struct trace_text *t, const struct trace_call *c, const char *text)
 {
-	push(t, head_of(t, c), NULL, 0, 0, false, false);
+	push(t, head_of(t, c, text), NULL, 0, 0, false, false);
 }
 
-void text_window(struct trace_text *t, const struct trace_call *c, struct trace_attrib *a)
+void text_window(struct trace_text *t, const struct trace_call *c, const char *text, struct trace_attrib *a)
 {
 	t->a = a;
 	bool capturing = attrib_capturing(a);
-	push(t, head_of(t, c), t->w ? comment_of(t, c) : NULL, c->window, capturing ? attrib_ends_sent(a) : 0,
+	push(t, head_of(t, c, text), t->w ? comment_of(t, c, text) : NULL, c->window,
+	     capturing ? attrib_ends_sent(a) : 0,
 	     capturing, c->under_line);
 	/* Printed before the program runs on, so that its own output comes
 	 * after the block of the call before it, as it happened.  (Letting
@@ -281,8 +308,9 @@ void text_untraced(struct trace_text *t, struct trace_attrib *a)
 	                       .comment = "ptrace refused: not told apart by call" };
 	attrib_drain(a, true, on_untraced, &d);
 	if (!d.own)
-		fprintf(t->out, "%s\n    (nothing on the wire)\n", d.head);
-	fflush(t->out);
+		put(t, "%s\n    (nothing on the wire)\n", d.head);
+	if (t->out)
+		fflush(t->out);
 }
 
 void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)
@@ -293,11 +321,12 @@ void text_tail(struct trace_text *t, struct trace_attrib *a, uint32_t last)
 	attrib_drain(a, true, on_packet, &d);
 	unsigned dropped = attrib_dropped(a);
 	if (dropped && dropped != t->dropped_said) {
-		fprintf(t->out, "-- the capture lost %u packets (the kernel's buffer was full): they are not shown\n",
+		put(t, "-- the capture lost %u packets (the kernel's buffer was full): they are not shown\n",
 		        dropped);
 		t->dropped_said = dropped;
 	}
-	fflush(t->out);
+	if (t->out)
+		fflush(t->out);
 }
 
 int text_write_open(struct trace_text *t, struct trace_attrib *a, const char *path, char *err, size_t errlen)
@@ -348,4 +377,60 @@ void text_free(struct trace_text *t)
 	}
 	free(t->q);
 	free(t);
+}
+
+/* ---- the words a face shows (trace.h) ---- */
+
+void trace_text_event(const struct trace_event *ev, char *buf, size_t n)
+{
+	const char *kind = ev->kind == TRACE_EV_LINE ? "(line) " : "";
+	if (ev->kind == TRACE_EV_CALL && ev->unfinished)
+		snprintf(buf, n, "%s%s%s  (still waiting after %.1f s when the trace ended)", ev->where,
+		         ev->where[0] ? "  " : "", ev->text, (double)ev->waited_ms / 1000);
+	else
+		snprintf(buf, n, "%s%s%s%s", ev->where, ev->where[0] ? "  " : "", kind, ev->text);
+}
+
+void trace_text_packet(const struct trace_packet *p, char *buf, size_t n)
+{
+	static const char *const before[] = {
+		[TRACE_PK_CALL] = "",
+		[TRACE_PK_BETWEEN] = "between calls: ",
+		[TRACE_PK_DELACK] = "delayed ACK: ",
+		[TRACE_PK_END] = "the program's end: ",
+	};
+	snprintf(buf, n, "%s%s", before[p->kind], p->line);
+}
+
+void trace_text_no_source(const char *prog, char *buf, size_t n)
+{
+	const char *base = strrchr(prog, '/');
+	snprintf(buf, n, "call granularity: %s has no source lines", base ? base + 1 : prog);
+}
+
+void trace_text_state(const struct trace_event *last, const struct trace_event *waiting, size_t sel, size_t n,
+                      char *buf, size_t len)
+{
+	if (last && last->kind == TRACE_EV_END)
+		snprintf(buf, len, "the end: %s", last->text);
+	else if (waiting)
+		snprintf(buf, len, "%s", waiting->text);
+	else if (!n)
+		snprintf(buf, len, "ready: Space runs to the first call");
+	else
+		snprintf(buf, len, "stopped after event %zu (showing %zu)", n, sel + 1);
+}
+
+char *trace_text_source(const char *path, size_t *len)
+{
+	FILE *f = path && path[0] ? fopen(path, "re") : NULL;
+	if (!f)
+		return NULL;
+	/* a source file, not a log: its first megabyte */
+	char *buf = xmalloc((1 << 20) + 1);
+	size_t k = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	buf[k] = '\0';
+	*len = k;
+	return buf;
 }

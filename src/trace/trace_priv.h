@@ -161,6 +161,9 @@ struct trace_lines *lines_new(char *why, size_t whylen);
 /* The program's own file:line that made the call tid is stopped in, or ""
  * (no debug info there: *nodebug set once per process image). */
 void lines_where(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, bool *nodebug);
+/* The same, with the file's full path (path may be NULL) and its line (0: none). */
+void lines_locate(struct trace_lines *l, pid_t tgid, pid_t tid, char *buf, size_t n, char *path, size_t pathlen,
+                  int *line, bool *nodebug);
 /* A process image is gone (exec, exit): forget what was read of it. */
 void lines_forget(struct trace_lines *l, pid_t tgid);
 void lines_free(struct trace_lines *l);
@@ -234,15 +237,20 @@ void serve_free_argv(char **argv);
 /* ---- the headless text (text.c) ---- */
 
 struct trace_text;
+/* out NULL: nothing is printed (the packets still go to the sink). */
 struct trace_text *text_new(FILE *out);
+/* Every packet printed is also handed to cb, with where it was shown
+ * (line and f valid during the call only; f NULL unless frames are kept). */
+typedef void (*text_packet_cb)(void *ud, enum trace_pk_kind kind, const char *line, const struct attrib_frame *f);
+void text_sink(struct trace_text *t, text_packet_cb cb, void *ud);
 void text_free(struct trace_text *t);
 /* More than one process: lines get "[pid N]". */
 void text_many(struct trace_text *t);
-/* A call that has no window: its line at once. */
-void text_call(struct trace_text *t, const struct trace_call *c);
+/* A call that has no window: its line at once (text: trace_call_text's). */
+void text_call(struct trace_text *t, const struct trace_call *c, const char *text);
 /* A windowed call that ended: the packets read meanwhile (those between
  * calls first, labelled so), then the call and its own packets. */
-void text_window(struct trace_text *t, const struct trace_call *c, struct trace_attrib *a);
+void text_window(struct trace_text *t, const struct trace_call *c, const char *text, struct trace_attrib *a);
 /* Something about a process: "[pid 12] fork() = 13", "exited with 0". */
 void text_note(struct trace_text *t, pid_t pid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The end: packets after the last call, those of the window `last` (the

@@ -124,7 +124,8 @@ static bool apply(struct ui *ui, int i, enum ui_result r, bool *dirty)
 void tui_print_keys(FILE *f, bool man)
 {
 	static const struct ui_screen *const screens[] = {
-		&ui_browser, &ui_lesson, &ui_present, &ui_quiz, &ui_timeline, &ui_addr, &ui_inspect, &ui_jumplist, &ui_help,
+		&ui_browser, &ui_lesson, &ui_present, &ui_quiz, &ui_timeline, &ui_addr, &ui_inspect, &ui_jumplist,
+		&ui_trace, &ui_help,
 	};
 	static const struct key_table *const shared[] = { &ui_keys_move, &ui_keys_hscroll, &ui_keys_anywhere };
 	const struct key_table *list[64];
@@ -190,7 +191,8 @@ int tui_run(const struct tui_context *ctx)
 	}
 	if (first_self)
 		adopt(&ui, first, first_self);
-	if (ctx->inspect ? ui_push(&ui, &ui_inspect, ctx->inspect, err, sizeof err) < 0 :
+	if (ctx->trace ? ui_push(&ui, &ui_trace, ctx->trace, err, sizeof err) < 0 :
+	    ctx->inspect ? ui_push(&ui, &ui_inspect, ctx->inspect, err, sizeof err) < 0 :
 	    !first_self && ui_push(&ui, &ui_browser, NULL, err, sizeof err) < 0) {
 		while (ui.depth > 0)
 			remove_frame(&ui, ui.depth - 1);

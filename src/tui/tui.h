@@ -22,6 +22,15 @@ struct tui_inspect {
 	enum inspect_time time;
 };
 
+/* What `sockscope trace -- PROG` opens the trace screen on. */
+struct trace;
+struct tui_trace {
+	struct trace *t;              /* opened (trace_open), not stepped yet: the screen's thread steps and closes it */
+	const char *prog;             /* the program, as given */
+	bool lines;                   /* --lines: Space steps a line */
+	int rc;                       /* set when the screen ends: what trace_close returned */
+};
+
 struct tui_context {
 	const struct lesson_catalog *catalog;
 	struct capture *cap;          /* may be NULL: demos run without packets */
@@ -41,6 +50,7 @@ struct tui_context {
 	const char *theme;            /* dark, light, contrast; NULL: $SOCKSCOPE_THEME, else dark
 	                                 (contrast when presenting) */
 	const struct tui_inspect *inspect;   /* non-NULL: the inspection screen instead of lessons */
+	struct tui_trace *trace;      /* non-NULL: the trace screen instead of lessons */
 };
 
 /* Print what every screen's keys do (`sockscope keys`): as text, or as the

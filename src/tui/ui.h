@@ -68,6 +68,9 @@ extern const struct ui_screen ui_inspect;
 /* Lines that name packets (a followed stream, the conversations, a ladder):
  * Enter jumps the inspection screen to the line's packet (arg: struct ui_jumplist). */
 extern const struct ui_screen ui_jumplist;
+/* sockscope trace -- PROG: the program's source, its calls, their packets
+ * (arg: struct tui_trace). */
+extern const struct ui_screen ui_trace;
 
 
 /* Push a new screen on top (it gets keys from now on); -1 with err. */
