@@ -24,6 +24,7 @@
  */
 #include "capfile/capfile.h"
 #include "common/mem.h"
+#include "common/thread.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -598,11 +599,8 @@ int capfile_index_start(struct capfile *cf, char *err, size_t errlen)
 {
 	if (cf->thread_running)
 		return 0;
-	int e = pthread_create(&cf->thread, NULL, index_thread, cf);
-	if (e) {
-		snprintf(err, errlen, "cannot start the indexing thread: %s", strerror(e));
+	if (thread_start(&cf->thread, index_thread, cf, "the indexing thread", err, errlen) < 0)
 		return -1;
-	}
 	cf->thread_running = true;
 	return 0;
 }

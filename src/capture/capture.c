@@ -8,6 +8,7 @@
  */
 #include "capture/capture.h"
 #include "common/mem.h"
+#include "common/thread.h"
 #include "capture/netns.h"
 #include "common/clock.h"
 #include "capfile/capfile.h"
@@ -258,9 +259,7 @@ int capture_start_batched(struct capture *c, capture_cb cb, capture_batch_cb bat
 	c->cb = cb;
 	c->batch = batch;
 	c->ud = ud;
-	int rc = pthread_create(&c->thread, NULL, capture_thread, c);
-	if (rc != 0) {
-		snprintf(err, errlen, "starting the capture thread: %s", strerror(rc));
+	if (thread_start(&c->thread, capture_thread, c, "the capture thread", err, errlen) < 0) {
 		close(c->wake[0]);
 		close(c->wake[1]);
 		c->wake[0] = c->wake[1] = -1;

@@ -16,6 +16,7 @@
 #include "challenge/run.h"
 
 #include "common/clock.h"
+#include "common/thread.h"
 #include "common/proc.h"
 #include "common/mem.h"
 #include "inspect/live.h"
@@ -118,11 +119,8 @@ static int side_start(struct lab_side *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->r->wake = s->wake[0];
-	int e = pthread_create(&s->thread, NULL, side_main, s);
-	if (e) {
-		snprintf(err, errlen, "starting the lab's side: %s", strerror(e));
+	if (thread_start(&s->thread, side_main, s, "the lab's side", err, errlen) < 0)
 		return -1;
-	}
 	s->started = true;
 	return 0;
 }

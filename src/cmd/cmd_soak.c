@@ -7,6 +7,7 @@
 #include "cmd/lesson_args.h"
 #include "cmd/opt.h"
 #include "common/clock.h"
+#include "common/proc.h"
 #include "text/headless.h"
 
 
@@ -56,32 +57,23 @@ static long long status_field(const char *name)
 }
 
 /* Processes whose parent is this one (zombies included). */
+static int count_child(const char *pid, void *arg)
+{
+	char buf[512];
+	if (proc_read(pid, "stat", buf, sizeof buf) < 0)
+		return 0;
+	const char *rp = strrchr(buf, ')');   /* the command name may hold spaces */
+	char state;
+	int ppid;
+	if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == getpid())
+		++*(long *)arg;
+	return 0;
+}
+
 static long count_children(void)
 {
-	DIR *d = opendir("/proc");
 	long n = 0;
-	pid_t me = getpid();
-	if (!d)
-		return -1;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t k = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[k] = '\0';
-		const char *rp = strrchr(buf, ')');   /* the command name may hold spaces */
-		char state;
-		int ppid;
-		if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == me)
-			n++;
-	}
-	closedir(d);
-	return n;
+	return proc_each(count_child, &n) < 0 ? -1 : n;
 }
 
 static void measure(struct usage *u)

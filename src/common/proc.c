@@ -10,8 +10,10 @@
 
 #include "common/clock.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,4 +80,32 @@ int proc_exe_dir(char *out, size_t n)
 	if (slash)
 		*slash = '\0';
 	return 0;
+}
+
+int proc_each(int (*fn)(const char *pid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	int r = 0;
+	for (struct dirent *e; !r && (e = readdir(d));)
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+			r = fn(e->d_name, arg);
+	closedir(d);
+	return r;
+}
+
+long proc_read(const char *pid, const char *file, char *buf, size_t n)
+{
+	char path[300];
+	snprintf(path, sizeof path, "/proc/%s/%s", pid, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || n == 0)
+		return fd < 0 ? -1 : (close(fd), 0);
+	size_t got = 0;
+	for (ssize_t k; got + 1 < n && (k = read(fd, buf + got, n - 1 - got)) > 0;)
+		got += (size_t)k;
+	close(fd);
+	buf[got] = '\0';
+	return (long)got;
 }

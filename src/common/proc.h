@@ -34,4 +34,13 @@ int proc_stop(pid_t pid);
  * or -1 when the kernel does not say or it does not fit. */
 int proc_exe_dir(char *out, size_t n);
 
+/* Call fn(pid, arg) for every process /proc lists (pid: its directory's
+ * name) until fn returns non-zero.  That value, 0 when all were seen, or
+ * -1 when /proc cannot be read. */
+int proc_each(int (*fn)(const char *pid, void *arg), void *arg);
+
+/* /proc/PID/FILE's first n-1 bytes, NUL-ended, into buf: how many were
+ * read, or -1 (the process is gone, or the file cannot be read). */
+long proc_read(const char *pid, const char *file, char *buf, size_t n);
+
 #endif

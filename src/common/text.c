@@ -4,8 +4,10 @@
 #include "common/text.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void text_quote(const uint8_t *p, size_t n, char *buf, size_t cap)
 {
@@ -96,4 +98,15 @@ int text_unquote(const char *s, char *out, size_t cap, size_t *outlen, char *err
 	out[n] = '\0';
 	*outlen = n;
 	return 0;
+}
+
+void text_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, n);
+	if (used + 1 >= n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
 }

@@ -16,4 +16,8 @@ void text_quote(const uint8_t *p, size_t n, char *buf, size_t cap);
  * a NUL into out, the length into *outlen.  0, or -1 with a message. */
 int text_unquote(const char *s, char *out, size_t cap, size_t *outlen, char *err, size_t errlen);
 
+/* Append printf-style text to the NUL-ended text already in buf (of n
+ * bytes), cutting what does not fit; a full buf is left as it is. */
+void text_appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -91,6 +91,15 @@ static void zero_result(struct demo_outcome *o, int rc)
 		snprintf(o->result, sizeof o->result, "= 0");
 }
 
+/* A call that returned rc failed: its errno is the result.  True then. */
+static bool failed(struct demo_outcome *o, int rc)
+{
+	if (rc >= 0)
+		return false;
+	demo_errno_result(o, errno);
+	return true;
+}
+
 static void result_note(struct demo_outcome *o, const char *note)
 {
 	size_t l = strlen(o->result);
@@ -156,7 +165,9 @@ static const struct demo_local *local_find(const struct demo *d, const char *nam
 	return NULL;
 }
 
-static void local_remember(struct demo *d, const char *name, int fd)
+/* Remember the local address of fd under name; returns it (all zero when
+ * the kernel does not say). */
+static const struct sockaddr_storage *local_remember(struct demo *d, const char *name, int fd)
 {
 	struct demo_local *slot = (struct demo_local *)local_find(d, name);
 	if (!slot) {
@@ -165,8 +176,11 @@ static void local_remember(struct demo *d, const char *name, int fd)
 	}
 	snprintf(slot->name, sizeof slot->name, "%s", name);
 	slot->len = sizeof slot->addr;
-	if (getsockname(fd, (struct sockaddr *)&slot->addr, &slot->len) < 0)
+	if (getsockname(fd, (struct sockaddr *)&slot->addr, &slot->len) < 0) {
 		slot->len = 0;
+		memset(&slot->addr, 0, sizeof slot->addr);
+	}
+	return &slot->addr;
 }
 
 /* The address a target names; false (and EDESTADDRREQ) when the demo has
@@ -226,42 +240,50 @@ static void run_socket(struct demo *d, const struct demo_action *a, struct demo_
 }
 
 /* bind() and connect() name a socket and an address alike: the socket,
- * the address in *ss, and the call written out with both ("connect(c,
- * 127.0.0.1:8080, 16)"); NULL when either is wrong (o says which, the call
- * is "connect(c, ...)"). */
-static struct demo_sock *sock_and_addr(struct demo *d, const struct demo_action *a, const char *fn,
-                                       struct sockaddr_storage *ss, socklen_t *len, struct demo_outcome *o)
+ * the address, and the call written out with both ("connect(c,
+ * 127.0.0.1:8080, 16)", or "connect(c, ...)" when either is wrong: o says
+ * which).  A failure with errno `noted` gets the note (for a stream
+ * socket only, when stream_only). */
+struct addr_call {
+	const char *fn;
+	int (*call)(int, const struct sockaddr *, socklen_t);
+	int noted;
+	const char *note;
+	bool stream_only;
+};
+
+/* Make the call; on success the socket, with its local address (now
+ * remembered under its name) in here.  NULL when it failed (o says why). */
+static struct demo_sock *addr_call(struct demo *d, const struct demo_action *a, struct demo_outcome *o,
+                                   const struct addr_call *ac, char *here, size_t n)
 {
+	struct sockaddr_storage ss;
+	socklen_t len;
 	char where[80];
 	struct demo_sock *s = sock_of(d, a, o);
-	if (!s || !target_addr(d, a->target, ss, len, o)) {
-		snprintf(o->call, sizeof o->call, "%s(%s, ...)", fn, a->sock);
+	if (!s || !target_addr(d, a->target, &ss, &len, o)) {
+		snprintf(o->call, sizeof o->call, "%s(%s, ...)", ac->fn, a->sock);
 		return NULL;
 	}
-	format_addr(ss, where, sizeof where);
-	snprintf(o->call, sizeof o->call, "%s(%s, %s, %u)", fn, a->sock, where, (unsigned)*len);
+	format_addr(&ss, where, sizeof where);
+	snprintf(o->call, sizeof o->call, "%s(%s, %s, %u)", ac->fn, a->sock, where, (unsigned)len);
+	if (ac->call(s->fd, (struct sockaddr *)&ss, len) < 0) {
+		demo_errno_result(o, errno);
+		if (o->err == ac->noted && (!ac->stream_only || s->type == SOCK_STREAM))
+			result_note(o, ac->note);
+		return NULL;
+	}
+	format_addr(local_remember(d, a->sock, s->fd), here, n);
 	return s;
 }
 
 static void run_bind(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	static const struct addr_call ac = { "bind", bind, EADDRINUSE,
+	                                     ": another socket already holds this address and port", false };
 	char where[80];
-	struct demo_sock *s = sock_and_addr(d, a, "bind", &ss, &len, o);
-	if (!s)
-		return;
-	if (bind(s->fd, (struct sockaddr *)&ss, len) < 0) {
-		demo_errno_result(o, errno);
-		if (o->err == EADDRINUSE)
-			result_note(o, ": another socket already holds this address and port");
-		return;
-	}
-	len = sizeof ss;
-	getsockname(s->fd, (struct sockaddr *)&ss, &len);
-	local_remember(d, a->sock, s->fd);
-	format_addr(&ss, where, sizeof where);
-	snprintf(o->result, sizeof o->result, "= 0 (bound to %s)", where);
+	if (addr_call(d, a, o, &ac, where, sizeof where))
+		snprintf(o->result, sizeof o->result, "= 0 (bound to %s)", where);
 }
 
 static void run_listen(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
@@ -277,24 +299,14 @@ static void run_listen(struct demo *d, const struct demo_action *a, struct demo_
 
 static void run_connect(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
-	struct sockaddr_storage ss, me;
-	socklen_t len, mlen = sizeof me;
+	static const struct addr_call ac = { "connect", connect, ECONNREFUSED,
+	                                     ": nobody listens there; the kernel answered with RST", true };
 	char from[80];
-	struct demo_sock *s = sock_and_addr(d, a, "connect", &ss, &len, o);
-	if (!s)
-		return;
-	if (connect(s->fd, (struct sockaddr *)&ss, len) < 0) {
-		demo_errno_result(o, errno);
-		if (o->err == ECONNREFUSED)
-			result_note(o, s->type == SOCK_STREAM ? ": nobody listens there; the kernel answered with RST" : "");
-		return;
-	}
-	getsockname(s->fd, (struct sockaddr *)&me, &mlen);
-	local_remember(d, a->sock, s->fd);
-	format_addr(&me, from, sizeof from);
-	snprintf(o->result, sizeof o->result, s->type == SOCK_STREAM
-	         ? "= 0 (connected from %s, a port the kernel picked)"
-	         : "= 0 (nothing sent: the kernel notes the peer and picks our port %s)", from);
+	struct demo_sock *s = addr_call(d, a, o, &ac, from, sizeof from);
+	if (s)
+		snprintf(o->result, sizeof o->result, s->type == SOCK_STREAM
+		         ? "= 0 (connected from %s, a port the kernel picked)"
+		         : "= 0 (nothing sent: the kernel notes the peer and picks our port %s)", from);
 }
 
 static void run_accept(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
@@ -669,10 +681,8 @@ static void run_tcpinfo(struct demo *d, const struct demo_action *a, struct demo
 		return;
 	struct tcp_info ti;
 	socklen_t len = sizeof ti;
-	if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) {
-		demo_errno_result(o, errno);
+	if (failed(o, getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len)))
 		return;
-	}
 	snprintf(o->result, sizeof o->result, "= 0: state %s, rtt %u us, unacked %u, snd_mss %u, rcv_space %u",
 	         demo_tcp_state_name(ti.tcpi_state), ti.tcpi_rtt, ti.tcpi_unacked, ti.tcpi_snd_mss,
 	         ti.tcpi_rcv_space);
@@ -686,10 +696,8 @@ static void run_getsockname(struct demo *d, const struct demo_action *a, struct 
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	char where[80];
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0) {
-		demo_errno_result(o, errno);
+	if (failed(o, getsockname(s->fd, (struct sockaddr *)&ss, &len)))
 		return;
-	}
 	format_addr(&ss, where, sizeof where);
 	snprintf(o->result, sizeof o->result, "= 0: %s", where);
 }

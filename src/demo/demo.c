@@ -11,6 +11,7 @@
  */
 #include "demo/demo_priv.h"
 #include "common/mem.h"
+#include "common/thread.h"
 #include "common/clock.h"
 #include "common/loopback.h"
 #include "demo/sockdiag.h"
@@ -155,10 +156,8 @@ struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 		d->nsvc++;
 	}
 thread:
-	if (pthread_create(&d->thread, NULL, server_thread, d) != 0) {
-		snprintf(err, errlen, "cannot start the lab's server thread");
+	if (thread_start(&d->thread, server_thread, d, "the lab's server thread", err, errlen) < 0)
 		goto fail;
-	}
 	d->thread_started = true;
 	return d;
 fail:

@@ -576,17 +576,6 @@ void dis_l4_cksum(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at,
 	dis_cksum_text(c, off, len, at, pseudo, sum, buf, n);
 }
 
-void dis_appendf(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, n);
-	if (used + 1 >= n)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, n - used, fmt, ap);
-	va_end(ap);
-}
-
 void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn)
 {
 	/* By hand, cut as the appends of "%02x" were: a hot path for every

@@ -15,6 +15,7 @@
 
 #include "dissect/dissect.h"
 #include "dissect/reader.h"
+#include "common/text.h"
 
 #define DIS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -157,7 +158,7 @@ void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t a
 void dis_l4_cksum(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint8_t proto,
                   uint16_t sum, char *buf, size_t n);
 /* Append to a NUL-terminated string, silently cutting at n. */
-void dis_appendf(char *buf, size_t n, const char *fmt, ...) DIS_PRINTF(3, 4);
+#define dis_appendf text_appendf   /* common/text.h: the dissectors' name for it */
 /* "00:11:22:33:44:55"-style colon hex of n bytes. */
 void dis_fmt_hw(const uint8_t *a, size_t n, char *buf, size_t bn);
 

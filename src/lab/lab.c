@@ -9,6 +9,7 @@
  */
 #include "lab/lab.h"
 #include "common/mem.h"
+#include "common/thread.h"
 #include "common/vec.h"
 #include "dissect/dissect.h"
 #include "lab/peer.h"
@@ -290,10 +291,8 @@ struct lab *lab_open(const struct lesson *lesson, struct capture *cap, enum capt
 	}
 	lab->vars.port = lab->vars.nnamed ? lab->vars.named[0].port : 0;
 	if (lab->opt.side == DEMO_SIDE_SERVER) {
-		if (pthread_create(&lab->hello, NULL, hello_thread, lab) != 0) {
-			snprintf(err, errlen, "cannot start waiting for the other terminal");
+		if (thread_start(&lab->hello, hello_thread, lab, "waiting for the other terminal", err, errlen) < 0)
 			goto fail;
-		}
 		lab->hello_running = true;
 	}
 

@@ -18,6 +18,7 @@
  */
 #include "servers/labsrv_priv.h"
 #include "common/mem.h"
+#include "common/thread.h"
 #include "common/clock.h"
 #include "common/loopback.h"
 
@@ -770,10 +771,10 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 	if (p->open && p->open(s, err, errlen) < 0)
 		goto fail;
 	s->deadline_ms = clock_ms() + s->lim.lifetime_ms;
-	if (pthread_create(&s->thread, NULL, server_main, s) != 0) {
-		snprintf(err, errlen, "cannot start the %s server's thread", p->name);
+	char what[64];
+	snprintf(what, sizeof what, "the %s server's thread", p->name);
+	if (thread_start(&s->thread, server_main, s, what, err, errlen) < 0)
 		goto fail;
-	}
 	s->thread_started = true;
 	return s;
 fail:

@@ -38,6 +38,7 @@
  */
 #include "trace/trace_priv.h"
 #include "common/mem.h"
+#include "common/proc.h"
 
 #include "demo/demo.h"
 #include "demo/sockdiag.h"
@@ -247,7 +248,14 @@ static struct flowdir *flowdir_locked(struct trace_attrib *a, uint16_t sport, ui
 	return &a->flows_seen[k];
 }
 
-static bool still_open(const struct trace_attrib *a, uint32_t w);
+/* Is x one of v[0..n)?  (A socket's inode among those known, a window among the open.) */
+static bool known(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
 
 /* The window of a TCP segment: the latest open one, except for a bare ACK
  * the delayed-ACK timer sent.  That one acknowledges data of a window
@@ -268,7 +276,7 @@ static uint32_t tcp_window_locked(struct trace_attrib *a, const struct pkt_info 
 		return a->cur;
 	}
 	const struct flowdir *f = flowdir_locked(a, i->dport, i->sport, false);
-	if (!f || f->window == a->cur || still_open(a, f->window) || ns - f->ns < DELACK_NS)
+	if (!f || f->window == a->cur || known(a->open, a->nopen, f->window) || ns - f->ns < DELACK_NS)
 		return a->cur;
 	const struct winsock *w = &a->wins[a->cur % (sizeof a->wins / sizeof a->wins[0])];
 	if (a->cur != ATTRIB_BETWEEN && w->id == a->cur && w->lport == i->sport && w->rport == i->dport)
@@ -484,12 +492,31 @@ static long elapsed_ms(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static bool known(const uint32_t *v, size_t n, uint32_t inode)
+struct holds { const char *want; size_t wl; };
+
+/* 1 when process pid, traced by us, has the socket h->want open. */
+static int holds_socket(const char *pid, void *arg)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == inode)
-			return true;
-	return false;
+	const struct holds *h = arg;
+	char buf[1024], path[300];
+	if (proc_read(pid, "status", buf, sizeof buf) < 0)
+		return 0;
+	const char *t = strstr(buf, "\nTracerPid:");
+	if (!t || atoi(t + 11) != getpid())
+		return 0;
+	snprintf(path, sizeof path, "/proc/%s/fd", pid);
+	DIR *fds = opendir(path);
+	if (!fds)
+		return 0;
+	int found = 0;
+	for (struct dirent *e; !found && (e = readdir(fds));) {
+		char link[600], target[64];
+		snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+		ssize_t k = readlink(link, target, sizeof target - 1);
+		found = k == (ssize_t)h->wl && !memcmp(target, h->want, h->wl);
+	}
+	closedir(fds);
+	return found;
 }
 
 /* Does a process we trace (TracerPid: us) hold this socket?  A socket of
@@ -499,44 +526,10 @@ static bool known(const uint32_t *v, size_t n, uint32_t inode)
  * peer that owes something. */
 static bool traced_holds(uint32_t inode)
 {
-	DIR *proc = opendir("/proc");
-	if (!proc)
-		return false;
 	char want[32];
 	int wl = snprintf(want, sizeof want, "socket:[%u]", inode);
-	pid_t me = getpid();
-	bool found = false;
-	struct dirent *d;
-	while (!found && (d = readdir(proc))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		char path[300], line[128];
-		snprintf(path, sizeof path, "/proc/%s/status", d->d_name);
-		FILE *f = fopen(path, "re");
-		if (!f)
-			continue;
-		int tracer = 0;
-		while (fgets(line, sizeof line, f))
-			if (sscanf(line, "TracerPid: %d", &tracer) == 1)
-				break;
-		fclose(f);
-		if (tracer != me)
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/fd", d->d_name);
-		DIR *fds = opendir(path);
-		if (!fds)
-			continue;
-		struct dirent *e;
-		while (!found && (e = readdir(fds))) {
-			char link[300], target[64];
-			snprintf(link, sizeof link, "/proc/%s/fd/%s", d->d_name, e->d_name);
-			ssize_t k = readlink(link, target, sizeof target - 1);
-			found = k == wl && !memcmp(target, want, (size_t)wl);
-		}
-		closedir(fds);
-	}
-	closedir(proc);
-	return found;
+	struct holds h = { want, (size_t)wl };
+	return proc_each(holds_socket, &h) == 1;
 }
 
 static bool ours(struct trace_attrib *a, uint32_t inode)
@@ -725,14 +718,6 @@ bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block)
 	return seen;
 }
 
-static bool still_open(const struct trace_attrib *a, uint32_t w)
-{
-	for (size_t k = 0; k < a->nopen; k++)
-		if (a->open[k] == w)
-			return true;
-	return false;
-}
-
 /* Is window w's block still to come after the block of END `no`?  (Open,
  * or ended later.)  A window too old to be remembered is done. */
 static bool pending_after(const struct trace_attrib *a, uint32_t w, unsigned long no)
@@ -741,7 +726,7 @@ static bool pending_after(const struct trace_attrib *a, uint32_t w, unsigned lon
 		return false;
 	const struct winsock *ws = &a->wins[w % (sizeof a->wins / sizeof a->wins[0])];
 	if (ws->id != w)
-		return still_open(a, w);
+		return known(a->open, a->nopen, w);
 	return !ws->end_no || ws->end_no > no;
 }
 

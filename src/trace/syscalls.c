@@ -13,6 +13,8 @@
  */
 #include "trace/trace_priv.h"
 
+#include "common/text.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,17 +36,6 @@
 /* How many bytes of data a call shows, as strace's default -s 32. */
 #define DATA_SHOWN 32
 
-static void ap(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void ap(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	if (len + 1 >= n)
-		return;
-	va_list va;
-	va_start(va, fmt);
-	vsnprintf(buf + len, n - len, fmt, va);
-	va_end(va);
-}
 
 ssize_t trace_peek(pid_t pid, uint64_t addr, void *buf, size_t n)
 {
@@ -296,9 +287,9 @@ static void ap_named(char *buf, size_t n, const struct name *t, size_t tn, long 
 {
 	const char *s = name_of(t, tn, v);
 	if (s)
-		ap(buf, n, "%s", s);
+		text_appendf(buf, n, "%s", s);
 	else
-		ap(buf, n, "%ld", v);
+		text_appendf(buf, n, "%ld", v);
 }
 #define AP_NAMED(buf, n, t, v) ap_named(buf, n, t, sizeof t / sizeof t[0], v)
 
@@ -306,19 +297,19 @@ static void ap_named(char *buf, size_t n, const struct name *t, size_t tn, long 
 static void ap_flags(char *buf, size_t n, const struct name *t, size_t tn, unsigned long v)
 {
 	if (!v) {
-		ap(buf, n, "0");
+		text_appendf(buf, n, "0");
 		return;
 	}
 	bool first = true;
 	for (size_t i = 0; i < tn; i++) {
 		if (t[i].v && (v & (unsigned long)t[i].v) == (unsigned long)t[i].v) {
-			ap(buf, n, "%s%s", first ? "" : "|", t[i].s);
+			text_appendf(buf, n, "%s%s", first ? "" : "|", t[i].s);
 			v &= ~(unsigned long)t[i].v;
 			first = false;
 		}
 	}
 	if (v)
-		ap(buf, n, "%s%#lx", first ? "" : "|", v);
+		text_appendf(buf, n, "%s%#lx", first ? "" : "|", v);
 }
 #define AP_FLAGS(buf, n, t, v) ap_flags(buf, n, t, sizeof t / sizeof t[0], v)
 
@@ -358,7 +349,7 @@ static const struct name epollops[] = { N(EPOLL_CTL_ADD), N(EPOLL_CTL_DEL), N(EP
 
 static void ap_fd(const struct trace_call *c, char *buf, size_t n)
 {
-	ap(buf, n, "%s", c->fd0);
+	text_appendf(buf, n, "%s", c->fd0);
 }
 
 /* A C string literal of the first DATA_SHOWN of len bytes at addr. */
@@ -368,63 +359,63 @@ static void ap_data(pid_t pid, uint64_t addr, uint64_t len, char *buf, size_t n)
 	size_t want = len < DATA_SHOWN ? (size_t)len : DATA_SHOWN;
 	ssize_t got = trace_peek(pid, addr, d, want);
 	if (got < 0 || (size_t)got < want) {
-		ap(buf, n, "%#llx", (unsigned long long)addr);
+		text_appendf(buf, n, "%#llx", (unsigned long long)addr);
 		return;
 	}
-	ap(buf, n, "\"");
+	text_appendf(buf, n, "\"");
 	for (size_t i = 0; i < want; i++) {
 		uint8_t ch = d[i];
 		switch (ch) {
-		case '\n': ap(buf, n, "\\n"); break;
-		case '\r': ap(buf, n, "\\r"); break;
-		case '\t': ap(buf, n, "\\t"); break;
-		case '"': ap(buf, n, "\\\""); break;
-		case '\\': ap(buf, n, "\\\\"); break;
+		case '\n': text_appendf(buf, n, "\\n"); break;
+		case '\r': text_appendf(buf, n, "\\r"); break;
+		case '\t': text_appendf(buf, n, "\\t"); break;
+		case '"': text_appendf(buf, n, "\\\""); break;
+		case '\\': text_appendf(buf, n, "\\\\"); break;
 		default:
 			if (ch >= 32 && ch < 127)
-				ap(buf, n, "%c", ch);
+				text_appendf(buf, n, "%c", ch);
 			else
-				ap(buf, n, "\\x%02x", ch);
+				text_appendf(buf, n, "\\x%02x", ch);
 		}
 	}
-	ap(buf, n, "\"%s", len > want ? "..." : "");
+	text_appendf(buf, n, "\"%s", len > want ? "..." : "");
 }
 
 static void ap_sockaddr(pid_t pid, uint64_t addr, uint64_t len, char *buf, size_t n)
 {
 	if (!addr) {
-		ap(buf, n, "NULL");
+		text_appendf(buf, n, "NULL");
 		return;
 	}
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
 	size_t want = len < sizeof ss ? (size_t)len : sizeof ss;
 	if (want < sizeof(sa_family_t) || trace_peek(pid, addr, &ss, want) != (ssize_t)want) {
-		ap(buf, n, "%#llx", (unsigned long long)addr);
+		text_appendf(buf, n, "%#llx", (unsigned long long)addr);
 		return;
 	}
 	char t[INET6_ADDRSTRLEN];
 	if (ss.ss_family == AF_INET && want >= sizeof(struct sockaddr_in)) {
 		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 		inet_ntop(AF_INET, &a->sin_addr, t, sizeof t);
-		ap(buf, n, "{AF_INET, %s:%u}", t, ntohs(a->sin_port));
+		text_appendf(buf, n, "{AF_INET, %s:%u}", t, ntohs(a->sin_port));
 	} else if (ss.ss_family == AF_INET6 && want >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 		inet_ntop(AF_INET6, &a->sin6_addr, t, sizeof t);
-		ap(buf, n, "{AF_INET6, [%s]:%u}", t, ntohs(a->sin6_port));
+		text_appendf(buf, n, "{AF_INET6, [%s]:%u}", t, ntohs(a->sin6_port));
 	} else if (ss.ss_family == AF_UNIX) {
 		struct sockaddr_un *u = (struct sockaddr_un *)&ss;
 		size_t pl = want - offsetof(struct sockaddr_un, sun_path);
 		if (pl && u->sun_path[0] == '\0')
-			ap(buf, n, "{AF_UNIX, @%.*s}", (int)(pl - 1), u->sun_path + 1);
+			text_appendf(buf, n, "{AF_UNIX, @%.*s}", (int)(pl - 1), u->sun_path + 1);
 		else
-			ap(buf, n, "{AF_UNIX, \"%.*s\"}", (int)strnlen(u->sun_path, pl), u->sun_path);
+			text_appendf(buf, n, "{AF_UNIX, \"%.*s\"}", (int)strnlen(u->sun_path, pl), u->sun_path);
 	} else {
 		const char *f = NAME(families, ss.ss_family);
 		if (f)
-			ap(buf, n, "{%s, ...}", f);
+			text_appendf(buf, n, "{%s, ...}", f);
 		else
-			ap(buf, n, "{sa_family=%u, ...}", ss.ss_family);
+			text_appendf(buf, n, "{sa_family=%u, ...}", ss.ss_family);
 	}
 }
 
@@ -434,15 +425,15 @@ static void ap_sockaddr_out(const struct trace_call *c, uint64_t addr, uint64_t 
 {
 	uint32_t len = 0;
 	if (!addr) {
-		ap(buf, n, "NULL, NULL");
+		text_appendf(buf, n, "NULL, NULL");
 		return;
 	}
 	if (c->is_error || trace_peek(c->tid, lenp, &len, sizeof len) != sizeof len) {
-		ap(buf, n, "%#llx, %#llx", (unsigned long long)addr, (unsigned long long)lenp);
+		text_appendf(buf, n, "%#llx, %#llx", (unsigned long long)addr, (unsigned long long)lenp);
 		return;
 	}
 	ap_sockaddr(c->tid, addr, len, buf, n);
-	ap(buf, n, ", [%u]", len);
+	text_appendf(buf, n, ", [%u]", len);
 }
 
 /* ---- the calls ---- */
@@ -450,14 +441,14 @@ static void ap_sockaddr_out(const struct trace_call *c, uint64_t addr, uint64_t 
 static void a_socket(const struct trace_call *c, char *b, size_t n)
 {
 	AP_NAMED(b, n, families, (long)c->args[0]);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	long type = (long)c->args[1];
 	AP_NAMED(b, n, socktypes, type & 0xf);
 	if (type & ~0xfL) {
-		ap(b, n, "|");
+		text_appendf(b, n, "|");
 		AP_FLAGS(b, n, typeflags, (unsigned long)(type & ~0xfL));
 	}
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	AP_NAMED(b, n, protos, (long)c->args[2]);
 }
 
@@ -466,32 +457,32 @@ static void a_socketpair(const struct trace_call *c, char *b, size_t n)
 	a_socket(c, b, n);
 	int sv[2];
 	if (!c->is_error && trace_peek(c->tid, c->args[3], sv, sizeof sv) == sizeof sv)
-		ap(b, n, ", [%d, %d]", sv[0], sv[1]);
+		text_appendf(b, n, ", [%d, %d]", sv[0], sv[1]);
 	else
-		ap(b, n, ", %#llx", (unsigned long long)c->args[3]);
+		text_appendf(b, n, ", %#llx", (unsigned long long)c->args[3]);
 }
 
 static void a_addr_in(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_sockaddr(c->tid, c->args[1], c->args[2], b, n);
-	ap(b, n, ", %llu", (unsigned long long)c->args[2]);
+	text_appendf(b, n, ", %llu", (unsigned long long)c->args[2]);
 }
 
 static void a_listen(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", %d", (int)c->args[1]);
+	text_appendf(b, n, ", %d", (int)c->args[1]);
 }
 
 static void a_accept(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_sockaddr_out(c, c->args[1], c->args[2], b, n);
 	if (c->sc->nr != SYS_accept) {
-		ap(b, n, ", ");
+		text_appendf(b, n, ", ");
 		AP_FLAGS(b, n, typeflags, (unsigned long)c->args[3]);
 	}
 }
@@ -499,7 +490,7 @@ static void a_accept(const struct trace_call *c, char *b, size_t n)
 static void a_name(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_sockaddr_out(c, c->args[1], c->args[2], b, n);
 }
 
@@ -507,30 +498,30 @@ static void a_name(const struct trace_call *c, char *b, size_t n)
 static void a_sendto(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_data(c->tid, c->args[1], c->args[2], b, n);
-	ap(b, n, ", %llu, ", (unsigned long long)c->args[2]);
+	text_appendf(b, n, ", %llu, ", (unsigned long long)c->args[2]);
 	AP_FLAGS(b, n, msgflags, (unsigned long)c->args[3]);
 	if (c->args[4]) {
-		ap(b, n, ", ");
+		text_appendf(b, n, ", ");
 		ap_sockaddr(c->tid, c->args[4], c->args[5], b, n);
-		ap(b, n, ", %llu", (unsigned long long)c->args[5]);
+		text_appendf(b, n, ", %llu", (unsigned long long)c->args[5]);
 	} else {
-		ap(b, n, ", NULL, 0");
+		text_appendf(b, n, ", NULL, 0");
 	}
 }
 
 static void a_recvfrom(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	if (c->is_error)
-		ap(b, n, "%#llx", (unsigned long long)c->args[1]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[1]);
 	else
 		ap_data(c->tid, c->args[1], (uint64_t)c->ret, b, n);
-	ap(b, n, ", %llu, ", (unsigned long long)c->args[2]);
+	text_appendf(b, n, ", %llu, ", (unsigned long long)c->args[2]);
 	AP_FLAGS(b, n, msgflags, (unsigned long)c->args[3]);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_sockaddr_out(c, c->args[4], c->args[5], b, n);
 }
 
@@ -540,75 +531,75 @@ static void ap_iov(pid_t pid, uint64_t iovp, uint64_t iovcnt, uint64_t total, bo
 	struct iovec iov[8];
 	size_t cnt = iovcnt < 8 ? (size_t)iovcnt : 8;
 	if (!cnt || trace_peek(pid, iovp, iov, cnt * sizeof iov[0]) != (ssize_t)(cnt * sizeof iov[0])) {
-		ap(b, n, "%#llx", (unsigned long long)iovp);
+		text_appendf(b, n, "%#llx", (unsigned long long)iovp);
 		return;
 	}
-	ap(b, n, "[");
+	text_appendf(b, n, "[");
 	for (size_t i = 0; i < cnt; i++) {
 		uint64_t len = iov[i].iov_len;
 		uint64_t used = len < total ? len : total;
 		total -= used;
-		ap(b, n, "%s{", i ? ", " : "");
+		text_appendf(b, n, "%s{", i ? ", " : "");
 		if (show)
 			ap_data(pid, (uint64_t)(uintptr_t)iov[i].iov_base, used, b, n);
 		else
-			ap(b, n, "%#llx", (unsigned long long)(uintptr_t)iov[i].iov_base);
-		ap(b, n, ", %llu}", (unsigned long long)len);
+			text_appendf(b, n, "%#llx", (unsigned long long)(uintptr_t)iov[i].iov_base);
+		text_appendf(b, n, ", %llu}", (unsigned long long)len);
 	}
-	ap(b, n, "%s]", iovcnt > cnt ? ", ..." : "");
+	text_appendf(b, n, "%s]", iovcnt > cnt ? ", ..." : "");
 }
 
 static void a_rw(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	bool reads = c->sc->nr == SYS_read;
 	if (c->is_error && reads)
-		ap(b, n, "%#llx", (unsigned long long)c->args[1]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[1]);
 	else
 		ap_data(c->tid, c->args[1], reads ? (uint64_t)c->ret : c->args[2], b, n);
-	ap(b, n, ", %llu", (unsigned long long)c->args[2]);
+	text_appendf(b, n, ", %llu", (unsigned long long)c->args[2]);
 }
 
 static void a_rwv(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	uint64_t moved = c->is_error ? 0 : (uint64_t)c->ret;
 	ap_iov(c->tid, c->args[1], c->args[2], moved, !c->is_error, b, n);
-	ap(b, n, ", %llu", (unsigned long long)c->args[2]);
+	text_appendf(b, n, ", %llu", (unsigned long long)c->args[2]);
 }
 
 static void a_msg(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	struct msghdr m;
 	if (trace_peek(c->tid, c->args[1], &m, sizeof m) != sizeof m) {
-		ap(b, n, "%#llx", (unsigned long long)c->args[1]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[1]);
 	} else {
-		ap(b, n, "{msg_name=");
+		text_appendf(b, n, "{msg_name=");
 		ap_sockaddr(c->tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen, b, n);
-		ap(b, n, ", msg_iov=");
+		text_appendf(b, n, ", msg_iov=");
 		uint64_t moved = c->is_error ? 0 : (uint64_t)c->ret;
 		ap_iov(c->tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, moved, !c->is_error, b, n);
-		ap(b, n, ", msg_controllen=%zu}", (size_t)m.msg_controllen);
+		text_appendf(b, n, ", msg_controllen=%zu}", (size_t)m.msg_controllen);
 	}
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	AP_FLAGS(b, n, msgflags, (unsigned long)c->args[2]);
 }
 
 static void a_mmsg(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", %#llx, %u, ", (unsigned long long)c->args[1], (unsigned)c->args[2]);
+	text_appendf(b, n, ", %#llx, %u, ", (unsigned long long)c->args[1], (unsigned)c->args[2]);
 	AP_FLAGS(b, n, msgflags, (unsigned long)c->args[3]);
 }
 
 static void a_shutdown(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	AP_NAMED(b, n, hows, (long)c->args[1]);
 }
 
@@ -624,15 +615,15 @@ static void ap_optval(const struct trace_call *c, uint64_t addr, uint64_t len, c
 		struct timeval tv;
 		if (trace_peek(c->tid, addr, &tv, sizeof tv) == sizeof tv) {
 			if (tv.tv_usec)
-				ap(b, n, "{%ld.%06ld s}", (long)tv.tv_sec, (long)tv.tv_usec);
+				text_appendf(b, n, "{%ld.%06ld s}", (long)tv.tv_sec, (long)tv.tv_usec);
 			else
-				ap(b, n, "{%ld s}", (long)tv.tv_sec);
+				text_appendf(b, n, "{%ld s}", (long)tv.tv_sec);
 			return;
 		}
 	} else if (level == SOL_SOCKET && opt == SO_LINGER && len >= sizeof(struct linger)) {
 		struct linger l;
 		if (trace_peek(c->tid, addr, &l, sizeof l) == sizeof l) {
-			ap(b, n, "{onoff=%d, linger=%d}", l.l_onoff, l.l_linger);
+			text_appendf(b, n, "{onoff=%d, linger=%d}", l.l_onoff, l.l_linger);
 			return;
 		}
 	} else if (len == sizeof(int)) {
@@ -640,68 +631,68 @@ static void ap_optval(const struct trace_call *c, uint64_t addr, uint64_t len, c
 		if (trace_peek(c->tid, addr, &v, sizeof v) == sizeof v) {
 			if (level == SOL_SOCKET && opt == SO_ERROR && v) {
 				const char *e = strerrorname_np(v);
-				ap(b, n, "[%s]", e ? e : "?");
+				text_appendf(b, n, "[%s]", e ? e : "?");
 			} else {
-				ap(b, n, "[%d]", v);
+				text_appendf(b, n, "[%d]", v);
 			}
 			return;
 		}
 	}
-	ap(b, n, "%#llx", (unsigned long long)addr);
+	text_appendf(b, n, "%#llx", (unsigned long long)addr);
 }
 
 static void ap_level_opt(const struct trace_call *c, char *b, size_t n)
 {
 	int level = (int)c->args[1];
 	AP_NAMED(b, n, levels, level);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	long opt = (long)c->args[2];
 	const char *s = level == SOL_SOCKET ? NAME(sol_opts, opt)
 	              : level == IPPROTO_TCP ? NAME(tcp_opts, opt)
 	              : level == IPPROTO_IP ? NAME(ip_opts, opt)
 	              : level == IPPROTO_IPV6 ? NAME(ip6_opts, opt) : NULL;
 	if (s)
-		ap(b, n, "%s", s);
+		text_appendf(b, n, "%s", s);
 	else
-		ap(b, n, "%ld", opt);
+		text_appendf(b, n, "%ld", opt);
 }
 
 static void a_setsockopt(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_level_opt(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_optval(c, c->args[3], c->args[4], b, n);
-	ap(b, n, ", %llu", (unsigned long long)c->args[4]);
+	text_appendf(b, n, ", %llu", (unsigned long long)c->args[4]);
 }
 
 static void a_getsockopt(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	ap_level_opt(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	uint32_t len = 0;
 	if (c->is_error || trace_peek(c->tid, c->args[4], &len, sizeof len) != sizeof len) {
-		ap(b, n, "%#llx, %#llx", (unsigned long long)c->args[3], (unsigned long long)c->args[4]);
+		text_appendf(b, n, "%#llx, %#llx", (unsigned long long)c->args[3], (unsigned long long)c->args[4]);
 		return;
 	}
 	ap_optval(c, c->args[3], len, b, n);
-	ap(b, n, ", [%u]", len);
+	text_appendf(b, n, ", [%u]", len);
 }
 
 static void a_fcntl(const struct trace_call *c, char *b, size_t n)
 {
 	ap_fd(c, b, n);
-	ap(b, n, ", ");
+	text_appendf(b, n, ", ");
 	long cmd = (long)c->args[1];
 	AP_NAMED(b, n, fcntl_cmds, cmd);
 	if (cmd == F_SETFL) {
-		ap(b, n, ", ");
+		text_appendf(b, n, ", ");
 		AP_FLAGS(b, n, oflags, (unsigned long)c->args[2]);
 	} else if (cmd != F_GETFL && cmd != F_GETFD) {
-		ap(b, n, ", %llu", (unsigned long long)c->args[2]);
+		text_appendf(b, n, ", %llu", (unsigned long long)c->args[2]);
 	}
 }
 
@@ -709,12 +700,12 @@ static void r_fcntl(const struct trace_call *c, char *b, size_t n)
 {
 	if ((long)c->args[1] == F_GETFL && !c->is_error) {
 		unsigned long fl = (unsigned long)c->ret;
-		ap(b, n, " (flags %s", (fl & O_ACCMODE) == O_RDWR ? "O_RDWR" : (fl & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDONLY");
+		text_appendf(b, n, " (flags %s", (fl & O_ACCMODE) == O_RDWR ? "O_RDWR" : (fl & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDONLY");
 		if (fl & ~(unsigned long)O_ACCMODE) {
-			ap(b, n, "|");
+			text_appendf(b, n, "|");
 			AP_FLAGS(b, n, oflags, fl & ~(unsigned long)O_ACCMODE);
 		}
-		ap(b, n, ")");
+		text_appendf(b, n, ")");
 	}
 }
 
@@ -723,36 +714,36 @@ static void ap_pollfds(const struct trace_call *c, bool after, char *b, size_t n
 	struct pollfd p[16];
 	size_t cnt = c->args[1] < 16 ? (size_t)c->args[1] : 16;
 	if (cnt && trace_peek(c->tid, c->args[0], p, cnt * sizeof p[0]) != (ssize_t)(cnt * sizeof p[0])) {
-		ap(b, n, "%#llx", (unsigned long long)c->args[0]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[0]);
 		return;
 	}
-	ap(b, n, "[");
+	text_appendf(b, n, "[");
 	bool first = true;
 	for (size_t i = 0; i < cnt; i++) {
 		if (after && !p[i].revents)
 			continue;
-		ap(b, n, "%s{fd=%d, %s=", first ? "" : ", ", p[i].fd, after ? "revents" : "events");
+		text_appendf(b, n, "%s{fd=%d, %s=", first ? "" : ", ", p[i].fd, after ? "revents" : "events");
 		AP_FLAGS(b, n, pollev, (unsigned long)(unsigned short)(after ? p[i].revents : p[i].events));
-		ap(b, n, "}");
+		text_appendf(b, n, "}");
 		first = false;
 	}
-	ap(b, n, "%s]", c->args[1] > cnt ? ", ..." : "");
+	text_appendf(b, n, "%s]", c->args[1] > cnt ? ", ..." : "");
 }
 
 static void a_poll(const struct trace_call *c, char *b, size_t n)
 {
 	ap_pollfds(c, false, b, n);
-	ap(b, n, ", %llu, ", (unsigned long long)c->args[1]);
+	text_appendf(b, n, ", %llu, ", (unsigned long long)c->args[1]);
 	if (c->sc->nr == SYS_ppoll) {
 		struct timespec ts;
 		if (!c->args[2])
-			ap(b, n, "NULL");
+			text_appendf(b, n, "NULL");
 		else if (trace_peek(c->tid, c->args[2], &ts, sizeof ts) == sizeof ts)
-			ap(b, n, "{%ld.%09ld s}", (long)ts.tv_sec, ts.tv_nsec);
+			text_appendf(b, n, "{%ld.%09ld s}", (long)ts.tv_sec, ts.tv_nsec);
 		else
-			ap(b, n, "%#llx", (unsigned long long)c->args[2]);
+			text_appendf(b, n, "%#llx", (unsigned long long)c->args[2]);
 	} else {
-		ap(b, n, "%d", (int)c->args[2]);
+		text_appendf(b, n, "%d", (int)c->args[2]);
 	}
 }
 
@@ -761,53 +752,53 @@ static void r_poll(const struct trace_call *c, char *b, size_t n)
 	if (c->is_error)
 		return;
 	if (c->ret == 0) {
-		ap(b, n, " (Timeout)");
+		text_appendf(b, n, " (Timeout)");
 		return;
 	}
-	ap(b, n, " (");
+	text_appendf(b, n, " (");
 	ap_pollfds(c, true, b, n);
-	ap(b, n, ")");
+	text_appendf(b, n, ")");
 }
 
 static void a_select(const struct trace_call *c, char *b, size_t n)
 {
-	ap(b, n, "%d, %#llx, %#llx, %#llx, %#llx", (int)c->args[0], (unsigned long long)c->args[1],
+	text_appendf(b, n, "%d, %#llx, %#llx, %#llx, %#llx", (int)c->args[0], (unsigned long long)c->args[1],
 	   (unsigned long long)c->args[2], (unsigned long long)c->args[3], (unsigned long long)c->args[4]);
 }
 
 static void a_epoll_wait(const struct trace_call *c, char *b, size_t n)
 {
-	ap(b, n, "%d, ", (int)c->args[0]);
+	text_appendf(b, n, "%d, ", (int)c->args[0]);
 	struct epoll_event ev[8];
 	size_t cnt = !c->is_error && c->ret > 0 ? (size_t)c->ret : 0;
 	if (cnt > 8)
 		cnt = 8;
 	if (cnt && trace_peek(c->tid, c->args[1], ev, cnt * sizeof ev[0]) == (ssize_t)(cnt * sizeof ev[0])) {
-		ap(b, n, "[");
+		text_appendf(b, n, "[");
 		for (size_t i = 0; i < cnt; i++) {
-			ap(b, n, "%s{events=", i ? ", " : "");
+			text_appendf(b, n, "%s{events=", i ? ", " : "");
 			AP_FLAGS(b, n, epollev, ev[i].events);
-			ap(b, n, ", data=%#llx}", (unsigned long long)ev[i].data.u64);
+			text_appendf(b, n, ", data=%#llx}", (unsigned long long)ev[i].data.u64);
 		}
-		ap(b, n, "%s]", c->ret > (int64_t)cnt ? ", ..." : "");
+		text_appendf(b, n, "%s]", c->ret > (int64_t)cnt ? ", ..." : "");
 	} else {
-		ap(b, n, "%#llx", (unsigned long long)c->args[1]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[1]);
 	}
-	ap(b, n, ", %d, %d", (int)c->args[2], (int)c->args[3]);
+	text_appendf(b, n, ", %d, %d", (int)c->args[2], (int)c->args[3]);
 }
 
 static void a_epoll_ctl(const struct trace_call *c, char *b, size_t n)
 {
-	ap(b, n, "%d, ", (int)c->args[0]);
+	text_appendf(b, n, "%d, ", (int)c->args[0]);
 	AP_NAMED(b, n, epollops, (long)c->args[1]);
-	ap(b, n, ", %d, ", (int)c->args[2]);
+	text_appendf(b, n, ", %d, ", (int)c->args[2]);
 	struct epoll_event ev;
 	if (c->args[3] && trace_peek(c->tid, c->args[3], &ev, sizeof ev) == sizeof ev) {
-		ap(b, n, "{events=");
+		text_appendf(b, n, "{events=");
 		AP_FLAGS(b, n, epollev, ev.events);
-		ap(b, n, ", data=%#llx}", (unsigned long long)ev.data.u64);
+		text_appendf(b, n, ", data=%#llx}", (unsigned long long)ev.data.u64);
 	} else {
-		ap(b, n, "%#llx", (unsigned long long)c->args[3]);
+		text_appendf(b, n, "%#llx", (unsigned long long)c->args[3]);
 	}
 }
 
@@ -870,25 +861,25 @@ size_t trace_sysc_numbers(long *out, size_t max)
 void trace_call_text(const struct trace_call *c, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	ap(buf, n, "%s(", c->sc->name);
+	text_appendf(buf, n, "%s(", c->sc->name);
 	c->sc->args(c, buf, n);
-	ap(buf, n, ") = ");
+	text_appendf(buf, n, ") = ");
 	if (c->unfinished) {
-		ap(buf, n, "? <still waiting after %.1f s when the trace ended>", (double)c->waited_ms / 1000);
+		text_appendf(buf, n, "? <still waiting after %.1f s when the trace ended>", (double)c->waited_ms / 1000);
 		return;
 	}
 	if (c->is_error) {
 		int e = (int)-c->ret;
 		const char *name = strerrorname_np(e);
-		ap(buf, n, "-1 %s (%s)", name ? name : "?", strerror(e));
+		text_appendf(buf, n, "-1 %s (%s)", name ? name : "?", strerror(e));
 		return;
 	}
 	if (c->sc->flags & TS_NEWFD) {
 		char d[192];
 		trace_fd_describe(c->tid, (int)c->ret, d, sizeof d, NULL);
-		ap(buf, n, "%s", d);
+		text_appendf(buf, n, "%s", d);
 	} else {
-		ap(buf, n, "%lld", (long long)c->ret);
+		text_appendf(buf, n, "%lld", (long long)c->ret);
 	}
 	if (c->sc->result)
 		c->sc->result(c, buf, n);

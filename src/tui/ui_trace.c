@@ -23,6 +23,7 @@
 #include "tui/ui.h"
 #include "trace/trace.h"
 #include "common/mem.h"
+#include "common/thread.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -130,8 +131,7 @@ static void *trace_create(struct ui *ui, const void *arg, char *err, size_t errl
 	s->follow = true;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->th, NULL, tracer_main, s) != 0) {
-		snprintf(err, errlen, "cannot start the tracer's thread");
+	if (thread_start(&s->th, tracer_main, s, "the tracer's thread", err, errlen) < 0) {
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
 		free(s);
