@@ -677,26 +677,21 @@ static void run_close(struct demo *d, const struct demo_action *a, struct demo_o
 static void run_tcpinfo(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
 	struct demo_sock *s = call_sock(d, a, o, "getsockopt(%s, IPPROTO_TCP, TCP_INFO, &info, &len)", a->sock);
-	if (!s)
-		return;
 	struct tcp_info ti;
 	socklen_t len = sizeof ti;
-	if (failed(o, getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len)))
-		return;
-	snprintf(o->result, sizeof o->result, "= 0: state %s, rtt %u us, unacked %u, snd_mss %u, rcv_space %u",
-	         demo_tcp_state_name(ti.tcpi_state), ti.tcpi_rtt, ti.tcpi_unacked, ti.tcpi_snd_mss,
-	         ti.tcpi_rcv_space);
+	if (s && !failed(o, getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len)))
+		snprintf(o->result, sizeof o->result, "= 0: state %s, rtt %u us, unacked %u, snd_mss %u, rcv_space %u",
+		         demo_tcp_state_name(ti.tcpi_state), ti.tcpi_rtt, ti.tcpi_unacked, ti.tcpi_snd_mss,
+		         ti.tcpi_rcv_space);
 }
 
 static void run_getsockname(struct demo *d, const struct demo_action *a, struct demo_outcome *o)
 {
 	struct demo_sock *s = call_sock(d, a, o, "getsockname(%s, &addr, &len)", a->sock);
-	if (!s)
-		return;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	char where[80];
-	if (failed(o, getsockname(s->fd, (struct sockaddr *)&ss, &len)))
+	if (!s || failed(o, getsockname(s->fd, (struct sockaddr *)&ss, &len)))
 		return;
 	format_addr(&ss, where, sizeof where);
 	snprintf(o->result, sizeof o->result, "= 0: %s", where);
