@@ -116,6 +116,32 @@ static void *server_thread(void *arg)
 	return NULL;
 }
 
+/* Before demo_new, whose every failure ends here: it frees what is set up so far. */
+void demo_free(struct demo *d)
+{
+	if (!d)
+		return;
+	if (d->thread_started) {
+		pthread_mutex_lock(&d->mu);
+		d->quit = true;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_join(d->thread, NULL);
+	}
+	for (size_t i = 0; i < d->nsvc; i++)
+		labsrv_stop(d->svc[i]);
+	for (int r = 0; r < 2; r++)
+		for (int i = 0; i < DEMO_MAX_SOCKS; i++)
+			demo_sock_close(&d->socks[r][i]);
+	if (d->closed_fd >= 0)
+		close(d->closed_fd);
+	if (d->marker_fd >= 0)
+		close(d->marker_fd);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d);
+}
+
 struct demo *demo_new(const struct demo_config *cfg, char *err, size_t errlen)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
@@ -163,31 +189,6 @@ thread:
 fail:
 	demo_free(d);
 	return NULL;
-}
-
-void demo_free(struct demo *d)
-{
-	if (!d)
-		return;
-	if (d->thread_started) {
-		pthread_mutex_lock(&d->mu);
-		d->quit = true;
-		pthread_cond_broadcast(&d->cv);
-		pthread_mutex_unlock(&d->mu);
-		pthread_join(d->thread, NULL);
-	}
-	for (size_t i = 0; i < d->nsvc; i++)
-		labsrv_stop(d->svc[i]);
-	for (int r = 0; r < 2; r++)
-		for (int i = 0; i < DEMO_MAX_SOCKS; i++)
-			demo_sock_close(&d->socks[r][i]);
-	if (d->closed_fd >= 0)
-		close(d->closed_fd);
-	if (d->marker_fd >= 0)
-		close(d->marker_fd);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
-	free(d);
 }
 
 uint16_t demo_marker_port(const struct demo *d) { return d->marker_port; }

@@ -738,6 +738,19 @@ static void release(struct labsrv *s)
 	free(s);
 }
 
+void labsrv_stop(struct labsrv *s)
+{
+	if (!s)
+		return;
+	if (s->thread_started) {
+		atomic_store(&s->stopping, true);
+		ssize_t w = write(s->wake[1], "x", 1);
+		(void)w;   /* the pipe is fresh and empty; the flag covers a failure anyway */
+		pthread_join(s->thread, NULL);
+	}
+	release(s);
+}
+
 struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_limits *lim,
                             char *err, size_t errlen)
 {
@@ -780,19 +793,6 @@ struct labsrv *labsrv_start(const char *proto, int family, const struct labsrv_l
 fail:
 	release(s);
 	return NULL;
-}
-
-void labsrv_stop(struct labsrv *s)
-{
-	if (!s)
-		return;
-	if (s->thread_started) {
-		atomic_store(&s->stopping, true);
-		ssize_t w = write(s->wake[1], "x", 1);
-		(void)w;   /* the pipe is fresh and empty; the flag covers a failure anyway */
-		pthread_join(s->thread, NULL);
-	}
-	release(s);
 }
 
 uint16_t labsrv_port(const struct labsrv *s)
