@@ -17,6 +17,7 @@
 #include "inspect/conn.h"
 #include "inspect/live.h"
 #include "inspect/convs.h"
+#include "inspect/print.h"
 #include "inspect/save.h"
 #include "inspect/stream.h"
 #include "inspect/view.h"
@@ -54,6 +55,9 @@ static void usage(FILE *f)
 	        "  --conversations         who talked to whom, how much, how long\n"
 	        "  --ladder N              the TCP connection of packet N as a ladder diagram\n"
 	        "  --width W               width of the ladder (default 100)\n"
+	        "  -j, --jobs N            --print with N threads (1-64), the same lines in the same\n"
+	        "                          order; default: one a CPU when the file has more than\n"
+	        "                          100,000 packets, else 1\n"
 	        "  --write OUT             save the packets shown (all, or the filtered ones) as pcap\n"
 	        "  --marked LIST           with --write: only these packets (1,3,5-7)\n"
 	        "live capture (-i):\n"
@@ -67,10 +71,9 @@ static void usage(FILE *f)
 	        "  The other options act on what was captured, once the capture stopped.\n");
 }
 
-/* The list's lines gather in one buffer written with one fwrite when
- * nearly full: a stdio call per line (fputs + putc) was a tenth of the
- * time of --print on a big file. */
-enum { OUT_BUF = 1 << 20, LINE_MAX_ = 1024 };
+/* The live list's lines gather in one buffer written with one fwrite
+ * (as inspect/print.c's): a stdio call per line was a tenth of the time. */
+enum { OUT_BUF = 1 << 20 };
 
 struct print_ctx {
 	const struct capfile *cf;
@@ -93,29 +96,10 @@ static void print_row(void *ud, size_t row, const struct capfile_packet *p, cons
 {
 	(void)row;
 	struct print_ctx *c = ud;
-	if (OUT_BUF - c->len < LINE_MAX_ + 1)
+	if (OUT_BUF - c->len < INSPECT_LINE_MAX + 1)
 		print_flush(c);
-	/* A line is cut at LINE_MAX_ - 1 bytes as the line buffer of old cut it. */
-	struct strbuf b = sb_make(c->buf + c->len, LINE_MAX_);
-	inspect_line_sb(c->cf, p, d, summary, c->mode, c->prev, &b);
+	c->len += inspect_print_line(c->buf + c->len, c->cf, p, d, summary, c->mode, c->prev);
 	c->prev = p->ts_ns;
-	c->len += b.len;
-	c->buf[c->len++] = '\n';
-}
-
-/* Print the view as the file is indexed, slice by slice: the first lines
- * appear before the file has been read through. */
-static void print_list(struct capfile *cf, struct inspect_view *v, enum inspect_time mode, FILE *out)
-{
-	struct print_ctx c = { cf, mode, CAPFILE_NO_TIME, out, xmalloc(OUT_BUF), 0 };
-	for (;;) {
-		enum capfile_state st = capfile_index_step(cf, 8192);
-		inspect_view_update(v, SIZE_MAX, print_row, &c);
-		if (st != CAPFILE_SCANNING)
-			break;
-	}
-	print_flush(&c);
-	free(c.buf);
 }
 
 /* ------------------------------------------------------------ live */
@@ -353,6 +337,7 @@ int cmd_inspect(int argc, char **argv)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "exec", required_argument, NULL, OPT_EXEC },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -360,12 +345,13 @@ int cmd_inspect(int argc, char **argv)
 	const char *filter = NULL, *search = NULL, *write = NULL, *marked = NULL;
 	uint64_t ndetail = 0, nfollow = 0, nladder = 0;
 	int width = 100;
+	long jobs = 0;   /* 0: automatic */
 	enum inspect_time mode = INSPECT_TIME_REL;
 	struct live_opts lo = { .want = CAPTURE_WANT_AUTO };
 	bool live_only = false;   /* an option that needs -i */
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:s:i:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:i:c:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PRINT: print = true; break;
 		case 'f': filter = optarg; break;
@@ -387,6 +373,10 @@ int cmd_inspect(int argc, char **argv)
 			width = (int)w;
 			break;
 		}
+		case 'j':
+			if (!opt_number("-j (threads)", optarg, 1, 64, &jobs))
+				return 2;
+			break;
 		case OPT_WRITE: write = optarg; break;
 		case OPT_MARKED: marked = optarg; break;
 		case 'i': lo.iface = optarg; break;
@@ -419,6 +409,10 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (live_only && !lo.iface) {
 		fprintf(stderr, "sockscope: -c, --duration, --exec and --capture go with -i (a live capture)\n");
+		return 2;
+	}
+	if (jobs && lo.iface) {
+		fprintf(stderr, "sockscope: -j goes with a capture file: a live capture is printed as it comes\n");
 		return 2;
 	}
 	if (marked && !write) {
@@ -502,7 +496,7 @@ int cmd_inspect(int argc, char **argv)
 	if (live)
 		rc = run_live(live, v, mode, print, &lo, stdout);
 	else if (print)
-		print_list(cf, v, mode, stdout);
+		inspect_print(cf, v, mode, jobs ? (unsigned)jobs : inspect_print_auto_jobs(cf), stdout);
 	index_all(cf);
 	if ((convs || write) && filtered && !print)
 		while (!inspect_view_update(v, SIZE_MAX, NULL, NULL))

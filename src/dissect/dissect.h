@@ -235,6 +235,21 @@ void flowtab_free(struct flowtab *t);
  * " [malformed: reason]".  Returns buf. */
 char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
 
+/* dissect_summary in two halves, for a walk that dissects and formats
+ * packets on several threads while one feeds the table in capture order
+ * (inspect/print.c): flowtab_step records d in t exactly as dissect_summary
+ * does and says what the summary takes from the table; the summary of d
+ * with those facts is then dissect_summary's, byte for byte, on any
+ * thread, as it reads nothing else of t.  t may be NULL (absolute numbers,
+ * no findings). */
+struct flow_facts {
+	uint32_t seq, ack;         /* relative (absolute without a table) */
+	unsigned bits, dupn;       /* TCPA_* findings, the duplicate ACK number */
+	bool ftp_data;             /* a segment of an announced FTP data connection */
+};
+void flowtab_step(struct flowtab *t, const struct dissection *d, struct flow_facts *ff);
+char *dissect_summary_facts(const struct dissection *d, const struct flow_facts *ff, char *buf, size_t n);
+
 /* Record a TCP segment in t (as dissect_summary does) and give its seq and
  * ack relative to the connection, by the same rules, for views that lay
  * the numbers out themselves (the ladder diagram).  Feed packets in capture

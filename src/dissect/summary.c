@@ -441,12 +441,10 @@ bool flowtab_relative(struct flowtab *t, const struct dissection *d, uint32_t *s
 
 /* Appended through a strbuf, not snprintf: TCP is most of a big file's
  * packets, and stdio's formatting was most of this line's cost. */
-static void sum_tcp(const struct pkt_info *i, struct flowtab *t, struct strbuf *b)
+static void sum_tcp(const struct pkt_info *i, const struct flow_facts *ff, struct strbuf *b)
 {
 	static const char letters[] = "FSRP.UEW";   /* tcpdump's, one per flag bit from FIN up */
-	uint32_t seq, ack;
-	unsigned dupn;
-	unsigned bits = relative(t, i, &seq, &ack, &dupn);
+	uint32_t seq = ff->seq, ack = ff->ack;
 	sb_mem(b, "Flags [", 7);
 	if (!i->tcp_flags)
 		sb_mem(b, "none", 4);
@@ -480,7 +478,7 @@ static void sum_tcp(const struct pkt_info *i, struct flowtab *t, struct strbuf *
 	}
 	sb_mem(b, ", length ", 9);
 	sb_u64(b, len);
-	analysis_suffix(bits, dupn, b);
+	analysis_suffix(ff->bits, ff->dupn, b);
 }
 
 /* "127.0.0.1 udp port 40000" for the packet an ICMP error quotes. */
@@ -579,37 +577,54 @@ static void sum_other(const struct dissection *d, char *buf, size_t n)
 		snprintf(buf, n, "%s", i->proto ? i->proto : "?");
 }
 
-static void summary_of(const struct dissection *d, struct flowtab *t, char *buf, size_t n);
+void flowtab_step(struct flowtab *t, const struct dissection *d, struct flow_facts *ff)
+{
+	const struct pkt_info *i = &d->info;
+	memset(ff, 0, sizeof *ff);
+	if (!i->tcp)
+		return;
+	ff->bits = relative(t, i, &ff->seq, &ff->ack, &ff->dupn);
+	if (t && i->ftp_data_port)
+		ftp_data_note(t, i->ftp_data_port);
+	ff->ftp_data = t && !i->app && i->payload_len && ftp_data_is(t, i);
+}
 
-char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n)
+static void summary_of(const struct dissection *d, const struct flow_facts *ff, char *buf, size_t n);
+
+char *dissect_summary_facts(const struct dissection *d, const struct flow_facts *ff, char *buf, size_t n)
 {
 	if (!n)
 		return buf;
 	if (!d->info.tunnel[0]) {
-		summary_of(d, t, buf, n);
+		summary_of(d, ff, buf, n);
 		return buf;
 	}
 	/* The inner packet's summary after what carried it (tcpdump's order). */
 	int k = snprintf(buf, n, "%s: ", d->info.tunnel);
 	if (k >= 0 && (size_t)k < n)
-		summary_of(d, t, buf + k, n - (size_t)k);
+		summary_of(d, ff, buf + k, n - (size_t)k);
 	return buf;
 }
 
-static void summary_of(const struct dissection *d, struct flowtab *t, char *buf, size_t n)
+char *dissect_summary(const struct dissection *d, struct flowtab *t, char *buf, size_t n)
+{
+	struct flow_facts ff;
+	flowtab_step(t, d, &ff);
+	return dissect_summary_facts(d, &ff, buf, n);
+}
+
+static void summary_of(const struct dissection *d, const struct flow_facts *ff, char *buf, size_t n)
 {
 	const struct pkt_info *i = &d->info;
 	struct strbuf b = sb_make(buf, n);
 	if (i->tcp) {
-		sum_tcp(i, t, &b);
-		if (t && i->ftp_data_port)
-			ftp_data_note(t, i->ftp_data_port);
+		sum_tcp(i, ff, &b);
 		if (i->app) {
 			sb_mem(&b, ": ", 2);
 			sb_str(&b, i->app);
 			sb_mem(&b, ": ", 2);
 			sb_mem(&b, i->app_summary, strnlen(i->app_summary, sizeof i->app_summary));
-		} else if (t && i->payload_len && ftp_data_is(t, i)) {
+		} else if (ff->ftp_data) {
 			sb_str(&b, ": FTP data, ");
 			sb_u64(&b, i->payload_len);
 			sb_str(&b, " bytes");

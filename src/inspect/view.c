@@ -262,6 +262,19 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 	return pr.state != CAPFILE_SCANNING && v->walked >= pr.packets;
 }
 
+const char *inspect_view_search(const struct inspect_view *v)
+{
+	return v->search;
+}
+
+bool inspect_view_walked_one(struct inspect_view *v, uint64_t pkt, bool is_row)
+{
+	v->walked = pkt + 1;
+	if (v->walked % FORGET == 0)
+		capfile_forget(v->cf, v->walked - FORGET, v->walked);
+	return !is_row || add_row(v, pkt);
+}
+
 size_t inspect_view_count(const struct inspect_view *v)
 {
 	return atomic_load_explicit(&((struct inspect_view *)v)->count, memory_order_acquire);

@@ -88,6 +88,14 @@ size_t inspect_view_rows(const struct inspect_view *v);
  * v's, valid until inspect_view_free. */
 struct flowtab *inspect_view_flows(struct inspect_view *v);
 
+/* The view's search text, or NULL. */
+const char *inspect_view_search(const struct inspect_view *v);
+/* For a walk made outside inspect_view_update (inspect/print.c, whose
+ * threads dissect): packet pkt, the next one, was walked and, when is_row,
+ * is the view's next row.  Returns false when a row could not be added (the
+ * view ends there, as inspect_view_update's does). */
+bool inspect_view_walked_one(struct inspect_view *v, uint64_t pkt, bool is_row);
+
 /* Does packet p pass the view's BPF filter?  (true without a filter) */
 bool inspect_view_bpf(struct inspect_view *v, const struct capfile_packet *p);
 
