@@ -130,6 +130,16 @@ static inline uint32_t rd_sum16(struct rd *r, uint32_t n)
 	return s;
 }
 
+/* Where the first byte b at or after the read position is (its offset),
+ * or len when there is none; moves nothing.  memchr under the bounds
+ * check: the line protocols look for '\n' in every TCP payload. */
+static inline uint32_t rd_find(const struct rd *r, uint8_t b)
+{
+	uint32_t left = rd_left(r);
+	const uint8_t *q = left ? memchr(r->p + r->off, b, left) : NULL;
+	return q ? (uint32_t)(q - r->p) : r->len;
+}
+
 /* A 64-bit hash of every byte the reader covers: tells a frame fed twice
  * from a different one.  Eight bytes a multiply, then a final mix
  * (MurmurHash3's fmix64 constants), where FNV-1a's multiply a byte was a
