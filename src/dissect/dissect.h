@@ -248,6 +248,10 @@ struct flow_facts {
 	bool ftp_data;             /* a segment of an announced FTP data connection */
 };
 void flowtab_step(struct flowtab *t, const struct dissection *d, struct flow_facts *ff);
+/* A hint before flowtab_step(t, d) a few packets later: the table's
+ * memory d will touch (the frames seen: a cache miss a TCP packet on a big
+ * file) starts coming into the cache.  Changes nothing. */
+void flowtab_prefetch(const struct flowtab *t, const struct dissection *d);
 char *dissect_summary_facts(const struct dissection *d, const struct flow_facts *ff, char *buf, size_t n);
 
 /* Record a TCP segment in t (as dissect_summary does) and give its seq and

@@ -577,6 +577,14 @@ static void sum_other(const struct dissection *d, char *buf, size_t n)
 		snprintf(buf, n, "%s", i->proto ? i->proto : "?");
 }
 
+void flowtab_prefetch(const struct flowtab *t, const struct dissection *d)
+{
+	if (!t || !d->info.tcp || !t->capseen)
+		return;
+	uint64_t h = SEEN_HASH(d->info.frame_hash);
+	__builtin_prefetch(&t->seen[(size_t)(h ^ h >> 23) & (t->capseen - 1)]);
+}
+
 void flowtab_step(struct flowtab *t, const struct dissection *d, struct flow_facts *ff)
 {
 	const struct pkt_info *i = &d->info;

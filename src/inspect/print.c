@@ -43,7 +43,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SLICE = 1024, INDEX_STEP = 8192, AUTO_PACKETS = 100000, MAX_JOBS = 64, AUTO_MAX = 8 };
+/* PREFETCH: packets ahead whose flow-table memory is asked for (see
+ * flowtab_prefetch). */
+enum { PREFETCH = 8 };
+enum { SLICE = 512, INDEX_STEP = 8192, AUTO_PACKETS = 100000, MAX_JOBS = 64, AUTO_MAX = 8 };
 
 size_t inspect_print_line(char *at, const struct capfile *cf, const struct capfile_packet *p,
                           const struct dissection *d, const char *summary, enum inspect_time mode,
@@ -229,6 +232,8 @@ static void feed_slice(struct jobs *j, struct slice *s, int64_t *last_row_ts)
 	struct flowtab *t = inspect_view_flows(j->v);
 	for (size_t k = 0; k < s->n; k++) {
 		struct capfile_packet p;
+		if (k + PREFETCH < s->n)
+			flowtab_prefetch(t, &s->d[k + PREFETCH]);
 		s->pass[k] = capfile_packet(j->cf, s->first + k, &p) && inspect_view_bpf(j->v, &p);
 		flowtab_step(t, &s->d[k], &s->ff[k]);
 		s->prev[k] = *last_row_ts;

@@ -42,6 +42,8 @@ struct inspect_view {
 	size_t nprogs;
 	struct flowtab *flows;
 	struct dissection d;          /* reused for every packet walked: no allocation per packet */
+	struct dissection next;       /* the packet after it, dissected ahead (see inspect_view_update) */
+	uint64_t next_n;              /* which packet next holds; UINT64_MAX: none */
 
 	uint64_t walked;              /* next packet to look at */
 	int64_t prev_ts;              /* time of the last row (delta mode of the callback) */
@@ -169,6 +171,7 @@ struct inspect_view *inspect_view_new(struct capfile *cf, const char *bpf, const
 	struct inspect_view *v = xcalloc(1, sizeof *v);
 	v->cf = cf;
 	v->prev_ts = CAPFILE_NO_TIME;
+	v->next_n = UINT64_MAX;
 	v->flows = flowtab_new();
 	if (bpf && *bpf)
 		v->filter = xstrdup(bpf);
@@ -206,6 +209,7 @@ void inspect_view_free(struct inspect_view *v)
 			pcap_freecode(&v->progs[i].bpf);
 	flowtab_free(v->flows);
 	dissection_free(&v->d);
+	dissection_free(&v->next);
 	for (size_t i = 0; v->dir && i < v->ndir; i++)
 		free(v->dir[i]);
 	free(v->dir);
@@ -246,7 +250,24 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 		/* Every packet is dissected for the flow table, so relative numbers
 		 * do not depend on the filter.  Without field text: the list needs
 		 * the summary only, and formatting fields is most of a frame's cost. */
-		dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, d);
+		if (v->next_n == p.number) {
+			struct dissection t = *d;
+			*d = v->next;
+			v->next = t;
+		} else {
+			dissect_frame_opt(p.linktype, p.data, p.caplen, p.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, d);
+		}
+		/* The next packet is dissected before this one is summarised, so
+		 * the flow table's memory it needs (a cache miss a TCP packet on a
+		 * big file) is on its way meanwhile.  Dissecting depends on the
+		 * bytes alone, so the order changes nothing. */
+		struct capfile_packet q;
+		v->next_n = UINT64_MAX;
+		if (capfile_packet(v->cf, v->walked, &q)) {
+			dissect_frame_opt(q.linktype, q.data, q.caplen, q.wirelen, DISSECT_NO_TEXT | DISSECT_REUSE, &v->next);
+			v->next_n = q.number;
+			flowtab_prefetch(v->flows, &v->next);
+		}
 		dissect_summary(d, v->flows, summary, sizeof summary);
 		if (pass && v->search && !strstr(summary, v->search))
 			pass = false;
