@@ -145,7 +145,8 @@ void dis_quoted(struct dctx *c, uint32_t off, uint32_t len);
 uint16_t dis_cksum_fold(uint32_t sum);
 /* The value text of an Internet checksum `sum` stored at off+at and covering
  * [off, off+len) plus a pseudo-header sum: "0x1c46 (correct)", "... (incorrect,
- * should be 0x...)" or "... (not verified: not all captured)". */
+ * should be 0x...)" or "... (not verified: not all captured)"; "" with
+ * DISSECT_NO_TEXT, where it would go into no field. */
 void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint32_t pseudo,
                     uint16_t sum, char *buf, size_t n);
 /* The value text of a TCP or UDP checksum stored at off+at, covering the
@@ -154,7 +155,8 @@ void dis_cksum_text(const struct dctx *c, uint32_t off, uint32_t len, uint32_t a
  * should be 0x...)", "... (unverified: offloaded, ...)" when the field holds
  * just the pseudo-header sum (Linux leaves it so on loopback and for cards
  * that checksum on send), "... (unverified: not all bytes captured)", or
- * "... (unverified: IP fragment)" when the segment goes on elsewhere. */
+ * "... (unverified: IP fragment)" when the segment goes on elsewhere; "" with
+ * DISSECT_NO_TEXT. */
 void dis_l4_cksum(const struct dctx *c, uint32_t off, uint32_t len, uint32_t at, uint8_t proto,
                   uint16_t sum, char *buf, size_t n);
 /* Append to a NUL-terminated string, silently cutting at n. */
