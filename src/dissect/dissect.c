@@ -412,12 +412,22 @@ bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t nee
 	return true;
 }
 
-void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto)
+void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, const uint8_t *sraw,
+                 const uint8_t *draw, uint8_t ttl, uint8_t proto)
 {
 	struct pkt_info *i = c->info;
+	size_t alen = version == 4 ? 4 : 16;
 	i->ip_version = version;
-	snprintf(i->src, sizeof i->src, "%s", src);
-	snprintf(i->dst, sizeof i->dst, "%s", dst);
+	/* As snprintf "%s" would cut them, without its cost on every packet. */
+	size_t ls = strnlen(src, sizeof i->src - 1), ld = strnlen(dst, sizeof i->dst - 1);
+	memcpy(i->src, src, ls);
+	i->src[ls] = '\0';
+	memcpy(i->dst, dst, ld);
+	i->dst[ld] = '\0';
+	memset(i->ip_src, 0, sizeof i->ip_src);
+	memset(i->ip_dst, 0, sizeof i->ip_dst);
+	memcpy(i->ip_src, sraw, alen);
+	memcpy(i->ip_dst, draw, alen);
 	i->ttl = ttl;
 	i->ip_proto = proto;
 }

@@ -154,6 +154,11 @@ struct pkt_info {
 	 * it was carried in, outermost first, for the summary's prefix:
 	 * "192.0.2.1 > 192.0.2.2 VXLAN vni 7: " ("" when not tunnelled). */
 	char tunnel[128];
+
+	/* The IP addresses as on the wire (4 bytes for IPv4, the rest zero),
+	 * set with src and dst: the flow table's key, compared and hashed as
+	 * four words where the text took a byte at a time. */
+	uint8_t ip_src[16], ip_dst[16];
 };
 
 /* TCP analysis per connection and direction (like tshark's tcp.analysis.*). */

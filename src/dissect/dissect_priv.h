@@ -133,8 +133,10 @@ void dis_ip_payload(struct dctx *c, uint8_t proto, uint32_t len, uint32_t frag_o
  * version v.  false: a problem was recorded (or the packet is quoted) and
  * the decoder goes no further. */
 bool dis_header_v2v3(struct dctx *c, const char *proto, uint32_t o, uint32_t need, unsigned v);
-/* The IP header's facts in c->info, once it is known to be sound. */
-void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, uint8_t ttl, uint8_t proto);
+/* The IP header's facts in c->info, once it is known to be sound; sraw and
+ * draw: the addresses' 4 (IPv4) or 16 bytes. */
+void dis_ip_info(struct dctx *c, uint8_t version, const char *src, const char *dst, const uint8_t *sraw,
+                 const uint8_t *draw, uint8_t ttl, uint8_t proto);
 bool dis_ip_addrs(struct dctx *c, int L, uint32_t o, uint32_t at, uint32_t alen, const char *src,
                   const char *dst, uint32_t need, unsigned version, unsigned want);
 const char *dis_ipproto_name(uint8_t proto);

@@ -171,7 +171,7 @@ uint32_t dis_ipv4(struct dctx *c)
 		dis_malformed(c, "IPv4 header length %u bytes (IHL %u) is less than 20", hl, ihl);
 		return 0;
 	}
-	dis_ip_info(c, 4, src, dst, ttl, proto);
+	dis_ip_info(c, 4, src, dst, a, b, ttl, proto);
 	if (tot < hl) {
 		dis_malformed(c, "IPv4 total length %u is less than its header length %u", tot, hl);
 		return 0;

@@ -262,7 +262,7 @@ uint32_t dis_ipv6(struct dctx *c)
 	if (!dis_ip_addrs(c, L, o, 8, 16, src, dst, IPV6_HDR, version, 6))
 		return 0;
 	struct pkt_info *i = c->info;
-	dis_ip_info(c, 6, src, dst, hlim, nh);
+	dis_ip_info(c, 6, src, dst, a, b, hlim, nh);
 	c->src_sum = c->dst_sum = 0;
 	for (int k = 0; k < 16; k += 2) {
 		c->src_sum += (uint32_t)(a[k] << 8 | a[k + 1]);

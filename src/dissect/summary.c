@@ -8,8 +8,10 @@
  * sequence number seen.  seq is shown relative to its own direction's base,
  * ack relative to the reverse direction's (absolute while that is unknown).
  * Entries are found through an open-addressing table of pointers, keyed
- * by a hash of the 4-tuple (each slot keeps the hash, so a probe compares
- * strings only on a likely match), kept at most half full by doubling: a
+ * by a hash of the IP version and the 4-tuple (the addresses as bytes,
+ * pkt_info.ip_src and ip_dst: with the version as unique as their text,
+ * which a lookup used to hash and compare a byte at a time; each slot
+ * keeps the hash, so a probe compares the addresses only on a likely match), kept at most half full by doubling: a
  * lookup stays O(1) expected from 10 flows to millions, where a fixed
  * number of chains grew linear (a capture of 100,000 short connections
  * spent a third of its time walking them).  Entries are freed with the
@@ -35,7 +37,8 @@ enum { FLOW_SLOTS_MIN = 1024 };
 
 struct flow {
 	uint32_t hash;
-	const char *dst;            /* in addr, after src */
+	uint8_t ver;                /* 4 or 6 */
+	uint8_t src[16], dst[16];   /* pkt_info.ip_src and ip_dst */
 	uint16_t sport, dport;
 	uint32_t isn;
 	/* TCP analysis */
@@ -46,10 +49,6 @@ struct flow {
 	uint32_t last_ack;
 	uint16_t last_win;
 	unsigned dups;              /* duplicate ACKs of last_ack so far */
-	/* Both addresses, as long as they are ("10.0.0.1\0192.0.2.1\0"):
-	 * with 100,000 connections two fixed 46-byte strings were a sixth of
-	 * the peak memory of the list. */
-	char src[];
 };
 
 /* One analysed frame in 8 bytes: bit 63 used, 62-55 the duplicate ACK
@@ -106,41 +105,55 @@ void flowtab_free(struct flowtab *t)
 	free(t);
 }
 
-/* FNV-1a over the direction's key, then mixed so that the low bits (the
- * slot) depend on every byte. */
-static uint32_t flow_hash(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+/* A direction's key: the IP version (an IPv4 address's 4 bytes and zeros
+ * are also an IPv6 address), both addresses and both ports. */
+struct flow_key {
+	uint8_t ver;
+	const uint8_t *src, *dst;
+	uint16_t sport, dport;
+};
+
+static struct flow_key key_of(const struct pkt_info *i, bool reverse)
 {
-	uint32_t h = 2166136261u;
-	for (const char *s = src; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;   /* the address boundary: "1.2.3.4"+"5" is not "1.2.3.45"+"" */
-	for (const char *s = dst; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	h ^= (uint32_t)sport << 16 | dport;
-	h ^= h >> 16;
-	h *= 0x7feb352du;
-	h ^= h >> 15;
-	return h;
+	struct flow_key k = { (uint8_t)i->ip_version, i->ip_src, i->ip_dst, i->sport, i->dport };
+	if (reverse)
+		k = (struct flow_key){ (uint8_t)i->ip_version, i->ip_dst, i->ip_src, i->dport, i->sport };
+	return k;
+}
+
+/* Four words of addresses, the ports and the version, mixed so that the
+ * low bits (the slot) depend on every byte. */
+static uint32_t flow_hash(const struct flow_key *k)
+{
+	uint64_t w[4], h = (uint64_t)k->ver << 32 | (uint32_t)k->sport << 16 | k->dport;
+	memcpy(w, k->src, 16);
+	memcpy(w + 2, k->dst, 16);
+	for (int n = 0; n < 4; n++) {
+		h = (h ^ w[n]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 /* The slot holding the direction, or the free slot where it would go
  * (linear probing: the table is at most half full, so a probe ends). */
-static struct flow **flow_slot(const struct flowtab *t, uint32_t h, const char *src, uint16_t sport,
-                               const char *dst, uint16_t dport)
+static struct flow **flow_slot(const struct flowtab *t, uint32_t h, const struct flow_key *k)
 {
 	size_t m = t->capflow - 1;
-	for (size_t k = h & m;; k = (k + 1) & m) {
-		struct flow *f = t->slot[k];
-		if (!f || (f->hash == h && f->sport == sport && f->dport == dport && !strcmp(f->src, src) &&
-		           !strcmp(f->dst, dst)))
-			return &t->slot[k];
+	for (size_t n = h & m;; n = (n + 1) & m) {
+		struct flow *f = t->slot[n];
+		if (!f || (f->hash == h && f->sport == k->sport && f->dport == k->dport && f->ver == k->ver &&
+		           !memcmp(f->src, k->src, 16) && !memcmp(f->dst, k->dst, 16)))
+			return &t->slot[n];
 	}
 }
 
-static struct flow *flow_find(struct flowtab *t, const char *src, uint16_t sport, const char *dst,
-                              uint16_t dport)
+static struct flow *flow_find(struct flowtab *t, const struct flow_key *k)
 {
-	return *flow_slot(t, flow_hash(src, sport, dst, dport), src, sport, dst, dport);
+	return *flow_slot(t, flow_hash(k), k);
 }
 
 static void flow_grow(struct flowtab *t)
@@ -165,20 +178,20 @@ static void flow_grow(struct flowtab *t)
 /* Record a TCP segment's direction; returns its entry. */
 static struct flow *flow_note(struct flowtab *t, const struct pkt_info *i)
 {
-	uint32_t h = flow_hash(i->src, i->sport, i->dst, i->dport);
-	struct flow **at = flow_slot(t, h, i->src, i->sport, i->dst, i->dport);
+	struct flow_key k = key_of(i, false);
+	uint32_t h = flow_hash(&k);
+	struct flow **at = flow_slot(t, h, &k);
 	struct flow *f = *at;
 	if (!f) {
 		if ((t->nflow + 1) * 2 > t->capflow) {
 			flow_grow(t);
-			at = flow_slot(t, h, i->src, i->sport, i->dst, i->dport);
+			at = flow_slot(t, h, &k);
 		}
-		size_t ls = strnlen(i->src, sizeof i->src - 1), ld = strnlen(i->dst, sizeof i->dst - 1);
-		f = xcalloc(1, sizeof *f + ls + ld + 2);
+		f = xcalloc(1, sizeof *f);
 		f->hash = h;
-		memcpy(f->src, i->src, ls);
-		f->dst = f->src + ls + 1;
-		memcpy(f->src + ls + 1, i->dst, ld);
+		f->ver = k.ver;
+		memcpy(f->src, i->ip_src, 16);
+		memcpy(f->dst, i->ip_dst, 16);
 		f->sport = i->sport;
 		f->dport = i->dport;
 		f->isn = i->seq;
@@ -330,11 +343,13 @@ static unsigned relative(struct flowtab *t, const struct pkt_info *i, uint32_t *
 	const seen_t *s = seen_lookup(t, i->frame_hash);
 	struct flow *f;
 	if (s) {
-		f = flow_find(t, i->src, i->sport, i->dst, i->dport);   /* fed before: change nothing */
+		struct flow_key k = key_of(i, false);
+		f = flow_find(t, &k);   /* fed before: change nothing */
 	} else {
 		f = flow_note(t, i);
 	}
-	const struct flow *rev = flow_find(t, i->dst, i->dport, i->src, i->sport);
+	struct flow_key rk = key_of(i, true);
+	const struct flow *rev = flow_find(t, &rk);
 	if (f)
 		*seq -= f->isn;
 	if (rev)
