@@ -8,7 +8,9 @@
 # shown; both ends are said; a server that never ends is ended once idle
 # for 1 s after the client (and nothing is left running); a first program that never
 # listens leaves the second unstarted, said; --and without a program is
-# refused.  Captured in sockscope's own namespace when one can be made
+# refused; the same server in Python (tests/trace/one_echo_server.py)
+# with the C client: its calls at the script's lines, the connect's
+# handshake, request and echo each once.  Captured in sockscope's own namespace when one can be made
 # (lib.sh trace_capture), so other tests' traffic on the host's lo cannot
 # overrun the capture or mix with ours.
 # Skips (77) without cc, or when ptrace is refused.
@@ -60,6 +62,34 @@ expect_in "$out" "received 29 bytes" "the client got its echo"
 err=$(cat "$dir/t.err")
 expect_in "$err" "the second program (--and) exited with status 0" "the client's end is said"
 expect_in "$err" "the first program exited with status 0" "the server's end is said"
+
+# the same pair with the server in Python: its calls at the script's lines
+# (the line runner), the C client's beside them in the same capture.
+# pyenv's python3 is a shell shim: the interpreter itself, so only the
+# script's calls are traced.
+py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+if [ -n "$py" ]; then
+	P() { grep -n "@$1" "$src/one_echo_server.py" | cut -d: -f1; }
+	"$bin" trace --capture "$cap" --timeout 30 -- "$py" "$src/one_echo_server.py" --and -- "$dir/client" '{port}' \
+		> "$dir/p.out" 2> "$dir/p.err"; rc=$?
+	cat "$dir/p.out" "$dir/p.err"
+	[ $rc -eq 0 ] && pass "Python server and C client: exit 0" || fail "Python pair exits $rc"
+	out=$(cat "$dir/p.out")
+	for call in "listen listen(" "accept accept4(" "srecv recvfrom(" "ssend sendto(" "sclose close("; do
+		expect_in "$out" "one_echo_server.py:$(P "${call%% *}")  ${call#* }" \
+			"the Python server's ${call#* } at its line $(P "${call%% *}")"
+	done
+	ppid=$(sed -n 's/^\[pid \([0-9]*\)\] http_client.c:'"$(C connect)"'  connect(.*/\1/p' "$dir/p.out")
+	conn=$(awk -v head="[pid $ppid] http_client.c:$(C connect)  " 'index($0, head) == 1 { on = 1; next }
+		/^[^ ]/ { on = 0 } on' "$dir/p.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' ')
+	[ "$conn" = "S S. . " ] && pass "Python pair: the C client's connect got SYN, SYN/ACK, ACK" \
+		|| fail "Python pair: connect's flags: '$conn'"
+	[ "$(grep -c 'HTTP: GET / HTTP/1.1' "$dir/p.out")" -eq 2 ] && pass "Python pair: request and echo, each shown once" \
+		|| fail "Python pair: request and echo not shown exactly twice"
+	expect_in "$out" "received 29 bytes" "Python pair: the client got its echo"
+else
+	echo "note: no python3: the Python server is left out"
+fi
 
 # a server that never ends: ended 1 s after the client; nothing left
 "$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" stay --and -- "$dir/client" '{port}' > "$dir/s.out" 2> "$dir/s.err"; rc=$?
