@@ -6,9 +6,18 @@
 # calls at their own source lines, each labelled with its pid; the
 # client's connect gets the handshake; the server's accept and recv are
 # shown; both ends are said; a server that never ends is ended once idle
-# for 1 s after the client (and nothing is left running); a first program that never
-# listens leaves the second unstarted, said; --and without a program is
-# refused.  Skips (77) without cc, or when ptrace is refused.
+# for 1 s after the client (and nothing is left running); a first program
+# that never listens leaves the second unstarted, said; --and without a
+# program is refused; the same server in Python (tests/trace/
+# one_echo_server.py) with the C client: its calls at the script's lines,
+# the connect's handshake, request and echo each once.  Captured in
+# sockscope's own namespace when one can be made (lib.sh trace_capture),
+# so other tests' traffic on the host's lo cannot overrun the capture or
+# mix with ours.  50 runs with a busy loop on each core: the handshake
+# under connect, request and echo once, every run.  Not checked: which
+# of the two programs' calls the later packets go under (not exact yet,
+# docs/trace.md "Two programs").
+# Skips (77) without cc, or when ptrace is refused.
 # $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
 bin=$1
@@ -29,7 +38,12 @@ esac
 
 S() { grep -n "@$1" "$src/one_echo_server.c" | cut -d: -f1; }
 C() { grep -n "@$1" "$src/http_client.c" | cut -d: -f1; }
-"$bin" trace --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' > "$dir/t.out" 2> "$dir/t.err"; rc=$?
+# The exact packets need a lo of our own: on the host's, other tests of a
+# ctest -j2 run (a flood among them) share the kernel's buffer, overrun it
+# and put their packets between ours.
+cap=$(trace_capture "$bin")
+echo "note: capturing with --capture $cap"
+"$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' > "$dir/t.out" 2> "$dir/t.err"; rc=$?
 cat "$dir/t.out" "$dir/t.err"
 [ $rc -eq 0 ] && pass "server and client: exit 0" || fail "exit $rc"
 port=$(sed -n 's/.*the second program started once the first listened on port \([0-9]*\)$/\1/p' "$dir/t.err")
@@ -53,8 +67,57 @@ err=$(cat "$dir/t.err")
 expect_in "$err" "the second program (--and) exited with status 0" "the client's end is said"
 expect_in "$err" "the first program exited with status 0" "the server's end is said"
 
+# 50 runs of the pair with both cores busy (a bounded busy loop on each):
+# every run's connect gets the handshake and shows request and echo once.
+# Which call the later packets go under is not checked: with the two
+# programs running at once it is not exact yet (docs/trace.md).
+busy=""
+for k in 1 2; do timeout 40 sh -c 'while :; do :; done' & busy="$busy $!"; done
+trap 'kill $busy 2>/dev/null; rm -rf "$dir"' EXIT
+bad=0
+for i in $(seq 50); do
+	"$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' \
+		> "$dir/r.out" 2> "$dir/r.err" || { bad=$((bad + 1)); echo "run $i: exit $?"; continue; }
+	rp=$(sed -n 's/^\[pid \([0-9]*\)\] http_client.c:'"$(C connect)"'  connect(.*/\1/p' "$dir/r.out")
+	f=$(awk -v head="[pid $rp] http_client.c:$(C connect)  " 'index($0, head) == 1 { on = 1; next }
+		/^[^ ]/ { on = 0 } on' "$dir/r.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' ')
+	h=$(grep -c 'HTTP: GET / HTTP/1.1' "$dir/r.out")
+	[ "$f" = "S S. . " ] && [ "$h" -eq 2 ] || { bad=$((bad + 1)); echo "run $i: connect '$f', $h HTTP lines"; }
+done
+kill $busy 2>/dev/null
+[ $bad -eq 0 ] && pass "50 runs with both cores busy: the handshake under connect, request and echo once, every time" \
+	|| fail "$bad of 50 runs with both cores busy differed"
+
+# the same pair with the server in Python: its calls at the script's lines
+# (the line runner), the C client's beside them in the same capture.
+# pyenv's python3 is a shell shim: the interpreter itself, so only the
+# script's calls are traced.
+py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+if [ -n "$py" ]; then
+	P() { grep -n "@$1" "$src/one_echo_server.py" | cut -d: -f1; }
+	"$bin" trace --capture "$cap" --timeout 30 -- "$py" "$src/one_echo_server.py" --and -- "$dir/client" '{port}' \
+		> "$dir/p.out" 2> "$dir/p.err"; rc=$?
+	cat "$dir/p.out" "$dir/p.err"
+	[ $rc -eq 0 ] && pass "Python server and C client: exit 0" || fail "Python pair exits $rc"
+	out=$(cat "$dir/p.out")
+	for call in "listen listen(" "accept accept4(" "srecv recvfrom(" "ssend sendto(" "sclose close("; do
+		expect_in "$out" "one_echo_server.py:$(P "${call%% *}")  ${call#* }" \
+			"the Python server's ${call#* } at its line $(P "${call%% *}")"
+	done
+	ppid=$(sed -n 's/^\[pid \([0-9]*\)\] http_client.c:'"$(C connect)"'  connect(.*/\1/p' "$dir/p.out")
+	conn=$(awk -v head="[pid $ppid] http_client.c:$(C connect)  " 'index($0, head) == 1 { on = 1; next }
+		/^[^ ]/ { on = 0 } on' "$dir/p.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' ')
+	[ "$conn" = "S S. . " ] && pass "Python pair: the C client's connect got SYN, SYN/ACK, ACK" \
+		|| fail "Python pair: connect's flags: '$conn'"
+	[ "$(grep -c 'HTTP: GET / HTTP/1.1' "$dir/p.out")" -eq 2 ] && pass "Python pair: request and echo, each shown once" \
+		|| fail "Python pair: request and echo not shown exactly twice"
+	expect_in "$out" "received 29 bytes" "Python pair: the client got its echo"
+else
+	echo "note: no python3: the Python server is left out"
+fi
+
 # a server that never ends: ended 1 s after the client; nothing left
-"$bin" trace --timeout 30 -- "$dir/server" stay --and -- "$dir/client" '{port}' > "$dir/s.out" 2> "$dir/s.err"; rc=$?
+"$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" stay --and -- "$dir/client" '{port}' > "$dir/s.out" 2> "$dir/s.err"; rc=$?
 [ $rc -eq 0 ] && pass "a server that stays: exit 0 (the client's)" || fail "stay exits $rc: $(cat "$dir/s.err")"
 expect_in "$(cat "$dir/s.err")" "the first program made no call for 1000 ms after the second ended: ended it" \
 	"and it is ended after the client, said"
