@@ -71,37 +71,6 @@ static void usage(FILE *f)
 	        "  The other options act on what was captured, once the capture stopped.\n");
 }
 
-/* The live list's lines gather in one buffer written with one fwrite
- * (as inspect/print.c's): a stdio call per line was a tenth of the time. */
-enum { OUT_BUF = 1 << 20 };
-
-struct print_ctx {
-	const struct capfile *cf;
-	enum inspect_time mode;
-	int64_t prev;
-	FILE *out;
-	char *buf;                  /* OUT_BUF bytes */
-	size_t len;
-};
-
-static void print_flush(struct print_ctx *c)
-{
-	if (c->len)
-		fwrite(c->buf, 1, c->len, c->out);
-	c->len = 0;
-}
-
-static void print_row(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
-                      const char *summary)
-{
-	(void)row;
-	struct print_ctx *c = ud;
-	if (OUT_BUF - c->len < INSPECT_LINE_MAX + 1)
-		print_flush(c);
-	c->len += inspect_print_line(c->buf + c->len, c->cf, p, d, summary, c->mode, c->prev);
-	c->prev = p->ts_ns;
-}
-
 /* ------------------------------------------------------------ live */
 
 struct live_opts {
@@ -148,7 +117,8 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 		sigaction(sigs[i], &sa, &old[i]);
 	char err[512], what[512];
 	int rc = 0;
-	struct print_ctx c = { cf, mode, CAPFILE_NO_TIME, out, xmalloc(OUT_BUF), 0 };
+	struct inspect_lines c;
+	inspect_lines_init(&c, cf, mode, out);
 	live_describe(l, what, sizeof what);
 	if (live_start(l, err, sizeof err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err);
@@ -167,8 +137,8 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 		uint64_t before = capfile_count(cf);
 		enum capfile_state st = capfile_index_step(cf, 8192);
 		if (print) {
-			inspect_view_update(v, SIZE_MAX, print_row, &c);
-			print_flush(&c);
+			inspect_view_update(v, SIZE_MAX, inspect_lines_row, &c);
+			inspect_lines_flush(&c);
 			fflush(out);   /* a reader of the pipe sees packets as they come */
 		}
 		if (st != CAPFILE_SCANNING)
@@ -206,7 +176,7 @@ static int run_live(struct live *l, struct inspect_view *v, enum inspect_time mo
 		rc = 1;
 	}
 out:
-	free(c.buf);
+	inspect_lines_free(&c);
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	return rc;

@@ -65,24 +65,32 @@ size_t inspect_print_line(char *at, const struct capfile *cf, const struct capfi
  * time of --print on a big file. */
 enum { OUT_BUF = 1 << 20 };
 
-struct one {
-	const struct capfile *cf;
-	enum inspect_time mode;
-	int64_t prev;
-	FILE *out;
-	char *buf;                  /* OUT_BUF bytes */
-	size_t len;
-};
+void inspect_lines_init(struct inspect_lines *c, const struct capfile *cf, enum inspect_time mode, FILE *out)
+{
+	*c = (struct inspect_lines){ cf, mode, CAPFILE_NO_TIME, out, xmalloc(OUT_BUF), 0 };
+}
 
-static void one_row(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
-                    const char *summary)
+void inspect_lines_flush(struct inspect_lines *c)
+{
+	if (c->len)
+		fwrite(c->buf, 1, c->len, c->out);
+	c->len = 0;
+}
+
+void inspect_lines_free(struct inspect_lines *c)
+{
+	inspect_lines_flush(c);
+	free(c->buf);
+	c->buf = NULL;
+}
+
+void inspect_lines_row(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
+                       const char *summary)
 {
 	(void)row;
-	struct one *c = ud;
-	if (OUT_BUF - c->len < INSPECT_LINE_MAX + 1) {
-		fwrite(c->buf, 1, c->len, c->out);
-		c->len = 0;
-	}
+	struct inspect_lines *c = ud;
+	if (OUT_BUF - c->len < INSPECT_LINE_MAX + 1)
+		inspect_lines_flush(c);
 	c->len += inspect_print_line(c->buf + c->len, c->cf, p, d, summary, c->mode, c->prev);
 	c->prev = p->ts_ns;
 }
@@ -91,15 +99,15 @@ static void one_row(void *ud, size_t row, const struct capfile_packet *p, const 
  * appear before the file has been read through. */
 static void print_one(struct capfile *cf, struct inspect_view *v, enum inspect_time mode, FILE *out)
 {
-	struct one c = { cf, mode, CAPFILE_NO_TIME, out, xmalloc(OUT_BUF), 0 };
+	struct inspect_lines c;
+	inspect_lines_init(&c, cf, mode, out);
 	for (;;) {
 		enum capfile_state st = capfile_index_step(cf, INDEX_STEP);
-		inspect_view_update(v, SIZE_MAX, one_row, &c);
+		inspect_view_update(v, SIZE_MAX, inspect_lines_row, &c);
 		if (st != CAPFILE_SCANNING)
 			break;
 	}
-	fwrite(c.buf, 1, c.len, out);
-	free(c.buf);
+	inspect_lines_free(&c);
 }
 
 /* ------------------------------------------------------ several threads */

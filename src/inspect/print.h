@@ -30,6 +30,23 @@ size_t inspect_print_line(char *at, const struct capfile *cf, const struct capfi
                           const struct dissection *d, const char *summary, enum inspect_time mode,
                           int64_t prev_ts);
 
+/* The list's lines, gathered and written in large pieces: the one-thread
+ * list and the live list (cmd_inspect.c).  inspect_lines_row is an
+ * inspect_view_update callback; inspect_lines_free writes what is left. */
+struct inspect_lines {
+	const struct capfile *cf;
+	enum inspect_time mode;
+	int64_t prev;               /* the previous row's time (--time delta) */
+	FILE *out;
+	char *buf;                  /* owned */
+	size_t len;
+};
+void inspect_lines_init(struct inspect_lines *c, const struct capfile *cf, enum inspect_time mode, FILE *out);
+void inspect_lines_row(void *ud, size_t row, const struct capfile_packet *p, const struct dissection *d,
+                       const char *summary);
+void inspect_lines_flush(struct inspect_lines *c);
+void inspect_lines_free(struct inspect_lines *c);
+
 /* Threads for `inspect --print -j 0` (automatic): the CPUs this process
  * may run on, at most 8, when the file has more than 100,000 packets
  * (the first 100,001 are indexed to know), else 1. */
