@@ -11,7 +11,7 @@ out=$("$bin" check-lessons "$src/lessons"); rc=$?
 [ $rc -eq 0 ] && pass "shipped lessons are valid" || { echo "$out"; fail "check-lessons: exit $rc"; }
 expect_in "$out" "0 with errors" "no errors reported"
 
-cp "$src/lessons/11-tcp-basics.lesson" "$tmp/"
+cp "$src/lessons/02-tcp-basics.lesson" "$tmp/"
 printf 'title: Broken\n\nstep: One\nclient: conect\n' > "$tmp/02-broken.lesson"
 out=$("$bin" check-lessons "$tmp"); rc=$?
 [ $rc -eq 1 ] && pass "exit status 1 with a broken lesson" || fail "exit status $rc"

@@ -10,7 +10,7 @@ if ! cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/log" 2>&1; then
 	cat "$tmp/log"; fail "cmake --install failed"; finish
 fi
 [ -x "$tmp/prefix/bin/sockscope" ] && pass "binary installed" || fail "no bin/sockscope"
-[ -f "$tmp/prefix/share/sockscope/lessons/11-tcp-basics.lesson" ] && pass "lessons installed" || fail "no lessons"
+[ -f "$tmp/prefix/share/sockscope/lessons/02-tcp-basics.lesson" ] && pass "lessons installed" || fail "no lessons"
 [ -f "$tmp/prefix/share/man/man1/sockscope.1" ] && pass "man page installed" || fail "no man page"
 [ -f "$tmp/prefix/share/sockscope/trace/pylines.py" ] && pass "trace's Python line runner installed" \
 	|| fail "no share/sockscope/trace/pylines.py"

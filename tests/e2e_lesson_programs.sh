@@ -10,7 +10,7 @@
 # same lines: they are one program in two languages.  The callouts
 # `/* [N] */` and `# [N]` number the lesson's steps 1..N once per language,
 # increasing within a program.  Last, with capture on the host's loopback,
-# `sockscope trace` of lesson 11's C client and of its Python client must
+# `sockscope trace` of lesson 2's C client and of its Python client must
 # show connect() at the line of its step callout [3] with the three-way
 # handshake under it.
 # Skips (77) without cc or python3.
@@ -219,9 +219,9 @@ recv() = 0'
 }
 job 01-stream-vs-datagram l01
 
-l02() {
+l03() {
 	SERVERS=server
-	lesson 02-addresses 'inet_pton(AF_INET, "192.0.2.10") = 1: 4 bytes in network order: c0 00 02 0a
+	lesson 03-addresses 'inet_pton(AF_INET, "192.0.2.10") = 1: 4 bytes in network order: c0 00 02 0a
 inet_pton(AF_INET, "256.1.1.1") = 0 (not a valid IPv4 address)
 inet_ntop(AF_INET6, 2001:0DB8:0:0:0:0:0:0001) = "2001:db8::1"
 inet_pton(AF_INET6, "1::2::3") = 0 (not a valid IPv6 address)
@@ -229,11 +229,11 @@ inet_pton(AF_INET6, "::ffff:127.0.0.1") = 1: 16 bytes in network order: 00 00 00
 send() = 6' 'recv() = 6: "hello\n"
 recv() = 0: end of stream'
 }
-job 02-addresses l02
+job 03-addresses l03
 
-l03() {
+l04() {
 	SERVERS=server
-	lesson 03-ports 'getservbyname("http", "tcp") = 80
+	lesson 04-ports 'getservbyname("http", "tcp") = 80
 getservbyname("domain", "tcp") = 53
 the ephemeral range
 b: bind() = 0 (bound to port N)
@@ -244,11 +244,11 @@ r: bind() = 0 (bound to port N)
 x: connect() = -1 ECONNREFUSED' 't2: recv() = 0, close()
 conn: recv() = 0, close()'
 }
-job 03-ports l03
+job 04-ports l04
 
-l04() {
+l05() {
 	SERVERS=server
-	lesson 04-lifecycle 'recv() = -1 EAGAIN: 1 s passed, nothing came
+	lesson 05-lifecycle 'recv() = -1 EAGAIN: 1 s passed, nothing came
 recv() = 6: "12:00\n"
 shutdown(SHUT_WR) = 0
 recv() = 11: "still here\n"
@@ -256,11 +256,11 @@ recv() = 0 (end of stream: the server closed)
 c2: data waiting, left unread' "conn: recv() = 0 (end of stream: the client's FIN)
 s2: recv() = -1 ECONNRESET"
 }
-job 04-lifecycle l04
+job 05-lifecycle l05
 
-l05() {
+l06() {
 	SERVERS=server
-	lesson 05-byte-stream 'send(5 bytes) = 5
+	lesson 06-byte-stream 'send(5 bytes) = 5
 send(21 bytes) = 21
 send(8 bytes) = 8' 'recv(8) = 8: "01234567"
 recv(8) = 8: "89ABCDEF"
@@ -273,11 +273,11 @@ line: "LINE two"
 line: "LINE three"
 recv() = 0 (end of stream)'
 }
-job 05-byte-stream l05
+job 06-byte-stream l06
 
-l06() {
+l07() {
 	SERVERS=server
-	lesson 06-udp 'connect() = 0 (nothing sent: the kernel only records the peer)
+	lesson 07-udp 'connect() = 0 (nothing sent: the kernel only records the peer)
 fd: recv() = 4: "pong"
 c: send() = 13 (bytes handed to the kernel)
 c: recv() = -1 ECONNREFUSED
@@ -288,13 +288,13 @@ fd: recv() = 10: "pong again"
 send() = 20' 'recvfrom() = 4: "ping"
 recvfrom(8, MSG_TRUNC) = 20: TRUNCATED: the datagram had 20 bytes, kept "01234567"
 recvfrom(8, MSG_TRUNC) = 4: "next"'
-	toggle 06-udp "" --recverr 'u: recvfrom() = -1 ECONNREFUSED'
+	toggle 07-udp "" --recverr 'u: recvfrom() = -1 ECONNREFUSED'
 }
-job 06-udp l06
+job 07-udp l07
 
-l07() {
+l08() {
 	SERVERS="serve:http serve:smtp serve:ftp serve:dns"
-	lesson 07-protocols 'HTTP: HTTP/1.1 200 OK
+	lesson 08-protocols 'HTTP: HTTP/1.1 200 OK
 HTTP: body of 29 bytes: "Hello from the sockscope lab"
 SMTP: 220 
 250 8BITMIME
@@ -309,11 +309,11 @@ FTP: 226 Transfer complete
 FTP: 221 Goodbye
 DNS: recvfrom() = 52: lab.sockscope.test A 127.0.0.1'
 }
-job 07-protocols l07
+job 08-protocols l08
 
-l08() {
+l09() {
 	SERVERS="server_iterative server_threads server_fork server_poll"
-	lesson 08-many-clients 'a: recv() = 21: "[one at a time] first"
+	lesson 09-many-clients 'a: recv() = 21: "[one at a time] first"
 b: recv() = -1 EAGAIN
 b: recv() = 22: "[one at a time] second"
 c: recv() = 16: "[thread 3] three"
@@ -324,17 +324,17 @@ b: recv() = 16: "[event loop] two"
 a: recv() = 16: "[event loop] one"
 c: recv() = 18: "[event loop] three"'
 	# one process a client: three different process ids in each fork run
-	for f in "$dir"/08-many-clients.*.cli; do
+	for f in "$dir"/09-many-clients.*.cli; do
 		n=$(grep -o '\[process [0-9]*\]' "$f" | sort -u | wc -l)
 		[ "$n" -eq 3 ] && pass "$(basename "$f"): three processes served" \
 			|| fail "$(basename "$f"): $n different processes served the three clients"
 	done
 }
-job 08-many-clients l08
+job 09-many-clients l09
 
-l09() {
+l10() {
 	SERVERS=server
-	lesson 09-performance 'recv() = -1 EAGAIN: nothing to read yet, and the socket does not wait
+	lesson 10-performance 'recv() = -1 EAGAIN: nothing to read yet, and the socket does not wait
 50 calls, 500 bytes
 MiB in calls of 65536 bytes
 MiB in calls of 64 bytes
@@ -346,17 +346,17 @@ recv(43, MSG_WAITALL) = 43: "HTTP/1.1 200 OK..."
 SO_RCVBUF 4096: getsockopt() = 8192
 zc: recv() = > 0: the window opens'
 }
-job 09-performance l09
+job 10-performance l10
 # the toggle's runs a job of their own: the lesson's slowest (2 s a run)
-l09t() {
+l10t() {
 	SERVERS=server
-	toggle 09-performance "" --nodelay '50 calls, 500 bytes (TCP_NODELAY)'
+	toggle 10-performance "" --nodelay '50 calls, 500 bytes (TCP_NODELAY)'
 }
-job 09-performance-nodelay l09t
+job 10-performance-nodelay l10t
 
-l10() {
+l11() {
 	SERVERS="serve:ftp serve:http"
-	lesson 10-security 'FTP: 331 Password required for lab
+	lesson 11-security 'FTP: 331 Password required for lab
 FTP: 230 Login successful
 inet_pton(AF_INET, "0.0.0.0") = 1: 00 00 00 00
 : reachable from this machine only)
@@ -364,35 +364,35 @@ HTTP: HTTP/1.1 400 Bad Request
 HTTP: HTTP/1.1 200 OK
 HTTP: body of 29 bytes: "Hello from the sockscope lab"'
 }
-job 10-security l10
+job 11-security l11
 
-l11() {
+l02() {
 	SERVERS=server
-	lesson 11-tcp-basics 'connected
+	lesson 02-tcp-basics 'connected
 recv() = 31: "Welcome to the sockscope lab!\r\n"
 send() = 13'
-	toggle 11-tcp-basics --silent "--timeout 1" 'no greeting within 1 s
+	toggle 02-tcp-basics --silent "--timeout 1" 'no greeting within 1 s
 recv() = 31: "Welcome to the sockscope lab!\r\n"'
 }
-job 11-tcp-basics l11
+job 02-tcp-basics l02
 
 for j in $jobs; do
 	wait "${j%%:*}" || FAILED=1
 	cat "$dir/job.${j#*:}"
 done
 
-# --- lesson 11 under the tracer: connect() at its step's line, with the
+# --- lesson 2 under the tracer: connect() at its step's line, with the
 # handshake under it, in C and in Python (host capture only: the server
 # runs outside the trace) ---
 SERVERS=server
-# trace11 TAG FILE COMMAND...: the traced client against a fresh server.
-trace11() {
+# trace02 TAG FILE COMMAND...: the traced client against a fresh server.
+trace02() {
 	t=$1; file=$2; shift 2
 	srvpids=""
-	start 11-tcp-basics server c 127.0.0.1 "" "$t"
+	start 02-tcp-basics server c 127.0.0.1 "" "$t"
 	case $file in
-	*.c) line=$(grep -n '/\* \[3\] \*/$' "$progs/11-tcp-basics/$file" | cut -d: -f1) ;;
-	*) line=$(grep -n '# \[3\]$' "$progs/11-tcp-basics/$file" | cut -d: -f1) ;;
+	*.c) line=$(grep -n '/\* \[3\] \*/$' "$progs/02-tcp-basics/$file" | cut -d: -f1) ;;
+	*) line=$(grep -n '# \[3\]$' "$progs/02-tcp-basics/$file" | cut -d: -f1) ;;
 	esac
 	"$bin" trace --headless --timeout 15 --capture host -- "$@" 127.0.0.1 "$port" \
 		> "$dir/$t.out" 2> "$dir/$t.err"; rc=$?
@@ -420,6 +420,6 @@ trace11() {
 }
 # LeakSanitizer cannot run under ptrace: off for the traced program only
 # (sockscope itself keeps its own ASAN_OPTIONS)
-trace11 trace-c client.c env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$dir/11-tcp-basics/client"
-trace11 trace-py client.py python3 "$progs/11-tcp-basics/client.py"
+trace02 trace-c client.c env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$dir/02-tcp-basics/client"
+trace02 trace-py client.py python3 "$progs/02-tcp-basics/client.py"
 finish

@@ -67,9 +67,9 @@ out=$("$bin" lesson tcp-basics --headless --replay "$src/lessons/recordings/udp.
 # A lesson whose text changed: its old recording is refused, and without a
 # capture the lesson runs (without packets) rather than show a stale run.
 mkdir -p "$dir/lessons/recordings"
-cp "$src/lessons/11-tcp-basics.lesson" "$dir/lessons/"
+cp "$src/lessons/02-tcp-basics.lesson" "$dir/lessons/"
 cp "$src/lessons/recordings/tcp-basics.pcapng" "$dir/lessons/recordings/"
-printf '\n# a line added after the recording was made\n' >> "$dir/lessons/11-tcp-basics.lesson"
+printf '\n# a line added after the recording was made\n' >> "$dir/lessons/02-tcp-basics.lesson"
 out=$("$bin" lesson tcp-basics --lessons "$dir/lessons" --headless --replay "$dir/lessons/recordings/tcp-basics.pcapng" 2>&1); rc=$?
 [ $rc -ne 0 ] && expect_in "$out" "made from another text of the lesson (the file changed since): record it again" \
 	"a stale recording is refused" || fail "stale recording replayed: exit $rc"

@@ -15,10 +15,9 @@ start_tui main 160 45
 wait_for 'Lessons \([0-9]+\)' "the browser did not open"
 wait_for '> +1\. ' "the browser does not select the first lesson"
 
-# tcp-basics is the next to last lesson of the course: End, up one, Enter.
-# (The course has grown past one screen: the browser scrolls to it.)
-key G
-key k
+# tcp-basics is the second lesson of the course (the basics the later
+# TCP lessons build on): down one, Enter.
+key j
 wait_for '> +[0-9]+\. TCP from socket\(\) to close\(\)' "the browser does not list 'TCP from socket() to close()'"
 ok "browser lists 'TCP from socket() to close()'"
 key Enter

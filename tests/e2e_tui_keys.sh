@@ -204,7 +204,7 @@ printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INE
 "$BIN" lesson tcp-basics --replay "$REC" --handout "$TMP/h.md" >/dev/null 2>&1 || fail "item 11: no handout"
 grep -q 'set by inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' "$TMP/h.md" ||
 	fail "item 11: the handout's origin is not the whole call: $(grep 'Destination address' "$TMP/h.md")"
-# "..." where the family decides the argument (lesson 2): the call of the family run.
+# "..." where the family decides the argument (lesson 3): the call of the family run.
 out=$("$BIN" lesson addresses --headless --replay "$SRC/lessons/recordings/addresses.pcapng" 2>&1)
 printf '%s\n' "$out" | grep -q '^origin: Destination address <- inet_pton(AF_INET, "127\.0\.0\.1", &addr\.sin_addr)$' ||
 	fail "item 11: an origin with ... is not completed from the code: $(printf '%s\n' "$out" | grep '^origin: Dest')"

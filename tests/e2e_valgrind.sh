@@ -1,7 +1,7 @@
 # e2e_valgrind.sh — every lesson, run headless under valgrind memcheck: no
 # memory errors and no leaks (definite or indirect).  tcp-basics also over
 # IPv6 and with field trees and hex dumps, so the dissector's text paths run
-# too.  Forked children (lesson 8's server) exit with _exit and are not
+# too.  Forked children (lesson 9's server) exit with _exit and are not
 # checked for leaks.  $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
 bin=$1

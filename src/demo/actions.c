@@ -186,7 +186,7 @@ static const struct sockaddr_storage *local_remember(struct demo *d, const char 
 /* The address a target names; false (and EDESTADDRREQ) when the demo has
  * no such server.  Every target is a loopback address: the lab never binds
  * or reaches anything another machine could see (there is deliberately no
- * "any"; lesson 10 shows 0.0.0.0 with inet_pton instead). */
+ * "any"; lesson 11 shows 0.0.0.0 with inet_pton instead). */
 static bool target_addr(struct demo *d, const char *target, struct sockaddr_storage *ss, socklen_t *len,
                         struct demo_outcome *o)
 {
@@ -472,7 +472,7 @@ static const struct { const char *name; int flag; } recv_flags[] = {
 /* recv, recv with MSG_WAITALL, recvfrom: one function, three spellings.
  * The flags are the lesson's own (a->num2), so the trace and the code on
  * screen show the same call: MSG_TRUNC only where the lesson asks for it
- * (lesson 6 shows what it changes). */
+ * (lesson 7 shows what it changes). */
 static void do_recv(struct demo *d, const struct demo_action *a, struct demo_outcome *o, int flags, bool from)
 {
 	struct demo_sock *s = sock_of(d, a, o);

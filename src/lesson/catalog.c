@@ -2,7 +2,7 @@
  * catalog.c — every lesson of a directory, and where that directory is.
  *
  * Lessons are shown in file-name order, so files carry a number prefix
- * ("01-tcp-basics.lesson").  A broken file is reported with its file:line
+ * ("02-tcp-basics.lesson").  A broken file is reported with its file:line
  * message and leaves the other lessons available.
  */
 #include "lesson/lesson.h"

@@ -614,7 +614,7 @@ static char *id_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	/* "01-tcp-basics.lesson" -> "tcp-basics" */
+	/* "02-tcp-basics.lesson" -> "tcp-basics" */
 	const char *s = base;
 	while (isdigit((unsigned char)*s))
 		s++;

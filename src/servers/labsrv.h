@@ -2,7 +2,7 @@
  * labsrv.h — the lab's own small protocol servers (HTTP/1.1, SMTP, FTP,
  * DNS, TCP and UDP echo), real enough for curl and dig to talk to.
  *
- * Role: lesson 7's client steps, the `sockscope serve` command and the
+ * Role: lesson 8's client steps, the `sockscope serve` command and the
  * tests talk to these over loopback.  Each server binds 127.0.0.1 or ::1
  * only, on port 0 (the kernel picks a free port), and serves all its
  * connections from one thread, an event loop: a client that connects and
@@ -72,7 +72,7 @@ unsigned labsrv_served(const struct labsrv *s);
 bool labsrv_busy(const struct labsrv *s);
 /* Is the server doing nothing but waiting for input?  Its event loop
  * sleeps in poll() and every reply it made is sent (a `run` server of
- * lesson 8: always true, its threads only ever wait or echo at once).  With the kernel's word that nothing
+ * lesson 9: always true, its threads only ever wait or echo at once).  With the kernel's word that nothing
  * sits unread in its sockets (sock_diag), this tells a lesson step that
  * the server has answered everything it was sent. */
 bool labsrv_idle(const struct labsrv *s);
