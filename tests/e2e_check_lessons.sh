@@ -12,6 +12,7 @@ out=$("$bin" check-lessons "$src/lessons"); rc=$?
 expect_in "$out" "0 with errors" "no errors reported"
 
 cp "$src/lessons/02-tcp-basics.lesson" "$tmp/"
+mkdir "$tmp/programs" && cp -r "$src/lessons/programs/02-tcp-basics" "$tmp/programs/"   # the programs its steps name
 printf 'title: Broken\n\nstep: One\nclient: conect\n' > "$tmp/02-broken.lesson"
 out=$("$bin" check-lessons "$tmp"); rc=$?
 [ $rc -eq 1 ] && pass "exit status 1 with a broken lesson" || fail "exit status $rc"

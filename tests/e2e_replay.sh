@@ -68,6 +68,7 @@ out=$("$bin" lesson tcp-basics --headless --replay "$src/lessons/recordings/udp.
 # capture the lesson runs (without packets) rather than show a stale run.
 mkdir -p "$dir/lessons/recordings"
 cp "$src/lessons/02-tcp-basics.lesson" "$dir/lessons/"
+mkdir "$dir/lessons/programs" && cp -r "$src/lessons/programs/02-tcp-basics" "$dir/lessons/programs/"
 cp "$src/lessons/recordings/tcp-basics.pcapng" "$dir/lessons/recordings/"
 printf '\n# a line added after the recording was made\n' >> "$dir/lessons/02-tcp-basics.lesson"
 out=$("$bin" lesson tcp-basics --lessons "$dir/lessons" --headless --replay "$dir/lessons/recordings/tcp-basics.pcapng" 2>&1); rc=$?

@@ -93,7 +93,8 @@ ok "item 3: the presenter's banner shows 'PREDICT FIRST' too"
 key q; wait_for 'EXITED-0' "the presenter did not quit"
 
 # item 3: check-lessons warns when a predicted step's title gives the answer away
-mkdir "$TMP/lessons"
+mkdir -p "$TMP/lessons/programs"
+cp -r "$(dirname "$0")/../lessons/programs/01-stream-vs-datagram" "$TMP/lessons/programs/01-giveaway"   # the programs its steps name
 sed 's/^step: A stream socket connects first$/step: Three packets connect a stream socket/' \
 	"$(dirname "$0")/../lessons/01-stream-vs-datagram.lesson" > "$TMP/lessons/01-giveaway.lesson"
 out=$("$BIN" check-lessons "$TMP/lessons" 2>&1)

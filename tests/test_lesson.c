@@ -234,7 +234,7 @@ static const struct {
 	{ "title: T\nstep: S\nclient: socket raw\n",
 	  "x.lesson:3: 'socket' needs one of stream|dgram, found 'raw'" },
 	{ "title: T\ntitel: U\n",
-	  "x.lesson:2: unknown key 'titel' (known keys: title, summary, family, lab, toggle, c-head, c-tail, python-head, python-tail, step, client, server, c, c6, python, explain, teacher, predict, origin, expect, recap, try, question, choice, answer, why)" },
+	  "x.lesson:2: unknown key 'titel' (known keys: title, summary, family, lab, toggle, c-head, c-tail, python-head, python-tail, step, client, server, c, c6, python, explain, teacher, predict, origin, expect, callout, lines, python-lines, program, recap, try, question, choice, answer, why)" },
 	{ "title: T\nclient: connect\n",
 	  "x.lesson:2: 'client' belongs inside a step: put a 'step: Title' line above it" },
 	{ "title: T\nstep: S\nc: x\npython: y\nexplain: z\nsummary: late\n",

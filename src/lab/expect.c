@@ -7,6 +7,7 @@
  */
 #include "lab/lab.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,19 @@ static bool payload_has(struct lab *lab, const struct lab_step_result *r, const 
 		if (lab_packet(lab, r->first_packet + i, &p) && p.payload_caplen >= len &&
 		    memmem(p.data + p.payload_off, p.payload_caplen, text, len))
 			return true;
+	return false;
+}
+
+/* Does a call line ("fd = socket(AF_INET, ...)") call `name`?  The name
+ * must stand whole before its '(' (recvfrom is not from). */
+static bool names_call(const char *call, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *c = strstr(call, name); c; c = strstr(c + 1, name)) {
+		bool starts = c == call || !(isalnum((unsigned char)c[-1]) || c[-1] == '_');
+		if (starts && c[len] == '(')
+			return true;
+	}
 	return false;
 }
 
@@ -105,6 +119,14 @@ bool lab_expect_check(struct lab *lab, size_t step, const struct lesson_expect *
 		if (payload_has(lab, r, text, len))
 			return true;
 		snprintf(seen, n, "no packet of the step carries it");
+		return false;
+	case EXPECT_CALL:
+		for (size_t k = 0; k < r->nout + r->npeer; k++) {
+			const struct demo_outcome *o = k < r->nout ? &r->out[k] : &r->peer_out[k - r->nout];
+			if (names_call(o->call, text))
+				return true;
+		}
+		snprintf(seen, n, "no call %s() in the step", text);
 		return false;
 	case EXPECT_STATE:
 		for (size_t i = 0; i < r->nstates; i++)

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -98,6 +99,7 @@ void lesson_free(struct lesson *l)
 	block_free(&l->c_tail);
 	block_free(&l->py_head);
 	block_free(&l->py_tail);
+	free(l->programs);
 	free(l->path);
 	free(l->id);
 	free(l->title);
@@ -141,6 +143,10 @@ static const struct key keys[] = {
 	{ "predict",     STEP_KEY,   SPECIAL, 0, 0 },
 	{ "origin",      STEP_KEY,   SPECIAL, 0, 0 },
 	{ "expect",      STEP_KEY,   SPECIAL, 0, 0 },
+	{ "callout",     STEP_KEY,   SPECIAL, 0, 0 },
+	{ "lines",       STEP_KEY,   SPECIAL, 0, 0 },
+	{ "python-lines", STEP_KEY,  SPECIAL, 0, 0 },
+	{ "program",     ANYWHERE,   SPECIAL, 0, 0 },
 	{ "recap",       ANYWHERE,   BLOCK,  LK(recap), 0 },
 	{ "try",         ANYWHERE,   BLOCK,  LK(try_it), 0 },
 	{ "question",    ANYWHERE,   SPECIAL, 0, 0 },
@@ -159,6 +165,7 @@ static const char *const op_names[] = { [OP_EQ] = "=", [OP_GE] = ">=", [OP_LE] =
 static const char *const expect_words[] = {
 	[EXPECT_COUNT] = "", [EXPECT_ERROR] = "error", [EXPECT_NO_ERROR] = "no-error",
 	[EXPECT_RESULT] = "result", [EXPECT_PAYLOAD] = "payload", [EXPECT_STATE] = "state",
+	[EXPECT_CALL] = "call",
 };
 
 void lesson_expect_text(const struct lesson_expect *e, char *buf, size_t n)
@@ -363,10 +370,21 @@ static void key_origin(struct parser *p, const char *value)
 	o->expr = xstrdup(eq + 3);
 }
 
+/* A call's name as C and Python write it: letters, digits, '_'. */
+static bool call_name(const char *s)
+{
+	if (!*s || isdigit((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
 static const char expect_usage[] =
 	"'expect' states what the step must show: a count ('fin = 2', 'packets >= 3': packets, client-packets, "
 	"server-packets, data-packets, syn, fin, rst, udp, icmp, window0 with = >= <= > <), 'error ECONNREFUSED', "
-	"'no-error', 'result \"text\"', 'payload \"text\"' or 'state TIME_WAIT'";
+	"'no-error', 'result \"text\"', 'payload \"text\"', 'state TIME_WAIT' or 'call connect'";
 
 static void key_expect(struct parser *p, const char *cond, const char *value)
 {
@@ -404,6 +422,8 @@ static void key_expect(struct parser *p, const char *cond, const char *value)
 			ok = !*rest;
 		else if (k == EXPECT_RESULT || k == EXPECT_PAYLOAD)
 			ok = *rest && text_unquote(rest, e->text, sizeof e->text, &e->textlen, why, sizeof why) == 0;
+		else if (k == EXPECT_CALL && !call_name(rest))
+			ok = false;
 		else if (*rest && !strpbrk(rest, " \t") && strlen(rest) < sizeof e->text) {
 			snprintf(e->text, sizeof e->text, "%s", rest);
 			e->textlen = strlen(rest);
@@ -416,6 +436,81 @@ static void key_expect(struct parser *p, const char *cond, const char *value)
 	}
 	set_cond(cond, e->cond, &e->cond_neg);
 	s->nexpects++;
+}
+
+/* "program: client" names client.c and client.py of the lesson's programs
+ * folder: above the first step for the whole lesson, inside a step for
+ * that step alone (a step only the other side acts in). */
+static void key_program(struct parser *p, const char *value)
+{
+	size_t n = strlen(value);
+	if (n > 2 && (strcmp(value + n - 2, ".c") == 0))
+		n -= 2;
+	else if (n > 3 && strcmp(value + n - 3, ".py") == 0)
+		n -= 3;
+	bool ok = n > 0 && n < LESSON_PROGRAM_MAX;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
+	if (!ok) {
+		fail(p, "'program' names one program of the lesson's folder, e.g. 'program: client' (client.c and "
+		        "client.py); found '%s'", value);
+		return;
+	}
+	char *dst = p->step ? p->step->lines.program : p->l->program;
+	if (*dst) {
+		fail(p, "'program' is given twice in this %s", p->step ? "step" : "lesson");
+		return;
+	}
+	snprintf(dst, LESSON_PROGRAM_MAX, "%.*s", (int)n, value);
+	if (p->step)
+		p->step->lines.line = p->line;
+	else
+		p->l->program_line = p->line;
+}
+
+/* "12-18" or "12": a range of lines; false when it is not one. */
+static bool parse_range(const char *v, int *first, int *last)
+{
+	char *end;
+	long a = strtol(v, &end, 10), b = a;
+	if (end == v || a < 1 || a > 100000)
+		return false;
+	if (*end == '-') {
+		const char *w = end + 1;
+		b = strtol(w, &end, 10);
+		if (end == w || b < a || b > 100000)
+			return false;
+	}
+	if (*end)
+		return false;
+	*first = (int)a;
+	*last = (int)b;
+	return true;
+}
+
+static void key_lines(struct parser *p, const char *key, const char *value)
+{
+	struct lesson_step *s = p->step;
+	if (strcmp(key, "callout") == 0) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (end == value || *end || n < 1 || n > 999) {
+			fail(p, "'callout' takes the number N of the program's line ending in /* [N] */ (C) and # [N] "
+			        "(Python), e.g. 'callout: 3'; found '%s'", value);
+			return;
+		}
+		s->callout = (int)n;
+	} else {
+		bool py = key[0] == 'p';
+		int *first = py ? &s->lines.py_first : &s->lines.c_first;
+		int *last = py ? &s->lines.py_last : &s->lines.c_last;
+		if (!parse_range(value, first, last)) {
+			fail(p, "'%s' takes the step's lines of the %s program, FIRST-LAST or one line, e.g. '%s: 12-18'; "
+			        "found '%s'", key, py ? "Python" : "C", key, value);
+			return;
+		}
+	}
+	s->lines.line = p->line;
 }
 
 /* question / choice / answer / why: the check-yourself questions. */
@@ -505,6 +600,11 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		key_origin(p, value);
 	} else if (strcmp(k->name, "expect") == 0) {
 		key_expect(p, cond, value);
+	} else if (strcmp(k->name, "program") == 0) {
+		key_program(p, value);
+	} else if (strcmp(k->name, "callout") == 0 || strcmp(k->name, "lines") == 0 ||
+	           strcmp(k->name, "python-lines") == 0) {
+		key_lines(p, k->name, value);
 	} else if (k->kind == SPECIAL) {
 		key_quiz(p, k->name, value);
 	} else if (k->kind == SCALAR) {
@@ -603,7 +703,7 @@ static void parse_line(struct parser *p, char *line)
 			handle_key(p, &keys[i], cond, value);
 			return;
 		}
-	char known[400];
+	char known[600];
 	size_t o = 0;
 	for (size_t i = 0; i < NKEYS && o < sizeof known; i++)
 		o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "", keys[i].name);
@@ -624,6 +724,168 @@ static char *id_from_path(const char *path)
 	if (n > 7 && strcmp(base + n - 7, ".lesson") == 0)
 		n -= 7;
 	return xstrndup(base, n);
+}
+
+/* ---- the steps' lines in the lesson's programs ---- */
+
+/* A program's lines, read whole: small files a teacher wrote. */
+struct prog_text {
+	char **lines;
+	int n;
+};
+
+static void prog_text_free(struct prog_text *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	t->lines = NULL;
+	t->n = 0;
+}
+
+static int prog_text_load(const char *path, struct prog_text *t)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char buf[4096];
+	t->lines = NULL;
+	t->n = 0;
+	while (fgets(buf, sizeof buf, f) && t->n < 100000) {
+		size_t len = strlen(buf);
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+			buf[--len] = '\0';
+		t->lines = xreallocarray(t->lines, (size_t)t->n + 1, sizeof *t->lines);
+		t->lines[t->n++] = xstrdup(buf);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		prog_text_free(t);
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* The callout number N a line ends in, or 0: C closes the line with a
+ * comment holding "[N]", Python with "# [N]". */
+static int callout_of(const char *line, bool py)
+{
+	size_t n = strlen(line);
+	const char *tail = py ? "]" : "] */";
+	size_t tl = strlen(tail);
+	if (n < tl + 3 || strcmp(line + n - tl, tail) != 0)
+		return 0;
+	const char *d = line + n - tl;
+	while (d > line && isdigit((unsigned char)d[-1]))
+		d--;
+	if (d == line + n - tl || d == line || d[-1] != '[')
+		return 0;
+	const char *open = py ? "# [" : "/* [";
+	size_t ol = strlen(open);
+	if ((size_t)(d - line) < ol || strncmp(d - ol, open, ol) != 0)
+		return 0;
+	return atoi(d);
+}
+
+/* The step's range from its callout: its line to the line before the
+ * program's next callout, or to the end of the function it is in (C: the
+ * '}' that closes main) or of the file (Python); blank lines at the end
+ * belong to no step. */
+static bool callout_range(const struct prog_text *t, int callout, bool py, int *first, int *last)
+{
+	int at = -1;
+	for (int i = 0; i < t->n && at < 0; i++)
+		if (callout_of(t->lines[i], py) == callout)
+			at = i;
+	if (at < 0)
+		return false;
+	int end = t->n;
+	for (int i = at + 1; i < t->n && end == t->n; i++)
+		if (callout_of(t->lines[i], py) || (!py && strcmp(t->lines[i], "}") == 0))
+			end = i;
+	while (end - 1 > at && blank(t->lines[end - 1]))
+		end--;
+	*first = at + 1;
+	*last = end;
+	return true;
+}
+
+/* The folder of a lesson's programs: lessons/programs/ beside the lesson
+ * file, named as the file without ".lesson" ("02-tcp-basics"). */
+static char *programs_dir(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	size_t dl = base ? (size_t)(base - name) + 1 : 0;
+	base = base ? base + 1 : name;
+	size_t bl = strlen(base);
+	if (bl > 7 && strcmp(base + bl - 7, ".lesson") == 0)
+		bl -= 7;
+	size_t n = dl + sizeof "programs/" + bl;
+	char *d = xmalloc(n);
+	snprintf(d, n, "%.*sprograms/%.*s", (int)dl, name, (int)bl, base);
+	return d;
+}
+
+bool lesson_program_path(const struct lesson *l, const struct lesson_step *s, char lang, char *buf, size_t n)
+{
+	const char *prog = s && s->lines.program[0] ? s->lines.program : l->program;
+	if (!l->programs || !prog[0])
+		return false;
+	snprintf(buf, n, "%s/%s.%s", l->programs, prog, lang == 'p' ? "py" : "c");
+	return true;
+}
+
+/* Every step of a lesson that names programs gets its lines in both, and
+ * the lines must exist: a lesson pointing past its program is an error at
+ * the line that says so, not a blank code pane at run time. */
+static void resolve_lines(struct parser *p)
+{
+	struct lesson *l = p->l;
+	bool any = l->program[0];
+	for (size_t i = 0; i < l->nsteps && !any; i++)
+		any = l->steps[i].lines.program[0] || l->steps[i].callout || l->steps[i].lines.c_first ||
+		      l->steps[i].lines.py_first;
+	if (!any)
+		return;
+	l->programs = programs_dir(p->name);
+	for (size_t i = 0; i < l->nsteps && !p->failed; i++) {
+		struct lesson_step *s = &l->steps[i];
+		struct lesson_lines *m = &s->lines;
+		p->line = m->line ? m->line : s->line;
+		if (!m->program[0] && !l->program[0]) {
+			fail(p, "step '%s' names no program: add 'program: NAME' above the first step (NAME.c and NAME.py "
+			        "in %s/)", s->title, l->programs);
+			break;
+		}
+		if (!s->callout && (!m->c_first || !m->py_first)) {
+			fail(p, "step '%s' names no lines of its program: add 'callout: N' (the lines from the one ending in "
+			        "/* [N] */ or # [N]) or both 'lines: FIRST-LAST' (C) and 'python-lines: FIRST-LAST'", s->title);
+			break;
+		}
+		for (int lang = 0; lang < 2 && !p->failed; lang++) {
+			bool py = lang == 1;
+			char path[PATH_MAX];
+			lesson_program_path(l, s, py ? 'p' : 'c', path, sizeof path);
+			struct prog_text t;
+			if (prog_text_load(path, &t) < 0) {
+				if (!m->program[0])
+					p->line = l->program_line;
+				fail(p, "step '%s': its program %s: %s", s->title, path, strerror(errno));
+				break;
+			}
+			int *first = py ? &m->py_first : &m->c_first, *last = py ? &m->py_last : &m->c_last;
+			const char *file = strrchr(path, '/') + 1;
+			if (!*first && !callout_range(&t, s->callout, py, first, last))
+				fail(p, "step '%s': callout %d: no line of %s ends in %s%d%s", s->title, s->callout, file,
+				     py ? "# [" : "/* [", s->callout, py ? "]" : "] */");
+			else if (*last > t.n)
+				fail(p, "step '%s': %slines %d-%d: %s has %d lines", s->title, py ? "python-" : "", *first,
+				     *last, file, t.n);
+			prog_text_free(&t);
+		}
+	}
 }
 
 struct lesson *lesson_parse(const char *name, const char *text, char *err, size_t errlen)
@@ -662,6 +924,8 @@ struct lesson *lesson_parse(const char *name, const char *text, char *err, size_
 			else if (q->answer >= 0 && q->nchoices < 2)
 				fail(&p, "question '%s' needs at least two 'choice:' lines", q->text);
 		}
+		if (!p.failed)
+			resolve_lines(&p);
 	}
 	if (!p.failed) {
 		p.l->path = xstrdup(name);

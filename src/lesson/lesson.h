@@ -57,6 +57,7 @@ enum expect_kind {
 	EXPECT_RESULT,    /* some call's result contains `text` */
 	EXPECT_PAYLOAD,   /* some packet's payload contains `text` */
 	EXPECT_STATE,     /* some TCP state line contains `text` */
+	EXPECT_CALL,      /* the step makes the call named `text` ("connect") */
 };
 enum expect_op { OP_EQ, OP_GE, OP_LE, OP_GT, OP_LT };
 
@@ -73,6 +74,18 @@ struct lesson_expect {
 };
 #define LESSON_MAX_EXPECTS 8
 
+/* Where a step stands in the lesson's real programs (lessons/programs/,
+ * docs/lesson-programs.md): a range of lines of NAME.c and of NAME.py,
+ * 1-based and inclusive, checked against the files when the lesson is
+ * read.  `program` is "" when the lesson names no programs. */
+#define LESSON_PROGRAM_MAX 32
+struct lesson_lines {
+	char program[LESSON_PROGRAM_MAX];   /* "client": client.c and client.py */
+	int c_first, c_last;
+	int py_first, py_last;
+	int line;                           /* the lesson file's line that named it */
+};
+
 struct lesson_step {
 	char *title;
 	int line;                       /* where "step:" stands, for messages */
@@ -88,6 +101,8 @@ struct lesson_step {
 	size_t norigins;
 	struct lesson_expect expects[LESSON_MAX_EXPECTS];
 	size_t nexpects;
+	struct lesson_lines lines;      /* its lines in the programs (lesson->programs) */
+	int callout;                    /* "callout: N", or 0 */
 };
 
 /* A switch the learner may flip; actions may depend on it ("client[nodelay]:").
@@ -126,6 +141,9 @@ struct lesson {
 	size_t ntoggles;
 	struct lesson_question *questions;
 	size_t nquestions;
+	char *programs;                 /* the folder of its programs, or NULL when it names none */
+	char program[LESSON_PROGRAM_MAX];   /* "program: client": the steps' program unless a step names another */
+	int program_line;
 	struct text_block recap;        /* what to remember, shown at the end */
 	struct text_block try_it;       /* commands to try on one's own machine */
 };
@@ -145,6 +163,10 @@ struct lesson *lesson_load(const char *path, char *err, size_t errlen);
 /* The same from text in memory (tests); `name` stands for the file name. */
 struct lesson *lesson_parse(const char *name, const char *text, char *err, size_t errlen);
 void lesson_free(struct lesson *l);
+
+/* The path of a step's program in a language ('c' or 'p' for Python) into
+ * buf; false when the lesson names no programs. */
+bool lesson_program_path(const struct lesson *l, const struct lesson_step *s, char lang, char *buf, size_t n);
 
 /* The step's C code for a family (c6 when family is 6 and the step has it). */
 const struct text_block *lesson_step_code(const struct lesson_step *s, int family);
