@@ -728,22 +728,8 @@ static char *id_from_path(const char *path)
 
 /* ---- the steps' lines in the lesson's programs ---- */
 
-/* A program's lines, read whole: small files a teacher wrote. */
-struct prog_text {
-	char **lines;
-	int n;
-};
-
-static void prog_text_free(struct prog_text *t)
-{
-	for (int i = 0; i < t->n; i++)
-		free(t->lines[i]);
-	free(t->lines);
-	t->lines = NULL;
-	t->n = 0;
-}
-
-static int prog_text_load(const char *path, struct prog_text *t)
+/* A program's lines, read whole (small files a teacher wrote), without their line ends. */
+static int prog_text_load(const char *path, struct text_block *t)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -755,13 +741,13 @@ static int prog_text_load(const char *path, struct prog_text *t)
 		size_t len = strlen(buf);
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 			buf[--len] = '\0';
-		t->lines = xreallocarray(t->lines, (size_t)t->n + 1, sizeof *t->lines);
+		t->lines = xreallocarray(t->lines, t->n + 1, sizeof *t->lines);
 		t->lines[t->n++] = xstrdup(buf);
 	}
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
-		prog_text_free(t);
+		block_free(t);
 		errno = EIO;
 		return -1;
 	}
@@ -793,16 +779,16 @@ static int callout_of(const char *line, bool py)
  * program's next callout, or to the end of the function it is in (C: the
  * '}' that closes main) or of the file (Python); blank lines at the end
  * belong to no step. */
-static bool callout_range(const struct prog_text *t, int callout, bool py, int *first, int *last)
+static bool callout_range(const struct text_block *t, int callout, bool py, int *first, int *last)
 {
-	int at = -1;
-	for (int i = 0; i < t->n && at < 0; i++)
+	int at = -1, n = (int)t->n;
+	for (int i = 0; i < n && at < 0; i++)
 		if (callout_of(t->lines[i], py) == callout)
 			at = i;
 	if (at < 0)
 		return false;
-	int end = t->n;
-	for (int i = at + 1; i < t->n && end == t->n; i++)
+	int end = n;
+	for (int i = at + 1; i < n && end == n; i++)
 		if (callout_of(t->lines[i], py) || (!py && strcmp(t->lines[i], "}") == 0))
 			end = i;
 	while (end - 1 > at && blank(t->lines[end - 1]))
@@ -868,7 +854,7 @@ static void resolve_lines(struct parser *p)
 			bool py = lang == 1;
 			char path[PATH_MAX];
 			lesson_program_path(l, s, py ? 'p' : 'c', path, sizeof path);
-			struct prog_text t;
+			struct text_block t;
 			if (prog_text_load(path, &t) < 0) {
 				if (!m->program[0])
 					p->line = l->program_line;
@@ -880,10 +866,10 @@ static void resolve_lines(struct parser *p)
 			if (!*first && !callout_range(&t, s->callout, py, first, last))
 				fail(p, "step '%s': callout %d: no line of %s ends in %s%d%s", s->title, s->callout, file,
 				     py ? "# [" : "/* [", s->callout, py ? "]" : "] */");
-			else if (*last > t.n)
-				fail(p, "step '%s': %slines %d-%d: %s has %d lines", s->title, py ? "python-" : "", *first,
+			else if (*last > (int)t.n)
+				fail(p, "step '%s': %slines %d-%d: %s has %zu lines", s->title, py ? "python-" : "", *first,
 				     *last, file, t.n);
-			prog_text_free(&t);
+			block_free(&t);
 		}
 	}
 }
