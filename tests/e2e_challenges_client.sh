@@ -78,9 +78,16 @@ noise=$!
 check udp-sender "$py ok" 0 "result: PASS" "ok    its first datagram carried \"ping\", from port" "ok    it printed \"no reply\""
 grep -q "unreachable" "$dir/out" && fail "udp-sender: another program's ICMP is in the run: $(grep unreachable "$dir/out")" ||
 	pass "udp-sender: another program's ICMP on lo is not in the run"
-check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port"
-grep -q "was that yours" "$dir/out" && fail "udp-sender: another program's ICMP blamed on the learner" ||
-	pass "udp-sender: another program's ICMP is not blamed on a learner whose datagrams went elsewhere"
+# the learner's own datagram to the port after the lab's: the ICMP that
+# quotes its program's port is shown (the runner knows its sockets), the
+# other program's is not
+check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port" \
+	"ICMP \"port unreachable\" for your program's datagram, from its port"
+lab=$(sed -n 's/^the lab: a server on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$dir/out")
+others=$(grep '^  lab .*unreachable' "$dir/out" | grep -vc "udp port $((lab + 1)) unreachable")
+grep -q "to 127.0.0.1 port $((lab + 1)), where no socket listens: the lab's port is $lab)" "$dir/out" && [ "$others" -eq 0 ] &&
+	pass "udp-sender: the learner's own ICMP is named (port $((lab + 1))), another program's is not in the run" ||
+	fail "udp-sender: the ICMP findings: $(grep unreachable "$dir/out")"
 kill "$noise" 2> /dev/null; wait "$noise" 2> /dev/null
 check udp-sender "$py newline" 1 "FAIL  its first datagram carried \"ping\\n\" (packet " "UDP length 13 = the 8-byte header + 5 bytes" \
 	"leave the newline out"

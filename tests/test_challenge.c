@@ -305,6 +305,27 @@ static void nothing_but_others(struct chal_run *r, void *arg)
 	other_program_icmp(r, 500000);
 }
 
+/* A learner whose datagram went to the port after the lab's: its socket's
+ * port is known to the runner (r->lports, as run.c finds it in the
+ * kernel's tables), and the kernel's ICMP quotes it; another program's
+ * ICMP comes meanwhile. */
+static void wrong_port_learner(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	static struct pkt f[2];
+	struct pkt u, ip = { 0 }, ic;
+	other_program_icmp(r, 200000);
+	r->lports[r->nlports++] = 40123;
+	udp(&u, 40123, (uint16_t)(r->port + 1), "ping");
+	ipv4(&ip, 17, &u);
+	ether(&f[0], 0x0800);
+	ipv4(&f[0], 17, &u);
+	icmp(&ic, 3, 3, 0, ip.b, ip.n, 1);
+	ether(&f[1], 0x0800);
+	ipv4(&f[1], 1, &ic);
+	chal_add_frame(r, f[1].b, f[1].n, 1000000);
+}
+
 static void udp_learner(struct chal_run *r, void *arg)
 {
 	struct udp_case *u = arg;
@@ -358,6 +379,13 @@ static void test_udp_send(void)
 	HAS(w, "FAIL nothing arrived at 127.0.0.1 port");
 	CHECK(!strstr(w, "unreachable"));
 	CHECK(!strstr(w, "was that yours"));
+	/* its own datagram to a wrong port: the ICMP quoting its port is shown, the other's not */
+	struct chal_learner wrong = { .run = wrong_port_learner, .ran = true, .exited = true, .seconds = 2.0,
+	                              .out = "no reply\n" };
+	w = judged(DIR "02-udp-sender.challenge", &wrong);
+	HAS(w, "FAIL nothing arrived at 127.0.0.1 port");
+	HAS(w, "(packet 2: ICMP \"port unreachable\" for your program's datagram, from its port 40123 to 127.0.0.1 port ");
+	CHECK(!strstr(w, "port 9,"));
 
 	/* echo's newline */
 	u = (struct udp_case){ .first = "ping\n", .second = "reply?" };

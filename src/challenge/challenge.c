@@ -323,6 +323,14 @@ unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag)
 	return c;
 }
 
+bool chal_learner_port(const struct chal_run *r, uint16_t port)
+{
+	for (size_t i = 0; i < r->nlports; i++)
+		if (r->lports[i] == port)
+			return true;
+	return false;
+}
+
 bool chal_by_stop(const struct chal_run *r, int64_t t)
 {
 	return r->stop_ms && t >= r->stop_ms;

@@ -22,6 +22,7 @@
 #include "dissect/dissect.h"
 
 #define CHAL_MAX_PARAMS 8
+#define CHAL_MAX_LPORTS 32
 
 /* A challenge file. */
 struct challenge {
@@ -91,6 +92,11 @@ struct chal_run {
 	int64_t stop_ns;                /* the same moment on the capture's clock (wall clock, ns) */
 	char out[8192];                 /* its standard output (cut) */
 	size_t nout;
+	/* the local ports of its TCP and UDP sockets, as the kernel's tables
+	 * showed them while it ran (--run only: in the waiting mode the lab
+	 * cannot tell the learner's process from any other) */
+	uint16_t lports[CHAL_MAX_LPORTS];
+	size_t nlports;
 
 	/* what the capture saw, once the run is over */
 	struct chal_packet *pkts;
@@ -157,6 +163,8 @@ size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n);
  * never those the lab's stop of the program caused (by_stop). */
 unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag);
 unsigned chal_count_data(const struct chal_run *r, bool learner);
+/* Is port one of the learner's program's sockets' (r->lports)? */
+bool chal_learner_port(const struct chal_run *r, uint16_t port);
 /* Did the lab see at t (clock_ms) what the lab's stop of the program caused? */
 bool chal_by_stop(const struct chal_run *r, int64_t t);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */

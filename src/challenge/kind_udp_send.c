@@ -11,7 +11,8 @@
  * their source port) and, on the wire, their UDP length fields; a TCP SYN
  * to the port instead (no TCP socket listens there, so the kernel answers
  * RST); nothing at all (a wrong port: an ICMP "port unreachable" in the
- * capture may show where it went); and whether the program exited by
+ * capture may show where it went: the runner keeps the ones that quote a
+ * port of the learner's program); and whether the program exited by
  * itself, soon enough after "reply?", with status 0, saying "no reply".
  *
  * Parameters: payload (default "ping"), timeout (the longest receive
@@ -176,6 +177,9 @@ static void judge_nothing(struct chal_run *r, struct verdict *v)
 			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u over "
 			            "IPv%d: the lab listens on %s, IPv%d)", i + 1, in->quote.dst, r->port,
 			            in->quote.ip_version, r->host, r->family);
+		else if (chal_learner_port(r, in->quote.sport))
+			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for your program's datagram, from its "
+			            "port %u to %s port %u, where no socket listens: the lab's port is %u)", i + 1, in->quote.sport, in->quote.dst, in->quote.dport, r->port);
 		else
 			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u, where "
 			            "no socket listens: was that yours? The lab's port is %u)", i + 1, in->quote.dst,
