@@ -92,6 +92,17 @@ check framing "$py header" 1 "ok    messages 2 and 3" \
 	"you read 3 bytes of the 4-byte length and took them for a whole header"
 check framing "$py body" 1 "ok    message 4" "FAIL  message 5 (2000 bytes)" "read until you have all of its bytes"
 check framing "$py little" 1 "FAIL  message 1 (5 bytes" "read little-endian, this length is 83886080"
+# it answers message 1 and closes: message 1 was answered (the packets show it), the close is the mistake
+check framing "$py once" 1 "ok    message 1 (5 bytes) came with its length in one segment (packet" \
+	"after its answer to message 1, \"OK 5\\n\": messages 2 to 5 got none. One connection carries many messages"
+grep -q "without answering" "$dir/out" && fail "framing once: message 1 is told it got no answer" ||
+	pass "framing once: no 'without answering' for the message that was answered"
+# a wrong line end is said alone, without advice on lengths and byte order
+check framing "$py crlf" 1 "FAIL  message 1 (5 bytes; packet" "your server answered \"OK 5\\r\\n\"" \
+	"a line that ends in \"\\n\" alone, not \"\\r\\n\""
+check framing "$py nonl" 1 "FAIL  message 1 (5 bytes; packet" "your server sent \"OK 5\" without a newline" \
+	"end it with \"\\n\""
+sed -n '/^verdict/,$p' "$dir/out" | grep -q "big-endian\|ntohl" && fail "framing nonl: advice about byte order" || pass "framing nonl: no advice about byte order"
 check framing "$dir/echo_server" 1 "FAIL  message 1" "without a newline"
 
 # 5. concurrency: poll() in C; threads, fork and selectors in Python

@@ -566,6 +566,105 @@ static void test_echo_server(void)
 	HAS(v, "result: FAIL");
 }
 
+/* ---- framing (challenge 4): a server that answers message 1, then ends ---- */
+
+/* It answers message 1 and closes: with FIN (its answer reaches the lab's
+ * socket), or with an RST that, as the lab's socket sees it, came before
+ * the answer (the kernel throws away what was not read when an RST comes):
+ * the real socket sends no answer then, only the frames show it. */
+struct once_case {
+	bool rst;
+	const char *answer;     /* instead of "OK 5\n", and then it waits for the lab's close */
+};
+
+static void framing_once_learner(struct chal_run *r, void *arg)
+{
+	const struct once_case *oc = arg;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(r->port),
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	if (bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 4) < 0 || poll(&p, 1, 5000) != 1) {
+		CHECK(!"the learner's framing server got no connection");
+		close(lfd);
+		return;
+	}
+	struct sockaddr_in peer;
+	socklen_t pl = sizeof peer;
+	int fd = accept(lfd, (struct sockaddr *)&peer, &pl);
+	char msg[9];
+	size_t got = 0;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (got < sizeof msg && poll(&p, 1, 5000) == 1) {
+		ssize_t k = recv(fd, msg + got, sizeof msg - got, 0);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	CHECK(got == sizeof msg);
+	const char *answer = oc->answer ? oc->answer : "OK 5\n";
+	if (oc->rst) {
+		struct linger lg = { 1, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	} else {
+		send(fd, answer, strlen(answer), MSG_NOSIGNAL);
+	}
+	/* a wrong answer: the lab closes when it has judged it */
+	while (oc->answer && poll(&p, 1, 5000) == 1 && recv(fd, msg, sizeof msg, 0) > 0)
+		;
+	close(fd);
+	close(lfd);
+	/* the frames: the lab's handshake and message 1 (its 9 bytes' length is
+	 * what counts here), the answer acknowledging all 9, the close */
+	static struct pkt f[6];
+	unsigned lp = ntohs(peer.sin_port), sp = r->port;
+	tcp_frame(&f[0], 0, lp, sp, 5000, 0, SYN, 512, NULL, 0, "");
+	tcp_frame(&f[1], 0, sp, lp, 1000, 5001, SYN | ACK, 512, NULL, 0, "");
+	tcp_frame(&f[2], 0, lp, sp, 5001, 1001, ACK, 512, NULL, 0, "");
+	tcp_frame(&f[3], 0, lp, sp, 5001, 1001, ACK, 512, NULL, 0, "....hello");
+	tcp_frame(&f[4], 0, sp, lp, 1001, 5010, ACK, 512, NULL, 0, answer);
+	tcp_frame(&f[5], 0, sp, lp, 1001 + (uint32_t)strlen(answer), 5010, oc->rst ? RST | ACK : FIN | ACK, 512,
+	          NULL, 0, "");
+	for (int i = 0; i < (oc->answer ? 5 : 6); i++)
+		chal_add_frame(r, f[i].b, f[i].n, (i + 1) * 1000000);
+}
+
+static void test_framing(void)
+{
+	struct once_case oc = { .rst = false };
+	struct chal_learner l = { .run = framing_once_learner, .arg = &oc, .ran = true, .exited = false, .seconds = 1 };
+	const char *v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "ok   message 1 (5 bytes) came with its length in one segment (packet 4, 9 bytes): your server answered "
+	       "\"OK 5\\n\"");
+	HAS(v, "FAIL your server closed the connection (FIN, packet 6) after its answer to message 1, \"OK 5\\n\": "
+	       "messages 2 to 5 got none. One connection carries many messages");
+	CHECK(!strstr(v, "without answering"));
+	CHECK(!strstr(v, "one recv() can return more than one message"));
+	HAS(v, "result: FAIL");
+
+	/* the answer is in the packets though the lab's socket lost it to the RST */
+	oc.rst = true;
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "ok   message 1 (5 bytes) came with its length in one segment (packet 4, 9 bytes): your server answered");
+	HAS(v, "FAIL your server reset the connection (RST, packet 6) after its answer to message 1");
+	CHECK(!strstr(v, "without answering"));
+	HAS(v, "result: FAIL");
+
+	/* a line ending wrong is said alone: nothing about lengths or byte order */
+	oc = (struct once_case){ .answer = "OK 5\r\n" };
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "FAIL message 1 (5 bytes; packet 4, 9 bytes): your server answered \"OK 5\\r\\n\": the answer is "
+	       "\"OK 5\\n\", a line that ends in \"\\n\" alone, not \"\\r\\n\"");
+	CHECK(!strstr(v, "big-endian") && !strstr(v, "length (") && !strstr(v, "ntohl"));
+	oc = (struct once_case){ .answer = "OK 5" };
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "FAIL message 1 (5 bytes; packet 4, 9 bytes): your server sent \"OK 5\" without a newline");
+	HAS(v, "end it with \"\\n\"");
+	CHECK(!strstr(v, "big-endian") && !strstr(v, "little") && !strstr(v, "ntohl"));
+	HAS(v, "result: FAIL");
+}
+
 /* ---- parameters: declared by each kind, checked on load ---- */
 
 static void test_params(void)
@@ -686,5 +785,6 @@ int main(void)
 	test_udp_send();
 	test_http_get();
 	test_echo_server();
+	test_framing();
 	return check_done("test_challenge");
 }
