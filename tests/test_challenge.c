@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,7 +58,7 @@ static const char *judged(const char *file, struct chal_learner *l)
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < v.n && k < sizeof text; i++)
-		k += (size_t)snprintf(text + k, sizeof text - k, "%s %s\n", v.f[i].ok ? "ok  " : "FAIL", v.f[i].text);
+		k += (size_t)snprintf(text + k, sizeof text - k, "%s %s\n", v.f[i].note ? "note" : v.f[i].ok ? "ok  " : "FAIL", v.f[i].text);
 	if (k < sizeof text)
 		snprintf(text + k, sizeof text - k, "result: %s\n", v.pass ? "PASS" : "FAIL");
 	challenge_free(c);
@@ -154,6 +155,7 @@ struct hello_case {
 	bool read_reply;        /* it reads the reply before closing */
 	bool rst;               /* its close is an RST on the wire */
 	bool stopped;           /* it never closes: the lab stops it, and the kernel sends its FIN */
+	bool early;             /* it closes before the reply comes: its kernel answers the reply with RST */
 	char reply[256];        /* what it read */
 };
 
@@ -167,6 +169,13 @@ static void hello_learner(struct chal_run *r, void *arg)
 	handshake(&c);
 	send(fd, h->line, h->len ? h->len : strlen(h->line), 0);
 	frame(&c, true, PSH | ACK, h->line);
+	if (h->early) {
+		close(fd);
+		frame(&c, true, FIN | ACK, "");
+		frame(&c, false, PSH | ACK, "WELCOME ada\n");
+		frame(&c, true, RST, "");
+		return;
+	}
 	if (h->read_reply) {
 		read_line(fd, h->reply, sizeof h->reply);
 		frame(&c, false, PSH | ACK, h->reply);
@@ -210,6 +219,26 @@ static void test_tcp_hello(void)
 	v = judged(DIR "01-tcp-client.challenge", &l);
 	HAS(v, "FAIL your program closed with unread data, so the kernel sent RST instead of FIN");
 	HAS(v, "result: FAIL");
+	/* it read and printed the reply, then SO_LINGER {1, 0}: the same RST, not for unread data */
+	h = (struct hello_case){ .line = "HELLO ada\n", .rst = true, .read_reply = true };
+	l.out = "WELCOME ada\n";
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL it read and printed the reply, yet its close was an RST (packet 6), not FIN");
+	HAS(v, "SO_LINGER set to {1, 0}");
+	CHECK(!strstr(v, "unread data"));
+	/* run elsewhere: which of the two the lab cannot see, and says both */
+	l.ran = false;
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL its close was an RST (packet 6), not FIN: the kernel sends one when a program closes with data "
+	       "unread (read the reply first), and close() sends one when SO_LINGER is set to {1, 0}");
+	l.ran = true;
+	/* closed before the reply came: the RST answered the reply */
+	h = (struct hello_case){ .line = "HELLO ada\n", .early = true };
+	l.out = "";
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL it closed the connection (FIN, packet 5) before the reply came (packet 6), so its kernel answered "
+	       "the reply with RST (packet 7)");
+	CHECK(!strstr(v, "unread data"));
 
 	/* it printed the reply and never closed: the FIN came from the kernel when the
 	 * lab stopped the program, so it is not the program's close (class 1) */
@@ -279,6 +308,7 @@ static void test_nobody(void)
 struct udp_case {
 	const char *first, *second;
 	bool other_icmp;        /* another program's ICMP on lo during the run */
+	int wait_ms;            /* then a recvfrom() with this receive timeout (0: none, it closes at once) */
 };
 
 /* What another program on the machine causes meanwhile: its datagram from
@@ -348,6 +378,12 @@ static void udp_learner(struct chal_run *r, void *arg)
 		if (u->other_icmp)
 			other_program_icmp(r, (i + 1) * 1000000 + 500000);
 	}
+	if (u->wait_ms) {
+		struct timeval tv = { u->wait_ms / 1000, (u->wait_ms % 1000) * 1000 };
+		char b[16];
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		CHECK(recv(fd, b, sizeof b, 0) < 0);
+	}
 	close(fd);
 }
 
@@ -405,10 +441,21 @@ static void test_udp_send(void)
 	v = judged(DIR "02-udp-sender.challenge", &l);
 	HAS(v, "FAIL your program waited for a reply that never comes: it was still running after 5 s and was stopped");
 
-	/* run from another terminal: the wire cannot show the give-up; said, not guessed */
-	l.ran = false;
+	/* run from another terminal: the give-up is its socket's close in the
+	 * kernel's tables; what it printed the lab cannot see: a note, no guess */
+	u = (struct udp_case){ .first = "ping", .second = "reply?", .wait_ms = 600 };
+	l = (struct chal_learner){ .run = udp_learner, .arg = &u };
 	v = judged(DIR "02-udp-sender.challenge", &l);
-	HAS(v, "FAIL the lab cannot see whether your program gave up waiting");
+	HAS(v, "ok   it gave up by itself ");
+	HAS(v, " s after sending \"reply?\" (its socket, port ");
+	HAS(v, "note run in another terminal, the lab cannot see what your program printed or how it exited");
+	HAS(v, "result: PASS");
+	/* closed at once: it did not wait, in this mode as with --run */
+	u.wait_ms = 0;
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL it gave up only 0.");
+	HAS(v, "it did not wait for the reply");
+	HAS(v, "result: FAIL");
 
 	/* an error exit instead of "no reply" */
 	l = (struct chal_learner){ .run = udp_learner, .arg = &u, .ran = true, .exited = true, .seconds = 2.0,
@@ -423,6 +470,7 @@ static void test_udp_send(void)
 struct http_case {
 	const char *request;
 	bool read_all;          /* read the head, then Content-Length bytes */
+	bool until_close;       /* read until the connection closes (the lab's, on a kept connection) */
 	char body[8192];
 	size_t nbody;
 };
@@ -462,6 +510,13 @@ static void http_learner(struct chal_run *r, void *arg)
 		h->nbody = n - (size_t)(end + 4 - buf);
 		memcpy(h->body, end + 4, h->nbody < sizeof h->body ? h->nbody : sizeof h->body - 1);
 	}
+	if (end && h->until_close) {
+		struct timeval forever = { 0, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof forever);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (poll(&p, 1, 30000) == 1 && recv(fd, buf, sizeof buf, 0) > 0)
+			;
+	}
 	close(fd);
 	frame(&c, true, FIN | ACK, "");
 }
@@ -483,6 +538,30 @@ static void test_http_get(void)
 	HAS(v, "ok   it printed the whole body: 2000 bytes");
 	HAS(v, "result: PASS");
 
+	/* run elsewhere: its close after the response is what the lab sees; the output a note */
+	l.ran = l.exited = false;
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "ok   it closed the connection ");
+	HAS(v, " s after the whole response had come: it read the body by its Content-Length");
+	HAS(v, "note run in another terminal, the lab cannot see what your program printed");
+	HAS(v, "result: PASS");
+	/* reading until the end: the lab keeps it open for the program's seconds, then closes */
+	h.until_close = true;
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL your program had not closed the connection 5 s after the lab had sent the whole response");
+	HAS(v, "it waited for more. Reading until the connection closes waits for ever");
+	HAS(v, "result: FAIL");
+	/* it threw away the body bytes that came with the head, and waited for as many more */
+	h.until_close = false;
+	l = (struct chal_learner){ .run = http_learner, .arg = &h, .ran = true, .exited = false, .seconds = 5,
+	                           .out = h.body + 1000 };
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL it printed the body from byte 1000 on: the 1000 bytes before came in the same segment as the header");
+	HAS(v, "FAIL your program was still running after 5 s and was stopped: it waited for 1000 more body bytes");
+	CHECK(!strstr(v, "Reading until the connection closes"));
+	l = (struct chal_learner){ .run = http_learner, .arg = &h, .ran = true, .exited = true, .seconds = 0.3,
+	                           .out = h.body };
+
 	/* no Host header: HTTP/1.1 requires one (RFC 9112 3.2) */
 	h = (struct http_case){ .request = "GET /hello.txt HTTP/1.1\r\n\r\n%.0u", .read_all = true };
 	v = judged(DIR "08-http-client.challenge", &l);
@@ -499,6 +578,36 @@ static void test_http_get(void)
 	l.out = "line 0001 of the sockscope lab's page\n";
 	v = judged(DIR "08-http-client.challenge", &l);
 	HAS(v, "FAIL it printed only the first");
+}
+
+/* ---- tcp-timeout (challenge 7, timeouts) ---- */
+
+/* It sends its request and waits in recv() with no timeout, run from
+ * another terminal: only the lab's own close (after the program's seconds
+ * and 2 more) ends its wait.  No frames: judged by the lab's clock. */
+static void hang_learner(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	uint16_t lport;
+	int fd = connect_lab(r, &lport);
+	if (fd < 0)
+		return;
+	send(fd, "TIME\n", 5, 0);
+	char b[64];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	CHECK(poll(&p, 1, 30000) == 1 && recv(fd, b, sizeof b, 0) == 0);
+	close(fd);
+}
+
+static void test_tcp_timeout(void)
+{
+	struct chal_learner l = { .run = hang_learner };
+	const char *v = judged(DIR "07-timeouts.challenge", &l);
+	HAS(v, "ok   it sent its request \"TIME\\n\"");
+	HAS(v, "FAIL your program hangs in recv() when the server never answers: it did not give up, it closed only "
+	       "after the lab had closed its side, 8.0 s after its request");
+	CHECK(!strstr(v, "ok   it gave up"));
+	HAS(v, "result: FAIL");
 }
 
 /* ---- a server kind: the learner serves the lab's connections (echo) ---- */
@@ -784,6 +893,7 @@ int main(void)
 	test_nobody();
 	test_udp_send();
 	test_http_get();
+	test_tcp_timeout();
 	test_echo_server();
 	test_framing();
 	return check_done("test_challenge");

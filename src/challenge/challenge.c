@@ -288,7 +288,20 @@ void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
 	va_end(ap);
+	v->f[v->n].note = false;
 	v->f[v->n++].ok = ok;
+}
+
+void verdict_note(struct verdict *v, const char *fmt, ...)
+{
+	if (v->n >= VERDICT_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	va_end(ap);
+	v->f[v->n].ok = true;
+	v->f[v->n++].note = true;
 }
 
 /* ------------------------------------------------------------ helpers */

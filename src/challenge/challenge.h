@@ -104,14 +104,19 @@ struct chal_run {
 	bool captured;                  /* false: no capture, judged from the lab side only */
 };
 
-/* What was right and wrong: each finding says it in plain words. */
+/* What was right and wrong: each finding says it in plain words.  A note
+ * is what the lab cannot see in this mode (what a program run in another
+ * terminal printed, how it exited): it says what the learner must do and
+ * neither passes nor fails, so both modes give the same verdict on what
+ * both can see. */
 #define VERDICT_MAX 24
 struct verdict {
 	bool pass;
-	struct { bool ok; char text[512]; } f[VERDICT_MAX];
+	struct { bool ok, note; char text[512]; } f[VERDICT_MAX];
 	size_t n;
 };
 void verdict_add(struct verdict *v, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void verdict_note(struct verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A parameter a kind takes (a table ending with name == NULL): a number
  * from min to max (a unit names what it counts), or a text (unit NULL and
