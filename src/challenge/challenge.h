@@ -82,6 +82,10 @@ struct chal_run {
 	void *priv;                     /* the kind's own state */
 	int wake;                       /* readable when the lab's side must stop (run.c's) */
 	int lfd;                        /* the lab's own socket when its kind says `serves` (run.c's), else -1 */
+	int lab_rcvbuf;                 /* SO_RCVBUF of the lab's connections to a learner's server, set
+	                                   before connect() so the window is small from the SYN on (0: the
+	                                   kernel's): the kind's setup sets it */
+	int lab_mss;                    /* TCP_MAXSEG of those connections, likewise (0: the kernel's) */
 
 	/* the learner's program (with --run) */
 	bool ran;                       /* it was started by us */
