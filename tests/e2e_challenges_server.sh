@@ -121,8 +121,13 @@ for cmd in "$dir/echo_server" "$py serial"; do
 		"connection 1 got \"A\\n\" back at once, packet" \
 		"your server serves one client at a time; use threads, processes or poll()"
 done
-check concurrency "$py quit" 1 "FAIL  after the lab closed connection 2, your server" \
+check concurrency "$py quit" 1 "FAIL  after the lab closed connection 2 (its FIN: packet " \
 	"keep serving the others"
+# the story's order is the wire's: the lab's FIN on connection 2 comes before the server's end it names
+nums=$(sed -n 's/.*closed connection 2 (its FIN: packet \([0-9]*\)), your server [a-z]* ([A-Z]*, packet \([0-9]*\)).*/\1 \2/p' "$dir/out")
+set -- $nums
+[ -n "$nums" ] && [ "$1" -lt "$2" ] && pass "concurrency quit: the lab's FIN (packet $1) before the server's end (packet $2)" ||
+	fail "concurrency quit: the order of the FINs: '$nums' in $(grep 'connection 2' "$dir/out")"
 
 # a server started by hand in another terminal (no --run): the lab waits for it
 "$bin" challenge echo-server --wait 30 > "$dir/hand" 2>&1 &
