@@ -57,6 +57,10 @@ fi
 check tcp-client "$py pieces" 0 "result: PASS" "its line took 3 segments"
 check tcp-client "$py nonl" 1 "FAIL  it sent \"HELLO ada\" without a newline"
 check tcp-client "$py rst" 1 "FAIL  your program closed with unread data, so the kernel sent RST instead of FIN"
+# SO_LINGER {1, 0} after reading the reply: the same RST on the wire, but nothing was unread
+check tcp-client "$py linger" 1 "FAIL  it read and printed the reply, yet its close was an RST (packet" \
+	"what SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do"
+sed -n '/^verdict/,$p' "$dir/out" | grep -q "unread data" && fail "tcp-client linger: blamed on unread data" || pass "tcp-client linger: not blamed on unread data"
 check tcp-client "$py silent" 1 "FAIL  it sent nothing"
 check tcp-client "$py garbage" 1 "without a newline" "result: FAIL"
 check tcp-client "true" 1 "FAIL  nothing connected to 127.0.0.1 port"

@@ -78,9 +78,16 @@ noise=$!
 check udp-sender "$py ok" 0 "result: PASS" "ok    its first datagram carried \"ping\", from port" "ok    it printed \"no reply\""
 grep -q "unreachable" "$dir/out" && fail "udp-sender: another program's ICMP is in the run: $(grep unreachable "$dir/out")" ||
 	pass "udp-sender: another program's ICMP on lo is not in the run"
-check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port"
-grep -q "was that yours" "$dir/out" && fail "udp-sender: another program's ICMP blamed on the learner" ||
-	pass "udp-sender: another program's ICMP is not blamed on a learner whose datagrams went elsewhere"
+# the learner's own datagram to the port after the lab's: the ICMP that
+# quotes its program's port is shown (the runner knows its sockets), the
+# other program's is not
+check udp-sender "$py port" 1 "FAIL  nothing arrived at 127.0.0.1 port" \
+	"ICMP \"port unreachable\" for your program's datagram, from its port"
+lab=$(sed -n 's/^the lab: a server on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$dir/out")
+others=$(grep '^  lab .*unreachable' "$dir/out" | grep -vc "udp port $((lab + 1)) unreachable")
+grep -q "to 127.0.0.1 port $((lab + 1)), where no socket listens: the lab's port is $lab)" "$dir/out" && [ "$others" -eq 0 ] &&
+	pass "udp-sender: the learner's own ICMP is named (port $((lab + 1))), another program's is not in the run" ||
+	fail "udp-sender: the ICMP findings: $(grep unreachable "$dir/out")"
 kill "$noise" 2> /dev/null; wait "$noise" 2> /dev/null
 check udp-sender "$py newline" 1 "FAIL  its first datagram carried \"ping\\n\" (packet " "UDP length 13 = the 8-byte header + 5 bytes" \
 	"leave the newline out"
@@ -144,8 +151,11 @@ check http-client "$py lf" 1 "its request line is \"GET /hello.txt HTTP/1.1\\n\"
 	"FAIL  its lines end with a bare \\n (the first: line 1): HTTP lines end with \\r\\n"
 timed 15 http-client "$py noblank" 1 "FAIL  it never sent the empty line that ends the header section" \
 	"the lab was still waiting for the end of the request"
-timed 15 http-client "$py eof" 1 "you read until the connection closes, but HTTP/1.1 keeps it open: read Content-Length bytes" \
+timed 15 http-client "$py eof" 1 "it waited for more. Reading until the connection closes waits for ever, as HTTP/1.1 keeps it open: read Content-Length bytes" \
 	"(Content-Length: 2000, in packets "
+# it counted the body from after the head's segment: told so, not "until the connection closes"
+timed 15 http-client "$py drop" 1 "FAIL  it printed the body from byte 1000 on: the 1000 bytes before came in the same segment as the header" \
+	"it waited for 1000 more body bytes, the ones it had thrown away with the header"
 check http-client "$py once" 1 "FAIL  it printed only the first 1000 of the 2000 body bytes" "keep reading until you have Content-Length bytes"
 check http-client "$py headers" 1 "FAIL  it printed the status line and the headers too"
 check http-client "$py close" 1 "FAIL  it sent \"Connection: close\"" "ok    it printed the whole body"
@@ -160,6 +170,50 @@ sed 's/^family: .*/family: 6/' "$here/../challenges/08-http-client.challenge" > 
 CHECK_DIR=$dir check http-client "$py ok" 0 "result: PASS" "its Host header says \"[::1]:"
 CHECK_DIR=$dir check http-client "$py noport" 1 "its Host header says \"::1\", without the port" "write \"Host: [::1]:"
 rm -f "$dir/08-http-client.challenge"
+
+# both NAME CMD WANT_RC TEXT...: the same program with --run and run from
+# "another terminal" (sockscope waiting, the program started here with the
+# lab's host and port): the same result and every TEXT in both.  Only when
+# sockscope captures on the host's lo (in a namespace of its own, a
+# program started outside cannot reach the lab).  Each wait is bounded.
+both() {
+	name=$1 cmd=$2 want=$3; shift 3
+	check "$name" "$cmd" "$want" "$@"
+	"$bin" challenge "$name" --wait 30 > "$dir/both.out" 2>&1 &
+	spid=$!
+	port=""; i=0
+	while [ $i -lt 100 ] && [ -z "$port" ] && ! grep -q "network namespace" "$dir/both.out"; do
+		port=$(sed -n 's/^the lab: a server on 127.0.0.1 port \([0-9]*\) (IPv4)$/\1/p' "$dir/both.out")
+		[ -z "$port" ] && sleep 0.1
+		i=$((i + 1))
+	done
+	if grep -q "network namespace" "$dir/both.out"; then
+		kill "$spid"; wait "$spid"
+		echo "skip: $name '$cmd' run elsewhere (sockscope captures in a namespace of its own here)"
+		return
+	fi
+	[ -n "$port" ] || { kill "$spid"; wait "$spid"; fail "$name: no lab port in $(cat "$dir/both.out")"; return; }
+	SOCKSCOPE_HOST=127.0.0.1 SOCKSCOPE_PORT=$port sh -c "exec $cmd" > /dev/null 2>&1 &
+	cpid=$!
+	wait "$spid"; rc=$?
+	kill "$cpid" 2> /dev/null; wait "$cpid" 2> /dev/null
+	if [ $rc -ne "$want" ]; then
+		sed -n '/^verdict/,$p' "$dir/both.out"; fail "$name with '$cmd' run elsewhere: exit $rc, wanted $want (as with --run)"; return
+	fi
+	for t in "$@"; do
+		grep -qF -- "$t" "$dir/both.out" || { sed -n '/^verdict/,$p' "$dir/both.out"; fail "$name with '$cmd' run elsewhere: no '$t'"; return; }
+	done
+	pass "$name with '$cmd' run elsewhere: exit $rc as with --run, $*"
+}
+py="python3 $sol/udp_sender.py"
+both udp-sender "$py ok" 0 "result: PASS" "ok    it gave up by itself 2."
+both udp-sender "$py forever" 1 "FAIL  your program waited for a reply that never comes" "Set a receive timeout"
+py="python3 $sol/timeout_client.py"
+both timeouts "$py ok" 0 "result: PASS" "ok    it gave up 2."
+both timeouts "$py hang" 1 "FAIL  your program hangs in recv() when the server never answers" "Set a receive timeout"
+py="python3 $sol/http_client.py"
+both http-client "$py ok" 0 "result: PASS"
+both http-client "$py eof" 1 "it waited for more. Reading until the connection closes waits for ever"
 
 # without --run, sockscope waits for the program run elsewhere (only when
 # it captures on the host's lo: in a namespace of its own, only --run works)

@@ -29,7 +29,7 @@ check() {
 	pass "$name with '$cmd': exit $rc, $*"
 }
 cdir=""
-for f in echo_server framing_server concurrent_server; do
+for f in echo_server echo_nonblock framing_server concurrent_server; do
 	$CC -o "$dir/$f" "$sol/$f.c" 2> "$dir/cc.err" || fail "$f.c does not compile: $(cat "$dir/cc.err")"
 done
 $CC -DWRONG_STRLEN -o "$dir/echo_strlen" "$sol/echo_server.c" 2> "$dir/cc.err" || fail "echo_server.c -DWRONG_STRLEN: $(cat "$dir/cc.err")"
@@ -47,6 +47,10 @@ check echo-server "$py ok" 0 "result: PASS" "$stopped" "as servers run until sto
 	"all 200022 came back, in order; it closed after the lab's FIN" "ok    connection 3:" \
 	"it served 3 connections one after another: a server accept()s in a loop"
 check echo-server "$dir/echo_server" 0 "result: PASS" "$stopped"
+# send()'s return ignored: the lab reads slowly (small window, pauses), so a
+# non-blocking send takes less than it is given and the rest is lost
+check echo-server "$dir/echo_nonblock" 1 "send() returns how many bytes it took; send the rest" "result: FAIL"
+check echo-server "$py send" 1 "send() returns how many bytes it took; send the rest" "result: FAIL"
 check echo-server "$dir/echo_strlen" 1 "FAIL  connection 1: byte 22 came back wrong: the lab sent \"\\x00" \
 	"the 22 bytes before were right (byte 22 is a zero byte" "strlen()"
 check echo-server "$py once" 1 "ok    connection 1:" \
@@ -92,6 +96,17 @@ check framing "$py header" 1 "ok    messages 2 and 3" \
 	"you read 3 bytes of the 4-byte length and took them for a whole header"
 check framing "$py body" 1 "ok    message 4" "FAIL  message 5 (2000 bytes)" "read until you have all of its bytes"
 check framing "$py little" 1 "FAIL  message 1 (5 bytes" "read little-endian, this length is 83886080"
+# it answers message 1 and closes: message 1 was answered (the packets show it), the close is the mistake
+check framing "$py once" 1 "ok    message 1 (5 bytes) came with its length in one segment (packet" \
+	"after its answer to message 1, \"OK 5\\n\": messages 2 to 5 got none. One connection carries many messages"
+grep -q "without answering" "$dir/out" && fail "framing once: message 1 is told it got no answer" ||
+	pass "framing once: no 'without answering' for the message that was answered"
+# a wrong line end is said alone, without advice on lengths and byte order
+check framing "$py crlf" 1 "FAIL  message 1 (5 bytes; packet" "your server answered \"OK 5\\r\\n\"" \
+	"a line that ends in \"\\n\" alone, not \"\\r\\n\""
+check framing "$py nonl" 1 "FAIL  message 1 (5 bytes; packet" "your server sent \"OK 5\" without a newline" \
+	"end it with \"\\n\""
+sed -n '/^verdict/,$p' "$dir/out" | grep -q "big-endian\|ntohl" && fail "framing nonl: advice about byte order" || pass "framing nonl: no advice about byte order"
 check framing "$dir/echo_server" 1 "FAIL  message 1" "without a newline"
 
 # 5. concurrency: poll() in C; threads, fork and selectors in Python
@@ -106,8 +121,13 @@ for cmd in "$dir/echo_server" "$py serial"; do
 		"connection 1 got \"A\\n\" back at once, packet" \
 		"your server serves one client at a time; use threads, processes or poll()"
 done
-check concurrency "$py quit" 1 "FAIL  after the lab closed connection 2, your server" \
+check concurrency "$py quit" 1 "FAIL  after the lab closed connection 2 (its FIN: packet " \
 	"keep serving the others"
+# the story's order is the wire's: the lab's FIN on connection 2 comes before the server's end it names
+nums=$(sed -n 's/.*closed connection 2 (its FIN: packet \([0-9]*\)), your server [a-z]* ([A-Z]*, packet \([0-9]*\)).*/\1 \2/p' "$dir/out")
+set -- $nums
+[ -n "$nums" ] && [ "$1" -lt "$2" ] && pass "concurrency quit: the lab's FIN (packet $1) before the server's end (packet $2)" ||
+	fail "concurrency quit: the order of the FINs: '$nums' in $(grep 'connection 2' "$dir/out")"
 
 # a server started by hand in another terminal (no --run): the lab waits for it
 "$bin" challenge echo-server --wait 30 > "$dir/hand" 2>&1 &

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,7 +58,7 @@ static const char *judged(const char *file, struct chal_learner *l)
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < v.n && k < sizeof text; i++)
-		k += (size_t)snprintf(text + k, sizeof text - k, "%s %s\n", v.f[i].ok ? "ok  " : "FAIL", v.f[i].text);
+		k += (size_t)snprintf(text + k, sizeof text - k, "%s %s\n", v.f[i].note ? "note" : v.f[i].ok ? "ok  " : "FAIL", v.f[i].text);
 	if (k < sizeof text)
 		snprintf(text + k, sizeof text - k, "result: %s\n", v.pass ? "PASS" : "FAIL");
 	challenge_free(c);
@@ -154,6 +155,7 @@ struct hello_case {
 	bool read_reply;        /* it reads the reply before closing */
 	bool rst;               /* its close is an RST on the wire */
 	bool stopped;           /* it never closes: the lab stops it, and the kernel sends its FIN */
+	bool early;             /* it closes before the reply comes: its kernel answers the reply with RST */
 	char reply[256];        /* what it read */
 };
 
@@ -167,6 +169,13 @@ static void hello_learner(struct chal_run *r, void *arg)
 	handshake(&c);
 	send(fd, h->line, h->len ? h->len : strlen(h->line), 0);
 	frame(&c, true, PSH | ACK, h->line);
+	if (h->early) {
+		close(fd);
+		frame(&c, true, FIN | ACK, "");
+		frame(&c, false, PSH | ACK, "WELCOME ada\n");
+		frame(&c, true, RST, "");
+		return;
+	}
 	if (h->read_reply) {
 		read_line(fd, h->reply, sizeof h->reply);
 		frame(&c, false, PSH | ACK, h->reply);
@@ -210,6 +219,26 @@ static void test_tcp_hello(void)
 	v = judged(DIR "01-tcp-client.challenge", &l);
 	HAS(v, "FAIL your program closed with unread data, so the kernel sent RST instead of FIN");
 	HAS(v, "result: FAIL");
+	/* it read and printed the reply, then SO_LINGER {1, 0}: the same RST, not for unread data */
+	h = (struct hello_case){ .line = "HELLO ada\n", .rst = true, .read_reply = true };
+	l.out = "WELCOME ada\n";
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL it read and printed the reply, yet its close was an RST (packet 6), not FIN");
+	HAS(v, "SO_LINGER set to {1, 0}");
+	CHECK(!strstr(v, "unread data"));
+	/* run elsewhere: which of the two the lab cannot see, and says both */
+	l.ran = false;
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL its close was an RST (packet 6), not FIN: the kernel sends one when a program closes with data "
+	       "unread (read the reply first), and close() sends one when SO_LINGER is set to {1, 0}");
+	l.ran = true;
+	/* closed before the reply came: the RST answered the reply */
+	h = (struct hello_case){ .line = "HELLO ada\n", .early = true };
+	l.out = "";
+	v = judged(DIR "01-tcp-client.challenge", &l);
+	HAS(v, "FAIL it closed the connection (FIN, packet 5) before the reply came (packet 6), so its kernel answered "
+	       "the reply with RST (packet 7)");
+	CHECK(!strstr(v, "unread data"));
 
 	/* it printed the reply and never closed: the FIN came from the kernel when the
 	 * lab stopped the program, so it is not the program's close (class 1) */
@@ -279,6 +308,7 @@ static void test_nobody(void)
 struct udp_case {
 	const char *first, *second;
 	bool other_icmp;        /* another program's ICMP on lo during the run */
+	int wait_ms;            /* then a recvfrom() with this receive timeout (0: none, it closes at once) */
 };
 
 /* What another program on the machine causes meanwhile: its datagram from
@@ -305,6 +335,27 @@ static void nothing_but_others(struct chal_run *r, void *arg)
 	other_program_icmp(r, 500000);
 }
 
+/* A learner whose datagram went to the port after the lab's: its socket's
+ * port is known to the runner (r->lports, as run.c finds it in the
+ * kernel's tables), and the kernel's ICMP quotes it; another program's
+ * ICMP comes meanwhile. */
+static void wrong_port_learner(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	static struct pkt f[2];
+	struct pkt u, ip = { 0 }, ic;
+	other_program_icmp(r, 200000);
+	r->lports[r->nlports++] = 40123;
+	udp(&u, 40123, (uint16_t)(r->port + 1), "ping");
+	ipv4(&ip, 17, &u);
+	ether(&f[0], 0x0800);
+	ipv4(&f[0], 17, &u);
+	icmp(&ic, 3, 3, 0, ip.b, ip.n, 1);
+	ether(&f[1], 0x0800);
+	ipv4(&f[1], 1, &ic);
+	chal_add_frame(r, f[1].b, f[1].n, 1000000);
+}
+
 static void udp_learner(struct chal_run *r, void *arg)
 {
 	struct udp_case *u = arg;
@@ -326,6 +377,12 @@ static void udp_learner(struct chal_run *r, void *arg)
 		chal_add_frame(r, f[i].b, f[i].n, (i + 1) * 1000000);
 		if (u->other_icmp)
 			other_program_icmp(r, (i + 1) * 1000000 + 500000);
+	}
+	if (u->wait_ms) {
+		struct timeval tv = { u->wait_ms / 1000, (u->wait_ms % 1000) * 1000 };
+		char b[16];
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		CHECK(recv(fd, b, sizeof b, 0) < 0);
 	}
 	close(fd);
 }
@@ -358,6 +415,13 @@ static void test_udp_send(void)
 	HAS(w, "FAIL nothing arrived at 127.0.0.1 port");
 	CHECK(!strstr(w, "unreachable"));
 	CHECK(!strstr(w, "was that yours"));
+	/* its own datagram to a wrong port: the ICMP quoting its port is shown, the other's not */
+	struct chal_learner wrong = { .run = wrong_port_learner, .ran = true, .exited = true, .seconds = 2.0,
+	                              .out = "no reply\n" };
+	w = judged(DIR "02-udp-sender.challenge", &wrong);
+	HAS(w, "FAIL nothing arrived at 127.0.0.1 port");
+	HAS(w, "(packet 2: ICMP \"port unreachable\" for your program's datagram, from its port 40123 to 127.0.0.1 port ");
+	CHECK(!strstr(w, "port 9,"));
 
 	/* echo's newline */
 	u = (struct udp_case){ .first = "ping\n", .second = "reply?" };
@@ -377,10 +441,21 @@ static void test_udp_send(void)
 	v = judged(DIR "02-udp-sender.challenge", &l);
 	HAS(v, "FAIL your program waited for a reply that never comes: it was still running after 5 s and was stopped");
 
-	/* run from another terminal: the wire cannot show the give-up; said, not guessed */
-	l.ran = false;
+	/* run from another terminal: the give-up is its socket's close in the
+	 * kernel's tables; what it printed the lab cannot see: a note, no guess */
+	u = (struct udp_case){ .first = "ping", .second = "reply?", .wait_ms = 600 };
+	l = (struct chal_learner){ .run = udp_learner, .arg = &u };
 	v = judged(DIR "02-udp-sender.challenge", &l);
-	HAS(v, "FAIL the lab cannot see whether your program gave up waiting");
+	HAS(v, "ok   it gave up by itself ");
+	HAS(v, " s after sending \"reply?\" (its socket, port ");
+	HAS(v, "note run in another terminal, the lab cannot see what your program printed or how it exited");
+	HAS(v, "result: PASS");
+	/* closed at once: it did not wait, in this mode as with --run */
+	u.wait_ms = 0;
+	v = judged(DIR "02-udp-sender.challenge", &l);
+	HAS(v, "FAIL it gave up only 0.");
+	HAS(v, "it did not wait for the reply");
+	HAS(v, "result: FAIL");
 
 	/* an error exit instead of "no reply" */
 	l = (struct chal_learner){ .run = udp_learner, .arg = &u, .ran = true, .exited = true, .seconds = 2.0,
@@ -395,6 +470,7 @@ static void test_udp_send(void)
 struct http_case {
 	const char *request;
 	bool read_all;          /* read the head, then Content-Length bytes */
+	bool until_close;       /* read until the connection closes (the lab's, on a kept connection) */
 	char body[8192];
 	size_t nbody;
 };
@@ -434,6 +510,13 @@ static void http_learner(struct chal_run *r, void *arg)
 		h->nbody = n - (size_t)(end + 4 - buf);
 		memcpy(h->body, end + 4, h->nbody < sizeof h->body ? h->nbody : sizeof h->body - 1);
 	}
+	if (end && h->until_close) {
+		struct timeval forever = { 0, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof forever);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (poll(&p, 1, 30000) == 1 && recv(fd, buf, sizeof buf, 0) > 0)
+			;
+	}
 	close(fd);
 	frame(&c, true, FIN | ACK, "");
 }
@@ -455,6 +538,30 @@ static void test_http_get(void)
 	HAS(v, "ok   it printed the whole body: 2000 bytes");
 	HAS(v, "result: PASS");
 
+	/* run elsewhere: its close after the response is what the lab sees; the output a note */
+	l.ran = l.exited = false;
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "ok   it closed the connection ");
+	HAS(v, " s after the whole response had come: it read the body by its Content-Length");
+	HAS(v, "note run in another terminal, the lab cannot see what your program printed");
+	HAS(v, "result: PASS");
+	/* reading until the end: the lab keeps it open for the program's seconds, then closes */
+	h.until_close = true;
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL your program had not closed the connection 5 s after the lab had sent the whole response");
+	HAS(v, "it waited for more. Reading until the connection closes waits for ever");
+	HAS(v, "result: FAIL");
+	/* it threw away the body bytes that came with the head, and waited for as many more */
+	h.until_close = false;
+	l = (struct chal_learner){ .run = http_learner, .arg = &h, .ran = true, .exited = false, .seconds = 5,
+	                           .out = h.body + 1000 };
+	v = judged(DIR "08-http-client.challenge", &l);
+	HAS(v, "FAIL it printed the body from byte 1000 on: the 1000 bytes before came in the same segment as the header");
+	HAS(v, "FAIL your program was still running after 5 s and was stopped: it waited for 1000 more body bytes");
+	CHECK(!strstr(v, "Reading until the connection closes"));
+	l = (struct chal_learner){ .run = http_learner, .arg = &h, .ran = true, .exited = true, .seconds = 0.3,
+	                           .out = h.body };
+
 	/* no Host header: HTTP/1.1 requires one (RFC 9112 3.2) */
 	h = (struct http_case){ .request = "GET /hello.txt HTTP/1.1\r\n\r\n%.0u", .read_all = true };
 	v = judged(DIR "08-http-client.challenge", &l);
@@ -473,13 +580,43 @@ static void test_http_get(void)
 	HAS(v, "FAIL it printed only the first");
 }
 
+/* ---- tcp-timeout (challenge 7, timeouts) ---- */
+
+/* It sends its request and waits in recv() with no timeout, run from
+ * another terminal: only the lab's own close (after the program's seconds
+ * and 2 more) ends its wait.  No frames: judged by the lab's clock. */
+static void hang_learner(struct chal_run *r, void *arg)
+{
+	(void)arg;
+	uint16_t lport;
+	int fd = connect_lab(r, &lport);
+	if (fd < 0)
+		return;
+	send(fd, "TIME\n", 5, 0);
+	char b[64];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	CHECK(poll(&p, 1, 30000) == 1 && recv(fd, b, sizeof b, 0) == 0);
+	close(fd);
+}
+
+static void test_tcp_timeout(void)
+{
+	struct chal_learner l = { .run = hang_learner };
+	const char *v = judged(DIR "07-timeouts.challenge", &l);
+	HAS(v, "ok   it sent its request \"TIME\\n\"");
+	HAS(v, "FAIL your program hangs in recv() when the server never answers: it did not give up, it closed only "
+	       "after the lab had closed its side, 8.0 s after its request");
+	CHECK(!strstr(v, "ok   it gave up"));
+	HAS(v, "result: FAIL");
+}
+
 /* ---- a server kind: the learner serves the lab's connections (echo) ---- */
 
 /* A poll() echo server on r->port until it has been idle for idle_ms after
  * its last client left, at most 20 s. */
 static void echo_learner(struct chal_run *r, void *arg)
 {
-	(void)arg;
+	const bool *ignore_partial = arg;   /* non-blocking sockets, one send() a recv(), its return ignored */
 	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(r->port),
@@ -500,7 +637,8 @@ static void echo_learner(struct chal_run *r, void *arg)
 		if (t.tv_sec - t0.tv_sec > 20 || (k == 0 && served && n == 1))
 			break;
 		if (p[0].revents && n < 17) {
-			p[n++] = (struct pollfd){ .fd = accept(lfd, NULL, NULL), .events = POLLIN };
+			p[n++] = (struct pollfd){ .fd = accept4(lfd, NULL, NULL, ignore_partial && *ignore_partial ?
+			                                            SOCK_NONBLOCK : 0), .events = POLLIN };
 			served++;
 		}
 		for (int i = 1; i < n; i++) {
@@ -508,6 +646,12 @@ static void echo_learner(struct chal_run *r, void *arg)
 				continue;
 			char buf[65536];
 			ssize_t got = recv(p[i].fd, buf, sizeof buf, 0);
+			if (got < 0 && errno == EAGAIN)
+				continue;
+			if (ignore_partial && *ignore_partial && got > 0) {
+				send(p[i].fd, buf, (size_t)got, MSG_NOSIGNAL);
+				continue;
+			}
 			for (ssize_t off = 0; got > 0 && off < got;) {   /* all of it: send() may take less */
 				ssize_t w = send(p[i].fd, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
 				if (w <= 0)
@@ -531,10 +675,117 @@ static void test_echo_server(void)
 	HAS(v, "ok   your server listened on 127.0.0.1 port");
 	HAS(v, "result: PASS");
 
+	/* it ignores send()'s return on non-blocking sockets: the lab's slow reading
+	 * (a small receive window, pauses) makes a send take less, and the rest is lost */
+	bool ignore = true;
+	struct chal_learner partial = { .run = echo_learner, .arg = &ignore, .ran = true, .exited = false, .seconds = 3 };
+	v = judged(DIR "03-echo-server.challenge", &partial);
+	HAS(v, "send() returns how many bytes it took; send the rest");
+	HAS(v, "result: FAIL");
+
 	/* nobody listening: the lab says so, and how the program ended */
 	struct chal_learner gone = { .run = nothing, .ran = true, .exited = true, .seconds = 0.01 };
 	v = judged(DIR "03-echo-server.challenge", &gone);
 	HAS(v, "FAIL nothing listens on 127.0.0.1 port");
+	HAS(v, "result: FAIL");
+}
+
+/* ---- framing (challenge 4): a server that answers message 1, then ends ---- */
+
+/* It answers message 1 and closes: with FIN (its answer reaches the lab's
+ * socket), or with an RST that, as the lab's socket sees it, came before
+ * the answer (the kernel throws away what was not read when an RST comes):
+ * the real socket sends no answer then, only the frames show it. */
+struct once_case {
+	bool rst;
+	const char *answer;     /* instead of "OK 5\n", and then it waits for the lab's close */
+};
+
+static void framing_once_learner(struct chal_run *r, void *arg)
+{
+	const struct once_case *oc = arg;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(r->port),
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	if (bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 4) < 0 || poll(&p, 1, 5000) != 1) {
+		CHECK(!"the learner's framing server got no connection");
+		close(lfd);
+		return;
+	}
+	struct sockaddr_in peer;
+	socklen_t pl = sizeof peer;
+	int fd = accept(lfd, (struct sockaddr *)&peer, &pl);
+	char msg[9];
+	size_t got = 0;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (got < sizeof msg && poll(&p, 1, 5000) == 1) {
+		ssize_t k = recv(fd, msg + got, sizeof msg - got, 0);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	CHECK(got == sizeof msg);
+	const char *answer = oc->answer ? oc->answer : "OK 5\n";
+	if (oc->rst) {
+		struct linger lg = { 1, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	} else {
+		send(fd, answer, strlen(answer), MSG_NOSIGNAL);
+	}
+	/* a wrong answer: the lab closes when it has judged it */
+	while (oc->answer && poll(&p, 1, 5000) == 1 && recv(fd, msg, sizeof msg, 0) > 0)
+		;
+	close(fd);
+	close(lfd);
+	/* the frames: the lab's handshake and message 1 (its 9 bytes' length is
+	 * what counts here), the answer acknowledging all 9, the close */
+	static struct pkt f[6];
+	unsigned lp = ntohs(peer.sin_port), sp = r->port;
+	tcp_frame(&f[0], 0, lp, sp, 5000, 0, SYN, 512, NULL, 0, "");
+	tcp_frame(&f[1], 0, sp, lp, 1000, 5001, SYN | ACK, 512, NULL, 0, "");
+	tcp_frame(&f[2], 0, lp, sp, 5001, 1001, ACK, 512, NULL, 0, "");
+	tcp_frame(&f[3], 0, lp, sp, 5001, 1001, ACK, 512, NULL, 0, "....hello");
+	tcp_frame(&f[4], 0, sp, lp, 1001, 5010, ACK, 512, NULL, 0, answer);
+	tcp_frame(&f[5], 0, sp, lp, 1001 + (uint32_t)strlen(answer), 5010, oc->rst ? RST | ACK : FIN | ACK, 512,
+	          NULL, 0, "");
+	for (int i = 0; i < (oc->answer ? 5 : 6); i++)
+		chal_add_frame(r, f[i].b, f[i].n, (i + 1) * 1000000);
+}
+
+static void test_framing(void)
+{
+	struct once_case oc = { .rst = false };
+	struct chal_learner l = { .run = framing_once_learner, .arg = &oc, .ran = true, .exited = false, .seconds = 1 };
+	const char *v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "ok   message 1 (5 bytes) came with its length in one segment (packet 4, 9 bytes): your server answered "
+	       "\"OK 5\\n\"");
+	HAS(v, "FAIL your server closed the connection (FIN, packet 6) after its answer to message 1, \"OK 5\\n\": "
+	       "messages 2 to 5 got none. One connection carries many messages");
+	CHECK(!strstr(v, "without answering"));
+	CHECK(!strstr(v, "one recv() can return more than one message"));
+	HAS(v, "result: FAIL");
+
+	/* the answer is in the packets though the lab's socket lost it to the RST */
+	oc.rst = true;
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "ok   message 1 (5 bytes) came with its length in one segment (packet 4, 9 bytes): your server answered");
+	HAS(v, "FAIL your server reset the connection (RST, packet 6) after its answer to message 1");
+	CHECK(!strstr(v, "without answering"));
+	HAS(v, "result: FAIL");
+
+	/* a line ending wrong is said alone: nothing about lengths or byte order */
+	oc = (struct once_case){ .answer = "OK 5\r\n" };
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "FAIL message 1 (5 bytes; packet 4, 9 bytes): your server answered \"OK 5\\r\\n\": the answer is "
+	       "\"OK 5\\n\", a line that ends in \"\\n\" alone, not \"\\r\\n\"");
+	CHECK(!strstr(v, "big-endian") && !strstr(v, "length (") && !strstr(v, "ntohl"));
+	oc = (struct once_case){ .answer = "OK 5" };
+	v = judged(DIR "04-framing.challenge", &l);
+	HAS(v, "FAIL message 1 (5 bytes; packet 4, 9 bytes): your server sent \"OK 5\" without a newline");
+	HAS(v, "end it with \"\\n\"");
+	CHECK(!strstr(v, "big-endian") && !strstr(v, "little") && !strstr(v, "ntohl"));
 	HAS(v, "result: FAIL");
 }
 
@@ -657,6 +908,8 @@ int main(void)
 	test_nobody();
 	test_udp_send();
 	test_http_get();
+	test_tcp_timeout();
 	test_echo_server();
+	test_framing();
 	return check_done("test_challenge");
 }

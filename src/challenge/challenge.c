@@ -288,7 +288,20 @@ void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
 	va_end(ap);
+	v->f[v->n].note = false;
 	v->f[v->n++].ok = ok;
+}
+
+void verdict_note(struct verdict *v, const char *fmt, ...)
+{
+	if (v->n >= VERDICT_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	va_end(ap);
+	v->f[v->n].ok = true;
+	v->f[v->n++].note = true;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -321,6 +334,14 @@ unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag)
 		c += r->pkts[i].from_learner == learner && !r->pkts[i].by_stop && r->pkts[i].info.tcp &&
 		     (r->pkts[i].info.tcp_flags & flag);
 	return c;
+}
+
+bool chal_learner_port(const struct chal_run *r, uint16_t port)
+{
+	for (size_t i = 0; i < r->nlports; i++)
+		if (r->lports[i] == port)
+			return true;
+	return false;
 }
 
 bool chal_by_stop(const struct chal_run *r, int64_t t)

@@ -22,6 +22,7 @@
 #include "dissect/dissect.h"
 
 #define CHAL_MAX_PARAMS 8
+#define CHAL_MAX_LPORTS 32
 
 /* A challenge file. */
 struct challenge {
@@ -81,6 +82,10 @@ struct chal_run {
 	void *priv;                     /* the kind's own state */
 	int wake;                       /* readable when the lab's side must stop (run.c's) */
 	int lfd;                        /* the lab's own socket when its kind says `serves` (run.c's), else -1 */
+	int lab_rcvbuf;                 /* SO_RCVBUF of the lab's connections to a learner's server, set
+	                                   before connect() so the window is small from the SYN on (0: the
+	                                   kernel's): the kind's setup sets it */
+	int lab_mss;                    /* TCP_MAXSEG of those connections, likewise (0: the kernel's) */
 
 	/* the learner's program (with --run) */
 	bool ran;                       /* it was started by us */
@@ -91,6 +96,11 @@ struct chal_run {
 	int64_t stop_ns;                /* the same moment on the capture's clock (wall clock, ns) */
 	char out[8192];                 /* its standard output (cut) */
 	size_t nout;
+	/* the local ports of its TCP and UDP sockets, as the kernel's tables
+	 * showed them while it ran (--run only: in the waiting mode the lab
+	 * cannot tell the learner's process from any other) */
+	uint16_t lports[CHAL_MAX_LPORTS];
+	size_t nlports;
 
 	/* what the capture saw, once the run is over */
 	struct chal_packet *pkts;
@@ -98,14 +108,19 @@ struct chal_run {
 	bool captured;                  /* false: no capture, judged from the lab side only */
 };
 
-/* What was right and wrong: each finding says it in plain words. */
+/* What was right and wrong: each finding says it in plain words.  A note
+ * is what the lab cannot see in this mode (what a program run in another
+ * terminal printed, how it exited): it says what the learner must do and
+ * neither passes nor fails, so both modes give the same verdict on what
+ * both can see. */
 #define VERDICT_MAX 24
 struct verdict {
 	bool pass;
-	struct { bool ok; char text[512]; } f[VERDICT_MAX];
+	struct { bool ok, note; char text[512]; } f[VERDICT_MAX];
 	size_t n;
 };
 void verdict_add(struct verdict *v, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void verdict_note(struct verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A parameter a kind takes (a table ending with name == NULL): a number
  * from min to max (a unit names what it counts), or a text (unit NULL and
@@ -157,6 +172,8 @@ size_t chal_learner_bytes(const struct chal_run *r, uint8_t *buf, size_t n);
  * never those the lab's stop of the program caused (by_stop). */
 unsigned chal_count_flag(const struct chal_run *r, bool learner, uint8_t flag);
 unsigned chal_count_data(const struct chal_run *r, bool learner);
+/* Is port one of the learner's program's sockets' (r->lports)? */
+bool chal_learner_port(const struct chal_run *r, uint16_t port);
 /* Did the lab see at t (clock_ms) what the lab's stop of the program caused? */
 bool chal_by_stop(const struct chal_run *r, int64_t t);
 /* Quote up to max bytes as text ("HELLO ada\n" -> "HELLO ada\\n"). */

@@ -260,10 +260,34 @@ static void judge(struct chal_run *r, struct verdict *v)
 		else if (c->res[k] == RES_STOPPED)
 			verdict_add(v, false, "%sconnection %d was still waiting for its answer when your program ended%s%s",
 			            when, f + 1, sep, prog);
-		else
-			verdict_add(v, false, "%syour server %s connection %d without answering its %s%s%s%s", when,
-			            c->res[k] == RES_EOF ? "closed (FIN)" : "reset (RST)", f + 1, w, sep, prog, k == 0 ? "" :
-			            ": when one client leaves, close just that connection and keep serving the others");
+		else {
+			/* the order as the wire has it: the lab's FIN on connection 2, the server's end of f */
+			long lab2 = -1, mine = -1;
+			for (size_t i = 0; i < r->npkts; i++) {
+				const struct chal_packet *q2 = &r->pkts[i];
+				if (!q2->info.tcp || !(q2->info.tcp_flags & (TCPF_FIN | TCPF_RST)))
+					continue;
+				if (!q2->from_learner && q2->info.sport == h->c[1].lport && lab2 < 0)
+					lab2 = (long)i;
+				if (q2->from_learner && !q2->by_stop && q2->info.dport == c->lport && mine < 0)
+					mine = (long)i;
+			}
+			const char *how = c->res[k] == RES_EOF ? "closed (FIN" : "reset (RST";
+			char pk[32] = "";
+			if (mine >= 0)
+				snprintf(pk, sizeof pk, ", packet %ld", mine + 1);
+			if (k == 1 && lab2 >= 0 && mine >= 0 && mine < lab2)
+				verdict_add(v, false, "your server %s%s) connection %d before the lab closed connection 2 (its "
+				            "FIN: packet %ld), without answering its %s%s%s", how, pk, f + 1, lab2 + 1, w, sep, prog);
+			else if (k == 1 && lab2 >= 0)
+				verdict_add(v, false, "after the lab closed connection 2 (its FIN: packet %ld), your server %s%s) "
+				            "connection %d without answering its %s%s%s: when one client leaves, close just that "
+				            "connection and keep serving the others", lab2 + 1, how, pk, f + 1, w, sep, prog);
+			else
+				verdict_add(v, false, "%syour server %s%s) connection %d without answering its %s%s%s%s", when, how,
+				            pk, f + 1, w, sep, prog, k == 0 ? "" :
+				            ": when one client leaves, close just that connection and keep serving the others");
+		}
 		return;
 	}
 	const struct conc_conn *c1 = &h->c[0], *c3 = &h->c[2];

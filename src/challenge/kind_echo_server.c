@@ -38,6 +38,22 @@
 #define NEXT_MS 100         /* and between one connection and the next */
 #define CONN_MAX 8
 #define BIG_MAX (16u << 20)
+/* The lab reads slowly, so that the server's send() cannot take all it is
+ * given at once: its socket's receive buffer is small (the window it
+ * offers stays small), and on the first connection it stops reading for
+ * SLOW_MS after every SLOW_EVERY bytes it read, SLOW_TIMES times, while it
+ * keeps sending.  A blocking send() waits meanwhile; a non-blocking one
+ * returns what it took, and a server that ignores that loses the rest. */
+#define LAB_RCVBUF 4096
+/* and its MSS small: the kernel sizes a socket's send buffer from the
+ * segment size (some ten segments' worth, twice), so on the loopback, with
+ * 64 kB segments, a server's send buffer is megabytes and never fills;
+ * with 1 kB segments it is tens of kB, and 200 kB overflow it */
+#define LAB_MSS 1024
+#define SLOW_EVERY 8192
+#define SLOW_LEFT 65536
+#define SLOW_MS 250
+#define SLOW_TIMES 4
 
 /* ---- the lab as a client of the learner's server: lab_client.c ---- */
 
@@ -59,6 +75,8 @@ struct echo_conn {
 	size_t extra;           /* came back after all had: never sent */
 	enum end end;
 	enum closing closing;
+	bool slow;              /* the lab read it slowly */
+	unsigned pauses;        /* the pauses it made */
 };
 
 struct echo {
@@ -158,12 +176,28 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 		if (!drain(c, fd))
 			return;
 	}
-	/* the big message, reading all the while */
-	int64_t last = clock_ms();
+	/* the big message, reading all the while (slowly on the first connection) */
+	int64_t last = clock_ms(), resume = 0;
+	size_t mark = c->got;
 	while (c->got < c->total && !c->diff) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN | (c->sent < c->total ? POLLOUT : 0) },
+		int64_t now = clock_ms();
+		/* a pause only while much is still to send: what the lab sends meanwhile is what must overflow */
+		if (c->slow && c->pauses < SLOW_TIMES && !resume && c->got - mark >= SLOW_EVERY &&
+		    c->sent + SLOW_LEFT < c->total) {
+			resume = now + SLOW_MS;
+			c->pauses++;
+		}
+		if (resume && now >= resume) {
+			resume = 0;
+			mark = c->got;
+			last = now;     /* the pause is the lab's: no stall of the server's */
+		}
+		short in = resume ? 0 : POLLIN;
+		struct pollfd p[2] = { { .fd = fd, .events = in | (c->sent < c->total ? POLLOUT : 0) },
 		                       { .fd = r->wake, .events = POLLIN } };
-		int64_t left = last + IO_MS - clock_ms();
+		int64_t left = resume ? resume - now : last + IO_MS - now;
+		if (resume && left <= 0)
+			continue;
 		if (left <= 0) {
 			c->end = END_STALL;
 			return;
@@ -177,7 +211,7 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 		size_t before = c->sent + c->got;
 		if ((p[0].revents & POLLOUT) && !push(c, fd, c->total))
 			return;
-		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(c, fd))
+		if (!resume && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(c, fd))
 			return;
 		if (c->sent + c->got != before)
 			last = clock_ms();
@@ -207,6 +241,23 @@ static void exchange(const struct chal_run *r, struct echo_conn *c, int fd)
 	}
 }
 
+/* The bytes that came after byte c->got are the lab's from further on: how
+ * many were skipped (a hole), or 0.  The stream's bytes do not repeat with
+ * a short period (want_at), so 12 of them matching is no accident. */
+static size_t hole_after(const struct echo_conn *c)
+{
+	if (c->ncame < sizeof c->came)
+		return 0;
+	for (size_t d = 1; c->got + d + c->ncame <= c->sent; d++) {
+		size_t k = 0;
+		while (k < c->ncame && want_at(c, c->got + d + k) == c->came[k])
+			k++;
+		if (k == c->ncame)
+			return d;
+	}
+	return 0;
+}
+
 static bool conn_ok(const struct echo_conn *c)
 {
 	return !c->err && c->end == END_ALL && !c->diff && c->closing == CLOSE_FIN;
@@ -219,6 +270,7 @@ static void lab(struct chal_run *r)
 		struct echo_conn *c = &h->c[h->nconn++];
 		c->nline = (size_t)snprintf(c->line, sizeof c->line, "echo me, connection %u\n", i + 1);
 		c->total = c->nline + h->big;
+		c->slow = i == 0;
 		/* the first waits for the server to listen; the next ones find it listening, or not: a
 		 * client seldom comes the very moment the last one left, and a server that exits after
 		 * one client has gone by then, so the next connect() is refused, not reset */
@@ -245,6 +297,8 @@ static int setup(struct chal_run *r, char *err, size_t errlen)
 	struct echo *h = r->priv;
 	h->want_conn = (unsigned)challenge_num(r->c, "connections");
 	h->big = (size_t)challenge_num(r->c, "big");
+	r->lab_rcvbuf = LAB_RCVBUF;
+	r->lab_mss = LAB_MSS;
 	return 0;
 }
 
@@ -292,8 +346,20 @@ static void judge(struct chal_run *r, struct verdict *v)
 			if (c->want[0] == 0)
 				snprintf(zero, sizeof zero, " (byte %zu is a zero byte: data like any other; string functions such "
 				         "as strlen() stop at it: send back the count recv() returned)", c->got);
-			verdict_add(v, false, "connection %u: byte %zu came back wrong: the lab sent %s from there, your server "
-			            "sent back %s; the %zu bytes before were right%s", i + 1, c->got, q1, q2, c->got, zero);
+			size_t hole = hole_after(c);
+			/* a hole from a zero byte on is what strlen() does to the data; elsewhere, a dropped
+			 * part of a send (one in 256 such holes starts at a zero byte by chance: told as strlen) */
+			if (hole && c->want[0] != 0)
+				verdict_add(v, false, "connection %u: %zu bytes never came back: after the first %zu came the lab's "
+				            "bytes from %zu on (%s). The lab reads slowly (its receive window is small), so your "
+				            "server's send() took only part of what it was given, and the rest was dropped: send() returns how "
+				            "many bytes it took; send the rest (loop until all is sent, or sendall() in Python; "
+				            "on a non-blocking socket wait for POLLOUT first)", i + 1, hole, c->got, c->got + hole,
+				            q2);
+			else
+				verdict_add(v, false, "connection %u: byte %zu came back wrong: the lab sent %s from there, your "
+				            "server sent back %s; the %zu bytes before were right%s", i + 1, c->got, q1, q2, c->got,
+				            zero);
 			return;
 		}
 		if (c->end != END_ALL) {
@@ -313,6 +379,12 @@ static void judge(struct chal_run *r, struct verdict *v)
 				            "until the client closes its side (recv() returns 0)%s%s", i + 1, got, sep, prog);
 			else if (c->end == END_RESET)
 				verdict_add(v, false, "connection %u: your server reset it (RST) when %s%s%s", i + 1, got, sep, prog);
+			else if (c->end == END_STALL && c->got >= c->nline && c->sent == c->total)
+				verdict_add(v, false, "connection %u: %s, then nothing for %d s: the last %zu never came back. The "
+				            "lab reads slowly (its receive window is small), so a send() may take only part of what "
+				            "it is given: send() returns how many bytes it took; send the rest (loop until all is "
+				            "sent, or sendall() in Python), and keep reading until recv() returns 0", i + 1, got,
+				            IO_MS / 1000, c->total - c->got);
 			else if (c->end == END_STALL)
 				verdict_add(v, false, "connection %u: %s, then nothing for %d s: %s", i + 1, got, IO_MS / 1000,
 				            c->got < c->nline ? "send back what each recv() returns at once: the line came in "

@@ -92,6 +92,7 @@ struct framing {
 	size_t npartial;
 	unsigned steps_ok;              /* steps passed */
 	enum fail fail;                 /* of step steps_ok */
+	enum fail gone;                 /* FAIL_EOF or FAIL_RESET once the server's end was read */
 	unsigned bad;                   /* the message it failed on */
 	bool closed, reset_at_close;    /* after the lab's FIN */
 };
@@ -150,10 +151,14 @@ static enum fail await_replies(struct chal_run *r, int fd, int ms, unsigned want
 			}
 		}
 		h->bad = h->nreply;     /* the first not answered yet */
-		if (f != FAIL_NONE)
-			return f;
+		if (f != FAIL_NONE && f != FAIL_STOPPED && !h->gone)
+			h->gone = f;
+		/* answers that came just before the server's close count: the close
+		 * fails the next step, whose message then gets none */
 		if (want && h->nreply >= want)
 			return FAIL_NONE;
+		if (h->gone)
+			return h->gone;
 		int64_t left = until - clock_ms();
 		if (left <= 0)
 			return want ? FAIL_SILENT : FAIL_NONE;
@@ -300,6 +305,115 @@ static unsigned segments(const struct chal_run *r, const struct framing *h, size
 	return count;
 }
 
+/* The server's answers as the capture saw them on the lab's connection:
+ * its complete lines, each with the packet that ended it and its ACK, how
+ * much of the lab's stream the server had received when it sent it. */
+struct wire_reply {
+	char text[64];
+	size_t acked;
+	unsigned pkt;
+};
+
+static unsigned wire_replies(const struct chal_run *r, const struct framing *h, struct wire_reply *w, unsigned max)
+{
+	uint32_t lab_isn = 0, isn = 0;
+	bool lab_syn = false, syn = false;
+	size_t next = 0, npart = 0;
+	char part[64];
+	unsigned n = 0;
+	for (size_t i = 0; i < r->npkts && n < max; i++) {
+		const struct pkt_info *p = &r->pkts[i].info;
+		if (!p->tcp)
+			continue;
+		bool mine = r->pkts[i].from_learner && p->sport == r->port && p->dport == h->lport;
+		if (!mine && !(p->sport == h->lport && p->dport == r->port))
+			continue;
+		if (p->tcp_flags & TCPF_SYN) {
+			if (mine)
+				isn = p->seq, syn = true;
+			else
+				lab_isn = p->seq, lab_syn = true;
+			continue;
+		}
+		if (!mine || !syn || !lab_syn || !p->payload_len || !r->pkts[i].payload)
+			continue;
+		size_t off = (uint32_t)(p->seq - isn - 1), len = p->payload_caplen;
+		if (off > next)
+			break;              /* a gap: what follows cannot be read in order */
+		if (off + len <= next)
+			continue;           /* a retransmission of what was read */
+		for (size_t k = next - off; k < len && n < max; k++) {
+			char c = (char)r->pkts[i].payload[k];
+			if (c != '\n') {
+				if (npart < sizeof part - 1)
+					part[npart++] = c;
+				continue;
+			}
+			snprintf(w[n].text, sizeof w[n].text, "%.*s", (int)npart, part);
+			w[n].acked = (uint32_t)(p->ack - lab_isn - 1);
+			w[n].pkt = (unsigned)i + 1;
+			n++;
+			npart = 0;
+		}
+		next = off + len;
+	}
+	return n;
+}
+
+/* When the server's end (FIN or RST) reached the lab's socket, the answers
+ * that came just before it may not have: an RST throws away what the lab
+ * had not read yet.  The capture has them: they count, as if read, and the
+ * steps they complete pass. */
+static void add_wire_replies(const struct chal_run *r, struct framing *h)
+{
+	struct wire_reply w[NMSG + 4];
+	if ((h->fail != FAIL_EOF && h->fail != FAIL_RESET) || h->steps_ok >= NSTEP)
+		return;
+	unsigned nw = wire_replies(r, h, w, NMSG + 4);
+	if (nw <= h->nreply)
+		return;
+	for (unsigned i = h->nreply; i < nw; i++) {
+		snprintf(h->reply[i].text, sizeof h->reply[i].text, "%s", w[i].text);
+		h->reply[i].sent = w[i].acked;
+	}
+	h->nreply = nw;
+	while (h->steps_ok < NSTEP && h->nreply > steps[h->steps_ok].last) {
+		for (unsigned i = steps[h->steps_ok].first; i <= steps[h->steps_ok].last; i++) {
+			enum fail bad = check_reply(h, i);
+			if (bad != FAIL_NONE) {
+				h->fail = bad;
+				h->bad = i;
+				return;
+			}
+		}
+		h->steps_ok++;
+	}
+	if (h->steps_ok < NSTEP) {
+		const struct step *st = &steps[h->steps_ok];
+		h->bad = h->nreply < st->first ? st->first : h->nreply > st->last ? st->last : h->nreply;
+	} else {
+		h->extra = h->nreply > NMSG ? h->nreply - NMSG : 0;
+		h->closed = h->fail == FAIL_EOF;
+		h->reset_at_close = h->fail == FAIL_RESET;
+		h->fail = FAIL_NONE;
+	}
+}
+
+/* The server's own end of the lab's connection, FIN or RST (not the stop's):
+ * its packet number, or 0. */
+static unsigned server_end(const struct chal_run *r, const struct framing *h, bool *rst)
+{
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct chal_packet *q = &r->pkts[i];
+		if (q->from_learner && !q->by_stop && q->info.tcp && q->info.dport == h->lport &&
+		    (q->info.tcp_flags & (TCPF_FIN | TCPF_RST))) {
+			*rst = q->info.tcp_flags & TCPF_RST;
+			return (unsigned)i + 1;
+		}
+	}
+	return 0;
+}
+
 /* "OK 5\n", the answer to message i, quoted. */
 static void want_text(const struct framing *h, unsigned i, char *out, size_t n)
 {
@@ -330,11 +444,46 @@ static void instead(const struct chal_run *r, const struct framing *h, unsigned 
 	}
 }
 
+/* Message i's answer came, but its line did not end in "\n" alone (\r\n, or
+ * no newline yet): said on its own, with nothing about lengths or byte
+ * order, which the server got right or the lab cannot tell.  False when
+ * that is not the fault. */
+static bool line_end_fault(const struct chal_run *r, const struct framing *h, unsigned i, const char *segs,
+                           struct verdict *v)
+{
+	(void)r;
+	char want[32], w[40], q[120];
+	int wl = snprintf(want, sizeof want, "OK %zu", h->len[i]);
+	want_text(h, i, w, sizeof w);
+	if (h->fail == FAIL_WRONG && h->reply[i].sent >= h->end[i]) {
+		const char *t = h->reply[i].text;
+		size_t tl = strlen(t);
+		if (!(tl == (size_t)wl + 1 && t[wl] == '\r' && !strncmp(t, want, (size_t)wl)))
+			return false;
+		char line[80];
+		int l = snprintf(line, sizeof line, "%s\n", t);
+		chal_quote((const uint8_t *)line, (size_t)l, q, sizeof q);
+		verdict_add(v, false, "message %u (%zu bytes; %s): your server answered %s: the answer is %s, a line that "
+		            "ends in \"\\n\" alone, not \"\\r\\n\"", i + 1, h->len[i], segs, q, w);
+		return true;
+	}
+	if (h->fail != FAIL_SILENT || !h->npartial || h->nreply != i)
+		return false;
+	chal_quote((const uint8_t *)h->partial, h->npartial, q, sizeof q);
+	bool same = h->npartial == (size_t)wl && !memcmp(h->partial, want, (size_t)wl);
+	verdict_add(v, false, "message %u (%zu bytes; %s): your server sent %s without a newline, and nothing more "
+	            "within %d s; the answer is %s: %s", i + 1, h->len[i], segs, q, IO_MS / 1000, w, same ?
+	            "end it with \"\\n\": the client reads an answer up to its newline" :
+	            "each answer is the line \"OK <n>\", n the message's length in decimal, and its \"\\n\"");
+	return true;
+}
+
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct framing *h = r->priv;
 	if (!chal_judge_reached(r, h->listed, h->err, v))
 		return;
+	add_wire_replies(r, h);
 	char segs[160], w1[40], w2[40], how[300];
 	for (unsigned s = 0; s < NSTEP && s <= h->steps_ok; s++) {
 		const struct step *st = &steps[s];
@@ -347,6 +496,24 @@ static void judge(struct chal_run *r, struct verdict *v)
 		want_text(h, j, w2, sizeof w2);
 		if (!ok)
 			instead(r, h, bad, how, sizeof how);
+		if (!ok && s > 0 && (h->fail == FAIL_EOF || h->fail == FAIL_RESET) && h->nreply == st->first) {
+			/* it answered every message before this step and then ended the
+			 * connection: the step's own mistake is not what it made */
+			bool rst = h->fail == FAIL_RESET;
+			char prev[40], pk[40] = "";
+			unsigned end = server_end(r, h, &rst);
+			want_text(h, st->first - 1, prev, sizeof prev);
+			if (end)
+				snprintf(pk, sizeof pk, ", packet %u", end);
+			verdict_add(v, false, "your server %s (%s%s) after its answer to message %u, %s: messages %u to %d got "
+			            "none. One connection carries many messages: read the next length and message until "
+			            "recv() returns 0 (the client has closed its side), and only then close()",
+			            rst ? "reset the connection" : "closed the connection", rst ? "RST" : "FIN", pk,
+			            st->first, prev, st->first + 1, NMSG);
+			break;
+		}
+		if (!ok && line_end_fault(r, h, bad, segs, v))
+			break;
 		switch (s) {
 		case 0:
 			if (ok)

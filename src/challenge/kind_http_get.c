@@ -53,6 +53,10 @@
 #define LINGER_MS 2000      /* after an error reply: the client's close */
 #define DRAIN_CAP 65536     /* bytes read after the request at most */
 #define SEND_MS 5000        /* the longest wait for one send() */
+/* Why a client waits on a kept connection after the whole response: the
+ * wire cannot tell reading until the end from counting the body wrong */
+#define KEPT_OPEN "Reading until the connection closes waits for ever, as HTTP/1.1 keeps it open: read " \
+	"Content-Length bytes of body, counting those that came in the header's segment"
 
 struct http_lab {
 	char body[BODY_MAX + 1];
@@ -68,6 +72,9 @@ struct http_lab {
 	size_t body_sent;       /* bytes of the 200's body sent */
 	bool closed_by_lab;     /* it closed after the answer (an error, or Connection: close) */
 	bool eof, reset;        /* how the client ended */
+	int64_t body_ms;        /* when the whole 200 response had been sent on a kept connection (clock_ms) */
+	int64_t end_ms;         /* when the client's end (eof, reset) was read */
+	size_t half;            /* body bytes that went in the head's segment */
 };
 
 /* ---- the request, as both the lab and the judge read it ---- */
@@ -239,6 +246,7 @@ static ssize_t take(struct http_lab *x, int fd, void *buf, size_t n)
 	if (k <= 0) {
 		x->eof = k == 0;
 		x->reset = k < 0 && errno == ECONNRESET;
+		x->end_ms = clock_ms();
 	}
 	return k;
 }
@@ -307,9 +315,13 @@ static void serve(struct chal_run *r, int fd)
 			return;
 	}
 	if (status == 200)
-		x->body_sent = blen;
+		x->body_sent = blen, x->half = half;
 	if (keep) {
-		drain(r, fd, end);
+		/* a client that reads by Content-Length closes soon after; one that
+		 * reads until the end waits for the lab: given as long as --run
+		 * gives a program, so without --run the lab sees the same */
+		x->body_ms = clock_ms();
+		drain(r, fd, x->body_ms + (int64_t)r->c->seconds * 1000);
 		return;
 	}
 	x->closed_by_lab = true;
@@ -467,6 +479,16 @@ static void judge_request(struct chal_run *r, struct http_lab *x, const struct h
 		            "the body by its Content-Length");
 }
 
+/* It printed the body's second segment but not its start: it read by
+ * Content-Length but threw away the body bytes that came with the head. */
+static bool dropped_start(const struct chal_run *r, const struct http_lab *x)
+{
+	if (!x->half || x->half >= x->blen)
+		return false;
+	return memmem(r->out, r->nout, x->body + x->half, x->blen - x->half) &&
+	       !memmem(r->out, r->nout, x->body, x->half < 16 ? x->half : 16);
+}
+
 static void judge_body(struct chal_run *r, struct http_lab *x, struct verdict *v)
 {
 	char pk[200], segs[280] = "";
@@ -478,7 +500,12 @@ static void judge_body(struct chal_run *r, struct http_lab *x, struct verdict *v
 		            labsrv_http_reason(x->status), segs, x->reason);
 		return;
 	}
-	if (!r->ran || (!r->exited && !r->nout))
+	if (!r->ran) {
+		verdict_note(v, "run in another terminal, the lab cannot see what your program printed: it must print "
+		             "the body, all %zu bytes and nothing else (with --run \"CMD\" the lab checks it)", x->blen);
+		return;
+	}
+	if (!r->exited && !r->nout)
 		return;             /* a program that was stopped and printed nothing: its end says why */
 	bool whole = memmem(r->out, r->nout, x->body, x->blen) != NULL;
 	bool head = memmem(r->out, r->nout, "HTTP/1.1 200", 12) || strcasestr(r->out, "Content-Length:");
@@ -500,7 +527,12 @@ static void judge_body(struct chal_run *r, struct http_lab *x, struct verdict *v
 		else
 			hi = mid - 1;
 	}
-	if (lo >= 16)
+	if (dropped_start(r, x))
+		verdict_add(v, false, "it printed the body from byte %zu on: the %zu bytes before came in the same "
+		            "segment as the header%s, and it threw them away. What recv() returned after the empty "
+		            "line is the start of the body: keep it, then read the rest up to Content-Length",
+		            x->half, x->half, segs);
+	else if (lo >= 16)
 		verdict_add(v, false, "it printed only the first %zu of the %zu body bytes%s: one recv() returns what "
 		            "has arrived so far; keep reading until you have Content-Length bytes", lo, x->blen, segs);
 	else
@@ -513,11 +545,14 @@ static void judge_end(struct chal_run *r, struct http_lab *x, const struct head 
 	if (r->ran && !r->exited) {
 		char pk[200];
 		unsigned c = resp_packets(r, x->cport, pk, sizeof pk);
-		if (x->body_sent && !x->closed_by_lab)
+		if (x->body_sent && !x->closed_by_lab && dropped_start(r, x))
+			verdict_add(v, false, "your program was still running after %.0f s and was stopped: it waited for "
+			            "%zu more body bytes, the ones it had thrown away with the header (Content-Length: "
+			            "%zu%s%s)", r->seconds, x->half, x->blen, c ? ", in " : "", c ? pk : "");
+		else if (x->body_sent && !x->closed_by_lab)
 			verdict_add(v, false, "your program was still running after %.0f s and was stopped, although the lab "
 			            "had sent the whole response (Content-Length: %zu%s%s) and kept the connection open: "
-			            "you read until the connection closes, but HTTP/1.1 keeps it open: read Content-Length "
-			            "bytes", r->seconds, x->blen, c ? ", in " : "", c ? pk : "");
+			            "it waited for more. " KEPT_OPEN, r->seconds, x->blen, c ? ", in " : "", c ? pk : "");
 		else if (!h->complete && x->nreq)
 			verdict_add(v, false, "your program waited for an answer and was stopped after %.0f s: the lab was "
 			            "still waiting for the end of the request", r->seconds);
@@ -529,6 +564,18 @@ static void judge_end(struct chal_run *r, struct http_lab *x, const struct head 
 		verdict_add(v, false, "it exited with status %d after %.2f s", WEXITSTATUS(r->status), r->seconds);
 	} else if (r->ran) {
 		verdict_add(v, true, "it exited by itself with status 0 after %.2f s", r->seconds);
+	} else if (x->body_sent && !x->closed_by_lab) {
+		/* run elsewhere: its close on the kept connection is what shows it read by Content-Length */
+		char pk[200];
+		unsigned c = resp_packets(r, x->cport, pk, sizeof pk);
+		if (!x->end_ms || x->end_ms < x->body_ms)
+			verdict_add(v, false, "your program had not closed the connection %d s after the lab had sent the "
+			            "whole response (Content-Length: %zu%s%s) and kept it open: it waited for more. "
+			            KEPT_OPEN,
+			            r->c->seconds, x->blen, c ? ", in " : "", c ? pk : "");
+		else
+			verdict_add(v, true, "it closed the connection %.2f s after the whole response had come: it read "
+			            "the body by its Content-Length", (double)(x->end_ms - x->body_ms) / 1000);
 	}
 	for (size_t i = 0; i < r->npkts; i++)
 		if (r->pkts[i].from_learner && r->pkts[i].info.tcp && r->pkts[i].info.sport == x->cport &&

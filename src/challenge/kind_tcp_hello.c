@@ -143,6 +143,8 @@ static void release(struct chal_run *r)
 	}
 }
 
+static void judge_rst(const struct chal_run *r, const struct hello *h, struct verdict *v);
+
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct hello *h = r->priv;
@@ -185,8 +187,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 	bool stopped = chal_by_stop(r, h->end_ms);
 	unsigned rst = chal_count_flag(r, true, 0x04), fin = chal_count_flag(r, true, 0x01);
 	if ((h->reset && !stopped) || rst)
-		verdict_add(v, false, "your program closed with unread data, so the kernel sent RST instead of FIN: "
-		            "read the server's reply before close()");
+		judge_rst(r, h, v);
 	else if ((h->eof && !stopped) || fin)
 		verdict_add(v, true, "it closed gracefully: FIN, not RST%s", h->sent_reply ? " (it had read the reply)" : "");
 	else if (r->stop_ms)
@@ -207,6 +208,47 @@ static void judge(struct chal_run *r, struct verdict *v)
 		verdict_add(v, shown, shown ? "it printed the reply %s" : "it did not print the reply %s: read it and "
 		            "write it to standard output", rq);
 	}
+}
+
+/* Its close was an RST: why, as far as the wire and its output show.  The
+ * RST the kernel sends for a close with unread data and the one SO_LINGER
+ * {1, 0} makes are the same packet; what tells them apart is whether the
+ * reply was read (printed, with --run) and whether the program had closed
+ * before the reply came at all. */
+static void judge_rst(const struct chal_run *r, const struct hello *h, struct verdict *v)
+{
+	long reply = -1, fin = -1, rst = -1;
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct chal_packet *p = &r->pkts[i];
+		if (!p->info.tcp)
+			continue;
+		if (!p->from_learner && p->info.sport == r->port && p->info.payload_len && reply < 0)
+			reply = (long)i;
+		if (p->from_learner && !p->by_stop && (p->info.tcp_flags & TCPF_FIN) && fin < 0)
+			fin = (long)i;
+		if (p->from_learner && !p->by_stop && (p->info.tcp_flags & TCPF_RST) && rst < 0)
+			rst = (long)i;
+	}
+	char at[32] = "";
+	if (rst >= 0)
+		snprintf(at, sizeof at, " (packet %ld)", rst + 1);
+	size_t l = strcspn(h->reply, "\n");
+	bool printed = r->ran && h->sent_reply && l && memmem(r->out, r->nout, h->reply, l);
+	if (fin >= 0 && reply >= 0 && fin < reply)
+		verdict_add(v, false, "it closed the connection (FIN, packet %ld) before the reply came (packet %ld), so "
+		            "its kernel answered the reply with RST%s: read the reply, then close()", fin + 1, reply + 1, at);
+	else if (printed)
+		verdict_add(v, false, "it read and printed the reply, yet its close was an RST%s, not FIN: an abortive "
+		            "close, what SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do. Leave SO_LINGER at its "
+		            "default, and close() sends FIN", at);
+	else if (r->ran)
+		verdict_add(v, false, "your program closed with unread data, so the kernel sent RST instead of FIN%s: "
+		            "read the server's reply before close()", at);
+	else
+		verdict_add(v, false, "its close was an RST%s, not FIN: the kernel sends one when a program closes with "
+		            "data unread (read the reply first), and close() sends one when SO_LINGER is set to {1, 0}; "
+		            "which it was, the lab cannot see from another terminal (with --run \"CMD\" it sees whether "
+		            "the reply was printed)", at);
 }
 
 static const struct chal_param params[] = {

@@ -33,6 +33,8 @@
 #define READ_CAP 65536      /* bytes read from the client at most: then the lab gives up on it */
 #define LINE_MAX_BYTES 1024 /* a request line longer than this is not one */
 #define MIN_WAIT 0.2        /* seconds: closing sooner is not waiting for an answer */
+#define LAB_GIVES_UP 2      /* seconds beyond the program's own (seconds:) the lab waits after the request */
+#define AFTER_FIN_MS 1000   /* the lab reads this long after its own FIN */
 
 struct tmo {
 	/* what the lab saw (written by its thread before done) */
@@ -46,6 +48,7 @@ struct tmo {
 	int64_t last_ms;        /* when the last bytes came */
 	bool eof, reset, flood;
 	int64_t close_ms;
+	int64_t lab_fin_ms;     /* when the lab closed its side, tired of waiting (0: it did not) */
 };
 
 static void lab(struct chal_run *r)
@@ -63,10 +66,25 @@ static void lab(struct chal_run *r)
 	t->conn_ms = clock_ms();
 	t->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 	                                          : ((struct sockaddr_in *)&ss)->sin_port);
-	/* read whatever comes, never answer, until the client closes */
+	/* read whatever comes, never answer, until the client closes.  A client
+	 * that never gives up would keep the lab for ever when run elsewhere:
+	 * LAB_GIVES_UP s more than --run gives a program after the request, the
+	 * lab closes its side (so with --run the program is stopped first), and
+	 * reads a moment on to see whether the client's close only answered it */
 	for (;;) {
-		if (!chal_readable(r, fd, end))
+		int64_t until = end;
+		if (t->lab_fin_ms)
+			until = t->lab_fin_ms + AFTER_FIN_MS;
+		else if (t->line_ms)
+			until = t->line_ms + ((int64_t)r->c->seconds + LAB_GIVES_UP) * 1000;
+		if (!chal_readable(r, fd, until)) {
+			if (t->line_ms && !t->lab_fin_ms && clock_ms() >= until) {
+				shutdown(fd, SHUT_WR);
+				t->lab_fin_ms = clock_ms();
+				continue;
+			}
 			break;
+		}
 		char buf[4096];
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
 		if (n < 0 && errno == EINTR)
@@ -99,14 +117,18 @@ static void lab(struct chal_run *r)
  * data it sent before closing), its FIN, its RST (indexes, -1 if none). */
 struct wire {
 	long syn, req, fin, rst;
+	long lab_fin;           /* the lab's FIN on the connection */
 	unsigned syns;
 };
 
 static void read_wire(const struct chal_run *r, uint16_t cport, struct wire *w)
 {
-	*w = (struct wire){ .syn = -1, .req = -1, .fin = -1, .rst = -1 };
+	*w = (struct wire){ .syn = -1, .req = -1, .fin = -1, .rst = -1, .lab_fin = -1 };
 	for (size_t i = 0; i < r->npkts; i++) {
 		const struct chal_packet *p = &r->pkts[i];
+		if (!p->from_learner && p->info.tcp && p->info.dport == cport && (p->info.tcp_flags & TCPF_FIN) &&
+		    w->lab_fin < 0)
+			w->lab_fin = (long)i;
 		if (!p->from_learner || !p->info.tcp)
 			continue;
 		if (p->info.tcp_flags & TCPF_SYN)
@@ -175,8 +197,20 @@ static void judge(struct chal_run *r, struct verdict *v)
 	}
 	bool hung = r->ran && !r->exited;
 	const char *since = t->total ? "its request" : "connecting";
+	/* its close came only after the lab's own FIN: it answered the lab, it did not give up */
+	bool answered_lab = !t->flood && t->lab_fin_ms &&
+	                    (r->captured && (w.fin >= 0 || w.rst >= 0) ? w.lab_fin >= 0 &&
+	                     w.lab_fin < (w.fin >= 0 ? w.fin : w.rst) : !t->close_ms || t->close_ms >= t->lab_fin_ms);
 	if (t->flood) {
 		/* the lab closed first: the timing says nothing */
+	} else if (answered_lab && !hung) {
+		char lf[80] = "";
+		if (w.lab_fin >= 0)
+			snprintf(lf, sizeof lf, " (the lab's FIN: packet %ld at %.3f s)", w.lab_fin + 1, rel(r, w.lab_fin));
+		verdict_add(v, false, "your program hangs in recv() when the server never answers: it did not give up, "
+		            "it %s only after the lab had closed its side, %.1f s after %s%s%s. Set a receive timeout "
+		            "of %d s (SO_RCVTIMEO, settimeout)", waited < 0 ? "was still connected" : "closed",
+		            (double)(t->lab_fin_ms - (t->line_ms ? t->line_ms : t->conn_ms)) / 1000, since, lf, ev, n);
 	} else if (waited < 0)
 		verdict_add(v, false, "it never closed the connection: after giving up, call close()");
 	else if (hung)
@@ -197,8 +231,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 		verdict_add(v, true, "it gave up %.1f s after %s and closed with FIN%s: within the %d s allowed "
 		            "(+1 s for slack)", waited, since, ev, n);
 
-	if (!r->ran)
+	if (!r->ran) {
+		verdict_note(v, "run in another terminal, the lab cannot see how your program exited or what it "
+		             "printed: it must tell its user that the server did not answer and exit by itself (with "
+		             "--run \"CMD\" the lab checks both)");
 		return;
+	}
+	if (answered_lab && !hung)
+		return;             /* it exited once the lab closed: the finding above says why */
 	if (!chal_judge_gave_up(r, "hangs in recv() when the server never answers", n, v))
 		return;
 	verdict_add(v, true, "it exited by itself after %.2f s (status %d)", r->seconds, WEXITSTATUS(r->status));

@@ -11,7 +11,8 @@
  * their source port) and, on the wire, their UDP length fields; a TCP SYN
  * to the port instead (no TCP socket listens there, so the kernel answers
  * RST); nothing at all (a wrong port: an ICMP "port unreachable" in the
- * capture may show where it went); and whether the program exited by
+ * capture may show where it went: the runner keeps the ones that quote a
+ * port of the learner's program); and whether the program exited by
  * itself, soon enough after "reply?", with status 0, saying "no reply".
  *
  * Parameters: payload (default "ping"), timeout (the longest receive
@@ -37,6 +38,8 @@
 #define LIFE_MS 600000      /* the lab's socket is read for this long at most */
 #define ASK "reply?"
 #define MIN_WAIT 0.2        /* seconds: less is not waiting for the reply at all */
+#define WATCH_MS 20         /* how often the lab looks whether the sender's socket is still there */
+#define WATCH_SLACK 3       /* seconds beyond the timeout it looks */
 
 struct dgram {
 	uint8_t data[KEEP];
@@ -47,11 +50,57 @@ struct dgram {
 
 struct udp_send {
 	int64_t start_ms;       /* when the lab started: the learner's program starts right after */
+	/* after "reply?": how long the sender's socket stayed (the kernel's
+	 * tables; a UDP socket's close sends nothing) */
+	bool watched;           /* the tables could be read */
+	int64_t gone_ms;        /* when it was seen gone (0: still there when the lab stopped looking) */
 	/* what the lab saw (written by its thread before done) */
 	struct dgram d[MAX_DGRAMS];
 	size_t n;
 	int ask;                /* index of the first "reply?" datagram, or -1 */
 };
+
+/* Is a UDP socket bound to local port in the kernel's tables (this
+ * network namespace)?  1, 0, or -1 when they cannot be read. */
+static int udp_bound(uint16_t port)
+{
+	int found = -1;
+	for (int i = 0; i < 2 && found < 1; i++) {
+		FILE *f = fopen(i ? "/proc/net/udp6" : "/proc/net/udp", "r");
+		if (!f)
+			continue;
+		found = 0;
+		char line[512];
+		unsigned p;
+		while (!found && fgets(line, sizeof line, f))
+			found = sscanf(line, " %*d: %*[0-9A-Fa-f]:%x", &p) == 1 && p == port;
+		fclose(f);
+	}
+	return found;
+}
+
+/* After "reply?", how long the socket that sent it stays: giving up is
+ * closing it (or exiting), which puts nothing on the wire, so the kernel's
+ * tables are where the lab sees it, the same with --run and without
+ * (where the program's exit cannot be seen).  Looked at every WATCH_MS
+ * until timeout + WATCH_SLACK s have passed. */
+static void watch(struct chal_run *r, struct udp_send *u)
+{
+	const struct dgram *g = &u->d[u->ask];
+	int64_t until = g->at_ms + ((int64_t)challenge_num(r->c, "timeout") + WATCH_SLACK) * 1000;
+	for (;;) {
+		int b = udp_bound(g->sport);
+		if (b < 0)
+			return;
+		u->watched = true;
+		if (!b) {
+			u->gone_ms = clock_ms();
+			return;
+		}
+		if (clock_ms() >= until || chal_stopped(r, WATCH_MS))
+			return;
+	}
+}
 
 static void lab(struct chal_run *r)
 {
@@ -80,6 +129,8 @@ static void lab(struct chal_run *r)
 		if (u->ask >= 0)
 			break;          /* the last thing the program sends: nothing more to wait for */
 	}
+	if (u->ask >= 0)
+		watch(r, u);
 }
 
 static int setup(struct chal_run *r, char *err, size_t errlen)
@@ -176,12 +227,45 @@ static void judge_nothing(struct chal_run *r, struct verdict *v)
 			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u over "
 			            "IPv%d: the lab listens on %s, IPv%d)", i + 1, in->quote.dst, r->port,
 			            in->quote.ip_version, r->host, r->family);
+		else if (chal_learner_port(r, in->quote.sport))
+			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for your program's datagram, from its "
+			            "port %u to %s port %u, where no socket listens: the lab's port is %u)", i + 1, in->quote.sport, in->quote.dst, in->quote.dport, r->port);
 		else
 			verdict_add(v, false, "(packet %zu: ICMP \"port unreachable\" for a datagram to %s port %u, where "
 			            "no socket listens: was that yours? The lab's port is %u)", i + 1, in->quote.dst,
 			            in->quote.dport, r->port);
 		break;
 	}
+}
+
+/* Without --run: the give-up as the sender's socket showed it (its close
+ * or the program's exit); what it printed and how it exited the lab
+ * cannot see, and says so as what to check, not as a pass or a fail. */
+static void judge_socket(const struct udp_send *u, int tmo, struct verdict *v)
+{
+	if (u->ask < 0)
+		return;                 /* no "reply?": nothing was waited for */
+	const struct dgram *g = &u->d[u->ask];
+	double waited = (double)(u->gone_ms - g->at_ms) / 1000;
+	if (!u->watched)
+		verdict_note(v, "the lab could not read the kernel's socket tables to see when your program gave up "
+		             "waiting: check that it gives up after at most %d s, or run it with --run \"CMD\"", tmo);
+	else if (!u->gone_ms)
+		verdict_add(v, false, "your program waited for a reply that never comes: its socket (port %u) was still "
+		            "open %d s after it sent \"%s\". Set a receive timeout of %d s (SO_RCVTIMEO, settimeout)",
+		            g->sport, tmo + WATCH_SLACK, ASK, tmo);
+	else if (waited > tmo + 1)
+		verdict_add(v, false, "it gave up only %.1f s after sending \"%s\" (its socket, port %u, closed then): wait "
+		            "at most %d s for the reply (a receive timeout of %d s)", waited, ASK, g->sport, tmo, tmo);
+	else if (waited < MIN_WAIT)
+		verdict_add(v, false, "it gave up only %.2f s after sending \"%s\" (its socket, port %u, closed then): it "
+		            "did not wait for the reply. Call recvfrom() with a receive timeout of up to %d s", waited,
+		            ASK, g->sport, tmo);
+	else
+		verdict_add(v, true, "it gave up by itself %.1f s after sending \"%s\" (its socket, port %u, closed then)",
+		            waited, ASK, g->sport);
+	verdict_note(v, "run in another terminal, the lab cannot see what your program printed or how it exited: it "
+	             "must print \"no reply\" and exit with status 0 (with --run \"CMD\" the lab checks both)");
 }
 
 static void judge(struct chal_run *r, struct verdict *v)
@@ -226,8 +310,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 
 	/* the wait for the reply that never comes */
 	if (!r->ran) {
-		verdict_add(v, false, "the lab cannot see whether your program gave up waiting when you run it in "
-		            "another terminal: run it with --run \"CMD\" to have that checked");
+		judge_socket(u, tmo, v);
 		return;
 	}
 	/* its exit, by the lab's clock: the runner starts the program right after

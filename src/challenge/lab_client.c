@@ -80,6 +80,10 @@ int chal_connect(const struct chal_run *r, int ms, uint16_t *lport, int *e)
 		*e = errno;
 		return -1;
 	}
+	if (r->lab_rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r->lab_rcvbuf, sizeof r->lab_rcvbuf);
+	if (r->lab_mss)
+		setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &r->lab_mss, sizeof r->lab_mss);
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
 		*e = errno;
 		close(fd);

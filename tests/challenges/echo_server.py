@@ -10,6 +10,8 @@ wrong variants, chosen by the first argument:
   wrongport listen on another port than $SOCKSCOPE_PORT
   mute      accept, then never read nor send: the lab must not hang
   banner    greet each client with "hello\n" before the echo
+  send      conn.send(data), its return ignored, on a socket with a timeout
+            (non-blocking underneath): what send() did not take is lost
 Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT."""
 import os, socket, sys, time
 
@@ -32,8 +34,15 @@ while True:
         conn.sendall(conn.recv(65536))
         conn.close()
         continue
+    if mode == "send":
+        conn.settimeout(5)
     while True:
         data = conn.recv(65536)
+        if mode == "send":
+            if not data:
+                break
+            conn.send(data)  # the mistake: send() may take fewer bytes than given
+            continue
         if mode == "noclose":
             if data:
                 conn.sendall(data)

@@ -6,6 +6,9 @@ wrong variants, chosen by the first argument:
   header   the length with one recv(4) (3 bytes of it arrive: length 0)
   body     the length read right, the message with one recv(n)
   little   the length read little-endian (5 becomes 83886080)
+  once     right, but closes the connection after its first answer
+  crlf     answers "OK <n>\\r\\n"
+  nonl     answers "OK <n>" without the newline
 Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT."""
 import os, socket, sys
 
@@ -46,7 +49,10 @@ def serve(conn):
                 n = len(conn.recv(n))
             elif read_exact(conn, n) is None:
                 return
-        conn.sendall(b"OK %d\n" % n)
+        end = {"crlf": b"\r\n", "nonl": b""}.get(mode, b"\n")
+        conn.sendall(b"OK %d" % n + end)
+        if mode == "once":
+            return
 
 
 family = socket.AF_INET6 if ":" in host else socket.AF_INET

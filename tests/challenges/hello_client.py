@@ -4,12 +4,15 @@ deliberately wrong variants, chosen by the first argument:
   ok       connect, send HELLO line, read the reply line, print it, close
   nonl     the line without its newline (the server waits for the rest)
   rst      close with the reply unread: the kernel sends RST
+  linger   reads and prints the reply, then closes with SO_LINGER {1, 0}: RST too
+  early    closes (FIN) before the reply comes: the kernel answers the reply with RST
+           (or, when the reply was quicker, closes with it unread)
   silent   connect and close without sending anything
   pieces   the line in three separate segments (still right)
   garbage  100 kB of bytes with no newline, as fast as it can
   v4       the right exchange over IPv4 when the task asks for IPv6
 Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT."""
-import os, socket, sys, time
+import os, socket, struct, sys, time
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
 host, port = os.environ["SOCKSCOPE_HOST"], int(os.environ["SOCKSCOPE_PORT"])
@@ -40,6 +43,10 @@ if mode == "rst":
     time.sleep(0.3)          # the reply arrives, and is never read
     s.close()
     sys.exit(0)
+if mode == "early":
+    s.close()                # before the lab's reply, which the kernel then answers with RST
+    time.sleep(0.3)
+    sys.exit(0)
 if mode == "nonl":
     time.sleep(0.5)
     s.close()
@@ -51,4 +58,6 @@ while not data.endswith(b"\n"):
         break
     data += chunk
 print(data.decode(errors="replace"), end="")
+if mode == "linger":
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 s.close()

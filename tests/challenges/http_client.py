@@ -9,6 +9,8 @@ wrong variants, chosen by the first argument:
   noblank  no empty line after the headers: waits for an answer forever
   eof      reads until the connection closes: hangs, as it stays open
   once     one recv(): only the first segment of the body
+  drop     reads by Content-Length but throws away the body bytes that came
+           with the head: waits for bytes that never come
   headers  prints the whole response, headers too
   close    sends "Connection: close" and reads until the end
   http10   says HTTP/1.0
@@ -68,6 +70,8 @@ while b"\r\n\r\n" not in data:
         sys.exit("the server closed before the end of its headers")
     data += chunk
 head, body = data.split(b"\r\n\r\n", 1)
+if mode == "drop":
+    body = b""
 length = 0
 for h in head.split(b"\r\n")[1:]:
     name, _, value = h.partition(b":")
@@ -79,6 +83,11 @@ while len(body) < length:
     if not chunk:
         break
     body += chunk
+    if mode == "drop":       # printed as it comes: the lab sees which bytes it kept
+        sys.stdout.write(chunk.decode(errors="replace"))
+        sys.stdout.flush()
+if mode == "drop":
+    sys.exit(0)
 if mode == "headers":
     sys.stdout.write((head + b"\r\n\r\n").decode())
 sys.stdout.write(body.decode(errors="replace"))
