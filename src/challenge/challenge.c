@@ -280,28 +280,29 @@ const char *challenge_default_dir(void)
 
 /* ------------------------------------------------------------ verdicts */
 
-void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
+static void vadd(struct verdict *v, bool ok, bool note, const char *fmt, va_list ap)
 {
 	if (v->n >= VERDICT_MAX)
 		return;
+	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	v->f[v->n].note = note;
+	v->f[v->n++].ok = ok;
+}
+
+void verdict_add(struct verdict *v, bool ok, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	vadd(v, ok, false, fmt, ap);
 	va_end(ap);
-	v->f[v->n].note = false;
-	v->f[v->n++].ok = ok;
 }
 
 void verdict_note(struct verdict *v, const char *fmt, ...)
 {
-	if (v->n >= VERDICT_MAX)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(v->f[v->n].text, sizeof v->f[v->n].text, fmt, ap);
+	vadd(v, true, true, fmt, ap);
 	va_end(ap);
-	v->f[v->n].ok = true;
-	v->f[v->n++].note = true;
 }
 
 /* ------------------------------------------------------------ helpers */

@@ -205,6 +205,10 @@ bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, st
 /* Does a TCP socket listen on port (the kernel's tables, nothing on the
  * wire)?  1, 0, or -1 when the tables cannot be read. */
 int chal_listens(uint16_t port);
+/* Whether a socket with local port `port` (and, unless state < 0, in that
+ * kernel state: 0x0A listening) is in /proc/net/TABLE or TABLE6 ("tcp",
+ * "udp"): 1, 0, or -1 when neither table can be read. */
+int chal_port_in(const char *table, uint16_t port, int state);
 /* Wait up to ms for fd to be ready for events (POLLIN, POLLOUT), watching
  * r->wake: what a lab side's every wait is. */
 enum chal_wait { CHAL_READY, CHAL_TIMEOUT, CHAL_STOPPED };

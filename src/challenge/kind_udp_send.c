@@ -60,25 +60,6 @@ struct udp_send {
 	int ask;                /* index of the first "reply?" datagram, or -1 */
 };
 
-/* Is a UDP socket bound to local port in the kernel's tables (this
- * network namespace)?  1, 0, or -1 when they cannot be read. */
-static int udp_bound(uint16_t port)
-{
-	int found = -1;
-	for (int i = 0; i < 2 && found < 1; i++) {
-		FILE *f = fopen(i ? "/proc/net/udp6" : "/proc/net/udp", "r");
-		if (!f)
-			continue;
-		found = 0;
-		char line[512];
-		unsigned p;
-		while (!found && fgets(line, sizeof line, f))
-			found = sscanf(line, " %*d: %*[0-9A-Fa-f]:%x", &p) == 1 && p == port;
-		fclose(f);
-	}
-	return found;
-}
-
 /* After "reply?", how long the socket that sent it stays: giving up is
  * closing it (or exiting), which puts nothing on the wire, so the kernel's
  * tables are where the lab sees it, the same with --run and without
@@ -89,7 +70,7 @@ static void watch(struct chal_run *r, struct udp_send *u)
 	const struct dgram *g = &u->d[u->ask];
 	int64_t until = g->at_ms + ((int64_t)challenge_num(r->c, "timeout") + WATCH_SLACK) * 1000;
 	for (;;) {
-		int b = udp_bound(g->sport);
+		int b = chal_port_in("udp", g->sport, -1);
 		if (b < 0)
 			return;
 		u->watched = true;

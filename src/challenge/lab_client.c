@@ -31,9 +31,16 @@
  * neither table can be read. */
 int chal_listens(uint16_t port)
 {
+	return chal_port_in("tcp", port, 0x0A);   /* TCP_LISTEN */
+}
+
+int chal_port_in(const char *table, uint16_t port, int state)
+{
 	int found = -1;
 	for (int i = 0; i < 2 && found < 1; i++) {
-		FILE *f = fopen(i ? "/proc/net/tcp6" : "/proc/net/tcp", "r");
+		char path[32];
+		snprintf(path, sizeof path, "/proc/net/%s%s", table, i ? "6" : "");
+		FILE *f = fopen(path, "r");
 		if (!f)
 			continue;
 		found = 0;
@@ -41,7 +48,7 @@ int chal_listens(uint16_t port)
 		while (!found && fgets(line, sizeof line, f)) {
 			unsigned p, st;
 			found = sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &p, &st) == 2 && p == port &&
-			        st == 0x0A;
+			        (state < 0 || st == (unsigned)state);
 		}
 		fclose(f);
 	}
