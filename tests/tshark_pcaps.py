@@ -265,12 +265,16 @@ def tcpanalysis():
     C, S = 1000, 5000
     f = []
     ids = {"c": 100, "s": 500}
-    def c2s(seq, ack, fl, win, data=b""):
-        ids["c"] += 1
-        f.append(eth(tcp4(a, b, 40000, 8080, seq, ack, fl, win, data, ident=ids["c"])))
-    def s2c(seq, ack, fl, win, data=b""):
-        ids["s"] += 1
-        f.append(eth(tcp4(b, a, 8080, 40000, seq, ack, fl, win, data, ident=ids["s"])))
+    def conn(cport):
+        """The two directions of a connection from cport to 8080 (IP ids count on across connections)."""
+        def c2s(seq, ack, fl, win, data=b""):
+            ids["c"] += 1
+            f.append(eth(tcp4(a, b, cport, 8080, seq, ack, fl, win, data, ident=ids["c"])))
+        def s2c(seq, ack, fl, win, data=b""):
+            ids["s"] += 1
+            f.append(eth(tcp4(b, a, 8080, cport, seq, ack, fl, win, data, ident=ids["s"])))
+        return c2s, s2c
+    c2s, s2c = conn(40000)
     c2s(C, 0, 0x02, 8192)                    # 1 SYN
     s2c(S, C + 1, 0x12, 8192)                # 2 SYN/ACK
     c2s(C + 1, S + 1, 0x10, 8192)            # 3 ACK
@@ -287,12 +291,7 @@ def tcpanalysis():
     s2c(S + 1, C + 302, 0x11, 8192)          # 14 FIN
     c2s(C + 302, S + 2, 0x10, 8192)          # 15 ACK
     # A second connection: a segment overtaken by the next, no duplicate ACKs between.
-    def c2s2(seq, ack, fl, win, data=b""):
-        ids["c"] += 1
-        f.append(eth(tcp4(a, b, 40001, 8080, seq, ack, fl, win, data, ident=ids["c"])))
-    def s2c2(seq, ack, fl, win, data=b""):
-        ids["s"] += 1
-        f.append(eth(tcp4(b, a, 8080, 40001, seq, ack, fl, win, data, ident=ids["s"])))
+    c2s2, s2c2 = conn(40001)
     c2s2(C, 0, 0x02, 8192)                    # 16 SYN
     s2c2(S, C + 1, 0x12, 8192)                # 17 SYN/ACK
     c2s2(C + 1, S + 1, 0x10, 8192)            # 18 ACK
@@ -302,12 +301,7 @@ def tcpanalysis():
     # A third: what loopback does (a bare ACK queued behind a write, captured
     # after it with the older sequence number: no duplicate ACK), and a zero
     # window repeated (not a duplicate ACK either).
-    def c2s3(seq, ack, fl, win, data=b""):
-        ids["c"] += 1
-        f.append(eth(tcp4(a, b, 40002, 8080, seq, ack, fl, win, data, ident=ids["c"])))
-    def s2c3(seq, ack, fl, win, data=b""):
-        ids["s"] += 1
-        f.append(eth(tcp4(b, a, 8080, 40002, seq, ack, fl, win, data, ident=ids["s"])))
+    c2s3, s2c3 = conn(40002)
     c2s3(C, 0, 0x02, 8192)                    # 22 SYN
     s2c3(S, C + 1, 0x12, 8192)                # 23 SYN/ACK
     c2s3(C + 1, S + 1, 0x10, 8192)            # 24 ACK
