@@ -194,18 +194,25 @@ both() {
 	done
 	pass "$name with '$cmd' run elsewhere: exit $rc as with --run, $*"
 }
+# lab_port FILE: the port of the lab's server once FILE (a waiting
+# challenge's output) names it, up to 10 s; empty when it does not, or when
+# sockscope says it captures in a namespace of its own.
+lab_port() {
+	p=""; i=0
+	while [ $i -lt 100 ] && [ -z "$p" ] && ! grep -q "network namespace" "$1"; do
+		p=$(sed -n 's/^the lab: a server on 127.0.0.1 port \([0-9]*\) (IPv4)$/\1/p' "$1")
+		[ -z "$p" ] && sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$p"
+}
 # both_once NAME CMD: the lab waits, CMD runs beside it; sets rc.  1 when
 # it could not be run (said).
 both_once() {
 	name=$1 cmd=$2
 	"$bin" challenge "$name" --wait 30 > "$dir/both.out" 2>&1 &
 	spid=$!
-	port=""; i=0
-	while [ $i -lt 100 ] && [ -z "$port" ] && ! grep -q "network namespace" "$dir/both.out"; do
-		port=$(sed -n 's/^the lab: a server on 127.0.0.1 port \([0-9]*\) (IPv4)$/\1/p' "$dir/both.out")
-		[ -z "$port" ] && sleep 0.1
-		i=$((i + 1))
-	done
+	port=$(lab_port "$dir/both.out")
 	if grep -q "network namespace" "$dir/both.out"; then
 		kill "$spid"; wait "$spid"
 		echo "skip: $name '$cmd' run elsewhere (sockscope captures in a namespace of its own here)"
@@ -232,12 +239,7 @@ both http-client "$py eof" 1 "it waited for more. Reading until the connection c
 # it captures on the host's lo: in a namespace of its own, only --run works)
 "$bin" challenge http-client --wait 20 > "$dir/wait.out" 2>&1 &
 wpid=$!
-port=""; i=0
-while [ $i -lt 100 ] && [ -z "$port" ]; do
-	port=$(sed -n 's/^the lab: a server on 127.0.0.1 port \([0-9]*\) (IPv4)$/\1/p' "$dir/wait.out")
-	[ -z "$port" ] && sleep 0.1
-	i=$((i + 1))
-done
+port=$(lab_port "$dir/wait.out")
 if grep -q "network namespace" "$dir/wait.out"; then
 	kill "$wpid"; wait "$wpid"
 	echo "skip: waiting for a program run elsewhere (sockscope captures in a namespace of its own here)"
