@@ -12,6 +12,14 @@ run() {  # run ID WHAT ARGS...
 	id=$1 what=$2; shift 2
 	"$bin" lesson "$id" --headless --check --timeout-cap=2 "$@" > "$out" 2>&1
 	rc=$?
+	# A kernel that dropped packets on lo (another test flooding it) makes
+	# a count wrong through no fault of the lesson; the run says so, and
+	# the lesson gets one more run.
+	if [ $rc -ne 0 ] && grep -q '^packets: the kernel dropped' "$out"; then
+		grep '^packets: the kernel dropped' "$out" | head -1 >&2
+		"$bin" lesson "$id" --headless --check --timeout-cap=2 "$@" > "$out" 2>&1
+		rc=$?
+	fi
 	if [ $rc -eq 0 ]; then
 		n=$(grep -c '^expect: .*: ok$' "$out")
 		if [ "$n" -gt 0 ]; then pass "$id ($what): $n claims hold"

@@ -128,6 +128,11 @@ static void drop_sudo_privileges(void)
 	}
 }
 
+static void discard(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	(void)user, (void)h, (void)bytes;
+}
+
 bool capture_is_loopback(const char *iface)
 {
 	return !iface || strcmp(iface, "lo") == 0;
@@ -178,9 +183,15 @@ struct capture *capture_acquire(const char *iface, enum capture_want want, enum 
 	c->p = p;
 	snprintf(c->iface, sizeof c->iface, "%s", iface);
 	c->wake[0] = c->wake[1] = -1;
-	/* Until a demo sets its own filter, take nothing. */
+	/* Until a demo sets its own filter, take nothing; and throw away what
+	 * came before the filter did: under a flood of another program's
+	 * traffic on lo those frames fill the ring, and until a capture thread
+	 * has read them out the kernel drops the demo's first packets (its
+	 * markers included) for want of room.  The device is non-blocking. */
 	char err[256];
 	capture_set_filter(c, "less 1", err, sizeof err);
+	for (int k = 0; k < 100000 && pcap_dispatch(p, -1, discard, NULL) > 0; k++)
+		;
 	return c;
 }
 
@@ -282,6 +293,26 @@ void capture_stop(struct capture *c)
 	close(c->wake[1]);
 	c->wake[0] = c->wake[1] = -1;
 	c->running = false;
+}
+
+unsigned long long capture_iface_drops(const struct capture *c)
+{
+	FILE *f = c ? fopen("/proc/net/dev", "re") : NULL;
+	char line[512];
+	unsigned long long drops = 0;
+	size_t len = c ? strlen(c->iface) : 0;
+	while (f && fgets(line, sizeof line, f)) {
+		const char *s = line + strspn(line, " ");
+		unsigned long long bytes, packets, errs;
+		/* "  lo: bytes packets errs drop fifo frame ..." */
+		if (!strncmp(s, c->iface, len) && s[len] == ':' &&
+		    sscanf(s + len + 1, "%llu %llu %llu %llu", &bytes, &packets, &errs, &drops) == 4)
+			break;
+		drops = 0;
+	}
+	if (f)
+		fclose(f);
+	return drops;
 }
 
 int capture_linktype(const struct capture *c)

@@ -85,6 +85,12 @@ bool capture_stats(struct capture *c, unsigned *received, unsigned *dropped);
 
 /* The device captured on ("lo", "eth0"...): c's, valid until capture_close. */
 const char *capture_iface(const struct capture *c);
+/* What the kernel dropped on the capture's interface since boot (anyone's
+ * packets: /proc/net/dev's receive "drop", in the capture's namespace), so
+ * a caller can take the difference over a window; any thread.  On lo a
+ * flood from another program overflows the kernel's backlog and the
+ * packets it drops never reach the capture, nor their receiver. */
+unsigned long long capture_iface_drops(const struct capture *c);
 
 /* Stops the thread if running, closes the handle, frees c.  NULL is fine. */
 void capture_close(struct capture *c);

@@ -8,6 +8,7 @@
  * deterministic) and waits until the END marker has been captured.
  */
 #include "lab/lab.h"
+#include "common/clock.h"
 #include "common/mem.h"
 #include "common/thread.h"
 #include "common/vec.h"
@@ -29,6 +30,12 @@
  * machine under the sanitizers. */
 #define QUIET_WAIT_MS 2000
 #define MARKER_WAIT_MS 5000
+/* A marker not seen this long after it was sent is sent again: under a
+ * flood of another program's traffic, lo's backlog drops datagrams before
+ * the capture sees them, and a START that never arrived would leave the
+ * step's packets with the step before (seen: "syn = 0" for a step of two
+ * connects).  A marker seen twice means the same thing twice. */
+#define MARKER_RESEND_MS 200
 /* Two terminals: how long one side waits for the other.  A person starts the
  * other side and presses a key for each step; calls are bounded by the lab's
  * own timeouts (30 s each). */
@@ -74,6 +81,7 @@ struct lab {
 	size_t npkts, cap_pkts;
 	int cur_step;                   /* attribution of the next frame */
 	int64_t last_end;               /* id of the last END marker captured, -1 none */
+	int64_t last_start;             /* id of the last START marker captured, -1 none */
 	struct timeval t0;
 };
 
@@ -132,6 +140,7 @@ static struct lab *lab_new(const struct lesson *lesson, const struct lab_options
 		lab->opt = *opt;
 	lab->cur_step = LAB_PKT_SETUP;
 	lab->last_end = -1;
+	lab->last_start = -1;
 	pthread_mutex_init(&lab->mu, NULL);
 	pthread_cond_init(&lab->cv, NULL);
 	lab->results = xcalloc(lesson->nsteps, sizeof *lab->results);
@@ -162,6 +171,8 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 		pthread_mutex_lock(&lab->mu);
 		if (kind == DEMO_MARK_START) {
 			lab->cur_step = (int)id;
+			lab->last_start = id;
+			pthread_cond_broadcast(&lab->cv);
 		} else {
 			lab->cur_step = LAB_PKT_BETWEEN;
 			lab->last_end = id;
@@ -412,19 +423,30 @@ static void refilter(struct lab *lab)
 		lab->cap_stopped = true;   /* the steps still run, without packets */
 }
 
-/* Wait until the capture has seen the END marker of `step`. */
-static bool wait_end_marker(struct lab *lab, int step)
+/* Send the START or END marker of `step` and wait until the capture has
+ * read it, sending it again every MARKER_RESEND_MS (see there), for at most
+ * MARKER_WAIT_MS.  False: the capture never saw it. */
+static bool mark(struct lab *lab, char kind, int step)
 {
-	struct timespec dl;
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += MARKER_WAIT_MS / 1000;
-	pthread_mutex_lock(&lab->mu);
-	int rc = 0;
-	while (lab->last_end < step && rc != ETIMEDOUT)
-		rc = pthread_cond_timedwait(&lab->cv, &lab->mu, &dl);
-	bool seen = lab->last_end >= step;
-	pthread_mutex_unlock(&lab->mu);
-	return seen;
+	int64_t *seen = kind == DEMO_MARK_START ? &lab->last_start : &lab->last_end;
+	int64_t until = clock_ms() + MARKER_WAIT_MS;
+	bool ok = false;
+	for (int64_t now = clock_ms(); !ok && now < until; now = clock_ms()) {
+		demo_send_marker(lab->demo, kind, (uint32_t)step);
+		int64_t resend = now + MARKER_RESEND_MS < until ? now + MARKER_RESEND_MS : until;
+		struct timespec dl;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		int64_t ns = dl.tv_nsec + (resend - now) * 1000000;
+		dl.tv_sec += ns / 1000000000;
+		dl.tv_nsec = ns % 1000000000;
+		pthread_mutex_lock(&lab->mu);
+		int rc = 0;
+		while (*seen < step && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&lab->cv, &lab->mu, &dl);
+		ok = *seen >= step;
+		pthread_mutex_unlock(&lab->mu);
+	}
+	return ok;
 }
 
 /* A replayed step: its recorded outcomes, and the recorded packets up to
@@ -544,8 +566,8 @@ static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
 	grew |= swap_ports(lab);
 	if (marking && grew)
 		refilter(lab);
-	if (marking)
-		demo_send_marker(lab->demo, DEMO_MARK_START, (uint32_t)idx);
+	unsigned long long drops = marking ? capture_iface_drops(lab->cap) : 0;
+	bool started = marking && mark(lab, DEMO_MARK_START, idx);
 	/* both START markers on the wire before either side's first call */
 	peer_meet(lab, "started", idx, PEER_CALLS_MS, r);
 	size_t before = r->nout;
@@ -560,8 +582,8 @@ static void live_step(struct lab *lab, int idx, struct lab_step_result *r)
 	}
 	r->nstates = demo_tcp_states(lab->demo, r->states, sizeof r->states / sizeof r->states[0]);
 	if (marking) {
-		demo_send_marker(lab->demo, DEMO_MARK_END, (uint32_t)idx);
-		r->attributed = wait_end_marker(lab, idx);
+		r->attributed = mark(lab, DEMO_MARK_END, idx) && started;
+		r->kernel_drops = capture_iface_drops(lab->cap) - drops;
 	}
 }
 
@@ -672,6 +694,14 @@ unsigned lab_count(struct lab *lab, size_t step, enum predict_kind kind)
 	}
 	pthread_mutex_unlock(&lab->mu);
 	return n;
+}
+
+const char *lab_drops_text(const struct lab_step_result *r, char *buf, size_t n)
+{
+	snprintf(buf, n, "the kernel dropped %llu packet%s on the loopback during this step (another program "
+	         "floods it?): some of this step's packets may be missing, or retransmitted", r->kernel_drops,
+	         r->kernel_drops == 1 ? "" : "s");
+	return buf;
 }
 
 void lab_capture_status(struct lab *lab, char *buf, size_t n)

@@ -57,7 +57,9 @@ struct lab_step_result {
 	struct demo_outcome out[LAB_MAX_OUTCOMES];
 	size_t nout;
 	bool quiet;            /* the kernel reported nothing in flight before the end marker */
-	bool attributed;       /* the end marker was seen by the capture */
+	bool attributed;       /* both markers were seen by the capture */
+	unsigned long long kernel_drops; /* packets the kernel dropped on the capture's interface between the
+	                                    markers: anyone's (capture_iface_drops), but some may be the step's */
 	size_t first_packet;   /* index of the first packet of the step */
 	size_t npackets;       /* packets the step caused */
 	char states[16][96];   /* the kernel's TCP states after the step (demo_tcp_states) */
@@ -110,6 +112,8 @@ size_t lab_steps_done(const struct lab *lab);
 /* Pointers returned by the accessors below are the lab's (or, for the
  * lesson, the caller's own that the lab borrowed): valid until lab_close,
  * never freed by the caller. */
+/* A step's kernel_drops as a sentence for every face. */
+const char *lab_drops_text(const struct lab_step_result *r, char *buf, size_t n);
 const struct lab_step_result *lab_result(const struct lab *lab, size_t step);
 
 const struct lesson *lab_lesson(const struct lab *lab);

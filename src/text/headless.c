@@ -229,6 +229,8 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 			rc = 1;
 		}
 		fprintf(out, "packets: %zu%s\n", r->npackets, r->quiet ? "" : " (the kernel still had data in flight)");
+		if (r->kernel_drops)
+			fprintf(out, "packets: %s\n", lab_drops_text(r, line, sizeof line));
 		struct lab_packet p;
 		for (; lab_packet(lab, next, &p) && p.step == idx; next++)
 			print_packet(lab, &p, o, out);

@@ -68,6 +68,8 @@ static void add_outcomes(struct ui_lines *l, const struct lesson_view *v, int wi
 		snprintf(buf, sizeof buf, "%zu packet%s on the wire, marked * in the packet list%s.", r->npackets,
 		         r->npackets == 1 ? "" : "s", r->quiet ? "" : " (the kernel still had data in flight)");
 	ui_lines_wrap(l, buf, width, TC_BOLD);
+	if (!v->no_capture && r->kernel_drops)
+		ui_lines_wrap(l, lab_drops_text(r, buf, sizeof buf), width, TC_ERROR);
 	if (st->predict && !v->no_capture && r->attributed) {
 		/* Graded on the step's own capture, as the headless --guess is. */
 		unsigned seen = lab_count(v->lab, v->view, st->predict);
