@@ -32,9 +32,13 @@ recv=$(grep "^recv_first.c:$(L recv)  recvfrom(" "$dir/w.out")
 [ -n "$recv" ] && pass "the recv is shown at recv_first.c:$(L recv)" || fail "no recvfrom at line $(L recv)"
 printf '%s\n' "$recv" | grep -q ') = ? <still waiting after [0-9]*\.[0-9] s when the trace ended>$' \
 	&& pass "it is shown as still waiting, with how long" || fail "not shown as waiting: $recv"
-secs=$(printf '%s\n' "$recv" | sed -n 's/.*still waiting after \([0-9]*\)\.[0-9] s.*/\1/p')
-[ -n "$secs" ] && [ "$secs" -ge 2 ] && pass "it had waited the whole timeout (${secs} s)" \
-	|| fail "waited '$secs' s, not the 2 s of --timeout"
+# The 2 s count from the program's start, and the socket and connect
+# before the recv take their share (a tenth of a second or more on a loaded
+# machine): the recv waited from its start to the timeout, so 1.0-2.0 s.
+tenths=$(printf '%s\n' "$recv" | sed -n 's/.*still waiting after \([0-9]*\)\.\([0-9]\) s.*/\1\2/p')
+[ -n "$tenths" ] && [ "$tenths" -ge 10 ] && [ "$tenths" -le 20 ] \
+	&& pass "it waited until the timeout ($tenths tenths of a second)" \
+	|| fail "waited '$tenths' tenths of a second, not until the 2 s of --timeout"
 after=$(awk -v head="recv_first.c:$(L recv)  " 'index($0, head) == 1 { on = 1; next } /^[^ ]/ { on = 0 } on' \
 	"$dir/w.out")
 [ "$after" = "    (nothing on the wire)" ] && pass "nothing on the wire while it waited" \

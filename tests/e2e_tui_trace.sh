@@ -76,7 +76,7 @@ key Tab Tab
 wait_for "Transmission Control Protocol|TCP" "the fields pane shows no TCP"
 key q
 wait_for "EXITED-0" "q did not leave the screen"
-has "BADMODES-0-END" "the terminal was left in raw mode"
+wait_for "BADMODES-[0-9]+-END" "no terminal-mode report"; has "BADMODES-0-END" "the terminal was left in raw mode"
 ok "q: left, the terminal restored"
 
 # --lines: Space steps a line; a line without a call says so
