@@ -469,8 +469,7 @@ int cmd_inspect(int argc, char **argv)
 		inspect_print(cf, v, mode, jobs ? (unsigned)jobs : inspect_print_auto_jobs(cf), stdout);
 	index_all(cf);
 	if ((convs || write) && filtered && !print)
-		while (!inspect_view_update(v, SIZE_MAX, NULL, NULL))
-			;
+		inspect_view_select(v);
 	if (want_detail && rc == 0)
 		rc = detail(cf, ndetail, mode, stdout);
 	if (want_follow && rc == 0) {

@@ -283,6 +283,19 @@ bool inspect_view_update(struct inspect_view *v, size_t max, inspect_row_cb cb, 
 	return pr.state != CAPFILE_SCANNING && v->walked >= pr.packets;
 }
 
+void inspect_view_select(struct inspect_view *v)
+{
+	if (v->search) {   /* a search reads summaries: the full walk */
+		while (!inspect_view_update(v, SIZE_MAX, NULL, NULL))
+			;
+		return;
+	}
+	struct capfile_packet p;
+	while (capfile_packet(v->cf, v->walked, &p))
+		if (!inspect_view_walked_one(v, p.number, inspect_view_bpf(v, &p)))
+			return;
+}
+
 const char *inspect_view_search(const struct inspect_view *v)
 {
 	return v->search;
