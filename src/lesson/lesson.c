@@ -56,7 +56,7 @@ static void block_add(struct parser *p, struct text_block *b, const char *text)
 	b->lines[b->n++] = xstrdup(text);
 }
 
-static void block_free(struct text_block *b)
+void text_block_free(struct text_block *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		free(b->lines[i]);
@@ -72,11 +72,11 @@ void lesson_free(struct lesson *l)
 	for (size_t i = 0; i < l->nsteps; i++) {
 		struct lesson_step *s = &l->steps[i];
 		free(s->title);
-		block_free(&s->c);
-		block_free(&s->c6);
-		block_free(&s->py);
-		block_free(&s->explain);
-		block_free(&s->teacher);
+		text_block_free(&s->c);
+		text_block_free(&s->c6);
+		text_block_free(&s->py);
+		text_block_free(&s->explain);
+		text_block_free(&s->teacher);
 		free(s->predict_q);
 		for (size_t k = 0; k < s->norigins; k++)
 			free(s->origins[k].expr);
@@ -93,12 +93,12 @@ void lesson_free(struct lesson *l)
 		free(q->why);
 	}
 	free(l->questions);
-	block_free(&l->recap);
-	block_free(&l->try_it);
-	block_free(&l->c_head);
-	block_free(&l->c_tail);
-	block_free(&l->py_head);
-	block_free(&l->py_tail);
+	text_block_free(&l->recap);
+	text_block_free(&l->try_it);
+	text_block_free(&l->c_head);
+	text_block_free(&l->c_tail);
+	text_block_free(&l->py_head);
+	text_block_free(&l->py_tail);
 	free(l->programs);
 	free(l->path);
 	free(l->id);
@@ -728,8 +728,7 @@ static char *id_from_path(const char *path)
 
 /* ---- the steps' lines in the lesson's programs ---- */
 
-/* A program's lines, read whole (small files a teacher wrote), without their line ends. */
-static int prog_text_load(const char *path, struct text_block *t)
+int lesson_program_text(const char *path, struct text_block *t)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -747,7 +746,7 @@ static int prog_text_load(const char *path, struct text_block *t)
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
-		block_free(t);
+		text_block_free(t);
 		errno = EIO;
 		return -1;
 	}
@@ -855,7 +854,7 @@ static void resolve_lines(struct parser *p)
 			char path[PATH_MAX];
 			lesson_program_path(l, s, py ? 'p' : 'c', path, sizeof path);
 			struct text_block t;
-			if (prog_text_load(path, &t) < 0) {
+			if (lesson_program_text(path, &t) < 0) {
 				if (!m->program[0])
 					p->line = l->program_line;
 				fail(p, "step '%s': its program %s: %s", s->title, path, strerror(errno));
@@ -869,7 +868,7 @@ static void resolve_lines(struct parser *p)
 			else if (*last > (int)t.n)
 				fail(p, "step '%s': %slines %d-%d: %s has %zu lines", s->title, py ? "python-" : "", *first,
 				     *last, file, t.n);
-			block_free(&t);
+			text_block_free(&t);
 		}
 	}
 }

@@ -22,6 +22,7 @@ struct text_block {
 	char **lines;
 	size_t n;
 };
+void text_block_free(struct text_block *b);   /* its lines; the block is then empty */
 
 #define LESSON_MAX_ACTIONS 16
 #define LESSON_MAX_ORIGINS 4
@@ -167,6 +168,10 @@ void lesson_free(struct lesson *l);
 /* The path of a step's program in a language ('c' or 'p' for Python) into
  * buf; false when the lesson names no programs. */
 bool lesson_program_path(const struct lesson *l, const struct lesson_step *s, char lang, char *buf, size_t n);
+/* A program's lines, read whole (small files a teacher wrote), without
+ * their line ends (nor trailing blanks).  0, or -1 with errno; free the
+ * block's lines with text_block_free. */
+int lesson_program_text(const char *path, struct text_block *t);
 
 /* The step's C code for a family (c6 when family is 6 and the step has it). */
 const struct text_block *lesson_step_code(const struct lesson_step *s, int family);

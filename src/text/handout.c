@@ -15,6 +15,9 @@
 #include "common/mem.h"
 #include "common/vec.h"
 #include "common/text.h"
+#include "common/dirlist.h"
+
+#include <limits.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -493,6 +496,32 @@ static void predict_para(struct hw *w, const char *text)
 	raw(w, html(w) ? "</p>\n" : "\n\n");
 }
 
+/* The step's lines of the lesson's real program in a language ('c', 'p'),
+ * numbered as in the file; false when the lesson names no programs or the
+ * file cannot be read (the lesson's fragments are shown instead). */
+static bool step_lines(struct hw *w, const struct lesson_step *s, char lang)
+{
+	const struct lesson *l = lab_lesson(w->lab);
+	char path[PATH_MAX];
+	struct text_block t;
+	int first = lang == 'p' ? s->lines.py_first : s->lines.c_first;
+	int last = lang == 'p' ? s->lines.py_last : s->lines.c_last;
+	if (first < 1 || !lesson_program_path(l, s, lang, path, sizeof path) || lesson_program_text(path, &t) < 0)
+		return false;
+	const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct lines out = { 0 };
+	for (int i = first; i <= last && i <= (int)t.n; i++)
+		lines_add(w, &out, "%4d  %s", i, t.lines[i - 1]);
+	heading(w, 3, NULL, "%s, line%s %d%s%.0d", file, first == last ? "" : "s", first, first == last ? "" : "-",
+	        first == last ? 0 : last);
+	char label[PATH_MAX + 32];
+	snprintf(label, sizeof label, "%s, lines %d-%d", file, first, last);
+	block(w, lang == 'p' ? "python" : "c", "code", label, &out);
+	lines_free(&out);
+	text_block_free(&t);
+	return true;
+}
+
 static void step(struct hw *w, size_t idx, size_t *next)
 {
 	struct lab *lab = w->lab;
@@ -506,9 +535,11 @@ static void step(struct hw *w, size_t idx, size_t *next)
 		raw(w, "<section class=\"step\" id=\"%s\">\n", id);
 	heading(w, 2, NULL, "Step %zu of %zu: %s", idx + 1, l->nsteps, s->title);
 
-	heading(w, 3, NULL, "The code (C)");
-	code_block(w, "c", "C code", lesson_step_code(s, lab_family(lab)));
-	if (w->o->python && s->py.n) {
+	if (!step_lines(w, s, 'c')) {
+		heading(w, 3, NULL, "The code (C)");
+		code_block(w, "c", "C code", lesson_step_code(s, lab_family(lab)));
+	}
+	if (w->o->python && !step_lines(w, s, 'p') && s->py.n) {
 		heading(w, 3, NULL, "The same in Python");
 		code_block(w, "python", "Python code", &s->py);
 	}
@@ -627,13 +658,11 @@ done:
 
 /* The steps' code put together with the lesson's head and tail: the program
  * the learner ran, to compile and change. */
-static void whole_program(struct hw *w)
+static void whole_fragments(struct hw *w)
 {
 	const struct lesson *l = lab_lesson(w->lab);
 	int fam = lab_family(w->lab);
 	size_t done = lab_steps_done(w->lab);
-	if (html(w))
-		raw(w, "<section id=\"program\">\n");
 	heading(w, 2, NULL, "The whole program");
 	para(w, "The code of every step put together, with the address and ports of this run.");
 	struct lines c = { 0 };
@@ -655,6 +684,58 @@ static void whole_program(struct hw *w)
 		}
 		lines_free(&py);
 	}
+}
+
+/* One program file, whole, as the learner can save, build and run it. */
+static void program_file(struct hw *w, const char *path)
+{
+	struct text_block t;
+	if (lesson_program_text(path, &t) < 0) {
+		char line[PATH_MAX + 128];
+		snprintf(line, sizeof line, "(%s cannot be read: %s)", path, strerror(errno));
+		para(w, line);
+		return;
+	}
+	const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(file);
+	bool py = n > 3 && strcmp(file + n - 3, ".py") == 0;
+	heading(w, 3, NULL, "%s", file);
+	struct lines l = { 0 };
+	for (size_t i = 0; i < t.n; i++)
+		lines_add(w, &l, "%s", t.lines[i]);
+	block(w, py ? "python" : "c", "code", file, &l);
+	lines_free(&l);
+	text_block_free(&t);
+}
+
+/* The lesson's real programs, whole: each step above is a range of their
+ * lines.  A lesson without programs gets its steps' fragments put together
+ * with its head and tail instead. */
+static void whole_program(struct hw *w)
+{
+	const struct lesson *l = lab_lesson(w->lab);
+	if (html(w))
+		raw(w, "<section id=\"program\">\n");
+	struct dirlist c = { 0 }, py = { 0 };
+	if (l->programs && dirlist_load(l->programs, ".c", &c) == 0 && c.n) {
+		heading(w, 2, NULL, "The programs");
+		char line[PATH_MAX + 512];
+		snprintf(line, sizeof line,
+		         "The programs of this lesson, as shipped in %s: each step above is a range of their lines. "
+		         "Each C file's first lines say how to build it; both languages take the host (this run: %s) "
+		         "and the ports on the command line.",
+		         l->programs, lab_family(w->lab) == 6 ? "::1" : "127.0.0.1");
+		para(w, line);
+		for (size_t i = 0; i < c.n; i++)
+			program_file(w, c.paths[i]);
+		if (w->o->python && dirlist_load(l->programs, ".py", &py) == 0)
+			for (size_t i = 0; i < py.n; i++)
+				program_file(w, py.paths[i]);
+	} else {
+		whole_fragments(w);
+	}
+	dirlist_free(&c);
+	dirlist_free(&py);
 	if (html(w))
 		raw(w, "</section>\n");
 }
@@ -808,7 +889,7 @@ static void doc_begin(struct hw *w)
 	size_t nafter = 0;
 	if (done) {
 		after[nafter++] = (struct section_ref){ "ladders", "the ladder diagrams" };
-		after[nafter++] = (struct section_ref){ "program", "the whole program" };
+		after[nafter++] = (struct section_ref){ "program", "the programs" };
 	}
 	if (l->recap.n)
 		after[nafter++] = (struct section_ref){ "recap", "the recap" };

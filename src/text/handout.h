@@ -8,7 +8,7 @@
  * what they returned, the kernel's TCP states, the packets it put on the
  * wire (one line each, as the headless output prints them), the lesson's
  * claims about it checked against the capture; then each TCP connection as
- * a ladder diagram, the whole program, the recap, the things to try, the
+ * a ladder diagram, the lesson's real programs whole, the recap, the things to try, the
  * questions, and a footer saying when and from what it was made.
  *
  * Two formats, the same content:
