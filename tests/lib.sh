@@ -55,3 +55,51 @@ trace_capture() {
 	*) echo auto ;;
 	esac
 }
+
+# The challenge tests' two modes (e2e_challenge_*.sh); each sets bin and dir.
+# chal_check NAME CMD WANT_RC TEXT...: `challenge NAME --run CMD` exits
+# WANT_RC (0 pass, 1 fail) and its output, in $dir/out, has every TEXT.
+# CHAL_DIR, when set, is the challenges' directory.
+chal_check() {
+	name=$1 cmd=$2 want=$3; shift 3
+	"$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} --run "$cmd" > "$dir/out" 2>&1; rc=$?
+	if [ $rc -ne "$want" ]; then
+		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
+		fail "$name with '$cmd': exit $rc, wanted $want"; return
+	fi
+	for t in "$@"; do
+		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
+	done
+	pass "$name with '$cmd': exit $rc, $*"
+}
+# chal_waiting NAME CMD WANT_RC TEXT...: the same without --run: sockscope
+# waits (--wait 30) while CMD is started as from another terminal, with
+# $SOCKSCOPE_HOST and $SOCKSCOPE_PORT exported by hand; CMD is stopped after.
+chal_waiting() {
+	name=$1 cmd=$2 want=$3; shift 3
+	"$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} --wait 30 > "$dir/out" 2>&1 &
+	cpid=$!
+	cport="" i=0
+	while [ $i -lt 100 ] && [ -z "$cport" ]; do
+		cport=$(sed -n 's/^the lab: .* on [0-9a-f:.]* port \([0-9]*\) (IPv.*/\1/p' "$dir/out")
+		[ -z "$cport" ] && sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -z "$cport" ]; then
+		kill $cpid 2> /dev/null; wait $cpid 2> /dev/null
+		fail "$name waiting: no port in its output"; return
+	fi
+	chost=$(sed -n 's/^the lab: .* on \([0-9a-f:.]*\) port .*/\1/p' "$dir/out")
+	sleep 0.3
+	SOCKSCOPE_HOST=$chost SOCKSCOPE_PORT=$cport sh -c "$cmd" > "$dir/prog.out" 2>&1 &
+	ppid_=$!
+	wait $cpid; rc=$?
+	kill $ppid_ 2> /dev/null; wait $ppid_ 2> /dev/null
+	if [ $rc -ne "$want" ]; then
+		sed -n '/^verdict/,$p' "$dir/out"; fail "$name waiting for '$cmd': exit $rc, wanted $want"; return
+	fi
+	for t in "$@"; do
+		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name waiting for '$cmd': no '$t'"; return; }
+	done
+	pass "$name waiting for '$cmd': exit $rc, $*"
+}

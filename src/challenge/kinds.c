@@ -13,6 +13,7 @@ extern const struct chal_kind kind_http_get;
 extern const struct chal_kind kind_echo_server;
 extern const struct chal_kind kind_framing;
 extern const struct chal_kind kind_concurrent;
+extern const struct chal_kind kind_udp_echo;
 
 static const struct chal_kind *const kinds[] = {
 	&kind_tcp_hello,
@@ -22,6 +23,7 @@ static const struct chal_kind *const kinds[] = {
 	&kind_echo_server,
 	&kind_framing,
 	&kind_concurrent,
+	&kind_udp_echo,
 };
 
 const struct chal_kind *chal_kind_find(const char *name)
