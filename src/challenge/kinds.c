@@ -14,6 +14,7 @@ extern const struct chal_kind kind_echo_server;
 extern const struct chal_kind kind_framing;
 extern const struct chal_kind kind_concurrent;
 extern const struct chal_kind kind_udp_echo;
+extern const struct chal_kind kind_dns_query;
 
 static const struct chal_kind *const kinds[] = {
 	&kind_tcp_hello,
@@ -24,6 +25,7 @@ static const struct chal_kind *const kinds[] = {
 	&kind_framing,
 	&kind_concurrent,
 	&kind_udp_echo,
+	&kind_dns_query,
 };
 
 const struct chal_kind *chal_kind_find(const char *name)

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct labsrv_limits {
 	int max_conns;      /* TCP connections accepted over the server's life (default 64) */
@@ -82,6 +83,13 @@ bool labsrv_idle(const struct labsrv *s);
  * other.  Static storage.  The http server and the http-get challenge's lab
  * side both answer with it, so the two never word a status differently. */
 const char *labsrv_http_reason(int status);
+
+/* The DNS server's answer to one query received over UDP (in, n bytes),
+ * into out (cap: at least 512): its length, or -1 when it answers nothing
+ * (a response, a message shorter than a header).  For a lab side that must
+ * see each query itself (the dns-client challenge) and answer as the
+ * server would. */
+ssize_t labsrv_dns_answer(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 
 /* "http smtp ftp dns echo-tcp echo-udp" (static storage). */
 const char *labsrv_protocols(void);

@@ -56,6 +56,13 @@ static const struct zrec zone[] = {
 	{ "lab.sockscope.test", T_A, RD_A, NULL, { 127, 0, 0, 1 } },
 	{ "lab.sockscope.test", T_AAAA, RD_AAAA, NULL, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } },
 	{ "www.lab.sockscope.test", T_CNAME, RD_NAME, "lab.sockscope.test", { 0 } },
+	/* the dns-client challenge's name: a CNAME, then three A records, so
+	 * the answer holds several records and names that are part labels,
+	 * part pointer */
+	{ "mirror.sockscope.test", T_CNAME, RD_NAME, "pool.sockscope.test", { 0 } },
+	{ "pool.sockscope.test", T_A, RD_A, NULL, { 127, 0, 0, 2 } },
+	{ "pool.sockscope.test", T_A, RD_A, NULL, { 127, 0, 0, 3 } },
+	{ "pool.sockscope.test", T_A, RD_A, NULL, { 127, 0, 0, 4 } },
 };
 
 /* A domain name in wire form, lower case, with where each label starts. */
@@ -448,9 +455,14 @@ static ssize_t answer_msg(struct labsrv *s, const uint8_t *in, size_t n, uint8_t
 formerr:
 	len = (ssize_t)header_only(in, RC_FORMERR, out);
 done:
-	if (len >= 0)
+	if (len >= 0 && s)
 		labsrv_count(s);
 	return len;
+}
+
+ssize_t labsrv_dns_answer(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	return answer_msg(NULL, in, n, out, cap, true);
 }
 
 static ssize_t dns_datagram(struct labsrv *s, const uint8_t *in, size_t n, uint8_t *out, size_t cap)
