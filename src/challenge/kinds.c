@@ -15,6 +15,7 @@ extern const struct chal_kind kind_framing;
 extern const struct chal_kind kind_concurrent;
 extern const struct chal_kind kind_udp_echo;
 extern const struct chal_kind kind_dns_query;
+extern const struct chal_kind kind_upload;
 
 static const struct chal_kind *const kinds[] = {
 	&kind_tcp_hello,
@@ -26,6 +27,7 @@ static const struct chal_kind *const kinds[] = {
 	&kind_concurrent,
 	&kind_udp_echo,
 	&kind_dns_query,
+	&kind_upload,
 };
 
 const struct chal_kind *chal_kind_find(const char *name)
