@@ -16,6 +16,7 @@ extern const struct chal_kind kind_concurrent;
 extern const struct chal_kind kind_udp_echo;
 extern const struct chal_kind kind_dns_query;
 extern const struct chal_kind kind_upload;
+extern const struct chal_kind kind_event_loop;
 
 static const struct chal_kind *const kinds[] = {
 	&kind_tcp_hello,
@@ -28,6 +29,7 @@ static const struct chal_kind *const kinds[] = {
 	&kind_udp_echo,
 	&kind_dns_query,
 	&kind_upload,
+	&kind_event_loop,
 };
 
 const struct chal_kind *chal_kind_find(const char *name)
