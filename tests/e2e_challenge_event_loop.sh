@@ -1,4 +1,4 @@
-# e2e_challenge_event_loop.sh — challenge 12, event-loop-server: poll() in C,
+# e2e_challenge_event_loop.sh — challenge 12, event-loop: poll() in C,
 # selectors and asyncio in Python pass, with --run and started by hand; a
 # server that serves one client at a time, a thread per client and a
 # process per client fail, each named.  $1: the sockscope binary.
@@ -17,20 +17,20 @@ done
 py="python3 $sol/event_server.py"
 one="it did so with one thread of one process (process"
 
-expect_in "$("$bin" challenge)" "event-loop-server not tried" "the list has the event-loop server"
+expect_in "$("$bin" challenge)" "event-loop       not tried" "the list has the event-loop server"
 for cmd in "$dir/event_server" "$py ok" "$py asyncio"; do
-	chal_check event-loop-server "$cmd" 0 "result: PASS" \
+	chal_check event-loop "$cmd" 0 "result: PASS" \
 		"ok    all 50 connections were answered, each while the ones before it were held open" "ok    $one" \
 		"ok    the second round, each message in two halves" "ok    it closed each of the 50 connections after the lab's FIN"
 done
-chal_waiting event-loop-server "$dir/event_server" 0 "result: PASS" "ok    $one"
+chal_waiting event-loop "$dir/event_server" 0 "result: PASS" "ok    $one"
 # one client at a time: the second connection waits (challenge 3's echo server is such a one)
 for cmd in "$dir/echo_server" "$py serial"; do
-	chal_check event-loop-server "$cmd" 1 "FAIL  connection 2 got no echo in 3 s while connection 1 was open (its echo came at once, packet" \
+	chal_check event-loop "$cmd" 1 "FAIL  connection 2 got no echo in 3 s while connection 1 was open (its echo came at once, packet" \
 		"your server serves one client at a time"
 done
-chal_check event-loop-server "$py threads" 1 "ok    all 50 connections were answered" \
+chal_check event-loop "$py threads" 1 "ok    all 50 connections were answered" \
 	"ran 51 threads while 50 clients were connected" "a thread per client"
-chal_waiting event-loop-server "$py threads" 1 "ran 51 threads while 50 clients were connected"
-chal_check event-loop-server "$py fork" 1 "FAIL  51 processes held your server's sockets while 50 clients were connected: a process per client"
+chal_waiting event-loop "$py threads" 1 "ran 51 threads while 50 clients were connected"
+chal_check event-loop "$py fork" 1 "FAIL  51 processes held your server's sockets while 50 clients were connected: a process per client"
 finish

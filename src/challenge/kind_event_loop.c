@@ -284,10 +284,12 @@ static void judge(struct chal_run *r, struct verdict *v)
 		const struct ev_conn *c = &e->c[e->stuck];
 		char ev[32];
 		echo_packet(r, &e->c[0], ev, sizeof ev);
+		char before[48] = "connection 1 was";
+		if (e->stuck > 1)
+			snprintf(before, sizeof before, "connections 1 to %d were", e->stuck);
 		if (c->ended || c->wrong)
-			verdict_add(v, false, "connection %d %s while the first %d were open%s%s", e->stuck + 1, c->wrong ?
-			            "got back something else than it sent" : c->reset ? "was reset" : "was closed", e->stuck,
-			            sep, prog);
+			verdict_add(v, false, "connection %d %s while %s open%s%s", e->stuck + 1, c->wrong ? "got back "
+			            "something else than it sent" : c->reset ? "was reset" : "was closed", before, sep, prog);
 		else
 			verdict_add(v, false, "connection %d got no echo in %d s while connection 1 was open (its echo came at "
 			            "once%s%s): your server serves one client at a time, waiting in recv() on one connection "

@@ -214,9 +214,12 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            u->size, u->total - u->size);
 	} else {
 		uint32_t want = body_crc(u->size);
-		verdict_add(v, u->crc == want, "all %zu bytes arrived in order in %u segments (the lab read slowly, "
-		            "pausing %u times): CRC-32 0x%08x, the body's %s0x%08x", u->size, chal_count_data(r, true),
-		            u->pauses, u->crc, u->crc == want ? "" : "is ", want);
+		char segs[32] = "";
+		if (r->captured)
+			snprintf(segs, sizeof segs, " in %u segments", chal_count_data(r, true));
+		verdict_add(v, u->crc == want, "all %zu bytes arrived in order%s (the lab read slowly, pausing %u "
+		            "times): CRC-32 0x%08x, the body's %s0x%08x", u->size, segs, u->pauses, u->crc,
+		            u->crc == want ? "" : "is ", want);
 	}
 	if (u->end == UP_RESET)
 		verdict_add(v, false, "it reset the connection (RST%s%s) instead of closing it with FIN: close() after the "

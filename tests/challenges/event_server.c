@@ -1,4 +1,4 @@
-/* Reference solution of the event-loop-server challenge (12) in C: one
+/* Reference solution of the event-loop challenge (12) in C: one
  * thread, one poll() over the listening socket and every connection; a
  * readable connection is read once and echoed, its end (recv() 0) closes
  * it.  Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT. */

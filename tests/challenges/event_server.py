@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference solutions of the event-loop-server challenge (12), and its
+"""Reference solutions of the event-loop challenge (12), and its
 deliberately wrong variants, chosen by the first argument:
   ok        selectors: one thread waits on the listener and every connection
   asyncio   asyncio.start_server, one coroutine per client, one thread
