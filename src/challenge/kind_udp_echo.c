@@ -63,7 +63,8 @@ struct reply {
 
 struct udp_echo {
 	bool listed, tcp;       /* a UDP socket was bound on the port; a TCP one listened there */
-	bool sent;              /* the lab sent its datagrams */
+	int nsent;              /* datagrams the lab sent (it stops when the program has ended) */
+	bool gone[DGRAMS];      /* no echo, and the server's socket was gone from the kernel's tables then */
 	int err;                /* a socket of the lab's could not be made: errno */
 	uint16_t lport[NSOCK];  /* the lab's sockets' ports */
 	uint8_t big[BIG];
@@ -169,9 +170,12 @@ static void lab(struct chal_run *r)
 	for (int k = 0; k < DGRAMS; k++) {
 		if (sendto(fd[plan[k].sock], dgram_bytes(u, k), plan[k].len, 0, (struct sockaddr *)&to, tl) < 0)
 			break;
-		u->sent = true;
-		if (!collect(r, u, fd, k, REPLY_MS) && chal_stopped(r, 0))
+		u->nsent++;
+		if (collect(r, u, fd, k, REPLY_MS))
+			continue;
+		if (chal_stopped(r, 0))
 			break;
+		u->gone[k] = chal_port_in("udp", r->port, -1) == 0;
 	}
 	collect(r, u, fd, -1, QUIET_MS);
 	for (int i = 0; i < NSOCK; i++)
@@ -231,7 +235,12 @@ static void judge_missing(const struct chal_run *r, const struct udp_echo *u, in
 		const struct pkt_quote *q = &in->quote;
 		if (!in->icmp || !q->valid || q->ip_proto != 17 || !q->has_ports || q->sport != lp || q->dport != r->port)
 			continue;
-		if (*icmp_said) {
+		if (u->gone[k]) {
+			verdict_add(v, false, "datagram %d (from port %u) got no echo: the kernel answered it with ICMP \"port "
+			            "unreachable\" (packet %zu), as your server's socket was gone by then (closed, or its "
+			            "program had ended): a server keeps its socket and serves until it is stopped", k + 1, lp,
+			            i + 1);
+		} else if (*icmp_said) {
 			verdict_add(v, false, "datagram %d (from port %u) got no echo either: ICMP \"port unreachable\" "
 			            "again (packet %zu)", k + 1, lp, i + 1);
 		} else {
@@ -275,7 +284,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 			            r->host, r->port, prog[0] ? "; " : "", prog);
 		return;
 	}
-	if (!u->sent) {
+	if (!u->nsent) {
 		verdict_add(v, false, "the lab could not send its datagrams (%s)", strerror(u->err ? u->err : EIO));
 		return;
 	}
@@ -284,6 +293,12 @@ static void judge(struct chal_run *r, struct verdict *v)
 	unsigned said_wrong = 0, said_twice = 0;   /* the advice goes with the first of each mistake */
 	for (int k = 0; k < DGRAMS; k++) {
 		uint16_t lp = u->lport[plan[k].sock];
+		if (k >= u->nsent) {
+			verdict_add(v, false, "the lab sent %d datagrams of %d: %s", u->nsent, DGRAMS, prog[0] ? prog :
+			            "it was stopped");
+			all = false;
+			break;
+		}
 		size_t right = 0, cut = 0, cutlen = 0;
 		int wrong = -1;
 		for (size_t i = 0; i < u->nrep; i++) {
