@@ -41,7 +41,7 @@ chal_check udp-echo-server "$py empty" 1 "ok    datagram 3 (3000 bytes" \
 	"FAIL  datagram 4, an empty one (packet" "recvfrom() returning 0 is such a datagram" \
 	"your program had exited (status 0)"
 CHAL_DIR=$dir/short; mkdir -p "$CHAL_DIR"
-sed 's/^seconds: .*/seconds: 2/' "$sol/../../challenges/09-udp-echo-server.challenge" > "$CHAL_DIR/09-udp-echo-server.challenge"
+sed 's/^seconds: .*/seconds: 5/' "$sol/../../challenges/09-udp-echo-server.challenge" > "$CHAL_DIR/09-udp-echo-server.challenge"
 chal_check udp-echo-server "$py tcp" 1 "FAIL  your server listens on TCP port" "the lab sends UDP datagrams"
 chal_check udp-echo-server "true" 1 "FAIL  no UDP socket was bound to port" "your program had exited (status 0)"
 CHAL_DIR=""
