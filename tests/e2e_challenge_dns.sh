@@ -37,5 +37,9 @@ chal_waiting dns-client "$py dotted $qn" 1 "FAIL  its question's name (QNAME) is
 chal_check dns-client "$py nord $qn" 1 "FAIL  it does not set RD (recursion desired, 0x0100 in the flags; its flags are 0x0000)" \
 	"ok    it printed the answer's 3 addresses"
 chal_check dns-client "$py aaaa $qn" 1 "FAIL  its QTYPE is 28 (AAAA): an A record is type 1"
+if chal_namespace; then
+	CHAL_CAPTURE=namespace chal_check dns-client "$dir/dns_client $qn" 0 "result: PASS"
+	CHAL_CAPTURE=namespace chal_check dns-client "$py noid $qn" 1 "the decoy's addresses"
+fi
 chal_check dns-client "true" 1 "FAIL  nothing arrived at 127.0.0.1 port"
 finish

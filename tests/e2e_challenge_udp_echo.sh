@@ -40,6 +40,11 @@ chal_check udp-echo-server "$py twice" 1 "FAIL  datagram 1 came back 2 times: on
 chal_check udp-echo-server "$py empty" 1 "ok    datagram 3 (3000 bytes" \
 	"FAIL  datagram 4, an empty one" "recvfrom() returning 0 is such a datagram" \
 	"your program had exited (status 0)"
+# in a network namespace of sockscope's own (no privilege on the host's lo)
+if chal_namespace; then
+	CHAL_CAPTURE=namespace chal_check udp-echo-server "$dir/udp_echo" 0 "result: PASS"
+	CHAL_CAPTURE=namespace chal_check udp-echo-server "$py connect" 1 "the kernel answered it with ICMP"
+fi
 CHAL_DIR=$dir/short; mkdir -p "$CHAL_DIR"
 sed 's/^seconds: .*/seconds: 5/' "$sol/../../challenges/09-udp-echo-server.challenge" > "$CHAL_DIR/09-udp-echo-server.challenge"
 chal_check udp-echo-server "$py tcp" 1 "FAIL  your server listens on TCP port" "the lab sends UDP datagrams"

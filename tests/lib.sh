@@ -59,10 +59,11 @@ trace_capture() {
 # The challenge tests' two modes (e2e_challenge_*.sh); each sets bin and dir.
 # chal_check NAME CMD WANT_RC TEXT...: `challenge NAME --run CMD` exits
 # WANT_RC (0 pass, 1 fail) and its output, in $dir/out, has every TEXT.
-# CHAL_DIR, when set, is the challenges' directory.
+# CHAL_DIR, when set, is the challenges' directory; CHAL_CAPTURE the --capture.
 chal_check() {
 	name=$1 cmd=$2 want=$3; shift 3
-	"$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} --run "$cmd" > "$dir/out" 2>&1; rc=$?
+	"$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} ${CHAL_CAPTURE:+--capture "$CHAL_CAPTURE"} \
+		--run "$cmd" > "$dir/out" 2>&1; rc=$?
 	if [ $rc -ne "$want" ]; then
 		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
 		fail "$name with '$cmd': exit $rc, wanted $want"; return
@@ -70,7 +71,12 @@ chal_check() {
 	for t in "$@"; do
 		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
 	done
-	pass "$name with '$cmd': exit $rc, $*"
+	pass "$name with '$cmd'${CHAL_CAPTURE:+ (capture: $CHAL_CAPTURE)}: exit $rc, $*"
+}
+# chal_namespace: true when sockscope can capture in a namespace of its own
+# here (the mode without the privilege to capture on the host's lo).
+chal_namespace() {
+	[ "$(trace_capture "$bin")" = namespace ]
 }
 # chal_waiting NAME CMD WANT_RC TEXT...: the same without --run: sockscope
 # waits (--wait 30) while CMD is started as from another terminal, with

@@ -229,8 +229,8 @@ static void judge(struct chal_run *r, struct verdict *v)
 		verdict_add(v, false, "it never closed the connection: it was still open when the lab stopped your "
 		            "program. Close it when the body is sent: the lab knows the upload is over by the FIN");
 	else if (u->end == UP_STALL)
-		verdict_add(v, false, "it went quiet for %d s without closing the connection: close it when the body "
-		            "is sent", IO_MS / 1000);
+		verdict_add(v, false, "it never closed the connection: nothing came for %d s after its last byte. Close "
+		            "it when the body is sent: the lab knows the upload is over by the FIN", IO_MS / 1000);
 	else if (u->end == UP_FIN)
 		verdict_add(v, true, "it closed the connection with FIN%s%s%s after the last byte it sent", fin[0] ? " (" : "",
 		            fin, fin[0] ? ")" : "");
