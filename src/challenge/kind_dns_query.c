@@ -139,21 +139,30 @@ static const char *type_name(unsigned t)
 	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : t == 255 ? "ANY" : t == 15 ? "MX" : "";
 }
 
-/* The query's question name at offset 12 (labels, dotted into out); false
- * with why in out when it is no name of labels. */
-static bool question_name(const struct dns_query *u, struct rd *r, char *out, size_t n)
+/* The question's name at r's offset (labels, dotted into out; r moves past
+ * it); false with why in out when it is no name of labels. */
+static bool question_name(struct rd *r, char *out, size_t n)
 {
-	size_t k = 0, m = u->nq < MSG_MAX ? u->nq : MSG_MAX;
+	size_t k = 0;
 	/* the name as text (letters, digits, '-' and at least one '.'), maybe
 	 * behind one length byte for the whole */
-	for (size_t at = 12; at <= 13; at++) {
-		size_t e = at, dots = 0;
-		while (e < m && e - at < 253 && (isalnum(u->q[e]) || u->q[e] == '-' || u->q[e] == '.'))
-			dots += u->q[e++] == '.';
-		if (dots && e - at > 3 && (at == 12 || u->q[12] == e - at || u->q[12] == e - at + 1)) {
+	for (uint32_t at = r->off; at <= r->off + 1; at++) {
+		struct rd t = rd_at(r, at);
+		char text[254];
+		size_t len = 0, dots = 0;
+		while (rd_left(&t) && len < sizeof text - 1) {
+			uint8_t ch = rd_u8(&t);
+			if (!isalnum(ch) && ch != '-' && ch != '.')
+				break;
+			dots += ch == '.';
+			text[len++] = (char)ch;
+		}
+		struct rd first = rd_at(r, r->off);
+		uint8_t b = rd_u8(&first);
+		if (dots && len > 3 && (at == r->off || b == len || b == len + 1)) {
 			snprintf(out, n, "the dotted string \"%.*s\"%s: on the wire a name is labels, each a length byte "
-			         "and that many bytes, ending with a zero byte", (int)(e - at), (const char *)u->q + at,
-			         at == 13 ? " behind a length byte" : "");
+			         "and that many bytes, ending with a zero byte", (int)len, text,
+			         at > r->off ? " behind a length byte" : "");
 			return false;
 		}
 	}
@@ -211,54 +220,55 @@ static bool judge_query(const struct chal_run *r, const struct dns_query *u, str
 	struct rd rr = rd_make(u->q, (uint32_t)(u->nq < MSG_MAX ? u->nq : MSG_MAX)), *q = &rr;
 	unsigned id = rd_be16(q), flags = rd_be16(q), qd = rd_be16(q), an = rd_be16(q), ns = rd_be16(q),
 	         ar = rd_be16(q);
-	bool ok = true;
+	size_t before = v->n;   /* every finding below is a fault */
 	if (flags & 0x8000)
-		ok = false, verdict_add(v, false, "its flags (0x%04x) have QR set: that marks a response; a query has "
-		                        "QR 0", flags);
+		verdict_add(v, false, "its flags (0x%04x) have QR set: that marks a response; a query has "
+		            "QR 0", flags);
 	if (flags >> 11 & 0xf)
-		ok = false, verdict_add(v, false, "its opcode is %u: a standard query is opcode 0", flags >> 11 & 0xf);
+		verdict_add(v, false, "its opcode is %u: a standard query is opcode 0", flags >> 11 & 0xf);
 	if (!(flags & 0x0100))
-		ok = false, verdict_add(v, false, "it does not set RD (recursion desired, 0x0100 in the flags; its "
-		                        "flags are 0x%04x): a stub resolver asks the server to do the lookup for it. "
-		                        "Set the flags to 0x0100", flags);
+		verdict_add(v, false, "it does not set RD (recursion desired, 0x0100 in the flags; its "
+		            "flags are 0x%04x): a stub resolver asks the server to do the lookup for it. "
+		            "Set the flags to 0x0100", flags);
 	if (qd != 1)
-		ok = false, verdict_add(v, false, "its QDCOUNT is %u%s: a query asks one question (QDCOUNT 1, "
-		                        "big-endian: the bytes 00 01)", qd, qd == 256 ? " (the bytes 01 00: 1 in "
-		                        "little-endian)" : "");
+		verdict_add(v, false, "its QDCOUNT is %u%s: a query asks one question (QDCOUNT 1, "
+		            "big-endian: the bytes 00 01)", qd, qd == 256 ? " (the bytes 01 00: 1 in "
+		            "little-endian)" : "");
 	if (an || ns)
-		ok = false, verdict_add(v, false, "its ANCOUNT and NSCOUNT are %u and %u: a query carries no answer "
-		                        "or authority records (both 0)", an, ns);
-	if (!question_name(u, q, name, sizeof name)) {
-		verdict_add(v, false, "its question's name (QNAME) is %s: \"%s\" is", name, want);
-		size_t k = strlen(v->f[v->n - 1].text);
-		char *t = v->f[v->n - 1].text;
-		for (const char *p = want; *p && k + 8 < sizeof v->f[0].text;) {   /* 3 api 9 sockscope 4 test 0 */
+		verdict_add(v, false, "its ANCOUNT and NSCOUNT are %u and %u: a query carries no answer "
+		            "or authority records (both 0)", an, ns);
+	if (!question_name(q, name, sizeof name)) {
+		char labels[300] = "";   /* "6 mirror 9 sockscope 4 test 0" */
+		size_t k = 0;
+		for (const char *p = want; *p && k < sizeof labels;) {
 			size_t l = strcspn(p, ".");
-			k += (size_t)snprintf(t + k, sizeof v->f[0].text - k, " %zu %.*s", l, (int)l, p);
+			k += (size_t)snprintf(labels + k, sizeof labels - k, "%zu %.*s ", l, (int)l, p);
 			p += l + (p[l] == '.');
 		}
-		snprintf(t + k, sizeof v->f[0].text - k, " 0");
+		verdict_add(v, false, "its question's name (QNAME) is %s: \"%s\" is %s0", name, want, labels);
 		return false;
 	}
 	if (strcasecmp(name, want))
-		ok = false, verdict_add(v, false, "it asks for \"%s\": the task's name is \"%s\"", name, want);
+		verdict_add(v, false, "it asks for \"%s\": the task's name is \"%s\"", name, want);
 	unsigned qtype = rd_be16(q), qclass = rd_be16(q);
 	if (q->short_) {
 		verdict_add(v, false, "its question ends after the name: QTYPE and QCLASS (2 bytes each) must follow");
 		return false;
 	}
 	if (qtype != 1)
-		ok = false, verdict_add(v, false, "its QTYPE is %u%s%s%s: an A record is type 1 (the bytes 00 01)", qtype,
-		                        type_name(qtype)[0] ? " (" : "", type_name(qtype), type_name(qtype)[0] ? ")" :
-		                        qtype == 256 ? " (the bytes 01 00: 1 in little-endian)" : "");
+		verdict_add(v, false, "its QTYPE is %u%s%s%s: an A record is type 1 (the bytes 00 01)", qtype,
+		            type_name(qtype)[0] ? " (" : "", type_name(qtype), type_name(qtype)[0] ? ")" :
+		            qtype == 256 ? " (the bytes 01 00: 1 in little-endian)" : "");
 	if (qclass != 1)
-		ok = false, verdict_add(v, false, "its QCLASS is %u%s: the Internet class IN is 1 (the bytes 00 01)", qclass,
-		                        qclass == 256 ? " (the bytes 01 00: 1 in little-endian)" : "");
+		verdict_add(v, false, "its QCLASS is %u%s: the Internet class IN is 1 (the bytes 00 01)", qclass,
+		            qclass == 256 ? " (the bytes 01 00: 1 in little-endian)" : "");
 	size_t extra = rd_left(q);
-	bool opt = ar == 1 && extra >= 11 && u->q[q->off] == 0 && u->q[q->off + 1] == 0 && u->q[q->off + 2] == 41;
+	struct rd o = rd_at(q, q->off);
+	bool opt = ar == 1 && extra >= 11 && rd_u8(&o) == 0 && rd_be16(&o) == 41;   /* the root's OPT record */
 	if (ar > (opt ? 1u : 0u) || (extra && !opt))
-		ok = false, verdict_add(v, false, "after the question come %zu more bytes (ARCOUNT %u): a query ends "
-		                        "with its question (an EDNS OPT record is the one addition a server takes)", extra, ar);
+		verdict_add(v, false, "after the question come %zu more bytes (ARCOUNT %u): a query ends "
+		            "with its question (an EDNS OPT record is the one addition a server takes)", extra, ar);
+	bool ok = v->n == before;
 	if (ok)
 		verdict_add(v, true, "its query (%s%zu bytes) is right: ID 0x%04x, flags 0x%04x (a standard query with "
 		            "RD), one question: %s, type A, class IN, the name as labels", ev, u->nq, id, flags, name);
