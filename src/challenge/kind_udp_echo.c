@@ -184,8 +184,14 @@ static void lab(struct chal_run *r)
 
 static int setup(struct chal_run *r, char *err, size_t errlen)
 {
-	(void)err, (void)errlen;
 	struct udp_echo *u = r->priv;
+	/* the runner picked a port free for TCP; the server needs one free for UDP */
+	uint16_t port = 0;
+	int fd = chal_bind(r->family, SOCK_DGRAM, &port, err, errlen);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	r->port = port;
 	for (size_t i = 0; i < BIG; i++)   /* every value, zero bytes too, not repeating at a short period */
 		u->big[i] = (uint8_t)((i * 2654435761u) >> 13);
 	return 0;
