@@ -185,13 +185,23 @@ static void lab(struct chal_run *r)
 static int setup(struct chal_run *r, char *err, size_t errlen)
 {
 	struct udp_echo *u = r->priv;
-	/* the runner picked a port free for TCP; the server needs one free for UDP */
-	uint16_t port = 0;
-	int fd = chal_bind(r->family, SOCK_DGRAM, &port, err, errlen);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	r->port = port;
+	/* the runner picked a port free for TCP; the server needs one free for
+	 * UDP, and free for TCP too (a TCP listener there is taken for the
+	 * learner's mistake) */
+	for (int tries = 0;; tries++) {
+		uint16_t port = 0;
+		int fd = chal_bind(r->family, SOCK_DGRAM, &port, err, errlen);
+		if (fd < 0)
+			return -1;
+		int tcp = chal_bind(r->family, SOCK_STREAM, &port, err, errlen);
+		close(fd);
+		if (tcp >= 0 || tries == 20) {
+			if (tcp >= 0)
+				close(tcp);
+			r->port = port;
+			break;
+		}
+	}
 	for (size_t i = 0; i < BIG; i++)   /* every value, zero bytes too, not repeating at a short period */
 		u->big[i] = (uint8_t)((i * 2654435761u) >> 13);
 	return 0;
