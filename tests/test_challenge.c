@@ -604,8 +604,12 @@ static void test_tcp_timeout(void)
 	struct chal_learner l = { .run = hang_learner };
 	const char *v = judged(DIR "07-timeouts.challenge", &l);
 	HAS(v, "ok   it sent its request \"TIME\\n\"");
+	/* The lab closes 8 s after the request by its clock; a loaded machine
+	 * adds a tenth or two before the learner's close is seen. */
 	HAS(v, "FAIL your program hangs in recv() when the server never answers: it did not give up, it closed only "
-	       "after the lab had closed its side, 8.0 s after its request");
+	       "after the lab had closed its side, 8.");
+	const char *at = strstr(v, "after the lab had closed its side, 8.");
+	CHECK(at && strstr(at, " s after its request"));
 	CHECK(!strstr(v, "ok   it gave up"));
 	HAS(v, "result: FAIL");
 }
