@@ -12,7 +12,7 @@ here=$(dirname "$0")
 "$here/build.sh"
 cd "$here/.."
 status=0
-# The first pass runs two tests at a time (tests pick free ports and filter
+# Both passes run two tests at a time (tests pick free ports and filter
 # on their own traffic, so they must hold under -j2); CTEST ARGS may override.
 ctest --test-dir build --output-on-failure -j2 "$@" || status=1
 
@@ -20,6 +20,8 @@ if [ "${SOCKSCOPE_SANITIZE_PASS:-1}" != 0 ]; then
 	echo "== the suite again under AddressSanitizer + UBSan (build-asan/)"
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j"$(nproc)"
-	ctest --preset asan "$@" || status=1
+	# Two at a time as well: the pass ran one test at a time and was most of
+	# the suite's time on CI.
+	ctest --preset asan -j2 "$@" || status=1
 fi
 exit $status
