@@ -8,6 +8,7 @@
  * deterministic) and waits until the END marker has been captured.
  */
 #include "lab/lab.h"
+#include "capture/marker.h"
 #include "common/clock.h"
 #include "common/mem.h"
 #include "common/thread.h"
@@ -30,12 +31,6 @@
  * machine under the sanitizers. */
 #define QUIET_WAIT_MS 2000
 #define MARKER_WAIT_MS 5000
-/* A marker not seen this long after it was sent is sent again: under a
- * flood of another program's traffic, lo's backlog drops datagrams before
- * the capture sees them, and a START that never arrived would leave the
- * step's packets with the step before (seen: "syn = 0" for a step of two
- * connects).  A marker seen twice means the same thing twice. */
-#define MARKER_RESEND_MS 200
 /* Two terminals: how long one side waits for the other.  A person starts the
  * other side and presses a key for each step; calls are bounded by the lab's
  * own timeouts (30 s each). */
@@ -424,29 +419,27 @@ static void refilter(struct lab *lab)
 }
 
 /* Send the START or END marker of `step` and wait until the capture has
- * read it, sending it again every MARKER_RESEND_MS (see there), for at most
- * MARKER_WAIT_MS.  False: the capture never saw it. */
+ * read it, sending it again while it is not (capture/marker.h: a flood on
+ * lo may drop the first), for at most MARKER_WAIT_MS.  False: the capture
+ * never saw it. */
+struct marking { struct lab *lab; char kind; int step; };
+
+static void mark_send(void *ud)
+{
+	const struct marking *m = ud;
+	demo_send_marker(m->lab->demo, m->kind, (uint32_t)m->step);
+}
+
+static bool mark_seen(void *ud)
+{
+	const struct marking *m = ud;
+	return (m->kind == DEMO_MARK_START ? m->lab->last_start : m->lab->last_end) >= m->step;
+}
+
 static bool mark(struct lab *lab, char kind, int step)
 {
-	int64_t *seen = kind == DEMO_MARK_START ? &lab->last_start : &lab->last_end;
-	int64_t until = clock_ms() + MARKER_WAIT_MS;
-	bool ok = false;
-	for (int64_t now = clock_ms(); !ok && now < until; now = clock_ms()) {
-		demo_send_marker(lab->demo, kind, (uint32_t)step);
-		int64_t resend = now + MARKER_RESEND_MS < until ? now + MARKER_RESEND_MS : until;
-		struct timespec dl;
-		clock_gettime(CLOCK_REALTIME, &dl);
-		int64_t ns = dl.tv_nsec + (resend - now) * 1000000;
-		dl.tv_sec += ns / 1000000000;
-		dl.tv_nsec = ns % 1000000000;
-		pthread_mutex_lock(&lab->mu);
-		int rc = 0;
-		while (*seen < step && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&lab->cv, &lab->mu, &dl);
-		ok = *seen >= step;
-		pthread_mutex_unlock(&lab->mu);
-	}
-	return ok;
+	struct marking m = { lab, kind, step };
+	return capture_marker_await(&lab->mu, &lab->cv, mark_send, mark_seen, &m, MARKER_WAIT_MS);
 }
 
 /* A replayed step: its recorded outcomes, and the recorded packets up to

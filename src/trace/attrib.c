@@ -37,6 +37,7 @@
  * what both touch.
  */
 #include "trace/trace_priv.h"
+#include "capture/marker.h"
 #include "common/mem.h"
 #include "common/proc.h"
 
@@ -159,6 +160,8 @@ struct trace_attrib {
 	uint32_t cur;                    /* window of the next packet: the latest open one */
 	uint32_t open[MAX_OPEN];         /* windows whose START was read and END not yet */
 	size_t nopen;
+	uint32_t start_seen;             /* the id of the latest START read */
+	uint32_t last_end_id;            /* the window of the latest END sent */
 	unsigned long ends_sent;         /* END markers sent (by the tracer, one at a time) */
 	unsigned long ends_seen;         /* the latest of them the capture has read */
 	size_t end_at[END_RING];         /* by ordinal % END_RING: packets before that END */
@@ -299,9 +302,13 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	pthread_mutex_lock(&a->mu);
 	if (marker) {
 		if (kind == DEMO_MARK_START) {
-			if (a->nopen < MAX_OPEN)
+			/* a START sent again (capture/marker.h) is read twice at
+			 * most, both before anything of its call */
+			if (!known(a->open, a->nopen, id) && a->nopen < MAX_OPEN)
 				a->open[a->nopen++] = id;
 			a->cur = id;
+			a->start_seen = id;
+			pthread_cond_broadcast(&a->cv);
 		} else {
 			/* Another thread's call may still be open: the packets
 			 * from here on are its, not between calls. */
@@ -461,6 +468,22 @@ static int send_marker(struct trace_attrib *a, char kind, uint32_t id)
 	return w == (ssize_t)sizeof msg ? 0 : -1;
 }
 
+struct marking { struct trace_attrib *a; char kind; uint32_t id; };
+
+static void marking_send(void *ud)
+{
+	const struct marking *m = ud;
+	send_marker(m->a, m->kind, m->id);
+}
+
+static bool start_seen(void *ud)
+{
+	const struct marking *m = ud;
+	return m->a->start_seen == m->id;
+}
+
+/* The call runs only once the capture has read its START: a START lost
+ * to a flood on lo would leave the call's packets between calls. */
 uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s)
 {
 	uint32_t id = ++a->next_id;
@@ -470,8 +493,10 @@ uint32_t attrib_begin_on(struct trace_attrib *a, const struct trace_sock *s)
 	a->wins[id % (sizeof a->wins / sizeof a->wins[0])] =
 		(struct winsock){ id, s && s->is_socket ? s->lport : 0, s && s->is_socket ? s->rport : 0, 0 };
 	pthread_mutex_unlock(&a->mu);
-	if (attrib_capturing(a))
-		send_marker(a, DEMO_MARK_START, id);
+	if (attrib_capturing(a)) {
+		struct marking m = { a, DEMO_MARK_START, id };
+		capture_marker_await(&a->mu, &a->cv, marking_send, start_seen, &m, MARKER_WAIT_MS);
+	}
 	return id;
 }
 
@@ -681,6 +706,7 @@ bool attrib_end(struct trace_attrib *a, uint32_t id)
 	}
 	pthread_mutex_lock(&a->mu);
 	unsigned long no = ++a->ends_sent;
+	a->last_end_id = id;
 	struct winsock *w = &a->wins[id % (sizeof a->wins / sizeof a->wins[0])];
 	if (w->id == id)
 		w->end_no = no;
@@ -700,13 +726,35 @@ unsigned long attrib_ends_sent(struct trace_attrib *a)
 	return n;
 }
 
+struct end_wait { struct trace_attrib *a; unsigned long no; };
+
+static void end_resend(void *ud)
+{
+	const struct end_wait *w = ud;
+	pthread_mutex_lock(&w->a->mu);
+	uint32_t id = w->a->last_end_id;
+	pthread_mutex_unlock(&w->a->mu);
+	send_marker(w->a, DEMO_MARK_END, id);
+}
+
+static bool end_seen(void *ud)
+{
+	const struct end_wait *w = ud;
+	return w->a->ends_seen >= w->no;
+}
+
+/* An END is sent once by attrib_end; one not read within a resend period
+ * is sent again, the latest only (a later END ends every window before
+ * it), until MARKER_WAIT_MS. */
 bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block)
 {
 	pthread_mutex_lock(&a->mu);
 	if (block && a->ends_seen < no) {
 		struct timespec dl;
 		clock_gettime(CLOCK_REALTIME, &dl);
-		dl.tv_sec += MARKER_WAIT_MS / 1000;
+		long ns = dl.tv_nsec + CAPTURE_MARKER_RESEND_MS * 1000000L;
+		dl.tv_sec += ns / 1000000000;
+		dl.tv_nsec = ns % 1000000000;
 		int rc = 0;
 		a->waiters++;
 		while (a->ends_seen < no && rc != ETIMEDOUT)
@@ -715,6 +763,10 @@ bool attrib_wait_end(struct trace_attrib *a, unsigned long no, bool block)
 	}
 	bool seen = a->ends_seen >= no;
 	pthread_mutex_unlock(&a->mu);
+	if (block && !seen) {
+		struct end_wait w = { a, no };
+		seen = capture_marker_await(&a->mu, &a->cv, end_resend, end_seen, &w, MARKER_WAIT_MS - CAPTURE_MARKER_RESEND_MS);
+	}
 	return seen;
 }
 

@@ -11,14 +11,34 @@
  * packets and makes its block and event (trace.c), all before the program
  * runs on.  A call interrupted by a signal stays open across it: it
  * restarts, or a different call begins and it is reported as EINTR.
+ *
+ * One call on the wire at a time.  Two tracees (threads, a forked child,
+ * --and's two programs) whose calls ran at once would put their packets
+ * between overlapping markers, and a packet would go to the latest window
+ * open, right or not.  So a tracee stopping at a call's entry while
+ * another tracee's call is in its window (entered, and its END not yet
+ * read) and running is held there, stopped, until that END: its START
+ * goes after it.  A call asleep in the kernel (state S in /proc: a recv
+ * with nothing to read, an accept, a poll) holds nobody: what it waits
+ * for is another call, whose window opens later and so takes the packets.
+ * The exit of a call (its quiet wait and END) is made by this thread
+ * before it looks at any other stop, so nothing new starts meanwhile
+ * either: every program's code is stopped or runs code that sends
+ * nothing (the filter stops every call that could).
  */
 #include "trace/trace_engine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
+
+/* A call held back this long is let go whatever holds it (a call running
+ * in the kernel this long is not a socket's; never a hang). */
+#define PARK_MAX_MS 2000
 
 /* The kernel's internal "restart me" values a syscall exit may show when a
  * signal interrupted it (include/linux/errno.h, not exported to users). */
@@ -226,3 +246,80 @@ void calls_seccomp(struct tracer *tr, struct tracee *e)
 	on_entry(tr, e, &si);
 }
 
+
+/* The state letter of a thread (/proc/TID/stat: R, S, D, t...), 0 when
+ * it is gone. */
+static char thread_state(pid_t tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t k = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (k <= 0)
+		return 0;
+	buf[k] = '\0';
+	const char *p = strrchr(buf, ')');   /* the name may hold anything */
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Is a call of a tracee other than self on the wire: in its window and
+ * not asleep waiting for something?  (Stopped at its exit counts: its
+ * END is still to come.) */
+static bool other_on_wire(struct tracer *tr, const struct tracee *self)
+{
+	for (int i = 0; i < MAX_TRACEES; i++) {
+		const struct tracee *o = &tr->t[i];
+		if (o == self || o->state != T_IN_CALL || !o->call.window)
+			continue;
+		char st = thread_state(o->tid);
+		if (st && st != 'S' && st != 'Z' && st != 'X')
+			return true;
+	}
+	return false;
+}
+
+void calls_seccomp_or_park(struct tracer *tr, struct tracee *e)
+{
+	/* a restart of its own open call is not a new one */
+	if (e->state != T_IN_CALL && attrib_capturing(tr->attrib) && other_on_wire(tr, e)) {
+		e->parked = true;
+		e->park_no = ++tr->parks;
+		clock_gettime(CLOCK_MONOTONIC, &e->parked_at);
+		tr->nparked++;
+		return;
+	}
+	calls_seccomp(tr, e);
+}
+
+bool calls_unpark(struct tracer *tr)
+{
+	while (tr->nparked > 0) {
+		struct tracee *first = NULL;
+		for (int i = 0; i < MAX_TRACEES; i++) {
+			struct tracee *o = &tr->t[i];
+			if (o->state != T_FREE && o->parked && (!first || o->park_no < first->park_no))
+				first = o;
+		}
+		if (!first) {
+			tr->nparked = 0;
+			break;
+		}
+		if (trace_ms_since(&first->parked_at) < PARK_MAX_MS && other_on_wire(tr, first))
+			return true;
+		first->parked = false;
+		tr->nparked--;
+		calls_seccomp(tr, first);
+	}
+	return false;
+}
+
+void calls_forget(struct tracer *tr, struct tracee *e)
+{
+	if (e->parked) {
+		e->parked = false;
+		tr->nparked--;
+	}
+}

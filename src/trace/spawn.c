@@ -1,14 +1,16 @@
 /*
  * spawn.c — forking a program under the tracer.
  *
- * The child asks to be traced (PTRACE_TRACEME), stops itself so the tracer
- * can set its options (EXITKILL, follow fork, vfork, clone and exec,
- * seccomp events), installs a seccomp filter that returns
+ * The tracer seizes the child (PTRACE_SEIZE, with its options: EXITKILL,
+ * follow fork, vfork, clone and exec, seccomp events) while the child
+ * waits on a pipe for it; the child then installs a seccomp filter that returns
  * SECCOMP_RET_TRACE for the calls of syscalls.c's table and
  * SECCOMP_RET_ALLOW for every other, and execs the program.  So the
  * program runs at full speed except at those calls.  The filter is
  * inherited by every child and survives exec.  The thread that forks is
  * the tracer: every later ptrace request must come from it (trace.h).
+ * Seized, not PTRACE_TRACEME: a seized tracee's group-stops are told from
+ * signals (PTRACE_EVENT_STOP), and PTRACE_INTERRUPT can stop it.
  */
 #include "trace/trace_engine.h"
 
@@ -61,7 +63,7 @@ static int install_filter(void)
 
 /* In the child: never returns.  Failures go to the parent through the
  * close-on-exec pipe as an errno and a stage. */
-static void child(char **argv, char **envp, int line_fd, int report, const char *output)
+static void child(char **argv, char **envp, int line_fd, int report, int go, const char *output)
 {
 	setpgid(0, 0);
 	if (output) {
@@ -80,13 +82,16 @@ static void child(char **argv, char **envp, int line_fd, int report, const char 
 	}
 	if (line_fd >= 0)
 		fcntl(line_fd, F_SETFD, 0);   /* the runner's, across exec */
-	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
-		int e[2] = { errno, 1 };
-		if (write(report, e, sizeof e) < 0)
-			_exit(126);
+	/* The tracer seizes us meanwhile; a byte means it has (end of file:
+	 * it could not, and kills us). */
+	char b;
+	ssize_t k;
+	do
+		k = read(go, &b, 1);
+	while (k < 0 && errno == EINTR);
+	if (k != 1)
 		_exit(126);
-	}
-	raise(SIGSTOP);   /* the tracer sets its options now */
+	close(go);
 	if (install_filter() < 0) {
 		int e[2] = { errno, 2 };
 		if (write(report, e, sizeof e) < 0)
@@ -139,14 +144,20 @@ const char *spawn_signame(int sig)
 	return buf;
 }
 
-/* Fork argv under the tracer: the child stops itself, gets its options
- * and runs on to its exec.  The pid, or -1 having said why; *report is
- * the close-on-exec pipe the child writes an exec failure to. */
+/* Fork argv under the tracer: seize the child, then let it go on to its
+ * exec.  The pid, or -1 having said why (-2: ptrace is refused); *report
+ * is the close-on-exec pipe the child writes an exec failure to. */
 pid_t spawn_program(struct tracer *tr, char **argv, int *report)
 {
-	int pipefd[2];
+	int pipefd[2], go[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		fprintf(tr->err, "sockscope trace: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		fprintf(tr->err, "sockscope trace: %s\n", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
 		return -1;
 	}
 	pid_t pid = fork();
@@ -154,47 +165,49 @@ pid_t spawn_program(struct tracer *tr, char **argv, int *report)
 		fprintf(tr->err, "sockscope trace: cannot fork: %s\n", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
+		close(go[0]);
+		close(go[1]);
 		return -1;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(argv, tr->envp_run, tr->line_fd, pipefd[1], tr->o->output);
+		close(go[1]);
+		child(argv, tr->envp_run, tr->line_fd, pipefd[1], go[0], tr->o->output);
 	}
 	close(pipefd[1]);
+	close(go[0]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);   /* read once at the end, whatever became of the child */
 	*report = pipefd[0];
 	setpgid(pid, pid);   /* also here, so that killing the group cannot miss it */
 
-	/* The child's first stop: set the options, let it go on. */
-	int status;
-	pid_t w;
-	do
-		w = waitpid(pid, &status, __WALL);
-	while (w < 0 && errno == EINTR);
-	if (w != pid || !WIFSTOPPED(status)) {
-		int e[2] = { 0, 0 };
-		ssize_t k = read(pipefd[0], e, sizeof e);
-		if (k == sizeof e && e[1] == 1) {
-			/* PTRACE_TRACEME refused: which setting does it (untraced.c) */
-			char why[512];
-			trace_ptrace_refusal(e[0], why, sizeof why);
-			fprintf(tr->err, "sockscope trace: the program cannot be traced: %s\n", why);
-			return -2;
-		}
-		fprintf(tr->err, "sockscope trace: the program could not be traced: it ended before its first stop\n");
-		return -1;
-	}
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 	            PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)opts) < 0) {
-		fprintf(tr->err, "sockscope trace: ptrace refused its options: %s\n", strerror(errno));
+	int rc = 0;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) < 0) {
+		int err = errno;
+		if (err == EPERM || err == EACCES) {
+			/* which setting refuses it (untraced.c) */
+			char why[512];
+			trace_ptrace_refusal(err, why, sizeof why);
+			fprintf(tr->err, "sockscope trace: the program cannot be traced: %s\n", why);
+			rc = -2;
+		} else {
+			fprintf(tr->err, "sockscope trace: ptrace refused to trace the program: %s\n", strerror(err));
+			rc = -1;
+		}
+	}
+	if (rc == 0 && write(go[1], "g", 1) != 1)
+		rc = -1;
+	close(go[1]);
+	if (rc < 0) {
+		int status;
 		kill(pid, SIGKILL);
-		waitpid(pid, &status, __WALL);
-		return -1;
+		while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+		return rc;
 	}
 	struct tracee *first = tracee_add(tr, pid);
 	if (first)
-		first->started = true;
-	tracee_resume(pid, PTRACE_CONT, 0);
+		first->started = true;   /* seized: no stop to begin with */
 	return pid;
 }

@@ -110,6 +110,7 @@ struct tracee *tracee_add(struct tracer *tr, pid_t tid)
 
 static void tracee_forget(struct tracer *tr, struct tracee *e)
 {
+	calls_forget(tr, e);
 	e->state = T_FREE;
 	tr->ntracees--;
 }
@@ -373,7 +374,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	if (!e->started) {
 		e->started = true;
 		e->tgid = tracee_tgid(tid);
-		if (sig == SIGSTOP && !event) {
+		/* a seized tracee's children begin with PTRACE_EVENT_STOP */
+		if (event == PTRACE_EVENT_STOP || (sig == SIGSTOP && !event)) {
 			/* --lines: a child seen before its parent's fork event is
 			 * held until then, when it gets its copy of the int3 table
 			 * (run on, it would die of the first one). */
@@ -385,10 +387,14 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			return;
 		}
 	}
-	if (sig == (SIGTRAP | 0x80)) {
+	if (event == PTRACE_EVENT_STOP) {
+		/* a group-stop (SIGSTOP, SIGTSTP: the program is traced, it runs
+		 * on) or a PTRACE_INTERRUPT: going on as it was */
+		tracee_resume(tid, e->state == T_IN_CALL ? PTRACE_SYSCALL : e->step_addr ? PTRACE_SINGLESTEP : PTRACE_CONT, 0);
+	} else if (sig == (SIGTRAP | 0x80)) {
 		calls_syscall_stop(tr, e);
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
-		calls_seccomp(tr, e);
+		calls_seccomp_or_park(tr, e);
 	} else if (sig == SIGTRAP && event) {
 		on_event(tr, e, event);
 	} else if (sig == SIGTRAP && tr->step_lines && linestep_trap(tr, e)) {
@@ -778,11 +784,19 @@ static const struct trace_event *step(struct tracer *tr, enum trace_until until,
 			if (waiting_due(tr))
 				return &tr->wait_ev;
 		}
+		/* tracees held at a call's entry: their turn when the call on
+		 * the wire ends (its exit stop comes here) or falls asleep (it
+		 * does not: looked at every millisecond meanwhile) */
+		bool held = calls_unpark(tr);
+		if (tr->cursor < tr->nev)
+			continue;
 		long next = timeout_ms - run_ms;
 		if (tr->grace && AND_GRACE_MS - trace_ms_since(&tr->t_grace) < next)
 			next = AND_GRACE_MS - trace_ms_since(&tr->t_grace);
 		if (next > TICK_MS)
 			next = TICK_MS;
+		if (held)
+			next = 1;
 		arm(tr, next > 0 ? next : 1, false);
 		int status;
 		pid_t w = waitpid(-1, &status, __WALL);

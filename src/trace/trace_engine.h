@@ -36,6 +36,11 @@ struct tracee {
 	char call_path[1024];    /* the call's source file, full path, "" */
 	int call_line;
 	long waited_said;        /* the last whole second a WAITING event said */
+	/* held at a call's entry while another tracee's call is on the wire
+	 * (calls.c); let go in the order they came */
+	bool parked;
+	unsigned long park_no;
+	struct timespec parked_at;
 	/* Python's line runner reports this thread's lines (pyrun.c): its
 	 * calls are shown at pyline, never unwound into the interpreter. */
 	bool py;
@@ -71,6 +76,8 @@ struct tracer {
 	bool main_done;
 	bool exec_seen;
 	int ntracees;
+	int nparked;
+	unsigned long parks;        /* park_no of the latest */
 	bool seen_socket;
 	struct trace_attrib *attrib;
 	enum capture_mode mode;
@@ -146,6 +153,14 @@ void trace_emit_line(struct tracer *tr, struct tracee *e, const char *src, const
 /* calls.c: a seccomp stop (a call's entry) and a syscall stop (its exit) */
 void calls_seccomp(struct tracer *tr, struct tracee *e);
 void calls_syscall_stop(struct tracer *tr, struct tracee *e);
+/* A seccomp stop: handled, or held (parked) while another tracee's call is
+ * on the wire. */
+void calls_seccomp_or_park(struct tracer *tr, struct tracee *e);
+/* Let go the parked tracees whose turn it is; true while some stay held
+ * (the loop then looks again within a millisecond). */
+bool calls_unpark(struct tracer *tr);
+/* A tracee that ends while parked is no longer held. */
+void calls_forget(struct tracer *tr, struct tracee *e);
 
 /* linestep.c */
 void linestep_begin(struct tracer *tr, struct tracee *e, const char *path, int line, bool cont);
