@@ -3,7 +3,9 @@
  * uses it: a real C client, built here with cc -g -O0, against the lab's
  * HTTP server (--serve), stepped call by call; each call's event carries
  * its source line and the packets it caused, kept as frames to look back
- * at; trace_cancel from another thread ends a program that never ends.
+ * at; trace_cancel from another thread ends a program that never ends;
+ * TRACE_TO_LINE with --lines stops at a loop's line each time it runs
+ * (tests/trace/loop5.c: 5 times, past the 3 runs whose heading is shown).
  * Skips (77) without a C compiler.
  */
 #include "check.h"
@@ -17,11 +19,12 @@
 #include <unistd.h>
 
 #define CLIENT_SRC SOCKSCOPE_SOURCE_DIR "/tests/trace/http_client.c"
+#define LOOP_SRC SOCKSCOPE_SOURCE_DIR "/tests/trace/loop5.c"
 
-/* The line of CLIENT_SRC whose comment holds tag ("@connect"). */
-static int line_of(const char *tag)
+/* The line of src whose comment holds tag ("@connect"). */
+static int line_in(const char *src, const char *tag)
 {
-	FILE *f = fopen(CLIENT_SRC, "r");
+	FILE *f = fopen(src, "r");
 	char buf[512];
 	int n = 0, found = 0;
 	while (f && fgets(buf, sizeof buf, f)) {
@@ -35,6 +38,8 @@ static int line_of(const char *tag)
 		fclose(f);
 	return found;
 }
+
+static int line_of(const char *tag) { return line_in(CLIENT_SRC, tag); }
 
 static size_t own_packets(const struct trace_event *ev, const char *flags[], size_t nflags)
 {
@@ -108,6 +113,43 @@ static void stepped_client(const char *bin, enum capture_want cap)
 	fclose(err);
 }
 
+/* --lines, TRACE_TO_LINE at a loop's body: a stop at each of its 5 runs
+ * (each the line's event, its run counted in the text after the 3rd),
+ * then at the line after the loop once, then the end. */
+static void to_line_in_loop(const char *bin)
+{
+	char *argv[] = { (char *)bin, NULL };
+	struct trace_options o = { .argv = argv, .timeout_s = 30, .capture = CAPTURE_WANT_NONE, .family = 4,
+	                           .lines = true };
+	FILE *err = tmpfile();
+	int rc = -1;
+	struct trace *t = trace_open(&o, NULL, err, &rc);
+	CHECK_MSG(t != NULL, "trace_open failed: %d", rc);
+	if (!t)
+		return;
+	const int body = line_in(LOOP_SRC, "@body"), after = line_in(LOOP_SRC, "@after");
+	const struct trace_event *ev;
+	int stops = 0;
+	for (int i = 0; i < 20 && (ev = trace_step(t, TRACE_TO_LINE, body))->kind != TRACE_EV_END; i++) {
+		if (ev->kind == TRACE_EV_WAITING)
+			continue;
+		EQ_INT(TRACE_EV_LINE, ev->kind);
+		EQ_INT(body, ev->line);
+		stops++;
+		if (stops == 5)
+			break;
+	}
+	EQ_INT(5, stops);
+	ev = trace_step(t, TRACE_TO_LINE, after);
+	EQ_INT(TRACE_EV_LINE, ev->kind);
+	EQ_INT(after, ev->line);
+	ev = trace_step(t, TRACE_TO_LINE, body);
+	EQ_INT(TRACE_EV_END, ev->kind);
+	EQ_INT(0, ev->exit);
+	trace_close(t);
+	fclose(err);
+}
+
 struct canceller {
 	struct trace *t;
 };
@@ -165,6 +207,12 @@ int main(void)
 	/* first, while single-threaded: the capture may make a namespace */
 	stepped_client(bin, CAPTURE_WANT_AUTO);
 	cancelled();
+	char loop[128];
+	snprintf(loop, sizeof loop, "%s/loop5", dir);
+	snprintf(cmd, sizeof cmd, "cc -g -O0 -o %s %s 2>/dev/null", loop, LOOP_SRC);
+	CHECK(system(cmd) == 0);
+	to_line_in_loop(loop);
+	unlink(loop);
 	unlink(bin);
 	rmdir(dir);
 	return check_done("test_trace_step");

@@ -9,7 +9,8 @@
  * A line that made no call before the next began is "nothing on the wire":
  * only a call puts packets on the wire, so this needs no marker.  A line
  * run more than LINE_SHOWN_RUNS times is shown only when it makes a call,
- * the runs not shown said in one line, so a hot loop prints a few blocks.
+ * the runs not shown said in one line, so a hot loop prints a few blocks
+ * (TRACE_TO_LINE's line excepted: a face stepping to it stops at each run).
  * Python's runner reports its lines through calls.c, which begins them
  * here the same way.
  */
@@ -187,7 +188,9 @@ void linestep_begin(struct tracer *tr, struct tracee *e, const char *path, int l
 	l->shown = false;
 	/* back after a return: shown only if a call follows there */
 	l->runs = cont ? 0 : count_run(tr, path, line);
-	if (!cont && l->runs <= LINE_SHOWN_RUNS)
+	/* A face running to this line stops at every run of it: that run's
+	 * heading is made, collapsed or not. */
+	if (!cont && (l->runs <= LINE_SHOWN_RUNS || line == tr->want_line))
 		line_show(tr, e);
 }
 

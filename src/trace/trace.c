@@ -737,7 +737,9 @@ const struct trace_event *trace_step(struct trace *t, enum trace_until until, in
 		shift(&tr->t_start, paused);
 		shift(&tr->t_grace, paused);
 	}
+	tr->want_line = until == TRACE_TO_LINE ? line : 0;
 	const struct trace_event *ev = step(tr, until, line);
+	tr->want_line = 0;
 	clock_gettime(CLOCK_MONOTONIC, &tr->t_left);
 	return ev;
 }

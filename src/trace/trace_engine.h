@@ -101,6 +101,7 @@ struct tracer {
 	/* --lines: each process image's breakpoints, by tgid (threads share it) */
 	struct { pid_t tgid; struct trace_bps *b; } img[64];
 	bool step_lines;            /* --lines, and it can be done here */
+	int want_line;              /* TRACE_TO_LINE's line while it runs, 0: its runs are all shown */
 	bool lines_said;
 	/* how often each line ran ("client.c:14" hashed), to collapse loops */
 	struct { uint64_t key; unsigned runs; } runs[4096];
