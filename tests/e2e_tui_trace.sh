@@ -7,7 +7,8 @@
 # call and its packets are shown again; q leaves a sane terminal.  A
 # program that crashes shows the signal and its line; a client that calls
 # recv() before send() against a silent server shows "waiting N s", and q
-# ends it leaving no process (pgrep).  Smaller than every screen's least
+# ends it leaving no process (pgrep).  --and (tests/trace/one_echo_server.c
+# and the client): every call listed with its [pid N].  Smaller than every screen's least
 # (60x16, term.h): the usual note.
 #
 # usage: sh tests/e2e_tui_trace.sh /path/to/sockscope      (exit 77: skipped)
@@ -131,6 +132,34 @@ while pgrep -f "$TMP/recv_first" >/dev/null; do
 	n=$((n + 1))
 done
 ok "recv before send: waiting shown and counting, q ends it, no process left"
+
+# two programs (--and): each call in the list labelled with its pid, as
+# the headless text labels it
+cc -g -O0 -o "$TMP/one_echo_server" "$SRC/one_echo_server.c" || fail "cc could not build one_echo_server.c"
+L_ACCEPT=$(line one_echo_server.c @accept)
+start_tui and 80 24 trace --capture $CAP -- "$TMP/one_echo_server" --and -- "$TMP/http_client" '{port}'
+wait_for "one_echo_server.c:[0-9]+ +socket\(" "--and: the server's first call is not listed"
+hasnt "\[pid [0-9]+\] one_echo_server.c" "--and: a call is labelled before the second program started"
+n=0
+while ! shot | grep -Eq "\[pid [0-9]+\] one_echo_server.c:$L_ACCEPT +accept\("; do
+	[ $n -lt 20 ] || fail "--and: Space did not reach the server's accept, labelled [pid N]"
+	c0=$(calls)
+	key Space
+	n=$((n + 1))
+	m=0
+	while [ "$(calls)" = "$c0" ]; do   # the step is done when the list grows
+		[ $m -lt 100 ] || fail "--and: Space did not step"
+		sleep 0.1
+		m=$((m + 1))
+	done
+done
+has "\[pid [0-9]+\] http_client.c:[0-9]+ +socket\(" "--and: the client's socket call is not labelled [pid N]"
+spid=$(shot | sed -n 's/.*\[pid \([0-9]*\)\] one_echo_server.c:'"$L_ACCEPT"'  accept(.*/\1/p' | head -1)
+cpid=$(shot | sed -n 's/.*\[pid \([0-9]*\)\] http_client.c:[0-9]*  socket(.*/\1/p' | head -1)
+[ -n "$spid" ] && [ -n "$cpid" ] && [ "$spid" != "$cpid" ] || fail "--and: server and client not told apart ($spid, $cpid)"
+key q
+wait_for "EXITED-" "q did not leave the --and screen"
+ok "--and: the calls of server ($spid) and client ($cpid) labelled with their pids"
 
 start_tui small 50 14 trace --capture none -- "$TMP/crash"
 wait_for "too small|at least|60" "a 50x14 terminal does not get the too-small note"

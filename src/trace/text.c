@@ -80,6 +80,8 @@ struct trace_text *text_new(FILE *out)
 
 void text_many(struct trace_text *t) { t->many = true; }
 
+bool text_is_many(const struct trace_text *t) { return t->many; }
+
 void text_sink(struct trace_text *t, text_packet_cb cb, void *ud)
 {
 	t->sink = cb;
@@ -384,11 +386,14 @@ void text_free(struct trace_text *t)
 void trace_text_event(const struct trace_event *ev, char *buf, size_t n)
 {
 	const char *kind = ev->kind == TRACE_EV_LINE ? "(line) " : "";
+	char pid[32] = "";
+	if (ev->many && ev->pid)
+		snprintf(pid, sizeof pid, "[pid %d] ", (int)ev->pid);
 	if (ev->kind == TRACE_EV_CALL && ev->unfinished)
-		snprintf(buf, n, "%s%s%s  (still waiting after %.1f s when the trace ended)", ev->where,
+		snprintf(buf, n, "%s%s%s%s  (still waiting after %.1f s when the trace ended)", pid, ev->where,
 		         ev->where[0] ? "  " : "", ev->text, (double)ev->waited_ms / 1000);
 	else
-		snprintf(buf, n, "%s%s%s%s", ev->where, ev->where[0] ? "  " : "", kind, ev->text);
+		snprintf(buf, n, "%s%s%s%s%s", pid, ev->where, ev->where[0] ? "  " : "", kind, ev->text);
 }
 
 void trace_text_packet(const struct trace_packet *p, char *buf, size_t n)

@@ -196,6 +196,7 @@ static void event_push(struct tracer *tr, struct trace_event *ev)
 		tr->ev = xrealloc(tr->ev, tr->evcap * sizeof *tr->ev);
 	}
 	ev->no = tr->ev_base + tr->nev;
+	ev->many = text_is_many(tr->text);
 	tr->ev[tr->nev++] = ev;
 	pthread_mutex_unlock(&tr->evmu);
 }
@@ -701,6 +702,7 @@ static bool waiting_due(struct tracer *tr)
 	memset(ev, 0, sizeof *ev);
 	ev->kind = TRACE_EV_WAITING;
 	ev->no = tr->ev_base + tr->nev;
+	ev->many = text_is_many(tr->text);
 	ev->pid = w->tid;
 	snprintf(ev->where, sizeof ev->where, "%s", w->call.under_line ? w->ln.where : w->call.where);
 	snprintf(ev->path, sizeof ev->path, "%s", w->call_path);

@@ -105,6 +105,7 @@ struct trace_event {
 	enum trace_event_kind kind;
 	size_t no;                  /* its index among the events kept (trace_event_at) */
 	pid_t pid;                  /* the thread it is about; 0 at the end */
+	bool many;                  /* more than one process traced by then: it is labelled "[pid N]" */
 	char where[320];            /* "client.c:20", "" when no line is known */
 	char path[1024];            /* the source file's full path, "" when unknown */
 	int line;                   /* its line, 0 */
@@ -150,7 +151,8 @@ int trace_linktype(const struct trace *tr);
 /* ---- the words a face shows (text.c), so headless can print the same ---- */
 
 /* An event as one line of a list of calls: "http_client.c:20  connect(...) = 0",
- * "http_client.c:18  (line) inet_pton(...);", "--- SIGSEGV ... ---". */
+ * "http_client.c:18  (line) inet_pton(...);", "--- SIGSEGV ... ---"; with
+ * "[pid N] " first when several processes are traced (as the text has it). */
 void trace_text_event(const struct trace_event *ev, char *buf, size_t n);
 /* A packet as one line of a call's packets: its `inspect --print` line,
  * after "between calls: " (or the like) when the call did not cause it. */

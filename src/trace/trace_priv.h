@@ -246,6 +246,8 @@ void text_sink(struct trace_text *t, text_packet_cb cb, void *ud);
 void text_free(struct trace_text *t);
 /* More than one process: lines get "[pid N]". */
 void text_many(struct trace_text *t);
+/* Has text_many been said (events are labelled with their pid)? */
+bool text_is_many(const struct trace_text *t);
 /* A call that has no window: its line at once (text: trace_call_text's). */
 void text_call(struct trace_text *t, const struct trace_call *c, const char *text);
 /* A windowed call that ended: the packets read meanwhile (those between
