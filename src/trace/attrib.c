@@ -104,6 +104,7 @@ struct flowdir {
 	uint16_t sport, dport;
 	uint32_t window;
 	int64_t ns;
+	bool fin;        /* that segment was a FIN */
 };
 
 /* The socket a window's call is on (its ports), for telling its own ACKs
@@ -247,7 +248,7 @@ static struct flowdir *flowdir_locked(struct trace_attrib *a, uint16_t sport, ui
 	if (!add)
 		return NULL;
 	size_t k = a->nflows_seen < MAX_FLOWS ? a->nflows_seen++ : a->flow_next++ % MAX_FLOWS;
-	a->flows_seen[k] = (struct flowdir){ sport, dport, 0, 0 };
+	a->flows_seen[k] = (struct flowdir){ sport, dport, 0, 0, false };
 	return &a->flows_seen[k];
 }
 
@@ -261,11 +262,11 @@ static bool known(const uint32_t *v, size_t n, uint32_t x)
 }
 
 /* The window of a TCP segment: the latest open one, except for a bare ACK
- * the delayed-ACK timer sent.  That one acknowledges data of a window
- * already closed (quiet once the data was received, not acknowledged),
- * comes DELACK_NS or more after it, and is not from the socket of the call
- * now running (whose reading may send a pending ACK at once: that ACK is
- * the call's). */
+ * the delayed-ACK timer sent.  That one acknowledges a FIN of a window
+ * already closed; or data of a window already closed (quiet once the data
+ * was received, not acknowledged), DELACK_NS or more after it, and not
+ * from the socket of the call now running (whose reading may send a
+ * pending ACK at once: that ACK is the call's). */
 static uint32_t tcp_window_locked(struct trace_attrib *a, const struct pkt_info *i, int64_t ns)
 {
 	const uint8_t flags_ack = 0x10;
@@ -275,10 +276,20 @@ static uint32_t tcp_window_locked(struct trace_attrib *a, const struct pkt_info 
 			struct flowdir *f = flowdir_locked(a, i->sport, i->dport, true);
 			f->window = a->cur;
 			f->ns = ns;
+			f->fin = (i->tcp_flags & 0x01) != 0;
 		}
 		return a->cur;
 	}
 	const struct flowdir *f = flowdir_locked(a, i->dport, i->sport, false);
+	/* The ACK of a FIN whose window has closed is the timer's whenever it
+	 * comes: nothing a program does sends it but its own FIN (which
+	 * carries it), and a read at the end of the data copies nothing, so
+	 * acknowledges nothing.  Measured on Linux 6.18 (untraced), that timer
+	 * fires 4 to 8 ms after the FIN, well inside DELACK_NS. */
+	if (f && f->fin && f->window != a->cur && !known(a->open, a->nopen, f->window)) {
+		a->delacks++;
+		return ATTRIB_DELACK;
+	}
 	if (!f || f->window == a->cur || known(a->open, a->nopen, f->window) || ns - f->ns < DELACK_NS)
 		return a->cur;
 	const struct winsock *w = &a->wins[a->cur % (sizeof a->wins / sizeof a->wins[0])];
