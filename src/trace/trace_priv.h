@@ -271,7 +271,7 @@ int text_write_close(struct trace_text *t, char *err, size_t errlen);
 
 /* ---- ptrace refused (untraced.c) ---- */
 
-/* Which setting refuses ptrace (err: PTRACE_TRACEME's errno), as a
+/* Which setting refuses ptrace (err: PTRACE_SEIZE's errno), as a
  * sentence: Yama's ptrace_scope, a seccomp filter on us, or none known. */
 void trace_ptrace_refusal(int err, char *buf, size_t n);
 /* Run argv untraced in the capture (bounded by timeout_s), then print all

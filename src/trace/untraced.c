@@ -3,7 +3,7 @@
  * run the program untraced in the same capture, its packets shown without
  * per-call attribution.
  *
- * What refuses PTRACE_TRACEME is one of: Yama's kernel.yama.ptrace_scope
+ * What refuses PTRACE_SEIZE is one of: Yama's kernel.yama.ptrace_scope
  * (3: no process may be traced; 2: only a tracer with CAP_SYS_PTRACE), a
  * seccomp filter on sockscope itself (a container runtime's default
  * profile, or whatever started it: /proc/self/status says so), or a Linux
