@@ -313,8 +313,8 @@ static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32
 	pthread_mutex_lock(&a->mu);
 	if (marker) {
 		if (kind == DEMO_MARK_START) {
-			/* a START sent again (capture/marker.h) is read twice at
-			 * most, both before anything of its call */
+			/* a START sent again (capture/marker.h) may be read more
+			 * than once, every copy before anything of its call */
 			if (!known(a->open, a->nopen, id) && a->nopen < MAX_OPEN)
 				a->open[a->nopen++] = id;
 			a->cur = id;

@@ -246,7 +246,6 @@ void calls_seccomp(struct tracer *tr, struct tracee *e)
 	on_entry(tr, e, &si);
 }
 
-
 /* The state letter of a thread (/proc/TID/stat: R, S, D, t...), 0 when
  * it is gone. */
 static char thread_state(pid_t tid)

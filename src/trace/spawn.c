@@ -10,7 +10,9 @@
  * inherited by every child and survives exec.  The thread that forks is
  * the tracer: every later ptrace request must come from it (trace.h).
  * Seized, not PTRACE_TRACEME: a seized tracee's group-stops are told from
- * signals (PTRACE_EVENT_STOP), and PTRACE_INTERRUPT can stop it.
+ * signals (PTRACE_EVENT_STOP).  The hold of calls.c (one call on the wire
+ * at a time) needs no PTRACE_INTERRUPT: a tracee is held at the stop of
+ * its next call, the first thing it does that could send a packet.
  */
 #include "trace/trace_engine.h"
 

@@ -738,6 +738,9 @@ const struct trace_event *trace_step(struct trace *t, enum trace_until until, in
 		long paused = trace_ms_since(&tr->t_left);
 		shift(&tr->t_start, paused);
 		shift(&tr->t_grace, paused);
+		for (int i = 0; i < MAX_TRACEES && tr->nparked; i++)
+			if (tr->t[i].state != T_FREE && tr->t[i].parked)
+				shift(&tr->t[i].parked_at, paused);
 	}
 	tr->want_line = until == TRACE_TO_LINE ? line : 0;
 	const struct trace_event *ev = step(tr, until, line);
