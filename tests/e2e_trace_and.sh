@@ -18,7 +18,8 @@
 # request and its ACK; the server's send the echo and its ACK; each close
 # its FIN (and the ACK of it, or that ACK under the delayed-ACK heading or
 # on the other FIN); accept and both recvs nothing; nothing between calls
-# — in the first run and in 50 more with a busy loop on each core.
+# — in the first run and in 50 more with a busy loop on each core; and
+# the same for one program's two threads (tests/trace/thread_pair.c).
 # Skips (77) without cc, or when ptrace is refused.
 # $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +30,7 @@ trap 'rm -rf "$dir"' EXIT
 command -v cc > /dev/null 2>&1 || { echo "SKIP: no C compiler (cc)"; exit 77; }
 cc -g -O0 -o "$dir/server" "$src/one_echo_server.c" || { fail "cc could not build one_echo_server.c"; finish; }
 cc -g -O0 -o "$dir/client" "$src/http_client.c" || { fail "cc could not build http_client.c"; finish; }
+cc -g -O0 -pthread -o "$dir/thread_pair" "$src/thread_pair.c" || { fail "cc could not build thread_pair.c"; finish; }
 
 out=$("$bin" trace -- "$dir/server" --and -- 2>&1); rc=$?
 [ $rc -eq 2 ] && expect_in "$out" "--and needs a program" "--and without a second program: exit 2" \
@@ -52,18 +54,27 @@ blocks() {
 	/Flags \[/ { f = $0; sub(/.*Flags \[/, "", f); sub(/\].*/, "", f); flags = flags (flags == "" ? "" : " ") f }
 	END { out() }' "$1"
 }
-# wrong FILE: what is not exact in the echo pair's blocks (nothing: all right)
+# wrong FILE WANTS: what is not exact in FILE's blocks (nothing: all
+# right).  WANTS: one "file:line=flags" a line (flags a regex); every other
+# block has no packets, but the delayed-ACK timer's.
 fin='F\.( \.)?'
 wrong() {
 	b=$(blocks "$1")
-	for want in "http_client.c:$(C connect)=S S\. \." "http_client.c:$(C send)=P\. \." \
-		"one_echo_server.c:$(S ssend)=P\. \." "one_echo_server.c:$(S accept)=" "one_echo_server.c:$(S srecv)=" \
-		"http_client.c:$(C recv)=" "one_echo_server.c:$(S sclose)=$fin" "http_client.c:$(C close)=$fin"; do
+	printf '%s\n' "$2" | while IFS= read -r want; do
 		printf '%s\n' "$b" | grep -Eqx "$want" || printf 'no %s; ' "$want"
 	done
-	printf '%s\n' "$b" | grep -v '=$' | grep -Evx "(http_client.c:($(C connect)|$(C send)|$(C close))|one_echo_server.c:($(S ssend)|$(S sclose))|delack)=.*" \
-		| sed 's/$/; /' | tr -d '\n'
+	lines=$(printf '%s\n' "$2" | sed 's/=.*//' | tr '\n' '|')
+	printf '%s\n' "$b" | grep -v '=$' | grep -Evx "(${lines}delack)=.*" | sed 's/$/; /' | tr -d '\n'
 }
+# the echo pair: connect S S. .; each send its data and the ACK; each close its FIN
+echo_blocks="http_client.c:$(C connect)=S S\. \.
+http_client.c:$(C send)=P\. \.
+one_echo_server.c:$(S ssend)=P\. \.
+one_echo_server.c:$(S accept)=
+one_echo_server.c:$(S srecv)=
+http_client.c:$(C recv)=
+one_echo_server.c:$(S sclose)=$fin
+http_client.c:$(C close)=$fin"
 # The exact packets need a lo of our own: on the host's, other tests of a
 # ctest -j2 run (a flood among them) share the kernel's buffer, overrun it
 # and put their packets between ours.
@@ -85,7 +96,7 @@ expect_in "$out" "{AF_INET, 127.0.0.1:$port}, 16) = 0" "the client connects to t
 conn=$(awk -v head="[pid $cpid] http_client.c:$(C connect)  " 'index($0, head) == 1 { on = 1; next }
 	/^[^ ]/ { on = 0 } on' "$dir/t.out" | sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' ')
 [ "$conn" = "S S. . " ] && pass "the connect got SYN, SYN/ACK, ACK" || fail "connect's flags: '$conn'"
-w=$(wrong "$dir/t.out")
+w=$(wrong "$dir/t.out" "$echo_blocks")
 [ -z "$w" ] && pass "every block exact: connect S S. .; each send its data and ACK; each close its FIN" \
 	|| fail "blocks not exact: $w"
 expect_in "$out" "one_echo_server.c:$(S srecv)  recvfrom(" "the server's recv at its line"
@@ -99,18 +110,39 @@ expect_in "$err" "the first program exited with status 0" "the server's end is s
 # 50 runs of the pair with both cores busy (a bounded busy loop on each):
 # every block exact, every run.
 busy=""
-for k in 1 2; do timeout 60 sh -c 'while :; do :; done' & busy="$busy $!"; done
+for k in 1 2; do timeout 120 sh -c 'while :; do :; done' & busy="$busy $!"; done
 trap 'kill $busy 2>/dev/null; rm -rf "$dir"' EXIT
 bad=0
 for i in $(seq 50); do
 	"$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' \
 		> "$dir/r.out" 2> "$dir/r.err" || { bad=$((bad + 1)); echo "run $i: exit $?"; continue; }
-	w=$(wrong "$dir/r.out")
+	w=$(wrong "$dir/r.out" "$echo_blocks")
 	[ -z "$w" ] || { bad=$((bad + 1)); echo "run $i: $w"; cat "$dir/r.out"; }
 done
-kill $busy 2>/dev/null
 [ $bad -eq 0 ] && pass "50 runs with both cores busy: every block exact, every time" \
 	|| fail "$bad of 50 runs with both cores busy were not exact"
+
+# The same hold for one program's threads: tests/trace/thread_pair.c, a
+# thread that is the server of its own main thread, 20 runs, still busy.
+T() { grep -n "@$1" "$src/thread_pair.c" | cut -d: -f1; }
+thread_blocks="thread_pair.c:$(T connect)=S S\. \.
+thread_pair.c:$(T send)=P\. \.
+thread_pair.c:$(T tsend)=P\. \.
+thread_pair.c:$(T taccept)=
+thread_pair.c:$(T trecv)=
+thread_pair.c:$(T recv)=
+thread_pair.c:$(T tclose)=$fin
+thread_pair.c:$(T close)=$fin"
+bad=0
+for i in $(seq 20); do
+	"$bin" trace --capture "$cap" --timeout 30 -- "$dir/thread_pair" > "$dir/r.out" 2> "$dir/r.err" \
+		|| { bad=$((bad + 1)); echo "threads, run $i: exit $?"; continue; }
+	w=$(wrong "$dir/r.out" "$thread_blocks")
+	[ -z "$w" ] || { bad=$((bad + 1)); echo "threads, run $i: $w"; cat "$dir/r.out"; }
+done
+kill $busy 2>/dev/null
+[ $bad -eq 0 ] && pass "20 runs of a program and its thread with both cores busy: every block exact" \
+	|| fail "$bad of 20 runs of thread_pair were not exact"
 
 # the same pair with the server in Python: its calls at the script's lines
 # (the line runner), the C client's beside them in the same capture.
