@@ -64,7 +64,7 @@ else
 		pass "as uid 65534 the capture is sockscope's own namespace"
 		s=$(shape "$dir/u.out")
 		for want in "pair.c:$(L connect)  connect S S. ." "pair.c:$(L send)  sendto P. ." \
-		            "pair.c:$(L accept)  accept -" "pair.c:$(L recv)  recvfrom -" "pair.c:$(L close)  close F."; do
+		            "pair.c:$(L accept)  accept -" "pair.c:$(L recv)  recvfrom -" "pair.c:$(L close)  close F. ."; do
 			printf '%s\n' "$s" | grep -qxF "$want" && pass "block: $want" || fail "no block '$want' in:$s"
 		done
 		# The child's close: its FIN, and the parent's socket's ACK of it.

@@ -603,7 +603,7 @@ static bool peer_has_all(const struct sockdiag_entry *x, const struct sockdiag_e
 /* Is something of x still on its way?  As sockdiag_in_flight, except that
  * what the peer has received is no longer on its way, only its ACK may be
  * (delayed): data, and a FIN once the peer's state shows it got it. */
-static bool on_its_way(const struct sockdiag_entry *x, const struct sockdiag_entry *peer)
+static bool on_its_way(struct trace_attrib *a, const struct sockdiag_entry *x, const struct sockdiag_entry *peer)
 {
 	if (!sockdiag_in_flight(x))
 		return false;
@@ -611,9 +611,19 @@ static bool on_its_way(const struct sockdiag_entry *x, const struct sockdiag_ent
 	case TCP_SYN_SENT: case TCP_SYN_RECV:
 		return true;
 	case TCP_FIN_WAIT1: case TCP_CLOSING: case TCP_LAST_ACK:
-		return !(peer_has_all(x, peer) &&
-		         (peer->state == TCP_CLOSE_WAIT || peer->state == TCP_LAST_ACK || peer->state == TCP_CLOSING ||
-		          peer->state == TCP_TIME_WAIT));
+		if (!(peer_has_all(x, peer) &&
+		      (peer->state == TCP_CLOSE_WAIT || peer->state == TCP_LAST_ACK || peer->state == TCP_CLOSING ||
+		       peer->state == TCP_TIME_WAIT)))
+			return true;
+		/* The FIN is there, its ACK not yet (these states say so).  A
+		 * peer a traced process holds is stopped meanwhile (one call on
+		 * the wire at a time), so no FIN of its own will carry the ACK:
+		 * its kernel's delayed-ACK timer sends it (4-8 ms after the FIN
+		 * on Linux 6.18; 40 ms or more on older kernels; 200 ms at most),
+		 * and it is waited for, so that it is this close's every time.
+		 * Another program's socket is not waited for: its own FIN may
+		 * carry the ACK, whenever it closes. */
+		return peer->inode && ours(a, peer->inode);
 	default:
 		/* Data Nagle holds back (written, not sent) is not on its way: the
 		 * ACK that releases it does, later, and the segment is shown where
@@ -669,7 +679,7 @@ static int look(struct trace_attrib *a)
 			a->nl = -1;
 			return look_dump(a);
 		}
-		bool b = (hx && on_its_way(&x, hy ? &y : NULL)) || (hy && on_its_way(&y, hx ? &x : NULL));
+		bool b = (hx && on_its_way(a, &x, hy ? &y : NULL)) || (hy && on_its_way(a, &y, hx ? &x : NULL));
 		bool o = !c->silent && ((hx && peer_owes(a, &x)) || (hy && peer_owes(a, &y)));
 		busy |= b;
 		owes |= o;
