@@ -18,7 +18,7 @@
 # request and its ACK; the server's send the echo and its ACK; each close
 # its FIN and the ACK of it; accept and both recvs nothing; nothing
 # between calls (but the delayed-ACK timer's)
-# — in the first run and in 50 more with a busy loop on each core; and
+# — in the first run and in 25 more with a busy loop on each core; and
 # the same for one program's two threads (tests/trace/thread_pair.c).
 # Skips (77) without cc, or when ptrace is refused.
 # $1: the sockscope binary.
@@ -107,23 +107,23 @@ err=$(cat "$dir/t.err")
 expect_in "$err" "the second program (--and) exited with status 0" "the client's end is said"
 expect_in "$err" "the first program exited with status 0" "the server's end is said"
 
-# 50 runs of the pair with both cores busy (a bounded busy loop on each):
+# 25 runs of the pair with both cores busy (a bounded busy loop on each):
 # every block exact, every run.
 busy=""
 for k in 1 2; do timeout 120 sh -c 'while :; do :; done' & busy="$busy $!"; done
 trap 'kill $busy 2>/dev/null; rm -rf "$dir"' EXIT
 bad=0
-for i in $(seq 50); do
+for i in $(seq 25); do
 	"$bin" trace --capture "$cap" --timeout 30 -- "$dir/server" --and -- "$dir/client" '{port}' \
 		> "$dir/r.out" 2> "$dir/r.err" || { bad=$((bad + 1)); echo "run $i: exit $?"; continue; }
 	w=$(wrong "$dir/r.out" "$echo_blocks")
 	[ -z "$w" ] || { bad=$((bad + 1)); echo "run $i: $w"; cat "$dir/r.out"; }
 done
-[ $bad -eq 0 ] && pass "50 runs with both cores busy: every block exact, every time" \
-	|| fail "$bad of 50 runs with both cores busy were not exact"
+[ $bad -eq 0 ] && pass "25 runs with both cores busy: every block exact, every time" \
+	|| fail "$bad of 25 runs with both cores busy were not exact"
 
 # The same hold for one program's threads: tests/trace/thread_pair.c, a
-# thread that is the server of its own main thread, 20 runs, still busy.
+# thread that is the server of its own main thread, 10 runs, still busy.
 T() { grep -n "@$1" "$src/thread_pair.c" | cut -d: -f1; }
 thread_blocks="thread_pair.c:$(T connect)=S S\. \.
 thread_pair.c:$(T send)=P\. \.
@@ -134,15 +134,15 @@ thread_pair.c:$(T recv)=
 thread_pair.c:$(T tclose)=$fin
 thread_pair.c:$(T close)=$fin"
 bad=0
-for i in $(seq 20); do
+for i in $(seq 10); do
 	"$bin" trace --capture "$cap" --timeout 30 -- "$dir/thread_pair" > "$dir/r.out" 2> "$dir/r.err" \
 		|| { bad=$((bad + 1)); echo "threads, run $i: exit $?"; continue; }
 	w=$(wrong "$dir/r.out" "$thread_blocks")
 	[ -z "$w" ] || { bad=$((bad + 1)); echo "threads, run $i: $w"; cat "$dir/r.out"; }
 done
 kill $busy 2>/dev/null
-[ $bad -eq 0 ] && pass "20 runs of a program and its thread with both cores busy: every block exact" \
-	|| fail "$bad of 20 runs of thread_pair were not exact"
+[ $bad -eq 0 ] && pass "10 runs of a program and its thread with both cores busy: every block exact" \
+	|| fail "$bad of 10 runs of thread_pair were not exact"
 
 # the same pair with the server in Python: its calls at the script's lines
 # (the line runner), the C client's beside them in the same capture.
