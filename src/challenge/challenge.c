@@ -371,9 +371,18 @@ const struct chal_packet *chal_lab_data(const struct chal_run *r, uint16_t lport
 bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, struct verdict *v)
 {
 	if (!r->exited) {
-		verdict_add(v, false, "your program %s: it was still running after %.0f s and was stopped. Set a receive "
+		/* the traced call it was stopped in is the line to change */
+		char in[200] = "";
+		const struct chal_call *last = chal_last_call(r);
+		if (last && last->unfinished) {
+			char said[160];
+			chal_call_said(last, said, sizeof said);
+			snprintf(in, sizeof in, " (%s was still waiting, %.1f s, when it was stopped)", said,
+			         (double)last->waited_ms / 1000);
+		}
+		verdict_add(v, false, "your program %s: it was still running after %.0f s and was stopped%s. Set a receive "
 		            "timeout (SO_RCVTIMEO with setsockopt(), or settimeout(%d) in Python) and give up when it "
-		            "expires", what, r->seconds, secs);
+		            "expires", what, r->seconds, in, secs);
 		return false;
 	}
 	if (!WIFEXITED(r->status)) {
@@ -420,4 +429,65 @@ bool chal_readable(const struct chal_run *r, int fd, int64_t deadline)
 void chal_quote(const uint8_t *b, size_t n, char *out, size_t outlen)
 {
 	text_quote(b, n, out, outlen);
+}
+
+/* ------------------------------------------------------------ the learner's calls */
+
+void chal_call_said(const struct chal_call *c, char *out, size_t n)
+{
+	if (c->line && c->src[0])
+		snprintf(out, n, "line %d `%s`", c->line, c->src);
+	else if (c->line)
+		snprintf(out, n, "line %d `%s()`", c->line, c->name);
+	else
+		snprintf(out, n, "`%.120s%s`", c->text, strlen(c->text) > 120 ? "..." : "");
+}
+
+bool chal_call_is(const struct chal_call *c, const char *names)
+{
+	size_t l = strlen(c->name);
+	for (const char *p = names; (p = strstr(p, c->name)); p += l)
+		if ((p == names || p[-1] == ' ') && (p[l] == ' ' || !p[l]))
+			return true;
+	return false;
+}
+
+const struct chal_call *chal_call_of_packet(const struct chal_run *r, size_t i)
+{
+	for (size_t k = 0; k < r->ncalls; k++)
+		for (size_t j = 0; j < r->calls[k].npk; j++)
+			if (r->calls[k].pk[j] == i)
+				return &r->calls[k];
+	return NULL;
+}
+
+const struct chal_call *chal_last_call(const struct chal_run *r)
+{
+	for (size_t k = r->ncalls; k-- > 0;)
+		if (r->calls[k].pid == r->calls[0].pid)
+			return &r->calls[k];
+	return NULL;
+}
+
+const struct chal_call *chal_call_back(const struct chal_run *r, size_t before, const char *names, size_t *it)
+{
+	if (before >= r->ncalls || r->calls[before].fd < 0)
+		return NULL;
+	const struct chal_call *at = &r->calls[before];
+	while (*it > 0) {
+		const struct chal_call *c = &r->calls[--*it];
+		if (c->pid != at->pid)
+			continue;
+		/* the descriptor was made here: nothing before is about this socket */
+		bool made = !c->is_error && c->ret == at->fd && chal_call_is(c, "socket accept accept4");
+		if (c->fd == at->fd && chal_call_is(c, "close") && !c->is_error) {
+			*it = 0;
+			return NULL;
+		}
+		if (made)
+			*it = 0;
+		if ((c->fd == at->fd || made) && chal_call_is(c, names))
+			return c;
+	}
+	return NULL;
 }

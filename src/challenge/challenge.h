@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dissect/dissect.h"
 
@@ -74,6 +75,24 @@ struct chal_packet {
 	char line[512];                 /* as the lessons print it */
 };
 
+/* A call of the learner's program as the tracer saw it (--run, where
+ * ptrace is allowed): what `sockscope trace` shows of it. */
+#define CHAL_CALL_PKTS 8
+struct chal_call {
+	char name[24];                  /* "close", "recvfrom" */
+	char text[512];                 /* "close(3<TCP 127.0.0.1:40312->127.0.0.1:8080>) = 0" (cut) */
+	char src[96];                   /* its source line, trimmed: "close(fd)", "" when no line is known */
+	int line;                       /* that line's number (C built with -g, Python), 0 */
+	pid_t pid;
+	int fd;                         /* its first argument when that is a descriptor, else -1 */
+	int64_t ret;
+	bool is_error;
+	bool unfinished;                /* still waiting when the program ended or was stopped */
+	long waited_ms;                 /* an unfinished call's wait */
+	size_t pk[CHAL_CALL_PKTS];      /* the packets of its window (indexes in r->pkts), the first ones */
+	size_t npk;
+};
+
 struct chal_run {
 	const struct challenge *c;
 	int family;
@@ -101,6 +120,11 @@ struct chal_run {
 	 * cannot tell the learner's process from any other) */
 	uint16_t lports[CHAL_MAX_LPORTS];
 	size_t nlports;
+	/* its calls, in the order they returned (--run, traced: see chal_call) */
+	bool traced;                    /* false: the calls could not be seen (waiting mode, ptrace refused) */
+	char untraced[300];             /* with --run and not traced: why (ptrace refused by ...) */
+	struct chal_call *calls;
+	size_t ncalls;
 
 	/* what the capture saw, once the run is over */
 	struct chal_packet *pkts;
@@ -199,6 +223,22 @@ bool chal_judge_connected(const struct chal_run *r, bool connected, struct verdi
  * of secs; killed by a signal, said.  True when it exited by itself: the
  * kind judges its status. */
 bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, struct verdict *v);
+
+/* ---- the learner's calls (traced --run runs) ---- */
+
+/* "line 14 `close(fd)`" when its line is known, else the call as traced
+ * ("`close(3<TCP ...>) = 0`"): how a verdict names the call behind it. */
+void chal_call_said(const struct chal_call *c, char *out, size_t n);
+/* Is c one of these calls?  names: "recvfrom recv read" (space-separated). */
+bool chal_call_is(const struct chal_call *c, const char *names);
+/* The learner's call whose window holds packet i of r->pkts, or NULL. */
+const struct chal_call *chal_call_of_packet(const struct chal_run *r, size_t i);
+/* The last call of the learner's first process, or NULL. */
+const struct chal_call *chal_last_call(const struct chal_run *r);
+/* Calls on descriptor fd of process pid before calls[before], back to the
+ * socket()/accept() that made it or the close() of an earlier one: each
+ * named one in turn (*it: start at `before`), NULL at the end. */
+const struct chal_call *chal_call_back(const struct chal_run *r, size_t before, const char *names, size_t *it);
 
 /* ---- the lab as a client of the learner's server (lab_client.c) ---- */
 

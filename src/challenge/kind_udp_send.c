@@ -249,6 +249,134 @@ static void judge_socket(const struct udp_send *u, int tmo, struct verdict *v)
 	             "must print \"no reply\" and exit with status 0 (with --run \"CMD\" the lab checks both)");
 }
 
+/* ---- how it waited, from its calls (--run, traced) ---- */
+
+#define RECVS "recvfrom recvmsg recvmmsg read readv"
+#define WAITS "poll ppoll select pselect6 epoll_wait epoll_pwait"
+#define SLEEPS "nanosleep clock_nanosleep"
+
+/* The last number in the arguments of a call's text ("poll(..., 1, 2000) = 0": 2000), or -1. */
+static long last_arg(const struct chal_call *c)
+{
+	const char *end = strstr(c->text, ") = ");
+	if (!end)
+		return -1;
+	const char *p = end;
+	while (p > c->text && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return p < end && (p[-1] == ' ' || p[-1] == '-') ? strtol(p[-1] == '-' ? p - 1 : p, NULL, 10) : -1;
+}
+
+/* Does this wait (poll, select, epoll) have a timeout, and is it more than 0? */
+static bool waits_bounded(const struct chal_call *c)
+{
+	if (chal_call_is(c, "ppoll"))
+		return !strstr(c->text, "NULL)") && !strstr(c->text, "{0.000000000 s}");
+	if (chal_call_is(c, "select pselect6")) {
+		/* "select(4, 0x..., 0, 0, 0x7ff...)": a timeout is its last pointer (its value unread) */
+		const char *end = strstr(c->text, ") = ");
+		return end && strncmp(end - 3, ", 0", 3);
+	}
+	return last_arg(c) > 0;
+}
+
+/* A sleep: nanosleep, or select()/pselect6() on no descriptors (Python's
+ * time.sleep before 3.11). */
+static bool is_sleep(const struct chal_call *c)
+{
+	return chal_call_is(c, SLEEPS) || (chal_call_is(c, "select pselect6") && !strncmp(strchr(c->text, '(') + 1, "0,", 2));
+}
+
+/* The setsockopt(SO_RCVTIMEO) with a timeout above 0 on the socket of
+ * calls[k] (before it), or NULL. */
+static const struct chal_call *rcvtimeo(const struct chal_run *r, size_t k)
+{
+	size_t it = k;
+	for (const struct chal_call *c; (c = chal_call_back(r, k, "setsockopt", &it));)
+		if (strstr(c->text, "SO_RCVTIMEO, {") && !strstr(c->text, "SO_RCVTIMEO, {0 s}") && !c->is_error)
+			return c;
+	return NULL;
+}
+
+/* Whether the program waited for the reply with a timeout, or slept and
+ * then looked (or never looked): what its calls after it sent "reply?"
+ * show, and what nothing on the wire can (UDP's wait is silent). */
+static void judge_calls(const struct chal_run *r, int tmo, struct verdict *v)
+{
+	size_t ask = r->ncalls;
+	for (size_t k = 0; k < r->ncalls; k++)
+		if (chal_call_is(&r->calls[k], "sendto sendmsg write send") && strstr(r->calls[k].text, "\"" ASK "\""))
+			ask = k;
+	if (ask == r->ncalls)
+		return;             /* "reply?" was never sent: judged on the wire */
+	const struct chal_call *waited = NULL, *timeo = NULL, *slept = NULL, *nowait = NULL;
+	unsigned recvs = 0;
+	for (size_t k = ask + 1; k < r->ncalls && !waited; k++) {
+		const struct chal_call *c = &r->calls[k];
+		if (c->pid != r->calls[ask].pid)
+			continue;
+		if (chal_call_is(c, WAITS) && !is_sleep(c) && waits_bounded(c)) {
+			waited = c;
+		} else if (chal_call_is(c, RECVS) && !c->unfinished) {
+			recvs++;
+			bool again = c->is_error && (strstr(c->text, "EAGAIN") || strstr(c->text, "EWOULDBLOCK"));
+			if (again && (timeo = rcvtimeo(r, k)))
+				waited = c;
+			else if (again && !nowait)
+				nowait = c;
+		} else if (is_sleep(c) && !slept) {
+			slept = c;
+		}
+	}
+	char said[200], by[200];
+	if (waited) {
+		chal_call_said(waited, said, sizeof said);
+		if (timeo) {
+			chal_call_said(timeo, by, sizeof by);
+			verdict_add(v, true, "it waited for the reply with a receive timeout: %s gave up when the timeout "
+			            "set by %s expired", said, by);
+		} else {
+			verdict_add(v, true, "it waited for the reply with a timeout: %s", said);
+		}
+		return;
+	}
+	if (recvs >= 2 && nowait) {
+		chal_call_said(nowait, said, sizeof said);
+		verdict_add(v, true, "it waited for the reply by polling: %u non-blocking receives in a loop (%s)", recvs,
+		            said);
+		return;
+	}
+	if (!slept && !recvs)
+		return;             /* it never looked: the time it took says it (too soon, or stopped) */
+	const char *advice = "a reply that came at once would wait for the whole sleep, one that came after it "
+	                     "would be missed. Wait for it: recvfrom() with a receive timeout (SO_RCVTIMEO; "
+	                     "settimeout() in Python) or poll() with a timeout";
+	if (slept) {
+		chal_call_said(slept, by, sizeof by);
+		if (nowait) {
+			chal_call_said(nowait, said, sizeof said);
+			verdict_add(v, false, "it slept instead of waiting for the reply: %s, then %s did not wait at all "
+			            "(EAGAIN at once: a non-blocking receive); %s (of up to %d s)", by, said, advice, tmo);
+		} else {
+			verdict_add(v, false, "it slept instead of waiting for the reply: %s, and never received%s; %s (of "
+			            "up to %d s)", by, recvs ? " with a wait" : "", advice, tmo);
+		}
+	} else if (nowait) {
+		chal_call_said(nowait, said, sizeof said);
+		verdict_add(v, false, "it did not wait for the reply: %s returned at once (EAGAIN: a non-blocking "
+		            "receive). Call recvfrom() with a receive timeout of up to %d s", said, tmo);
+	}
+}
+
+/* Where its calls were not seen, what only they show is a note. */
+static void note_unseen(const struct chal_run *r, struct verdict *v)
+{
+	verdict_note(v, "whether your program waited for the reply with a timeout (SO_RCVTIMEO, settimeout(), "
+	             "poll()) or slept and then looked, nothing on the wire shows (a UDP receive sends nothing)%s: "
+	             "it must wait with a timeout, not sleep", r->ran ? "; its calls could not be seen here" :
+	             " and only its calls do: run it with --run \"CMD\" to have them judged");
+}
+
 static void judge(struct chal_run *r, struct verdict *v)
 {
 	struct udp_send *u = r->priv;
@@ -292,8 +420,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 	/* the wait for the reply that never comes */
 	if (!r->ran) {
 		judge_socket(u, tmo, v);
+		if (u->ask >= 0)
+			note_unseen(r, v);
 		return;
 	}
+	if (u->ask >= 0 && r->traced)
+		judge_calls(r, tmo, v);
+	else if (u->ask >= 0)
+		note_unseen(r, v);
 	/* its exit, by the lab's clock: the runner starts the program right after
 	 * start() (a few ms later, so this errs towards a shorter wait) */
 	double waited = u->ask >= 0 ? (double)(u->start_ms - u->d[u->ask].at_ms) / 1000 + r->seconds : -1;

@@ -22,6 +22,7 @@
 #include "inspect/live.h"
 #include "inspect/view.h"
 #include "lesson/progress.h"
+#include "trace/trace.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -290,6 +291,9 @@ static void release_run(struct chal_run *r, struct lab_side *side)
 	r->lfd = -1;
 	free(r->pkts);
 	r->pkts = NULL;
+	free(r->calls);
+	r->calls = NULL;
+	r->ncalls = 0;
 }
 
 /* The moment the lab stops the program, on both clocks: what the kernel
@@ -462,6 +466,235 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	return end;
 }
 
+/* ---- the learner's program under the tracer ---- */
+
+/* The command as words when it needs no shell (no quotes, variables,
+ * redirections, globs...): so a Python script is seen as one, and its
+ * calls get its lines (trace.h: Python's line runner).  Else sh -c CMD,
+ * traced through its fork and exec: calls without Python's lines. */
+static char **command_argv(const char *cmd, char *buf, size_t n)
+{
+	static const char shell[] = "'\"\\$`|&;<>()*?[]{}~#=!\n";
+	size_t words = 0;
+	snprintf(buf, n, "%s", cmd);
+	bool plain = !strpbrk(cmd, shell) && strlen(cmd) < n;
+	for (const char *p = buf; plain && *p; p++)
+		words += (p == buf || p[-1] == ' ' || p[-1] == '\t') && *p != ' ' && *p != '\t';
+	if (!plain || !words) {
+		char **argv = xcalloc(4, sizeof *argv);
+		argv[0] = "sh", argv[1] = "-c", argv[2] = buf;
+		return argv;
+	}
+	char **argv = xcalloc(words + 1, sizeof *argv);
+	size_t k = 0;
+	for (char *tok = strtok(buf, " \t"); tok; tok = strtok(NULL, " \t"))
+		argv[k++] = tok;
+	return argv;
+}
+
+/* What watches a traced program from beside the tracer (which is busy in
+ * trace_step): its output, its sockets, its time, a server's end. */
+struct watcher {
+	struct chal_run *r;
+	struct trace *t;
+	struct lab_side *server;       /* the lab's side when the learner writes a server */
+	int out;                       /* the read end of the program's stdout */
+	int64_t t0;
+	int seconds;
+	atomic_bool quit;
+	enum { W_RUNNING, W_TIMED_OUT, W_SERVER_STOPPED } why;   /* why it stopped the program */
+};
+
+static void *watch_main(void *arg)
+{
+	struct watcher *w = arg;
+	int64_t done_at = -1, noted = -PORTS_MS;
+	while (!atomic_load(&w->quit)) {
+		struct pollfd p = { .fd = w->out, .events = POLLIN };
+		if (poll(&p, 1, 20) > 0 && take_output(w->r, w->out) <= 0)
+			sleep_ms(10);
+		pid_t pid = trace_pid(w->t);
+		if (pid > 0 && clock_ms() - noted >= PORTS_MS) {
+			note_ports(w->r, pid);
+			noted = clock_ms();
+		}
+		if (w->why != W_RUNNING)
+			continue;
+		int64_t now = clock_ms();
+		if (w->server && done_at < 0 && side_done(w->server))
+			done_at = now;
+		if ((done_at >= 0 && now - done_at >= DONE_GRACE_MS) || now >= w->t0 + w->seconds * 1000) {
+			w->why = done_at >= 0 ? W_SERVER_STOPPED : W_TIMED_OUT;
+			mark_stop(w->r);   /* before the kill: what it makes the kernel send is the stop's */
+			trace_cancel(w->t);
+		}
+	}
+	return NULL;
+}
+
+/* A traced run: the trace and what its options borrow, until the calls
+ * are taken (take_calls) and the trace closed (traced_close). */
+struct traced {
+	struct trace *t;
+	struct trace_options o;
+	char **argv;
+	char words[2048];
+	char port[32], host[80];
+	const char *env[3];
+	FILE *notes;               /* the engine's notes (its capture, Python's runner): not the learner's business */
+	char *src, *src_path;      /* the source file last read for a call's line */
+	size_t src_len;
+};
+
+static void traced_close(struct traced *tp)
+{
+	trace_close(tp->t);
+	if (tp->notes)
+		fclose(tp->notes);
+	free(tp->argv);
+	free(tp->src);
+	free(tp->src_path);
+	*tp = (struct traced){ 0 };
+}
+
+/* Run the learner's program under the tracer (the thread calling this is
+ * its tracer) to its end, as run_program does without: true with the
+ * trace in tp (its events kept), or false when it could not be traced
+ * (why in r->untraced: it is run untraced then). */
+static bool run_traced(struct chal_run *r, const char *cmd, int seconds, bool capture, struct lab_side *server,
+                       enum prog_end *end, struct traced *tp)
+{
+	snprintf(tp->port, sizeof tp->port, "SOCKSCOPE_PORT=%u", r->port);
+	snprintf(tp->host, sizeof tp->host, "SOCKSCOPE_HOST=%s", r->host);
+	tp->env[0] = tp->port, tp->env[1] = tp->host, tp->env[2] = NULL;
+	tp->argv = command_argv(cmd, tp->words, sizeof tp->words);
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		snprintf(r->untraced, sizeof r->untraced, "%s", strerror(errno));
+		return false;
+	}
+	tp->o = (struct trace_options){ .argv = tp->argv, .timeout_s = seconds + 5.0, .family = r->family,
+	                                .capture = capture ? CAPTURE_WANT_HOST : CAPTURE_WANT_NONE,
+	                                .keep_events = true, .out_fd = pfd[1], .env = tp->env };
+	tp->notes = fopen("/dev/null", "we");
+	int rc;
+	tp->t = tp->notes ? trace_open(&tp->o, NULL, tp->notes, &rc) : NULL;
+	struct watcher w = { .r = r, .t = tp->t, .server = server, .out = pfd[0], .t0 = clock_ms(), .seconds = seconds };
+	pthread_t th;
+	char err[256] = "the tracer could not start it";
+	if (!tp->t || thread_start(&th, watch_main, &w, "the program's watcher", err, sizeof err) < 0) {
+		snprintf(r->untraced, sizeof r->untraced, "%s", err);
+		close(pfd[0]);
+		close(pfd[1]);
+		traced_close(tp);
+		return false;
+	}
+	r->ran = true;
+	const struct trace_event *ev;
+	while ((ev = trace_step(tp->t, TRACE_TO_END, 0))->kind != TRACE_EV_END)
+		;   /* a call waiting: the watcher keeps the time */
+	atomic_store(&w.quit, true);
+	pthread_join(th, NULL);
+	r->seconds = (double)(clock_ms() - w.t0) / 1000;
+	r->exited = ev->status >= 0 && w.why == W_RUNNING;
+	r->status = ev->status >= 0 ? ev->status : W_EXITCODE(0, SIGKILL);
+	*end = w.why == W_SERVER_STOPPED ? PROG_SERVER_STOPPED : r->exited ? PROG_EXITED : PROG_TIMED_OUT;
+	if (!r->exited && !r->stop_ms)
+		mark_stop(r);
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	while (take_output(r, pfd[0]) > 0)
+		;
+	r->out[r->nout] = '\0';
+	close(pfd[0]);
+	r->traced = true;
+	return true;
+}
+
+/* Line n of a source file, trimmed ("close(fd);" -> "close(fd)"), into out. */
+static void source_line(struct traced *tp, const char *path, int n, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (!path[0] || n <= 0)
+		return;
+	if (!tp->src_path || strcmp(tp->src_path, path)) {
+		free(tp->src);
+		free(tp->src_path);
+		tp->src = trace_text_source(path, &tp->src_len);
+		tp->src_path = xstrdup(path);
+	}
+	const char *p = tp->src, *end = tp->src + tp->src_len;
+	for (int i = 1; p && i < n; i++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		p = p ? p + 1 : NULL;
+	}
+	if (!p)
+		return;
+	p += strspn(p, " \t");
+	size_t l = strcspn(p, "\n");
+	while (l && strchr(" \t\r;{", p[l - 1]))
+		l--;
+	if (l + 4 > len)
+		snprintf(out, len, "%.*s...", (int)(len - 4), p);
+	else
+		snprintf(out, len, "%.*s", (int)l, p);
+}
+
+/* Is captured packet q the frame f the tracer saw (the same packet, seen
+ * by the two captures)? */
+static bool same_packet(const struct chal_packet *q, const struct pkt_info *f, int64_t ns)
+{
+	int64_t d = q->ts_ns - ns;
+	return d < 2000000 && d > -2000000 && q->info.ip_proto == f->ip_proto && q->info.sport == f->sport &&
+	       q->info.dport == f->dport && q->info.payload_len == f->payload_len &&
+	       (!f->tcp || (q->info.tcp_flags == f->tcp_flags && q->info.seq == f->seq && q->info.ack == f->ack));
+}
+
+/* The traced calls into r->calls, each with the packets of its window
+ * found among the run's (the two captures see the same packets). */
+static void take_calls(struct chal_run *r, struct traced *tp)
+{
+	struct trace *t = tp->t;
+	size_t n = trace_event_count(t), k = 0, from = 0;
+	r->calls = xcalloc(n ? n : 1, sizeof *r->calls);
+	int linktype = trace_linktype(t);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_event *ev = trace_event_at(t, i);
+		if (!ev || ev->kind != TRACE_EV_CALL || !ev->call)
+			continue;
+		struct chal_call *c = &r->calls[k++];
+		snprintf(c->name, sizeof c->name, "%s", ev->call);
+		snprintf(c->text, sizeof c->text, "%s", ev->text);
+		c->line = ev->line;
+		source_line(tp, ev->path, ev->line, c->src, sizeof c->src);
+		c->pid = ev->pid;
+		const char *a = strchr(ev->text, '(');
+		char *e;
+		long fd = a ? strtol(a + 1, &e, 10) : -1;
+		c->fd = a && e != a + 1 && *e == '<' ? (int)fd : -1;
+		c->ret = ev->ret;
+		c->is_error = ev->is_error;
+		c->unfinished = ev->unfinished;
+		c->waited_ms = ev->waited_ms;
+		for (size_t j = 0; j < ev->npk && c->npk < CHAL_CALL_PKTS && linktype >= 0; j++) {
+			const struct trace_packet *p = &ev->pk[j];
+			if (p->kind != TRACE_PK_CALL || !p->data)
+				continue;
+			struct dissection d;
+			dissect_frame(linktype, p->data, p->caplen, p->wirelen, &d);
+			size_t start = from > 64 ? from - 64 : 0;
+			for (size_t q = start; q < r->npkts; q++)
+				if (same_packet(&r->pkts[q], &d.info, p->ns)) {
+					c->pk[c->npk++] = q;
+					from = q;
+					break;
+				}
+			dissection_free(&d);
+		}
+	}
+	r->ncalls = k;
+}
+
 /* Packet i of the run, decoded from a frame (the payload points into data,
  * which must outlive the run). */
 static void add_frame(struct chal_run *r, struct flowtab *ft, const struct capfile *cf,
@@ -568,12 +801,22 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 	if (!live)
 		fprintf(out, "capture: none (%s); judged from the lab's side only\n", nocap);
 	enum prog_end how = PROG_EXITED;
+	struct traced tp = { 0 };
+	bool traced = false;
 	if (o->run) {
 		char cmd[2048];
 		expand(o->run, &r, cmd, sizeof cmd);
 		fprintf(out, "running: %s\n", cmd);
 		fflush(out);
-		how = run_program(&r, cmd, c->seconds, client ? NULL : &side);
+		/* under the tracer, so the judges see its calls too; where ptrace
+		 * is refused, as before: judged from the wire */
+		char why[256];
+		if (!trace_allowed(why, sizeof why))
+			snprintf(r.untraced, sizeof r.untraced, "ptrace is refused: %s", why);
+		else if (run_traced(&r, cmd, c->seconds, live != NULL, client ? NULL : &side, &how, &tp))
+			traced = true;
+		if (!traced)
+			how = run_program(&r, cmd, c->seconds, client ? NULL : &side);
 	} else {
 		/* The task promises $SOCKSCOPE_HOST/PORT; only --run sets them. */
 		fprintf(out, "$SOCKSCOPE_HOST and $SOCKSCOPE_PORT are set only with --run; in the terminal you run your "
@@ -594,6 +837,11 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 		live_stop(live);
 		collect(&r, live_capfile(live));
 	}
+	if (traced) {
+		mark_by_stop(&r);   /* the packets as judged, before calls point into them */
+		take_calls(&r, &tp);
+		traced_close(&tp);
+	}
 
 	if (r.ran) {
 		if (r.exited && WIFEXITED(r.status))
@@ -605,6 +853,15 @@ int challenge_run(const struct challenge *c, const struct chal_opts *o, FILE *ou
 			        "as servers run until stopped\n", r.seconds);
 		else
 			fprintf(out, "your program: still running after %d s: stopped\n", c->seconds);
+		if (r.traced) {
+			size_t lines = 0;
+			for (size_t i = 0; i < r.ncalls; i++)
+				lines += r.calls[i].line > 0;
+			fprintf(out, "its calls: %zu seen by the tracer%s\n", r.ncalls, !r.ncalls ? "" : lines ?
+			        ", with their lines" : " (without lines: build a C program with -g for them)");
+		} else {
+			fprintf(out, "its calls: not seen (%s): judged from the packets alone\n", r.untraced);
+		}
 		if (r.nout) {
 			char q[300];
 			chal_quote((const uint8_t *)r.out, r.nout, q, sizeof q);

@@ -65,10 +65,19 @@ static int install_filter(void)
 
 /* In the child: never returns.  Failures go to the parent through the
  * close-on-exec pipe as an errno and a stage. */
-static void child(char **argv, char **envp, int line_fd, int report, int go, const char *output)
+static void child(char **argv, char **envp, int line_fd, int report, int go, const char *output, int out_fd)
 {
 	setpgid(0, 0);
-	if (output) {
+	if (!output && out_fd > 0) {
+		/* the caller keeps what it prints; nothing to read from */
+		int in = open("/dev/null", O_RDONLY);
+		if (in >= 0 && in != 0) {
+			dup2(in, 0);
+			close(in);
+		}
+		if (out_fd != 1)
+			dup2(out_fd, 1);
+	} else if (output) {
 		/* a screen owns the terminal: the program's text goes to a file */
 		int in = open("/dev/null", O_RDONLY), out = open(output, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (in >= 0)
@@ -174,7 +183,7 @@ pid_t spawn_program(struct tracer *tr, char **argv, int *report)
 	if (pid == 0) {
 		close(pipefd[0]);
 		close(go[1]);
-		child(argv, tr->envp_run, tr->line_fd, pipefd[1], go[0], tr->o->output);
+		child(argv, tr->envp_run, tr->line_fd, pipefd[1], go[0], tr->o->output, tr->o->out_fd);
 	}
 	close(pipefd[1]);
 	close(go[0]);

@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How many bytes of data a call shows, as strace's default -s 32. */
@@ -709,6 +710,18 @@ static void r_fcntl(const struct trace_call *c, char *b, size_t n)
 	}
 }
 
+/* A struct timespec of the tracee's as "{2.000000000 s}" (NULL, or its address when unreadable). */
+static void ap_timespec(pid_t pid, uint64_t addr, char *b, size_t n)
+{
+	struct timespec ts;
+	if (!addr)
+		text_appendf(b, n, "NULL");
+	else if (trace_peek(pid, addr, &ts, sizeof ts) == sizeof ts)
+		text_appendf(b, n, "{%ld.%09ld s}", (long)ts.tv_sec, ts.tv_nsec);
+	else
+		text_appendf(b, n, "%#llx", (unsigned long long)addr);
+}
+
 static void ap_pollfds(const struct trace_call *c, bool after, char *b, size_t n)
 {
 	struct pollfd p[16];
@@ -735,13 +748,7 @@ static void a_poll(const struct trace_call *c, char *b, size_t n)
 	ap_pollfds(c, false, b, n);
 	text_appendf(b, n, ", %llu, ", (unsigned long long)c->args[1]);
 	if (c->sc->nr == SYS_ppoll) {
-		struct timespec ts;
-		if (!c->args[2])
-			text_appendf(b, n, "NULL");
-		else if (trace_peek(c->tid, c->args[2], &ts, sizeof ts) == sizeof ts)
-			text_appendf(b, n, "{%ld.%09ld s}", (long)ts.tv_sec, ts.tv_nsec);
-		else
-			text_appendf(b, n, "%#llx", (unsigned long long)c->args[2]);
+		ap_timespec(c->tid, c->args[2], b, n);
 	} else {
 		text_appendf(b, n, "%d", (int)c->args[2]);
 	}
@@ -802,6 +809,23 @@ static void a_epoll_ctl(const struct trace_call *c, char *b, size_t n)
 	}
 }
 
+/* A sleep: not a network call, but what a program does instead of waiting
+ * for an answer with a timeout (the challenges judge it). */
+static void a_nanosleep(const struct trace_call *c, char *b, size_t n)
+{
+	ap_timespec(c->tid, c->args[0], b, n);
+	text_appendf(b, n, ", %#llx", (unsigned long long)c->args[1]);
+}
+
+static void a_clock_nanosleep(const struct trace_call *c, char *b, size_t n)
+{
+	int clk = (int)c->args[0];
+	text_appendf(b, n, "%s, %s, ", clk == CLOCK_REALTIME ? "CLOCK_REALTIME" : clk == CLOCK_MONOTONIC ?
+	             "CLOCK_MONOTONIC" : "CLOCK_?", c->args[1] & TIMER_ABSTIME ? "TIMER_ABSTIME" : "0");
+	ap_timespec(c->tid, c->args[2], b, n);
+	text_appendf(b, n, ", %#llx", (unsigned long long)c->args[3]);
+}
+
 static const struct trace_sysc table[] = {
 	{ "socket", SYS_socket, TS_NEWFD, a_socket, NULL },
 	{ "socketpair", SYS_socketpair, 0, a_socketpair, NULL },
@@ -840,6 +864,8 @@ static const struct trace_sysc table[] = {
 #endif
 	{ "epoll_pwait", SYS_epoll_pwait, TS_WAITS | TS_WINDOW, a_epoll_wait, NULL },
 	{ "epoll_ctl", SYS_epoll_ctl, TS_WAITS, a_epoll_ctl, NULL },
+	{ "nanosleep", SYS_nanosleep, TS_WAITS, a_nanosleep, NULL },
+	{ "clock_nanosleep", SYS_clock_nanosleep, TS_WAITS, a_clock_nanosleep, NULL },
 };
 
 const struct trace_sysc *trace_sysc_find(long nr)

@@ -524,6 +524,7 @@ static void end_event(struct tracer *tr, int rc, const char *text)
 	struct trace_event *ev = event_new(TRACE_EV_END, 0);
 	snprintf(ev->text, sizeof ev->text, "%s", text);
 	ev->exit = rc;
+	ev->status = tr->own_status;
 	event_push(tr, ev);
 	tr->end_ev = ev;
 	tr->finished = true;
@@ -577,6 +578,7 @@ static void finish(struct tracer *tr, enum how_ended how)
 		fprintf(err, "sockscope trace: --and: %s '%s': %s\n", failed2[1] == 3 ? "cannot run" : "cannot trace",
 		        tr->and_argv[0], strerror(failed2[0]));
 
+	tr->own_status = tr->main_done ? tr->main_status : -1;
 	/* What the kernel sends for the sockets the program left open (its
 	 * end closes them): one last window, opened before anything is killed. */
 	uint32_t last = attrib_begin(tr->attrib);
@@ -657,6 +659,7 @@ static void start_run(struct tracer *tr)
 		return;
 	}
 	tr->main_pid = pid;
+	atomic_store(&tr->main_pid_pub, pid);
 	if (tr->o->and_argv && !serve_wants_port(tr->o->and_argv))
 		trace_start_second(tr, 0);
 	else if (tr->o->and_argv)
@@ -850,6 +853,44 @@ const struct trace_event *trace_event_at(const struct trace *t, size_t i)
 
 int trace_linktype(const struct trace *t) { return attrib_linktype(t->tr.attrib); }
 
+pid_t trace_pid(const struct trace *t) { return atomic_load(&t->tr.main_pid_pub); }
+
+/* Does "NAME=value" name the variable of one of the strings of set? */
+static bool env_named(const char *var, const char *const *set)
+{
+	size_t l = strcspn(var, "=");
+	for (; set && *set; set++)
+		if (!strncmp(*set, var, l) && (*set)[l] == '=')
+			return true;
+	return false;
+}
+
+/* The program's environment: ours, with the options' strings (and the
+ * line runner's descriptor) in place of any of the same names; environ
+ * itself when nothing is added. */
+static char **make_env(struct tracer *tr, bool py)
+{
+	const char *const *add = tr->o->env;
+	if (!py && (!add || !*add))
+		return environ;
+	const char *const line[] = { tr->line_env, NULL };
+	size_t ne = 0, na = 0;
+	while (environ[ne])
+		ne++;
+	while (add && add[na])
+		na++;
+	tr->envp = xcalloc(ne + na + 2, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < ne; i++)
+		if (!env_named(environ[i], add) && !(py && env_named(environ[i], line)))
+			tr->envp[k++] = environ[i];
+	for (size_t i = 0; i < na; i++)
+		tr->envp[k++] = (char *)add[i];
+	if (py)
+		tr->envp[k++] = tr->line_env;
+	return tr->envp;
+}
+
 struct trace *trace_open(const struct trace_options *o, FILE *out, FILE *err, int *rc)
 {
 	char why[512];
@@ -871,6 +912,7 @@ struct trace *trace_open(const struct trace_options *o, FILE *out, FILE *err, in
 	tr->o = o;
 	tr->err = err;
 	tr->line_fd = -1;
+	tr->own_status = -1;
 	tr->report[0] = tr->report[1] = -1;
 	pthread_mutex_init(&tr->evmu, NULL);
 	/* Before any thread: the capture may unshare us into a namespace, and
@@ -934,7 +976,7 @@ struct trace *trace_open(const struct trace_options *o, FILE *out, FILE *err, in
 
 	/* A Python script runs under the line runner, which reports to a
 	 * /dev/null descriptor of its own, named in its environment. */
-	char **envp = environ;
+	bool py = false;
 	if (!o->no_lines) {
 		char note[4096 + 512];
 		tr->pyargv = pyrun_argv(argv, found, note, sizeof note);
@@ -950,25 +992,17 @@ struct trace *trace_open(const struct trace_options *o, FILE *out, FILE *err, in
 					tr->line_fd = high;
 				}
 			}
-			size_t ne = 0;
-			while (environ[ne])
-				ne++;
-			tr->envp = xcalloc(ne + 2, sizeof(char *));
-			if (tr->line_fd < 0 || !tr->envp) {
+			if (tr->line_fd < 0) {
 				fprintf(err, "sockscope trace: Python's line runner cannot be given its descriptor: %s\n",
 				        strerror(errno));
 				goto fail;
 			}
-			size_t k = 0;
-			for (size_t i = 0; i < ne; i++)
-				if (strncmp(environ[i], PYRUN_ENV "=", sizeof PYRUN_ENV))
-					tr->envp[k++] = environ[i];
 			snprintf(tr->line_env, sizeof tr->line_env, "%s=%d", PYRUN_ENV, tr->line_fd);
-			tr->envp[k] = tr->line_env;
-			envp = tr->envp;
+			py = true;
 			argv = tr->pyargv;
 		}
 	}
+	char **envp = make_env(tr, py);
 	tr->run_argv = argv;
 	tr->envp_run = envp;
 

@@ -45,6 +45,10 @@ struct trace_options {
 	                               /dev/null and its stdout and stderr go to this file (a screen) */
 	bool keep_events;           /* keep every event (and its packets' frames) until trace_close, for a
 	                               face that looks back; else an event lives until the next step */
+	int out_fd;                 /* > 0 (and output NULL): the program's stdout goes to this descriptor
+	                               and its stdin is /dev/null (a caller that keeps what it printed) */
+	const char *const *env;     /* "NAME=value" strings added to the program's environment
+	                               (NULL-ended, or NULL); borrowed */
 };
 
 /*
@@ -120,6 +124,7 @@ struct trace_event {
 	                               calls before it first, by their kind) */
 	size_t npk;
 	int exit;                   /* END: what sockscope exits with (as trace_run) */
+	int status;                 /* END: the first program's wait status when it ended by itself, else -1 */
 };
 
 /* Ready to run the program: NULL with *rc what sockscope should exit with
@@ -144,6 +149,15 @@ const struct trace_event *trace_event_at(const struct trace *tr, size_t i);
  * orphaned), finish --write, free everything.  Returns what sockscope
  * should exit with (the END event's exit). */
 int trace_close(struct trace *tr);
+
+/* The first program's pid, which is also its process group (0 before the
+ * first trace_step forked it): any thread. */
+pid_t trace_pid(const struct trace *tr);
+
+/* May this process trace its children?  A probe (a child asks
+ * PTRACE_TRACEME and exits): true, or false with which setting refuses it
+ * in why. */
+bool trace_allowed(char *why, size_t n);
 
 /* The link type of the events' frames (-1: no capture). */
 int trace_linktype(const struct trace *tr);

@@ -72,8 +72,10 @@ struct tracer {
 	FILE *err;
 	struct tracee t[MAX_TRACEES];
 	pid_t main_pid;
+	atomic_int main_pid_pub;    /* main_pid for other threads (trace_pid), 0 until forked */
 	int main_status;
 	bool main_done;
+	int own_status;             /* its wait status if it ended by itself (before finish's kill), -1 */
 	bool exec_seen;
 	int ntracees;
 	int nparked;

@@ -19,10 +19,12 @@
 #include "trace/trace_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -155,4 +157,41 @@ int trace_untraced(struct trace_attrib *a, struct trace_text *t, char **argv, do
 		return 128 + WTERMSIG(status);
 	}
 	return 1;
+}
+
+bool trace_allowed(char *why, size_t n)
+{
+	int p[2];
+	why[0] = '\0';
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(why, n, "cannot probe ptrace: %s", strerror(errno));
+		return false;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(why, n, "cannot probe ptrace: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return false;
+	}
+	if (pid == 0) {
+		int e = ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 ? errno : 0;
+		if (write(p[1], &e, sizeof e) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	int e = 0;
+	ssize_t k;
+	do
+		k = read(p[0], &e, sizeof e);
+	while (k < 0 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (k != (ssize_t)sizeof e)
+		e = EPERM;   /* the child died before it could say */
+	if (e)
+		trace_ptrace_refusal(e, why, n);
+	return e == 0;
 }
