@@ -55,7 +55,9 @@ check echo-server "$dir/echo_strlen" 1 "FAIL  connection 1: byte 22 came back wr
 	"the 22 bytes before were right (byte 22 is a zero byte" "strlen()"
 check echo-server "$py once" 1 "ok    connection 1:" \
 	"FAIL  the second connection was refused: a server accept()s in a loop" "your program had exited (status 0)"
-check echo-server "$py onerecv" 1 "FAIL  connection 1: your server closed it when" \
+# closed (FIN) or reset (RST: more of the lab's bytes had come, unread), as
+# the server's timing goes (under the tracer, slower: reset); told the same
+check echo-server "$py onerecv" 1 "FAIL  connection 1: your server " \
 	"it must read and send back until the client closes its side (recv() returns 0)"
 check echo-server "$py noclose" 1 "all 200022 came back, in order" \
 	"FAIL  connection 1: your server did not close it within 3 s of the lab's FIN"

@@ -461,6 +461,23 @@ const struct chal_call *chal_call_of_packet(const struct chal_run *r, size_t i)
 	return NULL;
 }
 
+void chal_sent_by(const struct chal_run *r, uint16_t lab_port, uint8_t flags, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < r->npkts; i++) {
+		const struct chal_packet *p = &r->pkts[i];
+		if (!p->from_learner || !p->info.tcp || p->info.dport != lab_port || !(p->info.tcp_flags & flags))
+			continue;
+		const struct chal_call *c = chal_call_of_packet(r, i);
+		if (c) {
+			char said[200];
+			chal_call_said(c, said, sizeof said);
+			snprintf(out, n, " (%s sent it: packet %zu)", said, i + 1);
+		}
+		return;
+	}
+}
+
 const struct chal_call *chal_last_call(const struct chal_run *r)
 {
 	for (size_t k = r->ncalls; k-- > 0;)

@@ -233,6 +233,10 @@ void chal_call_said(const struct chal_call *c, char *out, size_t n);
 bool chal_call_is(const struct chal_call *c, const char *names);
 /* The learner's call whose window holds packet i of r->pkts, or NULL. */
 const struct chal_call *chal_call_of_packet(const struct chal_run *r, size_t i);
+/* " (line 35 `conn.close()` sent it: packet 9)": the learner's call that
+ * sent its first packet with a TCP flag of `flags` (TCPF_*) to the lab's
+ * port lab_port, or "" when no traced call did. */
+void chal_sent_by(const struct chal_run *r, uint16_t lab_port, uint8_t flags, char *out, size_t n);
 /* The last call of the learner's first process, or NULL. */
 const struct chal_call *chal_last_call(const struct chal_run *r);
 /* Calls on descriptor fd of process pid before calls[before], back to the

@@ -377,8 +377,13 @@ static void judge(struct chal_run *r, struct verdict *v)
 			else if (c->end == END_EOF)
 				verdict_add(v, false, "connection %u: your server closed it when %s: it must read and send back "
 				            "until the client closes its side (recv() returns 0)%s%s", i + 1, got, sep, prog);
-			else if (c->end == END_RESET)
-				verdict_add(v, false, "connection %u: your server reset it (RST) when %s%s%s", i + 1, got, sep, prog);
+			else if (c->end == END_RESET) {
+				char by[240];
+				chal_sent_by(r, c->lport, TCPF_RST, by, sizeof by);
+				verdict_add(v, false, "connection %u: your server reset it (RST) when %s%s: a close() with data "
+				            "unread resets the connection; it must read and send back until the client closes its "
+				            "side (recv() returns 0)%s%s", i + 1, got, by, sep, prog);
+			}
 			else if (c->end == END_STALL && c->got >= c->nline && c->sent == c->total)
 				verdict_add(v, false, "connection %u: %s, then nothing for %d s: the last %zu never came back. The "
 				            "lab reads slowly (its receive window is small), so a send() may take only part of what "

@@ -144,6 +144,65 @@ static void release(struct chal_run *r)
 }
 
 static void judge_rst(const struct chal_run *r, const struct hello *h, struct verdict *v);
+static void judge_rst_calls(const struct chal_run *r, const struct hello *h, const struct chal_call *cl,
+                            const char *at, struct verdict *v);
+
+/* ---- the learner's calls behind a finding (--run, traced) ---- */
+
+#define SENDS "sendto sendmsg write writev"
+#define RECVS "recvfrom recvmsg read readv"
+
+/* " (line 31 `send(fd, msg, len, 0)` sent 11 bytes, 1 of them after the line)":
+ * the send that carried byte `at` of its stream (the first after the
+ * line), or "". */
+static void sent_by(const struct chal_run *r, size_t at, char *out, size_t n)
+{
+	size_t sent = 0;
+	for (size_t k = 0; k < r->ncalls; k++) {
+		const struct chal_call *c = &r->calls[k];
+		if (!chal_call_is(c, SENDS) || c->is_error || c->ret <= 0 || !strstr(c->text, "<TCP"))
+			continue;
+		if (sent + (size_t)c->ret > at) {
+			char said[200];
+			chal_call_said(c, said, sizeof said);
+			snprintf(out, n, " (%s sent %lld bytes, %zu of them after the line)", said, (long long)c->ret,
+			         sent + (size_t)c->ret - (at > sent ? at : sent));
+			return;
+		}
+		sent += (size_t)c->ret;
+	}
+}
+
+/* "; its last call: line 40 `sleep(60)`, still waiting when it was
+ * stopped" for a program that never closed, or "". */
+static void last_call(const struct chal_run *r, char *out, size_t n)
+{
+	const struct chal_call *c = chal_last_call(r);
+	out[0] = '\0';
+	if (!c)
+		return;
+	char said[200];
+	chal_call_said(c, said, sizeof said);
+	snprintf(out, n, " (its last call: %s%s)", said, c->unfinished ? ", still waiting when it was stopped" : "");
+}
+
+/* A graceful close that no close() made: the kernel's, at the program's
+ * exit (its calls show none on the connection).  " (it never called
+ * close() ...)", or "". */
+static const char *closed_by(const struct chal_run *r, char *last, size_t n)
+{
+	if (!r->traced || !r->exited)
+		return "";
+	for (size_t k = 0; k < r->ncalls; k++)
+		if (chal_call_is(&r->calls[k], "close shutdown") && strstr(r->calls[k].text, "<TCP"))
+			return "";
+	char said[300];
+	snprintf(said, sizeof said, "%s", last);
+	snprintf(last, n, " (the kernel's, as the program exited: it never called close() on it%s%s",
+	         said[0] ? ";" : ")", said[0] ? said + 1 : "");
+	return last;
+}
+
 
 static void judge(struct chal_run *r, struct verdict *v)
 {
@@ -174,8 +233,10 @@ static void judge(struct chal_run *r, struct verdict *v)
 	if (h->nextra) {
 		char xq[300];
 		chal_quote(h->extra, h->nextra < sizeof h->extra ? h->nextra : sizeof h->extra, xq, sizeof xq);
-		verdict_add(v, false, "after the line came %zu more byte%s: %s%s. Send exactly the line: %s", h->nextra,
-		            h->nextra == 1 ? "" : "s", xq, h->nextra > sizeof h->extra ? "..." : "",
+		char by[300] = "";
+		sent_by(r, h->ngot, by, sizeof by);
+		verdict_add(v, false, "after the line came %zu more byte%s: %s%s%s. Send exactly the line: %s", h->nextra,
+		            h->nextra == 1 ? "" : "s", xq, h->nextra > sizeof h->extra ? "..." : "", by,
 		            h->extra[0] == 0 ? "a C string's size counts its terminating NUL (sizeof), its length "
 		            "(strlen()) does not" : "the server reads one line, and anything after it is not the protocol");
 	}
@@ -186,15 +247,18 @@ static void judge(struct chal_run *r, struct verdict *v)
 	/* what the lab's stop of the program made the kernel send is not a close of the program's */
 	bool stopped = chal_by_stop(r, h->end_ms);
 	unsigned rst = chal_count_flag(r, true, 0x04), fin = chal_count_flag(r, true, 0x01);
+	char last[300] = "";
+	last_call(r, last, sizeof last);
 	if ((h->reset && !stopped) || rst)
 		judge_rst(r, h, v);
 	else if ((h->eof && !stopped) || fin)
-		verdict_add(v, true, "it closed gracefully: FIN, not RST%s", h->sent_reply ? " (it had read the reply)" : "");
+		verdict_add(v, true, "it closed gracefully: FIN, not RST%s%s", h->sent_reply ? " (it had read the reply)" : "",
+		            closed_by(r, last, sizeof last));
 	else if (r->stop_ms)
 		verdict_add(v, false, "it never closed the connection: it was still open when the lab stopped your program "
-		            "after %.0f s%s. Call close() when done", r->seconds, h->reset || h->eof ? (h->reset ?
+		            "after %.0f s%s%s. Call close() when done", r->seconds, h->reset || h->eof ? (h->reset ?
 		            " (the RST that came then was the kernel's, for a stopped program)" :
-		            " (the FIN that came then was the kernel's, for a stopped program)") : "");
+		            " (the FIN that came then was the kernel's, for a stopped program)") : "", last);
 	else if (h->gave_up)
 		verdict_add(v, false, "it never closed the connection: it was still open %d s after the reply, when the lab "
 		            "gave up waiting. Call close() when done", IO_MS / 1000);
@@ -207,6 +271,52 @@ static void judge(struct chal_run *r, struct verdict *v)
 		chal_quote((const uint8_t *)h->reply, strlen(h->reply), rq, sizeof rq);
 		verdict_add(v, shown, shown ? "it printed the reply %s" : "it did not print the reply %s: read it and "
 		            "write it to standard output", rq);
+	}
+}
+
+/* The RST came from a close() the tracer saw: what its calls show beside
+ * the wire.  Unread data (the reply's bytes against what its receives
+ * returned) and SO_LINGER {1, 0} (its setsockopt) are told apart, or both
+ * named when both hold. */
+static void judge_rst_calls(const struct chal_run *r, const struct hello *h, const struct chal_call *cl,
+                            const char *at, struct verdict *v)
+{
+	size_t k = (size_t)(cl - r->calls), it = k;
+	long got = 0;
+	const struct chal_call *last_recv = NULL, *c;
+	while ((c = chal_call_back(r, k, RECVS, &it))) {
+		if (!last_recv)
+			last_recv = c;
+		got += c->ret > 0 && !c->is_error ? (long)c->ret : 0;
+	}
+	const struct chal_call *linger = NULL;
+	for (it = k; (c = chal_call_back(r, k, "setsockopt", &it));)
+		if (strstr(c->text, "SO_LINGER, {onoff=1, linger=0}") && !c->is_error && !linger)
+			linger = c;
+	char said[200], ls[200] = "", rs[240];
+	chal_call_said(cl, said, sizeof said);
+	if (linger)
+		chal_call_said(linger, ls, sizeof ls);
+	long unread = (long)strlen(h->reply) - got;
+	if (unread > 0) {
+		if (last_recv) {
+			char lr[200];
+			chal_call_said(last_recv, lr, sizeof lr);
+			snprintf(rs, sizeof rs, "%s read %ld of them", lr, got);
+		} else {
+			snprintf(rs, sizeof rs, "no receive call read any of them");
+		}
+		verdict_add(v, false, "%s sent RST%s: %ld bytes of the reply were never read (%s), and a close() with "
+		            "unread data resets the connection%s%s%s. Read the server's reply before close()", said, at,
+		            unread, rs, linger ? "; also, " : "", ls, linger ? " set SO_LINGER to {1, 0}, which makes close() "
+		            "send RST in any case" : "");
+	} else if (linger) {
+		verdict_add(v, false, "%s sent RST%s, not FIN: %s set SO_LINGER to {1, 0} (on, 0 seconds), which makes "
+		            "close() abort the connection; it had read the whole reply. Leave SO_LINGER at its default, and "
+		            "close() sends FIN", said, at, ls);
+	} else {
+		verdict_add(v, false, "%s sent RST%s, not FIN, though it had read the reply (%ld bytes) and set no "
+		            "SO_LINGER: was something else left unread?", said, at, got);
 	}
 }
 
@@ -234,10 +344,19 @@ static void judge_rst(const struct chal_run *r, const struct hello *h, struct ve
 		snprintf(at, sizeof at, " (packet %ld)", rst + 1);
 	size_t l = strcspn(h->reply, "\n");
 	bool printed = r->ran && h->sent_reply && l && memmem(r->out, r->nout, h->reply, l);
-	if (fin >= 0 && reply >= 0 && fin < reply)
-		verdict_add(v, false, "it closed the connection (FIN, packet %ld) before the reply came (packet %ld), so "
-		            "its kernel answered the reply with RST%s: read the reply, then close()", fin + 1, reply + 1, at);
-	else if (printed)
+	const struct chal_call *cl = rst >= 0 ? chal_call_of_packet(r, (size_t)rst) : NULL;
+	if (fin >= 0 && reply >= 0 && fin < reply) {
+		const struct chal_call *fc = chal_call_of_packet(r, (size_t)fin);
+		char by[220] = "";
+		if (fc) {
+			chal_call_said(fc, by + 2, sizeof by - 4);
+			memcpy(by, ": ", 2);
+		}
+		verdict_add(v, false, "it closed the connection (FIN, packet %ld%s) before the reply came (packet %ld), so "
+		            "its kernel answered the reply with RST%s: read the reply, then close()", fin + 1, by, reply + 1, at);
+	} else if (cl && chal_call_is(cl, "close shutdown")) {
+		judge_rst_calls(r, h, cl, at, v);
+	} else if (printed)
 		verdict_add(v, false, "it read and printed the reply, yet its close was an RST%s, not FIN: an abortive "
 		            "close, what SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do. Leave SO_LINGER at its "
 		            "default, and close() sends FIN", at);

@@ -632,6 +632,13 @@ static void source_line(struct traced *tp, const char *path, int n, char *out, s
 		return;
 	p += strspn(p, " \t");
 	size_t l = strcspn(p, "\n");
+	/* a comment after the code is not the call */
+	for (size_t i = 1; i + 1 < l; i++)
+		if ((p[i - 1] == ' ' || p[i - 1] == '\t') &&
+		    ((p[i] == '/' && (p[i + 1] == '*' || p[i + 1] == '/')) || (p[i] == '#' && strstr(path, ".py")))) {
+			l = i;
+			break;
+		}
 	while (l && strchr(" \t\r;{", p[l - 1]))
 		l--;
 	if (l + 4 > len)
