@@ -145,7 +145,7 @@ static void release(struct chal_run *r)
 
 static void judge_rst(const struct chal_run *r, const struct hello *h, struct verdict *v);
 static void judge_rst_calls(const struct chal_run *r, const struct hello *h, const struct chal_call *cl,
-                            const char *at, struct verdict *v);
+                            const char *at, bool printed, struct verdict *v);
 
 /* ---- the learner's calls behind a finding (--run, traced) ---- */
 
@@ -235,10 +235,10 @@ static void judge(struct chal_run *r, struct verdict *v)
 		chal_quote(h->extra, h->nextra < sizeof h->extra ? h->nextra : sizeof h->extra, xq, sizeof xq);
 		char by[300] = "";
 		sent_by(r, h->ngot, by, sizeof by);
-		verdict_add(v, false, "after the line came %zu more byte%s: %s%s%s. Send exactly the line: %s", h->nextra,
-		            h->nextra == 1 ? "" : "s", xq, h->nextra > sizeof h->extra ? "..." : "", by,
+		verdict_add(v, false, "after the line came %zu more byte%s: %s%s. Send exactly the line: %s%s", h->nextra,
+		            h->nextra == 1 ? "" : "s", xq, h->nextra > sizeof h->extra ? "..." : "",
 		            h->extra[0] == 0 ? "a C string's size counts its terminating NUL (sizeof), its length "
-		            "(strlen()) does not" : "the server reads one line, and anything after it is not the protocol");
+		            "(strlen()) does not" : "the server reads one line, and anything after it is not the protocol", by);
 	}
 	unsigned segs = chal_count_data(r, true);
 	if (r->captured && segs > 1)
@@ -251,7 +251,14 @@ static void judge(struct chal_run *r, struct verdict *v)
 	last_call(r, last, sizeof last);
 	if ((h->reset && !stopped) || rst)
 		judge_rst(r, h, v);
-	else if ((h->eof && !stopped) || fin)
+	else if (h->gave_up && !stopped) {
+		/* its FIN only answered the lab's: no close of its own */
+		char by[240];
+		chal_sent_by(r, r->port, TCPF_FIN, by, sizeof by);
+		verdict_add(v, false, "it never closed the connection: it was still open %d s after the reply, when the lab "
+		            "gave up waiting and closed its side; it closed only then%s. Call close() when done", IO_MS / 1000,
+		            by);
+	} else if ((h->eof && !stopped) || fin)
 		verdict_add(v, true, "it closed gracefully: FIN, not RST%s%s", h->sent_reply ? " (it had read the reply)" : "",
 		            closed_by(r, last, sizeof last));
 	else if (r->stop_ms)
@@ -261,7 +268,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            " (the FIN that came then was the kernel's, for a stopped program)") : "", last);
 	else if (h->gave_up)
 		verdict_add(v, false, "it never closed the connection: it was still open %d s after the reply, when the lab "
-		            "gave up waiting. Call close() when done", IO_MS / 1000);
+		            "gave up waiting. Call close() when done%s", IO_MS / 1000, last);
 	else
 		verdict_add(v, false, "it never closed the connection: call close() when done");
 	if (r->ran && h->sent_reply) {
@@ -279,7 +286,7 @@ static void judge(struct chal_run *r, struct verdict *v)
  * returned) and SO_LINGER {1, 0} (its setsockopt) are told apart, or both
  * named when both hold. */
 static void judge_rst_calls(const struct chal_run *r, const struct hello *h, const struct chal_call *cl,
-                            const char *at, struct verdict *v)
+                            const char *at, bool printed, struct verdict *v)
 {
 	size_t k = (size_t)(cl - r->calls), it = k;
 	long got = 0;
@@ -306,14 +313,14 @@ static void judge_rst_calls(const struct chal_run *r, const struct hello *h, con
 		} else {
 			snprintf(rs, sizeof rs, "no receive call read any of them");
 		}
-		verdict_add(v, false, "%s sent RST%s: %ld bytes of the reply were never read (%s), and a close() with "
-		            "unread data resets the connection%s%s%s. Read the server's reply before close()", said, at,
-		            unread, rs, linger ? "; also, " : "", ls, linger ? " set SO_LINGER to {1, 0}, which makes close() "
-		            "send RST in any case" : "");
+		verdict_add(v, false, "your program closed with unread data, so the kernel sent RST instead of FIN%s: %s sent "
+		            "RST: %ld bytes of the reply were never read (%s)%s%s%s. Read the server's reply before close()",
+		            at, said, unread, rs, linger ? "; also, " : "", ls, linger ? " set SO_LINGER to {1, 0}, which makes "
+		            "close() send RST in any case" : "");
 	} else if (linger) {
-		verdict_add(v, false, "%s sent RST%s, not FIN: %s set SO_LINGER to {1, 0} (on, 0 seconds), which makes "
-		            "close() abort the connection; it had read the whole reply. Leave SO_LINGER at its default, and "
-		            "close() sends FIN", said, at, ls);
+		verdict_add(v, false, "it read%s the reply, yet its close was an RST%s, not FIN: an abortive close, what "
+		            "SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do: %s set it, and %s sent the RST. Leave "
+		            "SO_LINGER at its default, and close() sends FIN", printed ? " and printed" : "", at, ls, said);
 	} else {
 		verdict_add(v, false, "%s sent RST%s, not FIN, though it had read the reply (%ld bytes) and set no "
 		            "SO_LINGER: was something else left unread?", said, at, got);
@@ -355,7 +362,7 @@ static void judge_rst(const struct chal_run *r, const struct hello *h, struct ve
 		verdict_add(v, false, "it closed the connection (FIN, packet %ld%s) before the reply came (packet %ld), so "
 		            "its kernel answered the reply with RST%s: read the reply, then close()", fin + 1, by, reply + 1, at);
 	} else if (cl && chal_call_is(cl, "close shutdown")) {
-		judge_rst_calls(r, h, cl, at, v);
+		judge_rst_calls(r, h, cl, at, printed, v);
 	} else if (printed)
 		verdict_add(v, false, "it read and printed the reply, yet its close was an RST%s, not FIN: an abortive "
 		            "close, what SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do. Leave SO_LINGER at its "
