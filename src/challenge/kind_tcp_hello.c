@@ -251,7 +251,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 	last_call(r, last, sizeof last);
 	if ((h->reset && !stopped) || rst)
 		judge_rst(r, h, v);
-	else if (h->gave_up && !stopped) {
+	else if (h->gave_up && fin) {
 		/* its FIN only answered the lab's: no close of its own */
 		char by[240];
 		chal_sent_by(r, r->port, TCPF_FIN, by, sizeof by);

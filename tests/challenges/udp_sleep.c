@@ -4,7 +4,8 @@
  *   poll    right: poll() with a 2000 ms timeout
  *   loop    right: a non-blocking recvfrom() every 100 ms, 20 times at most
  * Each prints "no reply" and exits 0, so the wire alone cannot tell them
- * apart.  Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT. */
+ * apart.  The @ marks are the lines the test finds the verdict's line
+ * numbers by.  Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT. */
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -32,17 +33,17 @@ int main(int argc, char **argv)
 	ssize_t n = -1;
 	if (!strcmp(mode, "poll")) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 2000) > 0)
+		if (poll(&p, 1, 2000) > 0)   /* @poll */
 			n = recv(fd, buf, sizeof buf, 0);
 	} else if (!strcmp(mode, "loop")) {
 		for (int i = 0; i < 20 && n < 0; i++) {
-			n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+			n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);   /* @loop-recv */
 			if (n < 0)
 				nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 		}
 	} else {
-		sleep(2);
-		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		sleep(2);                                      /* @sleep-call */
+		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);   /* @sleep-recv */
 	}
 	if (n >= 0)
 		printf("reply: %.*s\n", (int)n, buf);

@@ -5,7 +5,8 @@ the tracer tells apart (tests/e2e_challenges_trace.sh), by the first argument:
   nolook   wrong: time.sleep(2), and never receives at all
   select   right: select.select() with a 2 s timeout
 Each prints "no reply" and exits 0, so the wire alone cannot tell them
-apart.  Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT."""
+apart.  The @ marks are the lines the test finds the verdict's line
+numbers by.  Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT."""
 import os, select, socket, sys, time
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "sleep"
@@ -15,15 +16,15 @@ s.sendto(b"ping", (host, port))
 s.sendto(b"reply?", (host, port))
 data = None
 if mode == "select":
-    ready, _, _ = select.select([s], [], [], 2)
+    ready, _, _ = select.select([s], [], [], 2)    # @select
     if ready:
         data, _ = s.recvfrom(2048)
 else:
-    time.sleep(2)
+    time.sleep(2)                                  # @sleep-call
     if mode == "sleep":
         s.setblocking(False)
         try:
-            data, _ = s.recvfrom(2048)
+            data, _ = s.recvfrom(2048)             # @sleep-recv
         except BlockingIOError:
             pass
 print("reply: %r" % data if data else "no reply")
