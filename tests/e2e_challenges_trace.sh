@@ -71,7 +71,7 @@ check udp-sender "python3 $c select" 0 "result: PASS" \
 	"ok    it waited for the reply with a timeout: line $(line "$c" '@select') \`ready, _, _ = select.select([s], [], [], 2)\`"
 # no timeout at all: the call it was stopped in is named
 c=$sol/udp_sender.py
-check udp-sender "python3 $c forever" 1 "FAIL  your program waited for a reply that never comes: it was still running after 5 s and was stopped (line $(line "$c" 'data, _ = s.recvfrom(2048)') \`data, _ = s.recvfrom(2048)\` was still waiting"
+check udp-sender "python3 $c forever" 1 "FAIL  your program waited for a reply that never comes: it was still running after 5 s and was stopped. Set a receive timeout" "(line $(line "$c" 'data, _ = s.recvfrom(2048)') \`data, _ = s.recvfrom(2048)\` was still waiting"
 
 # ---- the learner's lines beside the packets (tcp-client, C with -g and Python) ----
 c=$sol/hello_lines.c

@@ -380,9 +380,9 @@ bool chal_judge_gave_up(const struct chal_run *r, const char *what, int secs, st
 			snprintf(in, sizeof in, " (%s was still waiting, %.1f s, when it was stopped)", said,
 			         (double)last->waited_ms / 1000);
 		}
-		verdict_add(v, false, "your program %s: it was still running after %.0f s and was stopped%s. Set a receive "
+		verdict_add(v, false, "your program %s: it was still running after %.0f s and was stopped. Set a receive "
 		            "timeout (SO_RCVTIMEO with setsockopt(), or settimeout(%d) in Python) and give up when it "
-		            "expires", what, r->seconds, in, secs);
+		            "expires%s", what, r->seconds, secs, in);
 		return false;
 	}
 	if (!WIFEXITED(r->status)) {

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,12 @@
 #define DONE_GRACE_MS 300      /* a server's time between the lab's done() and its stop */
 #define PORTS_MS 50            /* how often the learner's sockets are looked up while it runs */
 #define SERVER_GONE_MS 500     /* after a server's program: the lab reads what its end left in the sockets */
+/* Traced, a program starts slower (an interpreter's many reads at start-up
+ * are stops of the tracer's too), so its seconds count from its first
+ * call the tracer shows, or from this long after its start if that is
+ * sooner.  Every lab side times what it waits for from the program's
+ * calls, so the program's stop still comes before the lab gives up. */
+#define TRACE_SLACK_MS 2000
 
 static void sleep_ms(int ms)
 {
@@ -501,6 +508,8 @@ struct watcher {
 	int out;                       /* the read end of the program's stdout */
 	int64_t t0;
 	int seconds;
+	int64_t exit_ms;               /* when its first process ended (its pidfd: before the tracer's end) */
+	int64_t first_ms;              /* when the tracer first showed one of its calls */
 	atomic_bool quit;
 	enum { W_RUNNING, W_TIMED_OUT, W_SERVER_STOPPED } why;   /* why it stopped the program */
 };
@@ -509,26 +518,44 @@ static void *watch_main(void *arg)
 {
 	struct watcher *w = arg;
 	int64_t done_at = -1, noted = -PORTS_MS;
+	int pidfd = -1;
+	size_t seen = 0;           /* the tracer's events looked at for its first call */
 	while (!atomic_load(&w->quit)) {
-		struct pollfd p = { .fd = w->out, .events = POLLIN };
-		if (poll(&p, 1, 20) > 0 && take_output(w->r, w->out) <= 0)
-			sleep_ms(10);
+		struct pollfd p[2] = { { .fd = w->out, .events = POLLIN }, { .fd = w->exit_ms ? -1 : pidfd, .events = POLLIN } };
+		if (poll(p, 2, 20) > 0) {
+			if (p[0].revents && take_output(w->r, w->out) <= 0)
+				sleep_ms(10);
+			if (p[1].revents)
+				w->exit_ms = clock_ms();   /* its time ends here, not when the tracer has finished */
+		}
 		pid_t pid = trace_pid(w->t);
+		if (pid > 0 && pidfd < 0)
+			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 		if (pid > 0 && clock_ms() - noted >= PORTS_MS) {
 			note_ports(w->r, pid);
 			noted = clock_ms();
 		}
-		if (w->why != W_RUNNING)
-			continue;
+		if (w->why != W_RUNNING || w->exit_ms)
+			continue;   /* stopped, or ended: the tracer is finishing */
 		int64_t now = clock_ms();
 		if (w->server && done_at < 0 && side_done(w->server))
 			done_at = now;
-		if ((done_at >= 0 && now - done_at >= DONE_GRACE_MS) || now >= w->t0 + w->seconds * 1000) {
+		for (size_t n = trace_event_count(w->t); !w->first_ms && seen < n; seen++) {
+			const struct trace_event *ev = trace_event_at(w->t, seen);
+			if (ev && ev->kind == TRACE_EV_CALL)
+				w->first_ms = now;
+		}
+		int64_t from = w->t0 + TRACE_SLACK_MS;
+		if (w->first_ms && w->first_ms < from)
+			from = w->first_ms;
+		if ((done_at >= 0 && now - done_at >= DONE_GRACE_MS) || now >= from + w->seconds * 1000) {
 			w->why = done_at >= 0 ? W_SERVER_STOPPED : W_TIMED_OUT;
 			mark_stop(w->r);   /* before the kill: what it makes the kernel send is the stop's */
 			trace_cancel(w->t);
 		}
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	return NULL;
 }
 
@@ -573,7 +600,7 @@ static bool run_traced(struct chal_run *r, const char *cmd, int seconds, bool ca
 		snprintf(r->untraced, sizeof r->untraced, "%s", strerror(errno));
 		return false;
 	}
-	tp->o = (struct trace_options){ .argv = tp->argv, .timeout_s = seconds + 5.0, .family = r->family,
+	tp->o = (struct trace_options){ .argv = tp->argv, .timeout_s = seconds + TRACE_SLACK_MS / 1000.0 + 5, .family = r->family,
 	                                .capture = capture ? CAPTURE_WANT_HOST : CAPTURE_WANT_NONE,
 	                                .keep_events = true, .out_fd = pfd[1], .env = tp->env };
 	tp->notes = fopen("/dev/null", "we");
@@ -595,8 +622,10 @@ static bool run_traced(struct chal_run *r, const char *cmd, int seconds, bool ca
 		;   /* a call waiting: the watcher keeps the time */
 	atomic_store(&w.quit, true);
 	pthread_join(th, NULL);
-	r->seconds = (double)(clock_ms() - w.t0) / 1000;
 	r->exited = ev->status >= 0 && w.why == W_RUNNING;
+	r->seconds = (double)((r->exited && w.exit_ms ? w.exit_ms : r->stop_ms ? r->stop_ms : clock_ms()) - w.t0) / 1000;
+	if (w.why == W_TIMED_OUT)
+		r->seconds = seconds;   /* what it had: its start under the tracer is not counted */
 	r->status = ev->status >= 0 ? ev->status : W_EXITCODE(0, SIGKILL);
 	*end = w.why == W_SERVER_STOPPED ? PROG_SERVER_STOPPED : r->exited ? PROG_EXITED : PROG_TIMED_OUT;
 	if (!r->exited && !r->stop_ms)
