@@ -87,6 +87,9 @@ check tcp-client "$dir/hello_lines sizeof" 1 "FAIL  after the line came 1 more b
 	"(line $(line "$c" '@sizeof-send') \`send(fd, msg, sizeof msg, 0)\` sent 11 bytes, 1 of them after the line)"
 # it never closed: its FIN only answered the lab's, 5 s after the reply
 check tcp-client "$dir/hello_lines noclose" 1 "FAIL  it never closed the connection: it was still open 5 s after the reply, when the lab gave up waiting and closed its side; it closed only then"
+# it ended without close(): the kernel's FIN at its exit, said (a close all the same)
+check tcp-client "$dir/hello_lines exit" 0 "result: PASS" \
+	"ok    it closed gracefully: FIN, not RST (it had read the reply) (the kernel's, as the program exited: it never called close() on it)"
 c=$sol/hello_wrong.c
 $CC -g -O0 -o "$dir/hello_wrong" "$c" 2> /dev/null &&
 	check tcp-client "$dir/hello_wrong noclose" 1 "FAIL  it never closed the connection: it was still open when the lab stopped your program" \
@@ -99,6 +102,10 @@ check tcp-client "python3 $c linger" 1 \
 c=$sol/timeout_client.py
 check timeouts "python3 $c hang" 1 "FAIL  your program hangs in recv() when the server never answers" \
 	"(line $(line "$c" 'answer = s.recv(1024)') \`answer = s.recv(1024)\` was still waiting"
+# any failing finding that cites the learner's packet gets the call that
+# sent it (the RST's, where a finding cites several)
+check timeouts "python3 $c rst" 1 "FAIL  it reset the connection (RST) instead of closing it with FIN" \
+	"(packet " ": line $(( $(line "$c" 'if mode == "rst":') + 2 )) \`s.close()\`)"
 
 # ---- ptrace refused: the wire's verdict, and the calls said to be unseen ----
 # (LeakSanitizer needs ptrace at exit: not here, as in e2e_trace_refused.sh)

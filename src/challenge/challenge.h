@@ -110,7 +110,8 @@ struct chal_run {
 	bool ran;                       /* it was started by us */
 	bool exited;                    /* it ended by itself within its time */
 	int status;                     /* its wait status */
-	double seconds;                 /* how long it ran */
+	double seconds;                 /* how long it ran (traced: from its first call, as its time counts) */
+	int64_t end_ms;                 /* clock_ms() when it ended or was stopped (0: not known) */
 	int64_t stop_ms;                /* clock_ms() when the lab stopped it (0: it was not stopped) */
 	int64_t stop_ns;                /* the same moment on the capture's clock (wall clock, ns) */
 	char out[8192];                 /* its standard output (cut) */

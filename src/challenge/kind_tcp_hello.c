@@ -173,8 +173,8 @@ static void sent_by(const struct chal_run *r, size_t at, char *out, size_t n)
 	}
 }
 
-/* "; its last call: line 40 `sleep(60)`, still waiting when it was
- * stopped" for a program that never closed, or "". */
+/* " (its last call: line 40 `sleep(60)`, still waiting when it was
+ * stopped)" for a program that never closed, or "". */
 static void last_call(const struct chal_run *r, char *out, size_t n)
 {
 	const struct chal_call *c = chal_last_call(r);
@@ -187,22 +187,16 @@ static void last_call(const struct chal_run *r, char *out, size_t n)
 }
 
 /* A graceful close that no close() made: the kernel's, at the program's
- * exit (its calls show none on the connection).  " (it never called
- * close() ...)", or "". */
-static const char *closed_by(const struct chal_run *r, char *last, size_t n)
+ * exit (its calls show none on a TCP socket), said; else "". */
+static const char *closed_by(const struct chal_run *r)
 {
 	if (!r->traced || !r->exited)
 		return "";
 	for (size_t k = 0; k < r->ncalls; k++)
 		if (chal_call_is(&r->calls[k], "close shutdown") && strstr(r->calls[k].text, "<TCP"))
 			return "";
-	char said[300];
-	snprintf(said, sizeof said, "%s", last);
-	snprintf(last, n, " (the kernel's, as the program exited: it never called close() on it%s%s",
-	         said[0] ? ";" : ")", said[0] ? said + 1 : "");
-	return last;
+	return " (the kernel's, as the program exited: it never called close() on it)";
 }
-
 
 static void judge(struct chal_run *r, struct verdict *v)
 {
@@ -260,7 +254,7 @@ static void judge(struct chal_run *r, struct verdict *v)
 		            by);
 	} else if ((h->eof && !stopped) || fin)
 		verdict_add(v, true, "it closed gracefully: FIN, not RST%s%s", h->sent_reply ? " (it had read the reply)" : "",
-		            closed_by(r, last, sizeof last));
+		            closed_by(r));
 	else if (r->stop_ms)
 		verdict_add(v, false, "it never closed the connection: it was still open when the lab stopped your program "
 		            "after %.0f s%s%s. Call close() when done", r->seconds, h->reset || h->eof ? (h->reset ?

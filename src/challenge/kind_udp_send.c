@@ -284,7 +284,8 @@ static bool waits_bounded(const struct chal_call *c)
  * time.sleep before 3.11). */
 static bool is_sleep(const struct chal_call *c)
 {
-	return chal_call_is(c, SLEEPS) || (chal_call_is(c, "select pselect6") && !strncmp(strchr(c->text, '(') + 1, "0,", 2));
+	const char *a = strchr(c->text, '(');
+	return chal_call_is(c, SLEEPS) || (chal_call_is(c, "select pselect6") && a && !strncmp(a + 1, "0,", 2));
 }
 
 /* The setsockopt(SO_RCVTIMEO) with a timeout above 0 on the socket of
@@ -430,7 +431,8 @@ static void judge(struct chal_run *r, struct verdict *v)
 		note_unseen(r, v);
 	/* its exit, by the lab's clock: the runner starts the program right after
 	 * start() (a few ms later, so this errs towards a shorter wait) */
-	double waited = u->ask >= 0 ? (double)(u->start_ms - u->d[u->ask].at_ms) / 1000 + r->seconds : -1;
+	double waited = u->ask < 0 ? -1 : r->end_ms ? (double)(r->end_ms - u->d[u->ask].at_ms) / 1000 :
+	                (double)(u->start_ms - u->d[u->ask].at_ms) / 1000 + r->seconds;
 	if (!chal_judge_gave_up(r, "waited for a reply that never comes", tmo, v))
 		return;
 	if (WEXITSTATUS(r->status))

@@ -267,6 +267,39 @@ static void judge_end(const struct chal_run *r, struct verdict *v)
 	}
 }
 
+/* Every failing finding that cites a packet of the learner's that a
+ * traced call sent, and names no call yet (a kind's own evidence is
+ * quoted in backticks), gets that call: "... (packet 6: line 12
+ * `s.sendall(req)`)".  The kinds cite packets for their evidence; this
+ * puts the learner's line beside them. */
+static void name_calls(const struct chal_run *r, struct verdict *v)
+{
+	for (size_t i = 0; r->ncalls && i < v->n; i++) {
+		char *t = v->f[i].text;
+		if (v->f[i].ok || strchr(t, '`'))
+			continue;
+		/* of the packets cited, the one that ends the connection says most (an RST, then a FIN) */
+		const struct chal_call *best = NULL;
+		size_t best_no = 0;
+		int best_rank = 0;
+		for (const char *p = t; (p = strstr(p, "packet ")); p += 7) {
+			size_t no = strtoul(p + 7, NULL, 10);
+			const struct chal_call *c = no && no <= r->npkts && r->pkts[no - 1].from_learner ?
+			                            chal_call_of_packet(r, no - 1) : NULL;
+			uint8_t fl = c ? r->pkts[no - 1].info.tcp_flags : 0;
+			int rank = !c ? 0 : (fl & TCPF_RST) ? 3 : (fl & TCPF_FIN) ? 2 : 1;
+			if (rank > best_rank)
+				best = c, best_no = no, best_rank = rank;
+		}
+		if (best) {
+			char said[200];
+			chal_call_said(best, said, sizeof said);
+			size_t l = strlen(t);
+			snprintf(t + l, sizeof v->f[i].text - l, " (packet %zu: %s)", best_no, said);
+		}
+	}
+}
+
 /* The kind's judgement; passed when it found something and nothing failed.
  * Returns how many findings failed. */
 static size_t judge(struct chal_run *r, struct verdict *v)
@@ -274,6 +307,7 @@ static size_t judge(struct chal_run *r, struct verdict *v)
 	*v = (struct verdict){ .pass = true };
 	mark_by_stop(r);
 	r->c->k->judge(r, v);
+	name_calls(r, v);
 	judge_end(r, v);
 	size_t failed = 0, held = 0;
 	for (size_t i = 0; i < v->n; i++) {
@@ -444,6 +478,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 		}
 		if (waitpid(pid, &r->status, WNOHANG) == pid) {
 			r->exited = true;
+			r->end_ms = clock_ms();
 			end = PROG_EXITED;
 			break;
 		}
@@ -494,7 +529,7 @@ static char **command_argv(const char *cmd, char *buf, size_t n)
 	}
 	char **argv = xcalloc(words + 1, sizeof *argv);
 	size_t k = 0;
-	for (char *tok = strtok(buf, " \t"); tok; tok = strtok(NULL, " \t"))
+	for (char *save, *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
 		argv[k++] = tok;
 	return argv;
 }
@@ -623,9 +658,11 @@ static bool run_traced(struct chal_run *r, const char *cmd, int seconds, bool ca
 	atomic_store(&w.quit, true);
 	pthread_join(th, NULL);
 	r->exited = ev->status >= 0 && w.why == W_RUNNING;
-	r->seconds = (double)((r->exited && w.exit_ms ? w.exit_ms : r->stop_ms ? r->stop_ms : clock_ms()) - w.t0) / 1000;
+	r->end_ms = r->exited && w.exit_ms ? w.exit_ms : r->stop_ms ? r->stop_ms : clock_ms();
+	/* its time as it counts (from its first call: its start under the tracer is not its own) */
+	r->seconds = (double)(r->end_ms - (w.first_ms && w.first_ms < w.t0 + TRACE_SLACK_MS ? w.first_ms : w.t0)) / 1000;
 	if (w.why == W_TIMED_OUT)
-		r->seconds = seconds;   /* what it had: its start under the tracer is not counted */
+		r->seconds = seconds;
 	r->status = ev->status >= 0 ? ev->status : W_EXITCODE(0, SIGKILL);
 	*end = w.why == W_SERVER_STOPPED ? PROG_SERVER_STOPPED : r->exited ? PROG_EXITED : PROG_TIMED_OUT;
 	if (!r->exited && !r->stop_ms)

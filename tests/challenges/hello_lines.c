@@ -6,6 +6,7 @@
  *   linger  reads and prints the reply, closes with SO_LINGER {1, 0}: RST
  *   sizeof  sends sizeof msg: the line and its terminating NUL
  *   noclose prints the reply, then waits in recv() until it is stopped
+ *   exit    prints the reply and exits without close(): the kernel's FIN
  * Host and port from $SOCKSCOPE_HOST / $SOCKSCOPE_PORT. */
 #include <netdb.h>
 #include <stdio.h>
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 		close(fd);                      /* @linger-close */
 		return 0;
 	}
+	if (!strcmp(mode, "exit"))
+		return 0;
 	if (!strcmp(mode, "noclose"))
 		recv(fd, buf, sizeof buf, 0);   /* @noclose-wait */
 	close(fd);
