@@ -29,10 +29,15 @@ for p in udp_sender udp_sleep hello_lines; do
 done
 $CC -o "$dir/noptrace" "$here/trace/noptrace.c" 2> "$dir/cc.err" || { fail "noptrace.c: $(cat "$dir/cc.err")"; finish; }
 
+# The --run checks capture in a namespace of sockscope's own where one can
+# be made: its lo carries only the run's packets, so a flood on the host's
+# lo (another test) cannot overrun the tracer's capture and lose the
+# packets that tie a call to the wire.
+capture=$(trace_capture "$bin")
 # check NAME CMD WANT_RC TEXT...: as in e2e_challenges.sh (exit 0 pass, 1 fail; every TEXT in the output).
 check() {
 	name=$1 cmd=$2 want=$3; shift 3
-	$WRAP "$bin" challenge "$name" --run "$cmd" > "$dir/out" 2>&1; rc=$?
+	$WRAP "$bin" challenge "$name" --capture "$capture" --run "$cmd" > "$dir/out" 2>&1; rc=$?
 	if [ $rc -ne "$want" ]; then
 		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
 		fail "$name with '$cmd': exit $rc, wanted $want"; return
