@@ -110,3 +110,11 @@ void text_appendf(char *buf, size_t n, const char *fmt, ...)
 	vsnprintf(buf + used, n - used, fmt, ap);
 	va_end(ap);
 }
+
+uint64_t text_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}

@@ -20,4 +20,10 @@ int text_unquote(const char *s, char *out, size_t cap, size_t *outlen, char *err
  * bytes), cutting what does not fit; a full buf is left as it is. */
 void text_appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* FNV-1a, 64 bits: h = text_fnv1a(TEXT_FNV1A_INIT, p, n), then more bytes
+ * onto h.  A name for content (a recording's lesson text, a cached build),
+ * not a defence against anyone choosing collisions. */
+#define TEXT_FNV1A_INIT 0xcbf29ce484222325ull
+uint64_t text_fnv1a(uint64_t h, const void *p, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 #include "capfile/capfile.h"
 #include "capfile/write.h"
 #include "common/mem.h"
+#include "common/text.h"
 #include "common/vec.h"
 
 #include <stdarg.h>
@@ -62,12 +63,13 @@ static void untab(const char *in, char *out, size_t n)
 uint64_t record_lesson_hash(const struct lesson *l)
 {
 	FILE *f = fopen(l->path, "rb");
-	uint64_t h = 0xcbf29ce484222325ull;
-	int c;
+	uint64_t h = TEXT_FNV1A_INIT;
+	uint8_t buf[4096];
+	size_t n;
 	if (!f)
 		return 0;
-	while ((c = getc(f)) != EOF)
-		h = (h ^ (uint8_t)c) * 0x100000001b3ull;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		h = text_fnv1a(h, buf, n);
 	fclose(f);
 	return h;
 }
