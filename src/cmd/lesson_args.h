@@ -20,6 +20,7 @@ struct lesson_args {
 	const char *dir;                /* --lessons, else the default */
 	const char *compare, *replay, *handout, *theme;
 	bool headless, reset_progress;
+	char lang;                      /* --lang: 'c', 'p' (python), 'e' (the engine's verbs); 0 the default */
 	const char *name;               /* the command ("lesson", "present", ...: argv[0]) */
 	char **pos;                     /* the arguments after the options (argv's) */
 	int npos;

@@ -9,6 +9,7 @@
  */
 #include "lab/lab.h"
 #include "capture/marker.h"
+#include "lab/lab_priv.h"
 #include "common/clock.h"
 #include "common/mem.h"
 #include "common/thread.h"
@@ -38,47 +39,6 @@
 #define PEER_CALLS_MS (3 * 60 * 1000)
 #define PEER_HELLO_MS 10000
 
-struct lab {
-	const struct lesson *lesson;
-	struct capture *cap;
-	enum capture_mode mode;
-	struct demo *demo;
-	int family;
-	int linktype;
-
-	struct lab_options opt;
-	struct lesson_vars vars;
-	bool cap_stopped;
-
-	size_t done;                    /* steps run */
-	struct lab_step_result *results;
-
-	/* Read by the capture thread; changed only while it is stopped. */
-	struct flowtab *flows;          /* used by the capture thread only */
-	uint16_t ports[16];             /* the lab side's ports, to tell who sent a packet */
-	size_t nports;
-	uint16_t allports[48];          /* and the client side's, for the ICMP errors to keep */
-	size_t nallports;
-
-	struct recording *rec;          /* replaying this recording, or NULL (lab_open_replay) */
-	struct peer *peer;              /* two terminals: the other side, or NULL */
-	pthread_t hello;                /* the server side: waits for the client side, says hello */
-	bool hello_running;
-	atomic_int hello_state;         /* 0 waiting for the client side, 1 it said hello, -1 failed */
-	_Atomic(const char *) waiting;  /* what a step waits for the other terminal to do, or NULL */
-	char hello_err[256];
-	char peer_err[256];             /* the channel failed: the steps go on alone */
-	size_t rec_next;                /* its next packet to show */
-
-	pthread_mutex_t mu;             /* guards everything below */
-	pthread_cond_t cv;
-	struct lab_packet *pkts;
-	size_t npkts, cap_pkts;
-	int cur_step;                   /* attribution of the next frame */
-	int64_t last_end;               /* id of the last END marker captured, -1 none */
-	int64_t last_start;             /* id of the last START marker captured, -1 none */
-	struct timeval t0;
-};
 
 static void store_packet(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
                          const uint8_t *data, const struct dissection *d)
@@ -126,8 +86,7 @@ static bool foreign_icmp(const struct lab *lab, const struct pkt_info *i)
 	return true;
 }
 
-/* A lab of nothing yet: lesson, locks, results, flow table. */
-static struct lab *lab_new(const struct lesson *lesson, const struct lab_options *opt)
+struct lab *lab_new(const struct lesson *lesson, const struct lab_options *opt)
 {
 	struct lab *lab = xcalloc(1, sizeof *lab);
 	lab->lesson = lesson;
@@ -141,6 +100,18 @@ static struct lab *lab_new(const struct lesson *lesson, const struct lab_options
 	lab->results = xcalloc(lesson->nsteps, sizeof *lab->results);
 	lab->flows = flowtab_new();
 	return lab;
+}
+
+void lab_store_frame(struct lab *lab, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
+                     const uint8_t *data, int step)
+{
+	struct dissection d;
+	dissect_frame(lab->linktype, data, caplen, wirelen, &d);
+	pthread_mutex_lock(&lab->mu);
+	lab->cur_step = step;
+	pthread_mutex_unlock(&lab->mu);
+	store_packet(lab, ts, caplen, wirelen, data, &d);
+	dissection_free(&d);
 }
 
 static void on_frame(void *ud, const struct timeval *ts, uint32_t caplen, uint32_t wirelen,
@@ -389,6 +360,7 @@ void lab_close(struct lab *lab)
 		pthread_join(lab->hello, NULL);
 	}
 	peer_close(lab->peer);
+	lab_traced_free(lab);
 	demo_free(lab->demo);
 	for (size_t i = 0; i < lab->npkts; i++)
 		free((void *)lab->pkts[i].data);
@@ -449,11 +421,7 @@ static void replay_step(struct lab *lab, int idx, struct lab_step_result *r)
 	*r = lab->rec->results[idx];
 	while (lab->rec_next < lab->rec->npkts && lab->rec->pkts[lab->rec_next].step <= idx) {
 		const struct record_packet *p = &lab->rec->pkts[lab->rec_next++];
-		struct dissection d;
-		dissect_frame(lab->linktype, p->data, p->caplen, p->wirelen, &d);
-		lab->cur_step = p->step;
-		store_packet(lab, &p->ts, p->caplen, p->wirelen, p->data, &d);
-		dissection_free(&d);
+		lab_store_frame(lab, &p->ts, p->caplen, p->wirelen, p->data, p->step);
 	}
 }
 
@@ -588,6 +556,8 @@ int lab_step(struct lab *lab)
 	struct lab_step_result *r = &lab->results[idx];
 	if (lab->rec)
 		replay_step(lab, idx, r);
+	else if (lab->tr)
+		lab_traced_step(lab, idx, r);
 	else
 		live_step(lab, idx, r);
 	pthread_mutex_lock(&lab->mu);
@@ -611,7 +581,7 @@ int lab_family(const struct lab *lab) { return lab->family; }
 uint16_t lab_port(const struct lab *lab) { return (uint16_t)lab->vars.port; }
 const struct lesson_vars *lab_vars(const struct lab *lab) { return &lab->vars; }
 int lab_linktype(const struct lab *lab) { return lab->linktype; }
-bool lab_capturing(const struct lab *lab) { return lab->cap != NULL || lab->rec != NULL; }
+bool lab_capturing(const struct lab *lab) { return lab->cap != NULL || lab->rec != NULL || lab_traced_capturing(lab); }
 bool lab_replaying(const struct lab *lab) { return lab->rec != NULL; }
 enum demo_side lab_side(const struct lab *lab) { return lab->opt.side; }
 uint16_t lab_peer_port(const struct lab *lab) { return lab->peer && lab->opt.side == DEMO_SIDE_SERVER ? peer_port(lab->peer) : 0; }
@@ -705,6 +675,10 @@ void lab_capture_status(struct lab *lab, char *buf, size_t n)
 		if (k > 0 && (size_t)k < n && lab->rec->of > lab->rec->nsteps)
 			snprintf(buf + k, n - (size_t)k, "; it holds steps 1-%zu of %zu: the lesson was left early",
 			         lab->rec->nsteps, lab->rec->of);
+		return;
+	}
+	if (lab->tr) {
+		lab_traced_status(lab, buf, n);
 		return;
 	}
 	if (!lab->cap) {

@@ -96,6 +96,21 @@ struct lab *lab_open_replay(const struct lesson *lesson, const char *path, char 
  * else a live run (lab_open). */
 struct lab *lab_open_or_replay(const struct lesson *lesson, struct capture *cap, enum capture_mode mode,
                                const struct lab_options *opt, const char *replay, char *err, size_t errlen);
+/* The lesson's real programs (its `run:` lines, lessons/programs/) under
+ * the tracer (lab_traced.c): lang 'c' (compiled into the user's cache
+ * first) or 'p' (Python); the capture is the tracer's own, opened as
+ * `want` says (call while the process has one thread: it may unshare).
+ * A step runs its program to the end of the step's lines.  NULL with a
+ * message: no run lines, ptrace refused, a compiler error (its text, with
+ * file:line), no compiler for C -- the caller falls back (to Python, to
+ * the engine's verbs or the recording) and says why. */
+struct lab *lab_open_traced(const struct lesson *lesson, enum capture_want want, const struct lab_options *opt,
+                            char lang, char *err, size_t errlen);
+/* 'c' or 'p' for a traced lab, 0 for the engine's or a recording. */
+char lab_lang(const struct lab *lab);
+/* A traced lab's step: its program's source file and its lines in this
+ * run's language.  False for other labs. */
+bool lab_step_source(const struct lab *lab, size_t step, char *path, size_t n, int *first, int *last);
 void lab_close(struct lab *lab);
 /* Stop capturing (the packets stay), so another lab may use the capture. */
 void lab_stop_capture(struct lab *lab);

@@ -82,6 +82,8 @@ void lesson_free(struct lesson *l)
 			free(s->origins[k].expr);
 	}
 	free(l->steps);
+	for (size_t i = 0; i < l->nruns; i++)
+		free(l->runs[i].args);
 	for (size_t i = 0; i < l->ntoggles; i++)
 		free(l->toggles[i].label);
 	for (size_t i = 0; i < l->nquestions; i++) {
@@ -147,6 +149,7 @@ static const struct key keys[] = {
 	{ "lines",       STEP_KEY,   SPECIAL, 0, 0 },
 	{ "python-lines", STEP_KEY,  SPECIAL, 0, 0 },
 	{ "program",     ANYWHERE,   SPECIAL, 0, 0 },
+	{ "run",         LESSON_KEY, SPECIAL, 0, 0 },
 	{ "recap",       ANYWHERE,   BLOCK,  LK(recap), 0 },
 	{ "try",         ANYWHERE,   BLOCK,  LK(try_it), 0 },
 	{ "question",    ANYWHERE,   SPECIAL, 0, 0 },
@@ -468,6 +471,32 @@ static void key_program(struct parser *p, const char *value)
 		p->l->program_line = p->line;
 }
 
+/* "run: NAME ARGS...": NAME one program of the lesson's folder. */
+static void key_run(struct parser *p, const char *cond, const char *value)
+{
+	struct lesson *l = p->l;
+	size_t n = strcspn(value, " \t");
+	bool ok = n > 0 && n < LESSON_PROGRAM_MAX;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
+	if (!ok) {
+		fail(p, "'run' names a program of the lesson's folder and its arguments, e.g. 'run: client {host} "
+		        "{port:server}'; found '%s'", value);
+		return;
+	}
+	if (l->nruns >= LESSON_MAX_RUNS) {
+		fail(p, "at most %d 'run' lines", LESSON_MAX_RUNS);
+		return;
+	}
+	struct lesson_run *r = &l->runs[l->nruns++];
+	snprintf(r->program, sizeof r->program, "%.*s", (int)n, value);
+	value += n;
+	value += strspn(value, " \t");
+	r->args = xstrdup(value);
+	r->line = p->line;
+	set_cond(cond, r->cond, &r->cond_neg);
+}
+
 /* "12-18" or "12": a range of lines; false when it is not one. */
 static bool parse_range(const char *v, int *first, int *last)
 {
@@ -567,8 +596,8 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		fail(p, "'%s' describes the whole lesson: move it above the first 'step:'", k->name);
 		return;
 	}
-	if (cond && k->kind != ACTION && strcmp(k->name, "expect") != 0) {
-		fail(p, "only 'client', 'server' and 'expect' lines take a [toggle] condition");
+	if (cond && k->kind != ACTION && strcmp(k->name, "expect") != 0 && strcmp(k->name, "run") != 0) {
+		fail(p, "only 'client', 'server', 'expect' and 'run' lines take a [toggle] condition");
 		return;
 	}
 	if (cond && !toggle_known(p->l, cond + (*cond == '!'))) {
@@ -602,6 +631,8 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		key_expect(p, cond, value);
 	} else if (strcmp(k->name, "program") == 0) {
 		key_program(p, value);
+	} else if (strcmp(k->name, "run") == 0) {
+		key_run(p, cond, value);
 	} else if (strcmp(k->name, "callout") == 0 || strcmp(k->name, "lines") == 0 ||
 	           strcmp(k->name, "python-lines") == 0) {
 		key_lines(p, k->name, value);

@@ -125,6 +125,22 @@ struct lesson_question {
 	char *why;
 };
 
+/* "run: server {host} 0", "run[silent]: client --timeout 1": how the
+ * traced lab (lab/lab_traced.c) starts the lesson's programs.  The first
+ * unconditional line of a program gives its arguments, later lines whose
+ * toggle condition holds add theirs.  {host} is the run's address,
+ * {port:NAME} the port program NAME (a server of the lesson, started
+ * first, in the order of these lines) or the lab's server NAME listens
+ * on.  The lesson's own `program` is the one whose steps run. */
+#define LESSON_MAX_RUNS 12
+struct lesson_run {
+	char program[LESSON_PROGRAM_MAX];
+	char *args;                     /* the words after the program's name, owned */
+	char cond[DEMO_NAME_MAX];       /* only when this toggle is on / off */
+	bool cond_neg;
+	int line;
+};
+
 struct lesson {
 	char *path;                     /* the file it was read from */
 	char *id;                       /* file name without number prefix and ".lesson" */
@@ -145,6 +161,8 @@ struct lesson {
 	char *programs;                 /* the folder of its programs, or NULL when it names none */
 	char program[LESSON_PROGRAM_MAX];   /* "program: client": the steps' program unless a step names another */
 	int program_line;
+	struct lesson_run runs[LESSON_MAX_RUNS];   /* "run:" lines, in the file's order */
+	size_t nruns;
 	struct text_block recap;        /* what to remember, shown at the end */
 	struct text_block try_it;       /* commands to try on one's own machine */
 };

@@ -24,6 +24,25 @@ static void print_block(FILE *out, const char *label, const struct text_block *b
 	}
 }
 
+/* A traced lab's step: the lines of the real program that ran, numbered
+ * as in the file ("program: client.c:56-57" and each line). */
+static void print_source(FILE *out, const struct lab *lab, size_t step)
+{
+	char path[4096];
+	int first, last;
+	if (!lab_step_source(lab, step, path, sizeof path, &first, &last))
+		return;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	fprintf(out, "program: %s:%d-%d\n", base, first, last);
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	for (int n = 1; f && fgets(line, sizeof line, f) && n <= last; n++)
+		if (n >= first)
+			fprintf(out, "  %4d| %s%s", n, line, strchr(line, '\n') ? "" : "\n");
+	if (f)
+		fclose(f);
+}
+
 static void print_packet(struct lab *lab, const struct lab_packet *p, const struct headless_opts *o, FILE *out)
 {
 	char line[1024];
@@ -171,7 +190,11 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 	char line[1024];
 
 	fprintf(out, "lesson: %s (%s)\n", l->title, l->id);
-	fprintf(out, "run over: IPv%d, lab server %s port %u\n", fam, fam == 6 ? "::1" : "127.0.0.1", port);
+	if (lab_lang(lab))
+		fprintf(out, "run over: IPv%d, the lesson's %s programs, the server on %s port %u\n", fam,
+		        lab_lang(lab) == 'c' ? "C" : "Python", fam == 6 ? "::1" : "127.0.0.1", port);
+	else
+		fprintf(out, "run over: IPv%d, lab server %s port %u\n", fam, fam == 6 ? "::1" : "127.0.0.1", port);
 	fprintf(out, "capture: %s\n", capture_note);
 	gid_t groups[64];
 	int ng = getgroups(64, groups);
@@ -197,8 +220,11 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 			continue;
 		}
 		fprintf(out, "\n== step %d/%zu: %s\n", idx + 1, l->nsteps, s->title);
-		print_block(out, "code", lesson_step_code(s, fam), lab_vars(lab));
-		if (o->python)
+		if (lab_lang(lab))
+			print_source(out, lab, (size_t)idx);
+		else
+			print_block(out, "code", lesson_step_code(s, fam), lab_vars(lab));
+		if (o->python && !lab_lang(lab))
 			print_block(out, "python", &s->py, lab_vars(lab));
 		for (size_t i = 0; i < r->nout; i++)
 			fprintf(out, "call: %s: %s %s\n", r->out[i].role == DEMO_ROLE_CLIENT ? "client" : "lab server",
