@@ -191,8 +191,8 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 
 	fprintf(out, "lesson: %s (%s)\n", l->title, l->id);
 	if (lab_lang(lab))
-		fprintf(out, "run over: IPv%d, the lesson's %s programs, the server on %s port %u\n", fam,
-		        lab_lang(lab) == 'c' ? "C" : "Python", fam == 6 ? "::1" : "127.0.0.1", port);
+		fprintf(out, "run over: IPv%d, the lesson's %s programs on %s (%s)\n", fam,
+		        lab_lang(lab) == 'c' ? "C" : "Python", fam == 6 ? "::1" : "127.0.0.1", l->programs);
 	else
 		fprintf(out, "run over: IPv%d, lab server %s port %u\n", fam, fam == 6 ? "::1" : "127.0.0.1", port);
 	fprintf(out, "capture: %s\n", capture_note);
