@@ -20,9 +20,11 @@
  */
 #include "lab/lab_priv.h"
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "common/vec.h"
 #include "demo/sockdiag.h"
+#include "dissect/dissect.h"
 #include "lesson/build.h"
 #include "trace/trace.h"
 
@@ -46,6 +48,12 @@
 #define MAX_WORDS 24
 #define MAX_EXTRA 6
 
+/* Events kept for later (pointers into the trace's kept events). */
+struct evq {
+	const struct trace_event **ev;
+	size_t n, cap;
+};
+
 struct lab_traced {
 	char lang;                        /* 'c' or 'p' */
 	struct trace *t;
@@ -61,6 +69,14 @@ struct lab_traced {
 	FILE *err;
 	bool ended;
 	bool capturing;
+	char traced_port[16];             /* ":N": the traced server's port, "" when none */
+	struct evq pending;               /* the other program's calls waiting for the actor's (see settle) */
+	struct evq carry;                 /* the next step's first events */
+	size_t carry_at;
+	const struct trace_packet **claimed;   /* packets of carried events taken by the step before */
+	size_t nclaimed, capclaimed;
+	char closed[32][96];              /* connections an actor closed */
+	size_t nclosed;
 	char end_text[512];
 };
 
@@ -276,6 +292,8 @@ static void learn_ports(struct lab *lab)
 				have |= lab->ports[i] == v;
 			if (!have && lab->nports < 16)
 				lab->ports[lab->nports++] = (uint16_t)v;
+			if (k == 1)
+				snprintf(tr->traced_port, sizeof tr->traced_port, ":%u", v);
 		}
 	if (!lab->vars.port && lab->nports)
 		lab->vars.port = lab->ports[0];
@@ -385,6 +403,9 @@ void lab_traced_free(struct lab *lab)
 	if (tr->err)
 		fclose(tr->err);
 	free(tr->errbuf);
+	free(tr->pending.ev);
+	free(tr->claimed);
+	free(tr->carry.ev);
 	if (tr->out_path[0])
 		unlink(tr->out_path);
 	free(tr);
@@ -442,13 +463,25 @@ struct pkset {
 	size_t n, cap;
 };
 
-static void take_packets(struct pkset *ps, const struct trace_event *ev)
+static void take_packet(struct pkset *ps, const struct trace_packet *p)
+{
+	ps->p = vec_room(ps->p, ps->n, &ps->cap, sizeof *ps->p);
+	ps->p[ps->n++] = p;
+}
+
+static bool claimed(const struct lab_traced *tr, const struct trace_packet *p)
+{
+	for (size_t i = 0; i < tr->nclaimed; i++)
+		if (tr->claimed[i] == p)
+			return true;
+	return false;
+}
+
+static void take_packets(const struct lab_traced *tr, struct pkset *ps, const struct trace_event *ev)
 {
 	for (size_t i = 0; i < ev->npk; i++)
-		if (ev->pk[i].data) {
-			ps->p = vec_room(ps->p, ps->n, &ps->cap, sizeof *ps->p);
-			ps->p[ps->n++] = &ev->pk[i];
-		}
+		if (ev->pk[i].data && !claimed(tr, &ev->pk[i]))
+			take_packet(ps, &ev->pk[i]);
 }
 
 static int by_time(const void *a, const void *b)
@@ -491,6 +524,252 @@ static void tcp_states(struct lab *lab, struct lab_step_result *r)
 	}
 }
 
+/* ---- which step a call belongs to ----
+ *
+ * The step's own program (the actor) runs the step: its calls are the
+ * step's.  The other program runs freely, so when its calls return says
+ * nothing about steps (a server's greeting may come back before or after
+ * the client begins its next line).  What does not vary is the
+ * connection: the other side's calls on a connection go with the actor's
+ * next call that moves data or state on that connection (not a poll or a
+ * getsockopt: Python's connect() polls and asks SO_ERROR; the greeting
+ * goes with the client's recv()
+ * that takes it), or, once the actor has closed it, with the step that
+ * runs (the server's own close after the client's).  Calls on no
+ * connection (socket, bind, listen) go with the step that runs.
+ *
+ * At a step's end the actor has begun the next step's line; the other
+ * program is let finish its reaction (to a close, above all) while the
+ * actor's next events are kept for the next step: the settle.  It ends
+ * at the actor's next call, bounded by SETTLE_MS for a reaction that
+ * does not come. */
+#define SETTLE_MS 1500
+
+/* The connection a call is about: its last "<TCP a->b>" (accept's is its
+ * result), the two ends in order, or "" for none. */
+static void conn_key(const struct trace_event *ev, char *key, size_t n)
+{
+	key[0] = '\0';
+	for (const char *c = strchr(ev->text, '<'); c; c = strchr(c + 1, '<')) {
+		const char *arrow = strstr(c, "->"), *close = strchr(c, '>');
+		if (!arrow || close < arrow)
+			continue;   /* "<TCP a:p LISTEN>": no peer (the '>' of "->" is the arrow's) */
+		const char *end = strchr(arrow + 2, '>');
+		if (!end)
+			continue;
+		const char *a = strchr(c, ' ');
+		if (!a || a > arrow)
+			continue;
+		a++;
+		int la = (int)(arrow - a), lb = (int)(end - arrow - 2);
+		const char *b = arrow + 2;
+		if (la < 0 || lb < 0)
+			continue;
+		bool swap = strncmp(a, b, (size_t)(la < lb ? la : lb)) > 0 || (strncmp(a, b, (size_t)(la < lb ? la : lb)) == 0 && la > lb);
+		if (swap)
+			snprintf(key, n, "%.*s|%.*s", lb, b, la, a);
+		else
+			snprintf(key, n, "%.*s|%.*s", la, a, lb, b);
+	}
+}
+
+static bool key_in(char (*keys)[96], size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+static void key_add(char (*keys)[96], size_t *n, size_t max, const char *key)
+{
+	if (key[0] && !key_in(keys, *n, key) && *n < max)
+		snprintf(keys[(*n)++], 96, "%s", key);
+}
+
+static void queue_push(struct evq *q, const struct trace_event *ev)
+{
+	q->ev = vec_room(q->ev, q->n, &q->cap, sizeof *q->ev);
+	q->ev[q->n++] = ev;
+}
+
+static const char *base_of(const char *path)
+{
+	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+/* A call (or the end) taken into step r. */
+static void take(struct lab_traced *tr, const struct trace_event *ev, struct lab_step_result *r, struct pkset *ps)
+{
+	take_packets(tr, ps, ev);
+	if (ev->kind == TRACE_EV_CALL && r->nout < LAB_MAX_OUTCOMES)
+		outcome_of(tr, ev, &r->out[r->nout++]);
+}
+
+/* The other program's call: the step's now, or pending for its connection. */
+static void take_other(struct lab_traced *tr, const struct trace_event *ev, struct lab_step_result *r,
+                       struct pkset *ps)
+{
+	char key[96];
+	conn_key(ev, key, sizeof key);
+	if (ev->kind == TRACE_EV_CALL && key[0] && !key_in(tr->closed, tr->nclosed, key))
+		queue_push(&tr->pending, ev);
+	else
+		take(tr, ev, r, ps);
+}
+
+/* Does the call move data or state on its connection (what makes the
+ * other side's pending calls this step's)? */
+static bool moves(const struct trace_event *ev)
+{
+	static const char *const names[] = { "recv", "send", "read", "write", "close", "shutdown", "connect", "accept" };
+	for (size_t i = 0; ev->call && i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(ev->call, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The actor's call: its connection's pending calls first, then it. */
+static void take_actor(struct lab_traced *tr, const struct trace_event *ev, struct lab_step_result *r,
+                       struct pkset *ps)
+{
+	char key[96], k2[96];
+	conn_key(ev, key, sizeof key);
+	if (!moves(ev))
+		key[0] = '\0';
+	size_t keep = 0;
+	for (size_t i = 0; i < tr->pending.n; i++) {
+		conn_key(tr->pending.ev[i], k2, sizeof k2);
+		if (key[0] && strcmp(key, k2) == 0)
+			take(tr, tr->pending.ev[i], r, ps);
+		else
+			tr->pending.ev[keep++] = tr->pending.ev[i];
+	}
+	tr->pending.n = keep;
+	take(tr, ev, r, ps);
+	if (ev->kind == TRACE_EV_CALL && ev->call && strcmp(ev->call, "close") == 0)
+		key_add(tr->closed, &tr->nclosed, sizeof tr->closed / sizeof tr->closed[0], key);
+}
+
+static void take_end(struct lab_traced *tr, const struct trace_event *ev, struct lab_step_result *r,
+                     struct pkset *ps)
+{
+	for (size_t i = 0; i < tr->pending.n; i++)
+		take(tr, tr->pending.ev[i], r, ps);
+	tr->pending.n = 0;
+	take_packets(tr, ps, ev);
+	tr->ended = true;
+	snprintf(tr->end_text, sizeof tr->end_text, "%s", ev->text);
+	if (ev->exit != 0 && r->nout < LAB_MAX_OUTCOMES) {
+		/* said where the faces look, as a failed call */
+		struct demo_outcome *o = &r->out[r->nout++];
+		memset(o, 0, sizeof *o);
+		snprintf(o->call, sizeof o->call, "(the programs' end)");
+		snprintf(o->result, sizeof o->result, "%s", ev->text);
+		o->err = EIO;
+	}
+}
+
+/* The next event: those kept for this step first. */
+static const struct trace_event *next_event(struct lab_traced *tr)
+{
+	if (tr->carry_at < tr->carry.n)
+		return tr->carry.ev[tr->carry_at++];
+	tr->carry.n = tr->carry_at = 0;
+	return trace_step(tr->t, TRACE_NEXT_LINE, 0);
+}
+
+/* A packet's connection, as conn_key names a call's. */
+static void packet_key(const struct lab *lab, const struct trace_packet *p, char *key, size_t n)
+{
+	struct dissection d;
+	char a[64], b[64];
+	dissect_frame(lab->linktype, p->data, p->caplen, p->wirelen, &d);
+	dissect_endpoint(&d.info, true, a, sizeof a);
+	dissect_endpoint(&d.info, false, b, sizeof b);
+	dissection_free(&d);
+	bool swap = strcmp(a, b) > 0;
+	snprintf(key, n, "%s|%s", swap ? b : a, swap ? a : b);
+}
+
+/* An event kept for the next step may hold packets of a connection the
+ * actor closed in this one (the other side's FIN, when the windows of
+ * two programs' calls overlapped: the tracer gives a packet to the latest
+ * window open): those are this step's. */
+static void claim_closing(struct lab *lab, const struct trace_event *ev, size_t closed_before, struct pkset *ps)
+{
+	struct lab_traced *tr = lab->tr;
+	char key[96];
+	for (size_t i = 0; i < ev->npk; i++) {
+		const struct trace_packet *p = &ev->pk[i];
+		if (!p->data || claimed(tr, p))
+			continue;
+		packet_key(lab, p, key, sizeof key);
+		if (!key_in(tr->closed + closed_before, tr->nclosed - closed_before, key))
+			continue;
+		take_packet(ps, p);
+		tr->claimed = vec_room(tr->claimed, tr->nclaimed, &tr->capclaimed, sizeof *tr->claimed);
+		tr->claimed[tr->nclaimed++] = p;
+	}
+}
+
+/* Is one end of connection key on port (":N")? */
+static bool key_has_port(const char *key, const char *port)
+{
+	size_t pl = strlen(port), kl = strlen(key);
+	const char *bar = strchr(key, '|');
+	if (!pl || !bar)
+		return false;
+	return ((size_t)(bar - key) >= pl && strncmp(bar - pl, port, pl) == 0) ||
+	       (kl >= pl && strcmp(key + kl - pl, port) == 0);
+}
+
+/* Did the other program close its end of every connection the actor
+ * closed in this step (those with a traced other end)? */
+static bool others_closed(struct lab_traced *tr, char (*mine)[96], size_t nmine, char (*theirs)[96], size_t ntheirs)
+{
+	for (size_t i = 0; i < nmine; i++)
+		if (key_has_port(mine[i], tr->traced_port) && !key_in(theirs, ntheirs, mine[i]))
+			return false;
+	return true;
+}
+
+/* The settle (see above): the other program's calls are the step's, the
+ * actor's (and what answers them) kept for the next. */
+static void settle(struct lab *lab, const char *file, size_t closed_before, struct lab_step_result *r,
+                   struct pkset *ps)
+{
+	struct lab_traced *tr = lab->tr;
+	char carried[16][96], theirs[16][96];
+	size_t ncarried = 0, ntheirs = 0;
+	bool actor_called = false;
+	int64_t until = clock_ms() + SETTLE_MS;
+	while (!(actor_called && others_closed(tr, tr->closed + closed_before, tr->nclosed - closed_before, theirs,
+	                                       ntheirs)) && clock_ms() < until) {
+		const struct trace_event *ev = trace_step(tr->t, TRACE_NEXT_LINE, 0);
+		learn_ports(lab);
+		if (ev->kind == TRACE_EV_WAITING)
+			break;
+		char key[96];
+		conn_key(ev, key, sizeof key);
+		bool actor = strcmp(base_of(ev->path), file) == 0;
+		if (ev->kind == TRACE_EV_END || actor || (key[0] && key_in(carried, ncarried, key))) {
+			queue_push(&tr->carry, ev);
+			claim_closing(lab, ev, closed_before, ps);
+			if (ev->kind == TRACE_EV_END)
+				break;
+			if (ev->kind == TRACE_EV_CALL) {
+				actor_called |= actor;
+				key_add(carried, &ncarried, 16, key);
+			}
+			continue;
+		}
+		if (ev->kind == TRACE_EV_CALL && ev->call && strcmp(ev->call, "close") == 0)
+			key_add(theirs, &ntheirs, 16, key);
+		take_other(tr, ev, r, ps);
+	}
+}
+
 void lab_traced_step(struct lab *lab, int idx, struct lab_step_result *r)
 {
 	struct lab_traced *tr = lab->tr;
@@ -505,30 +784,29 @@ void lab_traced_step(struct lab *lab, int idx, struct lab_step_result *r)
 	         tr->lang == 'c' ? "c" : "py");
 	int last = tr->lang == 'c' ? s->lines.c_last : s->lines.py_last;
 	bool to_end = (size_t)idx + 1 == l->nsteps;
+	size_t closed_before = tr->nclosed;
 	struct pkset ps = { 0 };
 	for (;;) {
-		const struct trace_event *ev = trace_step(tr->t, TRACE_NEXT_LINE, 0);
+		bool carried = tr->carry_at < tr->carry.n;
+		const struct trace_event *ev = next_event(tr);
 		learn_ports(lab);
-		const char *base = strrchr(ev->path, '/') ? strrchr(ev->path, '/') + 1 : ev->path;
-		bool past = !to_end && ev->kind == TRACE_EV_LINE && strcmp(base, file) == 0 && ev->line > last;
-		take_packets(&ps, ev);
-		if (ev->kind == TRACE_EV_CALL && r->nout < LAB_MAX_OUTCOMES)
-			outcome_of(tr, ev, &r->out[r->nout++]);
+		bool actor = strcmp(base_of(ev->path), file) == 0;
 		if (ev->kind == TRACE_EV_END) {
-			tr->ended = true;
-			snprintf(tr->end_text, sizeof tr->end_text, "%s", ev->text);
-			if (ev->exit != 0 && r->nout < LAB_MAX_OUTCOMES) {
-				/* said where the faces look, as a failed call */
-				struct demo_outcome *o = &r->out[r->nout++];
-				memset(o, 0, sizeof *o);
-				snprintf(o->call, sizeof o->call, "(the programs' end)");
-				snprintf(o->result, sizeof o->result, "%s", ev->text);
-				o->err = EIO;
-			}
+			take_end(tr, ev, r, &ps);
 			break;
 		}
-		if (past)
+		if (!to_end && ev->kind == TRACE_EV_LINE && actor && ev->line > last) {
+			queue_push(&tr->carry, ev);   /* the next step's first line */
+			if (!carried)
+				settle(lab, file, closed_before, r, &ps);
 			break;
+		}
+		if (ev->kind == TRACE_EV_WAITING)
+			continue;   /* a call waits; the trace's own timeout bounds it */
+		if (actor)
+			take_actor(tr, ev, r, &ps);
+		else
+			take_other(tr, ev, r, &ps);
 	}
 	store_packets(lab, &ps, idx);
 	tcp_states(lab, r);

@@ -600,6 +600,29 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		fail(p, "only 'client', 'server', 'expect' and 'run' lines take a [toggle] condition");
 		return;
 	}
+	/* expect[python], expect[silent&!python]: a claim of one language's
+	 * programs (lab/lab_traced.c; the engine counts as neither) */
+	char lang = 0;
+	bool lang_neg = false;
+	char cbuf[2 * DEMO_NAME_MAX + 16];
+	if (cond && strcmp(k->name, "expect") == 0) {
+		snprintf(cbuf, sizeof cbuf, "%s", cond);
+		cond = cbuf;
+		char *amp = strchr(cbuf, '&');
+		char *word = amp ? amp + 1 : cbuf;
+		bool neg = *word == '!';
+		if (strcmp(word + neg, "python") == 0 || strcmp(word + neg, "c") == 0) {
+			lang = word[neg] == 'c' ? 'c' : 'p';
+			lang_neg = neg;
+			if (amp)
+				*amp = '\0';
+			else
+				cond = NULL;
+		} else if (amp) {
+			fail(p, "a condition is one toggle, a language (c, python), or both: 'expect[silent&python]:'");
+			return;
+		}
+	}
 	if (cond && !toggle_known(p->l, cond + (*cond == '!'))) {
 		fail(p, "no toggle named '%s': declare it with 'toggle: %s Label' above the first step",
 		     cond + (*cond == '!'), cond + (*cond == '!'));
@@ -629,6 +652,10 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		key_origin(p, value);
 	} else if (strcmp(k->name, "expect") == 0) {
 		key_expect(p, cond, value);
+		if (lang && p->step->nexpects) {
+			p->step->expects[p->step->nexpects - 1].lang = lang;
+			p->step->expects[p->step->nexpects - 1].lang_neg = lang_neg;
+		}
 	} else if (strcmp(k->name, "program") == 0) {
 		key_program(p, value);
 	} else if (strcmp(k->name, "run") == 0) {

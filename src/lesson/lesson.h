@@ -71,9 +71,12 @@ struct lesson_expect {
 	size_t textlen;
 	char cond[DEMO_NAME_MAX];       /* only when this toggle is on / off */
 	bool cond_neg;
+	char lang;                      /* 'c', 'p': only (lang_neg: except) when the lesson's programs
+	                                   in that language run (lab_open_traced); 0 for any run */
+	bool lang_neg;
 	int line;
 };
-#define LESSON_MAX_EXPECTS 8
+#define LESSON_MAX_EXPECTS 12
 
 /* Where a step stands in the lesson's real programs (lessons/programs/,
  * docs/lesson-programs.md): a range of lines of NAME.c and of NAME.py,
