@@ -6,10 +6,10 @@
 # packets: socket() in step 1 with nothing on the wire, connect() in step
 # 3 with the handshake's SYN and SYN/ACK, close() in step 6 with a FIN;
 # the programs exit 0.  The C is compiled once into $XDG_CACHE_HOME.
-# Without cc, --lang c says so and runs the Python; a lesson without
-# run: lines says so and the lab's engine runs it.  Only what cannot
-# change from run to run is checked: the lesson's own claims (--check) do
-# not all hold yet for real programs (docs/lesson-programs.md).
+# Every claim of the lesson (--check) holds for both languages and
+# families, and with its toggle "silent".  Without cc, --lang c says so
+# and runs the Python; a lesson without run: lines says so and the lab's
+# engine runs it.
 # Skips (77) without cc or python3, or where ptrace is refused.
 # $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +32,8 @@ for lang in c python; do
 	for fam in 4 6; do
 		tag="$lang -$fam"
 		out=$dir/$lang$fam.out
-		timeout 120 "$bin" lesson tcp-basics --headless --lang $lang -$fam --capture "$cap" > "$out" 2> "$dir/err"
+		timeout 120 "$bin" lesson tcp-basics --headless --check --lang $lang -$fam --capture "$cap" > "$out" 2> "$dir/err"
+		rc=$?
 		all=$(cat "$out" "$dir/err")
 		case $all in *"ptrace is refused"*) echo "SKIP: ptrace is refused here: $all"; exit 77 ;; esac
 		name=C; [ $lang = python ] && name=Python
@@ -50,7 +51,15 @@ for lang in c python; do
 		expect_in "$s6" "call: client: close(" "$tag: step 6 traced close()"
 		expect_in "$s6" "Flags [F.]" "$tag: step 6 has a FIN"
 		expect_in "$all" "exited with status 0" "$tag: the programs exited 0"
+		[ $rc -eq 0 ] && pass "$tag: every claim of the lesson holds (--check)" ||
+			fail "$tag: --check exits $rc: $(grep FAILED "$out")"
 	done
+	out=$(timeout 120 "$bin" lesson tcp-basics --headless --check --lang $lang --toggle silent --capture "$cap" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] && pass "$lang silent: every claim holds (--check)" ||
+		fail "$lang silent: --check exits $rc: $(printf '%s\n' "$out" | grep FAILED)"
+	s4=$(printf '%s\n' "$out" > "$dir/silent"; step_section "$dir/silent" 4)
+	expect_not_in "$s4" "Welcome" "$lang silent: no greeting in step 4"
 done
 n=$(find "$XDG_CACHE_HOME/sockscope/programs" -name client -type f | wc -l)
 [ "$n" -eq 1 ] && pass "the C client was built once into the cache" || fail "cached clients: $n"

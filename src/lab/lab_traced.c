@@ -543,7 +543,7 @@ static void tcp_states(struct lab *lab, struct lab_step_result *r)
  * actor's next events are kept for the next step: the settle.  It ends
  * at the actor's next call, bounded by SETTLE_MS for a reaction that
  * does not come. */
-#define SETTLE_MS 1500
+#define SETTLE_MS 3000
 
 /* The connection a call is about: its last "<TCP a->b>" (accept's is its
  * result), the two ends in order, or "" for none. */
@@ -724,13 +724,30 @@ static bool key_has_port(const char *key, const char *port)
 	       (kl >= pl && strcmp(key + kl - pl, port) == 0);
 }
 
-/* Did the other program close its end of every connection the actor
- * closed in this step (those with a traced other end)? */
-static bool others_closed(struct lab_traced *tr, char (*mine)[96], size_t nmine, char (*theirs)[96], size_t ntheirs)
+/* Has each connection the actor closed in this step (with a traced other
+ * end) both FINs among the step's packets?  The other side's FIN may
+ * ride in a window of the actor's next call (the tracer gives a packet to
+ * the latest window open), so the packets are counted, not the calls. */
+static bool others_closed(const struct lab *lab, char (*mine)[96], size_t nmine, const struct pkset *ps)
 {
-	for (size_t i = 0; i < nmine; i++)
-		if (key_has_port(mine[i], tr->traced_port) && !key_in(theirs, ntheirs, mine[i]))
+	for (size_t i = 0; i < nmine; i++) {
+		if (!key_has_port(mine[i], lab->tr->traced_port))
+			continue;
+		unsigned fins = 0;
+		char key[96];
+		for (size_t k = 0; k < ps->n; k++) {
+			struct dissection d;
+			dissect_frame(lab->linktype, ps->p[k]->data, ps->p[k]->caplen, ps->p[k]->wirelen, &d);
+			bool fin = d.info.tcp && (d.info.tcp_flags & TCPF_FIN);
+			dissection_free(&d);
+			if (fin) {
+				packet_key(lab, ps->p[k], key, sizeof key);
+				fins += strcmp(key, mine[i]) == 0;
+			}
+		}
+		if (fins < 2)
 			return false;
+	}
 	return true;
 }
 
@@ -740,12 +757,12 @@ static void settle(struct lab *lab, const char *file, size_t closed_before, stru
                    struct pkset *ps)
 {
 	struct lab_traced *tr = lab->tr;
-	char carried[16][96], theirs[16][96];
-	size_t ncarried = 0, ntheirs = 0;
+	char carried[16][96];
+	size_t ncarried = 0;
 	bool actor_called = false;
 	int64_t until = clock_ms() + SETTLE_MS;
-	while (!(actor_called && others_closed(tr, tr->closed + closed_before, tr->nclosed - closed_before, theirs,
-	                                       ntheirs)) && clock_ms() < until) {
+	while (!(actor_called && others_closed(lab, tr->closed + closed_before, tr->nclosed - closed_before, ps)) &&
+	       clock_ms() < until) {
 		const struct trace_event *ev = trace_step(tr->t, TRACE_NEXT_LINE, 0);
 		learn_ports(lab);
 		if (ev->kind == TRACE_EV_WAITING)
@@ -764,8 +781,6 @@ static void settle(struct lab *lab, const char *file, size_t closed_before, stru
 			}
 			continue;
 		}
-		if (ev->kind == TRACE_EV_CALL && ev->call && strcmp(ev->call, "close") == 0)
-			key_add(theirs, &ntheirs, 16, key);
 		take_other(tr, ev, r, ps);
 	}
 }
