@@ -9,6 +9,7 @@
 #include "common/proc.h"
 
 #include "common/clock.h"
+#include "common/mem.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -108,4 +109,19 @@ long proc_read(const char *pid, const char *file, char *buf, size_t n)
 	close(fd);
 	buf[got] = '\0';
 	return (long)got;
+}
+
+bool proc_on_path(const char *name, char *found, size_t n)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : ""), *save = NULL, buf[4096];
+	bool ok = false;
+	for (char *d = strtok_r(copy, ":", &save); d && !ok; d = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, sizeof buf, "%s/%s", *d ? d : ".", name);
+		ok = access(buf, X_OK) == 0;
+	}
+	free(copy);
+	if (ok && found)
+		snprintf(found, n, "%s", buf);
+	return ok;
 }

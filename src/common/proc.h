@@ -11,6 +11,7 @@
 #ifndef SOCKSCOPE_PROC_H
 #define SOCKSCOPE_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -42,5 +43,9 @@ int proc_each(int (*fn)(const char *pid, void *arg), void *arg);
 /* /proc/PID/FILE's first n-1 bytes, NUL-ended, into buf: how many were
  * read, or -1 (the process is gone, or the file cannot be read). */
 long proc_read(const char *pid, const char *file, char *buf, size_t n);
+
+/* The first executable NAME in $PATH's directories, its path into found
+ * (may be NULL): false when there is none. */
+bool proc_on_path(const char *name, char *found, size_t n);
 
 #endif

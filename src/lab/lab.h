@@ -68,6 +68,11 @@ struct lab_step_result {
 	 * them (shown apart; the lesson's claims about calls look at both). */
 	struct demo_outcome peer_out[LAB_MAX_OUTCOMES];
 	size_t npeer;
+	/* A traced lab (lab_open_traced): what the programs printed during the
+	 * step, stdout and stderr, line-buffered, cut at the size; "" else.
+	 * The lessons' programs print each result as the engine words it, so
+	 * `expect: result` looks here too. */
+	char output[4096];
 };
 
 struct lab_options {

@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/mem.h"
+#include "common/proc.h"
 #include "common/vec.h"
 #include "demo/sockdiag.h"
 #include "dissect/dissect.h"
@@ -64,11 +65,13 @@ struct lab_traced {
 	pid_t extra[MAX_EXTRA];           /* the lesson's other servers, untraced */
 	int nextra;
 	char out_path[64];                /* the programs' stdout and stderr */
+	long out_off;                     /* read up to here */
 	char *errbuf;                     /* the tracer's notes */
 	size_t errlen;
 	FILE *err;
 	bool ended;
 	bool capturing;
+	bool stdbuf;                      /* coreutils' stdbuf is there to line-buffer C's stdout */
 	char traced_port[16];             /* ":N": the traced server's port, "" when none */
 	struct evq pending;               /* the other program's calls waiting for the actor's (see settle) */
 	struct evq carry;                 /* the next step's first events */
@@ -119,6 +122,22 @@ static bool ptrace_allowed(char *why, size_t n)
 	snprintf(why, n, "ptrace is refused here (%s; /proc/sys/kernel/yama/ptrace_scope 2 or 3, or a container's "
 	         "seccomp profile)", e > 0 ? strerror(e) : "the probe failed");
 	return false;
+}
+
+/* What the programs printed since the last step, into r->output. */
+static void read_output(struct lab_traced *tr, struct lab_step_result *r)
+{
+	FILE *f = fopen(tr->out_path, "r");
+	if (!f || fseek(f, tr->out_off, SEEK_SET) < 0) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	size_t k = fread(r->output, 1, sizeof r->output - 1, f);
+	r->output[k] = '\0';
+	fseek(f, 0, SEEK_END);
+	tr->out_off = ftell(f);
+	fclose(f);
 }
 
 /* The lesson's folder's file NAME.c or NAME.py into buf. */
@@ -184,8 +203,14 @@ static int make_argv(struct lab *lab, const char *name, const char *exe, const c
 	struct lab_traced *tr = lab->tr;
 	const struct lesson *l = lab->lesson;
 	size_t n = 0;
-	if (tr->lang == 'p')
+	if (tr->lang == 'p') {
 		argv[n++] = xstrdup("python3");
+	} else if (tr->stdbuf) {
+		/* each line written when printed, so it lands in its step */
+		argv[n++] = xstrdup("stdbuf");
+		argv[n++] = xstrdup("-oL");
+		argv[n++] = xstrdup("-eL");
+	}
 	argv[n++] = xstrdup(exe);
 	for (size_t i = 0; i < l->nruns; i++) {
 		const struct lesson_run *r = &l->runs[i];
@@ -332,6 +357,10 @@ struct lab *lab_open_traced(const struct lesson *lesson, enum capture_want want,
 	         tr->lang == 'c' ? "c" : "py");
 
 	tr->err = open_memstream(&tr->errbuf, &tr->errlen);
+	/* the programs' output line by line (it is read after each step):
+	 * Python's by its switch, C's through stdbuf when it is there */
+	setenv("PYTHONUNBUFFERED", "1", 1);
+	tr->stdbuf = proc_on_path("stdbuf", NULL, 0);
 	snprintf(tr->out_path, sizeof tr->out_path, "/tmp/sockscope-lesson-%ld.out", (long)getpid());
 	tr->o = (struct trace_options){
 		.timeout_s = TRACED_TIMEOUT_S, .capture = want, .lines = true, .family = lab->family,
@@ -825,6 +854,7 @@ void lab_traced_step(struct lab *lab, int idx, struct lab_step_result *r)
 	}
 	store_packets(lab, &ps, idx);
 	tcp_states(lab, r);
+	read_output(tr, r);
 }
 
 bool lab_step_source(const struct lab *lab, size_t step, char *path, size_t n, int *first, int *last)

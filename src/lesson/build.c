@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/mem.h"
+#include "common/proc.h"
 #include "common/text.h"
 
 #include <errno.h>
@@ -44,26 +45,9 @@ bool lesson_build_cache_dir(char *buf, size_t n)
 	return true;
 }
 
-/* `cc` on PATH, its full path into buf. */
-static bool find_cc(char *buf, size_t n)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		return false;
-	char *copy = xstrdup(path), *save = NULL;
-	bool found = false;
-	for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, n, "%s/cc", *d ? d : ".");
-		found = access(buf, X_OK) == 0;
-	}
-	free(copy);
-	return found;
-}
-
 bool lesson_build_have_cc(void)
 {
-	char cc[4096];
-	return find_cc(cc, sizeof cc);
+	return proc_on_path("cc", NULL, 0);
 }
 
 static void set_error(struct lesson_build *b, enum lesson_build_status st, const char *fmt, ...)
@@ -227,7 +211,7 @@ enum lesson_build_status lesson_build_c(const char *src, struct lesson_build *b)
 		free(text);
 		return b->status;
 	}
-	if (!find_cc(cc, sizeof cc)) {
+	if (!proc_on_path("cc", cc, sizeof cc)) {
 		b->status = LESSON_BUILD_NO_CC;
 		snprintf(b->command, sizeof b->command, "cc %s -g -O0", flags);
 		free(text);

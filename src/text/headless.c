@@ -232,6 +232,11 @@ int headless_run(struct lab *lab, const char *capture_note, const struct headles
 		for (size_t i = 0; i < r->npeer; i++)
 			fprintf(out, "other terminal's call: %s: %s %s\n", r->peer_out[i].role == DEMO_ROLE_CLIENT ? "client" : "lab server",
 			        r->peer_out[i].call, r->peer_out[i].result);
+		for (const char *c = r->output; *c;) {   /* a traced program's own lines */
+			size_t k = strcspn(c, "\n");
+			fprintf(out, "output: %.*s\n", (int)k, c);
+			c += k + (c[k] == '\n');
+		}
 		for (size_t i = 0; i < r->nstates; i++)
 			fprintf(out, "tcp state: %s\n", r->states[i]);
 		for (size_t i = 0; i < s->norigins; i++) {
