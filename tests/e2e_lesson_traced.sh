@@ -1,5 +1,5 @@
 # e2e_lesson_traced.sh — lessons run as their real programs under the
-# tracer (src/lab/lab_traced.c, issue 16): `sockscope lesson tcp-basics
+# tracer (src/lab/lab_traced.c, issue 16).  Lesson 2, `sockscope lesson tcp-basics
 # --headless --lang c|python` over IPv4 and IPv6 prints each step's lines
 # of lessons/programs/02-tcp-basics/client.{c,py} (the callout's line
 # found with grep, not written down), the calls the tracer saw with their
@@ -7,7 +7,9 @@
 # 3 with the handshake's SYN and SYN/ACK, close() in step 6 with a FIN;
 # the programs exit 0.  The C is compiled once into $XDG_CACHE_HOME.
 # Every claim of the lesson (--check) holds for both languages and
-# families, and with its toggle "silent".  Without cc, --lang c says so
+# families, and with its toggle "silent"; so do the claims of the other
+# lessons with run: lines (addresses, many-clients, security), C over
+# IPv4 and Python over IPv6.  Without cc, --lang c says so
 # and runs the Python; a lesson without run: lines says so and the lab's
 # engine runs it.
 # Skips (77) without cc or python3, or where ptrace is refused.
@@ -61,8 +63,22 @@ for lang in c python; do
 	s4=$(printf '%s\n' "$out" > "$dir/silent"; step_section "$dir/silent" 4)
 	expect_not_in "$s4" "Welcome" "$lang silent: no greeting in step 4"
 done
-n=$(find "$XDG_CACHE_HOME/sockscope/programs" -name client -type f | wc -l)
-[ "$n" -eq 1 ] && pass "the C client was built once into the cache" || fail "cached clients: $n"
+# the other lessons that run their programs: every claim, C over IPv4 and
+# Python over IPv6 (together both languages and both families)
+for id in addresses many-clients security; do
+	for run in "c -4" "python -6"; do
+		# shellcheck disable=SC2086  # the language and the family are words
+		out=$(timeout 120 "$bin" lesson $id --headless --check --lang $run --capture "$cap" 2>&1)
+		rc=$?
+		expect_in "$out" "the lesson's $( [ "${run% *}" = c ] && echo C || echo Python) programs" "$id $run: the real programs ran"
+		[ $rc -eq 0 ] && pass "$id $run: every claim of the lesson holds (--check)" ||
+			fail "$id $run: --check exits $rc: $(printf '%s\n' "$out" | grep -E 'FAILED|sockscope:')"
+	done
+done
+
+m=$(ls "$XDG_CACHE_HOME/sockscope/programs" | wc -l)
+# one binary a program: lesson 2's two, 03's two, 09's five, 11's one
+[ "$m" -eq 10 ] && pass "each C program was built once into the cache ($m)" || fail "cached builds: $m, not 10"
 
 # no compiler: a PATH with python3 alone
 mkdir "$dir/bin"
@@ -73,7 +89,7 @@ expect_in "$out" "no C compiler (cc) on PATH: the Python programs run instead" "
 expect_in "$out" "the lesson's Python programs" "no cc: the Python programs ran"
 
 # a lesson without run: lines: said, and the engine runs it
-out=$(timeout 120 "$bin" lesson addresses --headless --lang c --capture "$cap" 2>&1)
+out=$(timeout 120 "$bin" lesson ports --headless --lang c --capture "$cap" 2>&1)
 expect_in "$out" "names no programs to run" "no run lines: said"
 expect_in "$out" "run over: IPv4, lab server" "no run lines: the lab's engine ran it"
 finish

@@ -13,7 +13,7 @@
 
 bool lab_expect_applies(const struct lab *lab, const struct lesson_expect *e)
 {
-	if (e->lang && (lab_lang(lab) == e->lang) == e->lang_neg)
+	if (e->lang && ((lab_lang(lab) ? lab_lang(lab) : 'e') == e->lang) == e->lang_neg)
 		return false;
 	return !e->cond[0] || demo_toggle_on(lab_toggles(lab), e->cond) != e->cond_neg;
 }

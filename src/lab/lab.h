@@ -50,7 +50,7 @@ struct lab_packet {
 	const uint8_t *data;   /* caplen bytes, owned by the lab, valid until lab_close */
 };
 
-#define LAB_MAX_OUTCOMES 16
+#define LAB_MAX_OUTCOMES 48
 
 struct lab_step_result {
 	bool ran;

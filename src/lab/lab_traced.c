@@ -78,6 +78,8 @@ struct lab_traced {
 	size_t carry_at;
 	const struct trace_packet **claimed;   /* packets of carried events taken by the step before */
 	size_t nclaimed, capclaimed;
+	char touched[16][96];             /* connections the step's actor moved data or state on */
+	size_t ntouched;
 	char closed[32][96];              /* connections an actor closed */
 	size_t nclosed;
 	char end_text[512];
@@ -559,19 +561,22 @@ static void tcp_states(struct lab *lab, struct lab_step_result *r)
  * step's.  The other program runs freely, so when its calls return says
  * nothing about steps (a server's greeting may come back before or after
  * the client begins its next line).  What does not vary is the
- * connection: the other side's calls on a connection go with the actor's
- * next call that moves data or state on that connection (not a poll or a
+ * connection: the other side's calls on a connection go with the step
+ * whose actor moved data on it last, when it did so in the step that
+ * ends, else with the actor's next call that moves data or state on that
+ * connection (not a poll or a
  * getsockopt: Python's connect() polls and asks SO_ERROR; the greeting
  * goes with the client's recv()
  * that takes it), or, once the actor has closed it, with the step that
  * runs (the server's own close after the client's).  Calls on no
  * connection (socket, bind, listen) go with the step that runs.
  *
- * At a step's end the actor has begun the next step's line; the other
- * program is let finish its reaction (to a close, above all) while the
- * actor's next events are kept for the next step: the settle.  It ends
- * at the actor's next call, bounded by SETTLE_MS for a reaction that
- * does not come. */
+ * At the end of a step that closed a connection the actor has begun the
+ * next step's line; the other program is let finish its reaction (its
+ * own close) while the actor's next events are kept for the next step:
+ * the settle.  It ends once both FINs are among the step's packets and
+ * the actor has made its next call, bounded by SETTLE_MS for a reaction
+ * that does not come. */
 #define SETTLE_MS 3000
 
 /* The connection a call is about: its last "<TCP a->b>" (accept's is its
@@ -676,6 +681,7 @@ static void take_actor(struct lab_traced *tr, const struct trace_event *ev, stru
 	}
 	tr->pending.n = keep;
 	take(tr, ev, r, ps);
+	key_add(tr->touched, &tr->ntouched, sizeof tr->touched / sizeof tr->touched[0], key);
 	if (ev->kind == TRACE_EV_CALL && ev->call && strcmp(ev->call, "close") == 0)
 		key_add(tr->closed, &tr->nclosed, sizeof tr->closed / sizeof tr->closed[0], key);
 }
@@ -841,7 +847,7 @@ void lab_traced_step(struct lab *lab, int idx, struct lab_step_result *r)
 		}
 		if (!to_end && ev->kind == TRACE_EV_LINE && actor && ev->line > last) {
 			queue_push(&tr->carry, ev);   /* the next step's first line */
-			if (!carried)
+			if (!carried && tr->nclosed > closed_before)
 				settle(lab, file, closed_before, r, &ps);
 			break;
 		}
@@ -852,6 +858,19 @@ void lab_traced_step(struct lab *lab, int idx, struct lab_step_result *r)
 		else
 			take_other(tr, ev, r, &ps);
 	}
+	/* the other side's calls on a connection this step moved data on are
+	 * its answers: this step's (the server's recv of what was sent) */
+	size_t keep = 0;
+	char k2[96];
+	for (size_t i = 0; i < tr->pending.n; i++) {
+		conn_key(tr->pending.ev[i], k2, sizeof k2);
+		if (key_in(tr->touched, tr->ntouched, k2))
+			take(tr, tr->pending.ev[i], r, &ps);
+		else
+			tr->pending.ev[keep++] = tr->pending.ev[i];
+	}
+	tr->pending.n = keep;
+	tr->ntouched = 0;
 	store_packets(lab, &ps, idx);
 	tcp_states(lab, r);
 	read_output(tr, r);

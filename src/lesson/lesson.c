@@ -600,8 +600,8 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		fail(p, "only 'client', 'server', 'expect' and 'run' lines take a [toggle] condition");
 		return;
 	}
-	/* expect[python], expect[silent&!python]: a claim of one language's
-	 * programs (lab/lab_traced.c; the engine counts as neither) */
+	/* expect[python], expect[silent&!python], expect[engine]: a claim of
+	 * one language's programs (lab/lab_traced.c) or of the lab's engine */
 	char lang = 0;
 	bool lang_neg = false;
 	char cbuf[2 * DEMO_NAME_MAX + 16];
@@ -611,15 +611,16 @@ static void handle_key(struct parser *p, const struct key *k, const char *cond, 
 		char *amp = strchr(cbuf, '&');
 		char *word = amp ? amp + 1 : cbuf;
 		bool neg = *word == '!';
-		if (strcmp(word + neg, "python") == 0 || strcmp(word + neg, "c") == 0) {
-			lang = word[neg] == 'c' ? 'c' : 'p';
+		if (strcmp(word + neg, "python") == 0 || strcmp(word + neg, "c") == 0 || strcmp(word + neg, "engine") == 0) {
+			lang = word[neg];   /* 'c', 'p', 'e' */
 			lang_neg = neg;
 			if (amp)
 				*amp = '\0';
 			else
 				cond = NULL;
 		} else if (amp) {
-			fail(p, "a condition is one toggle, a language (c, python), or both: 'expect[silent&python]:'");
+			fail(p, "a condition is one toggle, a language (c, python, engine), or both: "
+			        "'expect[silent&python]:'");
 			return;
 		}
 	}

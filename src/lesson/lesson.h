@@ -72,7 +72,8 @@ struct lesson_expect {
 	char cond[DEMO_NAME_MAX];       /* only when this toggle is on / off */
 	bool cond_neg;
 	char lang;                      /* 'c', 'p': only (lang_neg: except) when the lesson's programs
-	                                   in that language run (lab_open_traced); 0 for any run */
+	                                   in that language run (lab_open_traced); 'e' the lab's engine
+	                                   (or its recording); 0 for any run */
 	bool lang_neg;
 	int line;
 };
