@@ -220,6 +220,11 @@ static const struct {
 	{ "title: T\nstep: S\nclient[fast]: close\n",
 	  "x.lesson:3: no toggle named 'fast': declare it with 'toggle: fast Label' above the first step" },
 	{ "title: T\nstep: S\nc[x]: y\n", "x.lesson:3: only 'client', 'server', 'expect' and 'run' lines take a [toggle] condition" },
+	{ "title: T\nrun: ../client {host}\n",
+	  "x.lesson:2: 'run' names a program of the lesson's folder and its arguments, e.g. 'run: client {host} {port:server}'; found '../client {host}'" },
+	{ "title: T\nstep: S\nrun: client\n", "x.lesson:3: 'run' describes the whole lesson: move it above the first 'step:'" },
+	{ "title: T\nstep: S\nexpect[fast&python]: packets = 0\n",
+	  "x.lesson:3: no toggle named 'fast': declare it with 'toggle: fast Label' above the first step" },
 	{ "title: T\nstep: S\nclient: setsockopt SO_FAST 1\n",
 	  "x.lesson:3: 'setsockopt' needs an option name, one of: SO_RCVTIMEO SO_SNDTIMEO SO_REUSEADDR SO_RCVBUF SO_SNDBUF SO_KEEPALIVE SO_LINGER TCP_NODELAY TCP_CORK O_NONBLOCK IP_RECVERR" },
 	{ "title: T\nstep: S\npredict: bytes How many?\n",
@@ -326,8 +331,38 @@ static void test_shipped(void)
 	lesson_catalog_free(c);
 }
 
+/* run: lines, and claims of one language (lab/lab_traced.c) */
+static void test_runs(void)
+{
+	char err[512] = "";
+	struct lesson *l = lesson_parse("r.lesson",
+	                                "title: T\ntoggle: silent Quiet\nrun: server {host} 0\nrun[silent]: server --silent\n"
+	                                "run: client {host} {port:server}\nstep: S\nexpect[silent&!python]: error EAGAIN\n"
+	                                "expect[engine]: packets = 0\nexpect[c]: call recv\nc: x\npython: x\nexplain: x\n",
+	                                err, sizeof err);
+	CHECK_MSG(l != NULL, "%s", err);
+	if (!l)
+		return;
+	EQ_INT(3, l->nruns);
+	EQ_STR("server", l->runs[0].program);
+	EQ_STR("{host} 0", l->runs[0].args);
+	EQ_STR("silent", l->runs[1].cond);
+	EQ_STR("--silent", l->runs[1].args);
+	EQ_STR("{host} {port:server}", l->runs[2].args);
+	const struct lesson_expect *e = l->steps[0].expects;
+	EQ_INT('p', e[0].lang);
+	CHECK(e[0].lang_neg);
+	EQ_STR("silent", e[0].cond);
+	EQ_INT('e', e[1].lang);
+	CHECK(!e[1].cond[0]);
+	EQ_INT('c', e[2].lang);
+	CHECK(!e[2].lang_neg);
+	lesson_free(l);
+}
+
 int main(void)
 {
+	test_runs();
 	test_valid();
 	test_valid2();
 	test_valid3();

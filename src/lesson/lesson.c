@@ -444,6 +444,15 @@ static void key_expect(struct parser *p, const char *cond, const char *value)
 /* "program: client" names client.c and client.py of the lesson's programs
  * folder: above the first step for the whole lesson, inside a step for
  * that step alone (a step only the other side acts in). */
+/* Are the first n bytes of name a program's name (letters, digits, _ -)? */
+static bool program_name_ok(const char *name, size_t n)
+{
+	bool ok = n > 0 && n < LESSON_PROGRAM_MAX;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '-';
+	return ok;
+}
+
 static void key_program(struct parser *p, const char *value)
 {
 	size_t n = strlen(value);
@@ -451,10 +460,7 @@ static void key_program(struct parser *p, const char *value)
 		n -= 2;
 	else if (n > 3 && strcmp(value + n - 3, ".py") == 0)
 		n -= 3;
-	bool ok = n > 0 && n < LESSON_PROGRAM_MAX;
-	for (size_t i = 0; i < n && ok; i++)
-		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
-	if (!ok) {
+	if (!program_name_ok(value, n)) {
 		fail(p, "'program' names one program of the lesson's folder, e.g. 'program: client' (client.c and "
 		        "client.py); found '%s'", value);
 		return;
@@ -476,10 +482,7 @@ static void key_run(struct parser *p, const char *cond, const char *value)
 {
 	struct lesson *l = p->l;
 	size_t n = strcspn(value, " \t");
-	bool ok = n > 0 && n < LESSON_PROGRAM_MAX;
-	for (size_t i = 0; i < n && ok; i++)
-		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
-	if (!ok) {
+	if (!program_name_ok(value, n)) {
 		fail(p, "'run' names a program of the lesson's folder and its arguments, e.g. 'run: client {host} "
 		        "{port:server}'; found '%s'", value);
 		return;
