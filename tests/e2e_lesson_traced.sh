@@ -11,7 +11,8 @@
 # lessons with run: lines (addresses, many-clients, security), C over
 # IPv4 and Python over IPv6.  Without cc, --lang c says so
 # and runs the Python; a lesson without run: lines says so and the lab's
-# engine runs it.
+# engine runs it.  As root it runs once more as uid 65534 (the no-root
+# path: the tracer's own namespace).
 # Skips (77) without cc or python3, or where ptrace is refused.
 # $1: the sockscope binary.
 . "$(dirname "$0")/lib.sh"
@@ -79,6 +80,20 @@ done
 m=$(ls "$XDG_CACHE_HOME/sockscope/programs" | wc -l)
 # one binary a program: lesson 2's two, 03's two, 09's five, 11's one
 [ "$m" -eq 10 ] && pass "each C program was built once into the cache ($m)" || fail "cached builds: $m, not 10"
+
+# without privilege (as root: uid 65534 by setpriv): the tracer's own
+# namespace, the cache in a home of that user's
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null 2>&1; then
+	mkdir "$dir/nobody" && chmod 777 "$dir" "$dir/nobody"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$dir/nobody" XDG_CACHE_HOME="$dir/nobody/cache" \
+		TMPDIR="$dir/nobody" timeout 120 "$bin" lesson tcp-basics --headless --check --lang c 2>&1)
+	rc=$?
+	case $out in
+	*"capturing on lo (own namespace)"*) [ $rc -eq 0 ] && pass "uid 65534: every claim holds, in a namespace of its own" ||
+		fail "uid 65534: --check exits $rc: $(printf '%s\n' "$out" | grep -E 'FAILED|sockscope:')" ;;
+	*) echo "note: uid 65534 has no namespace capture here: $(printf '%s\n' "$out" | grep -m1 capture)" ;;
+	esac
+fi
 
 # no compiler: a PATH with python3 alone
 mkdir "$dir/bin"

@@ -420,8 +420,9 @@ static int run_lessons(const struct lesson_args *a, const struct lesson_catalog 
 		if (note[0])
 			fprintf(stderr, "sockscope: %s\n", note);
 		if (lab) {
-			int rc = headless_run(lab, lab_lang(lab) == 'c' ? "the tracer's (the C programs)"
-			                                                : "the tracer's (the Python programs)", &a->hopts, stdout);
+			char status[512];
+			lab_capture_status(lab, status, sizeof status);
+			int rc = headless_run(lab, status, &a->hopts, stdout);
 			save_steps(l, lab_steps_done(lab));
 			lab_close(lab);
 			return rc;

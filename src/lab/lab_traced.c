@@ -64,7 +64,7 @@ struct lab_traced {
 	char learner[LESSON_PROGRAM_MAX + 4], main_file[LESSON_PROGRAM_MAX + 4];   /* "client.c" */
 	pid_t extra[MAX_EXTRA];           /* the lesson's other servers, untraced */
 	int nextra;
-	char out_path[64];                /* the programs' stdout and stderr */
+	char out_path[4096];              /* the programs' stdout and stderr (a file of ours) */
 	long out_off;                     /* read up to here */
 	char *errbuf;                     /* the tracer's notes */
 	size_t errlen;
@@ -91,8 +91,12 @@ char lab_lang(const struct lab *lab) { return lab->tr ? lab->tr->lang : 0; }
 void lab_traced_status(struct lab *lab, char *buf, size_t n)
 {
 	struct lab_traced *tr = lab->tr;
-	snprintf(buf, n, "the lesson's %s programs under the tracer, %s, %zu packets%s%s",
-	         tr->lang == 'c' ? "C" : "Python", tr->capturing ? "captured" : "no capture", lab_packet_count(lab),
+	/* the tracer's own words for its capture: "capturing on lo (own namespace)" */
+	fflush(tr->err);
+	const char *on = tr->errbuf ? strstr(tr->errbuf, "capturing on ") : NULL;
+	int onlen = on ? (int)strcspn(on, "\n") : 0;
+	snprintf(buf, n, "the lesson's %s programs under the tracer, %.*s%s, %zu packets%s%s",
+	         tr->lang == 'c' ? "C" : "Python", onlen, on ? on : "", on ? "" : "no capture", lab_packet_count(lab),
 	         tr->end_text[0] ? "; " : "", tr->end_text);
 }
 
@@ -363,7 +367,16 @@ struct lab *lab_open_traced(const struct lesson *lesson, enum capture_want want,
 	 * Python's by its switch, C's through stdbuf when it is there */
 	setenv("PYTHONUNBUFFERED", "1", 1);
 	tr->stdbuf = proc_on_path("stdbuf", NULL, 0);
-	snprintf(tr->out_path, sizeof tr->out_path, "/tmp/sockscope-lesson-%ld.out", (long)getpid());
+	/* made by mkstemp, so nobody else's file (or link) stands at its name */
+	const char *tmpdir = getenv("TMPDIR");
+	snprintf(tr->out_path, sizeof tr->out_path, "%s/sockscope-lesson-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int ofd = mkstemp(tr->out_path);
+	if (ofd < 0) {
+		snprintf(err, errlen, "no file for the programs' output (%s): %s", tr->out_path, strerror(errno));
+		tr->out_path[0] = '\0';
+		goto fail;
+	}
+	close(ofd);
 	tr->o = (struct trace_options){
 		.timeout_s = TRACED_TIMEOUT_S, .capture = want, .lines = true, .family = lab->family,
 		.output = tr->out_path, .keep_events = true,
