@@ -8,7 +8,7 @@
 # the programs exit 0.  The C is compiled once into $XDG_CACHE_HOME.
 # Every claim of the lesson (--check) holds for both languages and
 # families, and with its toggle "silent"; so do the claims of the other
-# lessons with run: lines (addresses, many-clients, security), C over
+# lessons with run: lines (addresses, ports, many-clients, security), C over
 # IPv4 and Python over IPv6.  Without cc, --lang c says so
 # and runs the Python; a lesson without run: lines says so and the lab's
 # engine runs it.  As root it runs once more as uid 65534 (the no-root
@@ -66,7 +66,7 @@ for lang in c python; do
 done
 # the other lessons that run their programs: every claim, C over IPv4 and
 # Python over IPv6 (together both languages and both families)
-for id in addresses many-clients security; do
+for id in addresses ports many-clients security; do
 	for run in "c -4" "python -6"; do
 		# shellcheck disable=SC2086  # the language and the family are words
 		out=$(timeout 120 "$bin" lesson $id --headless --check --lang $run --capture "$cap" 2>&1)
@@ -78,8 +78,8 @@ for id in addresses many-clients security; do
 done
 
 m=$(ls "$XDG_CACHE_HOME/sockscope/programs" | wc -l)
-# one binary a program: lesson 2's two, 03's two, 09's five, 11's one
-[ "$m" -eq 10 ] && pass "each C program was built once into the cache ($m)" || fail "cached builds: $m, not 10"
+# one binary a program: lesson 2's two, 03's two, 04's two, 09's five, 11's one
+[ "$m" -eq 12 ] && pass "each C program was built once into the cache ($m)" || fail "cached builds: $m, not 12"
 
 # without privilege (as root: uid 65534 by setpriv): the tracer's own
 # namespace, the cache in a home of that user's
@@ -104,7 +104,7 @@ expect_in "$out" "no C compiler (cc) on PATH: the Python programs run instead" "
 expect_in "$out" "the lesson's Python programs" "no cc: the Python programs ran"
 
 # a lesson without run: lines: said, and the engine runs it
-out=$(timeout 120 "$bin" lesson ports --headless --lang c --capture "$cap" 2>&1)
+out=$(timeout 120 "$bin" lesson lifecycle --headless --lang c --capture "$cap" 2>&1)
 expect_in "$out" "names no programs to run" "no run lines: said"
 expect_in "$out" "run over: IPv4, lab server" "no run lines: the lab's engine ran it"
 finish
