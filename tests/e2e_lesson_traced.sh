@@ -9,7 +9,8 @@
 # Every claim of the lesson (--check) holds for both languages and
 # families, and with its toggle "silent"; so do the claims of the other
 # lessons with run: lines (addresses, ports, many-clients, security), C over
-# IPv4 and Python over IPv6.  Without cc, --lang c says so
+# IPv4 and Python over IPv6.  A C program that does not compile is said
+# with its file:line and the engine runs the lesson.  Without cc, --lang c says so
 # and runs the Python; a lesson without run: lines says so and the lab's
 # engine runs it.  As root it runs once more as uid 65534 (the no-root
 # path: the tracer's own namespace).
@@ -102,6 +103,17 @@ to=$(command -v timeout)
 out=$(PATH=$dir/bin "$to" 120 "$bin" lesson tcp-basics --headless --lang c --capture "$cap" 2>&1)
 expect_in "$out" "no C compiler (cc) on PATH: the Python programs run instead" "no cc: said"
 expect_in "$out" "the lesson's Python programs" "no cc: the Python programs ran"
+
+# a program that does not compile: the compiler's words with file:line,
+# and the engine runs the lesson
+cp -r "$top/lessons" "$dir/lessons"
+bad=$dir/lessons/programs/02-tcp-basics/client.c
+line=$(grep -n '/\* \[1\] \*/$' "$bad" | cut -d: -f1)
+sed -i 's|/\* \[1\] \*/$|int unused; /* [1] */|' "$bad"
+out=$(timeout 120 "$bin" lesson tcp-basics --lessons "$dir/lessons" --headless --lang c --capture "$cap" 2>&1)
+expect_in "$out" "client.c does not build" "a compiler error: said"
+expect_in "$out" "client.c:$line:" "a compiler error: its file:line ($line)"
+expect_in "$out" "run over: IPv4, lab server" "a compiler error: the lab's engine ran the lesson"
 
 # a lesson without run: lines: said, and the engine runs it
 out=$(timeout 120 "$bin" lesson lifecycle --headless --lang c --capture "$cap" 2>&1)

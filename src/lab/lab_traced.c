@@ -61,7 +61,7 @@ struct lab_traced {
 	struct trace_options o;
 	char *argv[MAX_WORDS + 4], *and_argv[MAX_WORDS + 4];
 	char exe[LESSON_MAX_RUNS][4096];  /* each program's binary (C) or script (Python) */
-	char learner[LESSON_PROGRAM_MAX + 4], main_file[LESSON_PROGRAM_MAX + 4];   /* "client.c" */
+	char learner[LESSON_PROGRAM_MAX + 4];   /* the learner's file: "client.c" */
 	pid_t extra[MAX_EXTRA];           /* the lesson's other servers, untraced */
 	int nextra;
 	char out_path[4096];              /* the programs' stdout and stderr (a file of ours) */
@@ -359,8 +359,6 @@ struct lab *lab_open_traced(const struct lesson *lesson, enum capture_want want,
 		if (prepare(tr, lesson, srv[i], tr->exe[i + 1], sizeof tr->exe[i + 1], err, errlen) < 0)
 			goto fail;
 	snprintf(tr->learner, sizeof tr->learner, "%s.%s", lesson->program, tr->lang == 'c' ? "c" : "py");
-	snprintf(tr->main_file, sizeof tr->main_file, "%s.%s", nsrv ? srv[0] : lesson->program,
-	         tr->lang == 'c' ? "c" : "py");
 
 	tr->err = open_memstream(&tr->errbuf, &tr->errlen);
 	/* the programs' output line by line (it is read after each step):
@@ -479,7 +477,7 @@ static void outcome_of(const struct lab_traced *tr, const struct trace_event *ev
 	for (const char *c = strstr(ev->text, ") = "); c; c = strstr(c + 1, ") = "))
 		eq = c;
 	size_t clen = eq ? (size_t)(eq - ev->text) + 1 : strlen(ev->text);
-	snprintf(o->call, sizeof o->call, "%s%.*s", ev->where[0] ? "" : "", (int)clen, ev->text);
+	snprintf(o->call, sizeof o->call, "%.*s", (int)clen, ev->text);
 	const char *res = eq ? eq + 2 : "";
 	snprintf(o->result, sizeof o->result, "%s", res);
 	if (ev->is_error) {
