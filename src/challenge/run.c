@@ -45,12 +45,14 @@
 #define DONE_GRACE_MS 300      /* a server's time between the lab's done() and its stop */
 #define PORTS_MS 50            /* how often the learner's sockets are looked up while it runs */
 #define SERVER_GONE_MS 500     /* after a server's program: the lab reads what its end left in the sockets */
-/* Traced, a program starts slower (an interpreter's many reads at start-up
- * are stops of the tracer's too), so its seconds count from its first
- * call the tracer shows, or from this long after its start if that is
- * sooner.  Every lab side times what it waits for from the program's
- * calls, so the program's stop still comes before the lab gives up. */
-#define TRACE_SLACK_MS 2000
+/* A program's start is not its own time: an interpreter's start-up (2.5 s
+ * through pyenv's shims here, more on a loaded machine, and slower traced:
+ * its many reads are stops of the tracer's too) would eat its seconds.  So
+ * they count from its first call the tracer shows (untraced: its first
+ * socket seen), or from this long after its start if that is sooner.
+ * Every lab side times what it waits for from the program's calls, so
+ * the program's stop still comes before the lab gives up. */
+#define TRACE_SLACK_MS 10000
 
 static void sleep_ms(int ms)
 {
@@ -407,7 +409,8 @@ static size_t group_sockets(pid_t pgid, unsigned long *ino, size_t max)
  * Why: an ICMP error quotes the learner's datagram by its ports, and one
  * to a wrong port has nothing of the lab's port in it; without the
  * learner's own source port it could not be told from another program's. */
-static void note_ports(struct chal_run *r, pid_t pgid)
+/* Returns how many sockets the group holds. */
+static size_t note_ports(struct chal_run *r, pid_t pgid)
 {
 	unsigned long ino[MAX_INODES];
 	size_t n = group_sockets(pgid, ino, MAX_INODES);
@@ -429,13 +432,15 @@ static void note_ports(struct chal_run *r, pid_t pgid)
 		}
 		fclose(f);
 	}
+	return n;
 }
 
 /* How the learner's program ended. */
 enum prog_end { PROG_EXITED, PROG_TIMED_OUT, PROG_SERVER_STOPPED };
 
 /* The learner's program: sh -c CMD in a process group of its own, stdout
- * into r->out, stdin from /dev/null; at most seconds, then TERM, KILL.  With
+ * into r->out, stdin from /dev/null; at most seconds (from its first
+ * socket, see TRACE_SLACK_MS), then TERM, KILL.  With
  * server (the kind, when the learner writes a server): also stopped
  * DONE_GRACE_MS after the lab's side has finished. */
 static enum prog_end run_program(struct chal_run *r, const char *cmd, int seconds, struct lab_side *server)
@@ -447,7 +452,7 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	char port[32], host[80];
 	snprintf(port, sizeof port, "SOCKSCOPE_PORT=%u", r->port);
 	snprintf(host, sizeof host, "SOCKSCOPE_HOST=%s", r->host);
-	int64_t t0 = clock_ms(), done_at = -1, noted = -PORTS_MS;
+	int64_t t0 = clock_ms(), done_at = -1, noted = -PORTS_MS, sock_ms = 0;
 	pid_t pid = proc_spawn(cmd, pfd[1], PROC_KEEP, (const char *const[]){ port, host, NULL });
 	close(pfd[1]);
 	if (pid < 0) {
@@ -457,7 +462,9 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 	r->ran = true;
 	bool eof = false;
 	for (;;) {
-		int64_t now = clock_ms(), left = t0 + seconds * 1000 - now;
+		/* its seconds from its first socket (TRACE_SLACK_MS) */
+		int64_t from = sock_ms && sock_ms < t0 + TRACE_SLACK_MS ? sock_ms : t0 + TRACE_SLACK_MS;
+		int64_t now = clock_ms(), left = from + seconds * 1000 - now;
 		if (server && done_at < 0 && side_done(server))
 			done_at = now;
 		if (!eof) {
@@ -473,7 +480,8 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 			sleep_ms(10);
 		}
 		if (clock_ms() - noted >= PORTS_MS) {
-			note_ports(r, pid);
+			if (note_ports(r, pid) && !sock_ms)
+				sock_ms = clock_ms();
 			noted = clock_ms();
 		}
 		if (waitpid(pid, &r->status, WNOHANG) == pid) {
@@ -495,7 +503,8 @@ static enum prog_end run_program(struct chal_run *r, const char *cmd, int second
 		}
 	}
 	kill(-pid, SIGKILL);   /* what it left running in the background */
-	r->seconds = (double)(clock_ms() - t0) / 1000;
+	int64_t from = sock_ms && sock_ms < t0 + TRACE_SLACK_MS ? sock_ms : t0;
+	r->seconds = (double)(clock_ms() - from) / 1000;
 	/* What it wrote just before it ended is still in the pipe (the loop
 	 * reads at most one buffer a round and stops when the program has
 	 * exited).  Non-blocking: a descendant outside the group may hold the
