@@ -88,8 +88,9 @@ static int trace_screen(struct trace_options *o)
 
 static void trace_usage(FILE *f)
 {
-	fprintf(f, "usage: sockscope trace [--headless] [--timeout S] [--capture MODE] [--no-lines|--lines]\n"
-	           "                       [--write FILE] [--serve PROTO]... [-4|-6] -- PROGRAM [ARGS...]\n"
+	fprintf(f, "usage: sockscope trace [--headless [--ladder]] [--timeout S] [--capture MODE]\n"
+	           "                       [--no-lines|--lines] [--write FILE] [--serve PROTO]... [-4|-6]\n"
+	           "                       -- PROGRAM [ARGS...]\n"
 	           "  Runs PROGRAM (found in PATH as a shell would) in the lab's capture and prints\n"
 	           "  each of its network calls as strace does, with the packets that call put on\n"
 	           "  the wire and, for a program built with -g or a Python script, the file:line\n"
@@ -97,6 +98,8 @@ static void trace_usage(FILE *f)
 	           "  --headless     print the calls and packets as text (the default when not\n"
 	           "                 on a terminal); else a screen steps it: Space the next call\n"
 	           "                 (or line), c to the end, b back, ? help, q quit\n"
+	           "  --ladder       with --headless: at the end, each TCP connection as a ladder\n"
+	           "                 diagram, each arrow tagged with the call and line that caused it\n"
 	           "  --timeout S    end the program after S seconds (default %d); exit status 124\n"
 	           "  --capture MODE auto (default), host, namespace or none (calls only)\n"
 	           "  --no-lines     do not look for source lines (nor run Python's line runner)\n"
@@ -138,6 +141,8 @@ int cmd_trace(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--headless")) {
 			headless = true;
+		} else if (!strcmp(a, "--ladder")) {
+			o.ladder = o.keep_events = true;
 		} else if (!strcmp(a, "--no-lines")) {
 			o.no_lines = true;
 		} else if (!strcmp(a, "--lines")) {

@@ -405,6 +405,42 @@ long ladder_frame_of_row(const struct ladder *l, size_t row)
 	return row < l->nrows ? l->rows[row].frame : -1;
 }
 
+long ladder_conn_of(const struct ladder_frame *frames, size_t n, size_t frame, const struct ladder_conn *c,
+                    size_t nc)
+{
+	if (frame >= n)
+		return -1;
+	struct dissection d;
+	const struct ladder_frame *f = &frames[frame];
+	dissect_frame(f->linktype, f->data, f->caplen, f->wirelen, &d);
+	long found = -1;
+	bool ltr;
+	for (size_t k = 0; found < 0 && d.info.tcp && d.info.has_ports && k < nc; k++)
+		if (conn_has(&c[k], &d.info, &ltr))
+			found = (long)k;
+	dissection_free(&d);
+	return found;
+}
+
+void ladder_print(const struct ladder_frame *frames, size_t n, int width, FILE *out)
+{
+	struct ladder_conn *c = NULL;
+	size_t nc = ladder_connections(frames, n, &c);
+	if (!nc)
+		fprintf(out, "\nladder: no TCP connection was captured\n");
+	for (size_t k = 0; k < nc; k++) {
+		char a[64], b[64];
+		ladder_endpoint(&c[k], true, a, sizeof a);
+		ladder_endpoint(&c[k], false, b, sizeof b);
+		fprintf(out, "\nladder: %s <-> %s, %zu segments\n", a, b, c[k].npackets);
+		struct ladder *lad = ladder_build(frames, n, &c[k], width);
+		for (size_t r = 0; r < lad->nrows; r++)
+			fprintf(out, "  %s\n", lad->rows[r].text);
+		ladder_free(lad);
+	}
+	free(c);
+}
+
 /* ---- step tags ---- */
 
 /* Words followed by '(' that are not calls. */

@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* One frame of the input.  Everything is borrowed for the duration of the
  * call that receives it; the ladder keeps copies of what it draws. */
@@ -104,6 +105,17 @@ void ladder_free(struct ladder *l);
  * is not in the ladder; and the frame a row draws, or -1. */
 long ladder_row_of_frame(const struct ladder *l, size_t frame);
 long ladder_frame_of_row(const struct ladder *l, size_t row);
+
+/* Which of the nc connections (from ladder_connections) frame `frame`
+ * belongs to, or -1 when it is no TCP segment of any of them. */
+long ladder_conn_of(const struct ladder_frame *frames, size_t n, size_t frame, const struct ladder_conn *c,
+                    size_t nc);
+
+/* Every TCP connection among the frames as a ladder `width` columns wide,
+ * each after a "ladder: A <-> B, N segments" heading, rows indented by two
+ * ("ladder: no TCP connection was captured" when there is none): what the
+ * headless --ladder outputs print at their end. */
+void ladder_print(const struct ladder_frame *frames, size_t n, int width, FILE *out);
 
 /* A short tag for what a step of code did: "step 3 connect()", from the
  * first call in its C lines that can put something on the wire (helpers

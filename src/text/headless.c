@@ -139,22 +139,8 @@ static int print_expects(struct lab *lab, int idx, const struct lesson_step *s, 
 static void print_ladders(struct lab *lab, FILE *out)
 {
 	struct lab_frames fr;
-	struct ladder_conn *c = NULL;
 	lab_frames_get(lab, &fr);
-	size_t nc = ladder_connections(fr.f, fr.n, &c);
-	if (!nc)
-		fprintf(out, "\nladder: no TCP connection was captured\n");
-	for (size_t k = 0; k < nc; k++) {
-		char a[64], b[64];
-		ladder_endpoint(&c[k], true, a, sizeof a);
-		ladder_endpoint(&c[k], false, b, sizeof b);
-		fprintf(out, "\nladder: %s <-> %s, %zu segments\n", a, b, c[k].npackets);
-		struct ladder *lad = ladder_build(fr.f, fr.n, &c[k], 100);
-		for (size_t r = 0; lad && r < lad->nrows; r++)
-			fprintf(out, "  %s\n", lad->rows[r].text);
-		ladder_free(lad);
-	}
-	free(c);
+	ladder_print(fr.f, fr.n, 100, out);
 	lab_frames_free(&fr);
 }
 

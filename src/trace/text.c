@@ -426,6 +426,62 @@ void trace_text_state(const struct trace_event *last, const struct trace_event *
 		snprintf(buf, len, "stopped after event %zu (showing %zu)", n, sel + 1);
 }
 
+static char *frame_tag(const struct trace_event *ev, const struct trace_packet *p)
+{
+	static const char *const said[] = {
+		[TRACE_PK_BETWEEN] = "between calls",
+		[TRACE_PK_DELACK] = "delayed ACK",
+		[TRACE_PK_END] = "the program's end",
+	};
+	if (p->kind != TRACE_PK_CALL)
+		return xstrdup(said[p->kind]);
+	char tag[400];
+	snprintf(tag, sizeof tag, "%s%s%s%s", ev->where, ev->where[0] && ev->call ? " " : "", ev->call ? ev->call : "",
+	         ev->call ? "()" : "");
+	return xstrdup(tag);
+}
+
+void trace_frames_get(const struct trace *t, struct trace_frames *fr)
+{
+	memset(fr, 0, sizeof *fr);
+	int link = trace_linktype(t);
+	size_t nev = trace_event_count(t), cap = 0;
+	for (size_t i = 0; link >= 0 && i < nev; i++) {
+		const struct trace_event *ev = trace_event_at(t, i);
+		for (size_t k = 0; ev && k < ev->npk; k++) {
+			const struct trace_packet *p = &ev->pk[k];
+			if (!p->data)
+				continue;
+			if (fr->n == cap) {
+				cap = cap ? cap * 2 : 64;
+				fr->f = xrealloc(fr->f, cap * sizeof *fr->f);
+				fr->tag = xrealloc(fr->tag, cap * sizeof *fr->tag);
+				fr->ev = xrealloc(fr->ev, cap * sizeof *fr->ev);
+				fr->pk = xrealloc(fr->pk, cap * sizeof *fr->pk);
+			}
+			fr->tag[fr->n] = frame_tag(ev, p);
+			/* the number the packet line starts with, so arrows and lines agree */
+			fr->f[fr->n] = (struct ladder_frame){ .linktype = link, .data = p->data, .caplen = p->caplen,
+				                                  .wirelen = p->wirelen, .number = (uint32_t)strtoul(p->line, NULL, 10),
+				                                  .tag = fr->tag[fr->n] };
+			fr->ev[fr->n] = i;
+			fr->pk[fr->n] = k;
+			fr->n++;
+		}
+	}
+}
+
+void trace_frames_free(struct trace_frames *fr)
+{
+	for (size_t i = 0; i < fr->n; i++)
+		free(fr->tag[i]);
+	free(fr->tag);
+	free(fr->f);
+	free(fr->ev);
+	free(fr->pk);
+	memset(fr, 0, sizeof *fr);
+}
+
 char *trace_text_source(const char *path, size_t *len)
 {
 	FILE *f = path && path[0] ? fopen(path, "re") : NULL;

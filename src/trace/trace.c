@@ -1084,5 +1084,11 @@ int trace_run(const struct trace_options *o, FILE *out, FILE *err)
 	sigaction(SIGTERM, &sa, NULL);
 	while (trace_step(t, TRACE_TO_END, 0)->kind != TRACE_EV_END)
 		;   /* WAITING: nothing to show headless until the call returns */
+	if (o->ladder && out) {
+		struct trace_frames fr;
+		trace_frames_get(t, &fr);
+		ladder_print(fr.f, fr.n, 100, out);
+		trace_frames_free(&fr);
+	}
 	return trace_close(t);
 }

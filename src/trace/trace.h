@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "capture/capture.h"
+#include "render/ladder.h"
 
 /* What sockscope trace returns when it could not run the program at all
  * (as a shell does), and when --timeout ended it (as timeout(1) does). */
@@ -49,6 +50,8 @@ struct trace_options {
 	                               and its stdin is /dev/null (a caller that keeps what it printed) */
 	const char *const *env;     /* "NAME=value" strings added to the program's environment
 	                               (NULL-ended, or NULL); borrowed */
+	bool ladder;                /* trace_run: after the end, each TCP connection as a ladder
+	                               diagram (needs keep_events) */
 };
 
 /*
@@ -177,6 +180,22 @@ void trace_text_no_source(const char *prog, char *buf, size_t n);
  * recvfrom() at recv_first.c:29", "the end: the program exited with status 0". */
 void trace_text_state(const struct trace_event *last, const struct trace_event *waiting, size_t sel, size_t n,
                       char *buf, size_t len);
+/* The kept events' packets as ladder frames (render/ladder.h), in capture
+ * order, each tagged with what caused it: "client.c:14 connect()" (the
+ * call's line and name, as the call list shows them), "between calls",
+ * "delayed ACK" or "the program's end".  Frame i is packet pk[i] of event
+ * ev[i] (trace_event_at).  Only packets whose frame is kept (keep_events)
+ * are in it; none without a capture.  Everything is owned by `fr` and
+ * valid until trace_frames_free and while the trace is open. */
+struct trace_frames {
+	struct ladder_frame *f;
+	char **tag;
+	size_t *ev, *pk;
+	size_t n;
+};
+void trace_frames_get(const struct trace *t, struct trace_frames *fr);
+void trace_frames_free(struct trace_frames *fr);
+
 /* A source file's text, for a code pane: a new NUL-ended buffer (at most
  * 1 MB) the caller frees, or NULL when it cannot be read. */
 char *trace_text_source(const char *path, size_t *len);
