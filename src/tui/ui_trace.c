@@ -22,12 +22,14 @@
 #include "tui/fieldview.h"
 #include "tui/ui.h"
 #include "trace/trace.h"
+#include "render/ladder.h"
 #include "common/mem.h"
 #include "common/thread.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 enum cmd { CMD_NONE, CMD_STEP, CMD_END, CMD_QUIT };
@@ -60,6 +62,18 @@ struct trace_screen {
 	size_t srclen;
 	struct ui_lines lines;
 	const struct trace_event *end;
+	/* L: the ladder of the selected call's connection, in the place of
+	 * the packets and fields; rebuilt when events arrive, the width
+	 * changes or another connection is selected */
+	bool ladder;
+	struct ladder *lad;
+	size_t *row_ev, *row_pk;      /* per ladder row: the event and packet it draws (its frame's) */
+	size_t lad_events;            /* events the ladder was built from */
+	int lad_w;
+	long lad_conn;                /* the connection drawn, -1: the first */
+	size_t lad_top;
+	size_t lad_sel_ev, lad_sel_pk;  /* the selection last looked at */
+	int lad_skip, pk_skip;
 };
 
 static void *tracer_main(void *arg)
@@ -149,6 +163,9 @@ static void trace_destroy(void *self)
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	fieldview_free(&s->fv);
+	ladder_free(s->lad);
+	free(s->row_ev);
+	free(s->row_pk);
 	ui_lines_free(&s->lines);
 	free(s->src);
 	free(s->list);
@@ -315,6 +332,141 @@ static void draw_detail(struct trace_screen *s, struct rect r, const struct trac
 		fieldview_draw(&s->fv, in, NULL, TC_STEP_PKT);
 }
 
+/* The frame the selection stands for: the selected packet, else the last
+ * packet before the selected call (so a call without packets shows the
+ * connection it is part of); -1 when there is none. */
+static long selected_frame(const struct trace_screen *s, const struct trace_frames *fr)
+{
+	size_t ev = s->sel < s->nlist ? s->list[s->sel] : 0;
+	long best = -1;
+	for (size_t i = 0; i < fr->n && fr->ev[i] <= ev; i++)
+		if (fr->ev[i] < ev || fr->pk[i] <= s->psel)
+			best = (long)i;
+	return best;
+}
+
+static void build_ladder(struct trace_screen *s, int width)
+{
+	struct trace_frames fr;
+	struct ladder_conn *c = NULL;
+	trace_frames_get(s->tt->t, &fr);
+	size_t nc = ladder_connections(fr.f, fr.n, &c);
+	long f = selected_frame(s, &fr);
+	long k = f >= 0 ? ladder_conn_of(fr.f, fr.n, (size_t)f, c, nc) : -1;
+	ladder_free(s->lad);
+	s->lad = ladder_build(fr.f, fr.n, k >= 0 ? &c[k] : NULL, width);
+	s->row_ev = xrealloc(s->row_ev, (s->lad->nrows + 1) * sizeof *s->row_ev);
+	s->row_pk = xrealloc(s->row_pk, (s->lad->nrows + 1) * sizeof *s->row_pk);
+	for (size_t r = 0; r < s->lad->nrows; r++) {
+		long i = s->lad->rows[r].frame;
+		s->row_ev[r] = i >= 0 ? fr.ev[i] : SIZE_MAX;
+		s->row_pk[r] = i >= 0 ? fr.pk[i] : SIZE_MAX;
+	}
+	s->lad_conn = k;
+	s->lad_events = s->nlist;
+	s->lad_w = width;
+	free(c);
+	trace_frames_free(&fr);
+}
+
+/* Is the ladder's connection still the selection's?  (Cheap: only the
+ * selected packet's own row is looked for.) */
+static bool ladder_has_selection(const struct trace_screen *s)
+{
+	size_t ev = s->sel < s->nlist ? s->list[s->sel] : SIZE_MAX;
+	const struct trace_event *e = event_of(s, s->sel);
+	if (!e || s->psel >= e->npk)
+		return true;   /* nothing selected to follow: keep what is shown */
+	for (size_t r = 0; r < s->lad->nrows; r++)
+		if (s->row_ev[r] == ev && s->row_pk[r] == s->psel)
+			return true;
+	return false;
+}
+
+static void draw_ladder(struct trace_screen *s, struct rect r)
+{
+	int width = r.w - 4;   /* inside the box, less the marker column */
+	size_t sel_ev = s->sel < s->nlist ? s->list[s->sel] : SIZE_MAX;
+	bool moved = sel_ev != s->lad_sel_ev || s->psel != s->lad_sel_pk;
+	if (s->tt->t && (!s->lad || s->lad_events != s->nlist || s->lad_w != width || (moved && !ladder_has_selection(s))))
+		build_ladder(s, width);
+	s->lad_sel_ev = sel_ev;
+	s->lad_sel_pk = s->psel;
+	char title[256] = "Ladder", a[64], b[64];
+	bool found = s->lad && s->lad->found;
+	if (found) {
+		ladder_endpoint(&s->lad->conn, true, a, sizeof a);
+		ladder_endpoint(&s->lad->conn, false, b, sizeof b);
+		snprintf(title, sizeof title, "Ladder: %s <-> %s (L packets)", a, b);
+	}
+	struct rect in = term_box(r, title, s->focus == F_PACKETS);
+	ui_lines_clear(&s->lines);
+	if (!found) {
+		ui_lines_wrap(&s->lines, trace_linktype(s->tt->t) < 0 ? "No packets are captured in this trace."
+		                         : "No TCP connection among the packets yet.", in.w - 2, TC_DIM);
+		ui_lines_wrap(&s->lines, "L shows the packets again.", in.w - 2, TC_DIM);
+		ui_lines_draw(&s->lines, (struct rect){ in.y, in.x + 1, in.h, in.w - 2 }, 0, 0, false);
+		return;
+	}
+	const struct ladder *l = s->lad;
+	size_t head = 0;
+	while (head < l->nrows && l->rows[head].frame < 0)
+		head++;
+	if ((int)head >= in.h - 1)
+		head = 0;
+	for (size_t i = 0; i < head; i++)
+		ui_lines_add(&s->lines, l->rows[i].text, TC_HEADING, ' ');
+	ui_lines_draw(&s->lines, (struct rect){ in.y, in.x, (int)head, in.w }, 0, s->lad_skip, true);
+	ui_lines_clear(&s->lines);
+	size_t ev = s->sel < s->nlist ? s->list[s->sel] : SIZE_MAX;
+	size_t cur = SIZE_MAX;
+	for (size_t i = head; i < l->nrows; i++) {
+		bool mine = s->row_ev[i] == ev, at = mine && s->row_pk[i] == s->psel;
+		if (at)
+			cur = i - head;
+		ui_lines_add(&s->lines, l->rows[i].text, at ? TC_CURSOR : mine ? TC_STEP_PKT : TC_NORMAL, mine ? '*' : ' ');
+	}
+	struct rect list = { in.y + (int)head, in.x, in.h - (int)head, in.w };
+	if (cur != SIZE_MAX)
+		s->lad_top = ui_scroll_into_view(s->lad_top, cur, cur, list.h, s->lines.n);
+	ui_lines_draw(&s->lines, list, s->lad_top, s->lad_skip, true);
+}
+
+/* Up and down in the ladder: the arrow before or after selects its call
+ * and packet, as if picked in the calls and packets panes. */
+static enum ui_result ladder_key(struct trace_screen *s, int key, int page)
+{
+	if (ui_hscroll_key(key, &s->lad_skip))
+		return UI_REDRAW;
+	if (!s->lad)
+		return UI_IGNORED;
+	size_t *arrows = xcalloc(s->lad->nrows + 1, sizeof *arrows), na = 0;
+	long at = 0;
+	size_t ev = s->sel < s->nlist ? s->list[s->sel] : SIZE_MAX;
+	for (size_t r = 0; r < s->lad->nrows; r++)
+		if (s->lad->rows[r].frame >= 0) {
+			if (s->row_ev[r] < ev || (s->row_ev[r] == ev && s->row_pk[r] <= s->psel))
+				at = (long)na;
+			arrows[na++] = r;
+		}
+	long to = ui_move(key, at, na, page);
+	enum ui_result res = to < 0 ? UI_IGNORED : UI_HANDLED;
+	if (to >= 0 && na) {
+		size_t r = arrows[to];
+		for (size_t i = s->nlist; i-- > 0;)
+			if (s->list[i] == s->row_ev[r]) {
+				s->sel = i;
+				s->psel = s->row_pk[r];
+				s->follow = false;
+				s->code_moved = false;
+				break;
+			}
+		res = UI_REDRAW;
+	}
+	free(arrows);
+	return res;
+}
+
 static void trace_draw(void *self)
 {
 	struct trace_screen *s = self;
@@ -326,8 +478,12 @@ static void trace_draw(void *self)
 	const struct trace_event *ev = event_of(s, s->sel);
 	draw_code(s, (struct rect){ 0, 0, top, cw });
 	draw_calls(s, (struct rect){ 0, cw, top, w - cw });
-	draw_packets(s, (struct rect){ top, 0, pk, w }, ev);
-	draw_detail(s, (struct rect){ top + pk, 0, det, w }, ev);
+	if (s->ladder) {
+		draw_ladder(s, (struct rect){ top, 0, pk + det, w });
+	} else {
+		draw_packets(s, (struct rect){ top, 0, pk, w }, ev);
+		draw_detail(s, (struct rect){ top + pk, 0, det, w }, ev);
+	}
 	char state[1024], waiting[512];
 	pthread_mutex_lock(&s->mu);
 	snprintf(waiting, sizeof waiting, "%s", s->waiting);
@@ -346,12 +502,14 @@ static enum ui_result trace_tick(void *self)
 	return UI_REDRAW;
 }
 
-enum { A_STEP = 1, A_END, A_BACK, A_FOCUS, A_FOCUS_BACK, A_HELP, A_QUIT };
+enum { A_STEP = 1, A_END, A_BACK, A_LADDER, A_FOCUS, A_FOCUS_BACK, A_HELP, A_QUIT };
 
 static const struct key_bind trace_binds[] = {
 	{ { ' ' }, A_STEP, "run to the next call (with --lines: the next line)", NULL },
 	{ { 'c' }, A_END, "run the program to its end", NULL },
 	{ { 'b' }, A_BACK, "look back: select the call before the one shown (its packets as they were)", NULL },
+	{ { 'L' }, A_LADDER, "the selected call's TCP connection as a ladder diagram, each arrow tagged with "
+	                     "the call and line that caused it; L again: the packets and fields", NULL },
 	{ { TK_TAB }, A_FOCUS, "the next pane: calls, packets, fields, source", NULL },
 	{ { TK_BTAB }, A_FOCUS_BACK, "the pane before", NULL },
 	{ { '?' }, A_HELP, "this help", NULL },
@@ -388,11 +546,15 @@ static enum ui_result trace_key(void *self, int key)
 			}
 		}
 		return UI_REDRAW;
-	case A_FOCUS:
-		s->focus = (s->focus + 1) % F_COUNT;
+	case A_LADDER:
+		s->ladder = !s->ladder;
+		s->focus = F_PACKETS;   /* its arrows take the moving keys */
 		return UI_REDRAW;
+	case A_FOCUS:
 	case A_FOCUS_BACK:
-		s->focus = (s->focus + F_COUNT - 1) % F_COUNT;
+		do   /* the fields are not shown beside the ladder */
+			s->focus = (s->focus + (keys_action(&trace_table, key) == A_FOCUS ? 1 : F_COUNT - 1)) % F_COUNT;
+		while (s->ladder && s->focus == F_DETAIL);
 		return UI_REDRAW;
 	case A_HELP:
 		return UI_HELP;
@@ -413,6 +575,8 @@ static enum ui_result trace_key(void *self, int key)
 		}
 		break;
 	case F_PACKETS:
+		if (s->ladder)
+			return ladder_key(s, key, page);
 		if (ev && ui_move_key(key, &s->psel, ev->npk, page))
 			return UI_REDRAW;
 		break;
