@@ -129,6 +129,23 @@ printf '%s\n' "$after" | grep -q "127.0.0.1:$port > $client .*Flags \[F\.\]" \
 nbetween=$(grep -c '^-- between calls' "$dir/client.out")
 echo "note: $nbetween 'between calls' sections"
 
+# --- --ladder: the connection as a ladder, each arrow tagged with its call's line ---
+"$bin" trace --headless --ladder --timeout 20 --serve http -- "$dir/http_client" '{port}' > "$dir/ladder.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && pass "--ladder: the client exits 0" || fail "--ladder: the traced client exits $rc"
+lad=$(sed -n '/^ladder: /,$p' "$dir/ladder.out")
+printf '%s\n' "$lad" | grep -Eq '^ladder: 127\.0\.0\.1:[0-9]+ <-> 127\.0\.0\.1:[0-9]+, [0-9]+ segments$' \
+	&& pass "--ladder: one ladder, after the calls" || fail "--ladder: no ladder heading: $lad"
+arrow() {   # arrow WHAT TAG: a row drawing WHAT, tagged TAG
+	printf '%s\n' "$lad" | grep -Eq -- "$1.*\|  $2\$" && pass "--ladder: $1, tagged $2" \
+		|| fail "--ladder: no arrow /$1/ tagged $2"
+}
+arrow ' 1 \|--- SYN seq 0 ' "http_client.c:$(L connect) connect\(\)"
+arrow ' 2 \|<-- SYN,ACK seq 0 ack 1 ' "http_client.c:$(L connect) connect\(\)"
+arrow ' 3 \|--- ACK seq 1 ack 1 ' "http_client.c:$(L connect) connect\(\)"
+arrow '\|--- PSH,ACK seq 1 ack 1 len 29 ' "http_client.c:$(L send) sendto\(\)"
+arrow '\|--- FIN,ACK seq 30 ack 334 ' "http_client.c:$(L close) close\(\)"
+
 # --- curl: no debug info, call granularity ---
 if command -v curl > /dev/null 2>&1; then
 	# the first server's output file would give its (closed) port

@@ -47,17 +47,46 @@ wait_for "http_client.c:[0-9]+ +socket\(" "the first call (socket) is not listed
 has "Source: http_client.c" "the source pane does not name http_client.c"
 key Space
 wait_for "http_client.c:$L_CONNECT +connect\(" "Space did not step to the connect call"
-wait_for "TCP +74  Flags \[S\]" "the connect call's SYN is not in the packet pane"
-has "TCP +74  Flags \[S\." "the connect call's SYN/ACK is not in the packet pane"
-has "TCP +66  Flags \[\.\]" "the connect call's ACK is not in the packet pane"
+wait_for "TCP +Flags \[S\]" "the connect call's SYN is not in the packet pane"
+has "TCP +Flags \[S\." "the connect call's SYN/ACK is not in the packet pane"
+has "TCP +Flags \[\.\]" "the connect call's ACK is not in the packet pane"
 has "^.> +$L_CONNECT .*connect\(" "the source pane does not mark the connect line ($L_CONNECT)"
 ok "Space: connect at line $L_CONNECT with SYN, SYN/ACK, ACK"
+# L: the connection as a ladder, each arrow tagged with the connect's line
+key L
+wait_for "Ladder: 127\.0\.0\.1:[0-9]+ <-> 127\.0\.0\.1:[0-9]+" "L did not show the ladder of the connection"
+T_CONNECT="http_client.c:$L_CONNECT connect\(\)"
+has "1 \|--- SYN seq 0 .*-+>\|  $T_CONNECT" "the ladder has no SYN arrow tagged $T_CONNECT"
+has "2 \|<-- SYN,ACK seq 0 ack 1 .*-+\|  $T_CONNECT" "the ladder has no SYN,ACK arrow tagged $T_CONNECT"
+has "3 \|--- ACK seq 1 ack 1 .*-+>\|  $T_CONNECT" "the ladder has no ACK arrow tagged $T_CONNECT"
+key L
+wait_for "Packets of the selected call" "L again did not show the packets again"
+ok "L: the ladder, SYN / SYN,ACK / ACK tagged $T_CONNECT; L again: the packets"
 key Space
 wait_for "http_client.c:$L_SEND +send" "Space did not step to the send call"
-wait_for "HTTP +95  Flags \[P\." "the send call's request is not in the packet pane"
+wait_for "HTTP +Flags \[P\." "the send call's request is not in the packet pane"
 # the packet selected is the call's own first: the request, in the fields
 wait_for "GET / HTTP/1.1" "the request's fields do not show GET / HTTP/1.1"
 ok "Space: send at line $L_SEND with the request"
+# 80 columns: the list fits the line as the lesson's does (time and length
+# go, the flags and seq stay), the fields pane starts with the whole line, and > scrolls
+# the list sideways to the rest of it (rows 9-13: the packets pane at 80x24)
+pk_rows() { shot | sed -n '9,13p'; }
+pk_rows | grep -Eq "127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:[0-9]+ HTTP +Flags \[P\.\], seq 1:30, " \
+	|| fail "the request's list line lost its flags or seq at 80 columns"
+has "^. +4  [0-9]+\.[0-9]+  127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:[0-9]+ HTTP +95  Flags \[P\.\]" \
+	"the fields pane does not start with the request's whole line (time and length too)"
+n=0
+while ! pk_rows | grep -q "length 29: HTTP: GET"; do
+	[ $n -lt 30 ] || fail "> did not scroll the packet list to the end of the request's line"
+	key ">"
+	n=$((n + 1))
+	sleep 0.1
+done
+i=0
+while [ $i -lt $n ]; do key "<"; i=$((i + 1)); done
+wait_for "HTTP +Flags \[P\.\], seq 1:30, " "< did not scroll the packet list back"
+ok "a long packet line at 80 columns: fitted, whole in the fields pane, > scrolls to its end ($n presses), < back"
 key c
 wait_for "the end: the program exited with status 0" "c did not run the program to its end"
 ok "c: run to the end, said"
@@ -65,13 +94,13 @@ L_CLOSE=$(line http_client.c @close)
 wait_for "^.> +$L_CLOSE " "at the end the close call's line ($L_CLOSE) is not the one marked"
 # back, call by call, to the connect: its packets from the kept frames
 n=0
-while ! { shot | grep -Eq "^.> +$L_CONNECT " && shot | grep -Eq "TCP +74  Flags \[S\]"; }; do
+while ! { shot | grep -Eq "^.> +$L_CONNECT " && shot | grep -Eq "TCP +Flags \[S\]"; }; do
 	[ $n -lt 10 ] || fail "b did not go back to the connect call"
 	key b
 	n=$((n + 1))
 	wait_for "^.> +[0-9]+ " "the source pane marks no line" 10
 done
-has "TCP +74  Flags \[S\." "back at connect: its SYN/ACK is not shown again"
+has "TCP +Flags \[S\." "back at connect: its SYN/ACK is not shown again"
 ok "b: back at the connect call, its packets shown again ($n presses)"
 key Tab Tab
 wait_for "Transmission Control Protocol|TCP" "the fields pane shows no TCP"
@@ -100,7 +129,7 @@ if "$BIN" trace --headless --lines --capture none -- "$TMP/http_client" 1 2>&1 |
 	has "nothing on the wire" "--lines: no line said it put nothing on the wire"
 	key Space
 	wait_for "http_client.c:$L_CONNECT +connect\(" "--lines: Space did not step to the connect call under its line"
-	wait_for "TCP +74  Flags \[S\]" "--lines: the connect call's SYN is not shown"
+	wait_for "TCP +Flags \[S\]" "--lines: the connect call's SYN is not shown"
 	key q
 	wait_for "EXITED-" "q did not leave the --lines screen"
 	ok "--lines: Space steps lines ($n to the connect line), nothing on the wire said, then the call"

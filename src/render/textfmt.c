@@ -59,6 +59,19 @@ void textfmt_list_line_fit(int width, uint64_t number, const char *time, const c
 		         summary);
 }
 
+void textfmt_list_line_refit(const char *line, int width, char *buf, size_t n)
+{
+	unsigned long long number;
+	unsigned len;
+	char time[32], src[96], dst[96], proto[32];
+	int at = -1;
+	/* the columns hold no spaces; the summary is the rest of the line */
+	if (sscanf(line, "%llu %31s %95s > %95s %31s %u %n", &number, time, src, dst, proto, &len, &at) < 6 || at < 0)
+		snprintf(buf, n, "%s", line);
+	else
+		textfmt_list_line_fit(width, number, time, src, dst, proto, len, line + at, buf, n);
+}
+
 void textfmt_packet_heading_fit(int width, char *buf, size_t n)
 {
 	if (width >= FIT_FULL)

@@ -39,6 +39,10 @@ const char *textfmt_packet_heading(void);
 void textfmt_list_line_fit(int width, uint64_t number, const char *time, const char *src, const char *dst,
                            const char *proto, uint32_t len, const char *summary, char *buf, size_t n);
 void textfmt_packet_heading_fit(int width, char *buf, size_t n);
+/* A row textfmt_list_line made, fitted to `width` as textfmt_list_line_fit
+ * would have made it (for a face that keeps only the text); a line of
+ * another shape is copied as it is. */
+void textfmt_list_line_refit(const char *line, int width, char *buf, size_t n);
 
 /* "Source port: 51234" indented two spaces per depth. */
 void textfmt_field_line(const struct field *f, char *buf, size_t n);

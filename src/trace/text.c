@@ -22,6 +22,7 @@
 #include "common/mem.h"
 
 #include "capfile/write.h"
+#include "render/textfmt.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -396,7 +397,7 @@ void trace_text_event(const struct trace_event *ev, char *buf, size_t n)
 		snprintf(buf, n, "%s%s%s%s%s", pid, ev->where, ev->where[0] ? "  " : "", kind, ev->text);
 }
 
-void trace_text_packet(const struct trace_packet *p, char *buf, size_t n)
+void trace_text_packet(const struct trace_packet *p, int width, char *buf, size_t n)
 {
 	static const char *const before[] = {
 		[TRACE_PK_CALL] = "",
@@ -404,7 +405,13 @@ void trace_text_packet(const struct trace_packet *p, char *buf, size_t n)
 		[TRACE_PK_DELACK] = "delayed ACK: ",
 		[TRACE_PK_END] = "the program's end: ",
 	};
-	snprintf(buf, n, "%s%s", before[p->kind], p->line);
+	int k = snprintf(buf, n, "%s", before[p->kind]);
+	if (k < 0 || (size_t)k >= n)
+		return;
+	if (width > 0)
+		textfmt_list_line_refit(p->line, width - k, buf + k, n - (size_t)k);
+	else
+		snprintf(buf + k, n - (size_t)k, "%s", p->line);
 }
 
 void trace_text_no_source(const char *prog, char *buf, size_t n)

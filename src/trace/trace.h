@@ -172,8 +172,10 @@ int trace_linktype(const struct trace *tr);
  * "[pid N] " first when several processes are traced (as the text has it). */
 void trace_text_event(const struct trace_event *ev, char *buf, size_t n);
 /* A packet as one line of a call's packets: its `inspect --print` line,
- * after "between calls: " (or the like) when the call did not cause it. */
-void trace_text_packet(const struct trace_packet *p, char *buf, size_t n);
+ * after "between calls: " (or the like) when the call did not cause it;
+ * fitted to `width` columns as the lesson's packet list fits its lines
+ * (time and length go first, the summary stays), 0: the whole line. */
+void trace_text_packet(const struct trace_packet *p, int width, char *buf, size_t n);
 /* What a program without source lines gets: "call granularity: curl has no source lines". */
 void trace_text_no_source(const char *prog, char *buf, size_t n);
 /* The state of a trace as a status line: "call 3 of 5", "waiting 2 s in

@@ -307,14 +307,14 @@ static void draw_packets(struct trace_screen *s, struct rect r, const struct tra
 	} else {
 		for (size_t i = 0; i < ev->npk; i++) {
 			char line[1024];
-			trace_text_packet(&ev->pk[i], line, sizeof line);
+			trace_text_packet(&ev->pk[i], in.w - 2, line, sizeof line);   /* less the marker column */
 			enum term_color c = i == s->psel && s->focus == F_PACKETS ? TC_CURSOR
 			                    : ev->pk[i].kind == TRACE_PK_CALL ? TC_STEP_PKT : TC_DIM;
 			ui_lines_add(&s->lines, line, c, i == s->psel ? '>' : ' ');
 		}
 	}
 	s->pk_top = ui_scroll_into_view(s->pk_top, s->psel, s->psel, in.h, s->lines.n);
-	ui_lines_draw(&s->lines, in, s->pk_top, 0, true);
+	ui_lines_draw(&s->lines, in, s->pk_top, s->pk_skip, true);
 }
 
 static void draw_detail(struct trace_screen *s, struct rect r, const struct trace_event *ev)
@@ -328,8 +328,18 @@ static void draw_detail(struct trace_screen *s, struct rect r, const struct trac
 		else
 			fieldview_clear(&s->fv);
 	}
+	/* the packet's whole line first: the list shows it fitted to the width */
+	int said = 0;
+	if (p && in.h > 4) {
+		char line[1024];
+		trace_text_packet(p, 0, line, sizeof line);
+		ui_lines_clear(&s->lines);
+		ui_lines_wrap(&s->lines, line, in.w, TC_NORMAL);
+		said = s->lines.n < (size_t)in.h / 2 ? (int)s->lines.n : in.h / 2;
+		ui_lines_draw(&s->lines, (struct rect){ in.y, in.x, said, in.w }, 0, 0, false);
+	}
 	if (p && s->fv.have)
-		fieldview_draw(&s->fv, in, NULL, TC_STEP_PKT);
+		fieldview_draw(&s->fv, (struct rect){ in.y + said, in.x, in.h - said, in.w }, NULL, TC_STEP_PKT);
 }
 
 /* The frame the selection stands for: the selected packet, else the last
@@ -577,6 +587,8 @@ static enum ui_result trace_key(void *self, int key)
 	case F_PACKETS:
 		if (s->ladder)
 			return ladder_key(s, key, page);
+		if (ui_hscroll_key(key, &s->pk_skip))
+			return UI_REDRAW;
 		if (ev && ui_move_key(key, &s->psel, ev->npk, page))
 			return UI_REDRAW;
 		break;
