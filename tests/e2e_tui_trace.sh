@@ -3,7 +3,9 @@
 # terminal), driven in tmux at 80x24: tests/trace/http_client.c (cc -g
 # -O0) against --serve http.  Space steps call by call; the connect call
 # shows SYN, SYN/ACK, ACK in the packet pane and its line in the source;
-# the send call the request; c runs to the end; b goes back to the connect
+# L shows the connection as a ladder, its SYN, SYN,ACK and ACK arrows
+# tagged with the connect's line; the send call the request, its line
+# fitted to 80 columns, whole in the fields pane, > scrolls to its end; c runs to the end; b goes back to the connect
 # call and its packets are shown again; q leaves a sane terminal.  A
 # program that crashes shows the signal and its line; a client that calls
 # recv() before send() against a silent server shows "waiting N s", and q
@@ -61,7 +63,7 @@ has "2 \|<-- SYN,ACK seq 0 ack 1 .*-+\|  $T_CONNECT" "the ladder has no SYN,ACK 
 has "3 \|--- ACK seq 1 ack 1 .*-+>\|  $T_CONNECT" "the ladder has no ACK arrow tagged $T_CONNECT"
 key L
 wait_for "Packets of the selected call" "L again did not show the packets again"
-ok "L: the ladder, SYN / SYN,ACK / ACK tagged $T_CONNECT; L again: the packets"
+ok "L: the ladder, SYN / SYN,ACK / ACK tagged http_client.c:$L_CONNECT connect(); L again: the packets"
 key Space
 wait_for "http_client.c:$L_SEND +send" "Space did not step to the send call"
 wait_for "HTTP +Flags \[P\." "the send call's request is not in the packet pane"

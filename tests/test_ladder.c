@@ -9,6 +9,7 @@
  */
 #include "render/ladder.h"
 #include "dissect/dissect.h"
+#include "render/textfmt.h"
 
 #include "pktbuild.h"
 
@@ -301,6 +302,13 @@ static void test_two_connections(void)
 		CHECK(ladder_row_of_frame(l, 5) == 4);
 		ladder_free(l);
 	}
+	/* Which connection a frame is in (the trace screen's pick). */
+	CHECK(ladder_conn_of(lf, nf, 0, c, n) == 0);
+	CHECK(ladder_conn_of(lf, nf, 1, c, n) == -1);   /* the UDP datagram */
+	CHECK(ladder_conn_of(lf, nf, 2, c, n) == 1);
+	CHECK(ladder_conn_of(lf, nf, 5, c, n) == 1);
+	CHECK(ladder_conn_of(lf, nf, 6, c, n) == 0);
+	CHECK(ladder_conn_of(lf, nf, nf, c, n) == -1);
 	/* The default is the first connection. */
 	l = ladder_build(lf, nf, NULL, 60);
 	CHECK(l && l->conn.lport == 51234 && l->conn.npackets == 3);
@@ -429,6 +437,22 @@ static void test_flowtab_relative(void)
 	flowtab_free(t);
 }
 
+/* The trace screen fits the lines it kept as text: a refitted line is the
+ * line textfmt_list_line_fit makes from the same columns, at every width. */
+static void test_refit(void)
+{
+	const char *sum = "Flags [P.], seq 1:30, ack 1, win 64, length 29: HTTP: GET / HTTP/1.1";
+	char line[512], want[512], got[512];
+	textfmt_list_line(4, "0.000772", "127.0.0.1:48378", "[::1]:60893", "HTTP", 95, sum, line, sizeof line);
+	for (int w = 40; w <= 120; w += 4) {
+		textfmt_list_line_fit(w, 4, "0.000772", "127.0.0.1:48378", "[::1]:60893", "HTTP", 95, sum, want, sizeof want);
+		textfmt_list_line_refit(line, w, got, sizeof got);
+		EQ_STR(want, got);
+	}
+	textfmt_list_line_refit("not a packet line", 60, got, sizeof got);
+	EQ_STR("not a packet line", got);
+}
+
 int main(void)
 {
 	test_conversation();
@@ -439,5 +463,6 @@ int main(void)
 	test_broken();
 	test_step_tag();
 	test_flowtab_relative();
+	test_refit();
 	return check_done("test_ladder");
 }

@@ -1,7 +1,11 @@
 /*
  * ui_trace.c — the trace screen (`sockscope trace -- PROG` on a terminal):
  * the program's source with the current line, the calls so far, the
- * packets of the selected call, and the selected packet's fields and bytes.
+ * packets of the selected call, and the selected packet's fields and bytes
+ * (its whole line first: the list fits lines to the width); or, after L,
+ * the selected call's TCP connection as a ladder (render/ladder.c, built
+ * from the kept frames by trace_frames_get, the rows `--headless
+ * --ladder` prints) in the place of the packets and fields.
  *
  * Every word here comes from the core (src/trace/text.c: trace_text_*) or
  * from the engine's events, which headless mode prints the same; this file
@@ -519,7 +523,7 @@ static const struct key_bind trace_binds[] = {
 	{ { 'c' }, A_END, "run the program to its end", NULL },
 	{ { 'b' }, A_BACK, "look back: select the call before the one shown (its packets as they were)", NULL },
 	{ { 'L' }, A_LADDER, "the selected call's TCP connection as a ladder diagram, each arrow tagged with "
-	                     "the call and line that caused it; L again: the packets and fields", NULL },
+	                     "its call's line; L again: the packets", NULL },
 	{ { TK_TAB }, A_FOCUS, "the next pane: calls, packets, fields, source", NULL },
 	{ { TK_BTAB }, A_FOCUS_BACK, "the pane before", NULL },
 	{ { '?' }, A_HELP, "this help", NULL },
@@ -527,7 +531,7 @@ static const struct key_bind trace_binds[] = {
 };
 static const struct key_table trace_table = KEY_TABLE("Tracing a program (sockscope trace -- PROG)", trace_binds);
 static const struct key_table *const trace_help[] = { &trace_table, &fieldview_keys, &ui_keys_move,
-	                                                  &ui_keys_anywhere, NULL };
+	                                                  &ui_keys_hscroll, &ui_keys_anywhere, NULL };
 
 static enum ui_result trace_key(void *self, int key)
 {
