@@ -81,9 +81,11 @@ has "^. +4  [0-9]+\.[0-9]+  127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:[0-9]+ HTTP +95  
 n=0
 while ! pk_rows | grep -q "length 29: HTTP: GET"; do
 	[ $n -lt 30 ] || fail "> did not scroll the packet list to the end of the request's line"
+	before=$(pk_rows)
 	key ">"
 	n=$((n + 1))
-	sleep 0.1
+	m=0   # one press at a time, each seen on the screen: none overshoots
+	while [ "$(pk_rows)" = "$before" ] && [ $m -lt 50 ]; do sleep 0.1; m=$((m + 1)); done
 done
 i=0
 while [ $i -lt $n ]; do key "<"; i=$((i + 1)); done
