@@ -74,7 +74,6 @@ struct trace_screen {
 	size_t *row_ev, *row_pk;      /* per ladder row: the event and packet it draws (its frame's) */
 	size_t lad_events;            /* events the ladder was built from */
 	int lad_w;
-	long lad_conn;                /* the connection drawn, -1: the first */
 	size_t lad_top;
 	size_t lad_sel_ev, lad_sel_pk;  /* the selection last looked at */
 	int lad_skip, pk_skip;
@@ -376,7 +375,6 @@ static void build_ladder(struct trace_screen *s, int width)
 		s->row_ev[r] = i >= 0 ? fr.ev[i] : SIZE_MAX;
 		s->row_pk[r] = i >= 0 ? fr.pk[i] : SIZE_MAX;
 	}
-	s->lad_conn = k;
 	s->lad_events = s->nlist;
 	s->lad_w = width;
 	free(c);
