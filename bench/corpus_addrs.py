@@ -33,8 +33,10 @@ def tshark(path):
             continue
         n = int(f[0])
         link = f[1].split(":")[0] if f[1] else "?"
-        v4 = (f[2], f[3]) if f[2] else None
-        v6 = (f[4].lower(), f[5].lower()) if f[4] else None
+        # a header cut after its source address: tshark prints an empty
+        # destination where ours has none
+        v4 = (f[2], f[3] or None) if f[2] else None
+        v6 = (f[4].lower(), f[5].lower() or None) if f[4] else None
         # the outer one: whichever tshark's protocol list names first
         prot = f[1].split(":")
         outer = None

@@ -1,7 +1,7 @@
 /*
  * test_dissect_links.c — the link layers of serial, WAN and other non-LAN
  * captures (PPP, PPPoE, Cisco HDLC, Frame Relay, ARCNET, Solaris IPNET,
- * IP over InfiniBand) and the encapsulations MPLS and MACsec, on frames
+ * IP over InfiniBand, Juniper's capture header) and the encapsulations MPLS and MACsec, on frames
  * built byte by byte here from the layouts of their RFCs and standards.
  *
  * Each case is a link header before the same UDP datagram over IPv4 or
@@ -77,6 +77,20 @@ static void test_link_headers(void)
 		{ "IPoIB", LINK_IPOIB,
 		  { [20] = 0x80, 0x00, 0x05, 0x50, 0xfe, 0x80, [36] = 0x66, 0x4a, 0xb4, 0x51, 0x08, 0x00 }, 44, 0,
 		  "IP over InfiniBand", "Destination GID", "fe80::664a:b451" },
+		/* Juniper's header: "MGC", flags, and with flag 0x80 a length and TLVs */
+		{ "Juniper Ethernet", LINK_JUNIPER_ETHER,
+		  { 'M', 'G', 'C', 0x81, 0, 9, 1, 1, 14, 2, 4, 'g', 'e', '-', '0', [27] = 0x08, 0x00 }, 29, 0,
+		  "Juniper Ethernet", "Device index", "14" },
+		{ "Juniper PPP", 179, { 'M', 'G', 'C', 0x00, 0xff, 0x03, 0x00, 0x21 }, 8, 0, "Point-to-Point Protocol",
+		  "Protocol", "0x0021 (IPv4)" },
+		{ "Juniper Frame Relay", 180, { 'M', 'G', 'C', 0x01, 0x18, 0x41, 0x03, 0xcc }, 8, 0, "Frame Relay", "DLCI",
+		  "100" },
+		{ "Juniper Cisco HDLC", 181, { 'M', 'G', 'C', 0x01, 0x8f, 0x00, 0x86, 0xdd }, 8, 1, "Cisco HDLC",
+		  "Address", "0x8f (broadcast)" },
+		{ "Juniper PPPoE ATM", 168, { 'M', 'G', 'C', 0x01, 0x08, 0x00 }, 6, 0, "Juniper PPPoE ATM", "Type",
+		  "0x0800 (IPv4)" },
+		{ "Juniper no L2 header", LINK_JUNIPER_ETHER, { 'M', 'G', 'C', 0x03, 0, 0, 0, 0 }, 8, 1, "Juniper Ethernet",
+		  "No link-layer header", "set" },
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		const struct pkt *ip = cases[k].v6 ? &ip6 : &ip4;
@@ -105,6 +119,29 @@ static void test_link_headers(void)
 	pmem(&f, cases[15].hdr, 10);
 	EQ_INT(DIS_TRUNCATED, dis(LINK_IPNET, &f, &d));
 	EQ_STR("truncated: IPNET header needs 24 bytes, 10 captured", d.problem);
+	dissection_free(&d);
+
+	/* Juniper: extensions cut by the capture, one running past their
+	 * length, a header without the magic, a type whose cookie is not decoded. */
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 'M', 'G', 'C', 0x80, 0, 9, 1, 1 }, 8);
+	EQ_INT(DIS_TRUNCATED, dis(LINK_JUNIPER_ETHER, &f, &d));
+	EQ_STR("truncated: Juniper extensions needs 15 bytes, 8 captured", d.problem);
+	dissection_free(&d);
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 'M', 'G', 'C', 0x80, 0, 3, 1, 2, 14 }, 9);
+	EQ_INT(DIS_MALFORMED, dis(LINK_JUNIPER_ETHER, &f, &d));
+	EQ_STR("malformed: Juniper extension 1 of 2 bytes runs past the extensions' end", d.problem);
+	dissection_free(&d);
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 'M', 'G', 'X', 0x00, 0, 0 }, 6);
+	EQ_INT(DIS_MALFORMED, dis(LINK_JUNIPER_ETHER, &f, &d));
+	EQ_STR("malformed: Juniper header: magic 0x4d4758, not \"MGC\"", d.problem);
+	dissection_free(&d);
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 'M', 'G', 'C', 0x00, 1, 2, 3, 4 }, 8);
+	EQ_INT(DIS_UNSUPPORTED, dis(137, &f, &d));
+	EQ_STR("Juniper ATM1", fld(&d, "Juniper ATM1")->name);
 	dissection_free(&d);
 }
 
@@ -444,6 +481,9 @@ static void test_capture_headers(void)
 	EQ_INT(108 + 14 + 20, fld(&d, "Source port")->off);
 	dissection_free(&d);
 	valid("PKTAP", LINK_PKTAP, &f);
+	EQ_INT(DIS_OK, dis(LINK_USER2, &f, &d));   /* as macOS writes PKTAP */
+	EQ_INT(108 + 14 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
 
 	/* 802.11 data from the AP, and QoS data over IPv6. */
 	f.n = 0;

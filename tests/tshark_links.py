@@ -4,7 +4,9 @@ encapsulations that loopback cannot produce (PPP, PPP in HDLC framing,
 Cisco HDLC, Frame Relay in its three encapsulations, Linux ARCNET, Solaris
 IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet; tunnels:
 IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH; NFLOG,
-pflog, 802.11 alone and after radiotap and PPI), one file
+pflog, 802.11 alone and after radiotap and PPI, PKTAP also as
+LINKTYPE_USER2, Juniper's capture header before Ethernet, PPP, Cisco HDLC,
+Frame Relay and PPPoE), one file
 per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
@@ -74,6 +76,15 @@ def pktap(frame):
     return (h + b"curl".ljust(17, b"\0")).ljust(108, b"\0") + frame
 
 
+def jnx(frame, flags=0x01, tlvs=b""):
+    """Juniper's capture header: "MGC", flags, extension TLVs when flag 0x80."""
+    ext = struct.pack("!H", len(tlvs)) + tlvs if flags & 0x80 else b""
+    return b"MGC" + bytes([flags]) + ext + frame
+
+
+JNX_TLVS = bytes([1, 1, 14, 3, 1, 2, 4, 4]) + struct.pack("<I", 332) + bytes([2, 4]) + b"ge-0"
+
+
 RADIOTAP = bytes([0, 0, 15, 0, 0x2E, 0, 0, 0, 0x10, 12, 0x85, 0x09, 0xA0, 0x00, 0xD8])
 
 FILES = {
@@ -100,6 +111,12 @@ FILES = {
     "radiotap": (127, [RADIOTAP + wifi(V4) + b"\x11\x22\x33\x44"]),
     "pktap": (258, [pktap(eth(V4)), pktap(eth(V6, 0x86DD))]),
     "ppi": (192, [bytes([0, 0, 8, 0, 105, 0, 0, 0]) + wifi(T4)]),
+    "jnx_ether": (178, [jnx(eth(V4), 0x81, JNX_TLVS), jnx(eth(V6, 0x86DD), 0x00)]),
+    "jnx_ppp": (179, [jnx(b"\xff\x03\x00\x21" + V4), jnx(b"\xff\x03\x00\x57" + V6, 0x80, JNX_TLVS)]),
+    "jnx_chdlc": (181, [jnx(b"\x0f\x00\x08\x00" + V4), jnx(b"\x8f\x00\x86\xdd" + V6, 0x80)]),
+    "jnx_frelay": (180, [jnx(b"\x18\x41\x03\xcc" + V4), jnx(b"\x18\x41\x03\x8e" + V6, 0x81, JNX_TLVS)]),
+    "jnx_pppoe": (167, [jnx(eth(struct.pack("!BBHH", 0x11, 0, 0x1234, 2 + len(V4)) + b"\x00\x21" + V4, 0x8864))]),
+    "pktap_user2": (149, [pktap(eth(T4))]),
     "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
 }
 

@@ -673,6 +673,23 @@ static const struct link {
 	{ LINK_NFLOG, "Linux NFLOG", dis_link_nflog },
 	{ LINK_PFLOG, "OpenBSD pflog", dis_link_pflog },
 	{ LINK_PKTAP, "Apple PKTAP", dis_link_pktap },
+	/* LINKTYPE_USER2 is PKTAP on macOS, where libpcap writes PKTAP so. */
+	{ LINK_USER2, "Apple PKTAP (USER2)", dis_link_pktap },
+	{ 130, "Juniper MLPPP", dis_link_juniper },
+	{ 131, "Juniper MLFR", dis_link_juniper },
+	{ 132, "Juniper ES", dis_link_juniper },
+	{ 133, "Juniper GGSN", dis_link_juniper },
+	{ 134, "Juniper MFR", dis_link_juniper },
+	{ 135, "Juniper ATM2", dis_link_juniper },
+	{ 136, "Juniper services", dis_link_juniper },
+	{ 137, "Juniper ATM1", dis_link_juniper },
+	{ 164, "Juniper monitor", dis_link_juniper },
+	{ 167, "Juniper PPPoE", dis_link_juniper },
+	{ 168, "Juniper PPPoE ATM", dis_link_juniper },
+	{ LINK_JUNIPER_ETHER, "Juniper Ethernet", dis_link_juniper },
+	{ 179, "Juniper PPP", dis_link_juniper },
+	{ 180, "Juniper Frame Relay", dis_link_juniper },
+	{ 181, "Juniper Cisco HDLC", dis_link_juniper },
 	{ LINK_IEEE802_11, "IEEE 802.11", dis_link_80211 },
 	{ LINK_RADIOTAP, "802.11 with radiotap", dis_link_radiotap },
 	{ LINK_PPI, "PPI", dis_link_ppi },
@@ -704,7 +721,8 @@ enum dis_status dissect_frame_opt(int linktype, const uint8_t *data, uint32_t ca
 	d->opts = opts;
 	d->caplen = caplen;
 	d->wirelen = wirelen;
-	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info };
+	struct dctx c = { .d = d, .r = rd_make(data, data ? caplen : 0), .info = &d->info,
+	                  .linktype = (unsigned)linktype };
 	d->info.frame_hash = rd_hash(&c.r) ^ (uint64_t)linktype << 56 ^ wirelen;
 
 	const struct link *l = DIS_FIND(links, type, (unsigned)linktype);

@@ -60,6 +60,8 @@ enum {
 	LINK_IPV6 = 229,
 	LINK_NFLOG = 239,      /* Linux netfilter log */
 	LINK_IPOIB = 242,      /* IP over InfiniBand */
+	LINK_USER2 = 149,      /* user-defined; Apple PKTAP on macOS */
+	LINK_JUNIPER_ETHER = 178,   /* Juniper's header, then Ethernet (link_juniper.c has the family) */
 	LINK_PKTAP = 258,      /* Apple PKTAP */
 	LINK_LINUX_SLL2 = 276,
 };

@@ -28,6 +28,7 @@ struct dctx {
 	bool partial;           /* the IP payload is a first fragment: inner lengths may exceed it */
 	uint8_t nest;           /* VLAN tags passed, to bound stacked tags */
 	uint8_t tunnels;        /* encapsulations entered (GRE, VXLAN, IP in IP...), to bound them */
+	unsigned linktype;      /* the frame's: one decoder serves a family of link types (Juniper's) */
 	uint32_t src_sum;       /* ones'-complement sums of the IP source and (final) destination */
 	uint32_t dst_sum;       /*   address, for the TCP/UDP pseudo-header (set by dis_ipv4/6) */
 };
@@ -183,6 +184,7 @@ void dis_link_ipoib(struct dctx *c);      /* link_ipoib.c */
 void dis_link_nflog(struct dctx *c);      /* link_nflog.c */
 void dis_link_pflog(struct dctx *c);      /* link_pflog.c */
 void dis_link_pktap(struct dctx *c);      /* link_pktap.c */
+void dis_link_juniper(struct dctx *c);    /* link_juniper.c: every LINKTYPE_JUNIPER_* (c->linktype) */
 void dis_link_80211(struct dctx *c);      /* link_80211.c */
 void dis_80211_frame(struct dctx *c, bool fcs);   /* from the reader; fcs: 4 bytes of FCS at the end */
 void dis_link_radiotap(struct dctx *c);   /* link_radiotap.c: radiotap and PPI before 802.11 */

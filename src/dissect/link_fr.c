@@ -25,6 +25,7 @@ static const struct dis_name nlpids[] = {
 void dis_link_fr(struct dctx *c)
 {
 	struct rd *r = &c->r;
+	uint32_t o = r->off;   /* 0, or after a Juniper header */
 	uint8_t a[4] = { 0 };
 	uint32_t alen = 0;
 	do
@@ -36,37 +37,37 @@ void dis_link_fr(struct dctx *c)
 	else if (alen == 4)
 		dlci = (dlci << 7 | a[2] >> 1) << 6 | a[3] >> 2;
 	c->info->proto = "FR";
-	int L = dis_layer(c, 0, alen, "Frame Relay", "A frame of a Frame Relay virtual circuit (Q.922)", NULL);
-	dis_field(c, 1, 0, alen, "DLCI", "Data link connection identifier: which virtual circuit", "%u", dlci);
-	dis_flag(c, 1, 0, 1, "Command/response", NULL, a[0] & 2);
-	dis_flag(c, 1, 1, 1, "FECN", "Forward explicit congestion notification", a[1] & 8);
-	dis_flag(c, 1, 1, 1, "BECN", "Backward explicit congestion notification", a[1] & 4);
-	dis_flag(c, 1, 1, 1, "Discard eligible", "May be dropped first when the network is congested", a[1] & 2);
-	if (dis_short(c, "Frame Relay address", 0, alen + 1))
+	int L = dis_layer(c, o, alen, "Frame Relay", "A frame of a Frame Relay virtual circuit (Q.922)", NULL);
+	dis_field(c, 1, o, alen, "DLCI", "Data link connection identifier: which virtual circuit", "%u", dlci);
+	dis_flag(c, 1, o, 1, "Command/response", NULL, a[0] & 2);
+	dis_flag(c, 1, o + 1, 1, "FECN", "Forward explicit congestion notification", a[1] & 8);
+	dis_flag(c, 1, o + 1, 1, "BECN", "Backward explicit congestion notification", a[1] & 4);
+	dis_flag(c, 1, o + 1, 1, "Discard eligible", "May be dropped first when the network is congested", a[1] & 2);
+	if (dis_short(c, "Frame Relay address", o, alen + 1))
 		return;
 	if (alen < 2 || !(a[alen - 1] & 1)) {
 		dis_malformed(c, "Frame Relay: the address does not end within %u bytes", alen);
-		dis_data(c, "Frame Relay data", alen, rd_left(r));
+		dis_data(c, "Frame Relay data", o + alen, rd_left(r));
 		return;
 	}
 	struct rd peek = *r;
 	uint8_t ctl = rd_u8(&peek);
 	if (peek.short_) {
-		dis_truncated(c, "Frame Relay header", 0, alen + 2);
+		dis_truncated(c, "Frame Relay header", o, alen + 2);
 		return;
 	}
 	if (ctl != 0x03) {   /* Cisco encapsulation: an EtherType */
 		uint16_t type = rd_be16(r);
-		dis_ethertype_field(c, alen, "Type", type);
+		dis_ethertype_field(c, o + alen, "Type", type);
 		dis_layer_len(c, L, alen + 2);
-		if (dis_short(c, "Frame Relay header", 0, alen + 2))
+		if (dis_short(c, "Frame Relay header", o, alen + 2))
 			return;
 		dis_value(c, L, "DLCI %u, Cisco encapsulation", dlci);
 		dis_ethertype(c, type);
 		return;
 	}
 	rd_skip(r, 1);
-	dis_field(c, 1, alen, 1, "Control", "0x03: an unnumbered information frame", "0x03");
+	dis_field(c, 1, o + alen, 1, "Control", "0x03: an unnumbered information frame", "0x03");
 	uint32_t at = r->off;
 	uint8_t nlpid = rd_u8(r);
 	if (nlpid == 0x00) {   /* RFC 2427 section 4: a pad byte (the null NLPID) before the NLPID */
@@ -77,8 +78,8 @@ void dis_link_fr(struct dctx *c)
 	const char *nn = dis_name(nlpids, DIS_COUNT(nlpids), nlpid);
 	dis_field(c, 1, at, 1, "NLPID", "Network layer protocol identifier (ISO/IEC TR 9577)", "0x%02x (%s)", nlpid,
 	          nn ? nn : "unknown");
-	dis_layer_len(c, L, r->off);
-	if (dis_short(c, "Frame Relay header", 0, at + 1))
+	dis_layer_len(c, L, r->off - o);
+	if (dis_short(c, "Frame Relay header", o, at + 1 - o))
 		return;
 	dis_value(c, L, "DLCI %u, %s", dlci, nn ? nn : "unknown NLPID");
 	switch (nlpid) {
