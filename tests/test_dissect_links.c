@@ -77,6 +77,11 @@ static void test_link_headers(void)
 		{ "IPoIB", LINK_IPOIB,
 		  { [20] = 0x80, 0x00, 0x05, 0x50, 0xfe, 0x80, [36] = 0x66, 0x4a, 0xb4, 0x51, 0x08, 0x00 }, 44, 0,
 		  "IP over InfiniBand", "Destination GID", "fe80::664a:b451" },
+		{ "802.15.4 uncompressed IPv6", 230,
+		  { 0x41, 0xcc, 7, 0x34, 0x12, 0x0c, 0x0b, 0x0a, 0, 0x4b, 0, 0x12, 0, 3, 2, 1, 0, 0x4b, 0, 0x12, 0, 0x41 }, 22, 1,
+		  "IEEE 802.15.4", "Destination", "00:12:00:4b:00:0a:0b:0c" },
+		{ "802.15.4 fragment", 230, { 0x41, 0x88, 7, 0x34, 0x12, 0xff, 0xff, 1, 0, 0xc0, 60, 0, 9, 0x41 }, 14, 1,
+		  "IEEE 802.15.4", "Source", "0x0001" },
 		/* Juniper's header: "MGC", flags, and with flag 0x80 a length and TLVs */
 		{ "Juniper Ethernet", LINK_JUNIPER_ETHER,
 		  { 'M', 'G', 'C', 0x81, 0, 9, 1, 1, 14, 2, 4, 'g', 'e', '-', '0', [27] = 0x08, 0x00 }, 29, 0,
@@ -119,6 +124,34 @@ static void test_link_headers(void)
 	pmem(&f, cases[15].hdr, 10);
 	EQ_INT(DIS_TRUNCATED, dis(LINK_IPNET, &f, &d));
 	EQ_STR("truncated: IPNET header needs 24 bytes, 10 captured", d.problem);
+	dissection_free(&d);
+
+	/* 6LoWPAN IPHC: the link-local source from the extended MAC address,
+	 * ff02::1 in one byte, next header and hop limit inline. */
+	struct pkt u;
+	udp(&u, 51000, 53, "hey");
+	f.n = 0;
+	pmem(&f, (const uint8_t[]){ 0x41, 0xc8, 7, 0x34, 0x12, 0xff, 0xff, 0x0c, 0x0b, 0x0a, 0, 0x4b, 0, 0x12, 0 }, 15);
+	pmem(&f, (const uint8_t[]){ 0x78, 0x3b, 17, 9, 0x01 }, 5);
+	pmem(&f, u.b, u.n);
+	p16(&f, 0xbeef);   /* the FCS */
+	EQ_INT(DIS_OK, dis(LINK_IEEE802_15_4, &f, &d));
+	EQ_STR("fe80::212:4b:a:b0c > ff02::1", fld(&d, "Internet Protocol version 6")->value);
+	EQ_STR("9", fld_in(&d, "Internet Protocol version 6", "Hop limit")->value);
+	EQ_INT(20, fld(&d, "Source port")->off);
+	EQ_STR("UDP, length 3", summary(&d, NULL));
+	dissection_free(&d);
+	valid("6LoWPAN IPHC", LINK_IEEE802_15_4, &f);
+	/* A context-based source is named, not rebuilt. */
+	f.b[16] = 0x7b;   /* SAC=1 SAM=11 */
+	EQ_INT(DIS_UNSUPPORTED, dis(LINK_IEEE802_15_4, &f, &d));
+	EQ_STR("unsupported: 6LoWPAN: an address compressed against a context is not rebuilt", d.problem);
+	dissection_free(&d);
+	/* A cut IPHC header and the PHY and TAP headers before the frame. */
+	f.n = 19;
+	f.b[16] = 0x3b;
+	EQ_INT(DIS_TRUNCATED, dis(LINK_IEEE802_15_4_NOFCS, &f, &d));
+	EQ_STR("truncated: 6LoWPAN IPHC header needs 5 bytes, 4 captured", d.problem);
 	dissection_free(&d);
 
 	/* Juniper: extensions cut by the capture, one running past their

@@ -6,7 +6,8 @@ IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet; tunnels:
 IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH; NFLOG,
 pflog, 802.11 alone and after radiotap and PPI, PKTAP also as
 LINKTYPE_USER2, Juniper's capture header before Ethernet, PPP, Cisco HDLC,
-Frame Relay and PPPoE), one file
+Frame Relay and PPPoE, IEEE 802.15.4 with 6LoWPAN IPHC and uncompressed
+IPv6), one file
 per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
@@ -16,7 +17,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_pcaps import eth, ipv4, ipv6, pseudo6, tcp4, udp, udp4, write_pcap  # noqa: E402
+from tshark_pcaps import eth, ip6 as ip6b, ipv4, ipv6, pseudo6, tcp4, udp, udp4, write_pcap  # noqa: E402
 
 A4, B4 = "192.0.2.1", "198.51.100.7"
 A6, B6 = "2001:db8::1", "2001:db8:1::7"
@@ -85,6 +86,47 @@ def jnx(frame, flags=0x01, tlvs=b""):
 JNX_TLVS = bytes([1, 1, 14, 3, 1, 2, 4, 4]) + struct.pack("<I", 332) + bytes([2, 4]) + b"ge-0"
 
 
+def fcs16(b):
+    """The 802.15.4 FCS: CRC-16 (ITU-T polynomial, reflected, initial 0), little-endian."""
+    crc = 0
+    for x in b:
+        crc ^= x
+        for _ in range(8):
+            crc = crc >> 1 ^ 0x8408 if crc & 1 else crc >> 1
+    return struct.pack("<H", crc)
+
+
+EXT_SRC = bytes.fromhex("0012004b00010203")   # 802.15.4 extended addresses, most significant byte first
+EXT_DST = bytes.fromhex("0012004b000a0b0c")
+
+
+def wpan(fc, addrs, payload):
+    """An 802.15.4 data frame: frame control, sequence 7, destination PAN 0x1234, the addresses (given
+    most significant byte first, written little-endian), the payload."""
+    return struct.pack("<HBH", fc, 7, 0x1234) + b"".join(a[::-1] for a in addrs) + payload
+
+
+def ll(mac):
+    """fe80:: and the interface identifier of an extended address (RFC 6282 3.2.2: U/L bit inverted)."""
+    b = bytes([mac[0] ^ 2]) + mac[1:]
+    return "fe80::" + ":".join(b[i:i + 2].hex() for i in range(0, 8, 2))
+
+
+def iphc_udp(src, dst, iphc, inline):
+    """IPHC bits, the inline fields, next header UDP inline, and a UDP datagram to the rebuilt addresses."""
+    return struct.pack("!H", iphc) + inline + udp(40005, 5683, b"coap", lambda n: pseudo6(src, dst, 17, n))
+
+
+LLS, LLD = ll(EXT_SRC), ll(EXT_DST)
+WPAN_IPHC = wpan(0xCC41, [EXT_DST, EXT_SRC],   # data, PAN ID compressed, extended addresses
+                 iphc_udp(LLS, LLD, 0x7A33, b"\x11"))   # TF elided, NH inline, hop limit 64, both from the MAC
+WPAN_MCAST = wpan(0x8841, [b"\xff\xff", b"\x00\x01"],   # short addresses
+                  iphc_udp("fe80::ff:fe00:1", "ff02::1", 0x7A3B, b"\x11\x01"))   # ff02::1 in one byte
+WPAN_INLINE = wpan(0xCC41, [EXT_DST, EXT_SRC],
+                   iphc_udp(A6, "ff05::1:3", 0x7809, b"\x11\x05" + ip6b(A6) + b"\x05\x00\x00\x01\x00\x03"))
+WPAN_V6 = wpan(0xCC41, [EXT_DST, EXT_SRC], b"\x41" + V6)
+
+
 RADIOTAP = bytes([0, 0, 15, 0, 0x2E, 0, 0, 0, 0x10, 12, 0x85, 0x09, 0xA0, 0x00, 0xD8])
 
 FILES = {
@@ -116,6 +158,8 @@ FILES = {
     "jnx_chdlc": (181, [jnx(b"\x0f\x00\x08\x00" + V4), jnx(b"\x8f\x00\x86\xdd" + V6, 0x80)]),
     "jnx_frelay": (180, [jnx(b"\x18\x41\x03\xcc" + V4), jnx(b"\x18\x41\x03\x8e" + V6, 0x81, JNX_TLVS)]),
     "jnx_pppoe": (167, [jnx(eth(struct.pack("!BBHH", 0x11, 0, 0x1234, 2 + len(V4)) + b"\x00\x21" + V4, 0x8864))]),
+    "wpan": (195, [f + fcs16(f) for f in (WPAN_IPHC, WPAN_MCAST, WPAN_INLINE, WPAN_V6)]),
+    "wpan_nofcs": (230, [WPAN_IPHC, WPAN_V6]),
     "pktap_user2": (149, [pktap(eth(T4))]),
     "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
 }

@@ -675,6 +675,10 @@ static const struct link {
 	{ LINK_PKTAP, "Apple PKTAP", dis_link_pktap },
 	/* LINKTYPE_USER2 is PKTAP on macOS, where libpcap writes PKTAP so. */
 	{ LINK_USER2, "Apple PKTAP (USER2)", dis_link_pktap },
+	{ LINK_IEEE802_15_4, "IEEE 802.15.4", dis_link_802154 },
+	{ 215, "IEEE 802.15.4 non-ASK PHY", dis_link_802154_phy },
+	{ LINK_IEEE802_15_4_NOFCS, "IEEE 802.15.4 without FCS", dis_link_802154_nofcs },
+	{ 283, "IEEE 802.15.4 TAP", dis_link_802154_tap },
 	{ 130, "Juniper MLPPP", dis_link_juniper },
 	{ 131, "Juniper MLFR", dis_link_juniper },
 	{ 132, "Juniper ES", dis_link_juniper },

@@ -60,6 +60,8 @@ enum {
 	LINK_IPV6 = 229,
 	LINK_NFLOG = 239,      /* Linux netfilter log */
 	LINK_IPOIB = 242,      /* IP over InfiniBand */
+	LINK_IEEE802_15_4 = 195,   /* with FCS; 215 after a PHY header, 283 after TAP */
+	LINK_IEEE802_15_4_NOFCS = 230,
 	LINK_USER2 = 149,      /* user-defined; Apple PKTAP on macOS */
 	LINK_JUNIPER_ETHER = 178,   /* Juniper's header, then Ethernet (link_juniper.c has the family) */
 	LINK_PKTAP = 258,      /* Apple PKTAP */

@@ -184,6 +184,10 @@ void dis_link_ipoib(struct dctx *c);      /* link_ipoib.c */
 void dis_link_nflog(struct dctx *c);      /* link_nflog.c */
 void dis_link_pflog(struct dctx *c);      /* link_pflog.c */
 void dis_link_pktap(struct dctx *c);      /* link_pktap.c */
+void dis_link_802154(struct dctx *c);     /* link_ieee802154.c: with FCS, without, */
+void dis_link_802154_nofcs(struct dctx *c);   /* after the non-ASK PHY header, after TAP */
+void dis_link_802154_phy(struct dctx *c);
+void dis_link_802154_tap(struct dctx *c);
 void dis_link_juniper(struct dctx *c);    /* link_juniper.c: every LINKTYPE_JUNIPER_* (c->linktype) */
 void dis_link_80211(struct dctx *c);      /* link_80211.c */
 void dis_80211_frame(struct dctx *c, bool fcs);   /* from the reader; fcs: 4 bytes of FCS at the end */
