@@ -1,7 +1,8 @@
 /*
  * test_dissect_links.c — the link layers of serial, WAN and other non-LAN
  * captures (PPP, PPPoE, Cisco HDLC, Frame Relay, ARCNET, Solaris IPNET,
- * IP over InfiniBand, Juniper's capture header) and the encapsulations MPLS and MACsec, on frames
+ * IP over InfiniBand, Juniper's capture header, IEEE 802.15.4 with 6LoWPAN)
+ * and the encapsulations MPLS, MACsec and Arista's timestamp, on frames
  * built byte by byte here from the layouts of their RFCs and standards.
  *
  * Each case is a link header before the same UDP datagram over IPv4 or
@@ -148,8 +149,24 @@ static void test_link_headers(void)
 	EQ_STR("unsupported: 6LoWPAN: an address compressed against a context is not rebuilt", d.problem);
 	dissection_free(&d);
 	/* A cut IPHC header and the PHY and TAP headers before the frame. */
-	f.n = 19;
 	f.b[16] = 0x3b;
+	struct pkt g;
+	g.n = 0;
+	pmem(&g, (const uint8_t[]){ 0, 0, 0, 0, 0xa7, (uint8_t)f.n }, 6);   /* preamble, SFD, length */
+	pmem(&g, f.b, f.n);
+	EQ_INT(DIS_OK, dis(215, &g, &d));
+	EQ_INT(6 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("802.15.4 non-ASK PHY", 215, &g);
+	g.n = 0;
+	pmem(&g, (const uint8_t[]){ 0, 0, 12, 0, 0, 0, 1, 0, 1, 0, 0, 0 }, 12);   /* TLV 0: a 16-bit FCS */
+	pmem(&g, f.b, f.n);
+	EQ_INT(DIS_OK, dis(283, &g, &d));
+	EQ_STR("1", val(&d, "FCS type"));
+	EQ_INT(12 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("802.15.4 TAP", 283, &g);
+	f.n = 19;
 	EQ_INT(DIS_TRUNCATED, dis(LINK_IEEE802_15_4_NOFCS, &f, &d));
 	EQ_STR("truncated: 6LoWPAN IPHC header needs 5 bytes, 4 captured", d.problem);
 	dissection_free(&d);
@@ -197,6 +214,24 @@ static void test_encapsulations(void)
 	EQ_INT(22 + 20, fld(&d, "Source port")->off);
 	dissection_free(&d);
 	valid("MPLS over Ethernet", LINK_ETHERNET, &f);
+
+	/* Arista's timestamp header, 64-bit and 48-bit, before the frame's EtherType. */
+	ether(&f, 0xd28b);
+	pmem(&f, (const uint8_t[]){ 0, 1, 0, 0x10, 0x65, 0x53, 0xf1, 0x00, 0x07, 0x5b, 0xcd, 0x15, 0x08, 0x00 }, 14);
+	pmem(&f, ip4.b, ip4.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("1700000000.123456789 s (64-bit TAI)", val(&d, "Timestamp"));
+	EQ_INT(28 + 20, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("Arista 64-bit", LINK_ETHERNET, &f);
+	ether(&f, 0xd28b);
+	pmem(&f, (const uint8_t[]){ 0, 1, 0x01, 0x20, 0x10, 0x92, 0, 0, 0, 5, 0x86, 0xdd }, 12);
+	pmem(&f, ip6.b, ip6.n);
+	EQ_INT(DIS_OK, dis(LINK_ETHERNET, &f, &d));
+	EQ_STR("4242.000000005 s", fld(&d, "Arista timestamp")->value);
+	EQ_INT(26 + 40, fld(&d, "Source port")->off);
+	dissection_free(&d);
+	valid("Arista 48-bit", LINK_ETHERNET, &f);
 
 	/* The IPv6 explicit null label names IPv6 outright. */
 	ether(&f, 0x8847);

@@ -7,7 +7,7 @@ IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH; NFLOG,
 pflog, 802.11 alone and after radiotap and PPI, PKTAP also as
 LINKTYPE_USER2, Juniper's capture header before Ethernet, PPP, Cisco HDLC,
 Frame Relay and PPPoE, IEEE 802.15.4 with 6LoWPAN IPHC and uncompressed
-IPv6), one file
+IPv6, Arista's timestamp header), one file
 per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
@@ -145,6 +145,8 @@ FILES = {
     "encap": (1, [eth(mpls(100704, 0, 0, 64) + mpls(16, 5, 1, 63) + V4, 0x8847),
                   eth(mpls(2, 0, 1, 1) + V6, 0x8847),
                   eth(struct.pack("!BBHH", 0x11, 0, 0xbeef, 2 + len(V6)) + b"\x00\x57" + V6, 0x8864),
+                  eth(struct.pack("!HHII", 1, 0x0010, 1700000000, 123456789) + b"\x08\x00" + V4, 0xD28B),  # Arista
+                  eth(struct.pack("!HHHI", 1, 0x0120, 4242, 5) + b"\x86\xdd" + V6, 0xD28B),
                   eth(struct.pack("!BBI", 0x20, 0, 66) + bytes.fromhex("caf9df4f509a0064") + b"\x08\x00" + V4
                       + bytes(range(16)), 0x88e5)]),
     "nflog": (239, [nflog(V4), nflog(V6, 10)]),

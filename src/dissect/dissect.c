@@ -319,6 +319,7 @@ static const struct dis_next ethertypes[] = {
 	{ 0x88cc, "LLDP", NULL },
 	{ 0x88e5, "MACsec", dis_macsec },
 	{ 0x894f, "NSH", dis_nsh },
+	{ 0xd28b, "Arista timestamp", dis_arista },
 };
 
 bool dis_ethertype_decodes(uint16_t type)

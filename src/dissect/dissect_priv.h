@@ -195,6 +195,7 @@ void dis_link_radiotap(struct dctx *c);   /* link_radiotap.c: radiotap and PPI b
 void dis_link_ppi(struct dctx *c);
 uint32_t dis_mpls(struct dctx *c);
 uint32_t dis_macsec(struct dctx *c);      /* proto_macsec.c: 802.1AE SecTAG */
+uint32_t dis_arista(struct dctx *c);      /* proto_arista.c: EtherType 0xD28B, a timestamp */
 /* Tunnels (proto_ipip.c, proto_gre.c, proto_vxlan.c, proto_geneve.c).
  * dis_tunnel_enter counts one more encapsulation and says false, having
  * recorded why, past DIS_MAX_TUNNELS: a crafted frame of nested tunnels
