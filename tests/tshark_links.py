@@ -163,7 +163,9 @@ FILES = {
     "wpan": (195, [f + fcs16(f) for f in (WPAN_IPHC, WPAN_MCAST, WPAN_INLINE, WPAN_V6)]),
     "wpan_nofcs": (230, [WPAN_IPHC, WPAN_V6]),
     "pktap_user2": (149, [pktap(eth(T4))]),
-    "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
+    "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(ipv6(A6, "2001:db8::9", 4, V4), 0x86DD),    # 4in6
+                                               eth(ipv6(A6, "2001:db8::9", 41, V6), 0x86DD)] + [   # 6in6
+eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
 }
 
 
