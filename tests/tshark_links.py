@@ -4,11 +4,10 @@ encapsulations that loopback cannot produce (PPP, PPP in HDLC framing,
 Cisco HDLC, Frame Relay in its three encapsulations, Linux ARCNET, Solaris
 IPNET, IP over InfiniBand; MPLS, PPPoE and MACsec over Ethernet; tunnels:
 IP in IP, 6in4, GRE, GRE bridging, ERSPAN II, VXLAN, Geneve, NSH; NFLOG,
-pflog, 802.11 alone and after radiotap and PPI, PKTAP also as
-LINKTYPE_USER2, Juniper's capture header before Ethernet, PPP, Cisco HDLC,
-Frame Relay and PPPoE, IEEE 802.15.4 with 6LoWPAN IPHC and uncompressed
-IPv6, Arista's timestamp header), one file
-per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
+pflog, 802.11 alone and after radiotap and PPI, PKTAP, Juniper's capture
+header before Ethernet, PPP, Cisco HDLC and Frame Relay, IEEE 802.15.4
+with 6LoWPAN (IPHC and uncompressed IPv6), Arista's timestamp header;
+IP in IP and IPv6 in IPv6), one file per link type, for tests/e2e_tshark.sh to decode with sockscope and tshark
 and compare field by field.  Each frame carries a UDP datagram or a TCP
 segment with correct checksums, built with tests/tshark_pcaps.py's builders.
 """
@@ -159,10 +158,7 @@ FILES = {
     "jnx_ppp": (179, [jnx(b"\xff\x03\x00\x21" + V4), jnx(b"\xff\x03\x00\x57" + V6, 0x80, JNX_TLVS)]),
     "jnx_chdlc": (181, [jnx(b"\x0f\x00\x08\x00" + V4), jnx(b"\x8f\x00\x86\xdd" + V6, 0x80)]),
     "jnx_frelay": (180, [jnx(b"\x18\x41\x03\xcc" + V4), jnx(b"\x18\x41\x03\x8e" + V6, 0x81, JNX_TLVS)]),
-    "jnx_pppoe": (167, [jnx(eth(struct.pack("!BBHH", 0x11, 0, 0x1234, 2 + len(V4)) + b"\x00\x21" + V4, 0x8864))]),
     "wpan": (195, [f + fcs16(f) for f in (WPAN_IPHC, WPAN_MCAST, WPAN_INLINE, WPAN_V6)]),
-    "wpan_nofcs": (230, [WPAN_IPHC, WPAN_V6]),
-    "pktap_user2": (149, [pktap(eth(T4))]),
     "tunnels": (1, [l2(p) for p in TUNNELS] + [eth(ipv6(A6, "2001:db8::9", 4, V4), 0x86DD),    # 4in6
                                                eth(ipv6(A6, "2001:db8::9", 41, V6), 0x86DD)] + [   # 6in6
 eth(struct.pack("!HBBI", 63 << 6 | 2, 1, 1, 300 << 8 | 254) + V4, 0x894F)]),
