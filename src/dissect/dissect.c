@@ -674,7 +674,7 @@ static const struct link {
 	{ LINK_NFLOG, "Linux NFLOG", dis_link_nflog },
 	{ LINK_PFLOG, "OpenBSD pflog", dis_link_pflog },
 	{ LINK_PKTAP, "Apple PKTAP", dis_link_pktap },
-	/* LINKTYPE_USER2 is PKTAP on macOS, where libpcap writes PKTAP so. */
+	/* macOS's libpcap writes PKTAP captures with LINKTYPE_USER2 (149). */
 	{ LINK_USER2, "Apple PKTAP (USER2)", dis_link_pktap },
 	{ LINK_IEEE802_15_4, "IEEE 802.15.4", dis_link_802154 },
 	{ 215, "IEEE 802.15.4 non-ASK PHY", dis_link_802154_phy },

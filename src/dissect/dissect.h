@@ -54,16 +54,16 @@ enum {
 	LINK_PFLOG = 117,      /* pf's log device */
 	LINK_RADIOTAP = 127,   /* radiotap, then 802.11 */
 	LINK_ARCNET_LINUX = 129,
+	LINK_USER2 = 149,      /* user-defined; Apple PKTAP on macOS */
+	LINK_JUNIPER_ETHER = 178,   /* Juniper's header, then Ethernet (link_juniper.c has the family) */
 	LINK_PPI = 192,        /* CACE PPI, then the DLT it names */
+	LINK_IEEE802_15_4 = 195,   /* with FCS; 215 after a PHY header, 283 after TAP */
 	LINK_IPNET = 226,      /* Solaris IP observability devices */
 	LINK_IPV4 = 228,
 	LINK_IPV6 = 229,
+	LINK_IEEE802_15_4_NOFCS = 230,
 	LINK_NFLOG = 239,      /* Linux netfilter log */
 	LINK_IPOIB = 242,      /* IP over InfiniBand */
-	LINK_IEEE802_15_4 = 195,   /* with FCS; 215 after a PHY header, 283 after TAP */
-	LINK_IEEE802_15_4_NOFCS = 230,
-	LINK_USER2 = 149,      /* user-defined; Apple PKTAP on macOS */
-	LINK_JUNIPER_ETHER = 178,   /* Juniper's header, then Ethernet (link_juniper.c has the family) */
 	LINK_PKTAP = 258,      /* Apple PKTAP */
 	LINK_LINUX_SLL2 = 276,
 };
