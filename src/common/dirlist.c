@@ -7,6 +7,7 @@
 #include "common/vec.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,4 +39,16 @@ void dirlist_free(struct dirlist *l)
 {
 	mem_free_array(l->paths, l->n);
 	*l = (struct dirlist){ 0 };
+}
+
+bool xdg_path(const char *var, const char *home_rel, const char *leaf, char *buf, size_t n)
+{
+	const char *xdg = getenv(var), *home = getenv("HOME");
+	if (xdg && *xdg == '/')
+		snprintf(buf, n, "%s/%s", xdg, leaf);
+	else if (home && *home)
+		snprintf(buf, n, "%s/%s/%s", home, home_rel, leaf);
+	else
+		return false;
+	return true;
 }

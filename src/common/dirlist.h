@@ -8,6 +8,7 @@
 #ifndef SOCKSCOPE_DIRLIST_H
 #define SOCKSCOPE_DIRLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct dirlist {
@@ -19,5 +20,10 @@ struct dirlist {
  * -1 with errno when dir cannot be opened (*out is then empty). */
 int dirlist_load(const char *dir, const char *suffix, struct dirlist *out);
 void dirlist_free(struct dirlist *l);
+
+/* A per-user path of the XDG base directories: "$VAR/LEAF" when VAR
+ * ("XDG_CACHE_HOME", "XDG_DATA_HOME") is an absolute path, else
+ * "$HOME/HOME_REL/LEAF" (".cache", ".local/share"); false without either. */
+bool xdg_path(const char *var, const char *home_rel, const char *leaf, char *buf, size_t n);
 
 #endif

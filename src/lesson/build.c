@@ -8,6 +8,7 @@
  * leaves a half binary that a later run would take for the cached one.
  */
 #include "lesson/build.h"
+#include "common/dirlist.h"
 
 #include "common/clock.h"
 #include "common/mem.h"
@@ -35,14 +36,7 @@
 
 bool lesson_build_cache_dir(char *buf, size_t n)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg == '/')
-		snprintf(buf, n, "%s/sockscope", xdg);
-	else if (home && *home)
-		snprintf(buf, n, "%s/.cache/sockscope", home);
-	else
-		return false;
-	return true;
+	return xdg_path("XDG_CACHE_HOME", ".cache", "sockscope", buf, n);
 }
 
 bool lesson_build_have_cc(void)

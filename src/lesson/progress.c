@@ -2,6 +2,7 @@
  * progress.c — the learner's progress file (format in progress.h).
  */
 #include "lesson/progress.h"
+#include "common/dirlist.h"
 #include "common/mem.h"
 
 #include <errno.h>
@@ -18,14 +19,7 @@ bool progress_default_path(char *buf, size_t n)
 		snprintf(buf, n, "%s", env);
 		return true;
 	}
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg == '/')
-		snprintf(buf, n, "%s/sockscope/progress", xdg);
-	else if (home && *home)
-		snprintf(buf, n, "%s/.local/share/sockscope/progress", home);
-	else
-		return false;
-	return true;
+	return xdg_path("XDG_DATA_HOME", ".local/share", "sockscope/progress", buf, n);
 }
 
 static struct progress_entry *find(const struct progress *p, const char *id)
