@@ -534,7 +534,8 @@ static int by_time(const void *a, const void *b)
 
 static void store_packets(struct lab *lab, struct pkset *ps, int idx)
 {
-	qsort(ps->p, ps->n, sizeof *ps->p, by_time);
+	if (ps->n)   /* qsort of NULL is undefined even for 0 elements */
+		qsort(ps->p, ps->n, sizeof *ps->p, by_time);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct trace_packet *p = ps->p[i];
 		struct timeval ts = { .tv_sec = p->ns / 1000000000, .tv_usec = p->ns % 1000000000 / 1000 };
