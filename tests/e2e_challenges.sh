@@ -13,18 +13,8 @@ fi
 command -v python3 > /dev/null || { echo "SKIP: python3 is needed for the reference solutions"; exit 77; }
 CC=${CC:-cc}
 
-# check NAME CMD WANT_RC TEXT...: the run exits WANT_RC (0 pass, 1 fail) and its output has every TEXT.
-check() {
-	name=$1 cmd=$2 want=$3; shift 3
-	"$bin" challenge "$name" --run "$cmd" > "$dir/out" 2>&1; rc=$?
-	if [ $rc -ne "$want" ]; then
-		cat "$dir/out"; fail "$name with '$cmd': exit $rc, wanted $want"; return
-	fi
-	for t in "$@"; do
-		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
-	done
-	pass "$name with '$cmd': exit $rc, $*"
-}
+# check NAME CMD WANT_RC TEXT...: lib.sh's chal_check.
+check() { chal_check "$@"; }
 
 out=$("$bin" challenge)
 expect_in "$out" "tcp-client       not tried" "the list says what was not tried"

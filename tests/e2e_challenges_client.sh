@@ -15,20 +15,8 @@ fi
 command -v python3 > /dev/null || { echo "SKIP: python3 is needed for the reference solutions"; exit 77; }
 CC=${CC:-cc}
 
-# check NAME CMD WANT_RC TEXT...: the run exits WANT_RC (0 pass, 1 fail) and its output has every TEXT.
-# CHECK_DIR, when set, is the challenges' directory.
-check() {
-	name=$1 cmd=$2 want=$3; shift 3
-	"$bin" challenge "$name" ${CHECK_DIR:+--dir "$CHECK_DIR"} --run "$cmd" > "$dir/out" 2>&1; rc=$?
-	if [ $rc -ne "$want" ]; then
-		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
-		fail "$name with '$cmd': exit $rc, wanted $want"; return
-	fi
-	for t in "$@"; do
-		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
-	done
-	pass "$name with '$cmd': exit $rc, $*"
-}
+# check NAME CMD WANT_RC TEXT...: lib.sh's chal_check (CHAL_DIR: the challenges' directory).
+check() { chal_check "$@"; }
 # timed MAX NAME CMD TEXT...: a run that fails with every TEXT within MAX seconds.
 timed() {
 	max=$1; shift
@@ -169,8 +157,10 @@ timed 15 http-client "$py garbage" 1 "has no line end" "the lab answered \"400 B
 check http-client "true" 1 "FAIL  nothing connected to 127.0.0.1 port"
 # over IPv6 the Host header puts the address in brackets
 sed 's/^family: .*/family: 6/' "$here/../challenges/08-http-client.challenge" > "$dir/08-http-client.challenge"
-CHECK_DIR=$dir check http-client "$py ok" 0 "result: PASS" "its Host header says \"[::1]:"
-CHECK_DIR=$dir check http-client "$py noport" 1 "its Host header says \"::1\", without the port" "write \"Host: [::1]:"
+CHAL_DIR=$dir
+check http-client "$py ok" 0 "result: PASS" "its Host header says \"[::1]:"
+check http-client "$py noport" 1 "its Host header says \"::1\", without the port" "write \"Host: [::1]:"
+CHAL_DIR=""
 rm -f "$dir/08-http-client.challenge"
 
 # both NAME CMD WANT_RC TEXT...: the same program with --run and run from

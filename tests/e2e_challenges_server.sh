@@ -16,19 +16,9 @@ fi
 command -v python3 > /dev/null || { echo "SKIP: python3 is needed for the reference solutions"; exit 77; }
 CC=${CC:-cc}
 
-# check NAME CMD WANT_RC TEXT...: the run exits WANT_RC (0 pass, 1 fail) and its output has every TEXT.
-check() {
-	name=$1 cmd=$2 want=$3; shift 3
-	"$bin" challenge "$name" ${cdir:+--dir "$cdir"} --run "$cmd" > "$dir/out" 2>&1; rc=$?
-	if [ $rc -ne "$want" ]; then
-		sed -n '/^your program/p; /^verdict/,$p' "$dir/out"; fail "$name with '$cmd': exit $rc, wanted $want"; return
-	fi
-	for t in "$@"; do
-		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
-	done
-	pass "$name with '$cmd': exit $rc, $*"
-}
-cdir=""
+# check NAME CMD WANT_RC TEXT...: lib.sh's chal_check (CHAL_DIR: the challenges' directory).
+check() { chal_check "$@"; }
+CHAL_DIR=""
 for f in echo_server echo_nonblock framing_server concurrent_server; do
 	$CC -o "$dir/$f" "$sol/$f.c" 2> "$dir/cc.err" || fail "$f.c does not compile: $(cat "$dir/cc.err")"
 done
@@ -68,9 +58,9 @@ check echo-server "$py mute" 1 "FAIL  connection 1: nothing had come back (the l
 check echo-server "true" 1 "FAIL  nothing listens on 127.0.0.1 port" \
 	"your server must bind that port and listen()" "your program had exited (status 0)"
 # wrong port, wrong address, a server that hangs: a verdict within the (shortened) time
-cdir=$dir/short; mkdir -p "$cdir"
+CHAL_DIR=$dir/short; mkdir -p "$CHAL_DIR"
 for f in 03-echo-server 04-framing 05-concurrency; do
-	sed 's/^seconds: .*/seconds: 3/' "$here/../challenges/$f.challenge" > "$cdir/$f.challenge"
+	sed 's/^seconds: .*/seconds: 3/' "$here/../challenges/$f.challenge" > "$CHAL_DIR/$f.challenge"
 done
 start=$(date +%s)
 check echo-server "$py wrongport" 1 "your program: still running after 3 s: stopped" \
@@ -82,7 +72,7 @@ check echo-server "$py mute" 1 "FAIL  connection 1: your server reset it (RST) w
 check framing "sleep 60" 1 "your program: still running after 3 s: stopped" "FAIL  nothing listens on 127.0.0.1"
 took=$(( $(date +%s) - start ))
 [ $took -lt 50 ] && pass "five servers that never serve got their verdicts in ${took} s" || fail "they took ${took} s"
-cdir=""
+CHAL_DIR=""
 
 # 4. framing
 py="python3 $sol/framing_server.py"

@@ -33,20 +33,9 @@ $CC -o "$dir/noptrace" "$here/trace/noptrace.c" 2> "$dir/cc.err" || { fail "nopt
 # be made: its lo carries only the run's packets, so a flood on the host's
 # lo (another test) cannot overrun the tracer's capture and lose the
 # packets that tie a call to the wire.
-capture=$(trace_capture "$bin")
-# check NAME CMD WANT_RC TEXT...: as in e2e_challenges.sh (exit 0 pass, 1 fail; every TEXT in the output).
-check() {
-	name=$1 cmd=$2 want=$3; shift 3
-	$WRAP "$bin" challenge "$name" --capture "$capture" --run "$cmd" > "$dir/out" 2>&1; rc=$?
-	if [ $rc -ne "$want" ]; then
-		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
-		fail "$name with '$cmd': exit $rc, wanted $want"; return
-	fi
-	for t in "$@"; do
-		grep -qF -- "$t" "$dir/out" || { sed -n '/^its calls/p;/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
-	done
-	pass "$name with '$cmd': exit $rc, $*"
-}
+CHAL_CAPTURE=$(trace_capture "$bin")
+# check NAME CMD WANT_RC TEXT...: lib.sh's chal_check (CHAL_WRAP: run sockscope under it).
+check() { chal_check "$@"; }
 # line FILE PATTERN: the number of the one line of FILE that has PATTERN.
 line() {
 	n=$(grep -nF -- "$2" "$1" | cut -d: -f1)
@@ -115,10 +104,10 @@ check timeouts "python3 $c rst" 1 "FAIL  it reset the connection (RST) instead o
 # ---- ptrace refused: the wire's verdict, and the calls said to be unseen ----
 # (LeakSanitizer needs ptrace at exit: not here, as in e2e_trace_refused.sh)
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-WRAP=$dir/noptrace check udp-sender "python3 $sol/udp_sleep.py sleep" 0 "result: PASS" \
+CHAL_WRAP=$dir/noptrace check udp-sender "python3 $sol/udp_sleep.py sleep" 0 "result: PASS" \
 	"its calls: not seen (ptrace is refused: a seccomp filter on sockscope refuses ptrace" \
 	"note  whether your program waited for the reply with a timeout (SO_RCVTIMEO, settimeout(), poll()) or slept and then looked, nothing on the wire shows"
-WRAP=$dir/noptrace check tcp-client "$dir/hello_lines linger" 1 "FAIL  it read and printed the reply, yet its close was an RST (packet" \
+CHAL_WRAP=$dir/noptrace check tcp-client "$dir/hello_lines linger" 1 "FAIL  it read and printed the reply, yet its close was an RST (packet" \
 	"what SO_LINGER set to {1, 0} (on, 0 seconds) makes close() do"
 
 # ---- the waiting mode: what only the calls show is a note ----

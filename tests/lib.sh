@@ -59,17 +59,18 @@ trace_capture() {
 # The challenge tests' two modes (e2e_challenge_*.sh); each sets bin and dir.
 # chal_check NAME CMD WANT_RC TEXT...: `challenge NAME --run CMD` exits
 # WANT_RC (0 pass, 1 fail) and its output, in $dir/out, has every TEXT.
-# CHAL_DIR, when set, is the challenges' directory; CHAL_CAPTURE the --capture.
+# CHAL_DIR, when set, is the challenges' directory; CHAL_CAPTURE the --capture;
+# CHAL_WRAP a command sockscope runs under (tests/trace/noptrace.c).
 chal_check() {
 	name=$1 cmd=$2 want=$3; shift 3
-	"$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} ${CHAL_CAPTURE:+--capture "$CHAL_CAPTURE"} \
+	$CHAL_WRAP "$bin" challenge "$name" ${CHAL_DIR:+--dir "$CHAL_DIR"} ${CHAL_CAPTURE:+--capture "$CHAL_CAPTURE"} \
 		--run "$cmd" > "$dir/out" 2>&1; rc=$?
 	if [ $rc -ne "$want" ]; then
 		sed -n '/^your program/,$p' "$dir/out" | grep -v '^  \(you\|lab\) '
 		fail "$name with '$cmd': exit $rc, wanted $want"; return
 	fi
 	for t in "$@"; do
-		grep -qF -- "$t" "$dir/out" || { sed -n '/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
+		grep -qF -- "$t" "$dir/out" || { sed -n '/^its calls/p;/^verdict/,$p' "$dir/out"; fail "$name with '$cmd': no '$t'"; return; }
 	done
 	pass "$name with '$cmd'${CHAL_CAPTURE:+ (capture: $CHAL_CAPTURE)}: exit $rc, $*"
 }
